@@ -1,0 +1,30 @@
+# The two README commands: `make serve` and `make test`. Both bootstrap .venv idempotently.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/zigttp serve examples/hello.js
+
+test: $(STAMP)
+	$(BIN)/ruff check zigttp tests bench
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check zigttp tests bench
+	$(BIN)/ruff format --check zigttp tests bench
+
+bench: $(STAMP)
+	$(BIN)/zigttp bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

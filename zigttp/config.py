@@ -1,0 +1,92 @@
+"""ServerConfig: every knob of `zigttp serve` in one frozen dataclass.
+
+The CLI builds one of these and hands it to the server; embedders build it directly. Nothing is
+configurable from the CLI that is not here. Defaults follow the seed documents
+(../shared/seeds): 1 MiB body cap, pool = cpu*2 clamped 8..128, 5 s pool wait.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from zigttp.errors import UsageError
+
+MAX_BODY_SIZE = 1_048_576  # fixed by the seed: no flag changes it
+MAX_HEADER_BYTES = 64 * 1024
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+DEFAULT_PORT = 8080
+DEFAULT_HOST = "127.0.0.1"
+
+SIZE_GRAMMAR = (
+    "SIZE is digits with an optional case-insensitive suffix: k/kb (x1024), m/mb (x1048576), "
+    "g/gb (x1073741824); a bare number is bytes and 0 means no limit (e.g. 64k, 1m, 256mb, 1g)"
+)
+_SIZE_RE = re.compile(r"^([0-9]+)(k|kb|m|mb|g|gb)?$", re.IGNORECASE)
+_SIZE_UNITS = {None: 1, "k": 1024, "kb": 1024, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30}
+
+
+def parse_size(text: str) -> int:
+    """Parse the `-m` grammar of spec §1; anything else is a UsageError naming the grammar."""
+    match = _SIZE_RE.match(text)
+    if match is None:
+        raise UsageError(f"invalid size {text!r}: {SIZE_GRAMMAR}")
+    digits, unit = match.groups()
+    value = int(digits) * _SIZE_UNITS[unit.lower() if unit else None]
+    if value >= 1 << 63:
+        raise UsageError(f"invalid size {text!r}: too large")
+    return value
+
+
+def default_pool_size(cpu_count: int | None = None) -> int:
+    cpus = cpu_count if cpu_count is not None else (os.cpu_count() or 1)
+    return max(8, min(128, cpus * 2))
+
+
+Backend = Literal["loop", "threads"]
+Isolation = Literal["context", "request"]
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    pool_size: int = field(default_factory=default_pool_size)
+    memory_limit: int = 0  # bytes per runtime; 0 = none
+    timeout: float = 30.0  # per-request CPU-time budget in seconds (process CPU clock)
+    quiet: bool = False
+    backend: Backend = "loop"
+    workers: int = 1
+    isolation: Isolation = "context"
+    pool_wait_timeout_ms: int = 5000
+    pool_metrics_every: int = 0
+    max_body_size: int = MAX_BODY_SIZE
+    max_header_bytes: int = MAX_HEADER_BYTES
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+    header_timeout: float = 10.0  # seconds to receive a complete request head
+    body_timeout: float = 30.0  # seconds of silence allowed while a body is in flight
+    keepalive_timeout: float = 5.0  # idle seconds between requests on one connection
+    max_requests_per_connection: int = 0  # 0 = unlimited
+    max_connections: int = 10_000
+    drain_timeout: float = 10.0  # seconds SIGTERM waits for in-flight requests
+    cors: bool = False
+    static_dir: str | None = None
+    static_cache_max_bytes: int = 2 * 1024 * 1024
+    static_cache_max_file_size: int = 128 * 1024
+    js_stack_size: int = 8 * 1024 * 1024  # native stack budget per runtime
+    max_call_depth: int = 1024
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise UsageError(f"invalid port {self.port}: must be 0..65535")
+        if self.pool_size < 1:
+            raise UsageError(f"invalid pool size {self.pool_size}: must be at least 1")
+        if self.workers < 1:
+            raise UsageError(f"invalid worker count {self.workers}: must be at least 1")
+        if self.timeout <= 0:
+            raise UsageError(f"invalid timeout {self.timeout}: must be > 0 seconds")
+
+    def with_changes(self, **changes: object) -> ServerConfig:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,56 @@
+"""Diagnostics: one message about one place in a source file.
+
+Every component that reports on user code (front end, analyzer, bundler, module resolution)
+produces `Diagnostic`s; `render` prints them the same way everywhere:
+
+    handler.ts:3:5: error[ZT001]: 'var' is not supported
+       3 |     var x = 1;
+         |     ^
+       = help: use let or const
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str
+    line: int  # 1-based
+    col: int  # 1-based
+    severity: Severity
+    code: str
+    message: str
+    hint: str = ""
+    source_line: str = ""
+
+    def headline(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def render(diag: Diagnostic, *, color: bool = False) -> str:
+    """Human form: headline, the source line with a caret under the column, and the fix hint."""
+    red, yellow, bold, reset = ("\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m") if color else ("",) * 4
+    tint = red if diag.is_error else yellow
+    lines = [f"{bold}{diag.file}:{diag.line}:{diag.col}:{reset} "
+             f"{tint}{diag.severity}[{diag.code}]{reset}: {diag.message}"]
+    if diag.source_line:
+        gutter = " " * len(str(diag.line))
+        lines.append(f" {diag.line} | {diag.source_line.rstrip()}")
+        lines.append(f" {gutter} | {' ' * (diag.col - 1)}{tint}^{reset}")
+    if diag.hint:
+        lines.append(f"   = help: {diag.hint}")
+    return "\n".join(lines)
+
+
+def to_json(diags: list[Diagnostic]) -> str:
+    return json.dumps({"diagnostics": [asdict(d) for d in diags]}, indent=2)

@@ -1,0 +1,52 @@
+"""The contract every `zigttp:*` virtual module follows.
+
+A module is one file in this package that defines `MODULE = ModuleSpec(...)`. Its exports are
+plain Python functions that take and return JSON values (None, bool, int, float, str, list,
+dict). `create(ctx)` is called once per worker process and returns the export table, so a
+module can hold process- or server-wide state (thread-safe: every pooled runtime calls in
+from its own thread).
+
+Failure convention (spec §7): expected failures are Results, `{"ok": False, "error": ...}`;
+wrong argument types raise `ModuleTypeError` (a JS TypeError naming the function and argument);
+any other exception is a bug in the module and becomes a JS Error for that request only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+JsonValue = Any
+Export = Callable[..., JsonValue]
+
+
+class ModuleTypeError(Exception):
+    """Raised by an export for a bad argument; surfaces in JS as a TypeError."""
+
+
+@dataclass
+class ModuleContext:
+    """What a module may know about the server it runs in.
+
+    `state_dir` is shared by every worker process of one server (for SQLite-backed shared
+    state such as ratelimit counters); `clock` returns epoch seconds and is injectable for
+    tests; `options` carries module flags (e.g. `sqlite`, `env_allow`, `outbound_hosts`).
+    """
+
+    state_dir: str
+    clock: Callable[[], float] = time.time
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    name: str  # "ratelimit" for specifier "zigttp:ratelimit"
+    exports: tuple[str, ...]  # export names, checked by `check` and the bundler
+    create: Callable[[ModuleContext], dict[str, Export]]
+    traceable: frozenset[str] = frozenset()  # exports that fixture `io` rows stub
+
+    @property
+    def specifier(self) -> str:
+        return f"zigttp:{self.name}"
