@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 MAX_QUEUED = 16
+LINGER_SECONDS = 1.0  # after an error response, keep reading (and discarding) this long
 
 
 class HttpConnection(asyncio.Protocol):
@@ -63,7 +64,7 @@ class HttpConnection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         if self.closing:
-            return
+            return  # lingering after an error: discard what the client still sends
         try:
             self.reader.feed(data)
         except ProtocolError as exc:
@@ -145,8 +146,21 @@ class HttpConnection(asyncio.Protocol):
             self.transport.write(data)
 
     def _refuse(self, status: int, message: str) -> None:
+        """Answer an error and close without losing the answer.
+
+        Closing a socket with unread input makes the kernel send RST, which can destroy the
+        response in the client's buffers; so half-close, discard input briefly, then close
+        (nginx's lingering close).
+        """
         self._write(plain_error(status, message))
-        self._close()
+        self.closing = True
+        self._cancel_timer()
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if transport.can_write_eof():
+            transport.write_eof()
+        self.loop.call_later(LINGER_SECONDS, transport.close)
 
     def _close(self) -> None:
         self.closing = True
