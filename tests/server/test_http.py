@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import socket
 import time
 
@@ -140,9 +141,10 @@ def test_trickled_head_is_cut_at_the_header_timeout(serve, backend) -> None:
     server = serve(ECHO, "--backend", backend, "--header-timeout", "0.6")
     with server.connect(timeout=10) as sock:
         started = time.monotonic()
-        data = b""
         try:
-            for byte in b"GET / HTTP/1.1\r\nX-Slow: aaa":
+            for byte in b"GET / HTTP/1.1\r\nX-Slow: " + b"a" * 200:
+                if select.select([sock], [], [], 0)[0]:
+                    break  # the server has answered
                 sock.sendall(bytes([byte]))
                 time.sleep(0.05)
         except OSError:
