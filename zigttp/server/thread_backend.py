@@ -121,7 +121,7 @@ class ThreadServer:
         """Read with the right timeout; None means close (EOF, idle timeout or 408 sent)."""
         config = self.config
         if reader.in_head and head_started is not None:
-            timeout = max(0.0, head_started + config.header_timeout - time.monotonic())
+            timeout = max(0.001, head_started + config.header_timeout - time.monotonic())
         elif reader.mid_request:
             timeout = config.body_timeout
         else:
