@@ -69,6 +69,8 @@ def cli() -> None:
               show_default=True, help="Seconds an idle keep-alive connection stays open.")
 @click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
               help="Log a pool metrics line every N requests (0 = off).")
+@click.option("--max-connections", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Open connections per worker; more are answered 503 and closed.")
 def serve(handler: str | None, inline: str | None, **options: Any) -> None:
     """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP."""
     from zigttp.commands.serve import run_serve

@@ -6,7 +6,10 @@ Parsing and limits live in `protocol.RequestReader`; this class only does I/O:
 * a request head must arrive within `header_timeout` of its first byte (slowloris), a body
   may not stall for more than `body_timeout`: both answer 408 and close;
 * an idle keep-alive connection is closed silently after `keepalive_timeout`;
-* reading pauses while too many pipelined requests are queued or the peer stops reading.
+* reading pauses while too many pipelined requests are queued or the peer stops reading;
+* a parse error after complete pipelined requests is answered after them, in order, then the
+  connection closes; `100 Continue` is only sent when no earlier response is outstanding (an
+  interim response must never overtake the final response of a previous request).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class HttpConnection(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None
         self._timer_kind = ""
         self._continue_sent = False
+        self._pending_error: ProtocolError | None = None  # answered once the queue is empty
         self._can_write = asyncio.Event()
         self._can_write.set()
 
@@ -63,16 +67,18 @@ class HttpConnection(asyncio.Protocol):
         self._can_write.set()
 
     def data_received(self, data: bytes) -> None:
-        if self.closing:
+        if self.closing or self._pending_error is not None:
             return  # lingering after an error: discard what the client still sends
         try:
             self.reader.feed(data)
         except ProtocolError as exc:
-            self._refuse(exc.status, str(exc))
-            return
-        if self.reader.head_complete_pending_continue and not self._continue_sent:
-            self._continue_sent = True
-            self._write(CONTINUE)
+            if not self.reader.requests and not self.busy:
+                self._refuse(exc.status, str(exc))
+                return
+            self._pending_error = exc  # answer the complete requests before it first
+            if self.transport is not None:
+                self.transport.pause_reading()
+        self._maybe_continue()
         self._update_timer()
         if len(self.reader.requests) > MAX_QUEUED and self.transport is not None:
             self.transport.pause_reading()
@@ -92,7 +98,18 @@ class HttpConnection(asyncio.Protocol):
             data, keep_alive = dispatcher.handle_inline(request)
             if not self._respond(data, keep_alive):
                 return
+        if self._pending_error is not None and not self.busy and not self.reader.requests:
+            self._refuse(self._pending_error.status, str(self._pending_error))
+            return
+        self._maybe_continue()
         self._update_timer()
+
+    def _maybe_continue(self) -> None:
+        """`100 Continue` for a waiting upload, once every earlier response has been written."""
+        if (self.reader.head_complete_pending_continue and not self._continue_sent
+                and not self.busy and not self.reader.requests and self._pending_error is None):
+            self._continue_sent = True
+            self._write(CONTINUE)
 
     async def _serve_next(self) -> None:
         """One request on a pool thread (or after the peer let us write again)."""
@@ -117,13 +134,16 @@ class HttpConnection(asyncio.Protocol):
         if not keep_alive:
             self._close()
             return False
-        if self.transport is not None and len(self.reader.requests) <= MAX_QUEUED:
+        if (self.transport is not None and len(self.reader.requests) <= MAX_QUEUED
+                and self._pending_error is None):
             self.transport.resume_reading()
         return True
 
     # -- timers -------------------------------------------------------------------------------
     def _update_timer(self) -> None:
-        if self.busy and not self.reader.mid_request:
+        if self._pending_error is not None:
+            self._cancel_timer()  # no more input is read; the queued answers decide the end
+        elif self.busy and not self.reader.mid_request:
             self._cancel_timer()
         elif self.reader.in_head:
             if self._timer_kind != "head":  # measured from the first byte: trickling won't help

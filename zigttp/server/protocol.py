@@ -10,6 +10,16 @@ exactly the same parsing and limits:
   head is parsed, before any body byte is read; a chunked body is refused once it grows past it.
 * Head cap: a request line over 8 KiB → 414, a header block over 64 KiB → 431, more than 100
   header fields → 431.
+* Framing and routing ambiguity (RFC 9112 §3.2, §6.1): HTTP versions other than 1.0/1.1 → 505;
+  an HTTP/1.1 request without exactly one Host → 400; Transfer-Encoding on HTTP/1.0 → 400; a
+  final transfer coding other than `chunked` → 400, codings before it (`gzip, chunked`) → 501;
+  CONNECT → 501.
+* `Upgrade` (websocket, h2c) is ignored: the request is answered over HTTP/1.1, then closed.
+* Trailer fields of a chunked body are parsed (and bounded by the head cap) but discarded.
+* `Expect: 100-continue` is honoured only on HTTP/1.1 and only once the length check passed, so
+  an oversized upload gets its 413 instead of an invitation to send the body.
+* Requests completed before an error stay in `requests`: the connection answers them in order,
+  then the error, then closes.
 """
 
 from __future__ import annotations
@@ -24,8 +34,9 @@ from zigttp.errors import ProtocolError
 MAX_URL_BYTES = 8 * 1024
 MAX_HEADER_COUNT = 100
 ALLOWED_METHODS = frozenset(
-    {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"}
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"}
 )
+HTTP_VERSIONS = frozenset({"1.0", "1.1"})
 
 
 @dataclass(slots=True)
@@ -51,6 +62,16 @@ class RequestReader:
         self._unparsed_head = 0  # bytes fed since the last head completed
         self._reset_message()
         self.head_complete_pending_continue = False
+        self._upgraded = False
+
+    def _ignore_upgrade(self) -> None:
+        """RFC 9110 §7.8: a server may ignore Upgrade. The request is answered as plain HTTP/1.1,
+        then the connection closes (llhttp parses nothing after an upgrade request)."""
+        self._upgraded = True
+        if self.requests:
+            self.requests[-1].keep_alive = False
+        else:
+            raise ProtocolError(400, "Bad Request: incomplete upgrade request")
 
     def _reset_message(self) -> None:
         self._url = bytearray()
@@ -71,6 +92,8 @@ class RequestReader:
         return self._in_head
 
     def feed(self, data: bytes) -> None:
+        if self._upgraded:
+            return  # llhttp stops after an upgrade request; the connection closes after it
         if self._current is None:
             self._unparsed_head += len(data)
         try:
@@ -83,7 +106,8 @@ class RequestReader:
         except httptools.HttpParserInvalidMethodError:
             raise ProtocolError(400, "Bad Request: invalid method") from None
         except httptools.HttpParserUpgrade:
-            raise ProtocolError(501, "Not Implemented: protocol upgrade") from None
+            self._ignore_upgrade()
+            return
         except httptools.HttpParserError as exc:
             raise ProtocolError(400, f"Bad Request: {exc}") from None
         if self._current is None and self._unparsed_head > self.max_head:
@@ -105,6 +129,8 @@ class RequestReader:
         self._header_bytes += len(name) + len(value) + 4
         if self._header_bytes > self.max_head:
             raise ProtocolError(431, "Request Header Fields Too Large")
+        if self._current is not None:
+            return  # a trailer field: counted against the head cap, never shown to the handler
         self._headers.append((name.decode("latin-1").lower(), value.decode("latin-1")))
 
     def on_headers_complete(self) -> None:
@@ -114,9 +140,17 @@ class RequestReader:
         method = parser.get_method().decode("ascii", "replace")
         if method not in ALLOWED_METHODS:
             raise ProtocolError(501, f"Not Implemented: method {method}")
+        version = parser.get_http_version()
+        if version not in HTTP_VERSIONS:
+            raise ProtocolError(505, f"HTTP Version Not Supported: {version}")
         headers: dict[str, str] = {}
+        hosts = 0
         for name, value in self._headers:
+            hosts += name == "host"
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        if hosts > 1 or (hosts == 0 and version == "1.1"):
+            raise ProtocolError(400, "Bad Request: an HTTP/1.1 request needs exactly one Host header")
+        _check_transfer_encoding(headers.get("transfer-encoding"), version)
         self._check_length(headers)
         url = self._url.decode("utf-8", "replace")
         if not url.startswith("/") and not (method == "OPTIONS" and url == "*"):
@@ -127,8 +161,8 @@ class RequestReader:
             headers=headers,
             body=b"",
             keep_alive=parser.should_keep_alive(),
-            http_version=parser.get_http_version(),
-            expect_continue=headers.get("expect", "").lower() == "100-continue",
+            http_version=version,
+            expect_continue=version == "1.1" and headers.get("expect", "").lower() == "100-continue",
             header_list=self._headers,
         )
         if self._current.expect_continue:
@@ -157,6 +191,19 @@ class RequestReader:
         self.requests.append(request)
         self._reset_message()
         self.head_complete_pending_continue = False
+
+
+def _check_transfer_encoding(value: str | None, version: str) -> None:
+    """RFC 9112 §6.1: a final coding other than chunked → 400; codings we cannot decode → 501."""
+    if value is None:
+        return
+    if version == "1.0":
+        raise ProtocolError(400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request")
+    codings = [coding.strip().lower() for coding in value.split(",")]
+    if codings[-1] != "chunked":  # the body length cannot be determined: MUST be 400
+        raise ProtocolError(400, "Bad Request: chunked must be the final transfer coding")
+    if len(codings) > 1:
+        raise ProtocolError(501, f"Not Implemented: transfer coding {value!r}")
 
 
 def _origin_form(url: str) -> str:

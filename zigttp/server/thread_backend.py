@@ -3,6 +3,8 @@
 Same parser, limits, dispatch and pool as the event-loop backend; only the I/O differs. The
 number of connection threads is bounded by `max_connections`; JS still runs on the pool's slot
 threads, so the pool size bounds JS concurrency exactly as on the other backend.
+Connections over the bound get a 503 from the accept loop (after their unread request bytes
+are drained, so the close does not turn into a RST that destroys the answer).
 """
 
 from __future__ import annotations
@@ -67,8 +69,17 @@ class ThreadServer:
             time.sleep(0.02)
 
     def _refuse(self, conn: socket.socket) -> None:
+        """503 without a thread: drain what already arrived so close() sends FIN, not RST."""
         with contextlib.suppress(OSError):
+            conn.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                while conn.recv(65536):
+                    pass
+            conn.setblocking(True)
+            conn.settimeout(0.5)
             conn.sendall(plain_error(503, "Service Unavailable: too many connections"))
+            conn.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(OSError):
             conn.close()
 
     def _connection(self, conn: socket.socket) -> None:
@@ -89,22 +100,25 @@ class ThreadServer:
     def _serve_connection(self, conn: socket.socket) -> None:
         reader = RequestReader(self.config.max_body_size, self.config.max_header_bytes)
         head_started: float | None = None
+        error: ProtocolError | None = None  # answered after the requests completed before it
         while True:
             while not reader.requests:
+                if error is not None:
+                    conn.sendall(plain_error(error.status, str(error)))
+                    _linger(conn)
+                    return
+                if reader.head_complete_pending_continue:  # nothing earlier is outstanding
+                    reader.head_complete_pending_continue = False
+                    conn.sendall(CONTINUE)
                 data = self._receive(conn, reader, head_started)
                 if data is None:
                     return
                 try:
                     reader.feed(data)
                 except ProtocolError as exc:
-                    conn.sendall(plain_error(exc.status, str(exc)))
-                    _linger(conn)
-                    return
+                    error = exc
                 if reader.in_head and head_started is None:
                     head_started = time.monotonic()
-                if reader.head_complete_pending_continue:
-                    reader.head_complete_pending_continue = False
-                    conn.sendall(CONTINUE)
             head_started = None
             request = reader.requests.popleft()
             with self._lock:
