@@ -14,7 +14,7 @@ any other exception is a bug in the module and becomes a JS Error for that reque
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,11 @@ class ModuleSpec:
     exports: tuple[str, ...]  # export names, checked by `check` and the bundler
     create: Callable[[ModuleContext], dict[str, Export]]
     traceable: frozenset[str] = frozenset()  # exports that fixture `io` rows stub
+    # Export name → JS source of a factory `function (host) { return function (...) {...}; }`.
+    # For exports whose arguments cannot cross into Python (e.g. JS functions): the bridge
+    # evaluates the factory once per runtime, passing the raw host function (the Python export
+    # of the same name), and exposes the returned function as the export instead.
+    js_wrappers: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def specifier(self) -> str:
