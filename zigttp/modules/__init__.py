@@ -5,16 +5,16 @@ Adding a module is adding a file that defines `MODULE`; nothing else needs to ch
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
-from functools import cache
 
 from zigttp.modules._spec import ModuleContext, ModuleSpec, ModuleTypeError
 
 __all__ = ["ModuleContext", "ModuleSpec", "ModuleTypeError", "builtin_modules", "find_module"]
 
 
-@cache
+@functools.cache
 def builtin_modules() -> dict[str, ModuleSpec]:
     found: dict[str, ModuleSpec] = {}
     for info in pkgutil.iter_modules(__path__):
