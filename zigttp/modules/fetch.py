@@ -92,7 +92,6 @@ class Fetcher:
     def fetch(self, url: Any, init: Any = None) -> Result:
         url = want_str("fetch", "url", url)
         options = want_opt_dict("fetch", "init", init)
-        request = _request(url, options)
         timeout_ms = _number_option(options, "timeoutMs", self.timeout_cap, self.timeout_cap)
         limit = _number_option(options, "maxResponseBytes", MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES)
         parts = urlsplit(url)
@@ -105,7 +104,7 @@ class Fetcher:
         if not host_allowed(parts.hostname, port, self.hosts):
             message = f"{parts.hostname}:{port} is not an allowed outbound host (--outbound-host)"
             return _failure("host_not_allowed", message)
-        return self._send(request, timeout_ms / 1000, limit)
+        return self._send(_request(url, options), timeout_ms / 1000, limit)
 
     def _send(self, request: urllib.request.Request, timeout: float, limit: int) -> Result:
         try:
