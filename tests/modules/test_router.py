@@ -70,7 +70,8 @@ def _runtime() -> quickjs.Context:
     context.eval(
         "const host = (...a) => { const r = JSON.parse(_py(JSON.stringify(a)));"
         " return r === null ? undefined : r; };"
-        f"const routerMatch = ({JS_WRAPPERS['routerMatch']})(host);"
+        "const routerMatch = (function (__host) { return ("
+        f"{JS_WRAPPERS['routerMatch']}); }})(host);"
     )
     return context
 

@@ -46,10 +46,10 @@ class ModuleSpec:
     exports: tuple[str, ...]  # export names, checked by `check` and the bundler
     create: Callable[[ModuleContext], dict[str, Export]]
     traceable: frozenset[str] = frozenset()  # exports that fixture `io` rows stub
-    # Export name → JS source of a factory `function (host) { return function (...) {...}; }`.
-    # For exports whose arguments cannot cross into Python (e.g. JS functions): the bridge
-    # evaluates the factory once per runtime, passing the raw host function (the Python export
-    # of the same name), and exposes the returned function as the export instead.
+    # Export name → JS source of a function EXPRESSION that becomes the export in place of the
+    # plain shim, for exports whose arguments cannot cross into Python (e.g. JS functions).
+    # Inside it, `__host` is the plain shim: it calls this module's Python function of the same
+    # name (JSON in, JSON out). The bridge evaluates `(function (__host) { return (SRC); })(shim)`.
     js_wrappers: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property

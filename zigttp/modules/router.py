@@ -8,9 +8,9 @@ path, possibly empty; any other segment must match exactly.
 
 The JS call is `routerMatch(routes, req)` where `routes` maps keys to handler FUNCTIONS, which
 cannot cross into Python. So the host function is `match(route_keys, method, path)` returning
-`{index, params}`, and `JS_WRAPPERS` holds the small JS factory the bridge installs in each
-runtime: it passes `Object.keys(routes)` over and maps `index` back to the route's value,
-returning `{handler, params}` or undefined.
+`{index, params}`, and `JS_WRAPPERS` holds the small JS function the bridge installs as the
+export (see `ModuleSpec.js_wrappers`): it passes `Object.keys(routes)` to the host function
+`__host` and maps `index` back to the route's value, returning `{handler, params}` or undefined.
 """
 
 from __future__ import annotations
@@ -25,20 +25,18 @@ MAX_PARAMS = 8
 ANY_METHOD = frozenset({"", "*", "ANY", "ALL"})
 
 JS_WRAPPERS = {
-    "routerMatch": """function (host) {
-  return function routerMatch(routes, req) {
-    if (routes === null || typeof routes !== "object") {
-      throw new TypeError("routerMatch: argument 'routes' must be an object");
-    }
-    if (req === null || typeof req !== "object") {
-      throw new TypeError("routerMatch: argument 'req' must be a request");
-    }
-    const keys = Object.keys(routes);
-    const path = typeof req.path === "string" ? req.path : req.url;
-    const found = host(keys, req.method, path);
-    if (found === undefined || found === null) return undefined;
-    return { handler: routes[keys[found.index]], params: found.params };
-  };
+    "routerMatch": """function routerMatch(routes, req) {
+  if (routes === null || typeof routes !== "object") {
+    throw new TypeError("routerMatch: argument 'routes' must be an object");
+  }
+  if (req === null || typeof req !== "object") {
+    throw new TypeError("routerMatch: argument 'req' must be a request");
+  }
+  const keys = Object.keys(routes);
+  const path = typeof req.path === "string" ? req.path : req.url;
+  const found = __host(keys, req.method, path);
+  if (found === undefined || found === null) return undefined;
+  return { handler: routes[keys[found.index]], params: found.params };
 }""",
 }
 
