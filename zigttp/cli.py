@@ -1,0 +1,113 @@
+"""The `zigttp` and `zigts` commands: parse flags, call one function per command, map errors.
+
+No logic lives here (javy's thin CLI): every option lands in `ServerConfig` or in the command's
+own function, and `ZigttpError.exit_code` decides the exit status in one place (`main`).
+Imports of heavy modules happen inside the commands so `zigttp serve` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from zigttp import __version__
+from zigttp.errors import SourceError, UsageError, ZigttpError
+
+CONTEXT = {"help_option_names": ["--help"], "max_content_width": 100}
+
+
+class SizeType(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from zigttp.config import parse_size
+
+        try:
+            return parse_size(str(value))
+        except UsageError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="zigttp")
+def cli() -> None:
+    """zigttp: serve a JavaScript/TypeScript handler from a pool of isolated quickjs-ng runtimes."""
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("handler", required=False, type=click.Path(dir_okay=False))
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="Port to listen on (0 picks a free port).")
+@click.option("-h", "--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
+@click.option("-m", "--memory", type=SizeType(), default="0",
+              help="Per-runtime JS memory ceiling: 64k, 1m, 256mb, 1g; bare number = bytes; "
+                   "0 = no limit.")
+@click.option("-n", "--pool", "pool_size", type=click.IntRange(min=0), default=0,
+              help="Number of isolated runtimes (default: cpu*2 clamped to 8..128).")
+@click.option("-q", "--quiet", is_flag=True, help="No request log.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Per-request time budget in seconds (CPU time).")
+@click.option("--backend", type=click.Choice(["loop", "threads"]), default="loop",
+              show_default=True, help="Event-loop (uvloop) or thread-per-connection server.")
+@click.option("-w", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes sharing the port (SO_REUSEPORT).")
+@click.option("--isolation", type=click.Choice(["context", "request"]), default="context",
+              show_default=True,
+              help="'request' gives every request a fresh runtime (multi-tenant use).")
+@click.option("--pool-wait-timeout-ms", type=click.IntRange(min=0), default=5000,
+              show_default=True, help="How long a request waits for a free runtime before 503.")
+@click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
+              help="Log a pool metrics line every N requests (0 = off).")
+def serve(handler: str | None, inline: str | None, **options: Any) -> None:
+    """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP."""
+    from zigttp.commands.serve import run_serve
+
+    sys.exit(run_serve(handler, inline, options))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "json_output", is_flag=True, help="Machine-readable diagnostics.")
+@click.option("--profile", type=click.Choice(["default", "strict"]), default="default",
+              show_default=True, help="Rule set: the seed's subset, or the stricter later one.")
+def check(files: tuple[str, ...], json_output: bool, profile: str) -> None:
+    """Run the front end and subset analyzer on FILES: exit 0 clean, 1 errors, 2 warnings."""
+    from zigttp.frontend.check import run_check
+
+    sys.exit(run_check(list(files), json_output=json_output, profile=profile,
+                       color=sys.stderr.isatty()))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of `zigttp`: maps our typed errors to exit codes in one place."""
+    try:
+        cli.main(args=argv, prog_name="zigttp", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.Abort:
+        sys.exit(130)
+    except SourceError as exc:
+        from zigttp.diagnostics import render
+
+        for diagnostic in exc.diagnostics:
+            sys.stderr.write(render(diagnostic, color=sys.stderr.isatty()) + "\n")
+        sys.exit(exc.exit_code)
+    except ZigttpError as exc:
+        sys.stderr.write(f"zigttp: {exc}\n")
+        sys.exit(exc.exit_code)
+
+
+def zigts_main() -> None:
+    """`zigts check FILE...` (and `zigts FILE...`) is `zigttp check`."""
+    args = sys.argv[1:]
+    if args and args[0] == "check":
+        args = args[1:]
+    main(["check", *args])

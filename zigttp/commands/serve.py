@@ -1,0 +1,47 @@
+"""`zigttp serve`: build a ServerConfig from flags, compile the handler, run the server."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from zigttp.config import ServerConfig, default_pool_size
+from zigttp.errors import UsageError
+
+
+def config_from_options(options: dict[str, Any]) -> ServerConfig:
+    pool_size = options.pop("pool_size", 0) or default_pool_size()
+    memory = options.pop("memory", 0)
+    return ServerConfig(pool_size=pool_size, memory_limit=memory, **options)
+
+
+def run_serve(handler: str | None, inline: str | None, options: dict[str, Any]) -> int:
+    if handler is None and inline is None:
+        raise UsageError(
+            "no handler specified: pass a handler file (zigttp serve handler.ts) "
+            "or inline code (zigttp serve -e \"function handler(r) { ... }\")"
+        )
+    if handler is not None and inline is not None:
+        raise UsageError("pass either a handler file or -e CODE, not both")
+    config = config_from_options(dict(options))
+    from zigttp.runtime.handler import compile_entry
+
+    compiled = compile_entry(handler, inline)
+    _print_warnings(compiled.diagnostics)
+    if config.workers > 1:
+        from zigttp.server.supervisor import Supervisor
+
+        return Supervisor(config, compiled).run()
+    from zigttp.server.lifecycle import Server
+
+    Server(compiled, config).serve_forever()
+    return 0
+
+
+def _print_warnings(diagnostics: tuple[Any, ...]) -> None:
+    if not diagnostics:
+        return
+    from zigttp.diagnostics import render
+
+    for diagnostic in diagnostics:
+        sys.stderr.write(render(diagnostic, color=sys.stderr.isatty()) + "\n")

@@ -1,0 +1,1 @@
+"""JS execution: the engine binding, the runtime pool, limits and request/response marshalling."""

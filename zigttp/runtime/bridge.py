@@ -1,0 +1,109 @@
+"""The bridge between JS and the Python `zigttp:*` modules.
+
+JS side: `__zigttp_import("NAME")` returns an object of shims; each shim sends its arguments as
+one JSON string to the single host function `__zigttp_host(id, argsJson)` and decodes the reply:
+
+    "o<json>"  a value            "u"  undefined
+    "t<msg>"   throw TypeError    "e<msg>"  throw Error
+
+The host function never raises: a Python exception escaping a quickjs callback corrupts the
+binding's error state, so every failure is turned into a reply here.
+
+Every call passes through an optional per-slot `IoTap` so fixtures can stub calls and traces
+can record them: one mechanism for built-in and user-defined modules.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from zigttp.modules import ModuleContext, ModuleSpec, ModuleTypeError
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+_JS_TEMPLATE = """(function (host) {
+  "use strict";
+  const parse = JSON.parse, stringify = JSON.stringify;
+  const TypeErrorCtor = TypeError, ErrorCtor = Error;
+  const slice = Function.prototype.call.bind(String.prototype.slice);
+  function call(id, args) {
+    const reply = host(id, stringify(args));
+    const tag = reply[0];
+    if (tag === "o") return parse(slice(reply, 1));
+    if (tag === "u") return undefined;
+    if (tag === "t") throw new TypeErrorCtor(slice(reply, 1));
+    throw new ErrorCtor(slice(reply, 1));
+  }
+  const modules = {%s};
+  globalThis.__zigttp_import = function (name) {
+    const found = modules[name];
+    if (found === undefined) throw new ErrorCtor("unknown module zigttp:" + name);
+    return found;
+  };
+})(__zigttp_host);
+"""
+
+
+class IoTap(Protocol):
+    """Sees every module call of one slot: may answer it (stubs) or observe it (traces)."""
+
+    def call(self, module: str, fn: str, args: list[Any], real: Callable[[], Any]) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Export:
+    module: str
+    name: str
+    function: Callable[..., Any]
+    traceable: bool
+
+
+class ModuleBridge:
+    def __init__(self, specs: Sequence[ModuleSpec], context: ModuleContext) -> None:
+        self.exports: list[Export] = []
+        self._wrappers: dict[int, str] = {}
+        blocks = []
+        for spec in specs:
+            table = spec.create(context)
+            entries = []
+            wrappers: dict[str, str] = getattr(spec, "js_wrappers", {}) or {}
+            for name in spec.exports:
+                index = len(self.exports)
+                self.exports.append(Export(spec.name, name, table[name], name in spec.traceable))
+                shim = f"function (...args) {{ return call({index}, args); }}"
+                if name in wrappers:
+                    shim = f"(function (__host) {{ return ({wrappers[name]}); }})({shim})"
+                entries.append(f"{json.dumps(name)}: {shim}")
+            blocks.append(f"{json.dumps(spec.name)}: Object.freeze({{{', '.join(entries)}}})")
+        self.js_source = _JS_TEMPLATE % ", ".join(blocks) if specs else ""
+
+    def host_function(self, tap: Callable[[], IoTap | None]) -> Callable[[int, str], str]:
+        """The `__zigttp_host` callable for one slot; `tap()` returns its current IoTap."""
+        exports = self.exports
+
+        def host(index: int, args_json: str) -> str:
+            try:
+                export = exports[index]
+                args = json.loads(args_json)
+                current = tap()
+                if current is None:
+                    result = export.function(*args)
+                else:
+                    result = current.call(
+                        export.module, export.name, args, lambda: export.function(*args)
+                    )
+                return "u" if result is None else "o" + _dumps(result)
+            except ModuleTypeError as exc:
+                return "t" + str(exc)
+            except Exception as exc:
+                name = f"zigttp:{exports[index].module}.{exports[index].name}"
+                sys.stderr.write(f"zigttp: module call {name} failed:\n")
+                traceback.print_exc()
+                return f"e{name} failed: {exc}"
+
+        return host

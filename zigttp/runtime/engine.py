@@ -1,0 +1,128 @@
+"""The only module that imports quickjs: one isolated JS runtime and its typed faults.
+
+A `JsRuntime` wraps one quickjs-ng `Context`. quickjs contexts crash if touched from two
+threads (even at different times), so a `JsRuntime` must be created, used and dropped on one
+thread; `runtime.pool` gives each slot its own thread.
+
+Engine exceptions are translated here into the `HandlerError` family (`zigttp.errors`), so
+nothing else needs to know quickjs exists. Classification follows measured engine behaviour
+(../shared/style.md "Engine facts"): `quickjs.StackOverflow` for the native stack,
+`InternalError: interrupted` for the CPU-time limit, `null` / `out of memory` for `-m`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+
+import quickjs
+
+from zigttp import errors
+from zigttp.runtime.limits import RuntimeLimits
+
+ConsoleSink = Callable[[str, str], None]
+
+
+@cache
+def runtime_js() -> str:
+    """Prelude + JSX runtime, read once per process."""
+    js = resources.files("zigttp.runtime") / "js"
+    return (js / "prelude.js").read_text("utf-8") + "\n" + (js / "jsx_runtime.js").read_text("utf-8")
+
+
+class JsRuntime:
+    """One pre-warmed context with the prelude, module shims and the handler loaded."""
+
+    def __init__(
+        self,
+        handler_code: str,
+        limits: RuntimeLimits,
+        console: ConsoleSink,
+        host_functions: dict[str, Callable[..., object]] | None = None,
+        module_js: str = "",
+    ) -> None:
+        self.limits = limits
+        self._console = console
+        self._context = quickjs.Context()
+        self._context.set_max_stack_size(limits.stack_size)
+        for name, function in (host_functions or {}).items():
+            self._context.add_callable(name, function)
+        self._eval(runtime_js())
+        if module_js:
+            self._eval(module_js)
+        if limits.memory:
+            self._context.set_memory_limit(limits.memory)
+        # quickjs-ng refuses calls into Python while a CPU-time limit is armed, so the engine
+        # backstop is only armed for handlers without host modules; the front end's loop
+        # instrumentation enforces the deadline for the others.
+        self.cpu_limited = not host_functions
+        if self.cpu_limited:
+            self._context.set_time_limit(limits.timeout)  # per call (eval or dispatch)
+        self._dispatch = self._context.get("__zigttp_dispatch")
+        self._settle = self._context.get("__zigttp_settle")
+        self._take_console = self._context.get("__zigttp_take_console")
+        try:
+            self._eval(handler_code)
+        finally:
+            self._flush_console(self._take_console())
+
+    def _eval(self, code: str) -> object:
+        try:
+            return self._context.eval(code)
+        except quickjs.JSException as exc:
+            raise self.translate(exc) from None
+
+    def dispatch(self, method: str, url: str, headers_json: str, body: str | None) -> str:
+        """Run the handler once; returns the prelude's encoded response (see prelude.js)."""
+        try:
+            encoded = self._with_console(self._dispatch(method, url, headers_json, body))
+            if encoded == "!P":
+                encoded = self._drain_promise()
+        except quickjs.JSException as exc:
+            self._flush_console(self._take_console())
+            raise self.translate(exc) from None
+        if encoded == "!X\nnull" and self._near_memory_limit():
+            return "!M\nout of memory"  # quickjs throws a bare null when an allocation fails
+        return encoded
+
+    def _near_memory_limit(self) -> bool:
+        return bool(self.limits.memory) and self.memory_used() * 2 >= self.limits.memory
+
+    def _drain_promise(self) -> str:
+        while self._context.execute_pending_job():
+            pass
+        return self._with_console(self._settle())
+
+    def _with_console(self, encoded: object) -> str:
+        if not isinstance(encoded, str):
+            raise errors.InvalidHandlerResult("internal: dispatcher returned a non-string")
+        if encoded.startswith("C"):
+            lines, _, encoded = encoded[1:].partition("\n")
+            self._flush_console(lines)
+        return encoded
+
+    def _flush_console(self, lines: object) -> None:
+        if isinstance(lines, str) and lines:
+            for level, text in json.loads(lines):
+                self._console(level, text)
+
+    def memory_used(self) -> int:
+        return int(self._context.memory().get("memory_used_size", 0))
+
+    def translate(self, exc: quickjs.JSException) -> errors.HandlerError:
+        """Map an engine exception to our typed fault."""
+        message = str(exc.args[0]) if exc.args else str(exc)
+        first = message.split("\n", 1)[0]
+        if isinstance(exc, quickjs.StackOverflow):
+            return errors.StackOverflow("stack overflow: " + first)
+        if first.startswith("InternalError: interrupted"):
+            return errors.TimeLimitExceeded(
+                f"handler exceeded its CPU time limit of {self.limits.timeout:g}s"
+            )
+        if self.limits.memory and (first in ("null", "") or "out of memory" in first):
+            return errors.MemoryLimitExceeded(
+                f"handler exceeded the memory limit of {self.limits.memory} bytes"
+            )
+        return errors.HandlerException(message)

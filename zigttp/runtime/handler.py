@@ -1,0 +1,98 @@
+"""A loaded handler: compiled code + its module bridge, able to build fresh runtimes.
+
+`load_handler` is where the three sources meet: a handler file (.js/.ts/.jsx/.tsx, run through
+the front end), inline `-e` code, or a built artifact. Everything downstream (pool, server,
+fixtures, embedding) only sees a `LoadedHandler`.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zigttp.frontend.pipeline import CompiledHandler
+from zigttp.modules import ModuleContext, find_module
+from zigttp.runtime.bridge import IoTap, ModuleBridge
+from zigttp.runtime.engine import JsRuntime
+from zigttp.runtime.limits import RuntimeLimits
+from zigttp.runtime.marshal import map_stack
+
+if TYPE_CHECKING:
+    from zigttp.modules import ModuleSpec
+    from zigttp.runtime.pool import Slot
+
+ConsoleWriter = Callable[[str, str, str], None]  # (level, request_id, text)
+
+
+def stderr_console(level: str, request_id: str, text: str) -> None:
+    sys.stderr.write(f"[{request_id}] console.{level}: {text}\n")
+
+
+@dataclass
+class LoadedHandler:
+    compiled: CompiledHandler
+    limits: RuntimeLimits
+    bridge: ModuleBridge
+    console: ConsoleWriter = stderr_console
+    taps: dict[int, IoTap | None] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.compiled.filename
+
+    def new_runtime(self, slot: Slot | None = None) -> JsRuntime:
+        """Build one runtime; call it on the thread that will own it."""
+        slot_index = slot.index if slot is not None else -1
+
+        def console(level: str, text: str) -> None:
+            try:
+                request_id = slot.request_id if slot is not None else "-"
+                self.console(level, request_id, map_stack(str(text), self.compiled.locate))
+            except Exception:  # never let a Python error cross back into quickjs
+                pass
+
+        host = self.bridge.host_function(lambda: self.taps.get(slot_index))
+        return JsRuntime(
+            self.compiled.code,
+            self.limits,
+            console,
+            host_functions={"__zigttp_host": host} if self.bridge.exports else None,
+            module_js=self.bridge.js_source,
+        )
+
+
+def module_specs(compiled: CompiledHandler, extra: tuple[ModuleSpec, ...] = ()) -> list[ModuleSpec]:
+    by_name = {spec.name: spec for spec in extra}
+    specs = []
+    for name in compiled.modules:
+        spec = by_name.get(name) or find_module(name)
+        if spec is not None:
+            specs.append(spec)
+    return specs
+
+
+def load_handler(
+    compiled: CompiledHandler,
+    limits: RuntimeLimits,
+    *,
+    module_context: ModuleContext | None = None,
+    extra_modules: tuple[ModuleSpec, ...] = (),
+    console: ConsoleWriter = stderr_console,
+) -> LoadedHandler:
+    context = module_context or ModuleContext(state_dir=tempfile.mkdtemp(prefix="zigttp-state-"))
+    bridge = ModuleBridge(module_specs(compiled, extra_modules), context)
+    return LoadedHandler(compiled, limits, bridge, console)
+
+
+def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
+    """Front end for `serve`: a file path or `-e` code."""
+    from zigttp.frontend.pipeline import compile_file, compile_source
+
+    if inline is not None:
+        return compile_source(inline, "<inline>")
+    assert path is not None
+    return compile_file(Path(path))

@@ -1,0 +1,501 @@
+// zigttp prelude: the Web-style API a handler sees (Response, Headers, Request, console) and
+// the dispatcher the host calls once per request.
+//
+// Rules this file keeps:
+// * Every builtin it relies on is captured here, at load, before user code runs, so a handler
+//   that overwrites JSON.stringify, Object.prototype or Response cannot fool the glue.
+// * The host talks to it through two strings: a JSON request in, and an encoded response out:
+//     "<status>\n<name>: <value>\n...\n\n<body>"      (a response)
+//     "!<kind>\n<message>"                            (a failure; kinds listed at FAIL below)
+//     "!P"                                            (a pending promise; host drains jobs, then
+//                                                      calls __zigttp_settle())
+"use strict";
+
+let __zd = 0; // current JS call depth; the front end instruments function bodies with it
+const __zigttp_depth_error = class CallDepthExceeded extends Error {};
+function __zdo() {
+  throw new __zigttp_depth_error("Maximum call depth of 1024 frames exceeded");
+}
+
+const __zigttp = (function (global) {
+  const jsonStringify = JSON.stringify;
+  const jsonParse = JSON.parse;
+  const objectKeys = Object.keys;
+  const objectCreate = Object.create;
+  const defineProperty = Object.defineProperty;
+  const setPrototypeOf = Object.setPrototypeOf;
+  const isArray = Array.isArray;
+  const StringCtor = String;
+  const NumberIsInteger = Number.isInteger;
+  const ErrorCtor = Error;
+  const TypeErrorCtor = TypeError;
+  const RangeErrorCtor = RangeError;
+  const InternalErrorCtor = typeof InternalError === "function" ? InternalError : null;
+  const PromiseCtor = Promise;
+  const decodeComponent = decodeURIComponent;
+  const call = Function.prototype.call.bind(Function.prototype.call);
+  const hasOwn = (obj, key) => call(Object.prototype.hasOwnProperty, obj, key);
+  const strIndexOf = (s, sub, from) => call(String.prototype.indexOf, s, sub, from);
+  const strSlice = (s, a, b) => call(String.prototype.slice, s, a, b);
+  const strSplit = (s, sep) => call(String.prototype.split, s, sep);
+  const strToLower = (s) => call(String.prototype.toLowerCase, s);
+  const strToUpper = (s) => call(String.prototype.toUpperCase, s);
+  const strReplaceAll = (s, a, b) => call(String.prototype.replaceAll, s, a, b);
+  const regexTest = (re, s) => call(RegExp.prototype.test, re, s);
+  const arrayPush = (arr, v) => call(Array.prototype.push, arr, v);
+  const arrayJoin = (arr, sep) => call(Array.prototype.join, arr, sep);
+  // console output is buffered and handed to the host with the response: quickjs-ng refuses
+  // calls into Python while a CPU-time limit is armed, and one crossing is cheaper anyway.
+  let consoleLines = [];
+  let consoleBytes = 0;
+  const CONSOLE_LIMIT = 1 << 20;
+  function hostConsole(level, text) {
+    if (consoleBytes > CONSOLE_LIMIT) return;
+    consoleBytes += text.length;
+    arrayPush(consoleLines, consoleBytes > CONSOLE_LIMIT ? [level, "... console output truncated"] : [level, text]);
+  }
+  function takeConsole() {
+    if (consoleLines.length === 0) return "";
+    const text = jsonStringify(consoleLines);
+    consoleLines = [];
+    consoleBytes = 0;
+    return text;
+  }
+  function withConsole(encoded) {
+    return consoleLines.length === 0 ? encoded : "C" + takeConsole() + "\n" + encoded;
+  }
+
+  const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  const BAD_VALUE = /[\r\n\0]/;
+  const STATUS_TEXT = {
+    200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently",
+    302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect",
+    308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+    404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 413: "Payload Too Large",
+    422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error",
+    501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+    504: "Gateway Timeout",
+  };
+
+  // ---- Headers ---------------------------------------------------------------------------
+  function checkName(name) {
+    const n = StringCtor(name);
+    if (!regexTest(TOKEN, n)) throw new TypeErrorCtor(`Headers: invalid header name ${jsonStringify(n)}`);
+    return strToLower(n);
+  }
+  function checkValue(name, value) {
+    const v = StringCtor(value);
+    if (regexTest(BAD_VALUE, v)) {
+      throw new TypeErrorCtor(`Headers: value of ${jsonStringify(name)} contains CR, LF or NUL`);
+    }
+    return v;
+  }
+
+  const LINES = Symbol("zigttp.lines");
+  class HeadersImpl {
+    #map = objectCreate(null);
+    #cookies = [];
+    constructor(init) {
+      if (init !== undefined && init !== null) fillHeaders(this, init);
+    }
+    get(name) {
+      const key = strToLower(StringCtor(name));
+      if (key === "set-cookie") return this.#cookies.length ? arrayJoin(this.#cookies, ", ") : null;
+      const value = this.#map[key];
+      return value === undefined ? null : value;
+    }
+    has(name) {
+      const key = strToLower(StringCtor(name));
+      return key === "set-cookie" ? this.#cookies.length > 0 : this.#map[key] !== undefined;
+    }
+    set(name, value) {
+      const key = checkName(name);
+      const v = checkValue(key, value);
+      if (key === "set-cookie") { this.#cookies.length = 0; arrayPush(this.#cookies, v); }
+      else this.#map[key] = v;
+    }
+    append(name, value) {
+      const key = checkName(name);
+      const v = checkValue(key, value);
+      if (key === "set-cookie") arrayPush(this.#cookies, v);
+      else this.#map[key] = this.#map[key] === undefined ? v : this.#map[key] + ", " + v;
+    }
+    delete(name) {
+      const key = strToLower(StringCtor(name));
+      if (key === "set-cookie") this.#cookies.length = 0;
+      else delete this.#map[key];
+    }
+    forEach(fn, thisArg) {
+      for (const key of objectKeys(this.#map)) call(fn, thisArg, this.#map[key], key, this);
+      for (const cookie of this.#cookies) call(fn, thisArg, cookie, "set-cookie", this);
+    }
+    entries() {
+      const out = [];
+      this.forEach((value, name) => arrayPush(out, [name, value]));
+      return out[Symbol.iterator]();
+    }
+    keys() {
+      const out = [];
+      this.forEach((_value, name) => arrayPush(out, name));
+      return out[Symbol.iterator]();
+    }
+    values() {
+      const out = [];
+      this.forEach((value) => arrayPush(out, value));
+      return out[Symbol.iterator]();
+    }
+    [Symbol.iterator]() { return this.entries(); }
+    toJSON() {
+      const out = {};
+      this.forEach((value, name) => { out[name] = value; });
+      return out;
+    }
+    [LINES](lines) {
+      for (const key of objectKeys(this.#map)) arrayPush(lines, key + ": " + this.#map[key]);
+      for (const cookie of this.#cookies) arrayPush(lines, "set-cookie: " + cookie);
+    }
+  }
+  function fillHeaders(target, init) {
+    if (init instanceof HeadersImpl) {
+      init.forEach((value, name) => target.append(name, value));
+    } else if (isArray(init)) {
+      for (const pair of init) target.append(pair[0], pair[1]);
+    } else if (typeof init === "object") {
+      for (const name of objectKeys(init)) {
+        const value = init[name];
+        if (value === undefined || value === null) continue;
+        if (isArray(value)) { for (const one of value) target.append(name, one); }
+        else target.set(name, value);
+      }
+    } else {
+      throw new TypeErrorCtor("Headers: init must be an object, an array of pairs or Headers");
+    }
+  }
+  function Headers(init) { return new HeadersImpl(init); }
+  Headers.prototype = HeadersImpl.prototype;
+  defineProperty(HeadersImpl.prototype, "constructor", { value: Headers });
+
+  // ---- Response --------------------------------------------------------------------------
+  // Headers are materialised lazily: the common `Response.json(data)` never builds a Headers
+  // object, which keeps the per-request cost of the glue to a few object allocations.
+  function checkStatus(status) {
+    if (status === undefined) return 200;
+    if (!NumberIsInteger(status) || status < 100 || status > 599) {
+      throw new RangeErrorCtor(`Response: status must be an integer in 100..599, got ${StringCtor(status)}`);
+    }
+    return status;
+  }
+  function binaryString(body) {
+    const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
+    let latin = "";
+    for (let i = 0; i < bytes.length; i++) latin += StringCtor.fromCharCode(bytes[i]);
+    return latin;
+  }
+  function isBinary(body) { return body instanceof Uint8Array || body instanceof ArrayBuffer; }
+
+  class ResponseImpl {
+    #headers = null; // HeadersImpl once materialised
+    #type; // default content-type, or null
+    #extra; // the caller's init.headers, merged when materialised
+    #binary = false;
+    constructor(body, status, statusText, type, extra) {
+      if (isBinary(body)) { this.#binary = true; body = binaryString(body); }
+      this.body = body;
+      this.status = status;
+      if (statusText !== undefined) defineProperty(this, "statusText", { value: StringCtor(statusText), enumerable: true });
+      this.#type = type;
+      this.#extra = extra;
+      if (extra !== undefined && extra !== null) this.headers; // validate eagerly: errors point at the caller
+    }
+    get headers() {
+      if (this.#headers === null) {
+        const headers = new HeadersImpl();
+        if (this.#type !== null) headers.set("content-type", this.#type);
+        if (this.#extra !== undefined && this.#extra !== null) fillHeaders(headers, this.#extra);
+        this.#headers = headers;
+      }
+      return this.#headers;
+    }
+    set headers(value) { this.#headers = value instanceof HeadersImpl ? value : new HeadersImpl(value); }
+    get ok() { return this.status >= 200 && this.status <= 299; }
+    get statusText() { return STATUS_TEXT[this.status] || ""; }
+    text() { return this.body; }
+    json() { return jsonParse(this.body); }
+    [LINES](lines) {
+      if (this.#headers !== null) this.#headers[LINES](lines);
+      else if (this.#type !== null) arrayPush(lines, "content-type: " + this.#type);
+      if (this.#binary) arrayPush(lines, "x-zigttp-binary: 1");
+    }
+  }
+  function initOf(init) { return init === undefined || init === null ? {} : init; }
+  function Response(body, init) {
+    const options = initOf(init);
+    const text = body === undefined || body === null ? "" : isBinary(body) ? body : StringCtor(body);
+    const type = typeof body === "string" ? "text/plain; charset=utf-8" : null;
+    return new ResponseImpl(text, checkStatus(options.status), options.statusText, type, options.headers);
+  }
+  Response.prototype = ResponseImpl.prototype;
+  defineProperty(ResponseImpl.prototype, "constructor", { value: Response });
+  function typed(body, init, type) {
+    if (init === undefined) return new ResponseImpl(body, 200, undefined, type, undefined);
+    const options = initOf(init);
+    return new ResponseImpl(body, checkStatus(options.status), options.statusText, type, options.headers);
+  }
+  Response.json = function (data, init) {
+    const body = arguments.length === 0 ? "{}" : jsonStringify(data);
+    return typed(body === undefined ? "null" : body, init, "application/json");
+  };
+  Response.text = function (text, init) {
+    return typed(typeof text === "string" ? text : StringCtor(text ?? ""), init, "text/plain; charset=utf-8");
+  };
+  Response.html = function (html, init) {
+    return typed(typeof html === "string" ? html : StringCtor(html ?? ""), init, "text/html; charset=utf-8");
+  };
+  Response.redirect = function (url, status) {
+    const code = status === undefined ? 302 : status;
+    if (!NumberIsInteger(code) || code < 300 || code > 399) {
+      throw new RangeErrorCtor(`Response.redirect: status must be a 3xx integer, got ${StringCtor(code)}`);
+    }
+    return new ResponseImpl("", code, undefined, null, { location: StringCtor(url) });
+  };
+  Response.rawJson = function (text, init) { return typed(StringCtor(text), init, "application/json"); };
+
+  // ---- Request ---------------------------------------------------------------------------
+  const INT32 = /^-?[0-9]+$/;
+  function decodePart(text) {
+    const spaced = strReplaceAll(text, "+", " ");
+    try { return decodeComponent(spaced); } catch (_e) { return spaced; }
+  }
+  function parseQuery(url) {
+    const query = {};
+    const at = strIndexOf(url, "?");
+    if (at < 0) return query;
+    for (const pair of strSplit(strSlice(url, at + 1), "&")) {
+      if (pair === "") continue;
+      const eq = strIndexOf(pair, "=");
+      const key = decodePart(eq < 0 ? pair : strSlice(pair, 0, eq));
+      const raw = eq < 0 ? "" : decodePart(strSlice(pair, eq + 1));
+      const asInt = regexTest(INT32, raw) ? +raw : NaN;
+      query[key] = asInt === (asInt | 0) ? asInt : raw;
+    }
+    return query;
+  }
+
+  const RequestHeadersProto = objectCreate(Object.prototype);
+  defineProperty(RequestHeadersProto, "get", {
+    value: function (name) {
+      const value = this[strToLower(StringCtor(name))];
+      return typeof value === "string" ? value : null;
+    },
+  });
+  defineProperty(RequestHeadersProto, "has", {
+    value: function (name) { return typeof this[strToLower(StringCtor(name))] === "string"; },
+  });
+
+  // The incoming request: headers and query are parsed on first use (most handlers never
+  // touch them); own enumerable getters keep `JSON.stringify(request)` complete.
+  class RequestImpl {
+    #headers; // JSON text until first use, then the parsed object
+    #query = undefined;
+    #used = false;
+    constructor(method, url, headers, body) {
+      this.method = method;
+      this.url = url;
+      const q = strIndexOf(url, "?");
+      this.path = q < 0 ? url : strSlice(url, 0, q);
+      this.#headers = headers;
+      this.body = body;
+    }
+    get headers() {
+      if (typeof this.#headers === "string") {
+        this.#headers = setPrototypeOf(jsonParse(this.#headers), RequestHeadersProto);
+      }
+      return this.#headers;
+    }
+    get query() {
+      if (this.#query === undefined) this.#query = parseQuery(this.url);
+      return this.#query;
+    }
+    #take() {
+      if (this.#used) throw new TypeErrorCtor("Request body already read: text()/json() may be called once");
+      this.#used = true;
+      return this.body === null || this.body === undefined ? "" : this.body;
+    }
+    text() { return this.#take(); }
+    json() {
+      const text = this.#take();
+      if (text === "") return undefined;
+      try { return jsonParse(text); } catch (_e) { return undefined; }
+    }
+    toJSON() {
+      return { method: this.method, url: this.url, path: this.path, query: this.query,
+        headers: this.headers, body: this.body };
+    }
+  }
+
+  function Request(input, init) {
+    const options = initOf(init);
+    let url = StringCtor(input);
+    const scheme = strIndexOf(url, "://");
+    if (scheme >= 0) {
+      const slash = strIndexOf(url, "/", scheme + 3);
+      url = slash < 0 ? "/" : strSlice(url, slash);
+    }
+    const headers = {};
+    if (options.headers !== undefined) {
+      new HeadersImpl(options.headers).forEach((value, name) => { headers[name] = value; });
+    }
+    const method = options.method === undefined ? "GET" : strToUpper(StringCtor(options.method));
+    const body = options.body === undefined || options.body === null ? null : StringCtor(options.body);
+    return new RequestImpl(method, url, jsonStringify(headers), body);
+  }
+  Request.prototype = RequestImpl.prototype;
+  defineProperty(RequestImpl.prototype, "constructor", { value: Request });
+
+  // ---- console ---------------------------------------------------------------------------
+  function show(value) {
+    if (typeof value === "string") return value;
+    if (value instanceof ErrorCtor) return value.stack ? `${StringCtor(value)}\n${value.stack}` : StringCtor(value);
+    if (typeof value === "function") return `[Function ${value.name || "anonymous"}]`;
+    try {
+      const text = jsonStringify(value);
+      return text === undefined ? StringCtor(value) : text;
+    } catch (_e) {
+      return StringCtor(value);
+    }
+  }
+  function logger(level) {
+    return function (...args) {
+      const parts = [];
+      for (const arg of args) arrayPush(parts, show(arg));
+      hostConsole(level, arrayJoin(parts, " "));
+    };
+  }
+  const consoleObject = {
+    log: logger("info"), info: logger("info"), debug: logger("debug"),
+    warn: logger("warn"), error: logger("error"),
+  };
+
+  // ---- dispatch --------------------------------------------------------------------------
+  // FAIL kinds: X handler threw, H no/invalid handler, R invalid result, D call depth,
+  // S stack overflow, M out of memory.
+  function fail(kind, message) { return "!" + kind + "\n" + message; }
+
+  function errorMessage(error) {
+    if (error instanceof ErrorCtor) {
+      const message = error.message;
+      return typeof message === "string" && message !== "" ? message : StringCtor(error.name || "Error");
+    }
+    try { return StringCtor(error); } catch (_e) { return "handler threw a value that cannot be printed"; }
+  }
+  function classify(error) {
+    if (error instanceof __zigttp_depth_error) return fail("D", errorMessage(error));
+    if (error instanceof RangeErrorCtor && error.message === "Maximum call stack size exceeded") {
+      return fail("S", error.message);
+    }
+    if (InternalErrorCtor && error instanceof InternalErrorCtor && error.message === "out of memory") {
+      return fail("M", "out of memory");
+    }
+    const stack = error instanceof ErrorCtor && typeof error.stack === "string" ? error.stack : "";
+    return fail("X", errorMessage(error) + (stack ? "\n" + stack : ""));
+  }
+
+  function findHandler() {
+    const exported = global.__zigttp_exports;
+    const candidates = [];
+    if (exported) arrayPush(candidates, exported.handler, exported.default);
+    // `typeof handler` also sees top-level `const handler = ...` of the user's script.
+    arrayPush(candidates, typeof handler === "undefined" ? undefined : handler);
+    for (const candidate of candidates) {
+      if (typeof candidate === "function") return candidate;
+      if (candidate && typeof candidate === "object" && typeof candidate.fetch === "function") {
+        return (request) => candidate.fetch(request);
+      }
+    }
+    return null;
+  }
+
+  function encodePlainHeaders(headers, lines) {
+    if (headers instanceof HeadersImpl) { headers[LINES](lines); return; }
+    if (headers === undefined || headers === null) return;
+    if (typeof headers !== "object") throw new TypeErrorCtor("response headers must be an object");
+    new HeadersImpl(headers)[LINES](lines);
+  }
+
+  function encode(result) {
+    if (result instanceof ResponseImpl) {
+      const lines = [StringCtor(result.status)];
+      result[LINES](lines);
+      return arrayJoin(lines, "\n") + "\n\n" + result.body;
+    }
+    if (typeof result === "string") {
+      return "200\ncontent-type: text/plain; charset=utf-8\n\n" + result;
+    }
+    if (result === null || typeof result !== "object") {
+      return fail("R", `handler returned ${result === null ? "null" : typeof result}; ` +
+        "return a Response, e.g. Response.json({...}) or Response.text(\"...\")");
+    }
+    if (!hasOwn(result, "status") && !hasOwn(result, "body") && !hasOwn(result, "headers")) {
+      return fail("R", "handler returned an object that is not a Response (no status, headers or body); " +
+        "wrap data with Response.json(data)");
+    }
+    const lines = [StringCtor(checkStatus(result.status))];
+    encodePlainHeaders(result.headers, lines);
+    let body = result.body;
+    if (isBinary(body)) {
+      body = binaryString(body);
+      arrayPush(lines, "x-zigttp-binary: 1");
+    }
+    if (body === undefined || body === null) body = "";
+    if (typeof body !== "string") {
+      return fail("R", `response body must be a string, got ${typeof body}; use Response.json() for data`);
+    }
+    return arrayJoin(lines, "\n") + "\n\n" + body;
+  }
+
+  let pending = null;
+  function dispatch(method, url, headersJson, body) {
+    return withConsole(run(method, url, headersJson, body));
+  }
+  function run(method, url, headersJson, body) {
+    __zd = 0;
+    const handler = findHandler();
+    if (handler === null) {
+      return fail("H", "no handler defined: define `function handler(request)`, " +
+        "`export default function handler(request)` or `export default { fetch(request) }`");
+    }
+    try {
+      const result = handler(new RequestImpl(method, url, headersJson, body));
+      if (result instanceof PromiseCtor || (result && typeof result.then === "function")) {
+        pending = { done: false };
+        PromiseCtor.resolve(result).then(
+          (value) => { pending.done = true; pending.value = value; },
+          (error) => { pending.done = true; pending.error = error; pending.failed = true; });
+        return "!P";
+      }
+      return encode(result);
+    } catch (error) {
+      return classify(error);
+    }
+  }
+  function settle() { return withConsole(settleNow()); }
+  function settleNow() {
+    const state = pending;
+    pending = null;
+    if (state === null || !state.done) {
+      return fail("R", "handler returned a promise that never settled (no pending jobs left)");
+    }
+    if (state.failed) return classify(state.error);
+    try { return encode(state.value); } catch (error) { return classify(error); }
+  }
+
+  return { Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole };
+})(globalThis);
+
+globalThis.Headers = __zigttp.Headers;
+globalThis.Response = __zigttp.Response;
+globalThis.Request = __zigttp.Request;
+globalThis.console = __zigttp.console;
+globalThis.__zigttp_dispatch = __zigttp.dispatch;
+globalThis.__zigttp_settle = __zigttp.settle;
+globalThis.__zigttp_take_console = __zigttp.takeConsole;

@@ -1,0 +1,288 @@
+"""The runtime pool: N pre-warmed JS runtimes, each pinned to its own thread.
+
+Why threads: quickjs-ng releases the GIL while JS runs, so slots run handlers in parallel, and a
+slow handler never blocks the event loop. Why one thread per slot: a quickjs context crashes if
+touched from a second thread (../shared/style.md, engine fact 1).
+
+A request checks out an idle slot (waiting at most `pool_wait_timeout_ms`, else PoolExhausted →
+503), the slot's thread runs the handler and delivers the outcome, then the slot returns itself
+to the pool. A slot whose runtime faulted in a way that leaves it unusable (memory, stack,
+timeout), or every slot under `--isolation request`, rebuilds its runtime before it is idle
+again, so the next request always meets a healthy runtime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from zigttp import errors
+from zigttp.runtime.engine import JsRuntime
+from zigttp.runtime.marshal import HandlerResponse, decode_response
+from zigttp.runtime.metrics import PoolMetrics
+
+RuntimeFactory = Callable[["Slot"], JsRuntime]
+Outcome = HandlerResponse | errors.HandlerError
+SLOT_THREAD_STACK = 32 * 1024 * 1024  # room for the JS stack budget plus the interpreter
+
+
+@dataclass(slots=True)
+class Call:
+    """One handler invocation, as the slot thread sees it."""
+
+    method: str
+    url: str
+    headers_json: str
+    body: str | None
+    request_id: str
+
+
+class Slot:
+    """One runtime and the thread that owns it."""
+
+    def __init__(self, pool: RuntimePool, index: int) -> None:
+        self.pool = pool
+        self.index = index
+        self.request_id = "-"
+        self.runtime: JsRuntime | None = None
+        self.startup_error: BaseException | None = None
+        self.ready = threading.Event()
+        self._inbox: queue.SimpleQueue[tuple[Call, Callable[[Outcome], None]] | None] = (
+            queue.SimpleQueue()
+        )
+        previous = threading.stack_size(SLOT_THREAD_STACK)
+        try:
+            self.thread = threading.Thread(
+                target=self._serve, name=f"zigttp-slot-{index}", daemon=True
+            )
+            self.thread.start()
+        finally:
+            threading.stack_size(previous)
+
+    def submit(self, call: Call, deliver: Callable[[Outcome], None]) -> None:
+        self._inbox.put((call, deliver))
+
+    def stop(self) -> None:
+        self._inbox.put(None)
+
+    def _serve(self) -> None:
+        try:
+            self.runtime = self.pool.factory(self)
+        except BaseException as exc:  # reported by RuntimePool.start
+            self.startup_error = exc
+        self.ready.set()
+        while (item := self._inbox.get()) is not None:
+            call, deliver = item
+            outcome = self._execute(call)
+            deliver(outcome)
+            if self._must_rebuild(outcome):
+                self._rebuild()
+            self.pool.release(self)
+        self.runtime = None
+
+    def _execute(self, call: Call) -> Outcome:
+        self.request_id = call.request_id
+        started = time.perf_counter()
+        try:
+            assert self.runtime is not None
+            encoded = self.runtime.dispatch(call.method, call.url, call.headers_json, call.body)
+            return decode_response(encoded)
+        except errors.HandlerError as exc:
+            return exc
+        except Exception:  # a bug in zigttp itself: loud, but only this request fails
+            sys.stderr.write(f"zigttp: internal error in slot {self.index}:\n")
+            traceback.print_exc()
+            return errors.HandlerError("Internal Server Error")
+        finally:
+            self.pool.metrics.record_exec(time.perf_counter() - started)
+            self.request_id = "-"
+
+    def _must_rebuild(self, outcome: Outcome) -> bool:
+        if self.pool.fresh_per_request:
+            return True
+        return isinstance(outcome, errors.HandlerError) and outcome.replace_context
+
+    def _rebuild(self) -> None:
+        self.runtime = None  # drop the old context on this thread before building the next
+        try:
+            self.runtime = self.pool.factory(self)
+        except BaseException:
+            sys.stderr.write(f"zigttp: slot {self.index} could not rebuild its runtime:\n")
+            traceback.print_exc()
+            raise
+
+
+class _Waiter:
+    """A request waiting for a slot: either an asyncio future or a thread event."""
+
+    __slots__ = ("event", "future", "loop", "slot")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.loop = loop
+        self.future: asyncio.Future[Slot] | None = loop.create_future() if loop else None
+        self.event = None if loop else threading.Event()
+        self.slot: Slot | None = None
+
+
+class RuntimePool:
+    def __init__(
+        self,
+        size: int,
+        factory: RuntimeFactory,
+        *,
+        wait_timeout_ms: int = 5000,
+        fresh_per_request: bool = False,
+    ) -> None:
+        self.size = size
+        self.factory = factory
+        self.wait_timeout = wait_timeout_ms / 1000
+        self.fresh_per_request = fresh_per_request
+        self.metrics = PoolMetrics(size)
+        self._lock = threading.Lock()
+        self._idle: deque[Slot] = deque()
+        self._waiters: deque[_Waiter] = deque()
+        self.slots: list[Slot] = []
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Build every runtime in parallel; raise the first startup error (e.g. a SourceError)."""
+        self.slots = [Slot(self, index) for index in range(self.size)]
+        for slot in self.slots:
+            slot.ready.wait()
+        failed = next((s.startup_error for s in self.slots if s.startup_error), None)
+        if failed is not None:
+            self.close()
+            raise failed
+        self._idle.extend(self.slots)
+
+    def close(self) -> None:
+        for slot in self.slots:
+            slot.stop()
+
+    # -- checkout ------------------------------------------------------------------------------
+    def release(self, slot: Slot) -> None:
+        """Called on the slot's thread when it is ready for the next request."""
+        with self._lock:
+            self.metrics.in_use -= 1
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if self._hand_over(waiter, slot):
+                    self.metrics.in_use += 1
+                    return
+            self._idle.append(slot)
+
+    def _hand_over(self, waiter: _Waiter, slot: Slot) -> bool:
+        if waiter.loop is None:
+            waiter.slot = slot
+            assert waiter.event is not None
+            waiter.event.set()
+            return True
+        future = waiter.future
+        assert future is not None
+        if future.done():
+            return False
+        waiter.slot = slot
+        waiter.loop.call_soon_threadsafe(self._resolve_waiter, waiter, slot)
+        return True
+
+    def _resolve_waiter(self, waiter: _Waiter, slot: Slot) -> None:
+        assert waiter.future is not None
+        if waiter.future.done():  # timed out after the hand-over was scheduled
+            self.release(slot)
+        else:
+            waiter.future.set_result(slot)
+
+    def _try_checkout(self, waiter_factory: Callable[[], _Waiter]) -> Slot | _Waiter:
+        with self._lock:
+            if self._idle:
+                self.metrics.in_use += 1
+                return self._idle.pop()
+            waiter = waiter_factory()
+            self._waiters.append(waiter)
+            return waiter
+
+    def _exhausted(self) -> errors.PoolExhausted:
+        self.metrics.exhausted += 1
+        return errors.PoolExhausted("Service Unavailable: all runtimes are busy, retry shortly")
+
+    async def acquire(self) -> Slot:
+        loop = asyncio.get_running_loop()
+        got = self._try_checkout(lambda: _Waiter(loop))
+        if isinstance(got, Slot):
+            self.metrics.record_wait(0.0)
+            return got
+        started = time.perf_counter()
+        assert got.future is not None
+        try:
+            slot = await asyncio.wait_for(asyncio.shield(got.future), self.wait_timeout or 0.0)
+        except TimeoutError:
+            self._forget(got)
+            if got.future.done() and not got.future.cancelled():
+                slot = got.future.result()
+            else:
+                got.future.cancel()
+                raise self._exhausted() from None
+        self.metrics.record_wait(time.perf_counter() - started)
+        return slot
+
+    def acquire_blocking(self) -> Slot:
+        got = self._try_checkout(_Waiter)
+        if isinstance(got, Slot):
+            self.metrics.record_wait(0.0)
+            return got
+        started = time.perf_counter()
+        assert got.event is not None
+        if not got.event.wait(self.wait_timeout):
+            with self._lock:
+                if got.slot is None:
+                    self._waiters.remove(got)
+                    raise self._exhausted()
+        assert got.slot is not None
+        self.metrics.record_wait(time.perf_counter() - started)
+        return got.slot
+
+    def _forget(self, waiter: _Waiter) -> None:
+        with self._lock, contextlib.suppress(ValueError):
+            self._waiters.remove(waiter)
+
+    # -- running -------------------------------------------------------------------------------
+    async def run(self, call: Call) -> HandlerResponse:
+        """Event-loop path: run one handler call on a free slot; raises HandlerError."""
+        slot = await self.acquire()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Outcome] = loop.create_future()
+        slot.submit(call, lambda outcome: loop.call_soon_threadsafe(_settle, future, outcome))
+        outcome = await future
+        if isinstance(outcome, errors.HandlerError):
+            raise outcome
+        return outcome
+
+    def run_blocking(self, call: Call) -> HandlerResponse:
+        """Thread path: same as `run`, for the threaded backend and in-process embedding."""
+        slot = self.acquire_blocking()
+        done = threading.Event()
+        box: list[Outcome] = []
+
+        def deliver(outcome: Outcome) -> None:
+            box.append(outcome)
+            done.set()
+
+        slot.submit(call, deliver)
+        done.wait()
+        if isinstance(box[0], errors.HandlerError):
+            raise box[0]
+        return box[0]
+
+
+def _settle(future: asyncio.Future[Outcome], outcome: Outcome) -> None:
+    if not future.done():
+        future.set_result(outcome)
+

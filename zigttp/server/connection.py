@@ -1,0 +1,167 @@
+"""One HTTP connection on the event-loop backend: moves bytes, keeps order, enforces timeouts.
+
+Parsing and limits live in `protocol.RequestReader`; this class only does I/O:
+
+* pipelined requests are answered one at a time, in order;
+* a request head must arrive within `header_timeout` of its first byte (slowloris), a body
+  may not stall for more than `body_timeout`: both answer 408 and close;
+* an idle keep-alive connection is closed silently after `keepalive_timeout`;
+* reading pauses while too many pipelined requests are queued or the peer stops reading.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from zigttp.errors import ProtocolError
+from zigttp.server.protocol import RequestReader
+from zigttp.server.response import plain_error
+
+if TYPE_CHECKING:
+    from zigttp.server.loop_backend import LoopServer
+
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+MAX_QUEUED = 16
+
+
+class HttpConnection(asyncio.Protocol):
+    def __init__(self, server: LoopServer) -> None:
+        self.server = server
+        self.config = server.config
+        self.loop = server.loop
+        self.transport: asyncio.Transport | None = None
+        self.reader = RequestReader(self.config.max_body_size, self.config.max_header_bytes)
+        self.busy = False
+        self.closing = False
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_kind = ""
+        self._continue_sent = False
+        self._can_write = asyncio.Event()
+        self._can_write.set()
+
+    # -- asyncio.Protocol ---------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.server.connections.add(self)
+        if len(self.server.connections) > self.config.max_connections:
+            self._refuse(503, "Service Unavailable: too many connections")
+            return
+        self._arm("idle")
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.server.connections.discard(self)
+        self.closing = True
+        self._cancel_timer()
+        self._can_write.set()
+
+    def pause_writing(self) -> None:
+        self._can_write.clear()
+
+    def resume_writing(self) -> None:
+        self._can_write.set()
+
+    def data_received(self, data: bytes) -> None:
+        if self.closing:
+            return
+        try:
+            self.reader.feed(data)
+        except ProtocolError as exc:
+            self._refuse(exc.status, str(exc))
+            return
+        if self.reader.head_complete_pending_continue and not self._continue_sent:
+            self._continue_sent = True
+            self._write(CONTINUE)
+        self._update_timer()
+        if len(self.reader.requests) > MAX_QUEUED and self.transport is not None:
+            self.transport.pause_reading()
+        if not self.busy and self.reader.requests:
+            self.busy = True
+            self.loop.create_task(self._serve_queued())
+
+    # -- request processing -------------------------------------------------------------------
+    async def _serve_queued(self) -> None:
+        try:
+            while self.reader.requests and not self.closing:
+                request = self.reader.requests.popleft()
+                self._continue_sent = False
+                data, keep_alive = await self.server.dispatcher.handle(request)
+                if self.server.draining:
+                    keep_alive = False
+                    data = _with_close(data)
+                await self._can_write.wait()
+                self._write(data)
+                if not keep_alive:
+                    self._close()
+                    return
+                if self.transport is not None and len(self.reader.requests) <= MAX_QUEUED:
+                    self.transport.resume_reading()
+        finally:
+            self.busy = False
+            if not self.closing:
+                self._update_timer()
+
+    # -- timers -------------------------------------------------------------------------------
+    def _update_timer(self) -> None:
+        if self.busy and not self.reader.mid_request:
+            self._cancel_timer()
+        elif self.reader.in_head:
+            if self._timer_kind != "head":  # measured from the first byte: trickling won't help
+                self._arm("head")
+        elif self.reader.mid_request:
+            self._arm("body")  # silence-based: any progress re-arms
+        elif not self.busy:
+            if self.server.draining:
+                self._close()
+            else:
+                self._arm("idle")
+
+    def _arm(self, kind: str) -> None:
+        self._cancel_timer()
+        delay = {
+            "head": self.config.header_timeout,
+            "body": self.config.body_timeout,
+            "idle": self.config.keepalive_timeout,
+        }[kind]
+        self._timer_kind = kind
+        self._timer = self.loop.call_later(delay, self._timed_out, kind)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._timer_kind = ""
+
+    def _timed_out(self, kind: str) -> None:
+        self._timer = None
+        if kind == "idle":
+            self._close()
+        else:
+            self._refuse(408, "Request Timeout")
+
+    # -- output -------------------------------------------------------------------------------
+    def _write(self, data: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(data)
+
+    def _refuse(self, status: int, message: str) -> None:
+        self._write(plain_error(status, message))
+        self._close()
+
+    def _close(self) -> None:
+        self.closing = True
+        self._cancel_timer()
+        if self.transport is not None:
+            self.transport.close()
+
+    def shutdown_if_idle(self) -> None:
+        """Called when draining: idle connections close now, busy ones after their response."""
+        if not self.busy and not self.reader.mid_request:
+            self._close()
+
+
+def _with_close(data: bytes) -> bytes:
+    head_end = data.find(b"\r\n\r\n")
+    if head_end < 0 or b"\r\nconnection: close\r\n" in data[: head_end + 2]:
+        return data
+    return data[:head_end] + b"\r\nconnection: close" + data[head_end:]

@@ -1,0 +1,172 @@
+"""Server lifecycle: load the handler, warm the pool, bind, announce, serve, drain.
+
+`Server` is the public embedding API (`zigttp.Server`); `zigttp serve` is a thin layer over it.
+With `workers > 1` the supervisor forks worker processes that each run this same code on their
+own SO_REUSEPORT socket.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+from zigttp.config import ServerConfig
+from zigttp.frontend.pipeline import CompiledHandler
+from zigttp.log import ServerLog
+from zigttp.modules import ModuleContext
+from zigttp.runtime.handler import LoadedHandler, load_handler
+from zigttp.runtime.limits import RuntimeLimits
+from zigttp.runtime.pool import RuntimePool
+from zigttp.server.dispatch import Dispatcher
+
+
+def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port and hasattr(socket, "SO_REUSEPORT"):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        from zigttp.errors import ZigttpError
+
+        raise ZigttpError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    if listen:
+        sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
+                  state_dir: str | None = None) -> LoadedHandler:
+    context = ModuleContext(state_dir=state_dir) if state_dir else None
+    return load_handler(source, RuntimeLimits.from_config(config), module_context=context,
+                        console=log.console)
+
+
+def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
+    pool = RuntimePool(
+        config.pool_size,
+        handler.new_runtime,
+        wait_timeout_ms=config.pool_wait_timeout_ms,
+        fresh_per_request=config.isolation == "request",
+    )
+    handler.pool = pool  # type: ignore[attr-defined]
+    pool.start()
+    return pool
+
+
+class Server:
+    """Serve one handler. `start()`/`stop()` run it in a background thread (tests, embedding);
+    `serve_forever()` runs it in the calling thread until SIGTERM/SIGINT."""
+
+    def __init__(self, handler: CompiledHandler | str | Path, config: ServerConfig | None = None,
+                 *, log: ServerLog | None = None, state_dir: str | None = None,
+                 worker: int = 1) -> None:
+        self.config = config or ServerConfig()
+        self.log = log or ServerLog(access=not self.config.quiet)
+        self.compiled = _compile(handler)
+        self.state_dir = state_dir
+        self.worker = worker
+        self.port: int | None = None
+        self.load_ms = 0.0
+        self._box: list = []
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    def _prepare(self, sock: socket.socket | None) -> tuple[Dispatcher, socket.socket, RuntimePool]:
+        started = time.perf_counter()
+        handler = build_handler(self.compiled, self.config, self.log, self.state_dir)
+        pool = start_pool(handler, self.config)
+        self.load_ms = (time.perf_counter() - started) * 1000
+        if sock is None:
+            sock = bind_socket(self.config.host, self.config.port)
+        self.port = sock.getsockname()[1]
+        dispatcher = Dispatcher(self.config, pool, self.log, locate=self.compiled.locate,
+                                worker=self.worker)
+        return dispatcher, sock, pool
+
+    def banner(self) -> str:
+        host = self.config.host
+        shown = f"[{host}]" if ":" in host else host
+        return (f"Listening on http://{shown}:{self.port} (pool {self.config.pool_size}, "
+                f"handler {self.compiled.filename}, loaded in {self.load_ms:.1f} ms)")
+
+    def serve_forever(self, sock: socket.socket | None = None, *, announce: bool = True,
+                      on_ready: object = None) -> None:
+        dispatcher, sock, pool = self._prepare(sock)
+
+        def ready() -> None:
+            if announce:
+                print(self.banner(), flush=True)
+            if callable(on_ready):
+                on_ready()
+            self._ready.set()
+
+        try:
+            self._run_backend(dispatcher, sock, ready, install_signals=self._thread is None)
+        finally:
+            pool.close()
+
+    def _run_backend(self, dispatcher: Dispatcher, sock: socket.socket, ready: object,
+                     *, install_signals: bool) -> None:
+        if self.config.backend == "threads":
+            from zigttp.server.thread_backend import run_thread_backend
+
+            run_thread_backend(self.config, dispatcher, sock, ready,  # type: ignore[arg-type]
+                               install_signals=install_signals, server_box=self._box)
+        else:
+            from zigttp.server.loop_backend import run_loop_backend
+
+            run_loop_backend(self.config, dispatcher, sock, ready,  # type: ignore[arg-type]
+                             install_signals=install_signals, server_box=self._box)
+
+    def start(self, timeout: float = 30.0) -> int:
+        """Serve in a background thread; returns the bound port once the pool is warm."""
+
+        def target() -> None:
+            try:
+                self.serve_forever(announce=False)
+            except BaseException as exc:
+                self._error = exc
+                self._ready.set()
+
+        self._thread = threading.Thread(target=target, name="zigttp-server", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout)
+        if self._error is not None:
+            raise self._error
+        assert self.port is not None
+        return self.port
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self._box:
+            server = self._box[0]
+            loop = getattr(server, "loop", None)
+            if loop is not None:
+                loop.call_soon_threadsafe(server.begin_drain)
+            else:
+                server.begin_drain()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
+    if isinstance(handler, CompiledHandler):
+        return handler
+    from zigttp.runtime.handler import compile_entry
+
+    text = str(handler)
+    if isinstance(handler, Path) or Path(text).suffix in (".js", ".ts", ".jsx", ".tsx", ".zgt"):
+        return compile_entry(text, None)
+    return compile_entry(None, text)
+
+
+def fatal(message: str) -> None:
+    sys.stderr.write(f"zigttp: {message}\n")

@@ -1,0 +1,90 @@
+"""The event-loop backend (default): uvloop + an httptools protocol per connection.
+
+The loop thread only parses and moves bytes; JS runs on the pool's slot threads. Draining on
+SIGTERM: stop accepting, close idle connections, let busy ones finish their response, exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Callable
+
+from zigttp.config import ServerConfig
+from zigttp.server.connection import HttpConnection
+from zigttp.server.dispatch import Dispatcher
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency on POSIX
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+class LoopServer:
+    def __init__(self, config: ServerConfig, dispatcher: Dispatcher,
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.config = config
+        self.dispatcher = dispatcher
+        self.loop = loop
+        self.connections: set[HttpConnection] = set()
+        self.draining = False
+        self._server: asyncio.Server | None = None
+        self._stopped = asyncio.Event()
+
+    async def start(self, sock: socket.socket) -> None:
+        self._server = await self.loop.create_server(
+            lambda: HttpConnection(self), sock=sock, backlog=2048
+        )
+
+    async def wait_stopped(self) -> None:
+        await self._stopped.wait()
+
+    def begin_drain(self) -> None:
+        """Stop accepting and finish what is in flight (bounded by drain_timeout)."""
+        if self.draining:
+            return
+        self.draining = True
+        if self._server is not None:
+            self._server.close()
+        for connection in list(self.connections):
+            connection.shutdown_if_idle()
+        self.loop.create_task(self._finish_drain())
+
+    async def _finish_drain(self) -> None:
+        deadline = self.loop.time() + self.config.drain_timeout
+        while self.connections and self.loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        for connection in list(self.connections):
+            connection._close()
+        self._stopped.set()
+
+
+def run_loop_backend(config: ServerConfig, dispatcher: Dispatcher, sock: socket.socket,
+                     on_ready: Callable[[], None],
+                     loop: asyncio.AbstractEventLoop | None = None,
+                     install_signals: bool = True,
+                     server_box: list[LoopServer] | None = None) -> None:
+    """Serve until drained; blocks the calling thread."""
+    import signal
+
+    loop = loop or new_event_loop()
+    asyncio.set_event_loop(loop)
+    server = LoopServer(config, dispatcher, loop)
+    if server_box is not None:
+        server_box.append(server)
+
+    async def main() -> None:
+        await server.start(sock)
+        if install_signals:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, server.begin_drain)
+        on_ready()
+        await server.wait_stopped()
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()

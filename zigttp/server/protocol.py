@@ -1,0 +1,168 @@
+"""Sans-I/O HTTP/1.1 request reader over httptools (llhttp), in the shape of h11.
+
+Feed it bytes; it yields complete `Request`s and raises `ProtocolError` (carrying the status to
+answer) for anything it refuses. It does no I/O, so both server backends and the fuzz tests use
+exactly the same parsing and limits:
+
+* llhttp in strict mode rejects request smuggling: Content-Length with Transfer-Encoding,
+  duplicate Content-Length, obs-fold, bare LF, bad chunk sizes (→ 400).
+* Body cap (seed: 1 MiB): a Content-Length over the cap is refused with 413 as soon as the
+  head is parsed, before any body byte is read; a chunked body is refused once it grows past it.
+* Head cap: a request line over 8 KiB → 414, a header block over 64 KiB → 431, more than 100
+  header fields → 431.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import httptools
+
+from zigttp.errors import ProtocolError
+
+MAX_URL_BYTES = 8 * 1024
+MAX_HEADER_COUNT = 100
+ALLOWED_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"}
+)
+
+
+@dataclass(slots=True)
+class Request:
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
+    keep_alive: bool
+    http_version: str = "1.1"
+    expect_continue: bool = False
+    header_list: list[tuple[str, str]] = field(default_factory=list)
+
+
+class RequestReader:
+    """Turns a byte stream from one connection into Requests."""
+
+    def __init__(self, max_body: int, max_head: int) -> None:
+        self.max_body = max_body
+        self.max_head = max_head
+        self.requests: deque[Request] = deque()
+        self._parser = httptools.HttpRequestParser(self)
+        self._unparsed_head = 0  # bytes fed since the last head completed
+        self._reset_message()
+        self.head_complete_pending_continue = False
+
+    def _reset_message(self) -> None:
+        self._url = bytearray()
+        self._headers: list[tuple[str, str]] = []
+        self._header_bytes = 0
+        self._body_parts: list[bytes] = []
+        self._body_size = 0
+        self._in_head = False
+        self._current: Request | None = None
+
+    @property
+    def mid_request(self) -> bool:
+        """True between the first byte of a request and its completion (for the 408 timer)."""
+        return self._in_head or self._current is not None
+
+    @property
+    def in_head(self) -> bool:
+        return self._in_head
+
+    def feed(self, data: bytes) -> None:
+        if self._current is None:
+            self._unparsed_head += len(data)
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserCallbackError as exc:
+            cause = exc.__context__
+            if isinstance(cause, ProtocolError):
+                raise cause from None
+            raise ProtocolError(400, "Bad Request") from exc
+        except httptools.HttpParserInvalidMethodError:
+            raise ProtocolError(400, "Bad Request: invalid method") from None
+        except httptools.HttpParserUpgrade:
+            raise ProtocolError(501, "Not Implemented: protocol upgrade") from None
+        except httptools.HttpParserError as exc:
+            raise ProtocolError(400, f"Bad Request: {exc}") from None
+        if self._current is None and self._unparsed_head > self.max_head:
+            raise ProtocolError(431, "Request Header Fields Too Large")
+
+    # -- httptools callbacks ------------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        self._reset_message()
+        self._in_head = True
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+        if len(self._url) > MAX_URL_BYTES:
+            raise ProtocolError(414, "URI Too Long")
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if len(self._headers) >= MAX_HEADER_COUNT:
+            raise ProtocolError(431, "Request Header Fields Too Large: too many headers")
+        self._header_bytes += len(name) + len(value) + 4
+        if self._header_bytes > self.max_head:
+            raise ProtocolError(431, "Request Header Fields Too Large")
+        self._headers.append((name.decode("latin-1").lower(), value.decode("latin-1")))
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._unparsed_head = 0
+        parser = self._parser
+        method = parser.get_method().decode("ascii", "replace")
+        if method not in ALLOWED_METHODS:
+            raise ProtocolError(501, f"Not Implemented: method {method}")
+        headers: dict[str, str] = {}
+        for name, value in self._headers:
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        self._check_length(headers)
+        url = self._url.decode("utf-8", "replace")
+        if not url.startswith("/") and not (method == "OPTIONS" and url == "*"):
+            url = _origin_form(url)
+        self._current = Request(
+            method=method,
+            url=url,
+            headers=headers,
+            body=b"",
+            keep_alive=parser.should_keep_alive(),
+            http_version=parser.get_http_version(),
+            expect_continue=headers.get("expect", "").lower() == "100-continue",
+            header_list=self._headers,
+        )
+        if self._current.expect_continue:
+            self.head_complete_pending_continue = True
+
+    def _check_length(self, headers: dict[str, str]) -> None:
+        length = headers.get("content-length")
+        if length is None:
+            return
+        if not length.isdigit():
+            raise ProtocolError(400, "Bad Request: invalid Content-Length")
+        if int(length) > self.max_body:
+            raise ProtocolError(413, "Payload Too Large")
+
+    def on_body(self, body: bytes) -> None:
+        self._body_size += len(body)
+        if self._body_size > self.max_body:
+            raise ProtocolError(413, "Payload Too Large")
+        self._body_parts.append(body)
+
+    def on_message_complete(self) -> None:
+        request = self._current
+        assert request is not None
+        request.body = b"".join(self._body_parts)
+        request.keep_alive = self._parser.should_keep_alive()
+        self.requests.append(request)
+        self._reset_message()
+        self.head_complete_pending_continue = False
+
+
+def _origin_form(url: str) -> str:
+    """Absolute-form targets (`http://host/path`) are reduced to origin-form (`/path`)."""
+    scheme = url.find("://")
+    if scheme < 0:
+        raise ProtocolError(400, "Bad Request: invalid request target")
+    slash = url.find("/", scheme + 3)
+    return "/" if slash < 0 else url[slash:]

@@ -1,0 +1,147 @@
+"""The threaded backend (`--backend threads`): blocking sockets, one thread per connection.
+
+Same parser, limits, dispatch and pool as the event-loop backend; only the I/O differs. The
+number of connection threads is bounded by `max_connections`; JS still runs on the pool's slot
+threads, so the pool size bounds JS concurrency exactly as on the other backend.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+from zigttp.config import ServerConfig
+from zigttp.errors import ProtocolError
+from zigttp.server.connection import CONTINUE
+from zigttp.server.dispatch import Dispatcher
+from zigttp.server.protocol import RequestReader
+from zigttp.server.response import plain_error
+
+
+class ThreadServer:
+    def __init__(self, config: ServerConfig, dispatcher: Dispatcher, sock: socket.socket) -> None:
+        self.config = config
+        self.dispatcher = dispatcher
+        self.sock = sock
+        self.draining = threading.Event()
+        self.active: set[socket.socket] = set()
+        self.busy: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(config.max_connections)
+
+    def serve(self, on_ready: Callable[[], None]) -> None:
+        self.sock.settimeout(0.2)
+        on_ready()
+        while not self.draining.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not self._slots.acquire(blocking=False):
+                self._refuse(conn)
+                continue
+            threading.Thread(target=self._connection, args=(conn,), daemon=True).start()
+        self._drain()
+
+    def begin_drain(self) -> None:
+        self.draining.set()
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        deadline = time.monotonic() + self.config.drain_timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                idle = self.active - self.busy
+                for conn in idle:
+                    with contextlib.suppress(OSError):
+                        conn.shutdown(socket.SHUT_RDWR)
+                if not self.active:
+                    return
+            time.sleep(0.02)
+
+    def _refuse(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            conn.sendall(plain_error(503, "Service Unavailable: too many connections"))
+            conn.close()
+
+    def _connection(self, conn: socket.socket) -> None:
+        with self._lock:
+            self.active.add(conn)
+        try:
+            self._serve_connection(conn)
+        except OSError:
+            pass
+        finally:
+            with self._lock:
+                self.active.discard(conn)
+                self.busy.discard(conn)
+            with contextlib.suppress(OSError):
+                conn.close()
+            self._slots.release()
+
+    def _serve_connection(self, conn: socket.socket) -> None:
+        reader = RequestReader(self.config.max_body_size, self.config.max_header_bytes)
+        head_started: float | None = None
+        while True:
+            while not reader.requests:
+                data = self._receive(conn, reader, head_started)
+                if data is None:
+                    return
+                try:
+                    reader.feed(data)
+                except ProtocolError as exc:
+                    conn.sendall(plain_error(exc.status, str(exc)))
+                    return
+                if reader.in_head and head_started is None:
+                    head_started = time.monotonic()
+                if reader.head_complete_pending_continue:
+                    reader.head_complete_pending_continue = False
+                    conn.sendall(CONTINUE)
+            head_started = None
+            request = reader.requests.popleft()
+            with self._lock:
+                self.busy.add(conn)
+            response, keep_alive = self.dispatcher.handle_blocking(request)
+            conn.sendall(response)
+            with self._lock:
+                self.busy.discard(conn)
+            if not keep_alive or self.draining.is_set():
+                return
+
+    def _receive(self, conn: socket.socket, reader: RequestReader,
+                 head_started: float | None) -> bytes | None:
+        """Read with the right timeout; None means close (EOF, idle timeout or 408 sent)."""
+        config = self.config
+        if reader.in_head and head_started is not None:
+            timeout = max(0.0, head_started + config.header_timeout - time.monotonic())
+        elif reader.mid_request:
+            timeout = config.body_timeout
+        else:
+            timeout = config.keepalive_timeout
+        conn.settimeout(timeout)
+        try:
+            data = conn.recv(65536)
+        except TimeoutError:
+            if reader.mid_request:
+                conn.sendall(plain_error(408, "Request Timeout"))
+            return None
+        return data or None
+
+
+def run_thread_backend(config: ServerConfig, dispatcher: Dispatcher, sock: socket.socket,
+                       on_ready: Callable[[], None], install_signals: bool = True,
+                       server_box: list[ThreadServer] | None = None) -> None:
+    server = ThreadServer(config, dispatcher, sock)
+    if server_box is not None:
+        server_box.append(server)
+    if install_signals:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: server.begin_drain())
+    server.serve(on_ready)
