@@ -8,14 +8,17 @@ hit/miss counters. `cacheIncr` treats a missing or non-numeric value as 0.
 Like `zigttp:ratelimit`, entries live in the SQLite store of `_store.py` (own file, so cache
 and ratelimit writers never contend), so every pooled runtime and worker process sees the same
 cache. A read is a write too (it bumps the entry's LRU stamp and the hit counter), so every
-operation is one `BEGIN IMMEDIATE` transaction. Entry/byte totals are kept by triggers, so the
-budget check after a set is O(1) instead of a table scan.
+operation is one `BEGIN IMMEDIATE` transaction (a hit is a single UPDATE ... RETURNING plus
+the hit counter). Entry/byte totals are kept by triggers, so the budget check after a set is
+O(1) instead of a table scan. Expired entries are invisible at once and deleted lazily (on
+access, or first when the budget is exceeded).
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
+import time
 from typing import Any
 
 from zigttp.modules._result import (
@@ -44,9 +47,9 @@ CREATE TABLE IF NOT EXISTS stats (
 );
 CREATE TABLE IF NOT EXISTS totals (
   id INTEGER PRIMARY KEY CHECK (id = 1),
-  entries INTEGER NOT NULL, bytes INTEGER NOT NULL, tick INTEGER NOT NULL
+  entries INTEGER NOT NULL, bytes INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO totals VALUES (1, 0, 0, 0);
+INSERT OR IGNORE INTO totals VALUES (1, 0, 0);
 CREATE TRIGGER IF NOT EXISTS entries_ins AFTER INSERT ON entries BEGIN
   UPDATE totals SET entries = entries + 1, bytes = bytes + NEW.size;
 END;
@@ -67,6 +70,11 @@ ON CONFLICT (ns, key) DO UPDATE SET
 
 LIVE = "(expires IS NULL OR expires > :now)"
 
+# A hit is one statement: bump the LRU stamp of a live entry and return its value.
+GET_SQL = f"""
+UPDATE entries SET used = :used WHERE ns = :ns AND key = :key AND {LIVE} RETURNING value
+"""
+
 
 class Cache:
     def __init__(self, ctx: ModuleContext) -> None:
@@ -77,15 +85,11 @@ class Cache:
 
     def get(self, ns: Any, key: Any) -> str | None:
         ns, key = want_str("cacheGet", "ns", ns), want_str("cacheGet", "key", key)
+        params = {"used": _stamp(), "ns": ns, "key": key, "now": self._clock()}
         with self._store.write() as conn:
-            value = self._live_value(conn, ns, key)
-            if value is not None:
-                conn.execute(
-                    "UPDATE entries SET used = :used WHERE ns = :ns AND key = :key",
-                    {"used": _tick(conn), "ns": ns, "key": key},
-                )
-            _count(conn, ns, hit=value is not None)
-        return value
+            rows = conn.execute(GET_SQL, params).fetchall()
+            _count(conn, ns, hit=bool(rows))
+        return str(rows[0][0]) if rows else None
 
     def set(self, ns: Any, key: Any, value: Any, ttl_sec: Any = None) -> bool:
         ns, key = want_str("cacheSet", "ns", ns), want_str("cacheSet", "key", key)
@@ -156,7 +160,7 @@ class Cache:
         self, conn: sqlite3.Connection, ns: str, key: str, value: str, expires: float | None
     ) -> None:
         params = {"ns": ns, "key": key, "value": value, "expires": expires}
-        conn.execute(UPSERT_SQL, {**params, "used": _tick(conn), "size": _size(ns, key, value)})
+        conn.execute(UPSERT_SQL, {**params, "used": _stamp(), "size": _size(ns, key, value)})
 
     def _expiry(self, ttl: float | None) -> float | None:
         return None if ttl is None else self._clock() + ttl
@@ -183,10 +187,11 @@ def _totals(conn: sqlite3.Connection) -> tuple[int, int]:
     return int(entries), int(size)
 
 
-def _tick(conn: sqlite3.Connection) -> int:
-    """A server-wide monotonic LRU stamp (wall clocks tie and go backwards)."""
-    (tick,) = conn.execute("UPDATE totals SET tick = tick + 1 RETURNING tick").fetchall()[0]
-    return int(tick)
+def _stamp() -> int:
+    """LRU stamp: wall-clock nanoseconds, comparable across processes without a shared
+    counter (a counter row would add a write to every get). A clock step back only
+    misorders eviction slightly."""
+    return time.time_ns()
 
 
 def _count(conn: sqlite3.Connection, ns: str, *, hit: bool) -> None:
