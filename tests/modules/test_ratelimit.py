@@ -168,3 +168,24 @@ def test_processes_share_the_limit_exactly(tmp_path: Path) -> None:
         worker.join(timeout=10)
         assert worker.exitcode == 0
     assert sum(totals) == limit
+
+
+def test_concurrent_first_use_of_a_fresh_store(make_ctx: Callable[..., ModuleContext]) -> None:
+    """Regression: racing WAL switches on a new file used to fail with "database is locked"."""
+    errors: list[BaseException] = []
+    exports = create(make_ctx())
+    barrier = threading.Barrier(8)
+
+    def first_call() -> None:
+        barrier.wait()
+        try:
+            exports["rateCheck"]("k", 100, 60)
+        except BaseException as problem:
+            errors.append(problem)
+
+    threads = [threading.Thread(target=first_call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -48,7 +49,7 @@ class SharedStore:
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         self._ensure_schema(conn)
         return conn
@@ -78,6 +79,24 @@ class SharedStore:
         if conn is not None and self._local.pid == os.getpid():
             conn.close()
         self._local.__dict__.clear()
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL once; SQLite answers a contended switch with an immediate
+    "database is locked" (the busy timeout does not apply), so back off and retry."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+            if str(mode).lower() != "wal":
+                (mode,) = conn.execute("PRAGMA journal_mode=WAL").fetchall()[0]
+            if str(mode).lower() != "wal":  # e.g. a filesystem without shared memory
+                raise sqlite3.NotSupportedError(f"cannot use WAL journal (got {mode!r})")
+            return
+        except sqlite3.OperationalError as problem:
+            if "locked" not in str(problem) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def store_path(state_dir: str, name: str) -> str:
