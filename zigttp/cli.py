@@ -61,6 +61,12 @@ def cli() -> None:
               help="'request' gives every request a fresh runtime (multi-tenant use).")
 @click.option("--pool-wait-timeout-ms", type=click.IntRange(min=0), default=5000,
               show_default=True, help="How long a request waits for a free runtime before 503.")
+@click.option("--header-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, help="Seconds for a request head to arrive (else 408).")
+@click.option("--body-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds a request body may stall (else 408).")
+@click.option("--keepalive-timeout", type=click.FloatRange(min=0, min_open=True), default=5.0,
+              show_default=True, help="Seconds an idle keep-alive connection stays open.")
 @click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
               help="Log a pool metrics line every N requests (0 = off).")
 def serve(handler: str | None, inline: str | None, **options: Any) -> None:

@@ -35,6 +35,12 @@ class SourceError(ZigttpError):
         super().__init__("\n".join(d.headline() for d in diagnostics))
 
 
+class HandlerLoadError(ZigttpError):
+    """The handler file is missing, or its top level failed when a runtime evaluated it."""
+
+    exit_code = 1
+
+
 class FixtureError(ZigttpError):
     """An invalid test fixture line (exit 2)."""
 

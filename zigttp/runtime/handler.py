@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zigttp.errors import HandlerError, HandlerLoadError
 from zigttp.frontend.pipeline import CompiledHandler
 from zigttp.modules import ModuleContext, find_module
 from zigttp.runtime.bridge import IoTap, ModuleBridge
@@ -56,13 +57,17 @@ class LoadedHandler:
                 pass
 
         host = self.bridge.host_function(lambda: self.taps.get(slot_index))
-        return JsRuntime(
-            self.compiled.code,
-            self.limits,
-            console,
-            host_functions={"__zigttp_host": host} if self.bridge.exports else None,
-            module_js=self.bridge.js_source,
-        )
+        try:
+            return JsRuntime(
+                self.compiled.code,
+                self.limits,
+                console,
+                host_functions={"__zigttp_host": host} if self.bridge.exports else None,
+                module_js=self.bridge.js_source,
+            )
+        except HandlerError as exc:
+            detail = map_stack(str(exc), self.compiled.locate).rstrip()
+            raise HandlerLoadError(f"failed to load {self.name}: {detail}") from None
 
 
 def module_specs(compiled: CompiledHandler, extra: tuple[ModuleSpec, ...] = ()) -> list[ModuleSpec]:
@@ -95,4 +100,7 @@ def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
     if inline is not None:
         return compile_source(inline, "<inline>")
     assert path is not None
-    return compile_file(Path(path))
+    file = Path(path)
+    if not file.is_file():
+        raise HandlerLoadError(f"handler file not found: {path}")
+    return compile_file(file)

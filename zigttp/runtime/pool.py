@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from zigttp import errors
 from zigttp.runtime.engine import JsRuntime
+from zigttp.runtime.lanes import LanePolicy
 from zigttp.runtime.marshal import HandlerResponse, decode_response
 from zigttp.runtime.metrics import PoolMetrics
 
@@ -91,6 +92,7 @@ class Slot:
     def _execute(self, call: Call) -> Outcome:
         self.request_id = call.request_id
         started = time.perf_counter()
+        cpu_started = time.thread_time()
         try:
             assert self.runtime is not None
             encoded = self.runtime.dispatch(call.method, call.url, call.headers_json, call.body)
@@ -103,6 +105,8 @@ class Slot:
             return errors.HandlerError("Internal Server Error")
         finally:
             self.pool.metrics.record_exec(time.perf_counter() - started)
+            # CPU time of this thread: wall time would count waits for the GIL.
+            self.pool.lanes.record_thread_run(time.thread_time() - cpu_started)
             self.request_id = "-"
 
     def _must_rebuild(self, outcome: Outcome) -> bool:
@@ -118,6 +122,34 @@ class Slot:
             sys.stderr.write(f"zigttp: slot {self.index} could not rebuild its runtime:\n")
             traceback.print_exc()
             raise
+
+
+class InlineSlot:
+    """The runtime owned by the event-loop thread (see `lanes`): no thread of its own."""
+
+    index = -2
+
+    def __init__(self, pool: RuntimePool) -> None:
+        self.pool = pool
+        self.request_id = "-"
+        self.runtime: JsRuntime = pool.factory(self)  # type: ignore[arg-type]
+
+    def run(self, call: Call) -> HandlerResponse:
+        self.request_id = call.request_id
+        started = time.perf_counter()
+        try:
+            return decode_response(
+                self.runtime.dispatch(call.method, call.url, call.headers_json, call.body)
+            )
+        except errors.HandlerError as exc:
+            if exc.replace_context:
+                self.runtime = self.pool.factory(self)  # type: ignore[arg-type]
+            raise
+        finally:
+            elapsed = time.perf_counter() - started
+            self.pool.metrics.record_exec(elapsed)
+            self.pool.lanes.record_inline_run(call.url.partition("?")[0], elapsed)
+            self.request_id = "-"
 
 
 class _Waiter:
@@ -140,12 +172,16 @@ class RuntimePool:
         *,
         wait_timeout_ms: int = 5000,
         fresh_per_request: bool = False,
+        inline_lane: bool = False,
     ) -> None:
         self.size = size
         self.factory = factory
         self.wait_timeout = wait_timeout_ms / 1000
         self.fresh_per_request = fresh_per_request
         self.metrics = PoolMetrics(size)
+        use_inline = inline_lane and size >= 2 and not fresh_per_request
+        self.lanes = LanePolicy(enabled=use_inline)
+        self.inline: InlineSlot | None = None
         self._lock = threading.Lock()
         self._idle: deque[Slot] = deque()
         self._waiters: deque[_Waiter] = deque()
@@ -153,8 +189,18 @@ class RuntimePool:
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
-        """Build every runtime in parallel; raise the first startup error (e.g. a SourceError)."""
+        """Build every runtime in parallel; raise the first startup error (e.g. a SourceError).
+
+        With the inline lane, one more runtime belongs to the calling thread, which must be the
+        thread that will run the event loop.
+        """
         self.slots = [Slot(self, index) for index in range(self.size)]
+        if self.lanes.enabled:
+            try:
+                self.inline = InlineSlot(self)
+            except BaseException:
+                self.close()
+                raise
         for slot in self.slots:
             slot.ready.wait()
         failed = next((s.startup_error for s in self.slots if s.startup_error), None)
@@ -254,6 +300,15 @@ class RuntimePool:
             self._waiters.remove(waiter)
 
     # -- running -------------------------------------------------------------------------------
+    def can_run_inline(self, url: str) -> bool:
+        return self.inline is not None and self.lanes.inline_allowed(url.partition("?")[0])
+
+    def run_inline(self, call: Call) -> HandlerResponse:
+        """Run on the calling (event-loop) thread; only when `can_run_inline` said so."""
+        assert self.inline is not None
+        self.metrics.record_wait(0.0)
+        return self.inline.run(call)
+
     async def run(self, call: Call) -> HandlerResponse:
         """Event-loop path: run one handler call on a free slot; raises HandlerError."""
         slot = await self.acquire()

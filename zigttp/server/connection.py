@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 MAX_QUEUED = 16
+LINGER_SECONDS = 1.0  # after an error response, keep reading (and discarding) this long
 
 
 class HttpConnection(asyncio.Protocol):
@@ -63,7 +64,7 @@ class HttpConnection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         if self.closing:
-            return
+            return  # lingering after an error: discard what the client still sends
         try:
             self.reader.feed(data)
         except ProtocolError as exc:
@@ -75,31 +76,50 @@ class HttpConnection(asyncio.Protocol):
         self._update_timer()
         if len(self.reader.requests) > MAX_QUEUED and self.transport is not None:
             self.transport.pause_reading()
-        if not self.busy and self.reader.requests:
-            self.busy = True
-            self.loop.create_task(self._serve_queued())
+        self._pump()
 
     # -- request processing -------------------------------------------------------------------
-    async def _serve_queued(self) -> None:
+    def _pump(self) -> None:
+        """Answer queued requests in order: inline while the lane allows, else via a task."""
+        dispatcher = self.server.dispatcher
+        while self.reader.requests and not self.busy and not self.closing:
+            if not self._can_write.is_set() or not dispatcher.can_inline(self.reader.requests[0]):
+                self.busy = True
+                self.loop.create_task(self._serve_next())
+                return
+            request = self.reader.requests.popleft()
+            self._continue_sent = False
+            data, keep_alive = dispatcher.handle_inline(request)
+            if not self._respond(data, keep_alive):
+                return
+        self._update_timer()
+
+    async def _serve_next(self) -> None:
+        """One request on a pool thread (or after the peer let us write again)."""
         try:
-            while self.reader.requests and not self.closing:
-                request = self.reader.requests.popleft()
-                self._continue_sent = False
-                data, keep_alive = await self.server.dispatcher.handle(request)
-                if self.server.draining:
-                    keep_alive = False
-                    data = _with_close(data)
-                await self._can_write.wait()
-                self._write(data)
-                if not keep_alive:
-                    self._close()
-                    return
-                if self.transport is not None and len(self.reader.requests) <= MAX_QUEUED:
-                    self.transport.resume_reading()
+            request = self.reader.requests.popleft()
+            self._continue_sent = False
+            data, keep_alive = await self.server.dispatcher.handle(request)
+            await self._can_write.wait()
+            if not self._respond(data, keep_alive):
+                return
         finally:
             self.busy = False
-            if not self.closing:
-                self._update_timer()
+        if not self.closing:
+            self._pump()
+
+    def _respond(self, data: bytes, keep_alive: bool) -> bool:
+        """Write one response; False when the connection is done."""
+        if self.server.draining:
+            keep_alive = False
+            data = _with_close(data)
+        self._write(data)
+        if not keep_alive:
+            self._close()
+            return False
+        if self.transport is not None and len(self.reader.requests) <= MAX_QUEUED:
+            self.transport.resume_reading()
+        return True
 
     # -- timers -------------------------------------------------------------------------------
     def _update_timer(self) -> None:
@@ -145,8 +165,21 @@ class HttpConnection(asyncio.Protocol):
             self.transport.write(data)
 
     def _refuse(self, status: int, message: str) -> None:
+        """Answer an error and close without losing the answer.
+
+        Closing a socket with unread input makes the kernel send RST, which can destroy the
+        response in the client's buffers; so half-close, discard input briefly, then close
+        (nginx's lingering close).
+        """
         self._write(plain_error(status, message))
-        self._close()
+        self.closing = True
+        self._cancel_timer()
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if transport.can_write_eof():
+            transport.write_eof()
+        self.loop.call_later(LINGER_SECONDS, transport.close)
 
     def _close(self) -> None:
         self.closing = True

@@ -52,6 +52,19 @@ class Dispatcher:
             return self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
 
+    def can_inline(self, request: Request) -> bool:
+        return self.pool.can_run_inline(request.url)
+
+    def handle_inline(self, request: Request) -> tuple[bytes, bool]:
+        """Run on the event-loop thread (a handler proven fast; see runtime.lanes)."""
+        started = time.perf_counter()
+        request_id = self.request_id(request)
+        try:
+            response = self.pool.run_inline(self.call_for(request, request_id))
+        except errors.HandlerError as exc:
+            return self._failure(request, request_id, exc, started)
+        return self._success(request, request_id, response, started)
+
     def handle_blocking(self, request: Request) -> tuple[bytes, bool]:
         """Threaded-backend path."""
         started = time.perf_counter()

@@ -55,6 +55,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         handler.new_runtime,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
+        inline_lane=config.backend == "loop",
     )
     handler.pool = pool  # type: ignore[attr-defined]
     pool.start()

@@ -13,7 +13,10 @@ from email.utils import formatdate
 from http import HTTPStatus
 
 _FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
-_REASONS = {status.value: status.phrase for status in HTTPStatus}
+_REASONS = {status.value: status.phrase for status in HTTPStatus} | {
+    413: "Payload Too Large",  # the seed's wording (RFC 9110: "Content Too Large")
+    414: "URI Too Long",
+}
 _STATUS_LINES: dict[int, bytes] = {}
 _date_cache: tuple[int, bytes] = (0, b"")
 

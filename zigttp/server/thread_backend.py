@@ -98,6 +98,7 @@ class ThreadServer:
                     reader.feed(data)
                 except ProtocolError as exc:
                     conn.sendall(plain_error(exc.status, str(exc)))
+                    _linger(conn)
                     return
                 if reader.in_head and head_started is None:
                     head_started = time.monotonic()
@@ -120,7 +121,7 @@ class ThreadServer:
         """Read with the right timeout; None means close (EOF, idle timeout or 408 sent)."""
         config = self.config
         if reader.in_head and head_started is not None:
-            timeout = max(0.0, head_started + config.header_timeout - time.monotonic())
+            timeout = max(0.001, head_started + config.header_timeout - time.monotonic())
         elif reader.mid_request:
             timeout = config.body_timeout
         else:
@@ -131,8 +132,22 @@ class ThreadServer:
         except TimeoutError:
             if reader.mid_request:
                 conn.sendall(plain_error(408, "Request Timeout"))
+                _linger(conn)
             return None
         return data or None
+
+
+def _linger(conn: socket.socket, seconds: float = 1.0, budget: int = 4 << 20) -> None:
+    """Half-close and discard input briefly, so the error response is not lost to a RST."""
+    with contextlib.suppress(OSError):
+        conn.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + seconds
+        while budget > 0 and (left := deadline - time.monotonic()) > 0:
+            conn.settimeout(left)
+            data = conn.recv(65536)
+            if not data:
+                return
+            budget -= len(data)
 
 
 def run_thread_backend(config: ServerConfig, dispatcher: Dispatcher, sock: socket.socket,

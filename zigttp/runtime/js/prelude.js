@@ -62,7 +62,7 @@ const __zigttp = (function (global) {
     return text;
   }
   function withConsole(encoded) {
-    return consoleLines.length === 0 ? encoded : "C" + takeConsole() + "\n" + encoded;
+    return consoleLines.length === 0 ? encoded : arrayJoin(["C" + takeConsole(), encoded], "\n");
   }
 
   const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -379,7 +379,9 @@ const __zigttp = (function (global) {
   // ---- dispatch --------------------------------------------------------------------------
   // FAIL kinds: X handler threw, H no/invalid handler, R invalid result, D call depth,
   // S stack overflow, M out of memory.
-  function fail(kind, message) { return "!" + kind + "\n" + message; }
+  // Strings handed to the host are assembled with join: quickjs-ng builds large `+`
+  // concatenations as ropes, which the Python binding cannot convert.
+  function fail(kind, message) { return arrayJoin(["!" + kind, StringCtor(message)], "\n"); }
 
   function errorMessage(error) {
     if (error instanceof ErrorCtor) {
@@ -426,10 +428,10 @@ const __zigttp = (function (global) {
     if (result instanceof ResponseImpl) {
       const lines = [StringCtor(result.status)];
       result[LINES](lines);
-      return arrayJoin(lines, "\n") + "\n\n" + result.body;
+      return arrayJoin([arrayJoin(lines, "\n"), result.body], "\n\n");
     }
     if (typeof result === "string") {
-      return "200\ncontent-type: text/plain; charset=utf-8\n\n" + result;
+      return arrayJoin(["200\ncontent-type: text/plain; charset=utf-8", result], "\n\n");
     }
     if (result === null || typeof result !== "object") {
       return fail("R", `handler returned ${result === null ? "null" : typeof result}; ` +
@@ -450,7 +452,7 @@ const __zigttp = (function (global) {
     if (typeof body !== "string") {
       return fail("R", `response body must be a string, got ${typeof body}; use Response.json() for data`);
     }
-    return arrayJoin(lines, "\n") + "\n\n" + body;
+    return arrayJoin([arrayJoin(lines, "\n"), body], "\n\n");
   }
 
   let pending = null;

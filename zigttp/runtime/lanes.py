@@ -1,0 +1,45 @@
+"""Where a request's JS runs: inline on the event-loop thread, or on a pool thread.
+
+Why two lanes: handing a request to another thread costs two wake-ups and a GIL hand-over
+(measured ~100 µs and a ceiling near 8k calls/s), while the JS of a typical handler takes
+~10 µs. So a handler that has *proven* fast runs inline on the loop thread, and everything
+else runs on the slot threads, where a slow handler cannot stall other connections.
+
+The inline runtime is one extra runtime next to the pool's N threaded ones.
+The policy, in order:
+* inline is off for `--isolation request`, for pools of one runtime, and until the handler has
+  completed `PROBATION` requests on threads, all within `BUDGET`;
+* a path whose inline run exceeds `BUDGET` is demoted to threads for good (bounded table);
+* after `MAX_DEMOTIONS` demotions the inline lane is switched off for the whole process.
+"""
+
+from __future__ import annotations
+
+BUDGET = 0.002  # seconds of JS an inline run may take before its path is demoted
+PROBATION = 32  # fast thread runs required before inline is tried
+MAX_DEMOTIONS = 64
+MAX_TRACKED = 4096
+
+
+class LanePolicy:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.proven = 0  # consecutive fast runs on threads so far
+        self.demoted: set[str] = set()
+        self.inline_runs = 0
+
+    def inline_allowed(self, path: str) -> bool:
+        return self.enabled and self.proven >= PROBATION and path not in self.demoted
+
+    def record_thread_run(self, seconds: float) -> None:
+        if self.proven < PROBATION:
+            self.proven = self.proven + 1 if seconds <= BUDGET else 0
+
+    def record_inline_run(self, path: str, seconds: float) -> None:
+        self.inline_runs += 1
+        if seconds <= BUDGET:
+            return
+        if len(self.demoted) < MAX_TRACKED:
+            self.demoted.add(path)
+        if len(self.demoted) >= MAX_DEMOTIONS:
+            self.enabled = False
