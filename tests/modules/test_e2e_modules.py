@@ -124,6 +124,7 @@ const { routerMatch } = __zigttp_import("router");
 const { rateCheck } = __zigttp_import("ratelimit");
 const { schemaCompile, validateJson } = __zigttp_import("validate");
 const { sql, sqlOne } = __zigttp_import("sql");
+const { escapeHtml } = __zigttp_import("text");
 const SECRET = "e2e-secret";
 schemaCompile("item", JSON.stringify({ type: "object", required: ["name"],
   properties: { name: { type: "string", minLength: 1 } } }));
@@ -148,6 +149,7 @@ const routes = {
     return Response.text("no throw");
   },
   "GET /sql": () => Response.json(sqlOne("one")),
+  "GET /map": () => Response.json(["<a>", "&"].map(escapeHtml)),
 };
 
 function handler(req) {
@@ -155,7 +157,7 @@ function handler(req) {
   return m ? m.handler(req, m.params) : Response.json({ error: "Not Found" }, { status: 404 });
 }
 """
-APP_MODULES = ["auth", "router", "ratelimit", "validate", "sql"]
+APP_MODULES = ["auth", "router", "ratelimit", "validate", "sql", "text"]
 
 
 @pytest.fixture
@@ -211,3 +213,7 @@ def test_module_type_error_is_a_js_type_error(app: str) -> None:
 def test_sql_without_database_is_a_clear_result(app: str) -> None:
     result = get(app + "/sql").json()
     assert result["ok"] is False and result["error"]["tag"] == "not_configured"
+
+
+def test_exports_accept_js_call_shapes(app: str) -> None:
+    assert get(app + "/map").json() == ["&lt;a&gt;", "&amp;"]  # map passes (value, i, array)

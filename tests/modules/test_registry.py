@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zigttp.modules import ModuleContext, builtin_modules, find_module
+from zigttp.modules import ModuleContext, ModuleTypeError, builtin_modules, find_module
 
 EXPECTED = {
     "auth", "cache", "crypto", "decode", "env", "fetch", "http", "id", "log",
@@ -61,3 +61,19 @@ def test_specs_are_hashable_despite_wrappers() -> None:
 def test_results_are_json_serialisable(tmp_path: Path) -> None:
     exports = builtin_modules()["ratelimit"].create(ModuleContext(state_dir=str(tmp_path)))
     json.dumps(exports["rateCheck"]("k", 1, 1))
+
+
+def test_extra_arguments_are_ignored_like_in_js(tmp_path: Path) -> None:
+    text = builtin_modules()["text"].create(ModuleContext(state_dir=str(tmp_path)))
+    assert text["escapeHtml"]("<b>", 0, ["<b>"]) == "&lt;b&gt;"  # items.map(escapeHtml)
+
+
+def test_missing_arguments_are_undefined_and_named(tmp_path: Path) -> None:
+    ratelimit = builtin_modules()["ratelimit"].create(ModuleContext(state_dir=str(tmp_path)))
+    with pytest.raises(ModuleTypeError, match="rateCheck: argument 'limit' must be an integer"):
+        ratelimit["rateCheck"]("key")
+
+
+def test_optional_arguments_keep_their_defaults(tmp_path: Path) -> None:
+    text = builtin_modules()["text"].create(ModuleContext(state_dir=str(tmp_path)))
+    assert text["truncate"]("Hello world", 8) == "Hello..."

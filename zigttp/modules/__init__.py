@@ -1,6 +1,8 @@
 """Registry of `zigttp:*` virtual modules: one file per module, discovered by name.
 
 Adding a module is adding a file that defines `MODULE`; nothing else needs to change.
+Registered exports get JS call semantics (extra arguments ignored, missing ones None): see
+`_arity.py`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import functools
 import importlib
 import pkgutil
 
+from zigttp.modules._arity import with_js_semantics
 from zigttp.modules._spec import ModuleContext, ModuleSpec, ModuleTypeError
 
 __all__ = ["ModuleContext", "ModuleSpec", "ModuleTypeError", "builtin_modules", "find_module"]
@@ -22,7 +25,7 @@ def builtin_modules() -> dict[str, ModuleSpec]:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         spec: ModuleSpec = module.MODULE
-        found[spec.name] = spec
+        found[spec.name] = with_js_semantics(spec)
     return found
 
 
