@@ -32,7 +32,13 @@ class ModuleContext:
 
     `state_dir` is shared by every worker process of one server (for SQLite-backed shared
     state such as ratelimit counters); `clock` returns epoch seconds and is injectable for
-    tests; `options` carries module flags (e.g. `sqlite`, `env_allow`, `outbound_hosts`).
+    tests; `options` carries module flags. Keys read by the built-in modules (absent = off):
+
+      sqlite: str                      database file for zigttp:sql (`--sqlite FILE`)
+      env_allow: tuple[str, ...]       names / fnmatch globs env() may read (`--allow-env`)
+      outbound_hosts: tuple[str, ...]  hosts fetch may call (globs, optional `:port`)
+      outbound_timeout_ms: int         cap on one fetch (default 10000)
+      cache_max_entries / cache_max_bytes: int   cache budget (default 10000 / 16 MiB)
     """
 
     state_dir: str
