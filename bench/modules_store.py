@@ -69,9 +69,7 @@ def run_threads(state_dir: str, op_name: str, threads: int, calls: int, go: Any 
     return time.perf_counter() - started
 
 
-def _process_main(
-    state_dir: str, op_name: str, threads: int, calls: int, go: Any, out: Any
-) -> None:
+def _process_main(state_dir: str, op_name: str, threads: int, calls: int, go: Any, out: Any) -> None:
     out.put(run_threads(state_dir, op_name, threads, calls, go))
 
 

@@ -23,9 +23,7 @@ def main() -> int:
         code='"use strict";' + spec["code"],
         modules=tuple(spec["modules"]),
     )
-    config = ServerConfig(
-        port=0, pool_size=spec.get("pool", 2), workers=spec.get("workers", 1), quiet=True
-    )
+    config = ServerConfig(port=0, pool_size=spec.get("pool", 2), workers=spec.get("workers", 1), quiet=True)
     if config.workers > 1:
         from zigttp.server.supervisor import Supervisor
 

@@ -205,9 +205,7 @@ def test_validation_errors_cross_as_results(app: str) -> None:
 
 
 def test_module_type_error_is_a_js_type_error(app: str) -> None:
-    assert get(app + "/type-error").text == (
-        "TypeError: rateCheck: argument 'key' must be a string"
-    )
+    assert get(app + "/type-error").text == ("TypeError: rateCheck: argument 'key' must be a string")
 
 
 def test_sql_without_database_is_a_clear_result(app: str) -> None:

@@ -86,9 +86,7 @@ def test_post_sends_method_headers_body(fetch: Callable[..., Any], server: str) 
     assert (response["status"], response["body"]) == (201, 't1|{"a":1}')
 
 
-def test_host_not_in_allow_list_is_refused(
-    load: Callable[..., dict[str, Any]], server: str
-) -> None:
+def test_host_not_in_allow_list_is_refused(load: Callable[..., dict[str, Any]], server: str) -> None:
     fetch = load("fetch", outbound_hosts=("api.example.com",))["fetch"]
     assert fetch(f"{server}/hello")["error"]["tag"] == "host_not_allowed"
 

@@ -17,9 +17,7 @@ def log(load: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     return load("log")
 
 
-def test_each_level_writes_one_json_line(
-    log: dict[str, Any], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_each_level_writes_one_json_line(log: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     for fn in ("logDebug", "logInfo", "logWarn", "logError"):
         assert log[fn]("hello", {"user": "u1"}) is None
     lines = capsys.readouterr().err.splitlines()
@@ -46,9 +44,7 @@ def test_newlines_in_message_stay_inside_one_line(
     assert output.count("\n") == 1 and json.loads(output)["message"] == "a\nb"
 
 
-def test_concurrent_lines_do_not_interleave(
-    log: dict[str, Any], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_concurrent_lines_do_not_interleave(log: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     def spam() -> None:
         for i in range(200):
             log["logInfo"]("x" * 100, {"i": i})

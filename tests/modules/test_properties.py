@@ -91,7 +91,5 @@ def test_jwt_verify_never_raises_on_garbage(token: str) -> None:
 
 @given(json_values)
 def test_validate_reports_json_serialisable_errors(value: Any) -> None:
-    schema = compile_schema(
-        {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}}
-    )
+    schema = compile_schema({"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}})
     json.dumps(validate(schema, value))

@@ -128,9 +128,7 @@ def test_re_registering_a_name_replaces_the_statement(sql: dict[str, Any]) -> No
         ("sqlOne", ("byName", {"name": {"$ne": 1}}), "params.name"),
     ],
 )
-def test_bad_arguments_raise(
-    sql: dict[str, Any], fn: str, args: tuple[Any, ...], argument: str
-) -> None:
+def test_bad_arguments_raise(sql: dict[str, Any], fn: str, args: tuple[Any, ...], argument: str) -> None:
     with pytest.raises(ModuleTypeError, match=f"{fn}: argument '{argument}'"):
         sql[fn](*args)
 

@@ -77,9 +77,7 @@ def test_invalid_json_and_unknown_schema(v: dict[str, Any]) -> None:
         "ok": False,
         "errors": [{"path": "", "message": "invalid JSON"}],
     }
-    assert v["validateJson"]("ghost", "{}")["errors"] == [
-        {"path": "", "message": "schema not found"}
-    ]
+    assert v["validateJson"]("ghost", "{}")["errors"] == [{"path": "", "message": "schema not found"}]
 
 
 def test_coerce_json_converts_strings(v: dict[str, Any]) -> None:
@@ -111,9 +109,7 @@ def test_invalid_schema_is_refused(load: Callable[..., dict[str, Any]], schema: 
 def test_additional_properties_false(load: Callable[..., dict[str, Any]]) -> None:
     v = load("validate")
     v["schemaCompile"]("strict", {"type": "object", "additionalProperties": False})
-    assert v["validateObject"]("strict", {"x": 1})["errors"] == [
-        {"path": "x", "message": "unexpected field"}
-    ]
+    assert v["validateObject"]("strict", {"x": 1})["errors"] == [{"path": "x", "message": "unexpected field"}]
 
 
 @pytest.mark.parametrize(

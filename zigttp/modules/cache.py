@@ -156,9 +156,7 @@ class Cache:
         row = self._live_row(conn, ns, key)
         return row[0] if row else None
 
-    def _put(
-        self, conn: sqlite3.Connection, ns: str, key: str, value: str, expires: float | None
-    ) -> None:
+    def _put(self, conn: sqlite3.Connection, ns: str, key: str, value: str, expires: float | None) -> None:
         params = {"ns": ns, "key": key, "value": value, "expires": expires}
         conn.execute(UPSERT_SQL, {**params, "used": _stamp(), "size": _size(ns, key, value)})
 
@@ -175,8 +173,7 @@ class Cache:
         while entries > self.max_entries or size > self.max_bytes:
             excess = max(1, entries - self.max_entries)
             conn.execute(
-                "DELETE FROM entries WHERE (ns, key) IN "
-                "(SELECT ns, key FROM entries ORDER BY used LIMIT ?)",
+                "DELETE FROM entries WHERE (ns, key) IN (SELECT ns, key FROM entries ORDER BY used LIMIT ?)",
                 (excess,),
             )
             entries, size = _totals(conn)
