@@ -193,3 +193,14 @@ def test_racing_first_connections_to_fresh_stores(tmp_path: Path) -> None:
         for thread in threads:
             thread.join(timeout=30)
     assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("args", "argument"),
+    [(("k", 2**60, 60), "limit"), (("k", 3, 1e20), "windowSec")],
+)
+def test_out_of_range_numbers_raise_type_error(
+    rl: dict[str, Any], args: tuple[Any, ...], argument: str
+) -> None:
+    with pytest.raises(ModuleTypeError, match=f"rateCheck: argument '{argument}'"):
+        rl["rateCheck"](*args)

@@ -146,3 +146,8 @@ def test_concurrent_writers_from_threads(sql: dict[str, Any]) -> None:
     for thread in threads:
         thread.join()
     assert len(sql["sqlMany"]("all")["value"]) == 102
+
+
+def test_integers_beyond_sqlite_range_bind_as_doubles(sql: dict[str, Any]) -> None:
+    sql["sql"]("echo", "SELECT :n AS n")
+    assert sql["sqlOne"]("echo", {"n": 10**20})["value"] == {"n": 1e20}

@@ -57,3 +57,8 @@ def test_add_seconds(time: dict[str, Any]) -> None:
 def test_bad_ms_raises(time: dict[str, Any]) -> None:
     with pytest.raises(ModuleTypeError, match="formatIso: argument 'ms'"):
         time["formatIso"]("now")
+
+
+def test_add_seconds_overflow_raises(time: dict[str, Any]) -> None:
+    with pytest.raises(ModuleTypeError, match="addSeconds: argument 'seconds'"):
+        time["addSeconds"](1e308, 1e308)

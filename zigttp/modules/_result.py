@@ -61,10 +61,16 @@ def want_opt_number(fn: str, name: str, value: Any) -> float | None:
     return None if value is None else want_number(fn, name, value)
 
 
+MAX_SAFE_INTEGER = 2**53 - 1  # JS Number.MAX_SAFE_INTEGER; also fits SQLite's INTEGER
+
+
 def want_int(fn: str, name: str, value: Any, minimum: int | None = None) -> int:
-    """An integral JS number (`3.0` is accepted, `2.5` is not), optionally `>= minimum`."""
+    """An integral JS number (`3.0` is accepted, `2.5` is not) within the JS safe-integer
+    range, optionally `>= minimum`."""
     if not is_number(value) or not math.isfinite(value) or value != int(value):
         raise bad_arg(fn, name, "an integer")
+    if abs(value) > MAX_SAFE_INTEGER:
+        raise bad_arg(fn, name, "a safe integer (|n| <= 2^53 - 1)")
     if minimum is not None and value < minimum:
         raise bad_arg(fn, name, f"an integer >= {minimum}")
     return int(value)

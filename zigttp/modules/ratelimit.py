@@ -17,7 +17,7 @@ import itertools
 import math
 from typing import Any
 
-from zigttp.modules._result import Result, err, ok, want_int, want_number, want_str
+from zigttp.modules._result import Result, bad_arg, err, ok, want_int, want_number, want_str
 from zigttp.modules._spec import ModuleContext, ModuleSpec
 from zigttp.modules._store import SharedStore, store_path
 
@@ -48,6 +48,7 @@ DELETE FROM ratelimit WHERE key IN
   (SELECT key FROM ratelimit WHERE start + span <= :now LIMIT :batch)
 """
 
+MAX_WINDOW_SEC = 10 * 365 * 86_400  # keeps start + span far inside SQLite's INTEGER
 EVICT_EVERY = 256  # calls per process between sweeps of expired keys (as upstream)
 EVICT_BATCH = 64
 
@@ -62,6 +63,8 @@ class RateLimiter:
         key = want_str("rateCheck", "key", key)
         limit = want_int("rateCheck", "limit", limit, minimum=1)
         span = math.floor(want_number("rateCheck", "windowSec", window_sec, minimum=1))
+        if span > MAX_WINDOW_SEC:
+            raise bad_arg("rateCheck", "windowSec", f"a number <= {MAX_WINDOW_SEC}")
         now_ms = math.floor(self._clock() * 1000)
         now = now_ms // 1000
         conn = self._store.connection()

@@ -80,6 +80,8 @@ def _params(fn: str, params: Any) -> dict[str, Any]:
     for key, value in params.items():
         if isinstance(value, bool):
             value = int(value)
+        elif isinstance(value, int) and abs(value) >= 2**63:
+            value = float(value)  # beyond SQLite INTEGER; JS held it as a double anyway
         elif not (value is None or isinstance(value, str) or is_number(value)):
             raise bad_arg(fn, f"params.{key}", "a string, number, boolean or null")
         bound[key] = value

@@ -54,8 +54,10 @@ def parse_iso(text: Any) -> int | None:
 
 
 def add_seconds(ms: Any, seconds: Any) -> int | float:
-    base = want_number("addSeconds", "ms", ms)
-    return js_number(base + want_number("addSeconds", "seconds", seconds) * 1000)
+    result = want_number("addSeconds", "ms", ms) + want_number("addSeconds", "seconds", seconds) * 1000
+    if not math.isfinite(result):
+        raise bad_arg("addSeconds", "seconds", "small enough to keep the result finite")
+    return js_number(result)
 
 
 def create(ctx: ModuleContext) -> dict[str, Any]:
