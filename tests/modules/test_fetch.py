@@ -132,3 +132,8 @@ def test_connection_refused_is_network_error(load: Callable[..., dict[str, Any]]
 def test_bad_init_raises(fetch: Callable[..., Any], server: str) -> None:
     with pytest.raises(ModuleTypeError, match=r"fetch: argument 'init\.method'"):
         fetch(f"{server}/hello", {"method": "BREW"})
+
+
+def test_header_injection_is_refused(fetch: Callable[..., Any], server: str) -> None:
+    with pytest.raises(ModuleTypeError, match=r"init\.headers\.X-A"):
+        fetch(f"{server}/hello", {"headers": {"X-A": "v\r\nHost: evil"}})

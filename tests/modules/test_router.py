@@ -102,3 +102,7 @@ def test_js_wrapper_throws_type_error_for_bad_routes() -> None:
         "let e; try { routerMatch(null, {}); } catch (x) { e = x.name + ': ' + x.message; } e"
     )
     assert message == "TypeError: routerMatch: argument 'routes' must be an object"
+
+
+def test_key_without_method_matches_any_method() -> None:
+    assert match(["/health"], "PATCH", "/health") == {"index": 0, "params": {}}

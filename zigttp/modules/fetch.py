@@ -75,7 +75,10 @@ def _request(url: str, init: dict[str, Any]) -> urllib.request.Request:
     body = want_opt_str("fetch", "init.body", init.get("body"))
     request = urllib.request.Request(url, method=method, data=body.encode() if body else None)
     for name, value in headers.items():
-        request.add_header(name, want_str("fetch", f"init.headers.{name}", value))
+        text = want_str("fetch", f"init.headers.{name}", value)
+        if any(c in name + text for c in "\r\n\0") or not name:
+            raise bad_arg("fetch", f"init.headers.{name}", "free of CR, LF and NUL")
+        request.add_header(name, text)
     return request
 
 

@@ -43,8 +43,10 @@ JS_WRAPPERS = {
 
 def split_key(key: str) -> tuple[str, str]:
     """`"GET /users/:id"` → ("GET", "/users/:id"); `"/x"` → ("", "/x")."""
-    method, _, pattern = key.strip().rpartition(" ")
-    return method.strip().upper(), pattern
+    parts = key.strip().split(None, 1)
+    if len(parts) == 2 and not parts[0].startswith("/"):
+        return parts[0].upper(), parts[1].strip()
+    return "", key.strip()
 
 
 def segments(path: str) -> list[str]:
