@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -30,8 +31,8 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
     processes: list[subprocess.Popen[str]] = []
     stderr_path = tmp_path / "server.stderr"
 
-    def start(code: str, modules: list[str], workers: int = 1) -> str:
-        spec = json.dumps({"code": code, "modules": modules, "workers": workers})
+    def start(code: str, modules: list[str], workers: int = 1, **options: Any) -> str:
+        spec = json.dumps({"code": code, "modules": modules, "workers": workers, "options": options})
         with stderr_path.open("a") as stderr:
             process = subprocess.Popen(
                 [sys.executable, str(LAUNCHER), spec],
@@ -215,3 +216,75 @@ def test_sql_without_database_is_a_clear_result(app: str) -> None:
 
 def test_exports_accept_js_call_shapes(app: str) -> None:
     assert get(app + "/map").json() == ["&lt;a&gt;", "&amp;"]  # map passes (value, i, array)
+
+
+CRUD = """
+const { sql, sqlOne, sqlMany, sqlExec } = __zigttp_import("sql");
+const { routerMatch } = __zigttp_import("router");
+const { env } = __zigttp_import("env");
+sql("create", "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+sql("add", "INSERT INTO notes (body) VALUES (:body)");
+sql("get", "SELECT id, body FROM notes WHERE id = :id");
+sql("find", "SELECT id, body FROM notes WHERE body = :body");
+sql("list", "SELECT id, body FROM notes ORDER BY id");
+sql("update", "UPDATE notes SET body = :body WHERE id = :id");
+sql("remove", "DELETE FROM notes WHERE id = :id");
+
+function status(r, ok) { return r.ok ? ok : 500; }
+const routes = {
+  "POST /setup": () => Response.json(sqlExec("create")),
+  "POST /notes": (req) => {
+    const r = sqlExec("add", { body: req.text() });
+    return Response.json(r, { status: status(r, 201) });
+  },
+  "GET /notes": () => Response.json(sqlMany("list")),
+  "GET /notes/:id": (req, p) => {
+    const r = sqlOne("get", { id: Number(p.id) });
+    return Response.json(r, { status: r.ok && r.value === null ? 404 : status(r, 200) });
+  },
+  "GET /search": (req) => Response.json(sqlMany("find", { body: req.query.q })),
+  "PUT /notes/:id": (req, p) => Response.json(sqlExec("update", { id: Number(p.id), body: req.text() })),
+  "DELETE /notes/:id": (req, p) => Response.json(sqlExec("remove", { id: Number(p.id) })),
+  "GET /env/:name": (req, p) => Response.json({ value: env(p.name) ?? null }),
+};
+
+function handler(req) {
+  const m = routerMatch(routes, req);
+  return m ? m.handler(req, m.params) : Response.json({ error: "Not Found" }, { status: 404 });
+}
+"""
+
+
+@pytest.fixture
+def crud(serve: Serve, tmp_path: Path) -> str:
+    url = serve(CRUD, ["sql", "router", "env"], sqlite=str(tmp_path / "notes.db"), env_allow=["HOME"])
+    with requests.Session() as session:
+        assert session.post(url + "/setup", timeout=10).json()["ok"] is True
+    return url
+
+
+def test_sql_crud_over_http(crud: str) -> None:
+    with requests.Session() as s:
+        created = s.post(crud + "/notes", data="first", timeout=10)
+        assert (created.status_code, created.json()["value"]["lastInsertRowId"]) == (201, 1)
+        s.post(crud + "/notes", data="second", timeout=10)
+        assert s.get(crud + "/notes/1", timeout=10).json()["value"] == {"id": 1, "body": "first"}
+        assert s.put(crud + "/notes/1", data="edited", timeout=10).json()["value"] == {"rowsAffected": 1}
+        assert s.delete(crud + "/notes/2", timeout=10).json()["value"]["rowsAffected"] == 1
+        assert s.get(crud + "/notes", timeout=10).json()["value"] == [{"id": 1, "body": "edited"}]
+        assert s.get(crud + "/notes/2", timeout=10).status_code == 404
+
+
+def test_sql_injection_over_http_stays_data(crud: str) -> None:
+    with requests.Session() as s:
+        s.post(crud + "/notes", data="keep", timeout=10)
+        attack = "x' OR '1'='1"
+        assert s.get(crud + "/search", params={"q": attack}, timeout=10).json()["value"] == []
+        s.post(crud + "/notes", data="'); DROP TABLE notes; --", timeout=10)
+        bodies = [n["body"] for n in s.get(crud + "/notes", timeout=10).json()["value"]]
+    assert bodies == ["keep", "'); DROP TABLE notes; --"]
+
+
+def test_env_allow_list_over_http(crud: str) -> None:
+    assert get(crud + "/env/HOME").json()["value"]  # allowed and set
+    assert get(crud + "/env/PATH").json() == {"value": None}  # set but not allowed

@@ -151,3 +151,8 @@ def test_concurrent_writers_from_threads(sql: dict[str, Any]) -> None:
 def test_integers_beyond_sqlite_range_bind_as_doubles(sql: dict[str, Any]) -> None:
     sql["sql"]("echo", "SELECT :n AS n")
     assert sql["sqlOne"]("echo", {"n": 10**20})["value"] == {"n": 1e20}
+
+
+def test_last_insert_row_id_only_for_inserts(sql: dict[str, Any]) -> None:
+    sql["sqlExec"]("add", {"name": "cy", "admin": 0})
+    assert sql["sqlExec"]("rename", {"to": "cyd", "from": "cy"})["value"] == {"rowsAffected": 1}

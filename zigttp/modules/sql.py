@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import sqlite3
 import threading
 from typing import Any
@@ -29,6 +30,12 @@ from zigttp.modules._result import Result, bad_arg, err, is_number, ok, want_str
 from zigttp.modules._spec import ModuleContext, ModuleSpec
 
 BUSY_TIMEOUT_S = 5.0
+# INSERT/REPLACE, possibly after comments or a WITH clause: only these set lastInsertRowId.
+_INSERTS = re.compile(
+    r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*"  # leading comments
+    r"(?:WITH\b.*)?\b(?:INSERT|REPLACE)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 class Database:
@@ -62,8 +69,8 @@ class Database:
         cursor = self._connect(readonly=False).execute(statement, params)
         cursor.fetchall()  # finish the statement (INSERT ... RETURNING) so it commits
         result: dict[str, Any] = {"rowsAffected": max(cursor.rowcount, 0)}
-        if cursor.lastrowid:
-            result["lastInsertRowId"] = cursor.lastrowid
+        if cursor.lastrowid and cursor.rowcount > 0 and _INSERTS.match(statement):
+            result["lastInsertRowId"] = cursor.lastrowid  # SQLite keeps it across statements
         return result
 
 
