@@ -12,8 +12,10 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +290,38 @@ def test_sql_injection_over_http_stays_data(crud: str) -> None:
 def test_env_allow_list_over_http(crud: str) -> None:
     assert get(crud + "/env/HOME").json()["value"]  # allowed and set
     assert get(crud + "/env/PATH").json() == {"value": None}  # set but not allowed
+
+
+FETCH = """
+const { fetch } = __zigttp_import("fetch");
+function handler(req) {
+  const r = fetch(req.query.target);
+  return r.ok ? Response.text(r.value.body, { status: r.value.status })
+              : Response.json(r.error, { status: 502 });
+}
+"""
+
+
+class _Upstream(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "8")
+        self.end_headers()
+        self.wfile.write(b"upstream")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_fetch_from_a_handler_reaches_only_allowed_hosts(serve: Serve) -> None:
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    try:
+        target = f"http://127.0.0.1:{upstream.server_address[1]}/"
+        url = serve(FETCH, ["fetch"], outbound_hosts=["127.0.0.1"])
+        assert get(url + "/", params={"target": target}).text == "upstream"
+        refused = get(url + "/", params={"target": target.replace("127.0.0.1", "localhost")})
+        assert (refused.status_code, refused.json()["tag"]) == (502, "host_not_allowed")
+    finally:
+        upstream.shutdown()
+        upstream.server_close()
