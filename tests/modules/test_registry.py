@@ -77,3 +77,18 @@ def test_missing_arguments_are_undefined_and_named(tmp_path: Path) -> None:
 def test_optional_arguments_keep_their_defaults(tmp_path: Path) -> None:
     text = builtin_modules()["text"].create(ModuleContext(state_dir=str(tmp_path)))
     assert text["truncate"]("Hello world", 8) == "Hello..."
+
+
+def test_find_module_imports_only_what_it_is_asked_for() -> None:
+    """Cold start: a handler importing zigttp:router must not pay for fetch's urllib.request."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from zigttp.modules import find_module; find_module('router'); "
+        "find_module('fetch'); "
+        "print(sorted(m for m in ('zigttp.modules.sql', 'urllib.request', "
+        "'email.utils') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr

@@ -11,25 +11,30 @@ ModuleTypeError naming the argument.
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 from zigttp.modules._spec import Export, ModuleContext, ModuleSpec
 
-_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+CO_VARARGS = 0x04
+
+
+def positional_arity(fn: Export) -> tuple[int, int] | None:
+    """(accepted, required) positional parameters, or None when unknown or variadic."""
+    target = getattr(fn, "__func__", fn)  # a bound method's function
+    code = getattr(target, "__code__", None)
+    if code is None or code.co_flags & CO_VARARGS:
+        return None
+    bound = 1 if target is not fn else 0
+    accepted = code.co_argcount - bound
+    return accepted, accepted - len(getattr(target, "__defaults__", None) or ())
 
 
 def with_js_arity(fn: Export) -> Export:
-    try:
-        parameters = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):  # builtins without a signature: leave as they are
+    arity = positional_arity(fn)
+    if arity is None:
         return fn
-    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
-        return fn
-    positional = [p for p in parameters if p.kind in _POSITIONAL]
-    limit = len(positional)
-    required = sum(p.default is inspect.Parameter.empty for p in positional)
+    limit, required = arity
 
     @functools.wraps(fn)
     def call(*args: Any) -> Any:

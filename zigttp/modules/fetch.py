@@ -15,8 +15,7 @@ UTF-8 with replacement; response header names are lower-cased.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+import functools
 from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,12 +37,16 @@ MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # hand the 3xx back to the caller instead of following it
+@functools.cache
+def _opener() -> Any:
+    """urllib.request costs ~40 ms to import: pay it on the first fetch, not at serve start."""
+    import urllib.request
 
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None  # hand the 3xx back to the caller instead of following it
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+    return urllib.request.build_opener(NoRedirect)
 
 
 def host_allowed(host: str, port: int, patterns: tuple[str, ...]) -> bool:
@@ -67,12 +70,14 @@ def _number_option(init: dict[str, Any], key: str, default: int, cap: int) -> in
     return int(min(value, cap))
 
 
-def _request(url: str, init: dict[str, Any]) -> urllib.request.Request:
+def _request(url: str, init: dict[str, Any]) -> Any:
     method = (want_opt_str("fetch", "init.method", init.get("method")) or "GET").upper()
     if method not in METHODS:
         raise bad_arg("fetch", "init.method", f"one of {', '.join(sorted(METHODS))}")
     headers = want_opt_dict("fetch", "init.headers", init.get("headers"))
     body = want_opt_str("fetch", "init.body", init.get("body"))
+    import urllib.request
+
     request = urllib.request.Request(url, method=method, data=body.encode() if body else None)
     for name, value in headers.items():
         text = want_str("fetch", f"init.headers.{name}", value)
@@ -109,9 +114,11 @@ class Fetcher:
             return _failure("host_not_allowed", message)
         return self._send(_request(url, options), timeout_ms / 1000, limit)
 
-    def _send(self, request: urllib.request.Request, timeout: float, limit: int) -> Result:
+    def _send(self, request: Any, timeout: float, limit: int) -> Result:
+        import urllib.error
+
         try:
-            with _OPENER.open(request, timeout=timeout) as response:
+            with _opener().open(request, timeout=timeout) as response:
                 return self._response(response, limit)
         except urllib.error.HTTPError as response:
             with response:

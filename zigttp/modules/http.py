@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from typing import Any
 
 from zigttp.modules._result import bad_arg, is_number, want_opt_dict, want_str
@@ -25,6 +24,8 @@ from zigttp.modules._spec import ModuleContext, ModuleSpec
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _COOKIE_VALUE = re.compile(r'^"?[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*"?$')
 _ATTRIBUTE_VALUE = re.compile(r"^[\x20-\x3A\x3C-\x7E]*$")
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
 
 
@@ -48,9 +49,11 @@ def _attribute(name: str, value: Any) -> str:
 
 
 def _expires(value: Any) -> str:
+    """Epoch ms → IMF-fixdate (RFC 9110 §5.6.7); a string is used as given."""
     if is_number(value) and math.isfinite(value):
         moment = datetime.fromtimestamp(value / 1000, tz=UTC)
-        return format_datetime(moment, usegmt=True)
+        day, month = DAYS[moment.weekday()], MONTHS[moment.month - 1]
+        return f"{day}, {moment.day:02d} {month} {moment.year:04d} {moment:%H:%M:%S} GMT"
     return _attribute("expires", value)
 
 
