@@ -2,8 +2,8 @@
 
 Rules (RFC 9110/9112): every response carries `Date` and, unless it has no body by definition
 (1xx, 204, 304), `Content-Length`; HEAD gets the headers of the GET it mirrors without the body.
-Handler-supplied framing headers (Content-Length, Transfer-Encoding, Connection) are dropped:
-framing belongs to the server. The Date value is formatted once per second.
+Framing belongs to the server: the prelude already dropped a handler's own Content-Length,
+Transfer-Encoding and Connection. The Date value is formatted once per second.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import time
 from email.utils import formatdate
 from http import HTTPStatus
 
-_FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
+from zigttp.runtime.marshal import header_block
+
 _REASONS = {status.value: status.phrase for status in HTTPStatus} | {
     413: "Payload Too Large",  # the seed's wording (RFC 9110: "Content Too Large")
     414: "URI Too Long",
@@ -43,30 +44,25 @@ def has_no_body(status: int) -> bool:
 
 def serialize(
     status: int,
-    headers: list[tuple[str, str]],
+    header_block: bytes,
     body: bytes,
     *,
     keep_alive: bool,
     head_request: bool = False,
 ) -> bytes:
-    parts = [status_line(status), date_header()]
-    for name, value in headers:
-        if name.lower() not in _FRAMING:
-            parts.append(f"{name}: {value}\r\n".encode("latin-1", "replace"))
-    if has_no_body(status):
-        body = b""
-    else:
-        parts.append(b"content-length: %d\r\n" % len(body))
-    if not keep_alive:
-        parts.append(b"connection: close\r\n")
-    parts.append(b"\r\n")
-    if not head_request:
-        parts.append(body)
-    return b"".join(parts)
+    """`header_block` is "name: value\\r\\n" lines without framing headers (the prelude drops a
+    handler's own Content-Length/Transfer-Encoding/Connection)."""
+    no_body = has_no_body(status)
+    tail = (b"" if no_body else b"content-length: %d\r\n" % len(body)) + (
+        b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
+    )
+    if no_body or head_request:
+        return b"".join((status_line(status), date_header(), header_block, tail))
+    return b"".join((status_line(status), date_header(), header_block, tail, body))
 
 
 def plain_error(status: int, message: str, *, keep_alive: bool = False,
                 extra: list[tuple[str, str]] | None = None) -> bytes:
     """A server-generated error response (text/plain body = the message)."""
     headers = [("content-type", "text/plain; charset=utf-8"), *(extra or [])]
-    return serialize(status, headers, message.encode("utf-8"), keep_alive=keep_alive)
+    return serialize(status, header_block(headers), message.encode("utf-8"), keep_alive=keep_alive)
