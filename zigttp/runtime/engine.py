@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-import quickjs
+import _quickjs as quickjs  # the C extension itself: its Python wrapper costs ~10 ms of imports
 
 from zigttp import errors
 from zigttp.runtime.limits import RuntimeLimits

@@ -9,7 +9,6 @@ Transfer-Encoding and Connection. The Date value is formatted once per second.
 from __future__ import annotations
 
 import time
-from email.utils import formatdate
 from http import HTTPStatus
 
 from zigttp.runtime.marshal import header_block
@@ -20,6 +19,8 @@ _REASONS = {status.value: status.phrase for status in HTTPStatus} | {
 }
 _STATUS_LINES: dict[int, bytes] = {}
 _date_cache: tuple[int, bytes] = (0, b"")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def status_line(status: int) -> bytes:
@@ -34,7 +35,10 @@ def date_header() -> bytes:
     global _date_cache
     now = int(time.time())
     if _date_cache[0] != now:
-        _date_cache = (now, b"date: " + formatdate(now, usegmt=True).encode("ascii") + b"\r\n")
+        t = time.gmtime(now)  # RFC 9110 IMF-fixdate, spelled out to stay locale-independent
+        stamp = (f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+                 f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT")
+        _date_cache = (now, b"date: " + stamp.encode("ascii") + b"\r\n")
     return _date_cache[1]
 
 
