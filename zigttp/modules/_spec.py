@@ -57,6 +57,9 @@ class ModuleSpec:
     # Inside it, `__host` is the plain shim: it calls this module's Python function of the same
     # name (JSON in, JSON out). The bridge evaluates `(function (__host) { return (SRC); })(shim)`.
     js_wrappers: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # True for modules whose calls may block on I/O (network, disk): a handler importing one
+    # never runs on the event-loop thread (see runtime.lanes).
+    blocking: bool = False
 
     @property
     def specifier(self) -> str:

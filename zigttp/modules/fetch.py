@@ -144,4 +144,6 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
     return {"fetch": Fetcher(ctx).fetch}
 
 
-MODULE = ModuleSpec(name="fetch", exports=("fetch",), create=create, traceable=frozenset({"fetch"}))
+MODULE = ModuleSpec(
+    name="fetch", exports=("fetch",), create=create, traceable=frozenset({"fetch"}), blocking=True
+)

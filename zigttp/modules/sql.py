@@ -150,4 +150,5 @@ MODULE = ModuleSpec(
     exports=("sql", "sqlOne", "sqlMany", "sqlExec"),
     create=create,
     traceable=frozenset({"sqlOne", "sqlMany", "sqlExec"}),
+    blocking=True,
 )
