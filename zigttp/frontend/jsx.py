@@ -1,0 +1,157 @@
+"""JSX → `h(tag, props, ...children)` calls, line-preserving.
+
+Tags: lower-case or dashed names and `a:b` become strings, capitalised names and member
+expressions (`UI.Button`) stay references, `<>` is `Fragment`. Props: `null` when there are
+none, else an object literal in source order (spreads kept, bare attributes `true`, dashed
+or namespaced names quoted). Children follow React's JSX whitespace rules (Babel's
+`cleanJSXElementLiteralChild`): a text run is split into lines, each line trimmed except at
+the run's outer edges, blank lines dropped and the rest joined with one space; entities such
+as `&nbsp;` are decoded. Every emitted piece is padded onto its source line.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from tree_sitter import Node
+
+from zigttp.frontend.transform import Emitter, Handler, Out
+
+_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+TEXT_NODES = ("jsx_text", "html_character_reference")
+
+
+def decode_entities(text: str) -> str:
+    """`&amp;`, `&#38;`, `&#x26;`, `&nbsp;` ... → characters; unknown names stay as written."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+
+
+def clean_text(raw: str) -> str:
+    """React/Babel JSX whitespace rule for one text run ('' means: emit no child)."""
+    lines = _LINE_BREAK.split(raw)
+    last_non_empty = max((i for i, line in enumerate(lines) if line.strip(" \t")), default=-1)
+    parts: list[str] = []
+    for i, line in enumerate(lines):
+        text = line.replace("\t", " ")
+        if i != 0:
+            text = text.lstrip(" ")
+        if i != len(lines) - 1:
+            text = text.rstrip(" ")
+        if text:
+            parts.append(text + (" " if i != last_non_empty else ""))
+    return decode_entities("".join(parts))
+
+
+def js_string(text: str) -> bytes:
+    return json.dumps(text, ensure_ascii=False).encode("utf-8")
+
+
+def _element(em: Emitter, node: Node) -> bytes:
+    if node.type == "jsx_self_closing_element":
+        opening, children = node, []
+    else:
+        opening = node.child_by_field_name("open_tag")
+        children = [c for c in node.children if c.type not in (
+            "jsx_opening_element", "jsx_closing_element")]
+    out = Out(node.start_point.row)
+    out.add(b"h(" + _tag(em, opening.child_by_field_name("name")) + b", ")
+    _props(em, out, [c for c in opening.named_children if _is_attribute(opening, c)])
+    for row, code in _children(em, children):
+        out.add(b", ")
+        out.pad_to(row)
+        out.add(code)
+    out.pad_to(node.end_point.row)
+    out.add(b")")
+    return out.bytes()
+
+
+def _is_attribute(opening: Node, child: Node) -> bool:
+    name = opening.child_by_field_name("name")
+    return child.type in ("jsx_attribute", "jsx_expression") and (name is None or child.id != name.id)
+
+
+def _tag(em: Emitter, name: Node | None) -> bytes:
+    if name is None:
+        return b"Fragment"
+    text = em.text(name).decode("utf-8")
+    if name.type == "jsx_namespace_name" or text[:1].islower() or "-" in text:
+        return js_string(text)
+    return em.emit(name)
+
+
+def _props(em: Emitter, out: Out, attributes: list[Node]) -> None:
+    if not attributes:
+        out.add(b"null")
+        return
+    out.add(b"{")
+    for i, attribute in enumerate(attributes):
+        if i:
+            out.add(b", ")
+        out.pad_to(attribute.start_point.row)
+        out.add(_attribute(em, attribute))
+    out.add(b"}")
+
+
+def _attribute(em: Emitter, attribute: Node) -> bytes:
+    if attribute.type == "jsx_expression":  # {...spread}
+        return _expression(em, attribute) or b""
+    name_node, *rest = attribute.named_children
+    name = em.text(name_node).decode("utf-8")
+    key = name.encode() if _IDENT.match(name) else js_string(name)
+    if not rest:
+        return key + b": true"
+    value = rest[0]
+    if value.type == "string":
+        raw = em.text(value).decode("utf-8")[1:-1]
+        code = js_string(decode_entities(raw))
+    elif value.type == "jsx_expression":
+        code = _expression(em, value) or b""
+        if not code:
+            em.report(value, "ZT601", "JSX attribute value is an empty expression",
+                      "put an expression inside the braces, or remove them")
+            code = b"undefined"
+    else:
+        code = em.emit(value)
+    return key + b": " + code
+
+
+def _expression(em: Emitter, container: Node) -> bytes | None:
+    """`{expr}` → expr; `{...xs}` → `...xs`; `{}` and `{/* comment */}` → None."""
+    inner = [c for c in container.named_children if c.type != "comment"]
+    if not inner:
+        return None
+    node = inner[0]
+    if node.type == "spread_element":
+        return b"..." + em.emit(node.named_children[0])
+    return em.emit(node)
+
+
+def _children(em: Emitter, children: list[Node]) -> list[tuple[int, bytes]]:
+    """(source row, code) for each rendered child, text runs merged and cleaned."""
+    items: list[tuple[int, bytes]] = []
+    run: list[Node] = []
+    for child in [*children, None]:
+        if child is not None and child.type in TEXT_NODES:
+            run.append(child)
+            continue
+        if run:
+            text = clean_text(em.data[run[0].start_byte : run[-1].end_byte].decode("utf-8"))
+            if text:
+                items.append((run[0].start_point.row, js_string(text)))
+            run = []
+        if child is None:
+            break
+        code = _expression(em, child) if child.type == "jsx_expression" else em.emit(child)
+        if code is not None:
+            items.append((child.start_point.row, code))
+    return items
+
+
+HANDLERS: dict[str, Handler] = {
+    "jsx_element": _element,
+    "jsx_self_closing_element": _element,
+}

@@ -1,0 +1,72 @@
+"""tree-sitter adapter: the one place that knows which grammar parses which file.
+
+`.ts` uses the TypeScript grammar (so `<T>x` assertions parse); `.tsx`/`.jsx` (and inline
+code) use TSX; `.js` uses TypeScript too, a superset of the JavaScript we accept. Every pass
+(strip, JSX, comptime, imports, analyzer) reads this single tree: parse once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import tree_sitter_typescript as tst
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
+
+from zigttp.diagnostics import Diagnostic
+from zigttp.frontend.source import SourceFile
+
+
+@cache
+def language(jsx: bool) -> Language:
+    return Language(tst.language_tsx() if jsx else tst.language_typescript())
+
+
+@cache
+def _parser(jsx: bool) -> Parser:
+    return Parser(language(jsx))
+
+
+def parse(source: SourceFile) -> Tree:
+    return _parser(source.jsx).parse(source.data)
+
+
+@cache
+def _query(jsx: bool, pattern: str) -> Query:
+    return Query(language(jsx), pattern)
+
+
+def captures(source: SourceFile, root: Node, pattern: str) -> dict[str, list[Node]]:
+    """Run a tree-sitter query (in C, so much faster than a Python walk)."""
+    return QueryCursor(_query(source.jsx, pattern)).captures(root)
+
+
+def syntax_errors(source: SourceFile, root: Node) -> list[Diagnostic]:
+    """ERROR and MISSING nodes → ZT001 diagnostics (the first few; later ones cascade)."""
+    if not root.has_error:
+        return []
+    found: list[Diagnostic] = []
+    for node in captures(source, root, "(ERROR) @e").get("e", []):
+        snippet = source.data[node.start_byte : node.end_byte][:20].decode("utf-8", "replace")
+        found.append(source.diagnostic(node, "ZT001", f"syntax error near `{snippet.strip()}`",
+                                       _jsx_hint(source, snippet)))
+    found.extend(_missing(source, root))
+    found.sort(key=lambda d: (d.line, d.col))
+    return found[:5] or [source.diagnostic(root, "ZT001", "syntax error")]
+
+
+def _missing(source: SourceFile, node: Node) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.is_missing:
+            out.append(source.diagnostic(current, "ZT001", f"syntax error: missing `{current.type}`"))
+        elif current.has_error:
+            stack.extend(current.children)
+    return out
+
+
+def _jsx_hint(source: SourceFile, snippet: str) -> str:
+    if not source.jsx and snippet.lstrip().startswith("<"):
+        return "JSX is only parsed in .jsx and .tsx files; rename the file"
+    return "check the syntax at this position"
