@@ -1,0 +1,103 @@
+"""ZT201: the handler writes module-level state.
+
+Module state lives in one pooled runtime: it is not shared with other pool slots or worker
+processes and is lost on recycle, so a handler that counts requests in a top-level `let`
+silently gives wrong answers. Found by name: inside the handler's function, an assignment,
+update or mutating method call (`push`, `set`, ...) whose root identifier is a top-level
+binding that the handler does not itself declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from zigttp.frontend import parser
+from zigttp.frontend.source import SourceFile
+
+WRITES = """
+(assignment_expression left: (_) @target)
+(augmented_assignment_expression left: (_) @target)
+(update_expression argument: (_) @target)
+(call_expression function: (member_expression object: (_) @target property: (property_identifier) @method
+  (#match? @method "^(push|pop|shift|unshift|splice|sort|reverse|fill|set|add|delete|clear)$")))
+"""
+LOCALS = """
+(variable_declarator name: (_) @local)
+(required_parameter pattern: (_) @local)
+(optional_parameter pattern: (_) @local)
+(arrow_function parameter: (identifier) @local)
+(function_declaration name: (identifier) @local)
+(for_in_statement left: (_) @local)
+(catch_clause parameter: (_) @local)
+"""
+DECLARATIONS = ("lexical_declaration", "variable_declaration")
+
+
+def module_bindings(root: Node) -> set[str]:
+    names: set[str] = set()
+    for statement in root.named_children:
+        decl = statement.child_by_field_name("declaration") if statement.type == "export_statement" else statement
+        if decl is not None and decl.type in DECLARATIONS:
+            for declarator in decl.named_children:
+                name = declarator.child_by_field_name("name")
+                if name is not None:
+                    names |= _identifiers(name)
+    return names
+
+
+def handler_functions(root: Node) -> Iterator[Node]:
+    """The function nodes that serve requests: `handler`, or default export's `fetch`."""
+    for statement in root.named_children:
+        target = statement
+        if statement.type == "export_statement":
+            target = statement.child_by_field_name("declaration") or statement.child_by_field_name("value")
+        if target is None:
+            continue
+        name = target.child_by_field_name("name")
+        if target.type == "function_declaration" and (
+            name is None or name.text == b"handler" or statement.type == "export_statement"
+        ):
+            yield target
+        elif target.type in DECLARATIONS:
+            for declarator in target.named_children:
+                if declarator.child_by_field_name("name") and declarator.child_by_field_name("name").text == b"handler":
+                    value = declarator.child_by_field_name("value")
+                    if value is not None:
+                        yield value
+        elif target.type == "object" and statement.type == "export_statement":
+            yield from (m for m in target.named_children if m.type == "method_definition")
+
+
+def state_writes(source: SourceFile, root: Node) -> Iterator[tuple[Node, str]]:
+    module = module_bindings(root)
+    if not module:
+        return
+    for function in handler_functions(root):
+        local = set().union(*(_identifiers(n) for n in
+                              parser.captures(source, function, LOCALS).get("local", [])))
+        for target in parser.captures(source, function, WRITES).get("target", []):
+            name = _root_name(target)
+            if name is not None and name in module and name not in local:
+                yield target, name
+
+
+def _root_name(node: Node) -> str | None:
+    while node.type in ("member_expression", "subscript_expression", "parenthesized_expression",
+                        "non_null_expression"):
+        inner = node.child_by_field_name("object") or (node.named_children[0] if node.named_children else None)
+        if inner is None:
+            return None
+        node = inner
+    return node.text.decode() if node.type == "identifier" and node.text else None
+
+
+def _identifiers(pattern: Node) -> set[str]:
+    if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
+        return {pattern.text.decode()} if pattern.text else set()
+    found: set[str] = set()
+    for child in pattern.named_children:
+        if child.type not in ("property_identifier", "type_annotation"):
+            found |= _identifiers(child)
+    return found
