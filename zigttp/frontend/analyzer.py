@@ -1,6 +1,7 @@
 """The subset analyzer: rule findings → Diagnostics, for a profile.
 
-Runs on the same tree as the transforms (no second parse). Profiles:
+Runs on the same tree as the transforms (no second parse), reading the shared query
+results (`facts`). Profiles:
 * `default` (always on, also for `serve`): the seed's subset as errors (ZT101-106), warnings
   for module-state writes (ZT201), unused bindings (ZT202) and `==` (ZT203);
 * `strict` (`check --profile strict`): adds ZT3xx errors and makes `==` an error.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from zigttp.diagnostics import Diagnostic
+from zigttp.frontend.facts import Facts
 from zigttp.frontend.rules.catalogue import RULES
 from zigttp.frontend.rules.state import state_writes
 from zigttp.frontend.rules.subset import default_findings, strict_findings
@@ -22,16 +24,16 @@ from zigttp.frontend.transform import Exports, Options
 PROFILES = ("default", "strict")
 
 
-def analyze(source: SourceFile, root: Node, options: Options, is_entry: bool,
+def analyze(source: SourceFile, root: Node, facts: Facts, options: Options, is_entry: bool,
             exports: Exports) -> list[Diagnostic]:
     strict = options.profile == "strict"
-    findings = list(default_findings(source, root))
+    findings = list(default_findings(facts))
     if strict:
-        findings.extend(strict_findings(source, root))
+        findings.extend(strict_findings(facts))
     out = [_diagnostic(source, code, node, strict) for code, node in findings]
     for node, name in state_writes(source, root):
         out.append(_diagnostic(source, "ZT201", node, strict, f" (`{name}`)"))
-    for node in unused_bindings(source, root, set(exports.named.values()) | set(exports.named)):
+    for node in unused_bindings(source, facts, set(exports.named.values()) | set(exports.named)):
         out.append(_diagnostic(source, "ZT202", node, strict, f" `{node.text.decode()}`"
                                if node.text else ""))
     if is_entry and options.require_handler and not has_handler(root, exports):

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from zigttp.diagnostics import Diagnostic
-from zigttp.frontend import parser
+from zigttp.frontend import facts, parser
 from zigttp.frontend.analyzer import analyze
 from zigttp.frontend.bundler import Graph, Unit, exports_object, project_root, wrap_dependency
 from zigttp.frontend.result import CompiledHandler, LineSpan
@@ -28,10 +28,11 @@ def compile_text(source: SourceFile, is_entry: bool, graph: Graph, options: Opti
     if errors:
         graph.diagnostics.extend(errors)
         return Unit(Path(source.path), source.path, source.text, Exports())
-    em = Emitter(source, tree.root_node, options, resolver)
+    found = facts.collect(source, tree.root_node, options.depth_guard)
+    em = Emitter(source, tree.root_node, options, resolver, found.get("n", []))
     code = em.emit(tree.root_node).decode("utf-8")
     graph.diagnostics.extend(em.diagnostics)
-    graph.diagnostics.extend(analyze(source, tree.root_node, options, is_entry, em.exports))
+    graph.diagnostics.extend(analyze(source, tree.root_node, found, options, is_entry, em.exports))
     graph.modules |= em.modules
     return Unit(Path(source.path), source.path, code, em.exports)
 

@@ -9,8 +9,9 @@ bytes between children verbatim. Rules every handler keeps:
 * removed TypeScript becomes spaces, so columns on untouched lines stay too;
 * problems are appended to `Emitter.diagnostics`, never raised, so `check` sees them all.
 
-Subtrees with no node any handler cares about are copied in one slice (found with one
-tree-sitter query, run in C) — that is what keeps a 1,000-line file fast.
+Subtrees with no trigger (`facts.TRIGGER_TYPES`, found by the one tree-sitter query in
+`facts`) are copied in one slice, and the walk jumps from trigger to trigger: that is what
+keeps a 1,000-line file fast.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from functools import cache
 from tree_sitter import Node
 
 from zigttp.diagnostics import Diagnostic, Severity
-from zigttp.frontend import parser
 from zigttp.frontend.source import SourceFile
 
 Handler = Callable[["Emitter", Node], bytes]
@@ -70,7 +70,8 @@ class Out:
 class Emitter:
     """Walks one parsed file and produces its rewritten bytes."""
 
-    def __init__(self, source: SourceFile, root: Node, options: Options, resolver: object) -> None:
+    def __init__(self, source: SourceFile, root: Node, options: Options, resolver: object,
+                 triggers: list[Node]) -> None:
         self.source = source
         self.data = source.data
         self.root = root
@@ -81,8 +82,7 @@ class Emitter:
         self.modules: set[str] = set()
         self.counter = 0
         self.table = handler_table()
-        found = parser.captures(source, root, _interest_query(source.jsx))
-        self.starts = sorted({n.start_byte for nodes in found.values() for n in nodes})
+        self.starts = sorted({n.start_byte for n in triggers})
 
     def fresh(self, stem: str) -> str:
         self.counter += 1
@@ -110,18 +110,39 @@ class Emitter:
 
     def default(self, node: Node, override: Callable[[Node], bytes | None] | None = None) -> bytes:
         """Source bytes of `node` with each child re-emitted (or replaced by `override`)."""
-        start, end = node.start_byte, node.end_byte
-        i = bisect_left(self.starts, start)
-        if override is None and (i == len(self.starts) or self.starts[i] >= end):
+        if override is not None:
+            return self._override(node, override)
+        start, end, starts = node.start_byte, node.end_byte, self.starts
+        i = bisect_left(starts, start)
+        if i == len(starts) or starts[i] >= end:
             return self.data[start:end]
         parts: list[bytes] = []
         pos = start
+        cursor = node.walk()
+        while i < len(starts) and starts[i] < end:
+            # Jump straight to the child holding the next trigger; copy everything before it.
+            if cursor.goto_first_child_for_byte(max(starts[i], pos)) is None:
+                break
+            child = cursor.node
+            cursor.goto_parent()
+            if child is None or child.start_byte >= end:
+                break
+            parts.append(self.data[pos : child.start_byte])
+            parts.append(self.emit(child))
+            pos = child.end_byte
+            i = bisect_left(starts, pos, i)
+        parts.append(self.data[pos:end])
+        return b"".join(parts)
+
+    def _override(self, node: Node, override: Callable[[Node], bytes | None]) -> bytes:
+        parts: list[bytes] = []
+        pos = node.start_byte
         for child in node.children:
             parts.append(self.data[pos : child.start_byte])
-            replaced = override(child) if override is not None else None
+            replaced = override(child)
             parts.append(self.emit(child) if replaced is None else replaced)
             pos = child.end_byte
-        parts.append(self.data[pos:end])
+        parts.append(self.data[pos : node.end_byte])
         return b"".join(parts)
 
 
@@ -140,12 +161,3 @@ def handler_table() -> dict[str, Handler]:
         assert not overlap, f"node types claimed twice: {overlap}"
         table.update(module.HANDLERS)
     return table
-
-
-@cache
-def _interest_query(jsx: bool) -> str:
-    """Query matching every node type some handler claims (that exists in this grammar)."""
-    lang = parser.language(jsx)
-    known = [t for t in sorted(handler_table()) if lang.id_for_node_kind(t, True)]
-    types = " ".join(f"({t})" for t in known)
-    return f"[{types} (ERROR)] @n"

@@ -1,5 +1,5 @@
-"""Syntactic subset rules (default profile ZT101-106, ZT203; strict ZT3xx), all found with
-tree-sitter queries over the one parse tree; a little Python decides the borderline cases
+"""Syntactic subset rules (default profile ZT101-106, ZT203; strict ZT3xx), all found by
+the shared query in `facts` over the one parse tree; a little Python decides the borderline cases
 (`eval` only when called directly, `Date` unless it is `Date.now()`, `for...in` vs `for...of`).
 """
 
@@ -9,40 +9,12 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from zigttp.frontend import parser
-from zigttp.frontend.source import SourceFile
+from zigttp.frontend.facts import Facts
 
-DEFAULT_QUERY = """
-(variable_declaration) @ZT101
-(with_statement) @ZT102
-(array) @array
-((identifier) @eval (#eq? @eval "eval"))
-(new_expression constructor: (identifier) @box
-  (#match? @box "^(Number|String|Boolean)$"))
-((identifier) @date (#eq? @date "Date"))
-(binary_expression operator: ["==" "!="] @ZT203)
-"""
-STRICT_QUERY = """
-[(class_declaration) (class) (abstract_class_declaration)] @ZT301
-(this) @ZT302
-(new_expression) @ZT303
-(while_statement) @ZT304
-(do_statement) @ZT305
-(for_statement) @ZT306
-(for_in_statement) @forin
-(switch_statement) @ZT308
-(try_statement) @ZT309
-(throw_statement) @ZT310
-(update_expression) @ZT312
-(null) @ZT313
-(regex) @ZT314
-(unary_expression operator: "delete") @ZT315
-"""
 Finding = tuple[str, Node]  # (rule code, node to point at)
 
 
-def default_findings(source: SourceFile, root: Node) -> Iterator[Finding]:
-    found = parser.captures(source, root, DEFAULT_QUERY)
+def default_findings(found: Facts) -> Iterator[Finding]:
     for code in ("ZT101", "ZT102", "ZT203"):
         yield from ((code, n) for n in found.get(code, []))
     for array in found.get("array", []):
@@ -52,10 +24,9 @@ def default_findings(source: SourceFile, root: Node) -> Iterator[Finding]:
     yield from (("ZT106", n) for n in found.get("date", []) if not _is_date_now(n))
 
 
-def strict_findings(source: SourceFile, root: Node) -> Iterator[Finding]:
-    found = parser.captures(source, root, STRICT_QUERY)
+def strict_findings(found: Facts) -> Iterator[Finding]:
     for code, nodes in found.items():
-        if code.startswith("ZT"):
+        if code.startswith("ZT3"):
             yield from ((code, n) for n in nodes)
     for loop in found.get("forin", []):
         if any(c.type == "in" for c in loop.children):

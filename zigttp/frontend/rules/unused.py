@@ -13,25 +13,17 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from zigttp.frontend import parser
+from zigttp.frontend.facts import Facts
 from zigttp.frontend.source import SourceFile
 
 TOKEN = re.compile(r"[A-Za-z_$][\w$]*")
-DECLARED = """
-(variable_declarator name: (identifier) @name)
-(variable_declarator name: (object_pattern (shorthand_property_identifier_pattern) @name))
-(variable_declarator name: (array_pattern (identifier) @name))
-(import_specifier name: (identifier) @name .)
-(import_specifier alias: (identifier) @name)
-(import_clause (identifier) @name)
-(namespace_import (identifier) @name)
-(statement_block (function_declaration name: (identifier) @name))
-"""
 
 
-def unused_bindings(source: SourceFile, root: Node, exported: set[str]) -> Iterator[Node]:
+def unused_bindings(source: SourceFile, found: Facts, exported: set[str]) -> Iterator[Node]:
+    declared = found.get("declared", [])
+    if not declared:
+        return
     counts = Counter(TOKEN.findall(source.text))
-    declared = parser.captures(source, root, DECLARED).get("name", [])
     sites = Counter(n.text.decode() for n in declared if n.text)
     for node in declared:
         name = node.text.decode() if node.text else ""
