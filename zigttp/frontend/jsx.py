@@ -33,7 +33,7 @@ def decode_entities(text: str) -> str:
 def clean_text(raw: str) -> str:
     """React/Babel JSX whitespace rule for one text run ('' means: emit no child)."""
     lines = _LINE_BREAK.split(raw)
-    last_non_empty = max((i for i, line in enumerate(lines) if line.strip(" \t")), default=-1)
+    last_non_empty = max((i for i, line in enumerate(lines) if line.strip(" \t")), default=0)
     parts: list[str] = []
     for i, line in enumerate(lines):
         text = line.replace("\t", " ")
