@@ -47,6 +47,7 @@ def fake_modules(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def new_context() -> Any:
     ctx = quickjs.Context()
+    ctx.set_max_stack_size(4 * 1024 * 1024)  # the runtime's budget; the default is too small
     ctx.eval(PRELUDE_STUB)
     ctx.eval(JSX_RUNTIME.read_text(encoding="utf-8"))
     return ctx

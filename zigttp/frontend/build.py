@@ -44,7 +44,9 @@ def compile_unit(path: Path, display: str, is_entry: bool, graph: Graph, options
         graph.diagnostics.append(Diagnostic(display, 1, 1, "error", "ZT002",
                                             f"cannot read file: {exc}", "check the path"))
         return Unit(path, display, "", Exports())
-    return compile_text(source, is_entry, graph, options, graph)
+    unit = compile_text(source, is_entry, graph, options, graph)
+    unit.path = path
+    return unit
 
 
 def build_entry(path: Path, options: Options) -> CompiledHandler:
