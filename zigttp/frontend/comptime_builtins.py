@@ -18,7 +18,6 @@ from zigttp.frontend.jsvalues import (
     JsValue,
     from_json,
     to_int32,
-    to_integer,
     to_number,
     to_string,
     to_uint32,

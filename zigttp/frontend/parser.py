@@ -7,6 +7,7 @@ code) use TSX; `.js` uses TypeScript too, a superset of the JavaScript we accept
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import tree_sitter_typescript as tst
@@ -14,6 +15,8 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from zigttp.diagnostics import Diagnostic
 from zigttp.frontend.source import SourceFile
+
+_JSX_TAG = re.compile(r"<[A-Za-z>][^<]*(/>|</)")
 
 
 @cache
@@ -47,8 +50,9 @@ def syntax_errors(source: SourceFile, root: Node) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for node in captures(source, root, "(ERROR) @e").get("e", []):
         snippet = source.data[node.start_byte : node.end_byte][:20].decode("utf-8", "replace")
+        line = source.line_text(node.start_point.row + 1)
         found.append(source.diagnostic(node, "ZT001", f"syntax error near `{snippet.strip()}`",
-                                       _jsx_hint(source, snippet)))
+                                       _hint(source, line)))
     found.extend(_missing(source, root))
     found.sort(key=lambda d: (d.line, d.col))
     return found[:5] or [source.diagnostic(root, "ZT001", "syntax error")]
@@ -66,7 +70,7 @@ def _missing(source: SourceFile, node: Node) -> list[Diagnostic]:
     return out
 
 
-def _jsx_hint(source: SourceFile, snippet: str) -> str:
-    if not source.jsx and snippet.lstrip().startswith("<"):
+def _hint(source: SourceFile, line: str) -> str:
+    if not source.jsx and _JSX_TAG.search(line):
         return "JSX is only parsed in .jsx and .tsx files; rename the file"
     return "check the syntax at this position"
