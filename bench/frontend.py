@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-BLOCK = '''interface Item{n} {{ id: number; title: string; tags?: string[] }}
+BLOCK = """interface Item{n} {{ id: number; title: string; tags?: string[] }}
 type Props{n} = {{ item: Item{n}; active: boolean }};
 enum Kind{n} {{ A, B = 5, C }}
 function Row{n}({{ item, active }}: Props{n}): JSX.Element {{
@@ -38,12 +38,12 @@ export function total{n}<T extends number>(xs: T[]): number {{
   }}
   return sum satisfies number;
 }}
-'''
-HANDLER = '''export default function handler(req: Request): Response {
+"""
+HANDLER = """export default function handler(req: Request): Response {
   const rows = [Row0({ item: { id: 1, title: "a" }, active: true })];
   return Response.html(renderToString(<table>{rows}</table>));
 }
-'''
+"""
 
 
 def generate(lines: int = 1000) -> str:

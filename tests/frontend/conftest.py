@@ -20,18 +20,24 @@ function __zdo() { __zd = 0; throw new RangeError("CallStackOverflow"); }
 function __zigttp_import(name) { return globalThis.__fake_modules[name]; }
 globalThis.__fake_modules = {
   env: { env: function (k) { return "env:" + k; } },
-  ratelimit: { rateCheck: function () { return { ok: true }; }, rateReset: function () { return true; } },
+  ratelimit: {
+    rateCheck: function () { return { ok: true }; },
+    rateReset: function () { return true; },
+  },
 };
 """
 FAKE_MODULES = {
     "env": ModuleSpec(name="env", exports=("env",), create=lambda ctx: {}),
-    "ratelimit": ModuleSpec(name="ratelimit", exports=("rateCheck", "rateReset"),
-                            create=lambda ctx: {}),
+    "ratelimit": ModuleSpec(
+        name="ratelimit", exports=("rateCheck", "rateReset"), create=lambda ctx: {}
+    ),
 }
 
 
 @pytest.fixture(autouse=True)
-def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("ZIGTTP_CACHE_DIR", str(cache))
     monkeypatch.delenv("ZIGTTP_NO_CACHE", raising=False)
@@ -41,8 +47,9 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 @pytest.fixture(autouse=True)
 def fake_modules(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real modules are written elsewhere; imports are resolved against these two."""
-    monkeypatch.setattr(imports, "find_module",
-                        lambda spec: FAKE_MODULES.get(spec.removeprefix("zigttp:")))
+    monkeypatch.setattr(
+        imports, "find_module", lambda spec: FAKE_MODULES.get(spec.removeprefix("zigttp:"))
+    )
 
 
 def new_context() -> Any:

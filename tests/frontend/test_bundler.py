@@ -16,13 +16,19 @@ Write = Callable[[str, str], Path]
 
 
 def test_named_default_and_namespace_imports_run(project: Path, write: Write, js: Any) -> None:
-    write("utils.ts", "export const x: number = 2;\nexport default function twice(n: number) { return n * 2; }\n")
+    write(
+        "utils.ts",
+        "export const x: number = 2;\nexport default function twice(n: number) { return n * 2; }\n",
+    )
     write("math/index.js", "export function add(a, b) { return a + b; }\n")
-    entry = write("handler.ts", (
-        'import twice, { x } from "./utils.ts";\n'
-        'import * as m from "./math";\n'
-        "export function handler() { return twice(x) + m.add(1, 2); }\n"
-    ))
+    entry = write(
+        "handler.ts",
+        (
+            'import twice, { x } from "./utils.ts";\n'
+            'import * as m from "./math";\n'
+            "export function handler() { return twice(x) + m.add(1, 2); }\n"
+        ),
+    )
     compiled = compile_file(entry, use_cache=False)
     assert js(compiled.code, "handler()") == 7
     assert js(compiled.code, "globalThis.__zigttp_exports.handler()") == 7
@@ -39,7 +45,9 @@ def test_entry_lines_are_preserved_exactly(project: Path, write: Write) -> None:
 
 def test_locate_maps_dependency_lines_to_their_file(project: Path, write: Write) -> None:
     write("dep.ts", "export const a = 1;\nexport function boom() {\n  throw new Error('x');\n}\n")
-    entry = write("handler.ts", 'import { boom } from "./dep";\nexport function handler() { boom(); }\n')
+    entry = write(
+        "handler.ts", 'import { boom } from "./dep";\nexport function handler() { boom(); }\n'
+    )
     compiled = compile_file(entry, use_cache=False)
     lines = compiled.code.splitlines()
     throw_line = next(i for i, text in enumerate(lines, 1) if "throw new Error" in text)
@@ -50,7 +58,9 @@ def test_locate_maps_dependency_lines_to_their_file(project: Path, write: Write)
 
 def test_stack_trace_line_maps_back_to_dependency(project: Path, write: Write) -> None:
     write("dep.js", "export function boom() {\n  throw new Error('bad');\n}\n")
-    entry = write("handler.js", 'import { boom } from "./dep.js";\nfunction handler() { return boom(); }\n')
+    entry = write(
+        "handler.js", 'import { boom } from "./dep.js";\nfunction handler() { return boom(); }\n'
+    )
     compiled = compile_file(entry, use_cache=False)
     from tests.frontend.conftest import new_context
 
@@ -64,19 +74,28 @@ def test_stack_trace_line_maps_back_to_dependency(project: Path, write: Write) -
 
 def test_reexports_and_export_star(project: Path, write: Write, js: Any) -> None:
     write("a.ts", "export const one = 1;\nexport const two = 2;\nexport default 'A';\n")
-    write("b.ts", 'export * from "./a";\nexport { one as uno } from "./a";\nexport * as all from "./a";\n')
-    entry = write("handler.ts", (
-        'import { one, two, uno, all } from "./b";\n'
-        "export function handler() { return [one, two, uno, all.default].join(); }\n"
-    ))
+    write(
+        "b.ts",
+        'export * from "./a";\nexport { one as uno } from "./a";\nexport * as all from "./a";\n',
+    )
+    entry = write(
+        "handler.ts",
+        (
+            'import { one, two, uno, all } from "./b";\n'
+            "export function handler() { return [one, two, uno, all.default].join(); }\n"
+        ),
+    )
     assert js(compile_file(entry, use_cache=False).code, "handler()") == "1,2,1,A"
 
 
 def test_module_runs_once_even_if_imported_twice(project: Path, write: Write, js: Any) -> None:
     write("counter.js", "globalThis.loads = (globalThis.loads || 0) + 1;\nexport const c = 1;\n")
     write("other.js", 'import { c } from "./counter.js";\nexport const d = c + 1;\n')
-    entry = write("handler.js", 'import { c } from "./counter.js";\nimport { d } from "./other.js";\n'
-                  "function handler() { return globalThis.loads * 10 + c + d; }\n")
+    entry = write(
+        "handler.js",
+        'import { c } from "./counter.js";\nimport { d } from "./other.js";\n'
+        "function handler() { return globalThis.loads * 10 + c + d; }\n",
+    )
     assert js(compile_file(entry, use_cache=False).code, "handler()") == 13
 
 
@@ -142,9 +161,12 @@ def test_js_extension_resolves_to_ts_source(project: Path, write: Write, js: Any
 
 
 def test_zigttp_imports_rewrite_and_record_modules(project: Path, write: Write, js: Any) -> None:
-    entry = write("handler.ts", 'import { env } from "zigttp:env";\n'
-                  'import * as rl from "zigttp:ratelimit";\n'
-                  "function handler() { return env('A') + rl.rateReset('k'); }\n")
+    entry = write(
+        "handler.ts",
+        'import { env } from "zigttp:env";\n'
+        'import * as rl from "zigttp:ratelimit";\n'
+        "function handler() { return env('A') + rl.rateReset('k'); }\n",
+    )
     compiled = compile_file(entry, use_cache=False)
     assert compiled.code.startswith('"use strict";const { env } = __zigttp_import("env");')
     assert compiled.modules == ("env", "ratelimit")

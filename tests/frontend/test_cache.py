@@ -57,8 +57,9 @@ def test_options_are_part_of_the_key(project: Path, write: Write, builds: list[P
     assert "__zd" in guarded.code and "__zd" not in plain.code and len(builds) == 2
 
 
-def test_version_is_part_of_the_key(project: Path, write: Write, builds: list[Path],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_version_is_part_of_the_key(
+    project: Path, write: Write, builds: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     entry = write("h.ts", "function handler() { return 1; }\n")
     compile_file(entry)
     monkeypatch.setattr(cache, "__version__", "99.0.0")
@@ -87,8 +88,9 @@ def test_corrupt_cache_entry_is_a_miss(isolated_cache: Path, project: Path, writ
     assert "return 1" in compile_file(entry).code
 
 
-def test_no_cache_env_disables(monkeypatch: pytest.MonkeyPatch, isolated_cache: Path,
-                               project: Path, write: Write) -> None:
+def test_no_cache_env_disables(
+    monkeypatch: pytest.MonkeyPatch, isolated_cache: Path, project: Path, write: Write
+) -> None:
     monkeypatch.setenv("ZIGTTP_NO_CACHE", "1")
     compile_file(write("h.ts", "function handler() { return 1; }\n"))
     assert not list(isolated_cache.rglob("*.json"))

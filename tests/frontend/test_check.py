@@ -16,8 +16,9 @@ from zigttp.frontend.check import run_check
 Write = Callable[[str, str], Path]
 
 
-def check(path: Path, *, profile: str = "default", json_output: bool = False,
-          color: bool = False) -> tuple[int, str]:
+def check(
+    path: Path, *, profile: str = "default", json_output: bool = False, color: bool = False
+) -> tuple[int, str]:
     out = io.StringIO()
     code = run_check([str(path)], json_output=json_output, profile=profile, color=color, out=out)
     return code, out.getvalue()
@@ -46,19 +47,25 @@ def test_warnings_only_exit_2(write: Write) -> None:
 
 
 def test_strict_profile_turns_loose_equality_into_error(write: Write) -> None:
-    code, out = check(write("h.js", "function handler(req) { return req.a == 1; }\n"),
-                      profile="strict")
+    code, out = check(
+        write("h.js", "function handler(req) { return req.a == 1; }\n"), profile="strict"
+    )
     assert code == 1 and "error[ZT203]" in out
 
 
 def test_json_output_is_machine_readable(write: Write) -> None:
-    code, out = check(write("h.js", "var a = 1;\nfunction handler() { return a; }\n"),
-                      json_output=True)
+    code, out = check(
+        write("h.js", "var a = 1;\nfunction handler() { return a; }\n"), json_output=True
+    )
     doc = json.loads(out)
     assert code == 1 and doc["success"] is False and doc["errors"] == 1
     first = doc["diagnostics"][0]
     assert {k: first[k] for k in ("line", "col", "code", "severity")} == {
-        "line": 1, "col": 1, "code": "ZT101", "severity": "error"}
+        "line": 1,
+        "col": 1,
+        "code": "ZT101",
+        "severity": "error",
+    }
     assert first["hint"] == "use let or const"
 
 
@@ -77,8 +84,9 @@ def test_multiple_files_aggregate(write: Write) -> None:
     good = write("a.js", "function handler() { return 1; }\n")
     bad = write("b.js", "function handler() { with (a) {} }\n")
     out = io.StringIO()
-    code = run_check([str(good), str(bad)], json_output=False, profile="default", color=False,
-                     out=out)
+    code = run_check(
+        [str(good), str(bad)], json_output=False, profile="default", color=False, out=out
+    )
     assert code == 1 and "ZT102" in out.getvalue()
 
 
@@ -92,35 +100,55 @@ def test_unknown_profile_is_usage_error(write: Write) -> None:
         check(write("h.js", ""), profile="paranoid")
 
 
-@pytest.mark.parametrize(("source", "code"), [
-    ("var a = 1;", "ZT101"), ("with (o) {}", "ZT102"), ("const a = [1,,2];", "ZT103"),
-    ("eval('1');", "ZT104"), ("new Boolean(true);", "ZT105"), ("new Date();", "ZT106"),
-    ("Date.parse('x');", "ZT106"),
-])
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        ("var a = 1;", "ZT101"),
+        ("with (o) {}", "ZT102"),
+        ("const a = [1,,2];", "ZT103"),
+        ("eval('1');", "ZT104"),
+        ("new Boolean(true);", "ZT105"),
+        ("new Date();", "ZT106"),
+        ("Date.parse('x');", "ZT106"),
+    ],
+)
 def test_default_profile_errors(write: Write, source: str, code: str) -> None:
     exit_code, out = check(write("h.js", f"{source}\nfunction handler() {{ return 1; }}\n"))
     assert exit_code == 1 and f"error[{code}]" in out
 
 
-@pytest.mark.parametrize(("source", "code"), [
-    ("let n = 0;\nfunction handler() { n += 1; return n; }", "ZT201"),
-    ("function handler() { const unused = 1; return 2; }", "ZT202"),
-    ("function handler(r) { return r != 1; }", "ZT203"),
-])
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        ("let n = 0;\nfunction handler() { n += 1; return n; }", "ZT201"),
+        ("function handler() { const unused = 1; return 2; }", "ZT202"),
+        ("function handler(r) { return r != 1; }", "ZT203"),
+    ],
+)
 def test_default_profile_warnings(write: Write, source: str, code: str) -> None:
     exit_code, out = check(write("h.js", source + "\n"))
     assert exit_code == 2 and f"warning[{code}]" in out
 
 
-@pytest.mark.parametrize(("source", "code"), [
-    ("class A {}", "ZT301"), ("const f = function () { return this; };", "ZT302"),
-    ("const m = new Map();", "ZT303"), ("while (false) {}", "ZT304"),
-    ("do {} while (false);", "ZT305"), ("for (let i = 0; i < 1; i += 1) {}", "ZT306"),
-    ("for (const k in {}) {}", "ZT307"), ("switch (1) {}", "ZT308"),
-    ("try {} catch (e) {}", "ZT309"), ("function t() { throw 1; }", "ZT310"),
-    ("let i = 0; i++;", "ZT312"), ("const n = null;", "ZT313"), ("const r = /x/;", "ZT314"),
-    ("const o = {a: 1}; delete o.a;", "ZT315"),
-])
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        ("class A {}", "ZT301"),
+        ("const f = function () { return this; };", "ZT302"),
+        ("const m = new Map();", "ZT303"),
+        ("while (false) {}", "ZT304"),
+        ("do {} while (false);", "ZT305"),
+        ("for (let i = 0; i < 1; i += 1) {}", "ZT306"),
+        ("for (const k in {}) {}", "ZT307"),
+        ("switch (1) {}", "ZT308"),
+        ("try {} catch (e) {}", "ZT309"),
+        ("function t() { throw 1; }", "ZT310"),
+        ("let i = 0; i++;", "ZT312"),
+        ("const n = null;", "ZT313"),
+        ("const r = /x/;", "ZT314"),
+        ("const o = {a: 1}; delete o.a;", "ZT315"),
+    ],
+)
 def test_strict_profile_errors(write: Write, source: str, code: str) -> None:
     path = write("h.js", f"{source}\nfunction handler() {{ return 1; }}\n")
     assert check(path)[0] != 1  # allowed by the default profile
@@ -129,8 +157,10 @@ def test_strict_profile_errors(write: Write, source: str, code: str) -> None:
 
 
 def test_for_of_is_allowed_in_strict(write: Write) -> None:
-    code, _ = check(write("h.js", "function handler() { for (const x of [1]) { return x; } }\n"),
-                    profile="strict")
+    code, _ = check(
+        write("h.js", "function handler() { for (const x of [1]) { return x; } }\n"),
+        profile="strict",
+    )
     assert code == 0
 
 

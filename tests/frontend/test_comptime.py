@@ -15,79 +15,91 @@ def fold(expr: str) -> str:
     return code.removeprefix('"use strict";const v = ').removesuffix(";")
 
 
-@pytest.mark.parametrize(("text", "digest"), [
-    ("content-v1", "d8c04d60"), ("v1", "944a4668"), ("", "811c9dc5"), ("hello", "4f9f2cab"),
-])
+@pytest.mark.parametrize(
+    ("text", "digest"),
+    [
+        ("content-v1", "d8c04d60"),
+        ("v1", "944a4668"),
+        ("", "811c9dc5"),
+        ("hello", "4f9f2cab"),
+    ],
+)
 def test_hash_is_fnv1a_32_as_8_hex_digits(text: str, digest: str) -> None:
     assert fnv1a(text) == digest
     assert fold(f'hash("{text}")') == f'"{digest}"'
 
 
-@pytest.mark.parametrize(("expr", "literal"), [
-    ("1 + 2", "3"),
-    ("0xFF", "255"),
-    ("-5 * 2", "-10"),
-    ("2 ** 10", "1024"),
-    ("7 / 2", "3.5"),
-    ("10 % 4", "2"),
-    ("Math.PI", "3.141592653589793"),
-    ("Math.sqrt(2)", "1.4142135623730951"),
-    ("Math.max(1, 9, 3)", "9"),
-    ("Math.round(2.5)", "3"),
-    ("2 ** 31", "2147483648"),
-    ("1e21", "1e+21"),
-    ("0.1 + 0.2", "0.30000000000000004"),
-    ("1 / 3 > 0", "true"),
-    ("NaN", "NaN"),
-    ("-Infinity", "-Infinity"),
-    ("5 | 2", "7"),
-    ("-1 >>> 0", "4294967295"),
-    ("1 << 3", "8"),
-    ("6 & 3 ^ 1", "3"),
-    ("null ?? 4", "4"),
-    ("0 || 'x'", '"x"'),
-    ("1 && 2", "2"),
-    ("1 === 1 ? 'a' : 'b'", '"a"'),
-    ("'a' == 'a'", "true"),
-    ("'  Hello World  '.trim().toUpperCase()", '"HELLO WORLD"'),
-    # JS semantics: replace() with a string pattern replaces the first occurrence only.
-    ("'My Blog Post'.toLowerCase().replace(' ', '-')", '"my-blog post"'),
-    ("'a-b-c'.replaceAll('-', '+')", '"a+b+c"'),
-    ("'hello'.slice(-3)", '"llo"'),
-    ("'hello'.length", "5"),
-    ("'a,b'.split(',')", '["a","b"]'),
-    ("'7'.padStart(3, '0')", '"007"'),
-    ("'ab'.repeat(2)", '"abab"'),
-    ("'abc'.includes('b')", "true"),
-    ("parseInt('42px')", "42"),
-    ("parseInt('ff', 16)", "255"),
-    ("parseFloat('3.25e1x')", "32.5"),
-    ('JSON.parse(\'{"timeout": 30}\')', "({timeout:30})"),
-    ("{ a: 1, 'b-c': [true, null] }", '({a:1,"b-c":[true,null]})'),
-    ("[1, 2, 3]", "[1,2,3]"),
-    ("'line\\n\"q\"\\t\\\\'", '"line\\n\\"q\\"\\t\\\\"'),
-    ("undefined", "undefined"),
-    ("'v' + 1", '"v1"'),
-    ("`plain`", '"plain"'),
-])
+@pytest.mark.parametrize(
+    ("expr", "literal"),
+    [
+        ("1 + 2", "3"),
+        ("0xFF", "255"),
+        ("-5 * 2", "-10"),
+        ("2 ** 10", "1024"),
+        ("7 / 2", "3.5"),
+        ("10 % 4", "2"),
+        ("Math.PI", "3.141592653589793"),
+        ("Math.sqrt(2)", "1.4142135623730951"),
+        ("Math.max(1, 9, 3)", "9"),
+        ("Math.round(2.5)", "3"),
+        ("2 ** 31", "2147483648"),
+        ("1e21", "1e+21"),
+        ("0.1 + 0.2", "0.30000000000000004"),
+        ("1 / 3 > 0", "true"),
+        ("NaN", "NaN"),
+        ("-Infinity", "-Infinity"),
+        ("5 | 2", "7"),
+        ("-1 >>> 0", "4294967295"),
+        ("1 << 3", "8"),
+        ("6 & 3 ^ 1", "3"),
+        ("null ?? 4", "4"),
+        ("0 || 'x'", '"x"'),
+        ("1 && 2", "2"),
+        ("1 === 1 ? 'a' : 'b'", '"a"'),
+        ("'a' == 'a'", "true"),
+        ("'  Hello World  '.trim().toUpperCase()", '"HELLO WORLD"'),
+        # JS semantics: replace() with a string pattern replaces the first occurrence only.
+        ("'My Blog Post'.toLowerCase().replace(' ', '-')", '"my-blog post"'),
+        ("'a-b-c'.replaceAll('-', '+')", '"a+b+c"'),
+        ("'hello'.slice(-3)", '"llo"'),
+        ("'hello'.length", "5"),
+        ("'a,b'.split(',')", '["a","b"]'),
+        ("'7'.padStart(3, '0')", '"007"'),
+        ("'ab'.repeat(2)", '"abab"'),
+        ("'abc'.includes('b')", "true"),
+        ("parseInt('42px')", "42"),
+        ("parseInt('ff', 16)", "255"),
+        ("parseFloat('3.25e1x')", "32.5"),
+        ("JSON.parse('{\"timeout\": 30}')", "({timeout:30})"),
+        ("{ a: 1, 'b-c': [true, null] }", '({a:1,"b-c":[true,null]})'),
+        ("[1, 2, 3]", "[1,2,3]"),
+        ("'line\\n\"q\"\\t\\\\'", '"line\\n\\"q\\"\\t\\\\"'),
+        ("undefined", "undefined"),
+        ("'v' + 1", '"v1"'),
+        ("`plain`", '"plain"'),
+    ],
+)
 def test_allowed_forms_fold_to_literals(expr: str, literal: str) -> None:
     assert fold(expr) == literal
 
 
-@pytest.mark.parametrize(("expr", "code", "reason"), [
-    ("foo + 1", "ZT402", "unknown identifier `foo`"),
-    ("Date.now()", "ZT403", "non-deterministic"),
-    ("Math.random()", "ZT403", "non-deterministic"),
-    ("(() => 1)()", "ZT403", "not allowed"),
-    ("() => 1", "ZT401", "not allowed"),
-    ("fetch('x')", "ZT403", "calling `fetch`"),
-    ("`a${1}`", "ZT401", "template interpolation"),
-    ("1 / 0", "ZT405", "division by zero"),
-    ("hash(1)", "ZT404", "string"),
-    ("x = 1", "ZT401", "not allowed"),
-    ("new Date()", "ZT401", "not allowed"),
-    ("JSON.parse('{bad')", "ZT404", "JSON.parse"),
-])
+@pytest.mark.parametrize(
+    ("expr", "code", "reason"),
+    [
+        ("foo + 1", "ZT402", "unknown identifier `foo`"),
+        ("Date.now()", "ZT403", "non-deterministic"),
+        ("Math.random()", "ZT403", "non-deterministic"),
+        ("(() => 1)()", "ZT403", "not allowed"),
+        ("() => 1", "ZT401", "not allowed"),
+        ("fetch('x')", "ZT403", "calling `fetch`"),
+        ("`a${1}`", "ZT401", "template interpolation"),
+        ("1 / 0", "ZT405", "division by zero"),
+        ("hash(1)", "ZT404", "string"),
+        ("x = 1", "ZT401", "not allowed"),
+        ("new Date()", "ZT401", "not allowed"),
+        ("JSON.parse('{bad')", "ZT404", "JSON.parse"),
+    ],
+)
 def test_disallowed_forms_are_located_diagnostics(expr: str, code: str, reason: str) -> None:
     with pytest.raises(ComptimeError) as info:
         compile_source(f"\nconst v = comptime({expr});", "h.ts")

@@ -43,7 +43,11 @@ function directive() { "use strict"; return typeof this; }
 const arrowObj = () => ({ k: 1 });
 const arrowSeq = (x) => (x, x + 1);
 const gen = function* () { yield 1; yield 2; };
-class K { constructor(v) { this.v = v; } get double() { return this.v * 2; } static of(v) { return new K(v); } }
+class K {
+  constructor(v) { this.v = v; }
+  get double() { return this.v * 2; }
+  static of(v) { return new K(v); }
+}
 const nested = (a) => (b) => (c) => a + b + c;
 function noBody() {}
 function finallyWins() { try { return 1; } finally { } }
@@ -66,4 +70,6 @@ def test_guard_keeps_line_numbers() -> None:
 
 
 def test_guard_can_be_disabled() -> None:
-    assert "__zd" not in compile_source("function f() { return 1; }", "h.js", depth_guard=False).code
+    assert (
+        "__zd" not in compile_source("function f() { return 1; }", "h.js", depth_guard=False).code
+    )

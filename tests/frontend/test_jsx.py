@@ -14,15 +14,18 @@ def jsx(expr: str) -> str:
     return code.removeprefix('"use strict";x = ').removesuffix(";")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("Method: ", "Method: "),
-    ("\n    ", ""),
-    ("  a  ", "  a  "),
-    ("\n  Hello,\n  world  \n", "Hello, world"),
-    ("a\n\n\n  b", "a b"),
-    ("\tx", " x"),
-    (" ", " "),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Method: ", "Method: "),
+        ("\n    ", ""),
+        ("  a  ", "  a  "),
+        ("\n  Hello,\n  world  \n", "Hello, world"),
+        ("a\n\n\n  b", "a b"),
+        ("\tx", " x"),
+        (" ", " "),
+    ],
+)
 def test_react_whitespace_rules(raw: str, expected: str) -> None:
     assert clean_text(raw) == expected
 
@@ -31,20 +34,23 @@ def test_entities_decode_known_names_only() -> None:
     assert decode_entities("&amp;&lt;&#65;&#x42;&nbsp;&bogus;&amp") == "&<AB\u00a0&bogus;&amp"
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("<div/>", 'h("div", null)'),
-    ("<my-el/>", 'h("my-el", null)'),
-    ("<svg:rect/>", 'h("svg:rect", null)'),
-    ("<Card/>", "h(Card, null)"),
-    ("<UI.Button/>", "h(UI.Button, null)"),
-    ("<></>", "h(Fragment, null)"),
-    ("<a b c={1} {...d}/>", 'h("a", {b: true, c: 1, ...d})'),
-    ('<a data-x="1" xlink:href="#"/>', 'h("a", {"data-x": "1", "xlink:href": "#"})'),
-    ("<a t='it&apos;s'/>", 'h("a", {t: "it\'s"})'),
-    ("<a e=<b/>/>", 'h("a", {e: h("b", null)})'),
-    ("<p>{a}{/* c */}{...xs}</p>", 'h("p", null, a, ...xs)'),
-    ("<p>{cond && <b/>}</p>", 'h("p", null, cond && h("b", null))'),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("<div/>", 'h("div", null)'),
+        ("<my-el/>", 'h("my-el", null)'),
+        ("<svg:rect/>", 'h("svg:rect", null)'),
+        ("<Card/>", "h(Card, null)"),
+        ("<UI.Button/>", "h(UI.Button, null)"),
+        ("<></>", "h(Fragment, null)"),
+        ("<a b c={1} {...d}/>", 'h("a", {b: true, c: 1, ...d})'),
+        ('<a data-x="1" xlink:href="#"/>', 'h("a", {"data-x": "1", "xlink:href": "#"})'),
+        ("<a t='it&apos;s'/>", 'h("a", {t: "it\'s"})'),
+        ("<a e=<b/>/>", 'h("a", {e: h("b", null)})'),
+        ("<p>{a}{/* c */}{...xs}</p>", 'h("p", null, a, ...xs)'),
+        ("<p>{cond && <b/>}</p>", 'h("p", null, cond && h("b", null))'),
+    ],
+)
 def test_transform_shapes(source: str, expected: str) -> None:
     assert jsx(source) == expected
 
@@ -64,6 +70,7 @@ def test_empty_attribute_expression_is_an_error() -> None:
 
 
 def test_less_than_comparison_in_tsx_is_not_jsx() -> None:
-    code = compile_source("const ok = (n: number) => n <= 1 && n < 2;", "h.tsx",
-                          depth_guard=False).code
+    code = compile_source(
+        "const ok = (n: number) => n <= 1 && n < 2;", "h.tsx", depth_guard=False
+    ).code
     assert "n <= 1 && n < 2" in code

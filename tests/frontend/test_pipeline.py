@@ -24,19 +24,27 @@ def test_plain_javascript_passes_through_with_only_the_guard() -> None:
     assert compile_source(source, "h.js", depth_guard=False).code == '"use strict";' + source
 
 
-@pytest.mark.parametrize(("source", "expression", "expected"), [
-    ("export function handler() { return 1; }", "handler()", 1),
-    ("export const handler = () => 2;", "handler()", 2),
-    ("export default function handler() { return 3; }", "__zigttp_exports.default()", 3),
-    ("export default function () { return 4; }", "__zigttp_exports.default()", 4),
-    ("export default { fetch(req) { return 5; } };", "__zigttp_exports.default.fetch()", 5),
-    ("const h2 = () => 6;\nexport default h2;", "__zigttp_exports.default()", 6),
-    ("function handler() { return 7; }\nexport { handler };", "__zigttp_exports.handler()", 7),
-    ("function f() { return 8; }\nexport { f as handler };", "__zigttp_exports.handler()", 8),
-    ("export default class { static fetch() { return 9; } }", "__zigttp_exports.default.fetch()", 9),
-])
-def test_export_forms_reach_the_runtime(source: str, expression: str, expected: int,
-                                        js: Any) -> None:
+@pytest.mark.parametrize(
+    ("source", "expression", "expected"),
+    [
+        ("export function handler() { return 1; }", "handler()", 1),
+        ("export const handler = () => 2;", "handler()", 2),
+        ("export default function handler() { return 3; }", "__zigttp_exports.default()", 3),
+        ("export default function () { return 4; }", "__zigttp_exports.default()", 4),
+        ("export default { fetch(req) { return 5; } };", "__zigttp_exports.default.fetch()", 5),
+        ("const h2 = () => 6;\nexport default h2;", "__zigttp_exports.default()", 6),
+        ("function handler() { return 7; }\nexport { handler };", "__zigttp_exports.handler()", 7),
+        ("function f() { return 8; }\nexport { f as handler };", "__zigttp_exports.handler()", 8),
+        (
+            "export default class { static fetch() { return 9; } }",
+            "__zigttp_exports.default.fetch()",
+            9,
+        ),
+    ],
+)
+def test_export_forms_reach_the_runtime(
+    source: str, expression: str, expected: int, js: Any
+) -> None:
     assert js(compile_source(source, "h.js").code, expression) == expected
 
 
@@ -48,8 +56,10 @@ def test_exports_assignment_does_not_shift_entry_lines() -> None:
 
 
 def test_no_import_or_export_syntax_is_left(js: Any) -> None:
-    source = ('import { env } from "zigttp:env";\nexport const a = 1;\n'
-              "export default function handler() { return env('x'); }\n")
+    source = (
+        'import { env } from "zigttp:env";\nexport const a = 1;\n'
+        "export default function handler() { return env('x'); }\n"
+    )
     assert js(compile_source(source, "h.js").code, "__zigttp_exports.default()") == "env:x"
 
 
@@ -113,11 +123,13 @@ def test_locate_defaults_to_entry_file() -> None:
 
 
 def test_stack_trace_lines_match_the_source(js: Any) -> None:
-    source = ("interface I { a: number }\n"
-              "function handler(req: I): string {\n"
-              "  const x: number = 1;\n"
-              "  throw new Error('line 4');\n"
-              "}\n")
+    source = (
+        "interface I { a: number }\n"
+        "function handler(req: I): string {\n"
+        "  const x: number = 1;\n"
+        "  throw new Error('line 4');\n"
+        "}\n"
+    )
     code = compile_source(source, "h.ts").code
     stack = js(code, "(() => { try { handler({a: 1}); } catch (e) { return e.stack; } })()")
     assert "<input>:4:" in stack

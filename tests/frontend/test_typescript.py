@@ -27,21 +27,26 @@ def test_multiline_interface_keeps_line_count() -> None:
     assert out.count("\n") == 4 and out.splitlines()[4] == "const y = 2;"
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("const a = b as string;", "const a = b          ;"),
-    ("const a = b satisfies T;", "const a = b            ;"),
-    ("const a = [1] as const;", "const a = [1]         ;"),
-    ("const a = b!.c;", "const a = b .c;"),
-    ("const a = f<number>(1);", "const a = f        (1);"),
-    ("const m = new Map<string, number>();", "const m = new Map                ();"),
-    ("function f<T>(x?: T): T | undefined { return x; }",
-     "function f   (x    )                { return x; }"),
-    ("let v!: number;", "let v         ;"),
-    ("import type { A } from './a';", "                             "),
-    ("export type { A };", "                  "),
-    ("declare const q: number;", "                        "),
-    ("class C implements I { }", "class C              { }"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("const a = b as string;", "const a = b          ;"),
+        ("const a = b satisfies T;", "const a = b            ;"),
+        ("const a = [1] as const;", "const a = [1]         ;"),
+        ("const a = b!.c;", "const a = b .c;"),
+        ("const a = f<number>(1);", "const a = f        (1);"),
+        ("const m = new Map<string, number>();", "const m = new Map                ();"),
+        (
+            "function f<T>(x?: T): T | undefined { return x; }",
+            "function f   (x    )                { return x; }",
+        ),
+        ("let v!: number;", "let v         ;"),
+        ("import type { A } from './a';", "                             "),
+        ("export type { A };", "                  "),
+        ("declare const q: number;", "                        "),
+        ("class C implements I { }", "class C              { }"),
+    ],
+)
 def test_type_constructs_are_blanked(source: str, expected: str) -> None:
     assert strip(source) == expected
 
@@ -56,8 +61,8 @@ def test_type_only_import_specifiers_are_elided() -> None:
 
 def test_enum_matches_tsc_semantics(js: Any) -> None:
     code = compile_source(
-        "enum E { A, B = 10, C, D = 'd' }\nconst out = [E.A, E.B, E.C, E[11], E.D, E['d']];",
-        "h.ts").code
+        "enum E { A, B = 10, C, D = 'd' }\nconst out = [E.A, E.B, E.C, E[11], E.D, E['d']];", "h.ts"
+    ).code
     assert js(code, "JSON.stringify(out)") == '[0,10,11,"C","d",null]'
 
 
@@ -65,7 +70,8 @@ def test_namespace_exports_become_properties(js: Any) -> None:
     code = compile_source(
         "namespace NS {\n  export const a = 1;\n  const hidden = 2;\n"
         "  export function f() { return a + hidden; }\n}\nconst out = [NS.a, NS.f(), NS.hidden];",
-        "h.ts").code
+        "h.ts",
+    ).code
     assert js(code, "JSON.stringify(out)") == "[1,3,null]"
 
 
@@ -90,14 +96,19 @@ def test_dotted_namespace_is_refused() -> None:
 
 
 def test_overloads_keep_only_the_implementation(js: Any) -> None:
-    source = ("function f(x: string): string;\nfunction f(x: number): number;\n"
-              "function f(x: any): any { return x; }\nconst out = f(3);")
+    source = (
+        "function f(x: string): string;\nfunction f(x: number): number;\n"
+        "function f(x: any): any { return x; }\nconst out = f(3);"
+    )
     assert js(compile_source(source, "h.ts").code, "out") == 3
 
 
 def test_abstract_class_runs(js: Any) -> None:
-    source = ("abstract class S { abstract area(): number; twice(): number { return this.area() * 2; } }\n"
-              "class Q extends S { area(): number { return 2; } }\nconst out = new Q().twice();")
+    source = (
+        "abstract class S { abstract area(): number;\n"
+        "  twice(): number { return this.area() * 2; } }\n"
+        "class Q extends S { area(): number { return 2; } }\nconst out = new Q().twice();"
+    )
     assert js(compile_source(source, "h.ts").code, "out") == 4
 
 
@@ -106,13 +117,22 @@ def test_tsx_generic_arrow_and_jsx_together(js: Any) -> None:
     assert js(compile_source(source, "h.tsx").code, "out") == "<b>k</b>"
 
 
-FRAGMENTS = st.sampled_from([
-    "let a: number = 1;", "interface I {\n  x: string;\n}", "type T =\n  | 'a'\n  | 'b';",
-    "function f<T>(x: T,\n  y?: number): T { return x; }", "const b = (a as any)!;",
-    "enum E {\n  A,\n  B\n}", "namespace N {\n  export const z = 1;\n}",
-    "const c = comptime(\n  1 + 2\n);", "declare const d: string;", "// comment: with colon",
-    "const s = `multi\nline ${1}`;", "class K<T> implements I {\n  private p?: T;\n}",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "let a: number = 1;",
+        "interface I {\n  x: string;\n}",
+        "type T =\n  | 'a'\n  | 'b';",
+        "function f<T>(x: T,\n  y?: number): T { return x; }",
+        "const b = (a as any)!;",
+        "enum E {\n  A,\n  B\n}",
+        "namespace N {\n  export const z = 1;\n}",
+        "const c = comptime(\n  1 + 2\n);",
+        "declare const d: string;",
+        "// comment: with colon",
+        "const s = `multi\nline ${1}`;",
+        "class K<T> implements I {\n  private p?: T;\n}",
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None)

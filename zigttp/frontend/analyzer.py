@@ -24,8 +24,9 @@ from zigttp.frontend.transform import Exports, Options
 PROFILES = ("default", "strict")
 
 
-def analyze(source: SourceFile, root: Node, facts: Facts, options: Options, is_entry: bool,
-            exports: Exports) -> list[Diagnostic]:
+def analyze(
+    source: SourceFile, root: Node, facts: Facts, options: Options, is_entry: bool, exports: Exports
+) -> list[Diagnostic]:
     strict = options.profile == "strict"
     findings = list(default_findings(facts))
     if strict:
@@ -34,15 +35,19 @@ def analyze(source: SourceFile, root: Node, facts: Facts, options: Options, is_e
     for node, name in state_writes(source, root):
         out.append(_diagnostic(source, "ZT201", node, strict, f" (`{name}`)"))
     for node in unused_bindings(source, facts, set(exports.named.values()) | set(exports.named)):
-        out.append(_diagnostic(source, "ZT202", node, strict, f" `{node.text.decode()}`"
-                               if node.text else ""))
+        out.append(
+            _diagnostic(
+                source, "ZT202", node, strict, f" `{node.text.decode()}`" if node.text else ""
+            )
+        )
     if is_entry and options.require_handler and not has_handler(root, exports):
         out.append(source.diagnostic_at(1, 1, "ZT107", RULES["ZT107"].message, RULES["ZT107"].hint))
     return out
 
 
-def _diagnostic(source: SourceFile, code: str, node: Node, strict: bool,
-                detail: str = "") -> Diagnostic:
+def _diagnostic(
+    source: SourceFile, code: str, node: Node, strict: bool, detail: str = ""
+) -> Diagnostic:
     rule = RULES[code]
     severity = "error" if strict and code == "ZT203" else rule.severity
     return source.diagnostic(node, code, rule.message + detail, rule.hint, severity)
@@ -53,7 +58,11 @@ def has_handler(root: Node, exports: Exports) -> bool:
         return True
     for statement in root.named_children:
         name = statement.child_by_field_name("name")
-        if statement.type == "function_declaration" and name is not None and name.text == b"handler":
+        if (
+            statement.type == "function_declaration"
+            and name is not None
+            and name.text == b"handler"
+        ):
             return True
         if statement.type in ("lexical_declaration", "variable_declaration"):
             for declarator in statement.named_children:

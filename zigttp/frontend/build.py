@@ -21,8 +21,9 @@ from zigttp.frontend.transform import Emitter, Exports, Options
 PREFIX = '"use strict";'
 
 
-def compile_text(source: SourceFile, is_entry: bool, graph: Graph, options: Options,
-                 resolver: Graph | None) -> Unit:
+def compile_text(
+    source: SourceFile, is_entry: bool, graph: Graph, options: Options, resolver: Graph | None
+) -> Unit:
     tree = parser.parse(source)
     errors = parser.syntax_errors(source, tree.root_node)
     if errors:
@@ -41,8 +42,11 @@ def compile_unit(path: Path, display: str, is_entry: bool, graph: Graph, options
     try:
         source = read_source(path, display)
     except (OSError, UnicodeDecodeError) as exc:
-        graph.diagnostics.append(Diagnostic(display, 1, 1, "error", "ZT002",
-                                            f"cannot read file: {exc}", "check the path"))
+        graph.diagnostics.append(
+            Diagnostic(
+                display, 1, 1, "error", "ZT002", f"cannot read file: {exc}", "check the path"
+            )
+        )
         return Unit(path, display, "", Exports())
     unit = compile_text(source, is_entry, graph, options, graph)
     unit.path = path

@@ -55,20 +55,32 @@ class Graph:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     modules: set[str] = field(default_factory=set)
 
-    def resolve(self, em: Emitter, node: Node, specifier: str) -> tuple[str, frozenset[str] | None] | None:
+    def resolve(
+        self, em: Emitter, node: Node, specifier: str
+    ) -> tuple[str, frozenset[str] | None] | None:
         importer = Path(self.stack[-1]).parent
         target = find_file(importer, specifier)
         if target is None:
-            em.report(node, "ZT504", f"cannot find module `{specifier}`",
-                      f"create the file, or fix the path (tried {', '.join(EXTENSIONS)})")
+            em.report(
+                node,
+                "ZT504",
+                f"cannot find module `{specifier}`",
+                f"create the file, or fix the path (tried {', '.join(EXTENSIONS)})",
+            )
             return None
         if not target.is_relative_to(self.root):
-            em.report(node, "ZT505", f"`{specifier}` is outside the project root {self.root}",
-                      "move the file into the project, next to the handler")
+            em.report(
+                node,
+                "ZT505",
+                f"`{specifier}` is outside the project root {self.root}",
+                "move the file into the project, next to the handler",
+            )
             return None
         if target in self.stack:
             chain = " -> ".join(display_path(p) for p in [*self.stack, target])
-            em.report(node, "ZT506", f"import cycle: {chain}", "move shared code into a third module")
+            em.report(
+                node, "ZT506", f"import cycle: {chain}", "move shared code into a third module"
+            )
             return None
         unit = self.units.get(target) or self.load(target)
         return f"__zigttp_mod_{unit.index}()", unit.known
@@ -97,9 +109,12 @@ def project_root(entry: Path) -> Path:
 def find_file(folder: Path, specifier: str) -> Path | None:
     base = (folder / specifier).resolve()
     stem = base.with_suffix("") if base.suffix in (".js", ".jsx") else base
-    candidates = [base, *(Path(str(base) + ext) for ext in EXTENSIONS),
-                  *(Path(str(stem) + ext) for ext in (".ts", ".tsx")),
-                  *(base / f"index{ext}" for ext in EXTENSIONS)]
+    candidates = [
+        base,
+        *(Path(str(base) + ext) for ext in EXTENSIONS),
+        *(Path(str(stem) + ext) for ext in (".ts", ".tsx")),
+        *(base / f"index{ext}" for ext in EXTENSIONS),
+    ]
     return next((c for c in candidates if c.is_file()), None)
 
 

@@ -21,8 +21,9 @@ from zigttp.frontend.pipeline import diagnose
 EXIT_CLEAN, EXIT_ERRORS, EXIT_WARNINGS = 0, 1, 2
 
 
-def run_check(paths: list[str], *, json_output: bool, profile: str, color: bool,
-              out: TextIO | None = None) -> int:
+def run_check(
+    paths: list[str], *, json_output: bool, profile: str, color: bool, out: TextIO | None = None
+) -> int:
     """Check every file; print the diagnostics; return the exit code."""
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r}; expected one of: {', '.join(PROFILES)}")
@@ -56,12 +57,15 @@ def as_text(diagnostics: list[Diagnostic], paths: list[str], color: bool) -> str
 
 def as_json(diagnostics: list[Diagnostic]) -> str:
     errors = sum(d.is_error for d in diagnostics)
-    return json.dumps({
-        "success": errors == 0,
-        "errors": errors,
-        "warnings": len(diagnostics) - errors,
-        "diagnostics": [asdict(d) for d in diagnostics],
-    }, indent=2)
+    return json.dumps(
+        {
+            "success": errors == 0,
+            "errors": errors,
+            "warnings": len(diagnostics) - errors,
+            "diagnostics": [asdict(d) for d in diagnostics],
+        },
+        indent=2,
+    )
 
 
 def _plural(n: int, word: str) -> str:

@@ -32,7 +32,10 @@ from zigttp.frontend.jsvalues import (
 MAX_DEPTH = 64
 MAX_LENGTH = 8 * 1024
 CONSTANTS: dict[str, JsValue] = {
-    "undefined": UNDEFINED, "NaN": math.nan, "Infinity": math.inf, "__VERSION__": __version__,
+    "undefined": UNDEFINED,
+    "NaN": math.nan,
+    "Infinity": math.inf,
+    "__VERSION__": __version__,
 }
 NONDETERMINISTIC = {"Date.now", "Math.random", "performance.now", "crypto.randomUUID"}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -55,7 +58,9 @@ class Evaluator:
 
     def eval(self, node: Node, depth: int = 0) -> JsValue:
         if depth > MAX_DEPTH:
-            raise ComptimeFailure(node, "DepthExceeded", f"expression nested deeper than {MAX_DEPTH}")
+            raise ComptimeFailure(
+                node, "DepthExceeded", f"expression nested deeper than {MAX_DEPTH}"
+            )
         method = getattr(self, "eval_" + node.type, None)
         if method is None:
             raise ComptimeFailure(node, "UnsupportedOp", f"`{_describe(node)}` is not allowed")
@@ -99,8 +104,9 @@ class Evaluator:
         name = self.text(node)
         if name in CONSTANTS:
             return CONSTANTS[name]
-        raise ComptimeFailure(node, "UnknownIdentifier",
-                              f"unknown identifier `{name}` (variables are not allowed)")
+        raise ComptimeFailure(
+            node, "UnknownIdentifier", f"unknown identifier `{name}` (variables are not allowed)"
+        )
 
     def eval_parenthesized_expression(self, node: Node, depth: int) -> JsValue:
         return self.eval(node.named_children[0], depth)
@@ -112,7 +118,9 @@ class Evaluator:
         result: dict[str, JsValue] = {}
         for child in node.named_children:
             if child.type != "pair":
-                raise ComptimeFailure(child, "UnsupportedOp", f"`{_describe(child)}` is not allowed")
+                raise ComptimeFailure(
+                    child, "UnsupportedOp", f"`{_describe(child)}` is not allowed"
+                )
             key = child.child_by_field_name("key")
             name = self.eval(key, depth) if key.type in ("string", "number") else self.text(key)
             result[to_string(name)] = self.eval(child.child_by_field_name("value"), depth)
@@ -122,7 +130,9 @@ class Evaluator:
         op = self.text(node.child_by_field_name("operator"))
         value = self.eval(node.child_by_field_name("argument"), depth)
         unary: dict[str, Callable[[JsValue], JsValue]] = {
-            "-": lambda v: -to_number(v), "+": to_number, "!": lambda v: not truthy(v),
+            "-": lambda v: -to_number(v),
+            "+": to_number,
+            "!": lambda v: not truthy(v),
             "~": lambda v: float(~to_int32(v)),
         }
         if op not in unary:
@@ -134,8 +144,11 @@ class Evaluator:
         left = self.eval(node.child_by_field_name("left"), depth)
         right_node = node.child_by_field_name("right")
         if op in ("&&", "||", "??"):
-            short = {"&&": not truthy(left), "||": truthy(left),
-                     "??": left is not None and left is not UNDEFINED}[op]
+            short = {
+                "&&": not truthy(left),
+                "||": truthy(left),
+                "??": left is not None and left is not UNDEFINED,
+            }[op]
             return left if short else self.eval(right_node, depth)
         return binary(node, op, left, self.eval(right_node, depth))
 
@@ -190,14 +203,21 @@ def _relational(test: Callable[[JsValue, JsValue], bool]) -> Callable[[JsValue, 
 
 
 _COMPARE: dict[str, Callable[[JsValue, JsValue], bool]] = {
-    "===": strict_equals, "!==": lambda a, b: not strict_equals(a, b),
-    "==": loose_equals, "!=": lambda a, b: not loose_equals(a, b),
-    "<": _relational(lambda a, b: a < b), "<=": _relational(lambda a, b: a <= b),
-    ">": _relational(lambda a, b: a > b), ">=": _relational(lambda a, b: a >= b),
+    "===": strict_equals,
+    "!==": lambda a, b: not strict_equals(a, b),
+    "==": loose_equals,
+    "!=": lambda a, b: not loose_equals(a, b),
+    "<": _relational(lambda a, b: a < b),
+    "<=": _relational(lambda a, b: a <= b),
+    ">": _relational(lambda a, b: a > b),
+    ">=": _relational(lambda a, b: a >= b),
 }
 _ARITH: dict[str, Callable[[float, float], float]] = {
-    "-": lambda x, y: x - y, "*": lambda x, y: x * y, "/": lambda x, y: x / y,
-    "%": math.fmod, "**": builtins.js_pow,
+    "-": lambda x, y: x - y,
+    "*": lambda x, y: x * y,
+    "/": lambda x, y: x / y,
+    "%": math.fmod,
+    "**": builtins.js_pow,
     "|": lambda x, y: float(to_int32(to_int32(x) | to_int32(y))),
     "&": lambda x, y: float(to_int32(x) & to_int32(y)),
     "^": lambda x, y: float(to_int32(x) ^ to_int32(y)),

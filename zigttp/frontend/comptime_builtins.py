@@ -27,8 +27,13 @@ FNV_OFFSET = 2166136261
 FNV_PRIME = 16777619
 
 MATH_CONSTANTS = {
-    "PI": math.pi, "E": math.e, "LN2": math.log(2), "LN10": math.log(10),
-    "LOG2E": 1 / math.log(2), "LOG10E": 1 / math.log(10), "SQRT2": math.sqrt(2),
+    "PI": math.pi,
+    "E": math.e,
+    "LN2": math.log(2),
+    "LN10": math.log(10),
+    "LOG2E": 1 / math.log(2),
+    "LOG10E": 1 / math.log(10),
+    "SQRT2": math.sqrt(2),
     "SQRT1_2": math.sqrt(0.5),
 }
 
@@ -97,16 +102,32 @@ def _fround(x: float) -> float:
 
 
 MATH_FUNCTIONS: dict[str, Callable[..., float]] = {
-    "abs": abs, "floor": _safe(math.floor), "ceil": _safe(math.ceil), "round": _round,
-    "trunc": _safe(math.trunc), "sqrt": _safe(math.sqrt), "cbrt": _safe(lambda x: math.copysign(abs(x) ** (1 / 3), x)),
-    "sin": _safe(math.sin), "cos": _safe(math.cos), "tan": _safe(math.tan),
-    "asin": _safe(math.asin), "acos": _safe(math.acos), "atan": _safe(math.atan),
-    "atan2": _safe(math.atan2), "log": _safe(lambda x: -math.inf if x == 0 else math.log(x)),
+    "abs": abs,
+    "floor": _safe(math.floor),
+    "ceil": _safe(math.ceil),
+    "round": _round,
+    "trunc": _safe(math.trunc),
+    "sqrt": _safe(math.sqrt),
+    "cbrt": _safe(lambda x: math.copysign(abs(x) ** (1 / 3), x)),
+    "sin": _safe(math.sin),
+    "cos": _safe(math.cos),
+    "tan": _safe(math.tan),
+    "asin": _safe(math.asin),
+    "acos": _safe(math.acos),
+    "atan": _safe(math.atan),
+    "atan2": _safe(math.atan2),
+    "log": _safe(lambda x: -math.inf if x == 0 else math.log(x)),
     "log2": _safe(lambda x: -math.inf if x == 0 else math.log2(x)),
     "log10": _safe(lambda x: -math.inf if x == 0 else math.log10(x)),
-    "exp": _safe(math.exp), "pow": js_pow, "min": _minmax(min, math.inf),
-    "max": _minmax(max, -math.inf), "sign": _sign, "clz32": _clz32, "imul": _imul,
-    "fround": _fround, "hypot": lambda *a: math.hypot(*a) if a else 0.0,
+    "exp": _safe(math.exp),
+    "pow": js_pow,
+    "min": _minmax(min, math.inf),
+    "max": _minmax(max, -math.inf),
+    "sign": _sign,
+    "clz32": _clz32,
+    "imul": _imul,
+    "fround": _fround,
+    "hypot": lambda *a: math.hypot(*a) if a else 0.0,
 }
 
 
@@ -157,5 +178,7 @@ def js_hash(*args: JsValue) -> str:
 
 
 GLOBAL_FUNCTIONS: dict[str, Callable[..., JsValue]] = {
-    "parseInt": parse_int, "parseFloat": parse_float, "hash": js_hash,
+    "parseInt": parse_int,
+    "parseFloat": parse_float,
+    "hash": js_hash,
 }

@@ -13,12 +13,19 @@ from zigttp.frontend.jsvalues import literal
 from zigttp.frontend.transform import Emitter, Handler, Out
 
 CODES = {
-    "UnsupportedOp": "ZT401", "UnknownIdentifier": "ZT402", "CallNotAllowed": "ZT403",
-    "TypeMismatch": "ZT404", "DivisionByZero": "ZT405", "DepthExceeded": "ZT406",
-    "ExpressionTooLong": "ZT407", "SyntaxError": "ZT408",
+    "UnsupportedOp": "ZT401",
+    "UnknownIdentifier": "ZT402",
+    "CallNotAllowed": "ZT403",
+    "TypeMismatch": "ZT404",
+    "DivisionByZero": "ZT405",
+    "DepthExceeded": "ZT406",
+    "ExpressionTooLong": "ZT407",
+    "SyntaxError": "ZT408",
 }
-HINT = ("comptime() accepts literals, operators, Math, string methods, parseInt/parseFloat, "
-        "JSON.parse and hash(); compute anything else at run time")
+HINT = (
+    "comptime() accepts literals, operators, Math, string methods, parseInt/parseFloat, "
+    "JSON.parse and hash(); compute anything else at run time"
+)
 
 
 def is_comptime(em: Emitter, node: Node) -> bool:

@@ -63,7 +63,7 @@ STRING_METHODS: dict[str, Callable[..., JsValue]] = {
     "trimRight": lambda s: s.rstrip(),
     "slice": _slice,
     "substring": _substring,
-    "includes": lambda s, t, p=UNDEFINED: to_string(t) in s[_position(p):],
+    "includes": lambda s, t, p=UNDEFINED: to_string(t) in s[_position(p) :],
     "startsWith": lambda s, t, p=UNDEFINED: s.startswith(to_string(t), _position(p)),
     "endsWith": lambda s, t, e=UNDEFINED: s[: _index(e, len(s), len(s))].endswith(to_string(t)),
     "indexOf": lambda s, t, p=UNDEFINED: float(s.find(to_string(t), _position(p))),

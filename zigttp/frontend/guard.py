@@ -16,10 +16,17 @@ from zigttp.frontend.transform import Emitter, Handler
 LIMIT = 1024
 OPEN = f"{{ if (++__zd > {LIMIT}) __zdo(); try {{".encode()
 CLOSE = b"} finally { __zd--; } }"
-FUNCTIONS = frozenset({
-    "function_declaration", "function_expression", "function", "generator_function",
-    "generator_function_declaration", "arrow_function", "method_definition",
-})
+FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "generator_function",
+        "generator_function_declaration",
+        "arrow_function",
+        "method_definition",
+    }
+)
 
 
 def _block(em: Emitter, node: Node) -> bytes:

@@ -27,20 +27,32 @@ def resolve(em: Emitter, source_node: Node) -> ModuleRef | None:
     if specifier.startswith("zigttp:"):
         spec = find_module(specifier)
         if spec is None:
-            em.report(source_node, "ZT501", f"unknown module `{specifier}`",
-                      "see `docs/modules` for the zigttp:* modules that exist")
+            em.report(
+                source_node,
+                "ZT501",
+                f"unknown module `{specifier}`",
+                "see `docs/modules` for the zigttp:* modules that exist",
+            )
             return None
         em.modules.add(spec.name)
         return f'__zigttp_import("{spec.name}")', frozenset(spec.exports)
     if specifier.startswith(("./", "../")):
         if em.resolver is None:
-            em.report(source_node, "ZT503", "relative imports need a handler file",
-                      "serve a file instead of inline code")
+            em.report(
+                source_node,
+                "ZT503",
+                "relative imports need a handler file",
+                "serve a file instead of inline code",
+            )
             return None
         ref: ModuleRef | None = em.resolver.resolve(em, source_node, specifier)  # type: ignore[attr-defined]
         return ref
-    em.report(source_node, "ZT503", f"cannot import `{specifier}`",
-              'import relative files ("./utils.ts") or zigttp:* modules')
+    em.report(
+        source_node,
+        "ZT503",
+        f"cannot import `{specifier}`",
+        'import relative files ("./utils.ts") or zigttp:* modules',
+    )
     return None
 
 
@@ -112,8 +124,12 @@ def _check_names(em: Emitter, names: list[tuple[str, Node]], known: frozenset[st
         return
     for name, node in names:
         if name not in known:
-            em.report(node, "ZT502", f"module has no export named `{name}`",
-                      f"available: {', '.join(sorted(known)) or '(none)'}")
+            em.report(
+                node,
+                "ZT502",
+                f"module has no export named `{name}`",
+                f"available: {', '.join(sorted(known)) or '(none)'}",
+            )
 
 
 def _export(em: Emitter, node: Node) -> bytes:
@@ -171,7 +187,9 @@ def _export_list(em: Emitter, node: Node) -> bytes:
             _export_clause(em, child, ref)
         elif child.type == "namespace_export" and expr is not None:
             em.exports.named[em.text(child.named_children[0]).decode()] = expr
-    if expr is not None and not any(c.type in ("export_clause", "namespace_export") for c in node.named_children):
+    if expr is not None and not any(
+        c.type in ("export_clause", "namespace_export") for c in node.named_children
+    ):
         em.exports.stars.append(expr)
     return _replace(node, f"{expr};") if expr is not None else em.blank(node)
 

@@ -55,8 +55,9 @@ def _element(em: Emitter, node: Node) -> bytes:
         opening, children = node, []
     else:
         opening = node.child_by_field_name("open_tag")
-        children = [c for c in node.children if c.type not in (
-            "jsx_opening_element", "jsx_closing_element")]
+        children = [
+            c for c in node.children if c.type not in ("jsx_opening_element", "jsx_closing_element")
+        ]
     out = Out(node.start_point.row)
     out.add(b"h(" + _tag(em, opening.child_by_field_name("name")) + b", ")
     _props(em, out, [c for c in opening.named_children if _is_attribute(opening, c)])
@@ -71,7 +72,9 @@ def _element(em: Emitter, node: Node) -> bytes:
 
 def _is_attribute(opening: Node, child: Node) -> bool:
     name = opening.child_by_field_name("name")
-    return child.type in ("jsx_attribute", "jsx_expression") and (name is None or child.id != name.id)
+    return child.type in ("jsx_attribute", "jsx_expression") and (
+        name is None or child.id != name.id
+    )
 
 
 def _tag(em: Emitter, name: Node | None) -> bytes:
@@ -111,8 +114,12 @@ def _attribute(em: Emitter, attribute: Node) -> bytes:
     elif value.type == "jsx_expression":
         code = _expression(em, value) or b""
         if not code:
-            em.report(value, "ZT601", "JSX attribute value is an empty expression",
-                      "put an expression inside the braces, or remove them")
+            em.report(
+                value,
+                "ZT601",
+                "JSX attribute value is an empty expression",
+                "put an expression inside the braces, or remove them",
+            )
             code = b"undefined"
     else:
         code = em.emit(value)

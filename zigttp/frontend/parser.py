@@ -51,8 +51,11 @@ def syntax_errors(source: SourceFile, root: Node) -> list[Diagnostic]:
     for node in captures(source, root, "(ERROR) @e").get("e", []):
         snippet = source.data[node.start_byte : node.end_byte][:20].decode("utf-8", "replace")
         line = source.line_text(node.start_point.row + 1)
-        found.append(source.diagnostic(node, "ZT001", f"syntax error near `{snippet.strip()}`",
-                                       _hint(source, line)))
+        found.append(
+            source.diagnostic(
+                node, "ZT001", f"syntax error near `{snippet.strip()}`", _hint(source, line)
+            )
+        )
     found.extend(_missing(source, root))
     found.sort(key=lambda d: (d.line, d.col))
     return found[:5] or [source.diagnostic(root, "ZT001", "syntax error")]
@@ -64,7 +67,9 @@ def _missing(source: SourceFile, node: Node) -> list[Diagnostic]:
     while stack:
         current = stack.pop()
         if current.is_missing:
-            out.append(source.diagnostic(current, "ZT001", f"syntax error: missing `{current.type}`"))
+            out.append(
+                source.diagnostic(current, "ZT001", f"syntax error: missing `{current.type}`")
+            )
         elif current.has_error:
             stack.extend(current.children)
     return out

@@ -70,8 +70,14 @@ class Out:
 class Emitter:
     """Walks one parsed file and produces its rewritten bytes."""
 
-    def __init__(self, source: SourceFile, root: Node, options: Options, resolver: object,
-                 triggers: list[Node]) -> None:
+    def __init__(
+        self,
+        source: SourceFile,
+        root: Node,
+        options: Options,
+        resolver: object,
+        triggers: list[Node],
+    ) -> None:
         self.source = source
         self.data = source.data
         self.root = root
@@ -88,8 +94,9 @@ class Emitter:
         self.counter += 1
         return f"__zigttp_{stem}{self.counter}"
 
-    def report(self, node: Node, code: str, message: str, hint: str = "",
-               severity: Severity = "error") -> None:
+    def report(
+        self, node: Node, code: str, message: str, hint: str = "", severity: Severity = "error"
+    ) -> None:
         self.diagnostics.append(self.source.diagnostic(node, code, message, hint, severity))
 
     def text(self, node: Node) -> bytes:

@@ -22,7 +22,9 @@ def _enum(em: Emitter, node: Node) -> bytes:
     body = node.child_by_field_name("body")
     out = Out(node.start_point.row)
     out.add(f"const {name} = {{}};".encode())
-    members = [c for c in body.named_children if c.type in ("property_identifier", "enum_assignment")]
+    members = [
+        c for c in body.named_children if c.type in ("property_identifier", "enum_assignment")
+    ]
     names = {_member_name(em, m) for m in members}
     previous: str | None = "-1"
     for member in members:
@@ -30,8 +32,12 @@ def _enum(em: Emitter, node: Node) -> bytes:
         key = _member_name(em, member)
         value, previous, numeric = _member_value(em, member, name, names, previous)
         if value is None:
-            em.report(member, "ZT014", f"enum member `{key}` needs an initializer",
-                      "give every member after a string member an explicit value")
+            em.report(
+                member,
+                "ZT014",
+                f"enum member `{key}` needs an initializer",
+                "give every member after a string member an explicit value",
+            )
             continue
         k = json.dumps(key)
         stmt = f" {name}[{name}[{k}] = {value}] = {k};" if numeric else f" {name}[{k}] = {value};"
@@ -75,8 +81,12 @@ def _namespace(em: Emitter, node: Node) -> bytes:
     name_node = node.child_by_field_name("name")
     body = node.child_by_field_name("body")
     if name_node.type != "identifier":
-        em.report(node, "ZT012", "dotted or string namespace names are not supported",
-                  "nest one `namespace` per level, or use a plain object")
+        em.report(
+            node,
+            "ZT012",
+            "dotted or string namespace names are not supported",
+            "nest one `namespace` per level, or use a plain object",
+        )
         return em.blank(node)
     statements = body.named_children if body is not None else []
     if all(_type_only(s) for s in statements):
@@ -104,8 +114,12 @@ def _namespace_statement(em: Emitter, statement: Node, ns: str) -> bytes:
         return em.emit(statement)
     decl = statement.child_by_field_name("declaration")
     if decl is None:
-        em.report(statement, "ZT012", "only `export <declaration>` is supported in a namespace",
-                  "export the declaration itself")
+        em.report(
+            statement,
+            "ZT012",
+            "only `export <declaration>` is supported in a namespace",
+            "export the declaration itself",
+        )
         return em.blank(statement)
     names = declared_names(em, decl)
     assigns = "".join(f" {ns}.{n} = {n};" for n in names)

@@ -16,13 +16,28 @@ from tree_sitter import Node
 from zigttp.frontend.transform import Emitter, Handler
 
 # Node types that are nothing but type information.
-TYPE_ONLY = frozenset({
-    "type_annotation", "type_parameters", "type_arguments", "interface_declaration",
-    "type_alias_declaration", "ambient_declaration", "accessibility_modifier",
-    "implements_clause", "function_signature", "abstract_method_signature", "index_signature",
-    "method_signature", "override_modifier", "asserts_annotation", "type_predicate_annotation",
-    "omitting_type_annotation", "adding_type_annotation", "opting_type_annotation",
-})
+TYPE_ONLY = frozenset(
+    {
+        "type_annotation",
+        "type_parameters",
+        "type_arguments",
+        "interface_declaration",
+        "type_alias_declaration",
+        "ambient_declaration",
+        "accessibility_modifier",
+        "implements_clause",
+        "function_signature",
+        "abstract_method_signature",
+        "index_signature",
+        "method_signature",
+        "override_modifier",
+        "asserts_annotation",
+        "type_predicate_annotation",
+        "omitting_type_annotation",
+        "adding_type_annotation",
+        "opting_type_annotation",
+    }
+)
 # Tokens that are modifiers in TS and mean nothing at run time.
 MODIFIER_TOKENS = frozenset({"?", "!", "readonly", "abstract", "declare", "override"})
 PARAM_PROPERTY_HINT = (
@@ -83,14 +98,19 @@ def _field(em: Emitter, node: Node) -> bytes:
 
 
 def _decorator(em: Emitter, node: Node) -> bytes:
-    em.report(node, "ZT011", "decorators are not supported",
-              "call the wrapping function explicitly, e.g. `const f = logged(function f() {...})`")
+    em.report(
+        node,
+        "ZT011",
+        "decorators are not supported",
+        "call the wrapping function explicitly, e.g. `const f = logged(function f() {...})`",
+    )
     return em.blank(node)
 
 
 def _import_alias(em: Emitter, node: Node) -> bytes:
-    em.report(node, "ZT013", "`import x = require(...)` is not supported",
-              "use `import x from \"./file\"`")
+    em.report(
+        node, "ZT013", "`import x = require(...)` is not supported", 'use `import x from "./file"`'
+    )
     return em.blank(node)
 
 

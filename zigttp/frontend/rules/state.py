@@ -20,7 +20,8 @@ WRITES = """
 (assignment_expression left: (_) @target)
 (augmented_assignment_expression left: (_) @target)
 (update_expression argument: (_) @target)
-(call_expression function: (member_expression object: (_) @target property: (property_identifier) @method
+(call_expression function: (member_expression
+  object: (_) @target property: (property_identifier) @method
   (#match? @method "^(push|pop|shift|unshift|splice|sort|reverse|fill|set|add|delete|clear)$")))
 """
 LOCALS = """
@@ -38,7 +39,11 @@ DECLARATIONS = ("lexical_declaration", "variable_declaration")
 def module_bindings(root: Node) -> set[str]:
     names: set[str] = set()
     for statement in root.named_children:
-        decl = statement.child_by_field_name("declaration") if statement.type == "export_statement" else statement
+        decl = (
+            statement.child_by_field_name("declaration")
+            if statement.type == "export_statement"
+            else statement
+        )
         if decl is not None and decl.type in DECLARATIONS:
             for declarator in decl.named_children:
                 name = declarator.child_by_field_name("name")
@@ -52,7 +57,9 @@ def handler_functions(root: Node) -> Iterator[Node]:
     for statement in root.named_children:
         target = statement
         if statement.type == "export_statement":
-            target = statement.child_by_field_name("declaration") or statement.child_by_field_name("value")
+            target = statement.child_by_field_name("declaration") or statement.child_by_field_name(
+                "value"
+            )
         if target is None:
             continue
         name = target.child_by_field_name("name")
@@ -62,7 +69,10 @@ def handler_functions(root: Node) -> Iterator[Node]:
             yield target
         elif target.type in DECLARATIONS:
             for declarator in target.named_children:
-                if declarator.child_by_field_name("name") and declarator.child_by_field_name("name").text == b"handler":
+                if (
+                    declarator.child_by_field_name("name")
+                    and declarator.child_by_field_name("name").text == b"handler"
+                ):
                     value = declarator.child_by_field_name("value")
                     if value is not None:
                         yield value
@@ -75,8 +85,9 @@ def state_writes(source: SourceFile, root: Node) -> Iterator[tuple[Node, str]]:
     if not module:
         return
     for function in handler_functions(root):
-        local = set().union(*(_identifiers(n) for n in
-                              parser.captures(source, function, LOCALS).get("local", [])))
+        local = set().union(
+            *(_identifiers(n) for n in parser.captures(source, function, LOCALS).get("local", []))
+        )
         for target in parser.captures(source, function, WRITES).get("target", []):
             name = _root_name(target)
             if name is not None and name in module and name not in local:
@@ -84,9 +95,15 @@ def state_writes(source: SourceFile, root: Node) -> Iterator[tuple[Node, str]]:
 
 
 def _root_name(node: Node) -> str | None:
-    while node.type in ("member_expression", "subscript_expression", "parenthesized_expression",
-                        "non_null_expression"):
-        inner = node.child_by_field_name("object") or (node.named_children[0] if node.named_children else None)
+    while node.type in (
+        "member_expression",
+        "subscript_expression",
+        "parenthesized_expression",
+        "non_null_expression",
+    ):
+        inner = node.child_by_field_name("object") or (
+            node.named_children[0] if node.named_children else None
+        )
         if inner is None:
             return None
         node = inner

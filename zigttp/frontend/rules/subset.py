@@ -58,5 +58,11 @@ def _is_date_now(node: Node) -> bool:
     prop = member.child_by_field_name("property")
     obj = member.child_by_field_name("object")
     call = member.parent
-    return (obj is not None and obj.id == node.id and prop is not None
-            and prop.text == b"now" and call is not None and call.type == "call_expression")
+    return (
+        obj is not None
+        and obj.id == node.id
+        and prop is not None
+        and prop.text == b"now"
+        and call is not None
+        and call.type == "call_expression"
+    )
