@@ -88,6 +88,7 @@ class Emitter:
         self.modules: set[str] = set()
         self.counter = 0
         self.table = handler_table()
+        self.by_kind = kind_table(source.jsx)
         self.starts = sorted({n.start_byte for n in triggers})
 
     def fresh(self, stem: str) -> str:
@@ -110,7 +111,7 @@ class Emitter:
         return blank_bytes(self.data[start:end])
 
     def emit(self, node: Node) -> bytes:
-        handler = self.table.get(node.type)
+        handler = self.by_kind.get(node.kind_id)
         if handler is not None:
             return handler(self, node)
         return self.default(node)
@@ -120,25 +121,29 @@ class Emitter:
         if override is not None:
             return self._override(node, override)
         start, end, starts = node.start_byte, node.end_byte, self.starts
+        count = len(starts)
         i = bisect_left(starts, start)
-        if i == len(starts) or starts[i] >= end:
+        if i == count or starts[i] >= end:
             return self.data[start:end]
+        data, by_kind = self.data, self.by_kind
         parts: list[bytes] = []
         pos = start
         cursor = node.walk()
-        while i < len(starts) and starts[i] < end:
+        while i < count and starts[i] < end:
             # Jump straight to the child holding the next trigger; copy everything before it.
-            if cursor.goto_first_child_for_byte(max(starts[i], pos)) is None:
+            target = starts[i]
+            if cursor.goto_first_child_for_byte(target if target > pos else pos) is None:
                 break
             child = cursor.node
             cursor.goto_parent()
             if child is None or child.start_byte >= end:
                 break
-            parts.append(self.data[pos : child.start_byte])
-            parts.append(self.emit(child))
+            parts.append(data[pos : child.start_byte])
+            handler = by_kind.get(child.kind_id)
+            parts.append(handler(self, child) if handler is not None else self.default(child))
             pos = child.end_byte
             i = bisect_left(starts, pos, i)
-        parts.append(self.data[pos:end])
+        parts.append(data[pos:end])
         return b"".join(parts)
 
     def _override(self, node: Node, override: Callable[[Node], bytes | None]) -> bytes:
@@ -155,6 +160,21 @@ class Emitter:
 
 def blank_bytes(chunk: bytes) -> bytes:
     return _NOT_NEWLINE.sub(b" ", chunk)
+
+
+@cache
+def kind_table(jsx: bool) -> dict[int, Handler]:
+    """The handler table keyed by grammar symbol id (every alias of a name included):
+    `node.kind_id` is an int, cheaper than building `node.type` strings on the hot path."""
+    from zigttp.frontend import parser
+
+    lang = parser.language(jsx)
+    table = handler_table()
+    return {
+        kind: table[name]
+        for kind in range(lang.node_kind_count)
+        if (name := lang.node_kind_for_id(kind)) in table
+    }
 
 
 @cache

@@ -39,6 +39,7 @@ TYPE_ONLY = frozenset(
     }
 )
 # Tokens that are modifiers in TS and mean nothing at run time.
+PARAM_PROPERTY_MODIFIERS = frozenset({"accessibility_modifier", "readonly", "override"})
 MODIFIER_TOKENS = frozenset({"?", "!", "readonly", "abstract", "declare", "override"})
 PARAM_PROPERTY_HINT = (
     "declare the field in the class body and assign it in the constructor: "
@@ -67,15 +68,36 @@ def _type_assertion(em: Emitter, node: Node) -> bytes:
 
 
 def _parameter(em: Emitter, node: Node) -> bytes:
-    kinds = {c.type for c in node.children}
-    if "accessibility_modifier" in kinds or "readonly" in kinds or "override" in kinds:
+    first = node.child(0)
+    if first is not None and first.type in PARAM_PROPERTY_MODIFIERS:
         em.report(node, "ZT010", "parameter properties are not supported", PARAM_PROPERTY_HINT)
         return em.text(node)
-    return _blank_modifiers(em, node)
+    if node.type == "optional_parameter":
+        return _blank_modifiers(em, node)
+    return em.default(node)
+
+
+def _declarator(em: Emitter, node: Node) -> bytes:
+    """`let x!: T` — the definite-assignment `!` is the declarator's second token."""
+    second = node.child(1)
+    if second is not None and second.type == "!":
+        return _blank_modifiers(em, node)
+    return em.default(node)
+
+
+def _method(em: Emitter, node: Node) -> bytes:
+    """`m?() {}` — only methods with a `?` before the body need the slow path."""
+    body = node.child_by_field_name("body")
+    head_end = body.start_byte if body is not None else node.end_byte
+    if b"?" in em.data[node.start_byte : head_end]:
+        return _blank_modifiers(em, node)
+    return em.default(node)
 
 
 def _formal_parameters(em: Emitter, node: Node) -> bytes:
     """`function f(this: Foo, x)`: the `this` pseudo-parameter and its comma vanish."""
+    if b"this" not in em.text(node):
+        return em.default(node)
     drop: set[int] = set()
     for child in node.named_children:
         pattern = child.child_by_field_name("pattern")
@@ -124,9 +146,9 @@ HANDLERS: dict[str, Handler] = {
     "optional_parameter": _parameter,
     "formal_parameters": _formal_parameters,
     "public_field_definition": _field,
-    "method_definition": _blank_modifiers,
+    "method_definition": _method,
     "abstract_class_declaration": _blank_modifiers,
-    "variable_declarator": _blank_modifiers,
+    "variable_declarator": _declarator,
     "decorator": _decorator,
     "import_require_clause": _import_alias,
 }
