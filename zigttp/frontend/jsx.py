@@ -21,8 +21,10 @@ from zigttp.frontend.transform import Emitter, Handler, Out
 
 _ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+_PLAIN = re.compile(r'[^"\\\x00-\x1f\u2028\u2029]*\Z')
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 TEXT_NODES = ("jsx_text", "html_character_reference")
+ATTRIBUTE_NODES = ("jsx_attribute", "jsx_expression")  # a tag name is never one of these
 
 
 def decode_entities(text: str) -> str:
@@ -47,6 +49,9 @@ def clean_text(raw: str) -> str:
 
 
 def js_string(text: str) -> bytes:
+    """A JS string literal (fast path for text that needs no escapes)."""
+    if _PLAIN.match(text):
+        return b'"' + text.encode("utf-8") + b'"'
     return json.dumps(text, ensure_ascii=False).encode("utf-8")
 
 
@@ -60,7 +65,7 @@ def _element(em: Emitter, node: Node) -> bytes:
         ]
     out = Out(node.start_point.row)
     out.add(b"h(" + _tag(em, opening.child_by_field_name("name")) + b", ")
-    _props(em, out, [c for c in opening.named_children if _is_attribute(opening, c)])
+    _props(em, out, [c for c in opening.named_children if c.type in ATTRIBUTE_NODES])
     for row, code in _children(em, children):
         out.add(b", ")
         out.pad_to(row)
@@ -68,13 +73,6 @@ def _element(em: Emitter, node: Node) -> bytes:
     out.pad_to(node.end_point.row)
     out.add(b")")
     return out.bytes()
-
-
-def _is_attribute(opening: Node, child: Node) -> bool:
-    name = opening.child_by_field_name("name")
-    return child.type in ("jsx_attribute", "jsx_expression") and (
-        name is None or child.id != name.id
-    )
 
 
 def _tag(em: Emitter, name: Node | None) -> bytes:

@@ -159,6 +159,8 @@ class Emitter:
 
 
 def blank_bytes(chunk: bytes) -> bytes:
+    if b"\n" not in chunk and b"\r" not in chunk:
+        return b" " * len(chunk)
     return _NOT_NEWLINE.sub(b" ", chunk)
 
 
