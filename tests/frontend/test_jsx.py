@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zigttp.errors import JSXError
 from zigttp.frontend.jsx import clean_text, decode_entities
@@ -74,3 +76,29 @@ def test_less_than_comparison_in_tsx_is_not_jsx() -> None:
         "const ok = (n: number) => n <= 1 && n < 2;", "h.tsx", depth_guard=False
     ).code
     assert "n <= 1 && n < 2" in code
+
+
+PIECES = st.sampled_from(
+    [
+        "text",
+        "\n",
+        "  spaced  ",
+        "{a}",
+        "{\n  b\n}",
+        "<br/>",
+        "<b>\n  x\n</b>",
+        "&amp;",
+        '<i t="1"\n  u={c}\n/>',
+        "{/* note */}",
+        "<>\n</>",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(PIECES, max_size=10))
+def test_jsx_never_changes_line_count(pieces: list[str]) -> None:
+    source = "x = <div>" + "".join(pieces) + "</div>;\nafter();\n"
+    code = compile_source(source, "h.jsx", depth_guard=False).code
+    assert code.count("\n") == source.count("\n")
+    assert code.splitlines()[-1] == "after();"
