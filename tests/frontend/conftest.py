@@ -61,6 +61,12 @@ def new_context() -> Any:
 
 
 @pytest.fixture
+def context() -> Callable[[], Any]:
+    """context() → a fresh QuickJS context with the JSX runtime and prelude stand-ins."""
+    return new_context
+
+
+@pytest.fixture
 def js() -> Callable[[str, str], Any]:
     """js(compiled_code, expression) → the expression's value in a fresh context."""
 

@@ -56,15 +56,15 @@ def test_locate_maps_dependency_lines_to_their_file(project: Path, write: Write)
     assert compiled.locate(2) == (str(entry), 2)
 
 
-def test_stack_trace_line_maps_back_to_dependency(project: Path, write: Write) -> None:
+def test_stack_trace_line_maps_back_to_dependency(
+    project: Path, write: Write, context: Callable[[], Any]
+) -> None:
     write("dep.js", "export function boom() {\n  throw new Error('bad');\n}\n")
     entry = write(
         "handler.js", 'import { boom } from "./dep.js";\nfunction handler() { return boom(); }\n'
     )
     compiled = compile_file(entry, use_cache=False)
-    from tests.frontend.conftest import new_context
-
-    ctx = new_context()
+    ctx = context()
     ctx.eval(compiled.code)
     stack = ctx.eval("(() => { try { handler(); } catch (e) { return e.stack; } })()")
     line = int(stack.split("<input>:")[1].split(":")[0])
