@@ -5,6 +5,10 @@ QuickJS's own limit is a native-stack budget, not a frame count; the spec promis
 becomes `{ if (++__zd > 1024) __zdo(); try { BODY } finally { __zd--; } }` on the same lines
 (an arrow's expression body becomes `return (EXPR);` inside the same wrapper). `__zd` and
 `__zdo` come from the runtime prelude.
+
+Block bodies are rewritten as byte splices on their braces (`facts.splices`, applied
+whenever the emitter copies source), so the walk never has to enter a function just
+to guard it; expression-bodied arrows need a real rewrite and have a handler.
 """
 
 from __future__ import annotations
@@ -16,32 +20,13 @@ from zigttp.frontend.transform import Emitter, Handler
 LIMIT = 1024
 OPEN = f"{{ if (++__zd > {LIMIT}) __zdo(); try {{".encode()
 CLOSE = b"} finally { __zd--; } }"
-FUNCTIONS = frozenset(
-    {
-        "function_declaration",
-        "function_expression",
-        "function",
-        "generator_function",
-        "generator_function_declaration",
-        "arrow_function",
-        "method_definition",
-    }
-)
-
-
-def _block(em: Emitter, node: Node) -> bytes:
-    parent = node.parent
-    if not em.options.depth_guard or parent is None or parent.type not in FUNCTIONS:
-        return em.default(node)
-    return OPEN + em.default(node)[1:-1] + CLOSE
-
-
 def _arrow(em: Emitter, node: Node) -> bytes:
     body = node.child_by_field_name("body")
     if not em.options.depth_guard or body is None or body.type == "statement_block":
+        # Block bodies are handled by `splices`.
         return em.default(node)
     wrapped = OPEN + b" return (" + em.emit(body) + b"); " + CLOSE
     return em.default(node, lambda c: wrapped if c.id == body.id else None)
 
 
-HANDLERS: dict[str, Handler] = {"statement_block": _block, "arrow_function": _arrow}
+HANDLERS: dict[str, Handler] = {"arrow_function": _arrow}

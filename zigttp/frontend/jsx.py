@@ -17,7 +17,7 @@ import re
 
 from tree_sitter import Node
 
-from zigttp.frontend.transform import Emitter, Handler, Out
+from zigttp.frontend.transform import Emitter, Handler
 
 _ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -63,16 +63,24 @@ def _element(em: Emitter, node: Node) -> bytes:
         children = [
             c for c in node.children if c.type not in ("jsx_opening_element", "jsx_closing_element")
         ]
-    out = Out(node.start_point.row)
-    out.add(b"h(" + _tag(em, opening.child_by_field_name("name")) + b", ")
-    _props(em, out, [c for c in opening.named_children if c.type in ATTRIBUTE_NODES])
-    for row, code in _children(em, children):
-        out.add(b", ")
-        out.pad_to(row)
-        out.add(code)
-    out.pad_to(node.end_point.row)
-    out.add(b")")
-    return out.bytes()
+    tag = _tag(em, opening.child_by_field_name("name"))
+    parts = [b"h(", tag, b", "]
+    row = node.start_point.row + tag.count(b"\n")
+    row = _props(em, parts, row, [c for c in opening.named_children if c.type in ATTRIBUTE_NODES])
+    for child_row, code in _children(em, children):
+        parts.append(b", ")
+        row = _place(parts, row, child_row, code)
+    row = _place(parts, row, node.end_point.row, b")")
+    return b"".join(parts)
+
+
+def _place(parts: list[bytes], row: int, target: int, code: bytes) -> int:
+    """Append `code` starting on source row `target` (padding with newlines); new row."""
+    if target > row:
+        parts.append(b"\n" * (target - row))
+        row = target
+    parts.append(code)
+    return row + code.count(b"\n")
 
 
 def _tag(em: Emitter, name: Node | None) -> bytes:
@@ -84,17 +92,17 @@ def _tag(em: Emitter, name: Node | None) -> bytes:
     return em.emit(name)
 
 
-def _props(em: Emitter, out: Out, attributes: list[Node]) -> None:
+def _props(em: Emitter, parts: list[bytes], row: int, attributes: list[Node]) -> int:
     if not attributes:
-        out.add(b"null")
-        return
-    out.add(b"{")
+        parts.append(b"null")
+        return row
+    parts.append(b"{")
     for i, attribute in enumerate(attributes):
         if i:
-            out.add(b", ")
-        out.pad_to(attribute.start_point.row)
-        out.add(_attribute(em, attribute))
-    out.add(b"}")
+            parts.append(b", ")
+        row = _place(parts, row, attribute.start_point.row, _attribute(em, attribute))
+    parts.append(b"}")
+    return row
 
 
 def _attribute(em: Emitter, attribute: Node) -> bytes:

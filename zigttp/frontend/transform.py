@@ -17,7 +17,7 @@ keeps a 1,000-line file fast.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -77,6 +77,7 @@ class Emitter:
         options: Options,
         resolver: object,
         triggers: list[Node],
+        splices: list[tuple[int, int, bytes | None]] | None = None,
     ) -> None:
         self.source = source
         self.data = source.data
@@ -90,6 +91,11 @@ class Emitter:
         self.table = handler_table()
         self.by_kind = kind_table(source.jsx)
         self.starts = sorted({n.start_byte for n in triggers})
+        # Byte-range edits (types → spaces, guard braces) applied wherever source is copied.
+        edits = splices or []
+        self.splice_start = [e[0] for e in edits]
+        self.splice_end = [e[1] for e in edits]
+        self.splice_code = [e[2] for e in edits]
 
     def fresh(self, stem: str) -> str:
         self.counter += 1
@@ -110,6 +116,25 @@ class Emitter:
     def blank_range(self, start: int, end: int) -> bytes:
         return blank_bytes(self.data[start:end])
 
+    def copy(self, start: int, end: int) -> bytes:
+        """Source bytes [start, end) with the splices in that range applied."""
+        ends = self.splice_end
+        i = bisect_right(ends, start)
+        if i == len(ends) or self.splice_start[i] >= end:
+            return self.data[start:end]
+        data, starts, codes = self.data, self.splice_start, self.splice_code
+        parts: list[bytes] = []
+        pos = start
+        while i < len(ends) and starts[i] < end:
+            left, right, code = max(starts[i], pos), min(ends[i], end), codes[i]
+            parts.append(data[pos:left])
+            clipped = left != starts[i] or right != ends[i]
+            parts.append(blank_bytes(data[left:right]) if code is None or clipped else code)
+            pos = right
+            i += 1
+        parts.append(data[pos:end])
+        return b"".join(parts)
+
     def emit(self, node: Node) -> bytes:
         handler = self.by_kind.get(node.kind_id)
         if handler is not None:
@@ -124,8 +149,8 @@ class Emitter:
         count = len(starts)
         i = bisect_left(starts, start)
         if i == count or starts[i] >= end:
-            return self.data[start:end]
-        data, by_kind = self.data, self.by_kind
+            return self.copy(start, end)
+        copy, by_kind = self.copy, self.by_kind
         parts: list[bytes] = []
         pos = start
         cursor = node.walk()
@@ -138,23 +163,23 @@ class Emitter:
             cursor.goto_parent()
             if child is None or child.start_byte >= end:
                 break
-            parts.append(data[pos : child.start_byte])
+            parts.append(copy(pos, child.start_byte))
             handler = by_kind.get(child.kind_id)
             parts.append(handler(self, child) if handler is not None else self.default(child))
             pos = child.end_byte
             i = bisect_left(starts, pos, i)
-        parts.append(data[pos:end])
+        parts.append(copy(pos, end))
         return b"".join(parts)
 
     def _override(self, node: Node, override: Callable[[Node], bytes | None]) -> bytes:
         parts: list[bytes] = []
         pos = node.start_byte
         for child in node.children:
-            parts.append(self.data[pos : child.start_byte])
+            parts.append(self.copy(pos, child.start_byte))
             replaced = override(child)
             parts.append(self.emit(child) if replaced is None else replaced)
             pos = child.end_byte
-        parts.append(self.data[pos : node.end_byte])
+        parts.append(self.copy(pos, node.end_byte))
         return b"".join(parts)
 
 
