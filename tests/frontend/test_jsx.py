@@ -102,3 +102,7 @@ def test_jsx_never_changes_line_count(pieces: list[str]) -> None:
     code = compile_source(source, "h.jsx", depth_guard=False).code
     assert code.count("\n") == source.count("\n")
     assert code.splitlines()[-1] == "after();"
+
+
+def test_non_breaking_space_is_not_trimmed() -> None:
+    assert clean_text("\n\u00a0\n") == "\u00a0"

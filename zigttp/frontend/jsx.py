@@ -34,6 +34,11 @@ def decode_entities(text: str) -> str:
 
 def clean_text(raw: str) -> str:
     """React/Babel JSX whitespace rule for one text run ('' means: emit no child)."""
+    if "\n" not in raw and "\r" not in raw:  # one line: nothing is trimmed
+        text = raw.replace("\t", " ")
+        return decode_entities(text) if "&" in text else text
+    if not raw.strip(" \t\r\n"):  # spaces and a line break vanish (NBSP is not a space)
+        return ""
     lines = _LINE_BREAK.split(raw)
     last_non_empty = max((i for i, line in enumerate(lines) if line.strip(" \t")), default=0)
     parts: list[str] = []
