@@ -20,6 +20,8 @@ from zigttp.frontend.transform import Emitter, Handler
 LIMIT = 1024
 OPEN = f"{{ if (++__zd > {LIMIT}) __zdo(); try {{".encode()
 CLOSE = b"} finally { __zd--; } }"
+
+
 def _arrow(em: Emitter, node: Node) -> bytes:
     body = node.child_by_field_name("body")
     if not em.options.depth_guard or body is None or body.type == "statement_block":

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from zigttp.frontend.transform import Emitter, Handler, Out
+from zigttp.frontend.transform import Emitter, Handler, ModuleRef, Out
 from zigttp.frontend.ts_codegen import TYPE_DECLS, declared_names
 from zigttp.modules import find_module
 
 DEFAULT = "__zigttp_default"
-ModuleRef = tuple[str, frozenset[str] | None]  # (JS expression, export names if known)
 
 
 def resolve(em: Emitter, source_node: Node) -> ModuleRef | None:
@@ -45,8 +44,7 @@ def resolve(em: Emitter, source_node: Node) -> ModuleRef | None:
                 "serve a file instead of inline code",
             )
             return None
-        ref: ModuleRef | None = em.resolver.resolve(em, source_node, specifier)  # type: ignore[attr-defined]
-        return ref
+        return em.resolver.resolve(em, source_node, specifier)
     em.report(
         source_node,
         "ZT503",

@@ -10,8 +10,9 @@ bytes between children verbatim. Rules every handler keeps:
 * problems are appended to `Emitter.diagnostics`, never raised, so `check` sees them all.
 
 Subtrees with no trigger (`facts.TRIGGER_TYPES`, found by the one tree-sitter query in
-`facts`) are copied in one slice, and the walk jumps from trigger to trigger: that is what
-keeps a 1,000-line file fast.
+`facts`) are copied in one slice, and the walk jumps from trigger to trigger; pure type
+syntax and the guard's braces are byte splices applied while copying (`Emitter.copy`), so
+they need no walk at all. That is what keeps a 1,000-line file fast.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol
 
 from tree_sitter import Node
 
@@ -46,6 +48,15 @@ class Exports:
 
     named: dict[str, str] = field(default_factory=dict)
     stars: list[str] = field(default_factory=list)
+
+
+ModuleRef = tuple[str, frozenset[str] | None]  # (JS expression, export names if known)
+
+
+class Resolver(Protocol):
+    """Turns a relative import into a module reference (the bundler's `Graph`)."""
+
+    def resolve(self, em: Emitter, node: Node, specifier: str) -> ModuleRef | None: ...
 
 
 class Out:
@@ -75,7 +86,7 @@ class Emitter:
         source: SourceFile,
         root: Node,
         options: Options,
-        resolver: object,
+        resolver: Resolver | None,
         triggers: list[Node],
         splices: list[tuple[int, int, bytes | None]] | None = None,
     ) -> None:
@@ -83,11 +94,10 @@ class Emitter:
         self.data = source.data
         self.root = root
         self.options = options
-        self.resolver = resolver  # bundler.ImportResolver; typed loosely to avoid a cycle
+        self.resolver = resolver
         self.diagnostics: list[Diagnostic] = []
         self.exports = Exports()
         self.modules: set[str] = set()
-        self.counter = 0
         self.table = handler_table()
         self.by_kind = kind_table(source.jsx)
         self.starts = sorted({n.start_byte for n in triggers})
@@ -96,10 +106,6 @@ class Emitter:
         self.splice_start = [e[0] for e in edits]
         self.splice_end = [e[1] for e in edits]
         self.splice_code = [e[2] for e in edits]
-
-    def fresh(self, stem: str) -> str:
-        self.counter += 1
-        return f"__zigttp_{stem}{self.counter}"
 
     def report(
         self, node: Node, code: str, message: str, hint: str = "", severity: Severity = "error"
