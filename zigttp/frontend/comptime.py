@@ -28,6 +28,7 @@ from zigttp.frontend.jsvalues import (
     to_uint32,
     truthy,
 )
+from zigttp.frontend.parser import field
 
 MAX_DEPTH = 64
 MAX_LENGTH = 8 * 1024
@@ -121,14 +122,14 @@ class Evaluator:
                 raise ComptimeFailure(
                     child, "UnsupportedOp", f"`{_describe(child)}` is not allowed"
                 )
-            key = child.child_by_field_name("key")
+            key = field(child, "key")
             name = self.eval(key, depth) if key.type in ("string", "number") else self.text(key)
-            result[to_string(name)] = self.eval(child.child_by_field_name("value"), depth)
+            result[to_string(name)] = self.eval(field(child, "value"), depth)
         return result
 
     def eval_unary_expression(self, node: Node, depth: int) -> JsValue:
-        op = self.text(node.child_by_field_name("operator"))
-        value = self.eval(node.child_by_field_name("argument"), depth)
+        op = self.text(field(node, "operator"))
+        value = self.eval(field(node, "argument"), depth)
         unary: dict[str, Callable[[JsValue], JsValue]] = {
             "-": lambda v: -to_number(v),
             "+": to_number,
@@ -140,9 +141,9 @@ class Evaluator:
         return unary[op](value)
 
     def eval_binary_expression(self, node: Node, depth: int) -> JsValue:
-        op = self.text(node.child_by_field_name("operator"))
-        left = self.eval(node.child_by_field_name("left"), depth)
-        right_node = node.child_by_field_name("right")
+        op = self.text(field(node, "operator"))
+        left = self.eval(field(node, "left"), depth)
+        right_node = field(node, "right")
         if op in ("&&", "||", "??"):
             short = {
                 "&&": not truthy(left),
@@ -153,13 +154,13 @@ class Evaluator:
         return binary(node, op, left, self.eval(right_node, depth))
 
     def eval_ternary_expression(self, node: Node, depth: int) -> JsValue:
-        test = self.eval(node.child_by_field_name("condition"), depth)
+        test = self.eval(field(node, "condition"), depth)
         branch = "consequence" if truthy(test) else "alternative"
-        return self.eval(node.child_by_field_name(branch), depth)
+        return self.eval(field(node, branch), depth)
 
     def eval_member_expression(self, node: Node, depth: int) -> JsValue:
-        obj_node = node.child_by_field_name("object")
-        prop = self.text(node.child_by_field_name("property"))
+        obj_node = field(node, "object")
+        prop = self.text(field(node, "property"))
         if obj_node.type == "identifier" and self.text(obj_node) == "Math":
             if prop in builtins.MATH_CONSTANTS:
                 return builtins.MATH_CONSTANTS[prop]

@@ -8,10 +8,11 @@ from zigttp.frontend import comptime_builtins as builtins
 from zigttp.frontend.comptime import NONDETERMINISTIC, ComptimeFailure, Evaluator
 from zigttp.frontend.comptime_strings import STRING_METHODS
 from zigttp.frontend.jsvalues import JsValue
+from zigttp.frontend.parser import field
 
 
 def evaluate_call(ev: Evaluator, node: Node, depth: int) -> JsValue:
-    callee = node.child_by_field_name("function")
+    callee = field(node, "function")
     name = ev.text(callee)
     if name in NONDETERMINISTIC:
         raise ComptimeFailure(node, "CallNotAllowed", f"`{name}()` is non-deterministic")
@@ -36,8 +37,8 @@ def _dispatch(
         return builtins.json_parse(*args[:1])
     if callee.type != "member_expression":
         raise ComptimeFailure(node, "CallNotAllowed", f"calling `{name}` is not allowed")
-    obj = callee.child_by_field_name("object")
-    method = ev.text(callee.child_by_field_name("property"))
+    obj = field(callee, "object")
+    method = ev.text(field(callee, "property"))
     if ev.text(obj) == "Math" and method in builtins.MATH_FUNCTIONS:
         return builtins.call_math(method, args)
     if ev.text(obj) == "Math" or method not in STRING_METHODS:

@@ -38,7 +38,7 @@ def fold(em: Emitter, node: Node) -> bytes | None:
     args = node.child_by_field_name("arguments")
     exprs = args.named_children if args is not None else []
     try:
-        if len(exprs) != 1 or args.type != "arguments":
+        if args is None or args.type != "arguments" or len(exprs) != 1:
             raise ComptimeFailure(node, "SyntaxError", "comptime() takes exactly one expression")
         if exprs[0].end_byte - exprs[0].start_byte > MAX_LENGTH:
             raise ComptimeFailure(node, "ExpressionTooLong", "expression longer than 8 KiB")

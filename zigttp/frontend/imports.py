@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
+from zigttp.frontend.parser import field
 from zigttp.frontend.transform import Emitter, Handler, ModuleRef, Out
 from zigttp.frontend.ts_codegen import TYPE_DECLS, declared_names
 from zigttp.modules import find_module
@@ -75,7 +76,7 @@ def _import(em: Emitter, node: Node) -> bytes:
     pairs, namespace = _bindings(em, clause) if clause is not None else ([], None)
     if clause is not None and not pairs and namespace is None:
         return em.blank(node)  # every specifier was `type X`
-    ref = resolve(em, node.child_by_field_name("source"))
+    ref = resolve(em, field(node, "source"))
     if ref is None:
         return em.blank(node)
     expr, known = ref
@@ -110,7 +111,7 @@ def _bindings(em: Emitter, clause: Node) -> tuple[list[tuple[str, str, Node]], s
             for spec in child.named_children:
                 if spec.type != "import_specifier" or _is_type_only(spec):
                     continue
-                name = em.text(spec.child_by_field_name("name")).decode()
+                name = em.text(field(spec, "name")).decode()
                 alias = spec.child_by_field_name("alias")
                 local = em.text(alias).decode() if alias is not None else name
                 pairs.append((name.strip("\"'"), local, spec))
@@ -197,7 +198,7 @@ def _export_clause(em: Emitter, clause: Node, ref: ModuleRef | None) -> None:
     for spec in clause.named_children:
         if spec.type != "export_specifier" or _is_type_only(spec):
             continue
-        name = em.text(spec.child_by_field_name("name")).decode()
+        name = em.text(field(spec, "name")).decode()
         alias = spec.child_by_field_name("alias")
         exported = em.text(alias).decode() if alias is not None else name
         em.exports.named[exported] = f"{ref[0]}.{name}" if ref is not None else name

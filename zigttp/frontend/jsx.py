@@ -17,6 +17,7 @@ import re
 
 from tree_sitter import Node
 
+from zigttp.frontend.parser import field
 from zigttp.frontend.transform import Emitter, Handler
 
 _ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -64,7 +65,7 @@ def _element(em: Emitter, node: Node) -> bytes:
     if node.type == "jsx_self_closing_element":
         opening, children = node, []
     else:
-        opening = node.child_by_field_name("open_tag")
+        opening = field(node, "open_tag")
         children = [
             c for c in node.children if c.type not in ("jsx_opening_element", "jsx_closing_element")
         ]

@@ -79,3 +79,11 @@ def _hint(source: SourceFile, line: str) -> str:
     if not source.jsx and _JSX_TAG.search(line):
         return "JSX is only parsed in .jsx and .tsx files; rename the file"
     return "check the syntax at this position"
+
+
+def field(node: Node, name: str) -> Node:
+    """A child the grammar guarantees on an error-free tree (e.g. a binary's `left`)."""
+    child = node.child_by_field_name(name)
+    if child is None:
+        raise ValueError(f"malformed tree: {node.type} without {name}")
+    return child

@@ -12,14 +12,15 @@ import json
 
 from tree_sitter import Node
 
+from zigttp.frontend.parser import field
 from zigttp.frontend.transform import Emitter, Handler, Out
 
 TYPE_DECLS = frozenset({"interface_declaration", "type_alias_declaration", "ambient_declaration"})
 
 
 def _enum(em: Emitter, node: Node) -> bytes:
-    name = em.text(node.child_by_field_name("name")).decode()
-    body = node.child_by_field_name("body")
+    name = em.text(field(node, "name")).decode()
+    body = field(node, "body")
     out = Out(node.start_point.row)
     out.add(f"const {name} = {{}};".encode())
     members = [
@@ -47,7 +48,7 @@ def _enum(em: Emitter, node: Node) -> bytes:
 
 
 def _member_name(em: Emitter, member: Node) -> str:
-    key = member if member.type == "property_identifier" else member.child_by_field_name("name")
+    key = member if member.type == "property_identifier" else field(member, "name")
     text = em.text(key).decode()
     return text[1:-1] if text[:1] in "\"'" else text
 
@@ -61,7 +62,7 @@ def _member_value(
             return None, None, True
         value = str(int(previous) + 1) if previous.lstrip("-").isdigit() else f"{previous} + 1"
         return value, value, True
-    init = member.child_by_field_name("value")
+    init = field(member, "value")
     if init.type == "string":
         return em.text(init).decode(), None, False
     value = _rename(em, init, enum, names).decode()
@@ -78,7 +79,7 @@ def _rename(em: Emitter, node: Node, enum: str, names: set[str]) -> bytes:
 
 
 def _namespace(em: Emitter, node: Node) -> bytes:
-    name_node = node.child_by_field_name("name")
+    name_node = field(node, "name")
     body = node.child_by_field_name("body")
     if name_node.type != "identifier":
         em.report(
@@ -134,7 +135,7 @@ def declared_names(em: Emitter, decl: Node) -> list[str]:
         names: list[str] = []
         for declarator in decl.named_children:
             if declarator.type == "variable_declarator":
-                names.extend(pattern_names(em, declarator.child_by_field_name("name")))
+                names.extend(pattern_names(em, field(declarator, "name")))
         return names
     if decl.type == "expression_statement":
         decl = decl.named_children[0]
@@ -149,9 +150,9 @@ def pattern_names(em: Emitter, pattern: Node) -> list[str]:
     names: list[str] = []
     for child in pattern.named_children:
         if child.type == "pair_pattern":
-            child = child.child_by_field_name("value")
+            child = field(child, "value")
         elif child.type in ("object_assignment_pattern", "assignment_pattern"):
-            child = child.child_by_field_name("left")
+            child = field(child, "left")
         if child is not None and child.type not in ("property_identifier", "type_annotation"):
             names.extend(pattern_names(em, child))
     return names

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from zigttp.frontend import parser
+from zigttp.frontend.parser import field
 from zigttp.frontend.source import SourceFile
 
 WRITES = """
@@ -57,9 +58,7 @@ def handler_functions(root: Node) -> Iterator[Node]:
     for statement in root.named_children:
         target = statement
         if statement.type == "export_statement":
-            target = statement.child_by_field_name("declaration") or statement.child_by_field_name(
-                "value"
-            )
+            target = field(statement, "declaration") or statement.child_by_field_name("value")
         if target is None:
             continue
         name = target.child_by_field_name("name")
@@ -71,7 +70,7 @@ def handler_functions(root: Node) -> Iterator[Node]:
             for declarator in target.named_children:
                 if (
                     declarator.child_by_field_name("name")
-                    and declarator.child_by_field_name("name").text == b"handler"
+                    and field(declarator, "name").text == b"handler"
                 ):
                     value = declarator.child_by_field_name("value")
                     if value is not None:
