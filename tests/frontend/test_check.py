@@ -174,3 +174,18 @@ def test_handler_local_shadow_is_not_module_state(write: Write) -> None:
     code, out = check(write("h.js", source))
     assert "ZT201" not in out, out
     assert code == 0
+
+
+def test_default_export_fetch_writes_are_module_state(write: Write) -> None:
+    source = "let n = 0;\nexport default { fetch(req) { n += 1; return n; } };\n"
+    code, out = check(write("h.js", source))
+    assert code == 2 and "warning[ZT201]" in out
+
+
+def test_other_exported_functions_are_not_handlers(write: Write) -> None:
+    source = (
+        "let n = 0;\nexport function reset() { n = 0; }\n"
+        "export function handler() { return n; }\n"
+    )
+    code, out = check(write("h.js", source))
+    assert "ZT201" not in out and code == 0

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from zigttp.frontend import parser
-from zigttp.frontend.parser import field
 from zigttp.frontend.source import SourceFile
 
 WRITES = """
@@ -54,29 +53,34 @@ def module_bindings(root: Node) -> set[str]:
 
 
 def handler_functions(root: Node) -> Iterator[Node]:
-    """The function nodes that serve requests: `handler`, or default export's `fetch`."""
+    """The functions that serve requests: `handler`, a default-exported function, or the
+    methods of a default-exported object (`export default { fetch(req) {...} }`)."""
     for statement in root.named_children:
-        target = statement
+        target: Node | None = statement
+        is_default = False
         if statement.type == "export_statement":
-            target = field(statement, "declaration") or statement.child_by_field_name("value")
+            is_default = any(c.type == "default" for c in statement.children)
+            target = statement.child_by_field_name("declaration") or statement.child_by_field_name(
+                "value"
+            )
         if target is None:
             continue
-        name = target.child_by_field_name("name")
-        if target.type == "function_declaration" and (
-            name is None or name.text == b"handler" or statement.type == "export_statement"
-        ):
+        yield from _serving(target, is_default)
+
+
+def _serving(target: Node, is_default: bool) -> Iterator[Node]:
+    name = target.child_by_field_name("name")
+    if target.type in ("function_declaration", "function_expression"):
+        if is_default or (name is not None and name.text == b"handler"):
             yield target
-        elif target.type in DECLARATIONS:
-            for declarator in target.named_children:
-                if (
-                    declarator.child_by_field_name("name")
-                    and field(declarator, "name").text == b"handler"
-                ):
-                    value = declarator.child_by_field_name("value")
-                    if value is not None:
-                        yield value
-        elif target.type == "object" and statement.type == "export_statement":
-            yield from (m for m in target.named_children if m.type == "method_definition")
+    elif target.type in DECLARATIONS:
+        for declarator in target.named_children:
+            bound = declarator.child_by_field_name("name")
+            value = declarator.child_by_field_name("value")
+            if bound is not None and bound.text == b"handler" and value is not None:
+                yield value
+    elif target.type == "object" and is_default:
+        yield from (m for m in target.named_children if m.type == "method_definition")
 
 
 def state_writes(source: SourceFile, root: Node) -> Iterator[tuple[Node, str]]:
