@@ -184,8 +184,7 @@ def test_default_export_fetch_writes_are_module_state(write: Write) -> None:
 
 def test_other_exported_functions_are_not_handlers(write: Write) -> None:
     source = (
-        "let n = 0;\nexport function reset() { n = 0; }\n"
-        "export function handler() { return n; }\n"
+        "let n = 0;\nexport function reset() { n = 0; }\nexport function handler() { return n; }\n"
     )
     code, out = check(write("h.js", source))
     assert "ZT201" not in out and code == 0
