@@ -133,3 +133,13 @@ def test_stack_trace_lines_match_the_source(js: Any) -> None:
     code = compile_source(source, "h.ts").code
     stack = js(code, "(() => { try { handler({a: 1}); } catch (e) { return e.stack; } })()")
     assert "<input>:4:" in stack
+
+
+def test_compiles_are_thread_safe() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    source = "interface I { a: number }\nexport function handler(r: I) { return <p>{r.a}</p>; }\n"
+    expected = compile_source(source, "h.tsx").code
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: compile_source(source, "h.tsx").code, range(40)))
+    assert set(results) == {expected}

@@ -8,6 +8,7 @@ code) use TSX; `.js` uses TypeScript too, a superset of the JavaScript we accept
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 
 import tree_sitter_typescript as tst
@@ -24,9 +25,16 @@ def language(jsx: bool) -> Language:
     return Language(tst.language_tsx() if jsx else tst.language_typescript())
 
 
-@cache
+_local = threading.local()
+
+
 def _parser(jsx: bool) -> Parser:
-    return Parser(language(jsx))
+    """One parser per thread and grammar: a tree-sitter Parser must not be shared across
+    threads (compiles may run on pool or reload threads)."""
+    parsers: dict[bool, Parser] = _local.__dict__.setdefault("parsers", {})
+    if jsx not in parsers:
+        parsers[jsx] = Parser(language(jsx))
+    return parsers[jsx]
 
 
 def parse(source: SourceFile) -> Tree:
