@@ -17,7 +17,6 @@ import re
 
 from tree_sitter import Node
 
-from zigttp.frontend.parser import field
 from zigttp.frontend.transform import Emitter, Handler
 
 _ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -64,15 +63,16 @@ def js_string(text: str) -> bytes:
 def _element(em: Emitter, node: Node) -> bytes:
     if node.type == "jsx_self_closing_element":
         opening, children = node, []
-    else:
-        opening = field(node, "open_tag")
-        children = [
-            c for c in node.children if c.type not in ("jsx_opening_element", "jsx_closing_element")
-        ]
-    tag = _tag(em, opening.child_by_field_name("name"))
+    else:  # the grammar guarantees: opening element, children..., closing element
+        kids = node.children
+        opening, children = kids[0], kids[1:-1]
+    named = opening.named_children
+    name = named[0] if named and named[0].type not in ATTRIBUTE_NODES else None
+    tag = _tag(em, name)
     parts = [b"h(", tag, b", "]
     row = node.start_point.row + tag.count(b"\n")
-    row = _props(em, parts, row, [c for c in opening.named_children if c.type in ATTRIBUTE_NODES])
+    attributes = [c for c in named if c.type in ATTRIBUTE_NODES]
+    row = _props(em, parts, row, attributes)
     for child_row, code in _children(em, children):
         parts.append(b", ")
         row = _place(parts, row, child_row, code)
