@@ -180,3 +180,13 @@ def test_dependency_errors_name_the_dependency_file(project: Path, write: Write)
         compile_file(entry, use_cache=False)
     diag = info.value.diagnostics[0]  # type: ignore[attr-defined]
     assert diag.file.endswith("dep.js") and (diag.line, diag.col, diag.code) == (2, 1, "ZT101")
+
+
+def test_only_code_files_can_be_imported(project: Path, write: Write) -> None:
+    write("data.json", '{"a": 1}')
+    entry = write(
+        "handler.ts", 'import data from "./data.json";\nfunction handler() { return data; }\n'
+    )
+    with pytest.raises(ModuleResolutionError) as info:
+        compile_file(entry, use_cache=False)
+    assert info.value.diagnostics[0].code == "ZT504"

@@ -140,3 +140,9 @@ FRAGMENTS = st.sampled_from(
 def test_stripping_never_changes_line_count(parts: list[str]) -> None:
     source = "\n".join(parts) + "\n"
     assert strip(source).count("\n") == source.count("\n")
+
+
+def test_export_equals_is_refused() -> None:
+    with pytest.raises(TypeStripError) as info:
+        compile_source("const x = 1;\nexport = x;", "h.ts")
+    assert (info.value.diagnostics[0].code, info.value.diagnostics[0].line) == ("ZT013", 2)

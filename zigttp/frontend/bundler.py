@@ -65,7 +65,8 @@ class Graph:
                 node,
                 "ZT504",
                 f"cannot find module `{specifier}`",
-                f"create the file, or fix the path (tried {', '.join(EXTENSIONS)})",
+                f"create the file, or fix the path (only {', '.join(EXTENSIONS)} files "
+                "can be imported)",
             )
             return None
         if not target.is_relative_to(self.root):
@@ -110,7 +111,7 @@ def find_file(folder: Path, specifier: str) -> Path | None:
     base = (folder / specifier).resolve()
     stem = base.with_suffix("") if base.suffix in (".js", ".jsx") else base
     candidates = [
-        base,
+        *([base] if base.suffix in EXTENSIONS else []),
         *(Path(str(base) + ext) for ext in EXTENSIONS),
         *(Path(str(stem) + ext) for ext in (".ts", ".tsx")),
         *(base / f"index{ext}" for ext in EXTENSIONS),

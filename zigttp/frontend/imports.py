@@ -145,6 +145,9 @@ def _export(em: Emitter, node: Node) -> bytes:
         return em.blank_range(node.start_byte, decl.start_byte) + em.emit(decl)
     if value is not None or any(c.type == "default" for c in node.children):
         return _export_default(em, node, value)
+    if any(c.type == "=" for c in node.children):
+        em.report(node, "ZT013", "`export =` is not supported", "use `export default value`")
+        return em.blank(node)
     return _export_list(em, node)
 
 
