@@ -66,7 +66,8 @@ def test_json_output_is_machine_readable(write: Write) -> None:
         "code": "ZT101",
         "severity": "error",
     }
-    assert first["hint"] == "use let or const"
+    assert first["hint"] == first["suggestion"] == "use let or const"
+    assert first["column"] == first["col"]
 
 
 def test_colour_only_when_requested(write: Write) -> None:

@@ -3,7 +3,9 @@
 Exit codes (seed): 0 clean, 1 any error, 2 warnings only. Human output goes to stdout, one
 block per diagnostic (`file:line:col: error[ZT101]: ...`, source line, caret, `= help:`),
 coloured only when `color` is set (the CLI passes "stdout is a TTY"), then a summary line.
-`--json` prints one document: `{"success", "errors", "warnings", "diagnostics": [...]}`.
+`--json` prints one document: `{"success", "errors", "warnings", "diagnostics": [...]}`; each
+diagnostic carries `file line col severity code message hint source_line`, plus `column`
+and `suggestion`, the names the original `zigts check --json` used.
 """
 
 from __future__ import annotations
@@ -62,10 +64,15 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
             "success": errors == 0,
             "errors": errors,
             "warnings": len(diagnostics) - errors,
-            "diagnostics": [asdict(d) for d in diagnostics],
+            "diagnostics": [_entry(d) for d in diagnostics],
         },
         indent=2,
     )
+
+
+def _entry(diag: Diagnostic) -> dict[str, object]:
+    """Our fields plus the original zigts names (`column`, `suggestion`) for its tools."""
+    return {**asdict(diag), "column": diag.col, "suggestion": diag.hint}
 
 
 def _plural(n: int, word: str) -> str:
