@@ -29,7 +29,8 @@ def compile_text(
     if errors:
         graph.diagnostics.extend(errors)
         return Unit(Path(source.path), source.path, source.text, Exports())
-    found = facts.collect(source, tree.root_node, options.depth_guard)
+    strict = options.profile == "strict"
+    found = facts.collect(source, tree.root_node, options.depth_guard, strict)
     edits = facts.splices(found, options.depth_guard)
     em = Emitter(source, tree.root_node, options, resolver, found.get("n", []), edits)
     code = em.emit(tree.root_node).decode("utf-8")

@@ -81,6 +81,8 @@ BASE = """
 (import_clause (identifier) @declared)
 (namespace_import (identifier) @declared)
 (statement_block (function_declaration name: (identifier) @declared))
+"""
+STRICT = """
 [(class_declaration) (class) (abstract_class_declaration)] @ZT301
 (this) @ZT302
 (new_expression) @ZT303
@@ -113,15 +115,17 @@ GUARD = """
 HOLE = re.compile(rb"[\[,]\s*,")
 
 
-def collect(source: SourceFile, root: Node, depth_guard: bool) -> Facts:
+def collect(source: SourceFile, root: Node, depth_guard: bool, strict: bool = False) -> Facts:
     present = tuple(p for p, needle in OPTIONAL.items() if needle in source.data)
     holes = HOLE.search(source.data) is not None
-    query = _query_text(source.jsx, depth_guard, present, holes)
+    query = _query_text(source.jsx, depth_guard, present, holes, strict)
     return parser.captures(source, root, query)
 
 
 @cache
-def _query_text(jsx: bool, depth_guard: bool, present: tuple[str, ...], holes: bool) -> str:
+def _query_text(
+    jsx: bool, depth_guard: bool, present: tuple[str, ...], holes: bool, strict: bool
+) -> str:
     lang = parser.language(jsx)
 
     def alternation(types: tuple[str, ...]) -> str:
@@ -133,6 +137,7 @@ def _query_text(jsx: bool, depth_guard: bool, present: tuple[str, ...], holes: b
         f"[{alternation(TAIL_TYPES)}] @tail",
         BLANK_TOKENS,
         BASE,
+        STRICT if strict else "",
         *present,
     ]
     if depth_guard:
