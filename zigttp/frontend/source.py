@@ -9,6 +9,7 @@ is padded with newlines), so a position in the output is a position in the sourc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from tree_sitter import Node
@@ -25,11 +26,14 @@ class SourceFile:
     path: str
     text: str
     data: bytes = field(init=False)
-    lines: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.data = self.text.encode("utf-8")
-        self.lines = self.text.splitlines() or [""]
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Split only when a diagnostic needs its source line."""
+        return self.text.splitlines() or [""]
 
     @property
     def jsx(self) -> bool:

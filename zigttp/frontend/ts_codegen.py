@@ -26,11 +26,11 @@ def _enum(em: Emitter, node: Node) -> bytes:
     members = [
         c for c in body.named_children if c.type in ("property_identifier", "enum_assignment")
     ]
-    names = {_member_name(em, m) for m in members}
+    keys = [_member_name(em, m) for m in members]
+    names = set(keys)
     previous: str | None = "-1"
-    for member in members:
+    for member, key in zip(members, keys, strict=True):
         out.pad_to(member.start_point.row)
-        key = _member_name(em, member)
         value, previous, numeric = _member_value(em, member, name, names, previous)
         if value is None:
             em.report(
@@ -63,10 +63,14 @@ def _member_value(
         value = str(int(previous) + 1) if previous.lstrip("-").isdigit() else f"{previous} + 1"
         return value, value, True
     init = field(member, "value")
-    if init.type == "string":
+    kind = init.type
+    if kind == "string":
         return em.text(init).decode(), None, False
+    if kind == "number":
+        value = em.text(init).decode()
+        return value, value, True
     value = _rename(em, init, enum, names).decode()
-    return value, value if init.type == "number" else f"({value})", True
+    return value, f"({value})", True
 
 
 def _rename(em: Emitter, node: Node, enum: str, names: set[str]) -> bytes:
