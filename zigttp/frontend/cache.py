@@ -29,7 +29,11 @@ def cache_dir() -> Path:
     configured = os.environ.get("ZIGTTP_CACHE_DIR")
     if configured:
         return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zigttp" / "frontend"
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home directory (some containers)
+        base = Path(tempfile.gettempdir())
+    return base / "zigttp" / "frontend"
 
 
 def enabled() -> bool:
