@@ -48,18 +48,19 @@ class K {
   get double() { return this.v * 2; }
   static of(v) { return new K(v); }
 }
+class D extends K { constructor(v) { super(v + 1); } field = () => this.v; }
 const nested = (a) => (b) => (c) => a + b + c;
 function noBody() {}
 function finallyWins() { try { return 1; } finally { } }
 const result = JSON.stringify([classic(1), classic(0), arrowObj(), arrowSeq(1), [...gen()],
-  K.of(3).double, nested(1)(2)(3), noBody(), finallyWins(), directive()]);
+  K.of(3).double, nested(1)(2)(3), noBody(), finallyWins(), directive(), new D(1).field()]);
 """
 
 
 def test_instrumented_code_behaves_the_same(js: Any) -> None:
     guarded = js(compile_source(BEHAVIOUR, "h.js").code, "result")
     plain = js(compile_source(BEHAVIOUR, "h.js", depth_guard=False).code, "result")
-    assert guarded == plain == '[3,-1,{"k":1},2,[1,2],6,6,null,1,"undefined"]'
+    assert guarded == plain == '[3,-1,{"k":1},2,[1,2],6,6,null,1,"undefined",2]'
 
 
 def test_guard_keeps_line_numbers() -> None:
