@@ -140,10 +140,15 @@ def _attribute(em: Emitter, attribute: Node) -> bytes:
 
 def _expression(em: Emitter, container: Node) -> bytes | None:
     """`{expr}` → expr; `{...xs}` → `...xs`; `{}` and `{/* comment */}` → None."""
-    inner = [c for c in container.named_children if c.type != "comment"]
-    if not inner:
-        return None
-    node = inner[0]
+    if container.named_child_count == 1:
+        node = container.named_children[0]
+        if node.type == "comment":
+            return None
+    else:
+        inner = [c for c in container.named_children if c.type != "comment"]
+        if not inner:
+            return None
+        node = inner[0]
     if node.type == "spread_element":
         return b"..." + em.emit(node.named_children[0])
     return em.emit(node)
@@ -153,21 +158,27 @@ def _children(em: Emitter, children: list[Node]) -> list[tuple[int, bytes]]:
     """(source row, code) for each rendered child, text runs merged and cleaned."""
     items: list[tuple[int, bytes]] = []
     run: list[Node] = []
-    for child in [*children, None]:
-        if child is not None and child.type in TEXT_NODES:
+    for child in children:
+        kind = child.type
+        if kind in TEXT_NODES:
             run.append(child)
             continue
         if run:
-            text = clean_text(em.data[run[0].start_byte : run[-1].end_byte].decode("utf-8"))
-            if text:
-                items.append((run[0].start_point.row, js_string(text)))
+            _flush(em, run, items)
             run = []
-        if child is None:
-            break
-        code = _expression(em, child) if child.type == "jsx_expression" else em.emit(child)
+        code = _expression(em, child) if kind == "jsx_expression" else em.emit(child)
         if code is not None:
             items.append((child.start_point.row, code))
+    if run:
+        _flush(em, run, items)
     return items
+
+
+def _flush(em: Emitter, run: list[Node], items: list[tuple[int, bytes]]) -> None:
+    """One text run (text and entity nodes side by side) → a cleaned string child."""
+    text = clean_text(em.data[run[0].start_byte : run[-1].end_byte].decode("utf-8"))
+    if text:
+        items.append((run[0].start_point.row, js_string(text)))
 
 
 HANDLERS: dict[str, Handler] = {
