@@ -190,3 +190,14 @@ def test_only_code_files_can_be_imported(project: Path, write: Write) -> None:
     with pytest.raises(ModuleResolutionError) as info:
         compile_file(entry, use_cache=False)
     assert info.value.diagnostics[0].code == "ZT504"
+
+
+def test_exports_assignment_is_the_last_line(project: Path, write: Write) -> None:
+    write("dep.ts", "export const a = 1;\n")
+    entry = write(
+        "handler.ts", 'import { a } from "./dep";\nexport function handler() { return a; }\n'
+    )
+    compiled = compile_file(entry, use_cache=False)
+    lines = compiled.code.splitlines()
+    assert lines[-1] == "globalThis.__zigttp_exports = {handler: handler};"
+    assert compiled.locate(len(lines)) == (str(entry), 3)

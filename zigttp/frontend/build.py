@@ -73,18 +73,18 @@ def build_inline(text: str, filename: str, options: Options) -> CompiledHandler:
 
 def assemble(entry: Unit, graph: Graph, files: tuple[str, ...]) -> CompiledHandler:
     parts = [PREFIX + entry.code]
-    last = entry.code.count("\n") + 1
+    entry_lines = last = entry.code.count("\n") + 1
     spans = [LineSpan(1, last, entry.display, 1)]
-    if entry.exports.named or entry.exports.stars:
-        parts.append(f"\nglobalThis.__zigttp_exports = {exports_object(entry.exports)};")
-        last += 1
-        spans.append(LineSpan(last, last, entry.display, last - 1))
     for unit in graph.order:
         lines = unit.code.count("\n") + 1
         parts.append("\n" + wrap_dependency(unit))
         spans.append(LineSpan(last + 1, last + lines, unit.display, 1))
         spans.append(LineSpan(last + lines + 1, last + lines + 1, unit.display, lines))
         last += lines + 1
+    if entry.exports.named or entry.exports.stars:  # the script's last line
+        parts.append(f"\nglobalThis.__zigttp_exports = {exports_object(entry.exports)};")
+        last += 1
+        spans.append(LineSpan(last, last, entry.display, entry_lines))
     return CompiledHandler(
         filename=entry.display,
         code="".join(parts),

@@ -3,11 +3,11 @@
 Layout (the entry keeps its exact lines; everything else goes after its last line):
 
     line 1..N   "use strict"; entry code            (imports → `const {x} = __zigttp_mod_1();`)
-    line N+1    globalThis.__zigttp_exports = {...}; (only if the entry exports anything)
     then, per dependency:
                 function __zigttp_mod_1() { if (...) return cached; <dep line 1>
                 <dep lines 2..M>
                 return (__zigttp_mod_1.m = {x: x, default: ...}); }
+    last line   globalThis.__zigttp_exports = {...}; (only if the entry exports anything)
 
 Dependency wrappers are hoisted function declarations, so an import on line 3 can call a
 loader defined on line 900; each loader memoises, so a module runs once, when first imported

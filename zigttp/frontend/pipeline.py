@@ -5,8 +5,9 @@ Every command (`serve`, `check`, `build`, `test`) goes through `compile_file` /
 syntax) that the runtime evaluates once per context after its prelude:
 
 * it starts with `"use strict";` on line 1 (no newline added, so line numbers are unchanged);
-* line N of the output is line N of the entry file; bundled dependencies and the exports
-  assignment come after the entry's last line, on line ranges recorded in `line_map`;
+* line N of the output is line N of the entry file; bundled dependencies come after the
+  entry's last line, on line ranges recorded in `line_map`, and the exports assignment is
+  the script's last line;
 * `export function handler`, `export default function`, `export default {fetch}` are
   rewritten to plain declarations plus an assignment to `globalThis.__zigttp_exports`
   (`{default: ..., handler: ..., every other named export}`); a plain global `function
