@@ -65,3 +65,12 @@ def test_check_matches_golden(path: Path, profile: str, monkeypatch: pytest.Monk
     code = run_check([path.name], json_output=False, profile=profile, color=False, out=out)
     headlines = [line for line in out.getvalue().splitlines() if line.startswith(path.name)]
     _compare(path.with_suffix(f".{profile}.txt"), f"exit {code}\n" + "\n".join(headlines) + "\n")
+
+
+@pytest.mark.parametrize("path", _inputs("strip"), ids=lambda p: p.name)
+def test_strip_output_is_valid_javascript(path: Path, context: Callable[[], Any]) -> None:
+    """Every error-free golden output (with the depth guard on) parses and runs its top level."""
+    compiled = build_inline(path.read_text(encoding="utf-8"), path.name, Options())
+    if compiled.errors:
+        pytest.skip("expected to fail: the golden file lists its diagnostics")
+    context().eval(compiled.code)
