@@ -143,3 +143,11 @@ def test_compiles_are_thread_safe() -> None:
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: compile_source(source, "h.tsx").code, range(40)))
     assert set(results) == {expected}
+
+
+def test_leading_and_trailing_blank_lines_are_kept(js: Any) -> None:
+    source = "\n\n\nfunction handler() {\n  throw new Error('line 5');\n}\n\n\n"
+    code = compile_source(source, "h.js").code
+    assert code.count("\n") == source.count("\n")
+    stack = js(code, "(() => { try { handler(); } catch (e) { return e.stack; } })()")
+    assert "<input>:5:" in stack

@@ -33,7 +33,9 @@ def compile_text(
     found = facts.collect(source, tree.root_node, options.depth_guard, strict)
     edits = facts.splices(found, options.depth_guard)
     em = Emitter(source, tree.root_node, options, resolver, found.get("n", []), edits)
-    code = em.emit(tree.root_node).decode("utf-8")
+    root = tree.root_node  # spans first to last token: keep the whitespace around it
+    data = source.data
+    code = (data[: root.start_byte] + em.emit(root) + data[root.end_byte :]).decode("utf-8")
     graph.diagnostics.extend(em.diagnostics)
     graph.diagnostics.extend(analyze(source, tree.root_node, found, options, is_entry, em.exports))
     graph.modules |= em.modules
