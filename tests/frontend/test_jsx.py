@@ -44,6 +44,8 @@ def test_entities_decode_known_names_only() -> None:
         ("<svg:rect/>", 'h("svg:rect", null)'),
         ("<Card/>", "h(Card, null)"),
         ("<UI.Button/>", "h(UI.Button, null)"),
+    ("<ui.button/>", "h(ui.button, null)"),
+    ("<this.Item/>", "h(this.Item, null)"),
         ("<></>", "h(Fragment, null)"),
         ("<a b c={1} {...d}/>", 'h("a", {b: true, c: 1, ...d})'),
         ('<a data-x="1" xlink:href="#"/>', 'h("a", {"data-x": "1", "xlink:href": "#"})'),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import cache
 
 from tree_sitter import Node
 
@@ -92,10 +93,25 @@ def _place(parts: list[bytes], row: int, target: int, code: bytes) -> int:
 def _tag(em: Emitter, name: Node | None) -> bytes:
     if name is None:
         return b"Fragment"
-    text = em.text(name).decode("utf-8")
-    if name.type == "jsx_namespace_name" or text[:1].islower() or "-" in text:
-        return js_string(text)
+    raw = em.text(name)
+    if name.type == "member_expression":  # `<ui.Button>`, `<this.Item>`: always a reference
+        return em.emit(name)
+    if raw[:1].islower() or b"-" in raw or b":" in raw:  # intrinsic: a string
+        return _intrinsic(raw)
     return em.emit(name)
+
+
+@cache
+def _intrinsic(raw: bytes) -> bytes:
+    """`div` → `"div"` (memoised: a page uses a handful of tag and attribute names)."""
+    return js_string(raw.decode("utf-8"))
+
+
+@cache
+def _key(raw: bytes) -> bytes:
+    """An attribute name as an object key: `id` bare, `data-x` / `xlink:href` quoted."""
+    name = raw.decode("utf-8")
+    return raw if _IDENT.match(name) else js_string(name)
 
 
 def _props(em: Emitter, parts: list[bytes], row: int, attributes: list[Node]) -> int:
@@ -115,8 +131,7 @@ def _attribute(em: Emitter, attribute: Node) -> bytes:
     if attribute.type == "jsx_expression":  # {...spread}
         return _expression(em, attribute) or b""
     name_node, *rest = attribute.named_children
-    name = em.text(name_node).decode("utf-8")
-    key = name.encode() if _IDENT.match(name) else js_string(name)
+    key = _key(em.text(name_node))
     if not rest:
         return key + b": true"
     value = rest[0]
