@@ -12,13 +12,19 @@ syntax) that the runtime evaluates once per context after its prelude:
   rewritten to plain declarations plus an assignment to `globalThis.__zigttp_exports`
   (`{default: ..., handler: ..., every other named export}`); a plain global `function
   handler` needs nothing;
-* `import {a as b} from "zigttp:NAME"` becomes `const {a: b} = __zigttp_import("NAME");`;
+* `import {a, b as c} from "zigttp:NAME"` becomes
+  `const { a, b: c } = __zigttp_import("NAME");` on the same line (`import * as m` becomes
+  `const m = __zigttp_import("NAME");`); relative imports call the bundled module's
+  memoised loader, `const { x } = __zigttp_mod_1();`;
 * JSX becomes `h(tag, props, ...children)` calls (with `Fragment`), `comptime(expr)` a literal;
 * with `depth_guard` (default) every function body counts frames in `__zd` and calls
   `__zdo()` beyond 1,024 (both defined by the runtime prelude).
 
 One parse per file (tree-sitter) feeds every pass: strip, JSX, comptime, imports, analyzer.
-Errors raise `SourceError` with diagnostics; warnings ride along in `diagnostics`.
+Errors raise a `SourceError` subclass (by the first error's code family: syntax, TypeScript,
+comptime, analyzer, module resolution, JSX) carrying the error diagnostics; warnings ride
+along in `CompiledHandler.diagnostics`. `compile_file` results are cached on disk
+(`frontend/cache.py`); `diagnose` is `check`'s entry point and never raises.
 """
 
 from __future__ import annotations
