@@ -151,6 +151,8 @@ _TYPESCRIPT_CODES = frozenset({"ZT010", "ZT011", "ZT012", "ZT013", "ZT014"})
 def source_error(diagnostics: list[Diagnostic]) -> SourceError:
     """The SourceError subclass matching the first error's code family (ZT0xx syntax, ...)."""
     code = diagnostics[0].code if diagnostics else ""
+    if code == "ZT002":  # the file could not be read at all
+        return SourceError(diagnostics)
     if code in _TYPESCRIPT_CODES:
         return TypeStripError(diagnostics)
     return _FAMILIES.get(code[:3], SourceError)(diagnostics)

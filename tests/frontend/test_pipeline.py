@@ -151,3 +151,10 @@ def test_leading_and_trailing_blank_lines_are_kept(js: Any) -> None:
     assert code.count("\n") == source.count("\n")
     stack = js(code, "(() => { try { handler(); } catch (e) { return e.stack; } })()")
     assert "<input>:5:" in stack
+
+
+def test_missing_entry_file_is_a_plain_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError) as info:
+        compile_file(tmp_path / "nope.ts", use_cache=False)
+    assert type(info.value) is SourceError
+    assert info.value.diagnostics[0].code == "ZT002"
