@@ -189,3 +189,12 @@ def test_other_exported_functions_are_not_handlers(write: Write) -> None:
     )
     code, out = check(write("h.js", source))
     assert "ZT201" not in out and code == 0
+
+
+def test_writes_in_helpers_called_by_the_handler_count(write: Write) -> None:
+    source = (
+        "let n = 0;\nfunction bump() { n += 1; }\nfunction step() { bump(); }\n"
+        "function handler() { step(); return n; }\n"
+    )
+    code, out = check(write("h.js", source))
+    assert code == 2 and f"{out.count('ZT201')}" == "1" and ":2:19:" in out

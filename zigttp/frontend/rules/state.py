@@ -2,9 +2,10 @@
 
 Module state lives in one pooled runtime: it is not shared with other pool slots or worker
 processes and is lost on recycle, so a handler that counts requests in a top-level `let`
-silently gives wrong answers. Found by name: inside the handler's function, an assignment,
-update or mutating method call (`push`, `set`, ...) whose root identifier is a top-level
-binding that the handler does not itself declare.
+silently gives wrong answers. Found by name: inside the handler's function (and the
+top-level functions it calls, transitively), an assignment, update or mutating method call
+(`push`, `set`, ...) whose root identifier is a top-level binding the function does not
+itself declare.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ LOCALS = """
 (for_in_statement left: (_) @local)
 (catch_clause parameter: (_) @local)
 """
+CALLS = "(call_expression function: (identifier) @callee)"
 DECLARATIONS = ("lexical_declaration", "variable_declaration")
 
 
@@ -87,7 +89,7 @@ def state_writes(source: SourceFile, root: Node) -> Iterator[tuple[Node, str]]:
     module = module_bindings(root)
     if not module:
         return
-    for function in handler_functions(root):
+    for function in _reachable(source, root, list(handler_functions(root))):
         local = set().union(
             *(_identifiers(n) for n in parser.captures(source, function, LOCALS).get("local", []))
         )
@@ -95,6 +97,25 @@ def state_writes(source: SourceFile, root: Node) -> Iterator[tuple[Node, str]]:
             name = _root_name(target)
             if name is not None and name in module and name not in local:
                 yield target, name
+
+
+def _reachable(source: SourceFile, root: Node, handlers: list[Node]) -> list[Node]:
+    """The handlers plus the top-level functions they call by name, transitively: a write
+    in `function bump() { count++ }` called from the handler is still per-request state."""
+    top: dict[bytes | None, Node] = {}
+    for statement in root.named_children:
+        name = statement.child_by_field_name("name")
+        if statement.type == "function_declaration" and name is not None:
+            top[name.text] = statement
+    seen = {f.id for f in handlers}
+    queue = list(handlers)
+    for function in queue:
+        for callee in parser.captures(source, function, CALLS).get("callee", []):
+            target = top.get(callee.text)
+            if target is not None and target.id not in seen:
+                seen.add(target.id)
+                queue.append(target)
+    return queue
 
 
 def _root_name(node: Node) -> str | None:
