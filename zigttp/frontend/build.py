@@ -24,6 +24,7 @@ PREFIX = '"use strict";'
 def compile_text(
     source: SourceFile, is_entry: bool, graph: Graph, options: Options, resolver: Graph | None
 ) -> Unit:
+    """Compile one file; its diagnostics and virtual modules are added to `graph`."""
     tree = parser.parse(source)
     errors = parser.syntax_errors(source, tree.root_node)
     if errors:
@@ -43,6 +44,7 @@ def compile_text(
 
 
 def compile_unit(path: Path, display: str, is_entry: bool, graph: Graph, options: Options) -> Unit:
+    """Read and compile one file of the graph (an unreadable file is a ZT002 diagnostic)."""
     try:
         source = read_source(path, display)
     except (OSError, UnicodeDecodeError) as exc:

@@ -25,7 +25,7 @@ CLOSE = b"} finally { __zd--; } }"
 def _arrow(em: Emitter, node: Node) -> bytes:
     body = node.child_by_field_name("body")
     if not em.options.depth_guard or body is None or body.type == "statement_block":
-        # Block bodies are handled by `splices`.
+        # Block bodies are rewritten by `facts.splices`.
         return em.default(node)
     wrapped = OPEN + b" return (" + em.emit(body) + b"); " + CLOSE
     return em.default(node, lambda c: wrapped if c.id == body.id else None)
