@@ -13,6 +13,7 @@ nothing else needs to know quickjs exists. Classification follows measured engin
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -63,10 +64,15 @@ class JsRuntime:
         self._dispatch = self._context.get("__zigttp_dispatch")
         self._settle = self._context.get("__zigttp_settle")
         self._take_console = self._context.get("__zigttp_take_console")
+        snapshot = self._context.get("__zigttp_snapshot")
+        # True once a request changed a shared builtin (prelude.js `intact`): the pool replaces
+        # this runtime before its next request, so pollution cannot outlive the request.
+        self.tainted = False
         try:
             self._eval(handler_code)
         finally:
             self._flush_console(self._take_console())
+        snapshot()  # builtins as the handler's top level left them are the reference
 
     def _eval(self, code: str) -> object:
         try:
@@ -91,13 +97,28 @@ class JsRuntime:
         return bool(self.limits.memory) and self.memory_used() * 2 >= self.limits.memory
 
     def _drain_promise(self) -> str:
+        """Run promise jobs until the handler's promise settles, within the CPU budget.
+
+        The engine's time limit applies per call, and every job is a call of its own, so an
+        async handler that never stops scheduling jobs (`for (;;) await null`) would hold the
+        slot forever without this budget on the whole drain.
+        """
+        deadline = time.thread_time() + self.limits.timeout
+        jobs = 0
         while self._context.execute_pending_job():
-            pass
+            jobs += 1
+            if jobs % 256 == 0 and time.thread_time() > deadline:
+                raise errors.TimeLimitExceeded(
+                    f"handler exceeded its CPU time limit of {self.limits.timeout:g}s"
+                )
         return self._with_console(self._settle())
 
     def _with_console(self, encoded: object) -> str:
         if not isinstance(encoded, str):
             raise errors.InvalidHandlerResult("internal: dispatcher returned a non-string")
+        if encoded.startswith("T"):
+            encoded = encoded[1:]
+            self._mark_tainted()
         if encoded.startswith("C"):
             lines, _, encoded = encoded[1:].partition("\n")
             self._flush_console(lines)
@@ -107,6 +128,13 @@ class JsRuntime:
         if isinstance(lines, str) and lines:
             for level, text in json.loads(lines):
                 self._console(level, text)
+
+    def _mark_tainted(self) -> None:
+        if not self.tainted:
+            self.tainted = True
+            self._console("warn", "zigttp: this request changed shared JavaScript builtins (e.g. "
+                          "Object.prototype, JSON, Array.prototype, Response); its runtime is "
+                          "replaced before the next request. Patch builtins at the top level instead.")
 
     def memory_used(self) -> int:
         return int(self._context.memory().get("memory_used_size", 0))

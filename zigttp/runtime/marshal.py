@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from zigttp import errors
 
 _FRAME = re.compile(r"<input>:(\d+)(?::(\d+))?")
+_HEADER_BLOCK = re.compile(r"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\r\n\0]*\r\n)+")
 _FAILURES: dict[str, type[errors.HandlerError]] = {
     "X": errors.HandlerException,
     "H": errors.InvalidHandler,
@@ -65,20 +66,37 @@ def encode_headers(headers: dict[str, str]) -> str:
 
 
 def decode_response(encoded: str) -> HandlerResponse:
-    """Parse the prelude's response string; failures raise the matching HandlerError."""
+    """Parse the prelude's response string; failures raise the matching HandlerError.
+
+    The prelude validates everything, but a handler can replace the builtins it runs on, so the
+    framing is checked again here (defence in depth): a final status, header lines of a token
+    name and a value without CR/LF/NUL. Anything else is a 500, never bytes on the wire.
+    """
     if encoded.startswith("!"):
         raise failure(encoded)
     status_end = encoded.find("\r\n")
     end = encoded.find("\r\n\n", status_end)
+    if status_end < 0 or end < 0:
+        return _malformed("no status line or header block")
     status_text = encoded[:status_end]
     body = encoded[end + 3 :]
-    if status_text.endswith("b"):
-        payload = body.encode("latin-1")
+    binary = status_text.endswith("b")
+    if binary:
         status_text = status_text[:-1]
-    else:
-        payload = body.encode("utf-8", "surrogatepass")
-    block = encoded[status_end + 2 : end + 2].encode("latin-1", "replace")
-    return HandlerResponse(int(status_text), block, payload)
+    if not (len(status_text) == 3 and status_text.isdigit() and "200" <= status_text <= "599"):
+        return _malformed(f"status {status_text[:20]!r} is not a final HTTP status (200..599)")
+    head = encoded[status_end + 2 : end + 2]
+    if head and _HEADER_BLOCK.fullmatch(head) is None:
+        return _malformed("a header line is not `name: value` (token name, no CR/LF/NUL in value)")
+    try:
+        payload = body.encode("latin-1") if binary else body.encode("utf-8", "surrogatepass")
+    except UnicodeEncodeError:
+        return _malformed("a binary body holds characters above U+00FF")
+    return HandlerResponse(int(status_text), head.encode("latin-1", "replace"), payload)
+
+
+def _malformed(reason: str) -> HandlerResponse:
+    raise errors.InvalidHandlerResult(f"malformed response from the handler runtime: {reason}")
 
 
 def failure(encoded: str) -> errors.HandlerError:

@@ -110,7 +110,7 @@ class Slot:
             self.request_id = "-"
 
     def _must_rebuild(self, outcome: Outcome) -> bool:
-        if self.pool.fresh_per_request:
+        if self.pool.fresh_per_request or (self.runtime is not None and self.runtime.tainted):
             return True
         return isinstance(outcome, errors.HandlerError) and outcome.replace_context
 
@@ -143,13 +143,24 @@ class InlineSlot:
             )
         except errors.HandlerError as exc:
             if exc.replace_context:
-                self.runtime = self.pool.factory(self)  # type: ignore[arg-type]
+                self._replace()
             raise
+        except Exception:  # a bug in zigttp itself: loud, but only this request fails
+            sys.stderr.write("zigttp: internal error in the inline runtime:\n")
+            traceback.print_exc()
+            self._replace()
+            raise errors.HandlerError("Internal Server Error") from None
         finally:
+            if self.runtime.tainted:
+                self._replace()
             elapsed = time.perf_counter() - started
             self.pool.metrics.record_exec(elapsed)
             self.pool.lanes.record_inline_run(call.url.partition("?")[0], elapsed)
             self.request_id = "-"
+
+
+    def _replace(self) -> None:
+        self.runtime = self.pool.factory(self)  # type: ignore[arg-type]
 
 
 class _Waiter:

@@ -1,9 +1,15 @@
 // zigttp prelude: the Web-style API a handler sees (Response, Headers, Request, console) and
 // the dispatcher the host calls once per request.
 //
-// Rules this file keeps:
-// * Every builtin it relies on is captured here, at load, before user code runs, so a handler
-//   that overwrites JSON.stringify, Object.prototype or Response cannot fool the glue.
+// Rules this file keeps (SECURITY.md, "Hostile handlers"):
+// * Every builtin it relies on is captured here, at load, before user code runs -- the function
+//   values themselves, never a `String.prototype.x` looked up later -- so a handler that
+//   overwrites JSON.stringify, Object.prototype, Array.prototype or Response cannot fool the glue.
+// * No `for...of`, spread or `instanceof Promise` on the hot path (all reach user-replaceable
+//   iterators or hooks); internal records have a null prototype (no inherited setters).
+// * Response, Headers, Request and their prototypes are frozen; after every request `intact()`
+//   compares the shared builtins with their state after the handler loaded, and a request that
+//   changed them ("T" prefix) makes the host replace the context before the next request.
 // * The host talks to it through two strings: a JSON request in, and an encoded response out:
 //     "<status>\r\n<name>: <value>\r\n...\n<body>"    (a response; see `wire` below)
 //     "!<kind>\n<message>"                            (a failure; kinds listed at FAIL below)
@@ -18,6 +24,12 @@ function __zdo() {
 }
 
 const __zigttp = (function (global) {
+  const ObjectProto = Object.prototype;
+  const ArrayProto = Array.prototype;
+  const StringProto = String.prototype;
+  const RegExpProto = RegExp.prototype;
+  const SymbolIterator = Symbol.iterator;
+  const freeze = Object.freeze;
   const jsonStringify = JSON.stringify;
   const jsonParse = JSON.parse;
   const objectKeys = Object.keys;
@@ -32,21 +44,36 @@ const __zigttp = (function (global) {
   const RangeErrorCtor = RangeError;
   const InternalErrorCtor = typeof InternalError === "function" ? InternalError : null;
   const PromiseCtor = Promise;
+  const promiseThen = Promise.prototype.then;
+  const promiseResolve = Promise.resolve;
+  const Uint8ArrayCtor = Uint8Array;
+  const ArrayBufferCtor = ArrayBuffer;
+  const fromCharCode = String.fromCharCode;
   const decodeComponent = decodeURIComponent;
-  const call = Function.prototype.call.bind(Function.prototype.call);
-  const hasOwn = (obj, key) => call(Object.prototype.hasOwnProperty, obj, key);
-  const strIndexOf = (s, sub, from) => call(String.prototype.indexOf, s, sub, from);
-  const strSlice = (s, a, b) => call(String.prototype.slice, s, a, b);
-  const strSplit = (s, sep) => call(String.prototype.split, s, sep);
-  const strToLower = (s) => call(String.prototype.toLowerCase, s);
-  const strToUpper = (s) => call(String.prototype.toUpperCase, s);
-  const strReplaceAll = (s, a, b) => call(String.prototype.replaceAll, s, a, b);
-  const regexTest = (re, s) => call(RegExp.prototype.test, re, s);
-  const arrayPush = (arr, v) => call(Array.prototype.push, arr, v);
-  const arrayJoin = (arr, sep) => call(Array.prototype.join, arr, sep);
+  const fnCall = Function.prototype.call;
+  const call = fnCall.bind(fnCall); // call(f, this, ...args): no lookup of `.call` at run time
+  const objHasOwn = ObjectProto.hasOwnProperty;
+  const sIndexOf = StringProto.indexOf, sSlice = StringProto.slice, sSplit = StringProto.split;
+  const sLower = StringProto.toLowerCase, sUpper = StringProto.toUpperCase;
+  const sReplaceAll = StringProto.replaceAll;
+  const reExec = RegExpProto.exec, reTest = RegExpProto.test;
+  const aPush = ArrayProto.push, aJoin = ArrayProto.join, aValues = ArrayProto[SymbolIterator];
+  const hasOwn = (obj, key) => call(objHasOwn, obj, key);
+  const strIndexOf = (s, sub, from) => call(sIndexOf, s, sub, from);
+  const strSlice = (s, a, b) => call(sSlice, s, a, b);
+  const strSplit = (s, sep) => call(sSplit, s, sep);
+  const strToLower = (s) => call(sLower, s);
+  const strToUpper = (s) => call(sUpper, s);
+  const strReplaceAll = (s, a, b) => call(sReplaceAll, s, a, b);
+  const regexTest = (re, s) => call(reTest, re, s);
+  const arrayPush = (arr, v) => call(aPush, arr, v);
+  const arrayJoin = (arr, sep) => call(aJoin, arr, sep);
+  // RegExp.prototype.test looks up `exec` on the regex: pin it on our own regexes.
+  function pinned(re) { defineProperty(re, "exec", { value: reExec }); return re; }
+  function list() { return []; }
   // console output is buffered and handed to the host with the response: quickjs-ng refuses
   // calls into Python while a CPU-time limit is armed, and one crossing is cheaper anyway.
-  let consoleLines = [];
+  let consoleLines = list();
   let consoleBytes = 0;
   const CONSOLE_LIMIT = 1 << 20;
   function hostConsole(level, text) {
@@ -57,7 +84,7 @@ const __zigttp = (function (global) {
   function takeConsole() {
     if (consoleLines.length === 0) return "";
     const text = jsonStringify(consoleLines);
-    consoleLines = [];
+    consoleLines = list();
     consoleBytes = 0;
     return text;
   }
@@ -65,8 +92,8 @@ const __zigttp = (function (global) {
     return consoleLines.length === 0 ? encoded : arrayJoin(["C" + takeConsole(), encoded], "\n");
   }
 
-  const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-  const BAD_VALUE = /[\r\n\0]/;
+  const TOKEN = pinned(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
+  const BAD_VALUE = pinned(/[\r\n\0]/);
   const STATUS_TEXT = {
     200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently",
     302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect",
@@ -95,12 +122,12 @@ const __zigttp = (function (global) {
   const BINARY = Symbol("zigttp.binary");
   // Framing belongs to the server: a handler's own values for these are dropped on the wire.
   const FRAMING = { "content-length": true, "transfer-encoding": true, "connection": true, "keep-alive": true };
-  function wireLine(lines, name, value) {
-    if (FRAMING[name] !== true) arrayPush(lines, name + ": " + value + "\r\n");
+  function wireLine(name, value) {
+    return FRAMING[name] === true ? "" : name + ": " + value + "\r\n";
   }
   class HeadersImpl {
     #map = objectCreate(null);
-    #cookies = [];
+    #cookies = list();
     constructor(init) {
       if (init !== undefined && init !== null) fillHeaders(this, init);
     }
@@ -132,23 +159,24 @@ const __zigttp = (function (global) {
       else delete this.#map[key];
     }
     forEach(fn, thisArg) {
-      for (const key of objectKeys(this.#map)) call(fn, thisArg, this.#map[key], key, this);
-      for (const cookie of this.#cookies) call(fn, thisArg, cookie, "set-cookie", this);
+      const keys = objectKeys(this.#map), cookies = this.#cookies;
+      for (let i = 0; i < keys.length; i++) call(fn, thisArg, this.#map[keys[i]], keys[i], this);
+      for (let i = 0; i < cookies.length; i++) call(fn, thisArg, cookies[i], "set-cookie", this);
     }
     entries() {
       const out = [];
       this.forEach((value, name) => arrayPush(out, [name, value]));
-      return out[Symbol.iterator]();
+      return call(aValues, out);
     }
     keys() {
       const out = [];
       this.forEach((_value, name) => arrayPush(out, name));
-      return out[Symbol.iterator]();
+      return call(aValues, out);
     }
     values() {
       const out = [];
       this.forEach((value) => arrayPush(out, value));
-      return out[Symbol.iterator]();
+      return call(aValues, out);
     }
     [Symbol.iterator]() { return this.entries(); }
     toJSON() {
@@ -156,21 +184,27 @@ const __zigttp = (function (global) {
       this.forEach((value, name) => { out[name] = value; });
       return out;
     }
-    [LINES](lines) {
-      for (const key of objectKeys(this.#map)) wireLine(lines, key, this.#map[key]);
-      for (const cookie of this.#cookies) arrayPush(lines, "set-cookie: " + cookie + "\r\n");
+    [LINES]() {
+      const keys = objectKeys(this.#map), cookies = this.#cookies;
+      let block = "";
+      for (let i = 0; i < keys.length; i++) block += wireLine(keys[i], this.#map[keys[i]]);
+      for (let i = 0; i < cookies.length; i++) block += "set-cookie: " + cookies[i] + "\r\n";
+      return block;
     }
   }
+  const headersBlock = HeadersImpl.prototype[LINES];
   function fillHeaders(target, init) {
     if (init instanceof HeadersImpl) {
       init.forEach((value, name) => target.append(name, value));
     } else if (isArray(init)) {
-      for (const pair of init) target.append(pair[0], pair[1]);
+      for (let i = 0; i < init.length; i++) target.append(init[i][0], init[i][1]);
     } else if (typeof init === "object") {
-      for (const name of objectKeys(init)) {
+      const names = objectKeys(init);
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
         const value = init[name];
         if (value === undefined || value === null) continue;
-        if (isArray(value)) { for (const one of value) target.append(name, one); }
+        if (isArray(value)) { for (let j = 0; j < value.length; j++) target.append(name, value[j]); }
         else target.set(name, value);
       }
     } else {
@@ -184,20 +218,22 @@ const __zigttp = (function (global) {
   // ---- Response --------------------------------------------------------------------------
   // Headers are materialised lazily: the common `Response.json(data)` never builds a Headers
   // object, which keeps the per-request cost of the glue to a few object allocations.
+  // Final responses only: a 1xx from a handler would desynchronise the client (and any proxy
+  // reusing the connection), which would take the next response for this request's answer.
   function checkStatus(status) {
     if (status === undefined) return 200;
-    if (!NumberIsInteger(status) || status < 100 || status > 599) {
-      throw new RangeErrorCtor(`Response: status must be an integer in 100..599, got ${StringCtor(status)}`);
+    if (!NumberIsInteger(status) || status < 200 || status > 599) {
+      throw new RangeErrorCtor(`Response: status must be an integer in 200..599, got ${StringCtor(status)}`);
     }
     return status;
   }
   function binaryString(body) {
-    const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
+    const bytes = body instanceof Uint8ArrayCtor ? body : new Uint8ArrayCtor(body);
     let latin = "";
-    for (let i = 0; i < bytes.length; i++) latin += StringCtor.fromCharCode(bytes[i]);
+    for (let i = 0; i < bytes.length; i++) latin += fromCharCode(bytes[i]);
     return latin;
   }
-  function isBinary(body) { return body instanceof Uint8Array || body instanceof ArrayBuffer; }
+  function isBinary(body) { return body instanceof Uint8ArrayCtor || body instanceof ArrayBufferCtor; }
 
   class ResponseImpl {
     #headers = null; // HeadersImpl once materialised
@@ -227,12 +263,19 @@ const __zigttp = (function (global) {
     get statusText() { return STATUS_TEXT[this.status] || ""; }
     text() { return this.body; }
     json() { return jsonParse(this.body); }
-    get [BINARY]() { return this.#binary; }
-    [LINES](lines) {
-      if (this.#headers !== null) this.#headers[LINES](lines);
-      else if (this.#type !== null) arrayPush(lines, "content-type: " + this.#type + "\r\n");
+    [BINARY]() { return this.#binary; }
+    [LINES]() {
+      if (this.#headers !== null) return call(headersBlock, this.#headers);
+      return this.#type !== null ? "content-type: " + this.#type + "\r\n" : "";
     }
   }
+  // Never a thenable, even with a polluted Object.prototype.then: an async handler's Response
+  // must resolve to itself.
+  defineProperty(ResponseImpl.prototype, "then", { value: undefined });
+  // Called through these captured references: a Proxy posing as a Response fails the private
+  // field brand check instead of supplying its own header lines.
+  const responseBlock = ResponseImpl.prototype[LINES];
+  const responseBinary = ResponseImpl.prototype[BINARY];
   function initOf(init) { return init === undefined || init === null ? {} : init; }
   function Response(body, init) {
     const options = initOf(init);
@@ -267,16 +310,20 @@ const __zigttp = (function (global) {
   Response.rawJson = function (text, init) { return typed(StringCtor(text), init, "application/json"); };
 
   // ---- Request ---------------------------------------------------------------------------
-  const INT32 = /^-?[0-9]+$/;
+  const INT32 = pinned(/^-?[0-9]+$/);
   function decodePart(text) {
     const spaced = strReplaceAll(text, "+", " ");
     try { return decodeComponent(spaced); } catch (_e) { return spaced; }
   }
+  // Filled with a null prototype (so "__proto__" is a plain key and no inherited setter runs),
+  // then given Object.prototype like any plain object.
   function parseQuery(url) {
-    const query = {};
+    const query = objectCreate(null);
     const at = strIndexOf(url, "?");
-    if (at < 0) return query;
-    for (const pair of strSplit(strSlice(url, at + 1), "&")) {
+    if (at < 0) return setPrototypeOf(query, ObjectProto);
+    const pairs = strSplit(strSlice(url, at + 1), "&");
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i];
       if (pair === "") continue;
       const eq = strIndexOf(pair, "=");
       const key = decodePart(eq < 0 ? pair : strSlice(pair, 0, eq));
@@ -284,32 +331,47 @@ const __zigttp = (function (global) {
       const asInt = regexTest(INT32, raw) ? +raw : NaN;
       query[key] = asInt === (asInt | 0) ? asInt : raw;
     }
-    return query;
+    return setPrototypeOf(query, ObjectProto);
   }
 
-  const RequestHeadersProto = objectCreate(Object.prototype);
-  defineProperty(RequestHeadersProto, "get", {
-    value: function (name) {
-      const value = this[strToLower(StringCtor(name))];
-      return typeof value === "string" ? value : null;
-    },
-  });
-  defineProperty(RequestHeadersProto, "has", {
-    value: function (name) { return typeof this[strToLower(StringCtor(name))] === "string"; },
-  });
+  // get/has read own properties only: a polluted Object.prototype["x-admin"] is not a header.
+  // Headers named like the methods ("get", "has") are kept aside so a client cannot shadow them.
+  const SHADOWED = Symbol("zigttp.shadowed");
+  function ownHeader(headers, name) {
+    const key = strToLower(StringCtor(name));
+    if (key === "get" || key === "has") {
+      const aside = hasOwn(headers, SHADOWED) ? headers[SHADOWED] : null;
+      return aside !== null && typeof aside[key] === "string" ? aside[key] : null;
+    }
+    return hasOwn(headers, key) && typeof headers[key] === "string" ? headers[key] : null;
+  }
+  const RequestHeadersProto = objectCreate(ObjectProto);
+  defineProperty(RequestHeadersProto, "get", { value: function (name) { return ownHeader(this, name); } });
+  defineProperty(RequestHeadersProto, "has", { value: function (name) { return ownHeader(this, name) !== null; } });
+  freeze(RequestHeadersProto);
 
   // Request headers arrive as "name\0value\0name\0value" (names lower-cased, duplicates
   // already joined): cheaper to build on the host than JSON, parsed only if the handler looks.
   function parseHeaders(wire) {
-    const headers = objectCreate(RequestHeadersProto);
-    if (wire === "") return headers;
-    const parts = strSplit(wire, "\0");
-    for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
-    return headers;
+    const headers = objectCreate(null);
+    if (wire !== "") {
+      const parts = strSplit(wire, "\0");
+      for (let i = 0; i + 1 < parts.length; i += 2) {
+        const name = parts[i];
+        if (name === "get" || name === "has") {
+          if (!hasOwn(headers, SHADOWED)) defineProperty(headers, SHADOWED, { value: objectCreate(null) });
+          headers[SHADOWED][name] = parts[i + 1];
+        } else {
+          headers[name] = parts[i + 1];
+        }
+      }
+    }
+    return setPrototypeOf(headers, RequestHeadersProto);
   }
   function headerWire(object) {
-    const parts = [];
-    for (const name of objectKeys(object)) { arrayPush(parts, name); arrayPush(parts, object[name]); }
+    const parts = list();
+    const names = objectKeys(object);
+    for (let i = 0; i < names.length; i++) { arrayPush(parts, names[i]); arrayPush(parts, object[names[i]]); }
     return arrayJoin(parts, "\0");
   }
 
@@ -360,7 +422,7 @@ const __zigttp = (function (global) {
       const slash = strIndexOf(url, "/", scheme + 3);
       url = slash < 0 ? "/" : strSlice(url, slash);
     }
-    const headers = {};
+    const headers = objectCreate(null);
     if (options.headers !== undefined) {
       new HeadersImpl(options.headers).forEach((value, name) => { headers[name] = value; });
     }
@@ -385,8 +447,8 @@ const __zigttp = (function (global) {
   }
   function logger(level) {
     return function (...args) {
-      const parts = [];
-      for (const arg of args) arrayPush(parts, show(arg));
+      const parts = list();
+      for (let i = 0; i < args.length; i++) arrayPush(parts, show(args[i]));
       hostConsole(level, arrayJoin(parts, " "));
     };
   }
@@ -410,6 +472,9 @@ const __zigttp = (function (global) {
     try { return StringCtor(error); } catch (_e) { return "handler threw a value that cannot be printed"; }
   }
   function classify(error) {
+    try { return classifyNow(error); } catch (_e) { return fail("X", "handler threw a value that cannot be printed"); }
+  }
+  function classifyNow(error) {
     if (error instanceof __zigttp_depth_error) return fail("D", errorMessage(error));
     if (error instanceof RangeErrorCtor && error.message === "Maximum call stack size exceeded") {
       return fail("S", error.message);
@@ -423,11 +488,12 @@ const __zigttp = (function (global) {
 
   function findHandler() {
     const exported = global.__zigttp_exports;
-    const candidates = [];
+    const candidates = list();
     if (exported) { arrayPush(candidates, exported.handler); arrayPush(candidates, exported.default); }
     // `typeof handler` also sees top-level `const handler = ...` of the user's script.
     arrayPush(candidates, typeof handler === "undefined" ? undefined : handler);
-    for (const candidate of candidates) {
+    for (let i = 0; i < candidates.length; i++) {
+      const candidate = candidates[i];
       if (typeof candidate === "function") return candidate;
       if (candidate && typeof candidate === "object" && typeof candidate.fetch === "function") {
         return (request) => candidate.fetch(request);
@@ -436,27 +502,30 @@ const __zigttp = (function (global) {
     return null;
   }
 
-  function encodePlainHeaders(headers, lines) {
-    if (headers instanceof HeadersImpl) { headers[LINES](lines); return; }
-    if (headers === undefined || headers === null) return;
+  function encodePlainHeaders(headers) {
+    if (headers instanceof HeadersImpl) return call(headersBlock, headers);
+    if (headers === undefined || headers === null) return "";
     if (typeof headers !== "object") throw new TypeErrorCtor("response headers must be an object");
-    new HeadersImpl(headers)[LINES](lines);
+    return call(headersBlock, new HeadersImpl(headers));
   }
 
   // Response wire format: "<status>[b]\r\n" + "name: value\r\n"... + "\n" + body, where a "b"
   // after the status marks a binary (latin-1) body. Header lines are ready for the socket.
-  function wire(status, binary, lines, body) {
-    return arrayJoin([binary ? status + "b\r\n" : status + "\r\n", arrayJoin(lines, ""), "\n", body], "");
+  function wire(status, binary, block, body) {
+    return arrayJoin([binary ? status + "b\r\n" : status + "\r\n", block, "\n", body], "");
+  }
+  function badBody(body) {
+    return fail("R", `response body must be a string, got ${typeof body}; use Response.json() for data`);
   }
 
   function encode(result) {
     if (result instanceof ResponseImpl) {
-      const lines = [];
-      result[LINES](lines);
-      return wire(result.status, result[BINARY], lines, result.body);
+      const body = result.body; // own, writable: re-checked like the status
+      if (typeof body !== "string") return badBody(body);
+      return wire(checkStatus(result.status), call(responseBinary, result), call(responseBlock, result), body);
     }
     if (typeof result === "string") {
-      return wire(200, false, ["content-type: text/plain; charset=utf-8\r\n"], result);
+      return wire(200, false, "content-type: text/plain; charset=utf-8\r\n", result);
     }
     if (result === null || typeof result !== "object") {
       return fail("R", `handler returned ${result === null ? "null" : typeof result}; ` +
@@ -467,21 +536,72 @@ const __zigttp = (function (global) {
         "wrap data with Response.json(data)");
     }
     const status = checkStatus(result.status);
-    const lines = [];
-    encodePlainHeaders(result.headers, lines);
+    const block = encodePlainHeaders(result.headers);
     let body = result.body;
     const binary = isBinary(body);
     if (binary) body = binaryString(body);
     if (body === undefined || body === null) body = "";
-    if (typeof body !== "string") {
-      return fail("R", `response body must be a string, got ${typeof body}; use Response.json() for data`);
+    if (typeof body !== "string") return badBody(body);
+    return wire(status, binary, block, body);
+  }
+
+  // ---- builtin integrity -------------------------------------------------------------------
+  // Snapshot after the handler's top level ran (its own polyfills are fine); a request that
+  // changes a shared builtin afterwards taints the context, which the host then replaces.
+  const EMPTY = freeze({});
+  // The builtins handler code leans on most; what the glue itself uses is captured above.
+  const WATCH = [
+    [ObjectProto, ["toString", "valueOf", "hasOwnProperty", "constructor"]],
+    [ArrayProto, ["push", "join", "map", "forEach", SymbolIterator]],
+    [StringProto, ["split", "replace", "toLowerCase", "indexOf"]],
+    [Function.prototype, ["call", "apply", "bind"]],
+    [PromiseCtor.prototype, ["then"]],
+    [JSON, ["stringify", "parse"]],
+    [global, ["Object", "Array", "JSON", "Promise", "String", "Error", "Response", "Headers", "Request"]],
+  ];
+  const FunctionCtor = Function;
+  let enumerableBaseline = 0;
+  function enumerableKeys() { // on Object.prototype, where `__proto__` merge gadgets write
+    let n = 0;
+    for (const _k in EMPTY) n++;
+    return n;
+  }
+  // The identity checks are compiled once per context into straight-line code (`o3.push === v3
+  // && ...`): ~10x faster in quickjs than a loop over arrays of objects, keys and values.
+  let identical = () => true;
+  function snapshot() {
+    enumerableBaseline = enumerableKeys();
+    const objects = [], values = [], terms = [];
+    for (let i = 0; i < WATCH.length; i++) {
+      const target = WATCH[i][0], keys = WATCH[i][1];
+      arrayPush(objects, target);
+      for (let j = 0; j < keys.length; j++) {
+        const key = keys[j];
+        const access = typeof key === "symbol" ? "[I]" : "." + key;
+        arrayPush(terms, "o" + i + access + " === v" + values.length);
+        arrayPush(values, target[key]);
+      }
     }
-    return wire(status, binary, lines, body);
+    const names = [];
+    for (let i = 0; i < objects.length; i++) arrayPush(names, "o" + i + " = O[" + i + "]");
+    for (let i = 0; i < values.length; i++) arrayPush(names, "v" + i + " = V[" + i + "]");
+    identical = new FunctionCtor("O", "V", "I", "const " + arrayJoin(names, ", ") +
+      "; return function () { return " + arrayJoin(terms, " && ") + "; };")(objects, values, SymbolIterator);
+  }
+  function intactNow() {
+    // New enumerable keys on the shared prototypes (the classic `__proto__` merge gadget).
+    return enumerableKeys() === enumerableBaseline && identical();
+  }
+  function intact() { try { return intactNow(); } catch (_e) { return false; } }
+  function finish(encoded) {
+    const out = withConsole(encoded);
+    return intact() ? out : arrayJoin(["T", out], "");
   }
 
   let pending = null;
   function dispatch(method, url, headersWire, body) {
-    return withConsole(run(method, url, headersWire, body));
+    const encoded = run(method, url, headersWire, body);
+    return encoded === "!P" ? withConsole(encoded) : finish(encoded);
   }
   function run(method, url, headersWire, body) {
     __zd = 0;
@@ -492,11 +612,14 @@ const __zigttp = (function (global) {
     }
     try {
       const result = handler(new RequestImpl(method, url, headersWire, body));
-      if (result instanceof PromiseCtor || (result && typeof result.then === "function")) {
-        pending = { done: false };
-        PromiseCtor.resolve(result).then(
-          (value) => { pending.done = true; pending.value = value; },
-          (error) => { pending.done = true; pending.error = error; pending.failed = true; });
+      if (result !== null && typeof result === "object" && !(result instanceof ResponseImpl)
+          && typeof result.then === "function") {
+        const state = objectCreate(null);
+        state.done = false;
+        pending = state;
+        call(promiseThen, call(promiseResolve, PromiseCtor, result),
+          (value) => { state.done = true; state.value = value; },
+          (error) => { state.done = true; state.error = error; state.failed = true; });
         return "!P";
       }
       return encode(result);
@@ -504,7 +627,7 @@ const __zigttp = (function (global) {
       return classify(error);
     }
   }
-  function settle() { return withConsole(settleNow()); }
+  function settle() { return finish(settleNow()); }
   function settleNow() {
     const state = pending;
     pending = null;
@@ -515,7 +638,10 @@ const __zigttp = (function (global) {
     try { return encode(state.value); } catch (error) { return classify(error); }
   }
 
-  return { Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole };
+  for (const glue of [Headers, HeadersImpl.prototype, Response, ResponseImpl.prototype, Request,
+    RequestImpl.prototype]) freeze(glue);
+  return freeze({ Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole,
+    snapshot });
 })(globalThis);
 
 globalThis.Headers = __zigttp.Headers;
@@ -525,3 +651,4 @@ globalThis.console = __zigttp.console;
 globalThis.__zigttp_dispatch = __zigttp.dispatch;
 globalThis.__zigttp_settle = __zigttp.settle;
 globalThis.__zigttp_take_console = __zigttp.takeConsole;
+globalThis.__zigttp_snapshot = __zigttp.snapshot;
