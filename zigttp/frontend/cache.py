@@ -10,8 +10,8 @@ I/O or format problem is a miss, never an error: the cache can always be deleted
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import functools
+import hashlib
 import json
 import os
 import tempfile
