@@ -137,7 +137,6 @@ class InlineSlot:
     def run(self, call: Call) -> HandlerResponse:
         self.request_id = call.request_id
         started = time.perf_counter()
-        cpu_started = time.thread_time()
         try:
             return decode_response(
                 self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
@@ -147,10 +146,9 @@ class InlineSlot:
                 self.runtime = self.pool.factory(self)  # type: ignore[arg-type]
             raise
         finally:
-            self.pool.metrics.record_exec(time.perf_counter() - started)
-            # CPU time, so being preempted by the OS does not count against the handler.
-            cpu = time.thread_time() - cpu_started
-            self.pool.lanes.record_inline_run(call.url.partition("?")[0], cpu)
+            elapsed = time.perf_counter() - started
+            self.pool.metrics.record_exec(elapsed)
+            self.pool.lanes.record_inline_run(call.url.partition("?")[0], elapsed)
             self.request_id = "-"
 
 
