@@ -40,9 +40,8 @@ def run_bench(
             print(f"HTTP throughput skipped: {results['http_skipped']}\n")
         else:
             results["http"] = http.run(quick, seconds, connections)
-        print(
-            f"HTTP throughput (wrk, {connections} connections)\n" + report.http_table(results["http"]) + "\n"
-        )
+            table = report.http_table(results["http"])
+            print(f"HTTP throughput (wrk, {connections} connections)\n{table}\n")
     if "coldstart" in chosen:
         from zigttp.bench import coldstart
 
