@@ -23,6 +23,20 @@ function __zdo() {
   throw new __zigttp_depth_error("Maximum call depth of 1024 frames exceeded");
 }
 
+// Per-request deadline, checked by the front end's loop instrumentation every 4,096 iterations.
+// Once past, every later iteration throws again, so `catch` inside a loop cannot escape it.
+let __zb = 4096; // iterations until the next clock check
+let __zdl = Infinity; // deadline (epoch ms) of the running request
+let __ztimedout = false;
+const __zigttp_timeout_error = class TimeLimitExceeded extends Error {};
+const __znow = Date.now; // captured: a handler replacing Date.now cannot stop the clock
+function __ztick() {
+  if (__znow() <= __zdl) { __zb = 4096; return; }
+  __zb = 0;
+  __ztimedout = true;
+  throw new __zigttp_timeout_error("handler exceeded its time limit");
+}
+
 const __zigttp = (function (global) {
   const ObjectProto = Object.prototype;
   const ArrayProto = Array.prototype;
@@ -459,7 +473,7 @@ const __zigttp = (function (global) {
 
   // ---- dispatch --------------------------------------------------------------------------
   // FAIL kinds: X handler threw, H no/invalid handler, R invalid result, D call depth,
-  // S stack overflow, M out of memory.
+  // S stack overflow, M out of memory, T past the request deadline.
   // Strings handed to the host are assembled with join: quickjs-ng builds large `+`
   // concatenations as ropes, which the Python binding cannot convert.
   function fail(kind, message) { return arrayJoin(["!" + kind, StringCtor(message)], "\n"); }
@@ -472,6 +486,7 @@ const __zigttp = (function (global) {
     try { return StringCtor(error); } catch (_e) { return "handler threw a value that cannot be printed"; }
   }
   function classify(error) {
+    if (__ztimedout) return fail("T", "handler exceeded its time limit");
     try { return classifyNow(error); } catch (_e) { return fail("X", "handler threw a value that cannot be printed"); }
   }
   function classifyNow(error) {
@@ -603,8 +618,13 @@ const __zigttp = (function (global) {
     const encoded = run(method, url, headersWire, body);
     return encoded === "!P" ? withConsole(encoded) : finish(encoded);
   }
+  let timeoutMs = 30000;
+  function configure(timeoutSeconds) { timeoutMs = timeoutSeconds * 1000; }
   function run(method, url, headersWire, body) {
     __zd = 0;
+    __zb = 4096;
+    __ztimedout = false;
+    __zdl = __znow() + timeoutMs;
     const handler = findHandler();
     if (handler === null) {
       return fail("H", "no handler defined: define `function handler(request)`, " +
@@ -622,6 +642,7 @@ const __zigttp = (function (global) {
           (error) => { state.done = true; state.error = error; state.failed = true; });
         return "!P";
       }
+      if (__ztimedout) return fail("T", "handler exceeded its time limit");
       return encode(result);
     } catch (error) {
       return classify(error);
@@ -641,7 +662,7 @@ const __zigttp = (function (global) {
   for (const glue of [Headers, HeadersImpl.prototype, Response, ResponseImpl.prototype, Request,
     RequestImpl.prototype]) freeze(glue);
   return freeze({ Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole,
-    snapshot });
+    configure, snapshot });
 })(globalThis);
 
 globalThis.Headers = __zigttp.Headers;
@@ -651,4 +672,5 @@ globalThis.console = __zigttp.console;
 globalThis.__zigttp_dispatch = __zigttp.dispatch;
 globalThis.__zigttp_settle = __zigttp.settle;
 globalThis.__zigttp_take_console = __zigttp.takeConsole;
+globalThis.__zigttp_configure = __zigttp.configure;
 globalThis.__zigttp_snapshot = __zigttp.snapshot;
