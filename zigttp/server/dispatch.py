@@ -77,10 +77,11 @@ class Dispatcher:
 
     def _success(self, request: Request, request_id: str, response: HandlerResponse,
                  started: float) -> tuple[bytes, bool]:
-        if len(response.body) > self.config.max_response_bytes:
+        size = len(response.body) + len(response.header_block)  # headers count too
+        if size > self.config.max_response_bytes:
             limit = self.config.max_response_bytes
             return self._failure(request, request_id, errors.ResponseTooLarge(
-                f"response body of {len(response.body)} bytes exceeds the {limit}-byte cap"
+                f"response of {size} bytes (body and headers) exceeds the {limit}-byte cap"
             ), started)
         if "x-request-id" in request.headers:
             response.add_header("x-request-id", request_id)

@@ -85,6 +85,14 @@ const __zigttp = (function (global) {
   // RegExp.prototype.test looks up `exec` on the regex: pin it on our own regexes.
   function pinned(re) { defineProperty(re, "exec", { value: reExec }); return re; }
   function list() { return []; }
+  // For stored values: an array without Array.prototype in its chain, so a setter a handler
+  // defines on Array.prototype["1"] cannot swallow (or forge) what push() stores.
+  function safeList() { return setPrototypeOf([], null); }
+  // Assign an own data property even if Object.prototype carries a setter of that name.
+  function own(target, key, value) {
+    target[key] = value;
+    if (!hasOwn(target, key)) defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  }
   // console output is buffered and handed to the host with the response: quickjs-ng refuses
   // calls into Python while a CPU-time limit is armed, and one crossing is cheaper anyway.
   let consoleLines = list();
@@ -141,7 +149,7 @@ const __zigttp = (function (global) {
   }
   class HeadersImpl {
     #map = objectCreate(null);
-    #cookies = list();
+    #cookies = safeList();
     constructor(init) {
       if (init !== undefined && init !== null) fillHeaders(this, init);
     }
@@ -256,8 +264,8 @@ const __zigttp = (function (global) {
     #binary = false;
     constructor(body, status, statusText, type, extra) {
       if (isBinary(body)) { this.#binary = true; body = binaryString(body); }
-      this.body = body;
-      this.status = status;
+      own(this, "body", body);
+      own(this, "status", status);
       if (statusText !== undefined) defineProperty(this, "statusText", { value: StringCtor(statusText), enumerable: true });
       this.#type = type;
       this.#extra = extra;
@@ -396,12 +404,12 @@ const __zigttp = (function (global) {
     #query = undefined;
     #used = false;
     constructor(method, url, headers, body) {
-      this.method = method;
-      this.url = url;
+      own(this, "method", method);
+      own(this, "url", url);
       const q = strIndexOf(url, "?");
-      this.path = q < 0 ? url : strSlice(url, 0, q);
+      own(this, "path", q < 0 ? url : strSlice(url, 0, q));
       this.#headers = headers;
-      this.body = body;
+      own(this, "body", body);
     }
     get headers() {
       if (typeof this.#headers === "string") this.#headers = parseHeaders(this.#headers);
@@ -563,7 +571,6 @@ const __zigttp = (function (global) {
   // ---- builtin integrity -------------------------------------------------------------------
   // Snapshot after the handler's top level ran (its own polyfills are fine); a request that
   // changes a shared builtin afterwards taints the context, which the host then replaces.
-  const EMPTY = freeze({});
   // The builtins handler code leans on most; what the glue itself uses is captured above.
   const WATCH = [
     [ObjectProto, ["toString", "valueOf", "hasOwnProperty", "constructor"]],
@@ -576,36 +583,36 @@ const __zigttp = (function (global) {
   ];
   const FunctionCtor = Function;
   let enumerableBaseline = 0;
-  function enumerableKeys() { // on Object.prototype, where `__proto__` merge gadgets write
-    let n = 0;
-    for (const _k in EMPTY) n++;
-    return n;
-  }
+  const preventExtensions = Object.preventExtensions;
   // The identity checks are compiled once per context into straight-line code (`o3.push === v3
   // && ...`): ~10x faster in quickjs than a loop over arrays of objects, keys and values.
+  // Built from strings and null-prototype holders: immune to Array.prototype setters.
   let identical = () => true;
   function snapshot() {
-    enumerableBaseline = enumerableKeys();
-    const objects = [], values = [], terms = [];
+    // From now on no key can be added to the shared prototypes: a request cannot plant
+    // `isAdmin` (or a setter) on Object.prototype. The handler's top level already ran, so its
+    // own polyfills are in; replacing an existing method is caught by `identical` instead.
+    preventExtensions(ObjectProto); preventExtensions(ArrayProto);
+    preventExtensions(StringProto); preventExtensions(Function.prototype);
+    const objects = objectCreate(null), values = objectCreate(null);
+    let names = "", terms = "true", count = 0;
     for (let i = 0; i < WATCH.length; i++) {
       const target = WATCH[i][0], keys = WATCH[i][1];
-      arrayPush(objects, target);
+      objects[i] = target;
+      names += ", o" + i + " = O[" + i + "]";
       for (let j = 0; j < keys.length; j++) {
         const key = keys[j];
         const access = typeof key === "symbol" ? "[I]" : "." + key;
-        arrayPush(terms, "o" + i + access + " === v" + values.length);
-        arrayPush(values, target[key]);
+        terms += " && o" + i + access + " === v" + count;
+        names += ", v" + count + " = V[" + count + "]";
+        values[count++] = target[key];
       }
     }
-    const names = [];
-    for (let i = 0; i < objects.length; i++) arrayPush(names, "o" + i + " = O[" + i + "]");
-    for (let i = 0; i < values.length; i++) arrayPush(names, "v" + i + " = V[" + i + "]");
-    identical = new FunctionCtor("O", "V", "I", "const " + arrayJoin(names, ", ") +
-      "; return function () { return " + arrayJoin(terms, " && ") + "; };")(objects, values, SymbolIterator);
+    identical = new FunctionCtor("O", "V", "I", "const _ = 0" + names +
+      "; return function () { return " + terms + "; };")(objects, values, SymbolIterator);
   }
   function intactNow() {
-    // New enumerable keys on the shared prototypes (the classic `__proto__` merge gadget).
-    return enumerableKeys() === enumerableBaseline && identical();
+    return identical();
   }
   function intact() { try { return intactNow(); } catch (_e) { return false; } }
   function finish(encoded) {
