@@ -33,6 +33,13 @@ def runtime_js() -> str:
     return (js / "prelude.js").read_text("utf-8") + "\n" + (js / "jsx_runtime.js").read_text("utf-8")
 
 
+_HIDE_HOOKS = "".join(
+    f"delete globalThis.{name};"
+    for name in ("__zigttp_dispatch", "__zigttp_settle", "__zigttp_take_console", "__zigttp_snapshot",
+                 "__zigttp_configure", "__zigttp_host")
+)
+
+
 class JsRuntime:
     """One pre-warmed context with the prelude, module shims and the handler loaded."""
 
@@ -66,6 +73,10 @@ class JsRuntime:
         self._settle = self._context.get("__zigttp_settle")
         self._take_console = self._context.get("__zigttp_take_console")
         snapshot = self._context.get("__zigttp_snapshot")
+        # The host holds its hooks now; handler code must not reach them (re-configuring its
+        # deadline, re-taking the builtin snapshot, or calling the module host function with
+        # arbitrary arguments). The module shims captured `__zigttp_host` when they loaded.
+        self._context.eval(_HIDE_HOOKS)
         # True once a request changed a shared builtin (prelude.js `intact`): the pool replaces
         # this runtime before its next request, so pollution cannot outlive the request.
         self.tainted = False
