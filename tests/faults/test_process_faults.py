@@ -14,7 +14,6 @@ import time
 
 import pytest
 
-
 HANDLER = r"""
 function handler(req) {
   if (req.path === "/slow") { const end = Date.now() + 400; while (Date.now() < end) {} }
