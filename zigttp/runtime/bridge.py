@@ -24,7 +24,14 @@ from typing import Any, Protocol
 
 from zigttp.modules import ModuleContext, ModuleSpec, ModuleTypeError
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+# ASCII-only replies: a lone surrogate in a module's result (from a hostile argument echoed back)
+# stays a `\\udXXX` escape instead of breaking the binding's UTF-8 conversion.
+_dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode
+
+
+def _text(message: object) -> str:
+    """An error message that can cross into JS whatever it quotes."""
+    return str(message).encode("utf-8", "backslashreplace").decode("utf-8")
 
 _JS_TEMPLATE = """(function (host) {
   "use strict";
@@ -100,11 +107,14 @@ class ModuleBridge:
                     )
                 return "u" if result is None else "o" + _dumps(result)
             except ModuleTypeError as exc:
-                return "t" + str(exc)
+                return "t" + _text(exc)
+            except UnicodeError:  # a lone surrogate in a string argument: bad input, not a bug
+                name = f"zigttp:{exports[index].module}.{exports[index].name}"
+                return f"t{name}: a string argument is not valid Unicode (lone surrogate)"
             except Exception as exc:
                 name = f"zigttp:{exports[index].module}.{exports[index].name}"
                 sys.stderr.write(f"zigttp: module call {name} failed:\n")
                 traceback.print_exc()
-                return f"e{name} failed: {exc}"
+                return f"e{name} failed: {_text(exc)}"
 
         return host

@@ -101,6 +101,13 @@ class JsRuntime:
         except quickjs.JSException as exc:
             self._flush_console(self._take_console())
             raise self.translate(exc) from None
+        except UnicodeDecodeError:
+            # A lone surrogate (e.g. a string sliced through an emoji) cannot leave the engine:
+            # the binding's UTF-8 conversion fails. The handler's bug, so a 500 that says so.
+            raise errors.InvalidHandlerResult(
+                "the response is not valid Unicode: it contains a lone surrogate (a string cut "
+                "through a surrogate pair); use String.prototype.toWellFormed()"
+            ) from None
         if encoded == "!X\nnull" and self.limits.memory:
             # quickjs throws a bare null when an allocation fails under the ceiling (and the
             # memory is already released by the time we look), so under -m a thrown null is
