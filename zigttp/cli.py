@@ -69,6 +69,20 @@ def cli() -> None:
               show_default=True, help="Seconds an idle keep-alive connection stays open.")
 @click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
               help="Log a pool metrics line every N requests (0 = off).")
+@click.option("--cors", is_flag=True, help="CORS headers on every response; answer OPTIONS preflight.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="URL",
+              help="Allow only this origin (repeatable; echoed with Vary: Origin). Implies --cors.")
+@click.option("--static", "static_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Serve files from DIR (at /path and /static/path) before the handler.")
+@click.option("--static-cache-max-bytes", type=SizeType(), default="2m", show_default=True,
+              help="Byte bound of the static-file LRU cache.")
+@click.option("--static-cache-max-file-size", type=SizeType(), default="128k", show_default=True,
+              help="Largest file the cache holds; bigger files are streamed with sendfile.")
+@click.option("--metrics", is_flag=True,
+              help="Serve GET /_zigttp/metrics (Prometheus text) and GET /_zigttp/health.")
+@click.option("--health", is_flag=True, help="Serve GET /_zigttp/health (200 once the pool is warm).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Request/console log lines as text or JSON lines.")
 def serve(handler: str | None, inline: str | None, **options: Any) -> None:
     """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP."""
     from zigttp.commands.serve import run_serve

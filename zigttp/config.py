@@ -47,6 +47,7 @@ def default_pool_size(cpu_count: int | None = None) -> int:
 
 Backend = Literal["loop", "threads"]
 Isolation = Literal["context", "request"]
+LogFormat = Literal["text", "json"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ class ServerConfig:
     static_cache_max_file_size: int = 128 * 1024
     js_stack_size: int = 8 * 1024 * 1024  # native stack budget per runtime
     max_call_depth: int = 1024
+    # operations (docs/operations.md)
+    cors_origins: tuple[str, ...] = ()  # --cors-origin: echo these instead of "*" (implies cors)
+    metrics: bool = False  # GET /_zigttp/metrics (Prometheus text) and /_zigttp/health
+    health: bool = False  # GET /_zigttp/health alone
+    log_format: LogFormat = "text"
+    inline_lane: bool = True  # `zigttp dev` turns it off so pools can be swapped from any thread
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

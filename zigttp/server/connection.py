@@ -6,17 +6,20 @@ Parsing and limits live in `protocol.RequestReader`; this class only does I/O:
 * a request head must arrive within `header_timeout` of its first byte (slowloris), a body
   may not stall for more than `body_timeout`: both answer 408 and close;
 * an idle keep-alive connection is closed silently after `keepalive_timeout`;
-* reading pauses while too many pipelined requests are queued or the peer stops reading.
+* reading pauses while too many pipelined requests are queued or the peer stops reading;
+* a `FileResponse` (a large static file) is streamed after its head: `loop.sendfile` where the
+  loop implements it, else bounded chunks that wait for the peer to drain (uvloop has no
+  sendfile), never the whole file in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from zigttp.errors import ProtocolError
 from zigttp.server.protocol import RequestReader
-from zigttp.server.response import plain_error
+from zigttp.server.response import FileResponse, plain_error
 
 if TYPE_CHECKING:
     from zigttp.server.loop_backend import LoopServer
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 MAX_QUEUED = 16
 LINGER_SECONDS = 1.0  # after an error response, keep reading (and discarding) this long
+CHUNK = 64 * 1024  # file streaming without sendfile
 
 
 class HttpConnection(asyncio.Protocol):
@@ -90,6 +94,10 @@ class HttpConnection(asyncio.Protocol):
             request = self.reader.requests.popleft()
             self._continue_sent = False
             data, keep_alive = dispatcher.handle_inline(request)
+            if isinstance(data, FileResponse):
+                self.busy = True
+                self.loop.create_task(self._stream_then_pump(data, keep_alive))
+                return
             if not self._respond(data, keep_alive):
                 return
         self._update_timer()
@@ -101,12 +109,62 @@ class HttpConnection(asyncio.Protocol):
             self._continue_sent = False
             data, keep_alive = await self.server.dispatcher.handle(request)
             await self._can_write.wait()
-            if not self._respond(data, keep_alive):
+            if isinstance(data, FileResponse):
+                if not await self._send_file(data, keep_alive):
+                    return
+            elif not self._respond(data, keep_alive):
                 return
         finally:
             self.busy = False
         if not self.closing:
             self._pump()
+
+    async def _stream_then_pump(self, response: FileResponse, keep_alive: bool) -> None:
+        try:
+            await self._can_write.wait()
+            if not await self._send_file(response, keep_alive):
+                return
+        finally:
+            self.busy = False
+        if not self.closing:
+            self._pump()
+
+    async def _send_file(self, response: FileResponse, keep_alive: bool) -> bool:
+        """Head, then the file slice; False when the connection is done."""
+        if self.server.draining:
+            keep_alive = False
+        self._write(_with_close(response.head) if not keep_alive else response.head)
+        try:
+            with open(response.path, "rb") as file:
+                complete = await self._copy(file, response.offset, response.count)
+        except OSError:
+            complete = False
+        if not complete or not keep_alive:  # a short file breaks framing: close
+            self._close()
+            return False
+        return self._respond(b"", True)
+
+    async def _copy(self, file: BinaryIO, offset: int, count: int) -> bool:
+        if count == 0:
+            return True
+        assert self.transport is not None
+        try:
+            sent = await self.loop.sendfile(self.transport, file, offset, count)
+            return sent == count
+        except NotImplementedError:
+            pass
+        file.seek(offset)
+        remaining = count
+        while remaining > 0:
+            await self._can_write.wait()
+            if self.closing:
+                return False
+            chunk = file.read(min(CHUNK, remaining))
+            if not chunk:
+                return False
+            self._write(chunk)
+            remaining -= len(chunk)
+        return True
 
     def _respond(self, data: bytes, keep_alive: bool) -> bool:
         """Write one response; False when the connection is done."""

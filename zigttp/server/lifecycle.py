@@ -55,7 +55,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         handler.new_runtime,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
-        inline_lane=config.backend == "loop",
+        inline_lane=config.backend == "loop" and config.inline_lane,
     )
     handler.pool = pool  # type: ignore[attr-defined]
     pool.start()
@@ -70,7 +70,8 @@ class Server:
                  *, log: ServerLog | None = None, state_dir: str | None = None,
                  worker: int = 1) -> None:
         self.config = config or ServerConfig()
-        self.log = log or ServerLog(access=not self.config.quiet)
+        self.log = log or ServerLog(access=not self.config.quiet, fmt=self.config.log_format,
+                                    worker=worker)
         self.compiled = _compile(handler)
         self.state_dir = state_dir
         self.worker = worker
@@ -90,7 +91,8 @@ class Server:
             sock = bind_socket(self.config.host, self.config.port)
         self.port = sock.getsockname()[1]
         dispatcher = Dispatcher(self.config, pool, self.log, locate=self.compiled.locate,
-                                worker=self.worker)
+                                worker=self.worker, state_dir=self.state_dir)
+        self.dispatcher = dispatcher
         return dispatcher, sock, pool
 
     def banner(self) -> str:
