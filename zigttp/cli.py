@@ -83,11 +83,43 @@ def cli() -> None:
 @click.option("--health", is_flag=True, help="Serve GET /_zigttp/health (200 once the pool is warm).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Request/console log lines as text or JSON lines.")
-def serve(handler: str | None, inline: str | None, **options: Any) -> None:
-    """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP."""
-    from zigttp.commands.serve import run_serve
+@click.pass_context
+def serve(ctx: click.Context, handler: str | None, inline: str | None, **options: Any) -> None:
+    """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP.
 
-    sys.exit(run_serve(handler, inline, options))
+    Defaults come from zigttp.json in this or a parent directory; flags override it."""
+    from zigttp.commands.serve import run_serve
+    from zigttp.project import explicit_params
+
+    sys.exit(run_serve(handler, inline, options, explicit=explicit_params(ctx)))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("handler", required=False, type=click.Path(dir_okay=False))
+@click.option("--no-status", is_flag=True, help="Plain reload lines instead of the live status line.")
+@click.pass_context
+def dev(ctx: click.Context, handler: str | None, no_status: bool, **options: Any) -> None:
+    """Serve HANDLER with live reload: recompile on save, swap the pool, keep serving on errors.
+
+    Takes every `serve` option; defaults come from zigttp.json as for `serve`."""
+    from zigttp.commands.dev import run_dev
+    from zigttp.project import explicit_params
+
+    sys.exit(run_dev(handler, options, explicit=explicit_params(ctx), status_line=not no_status))
+
+
+dev.params.extend(p for p in serve.params if p.name not in ("handler", "inline", "workers"))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name")
+@click.option("-t", "--template", type=click.Choice(["basic", "api", "htmx"]), default="basic",
+              show_default=True, help="Project template.")
+def init(name: str, template: str) -> None:
+    """Create project NAME: handler, fixtures, public/, zigttp.json, README."""
+    from zigttp.commands.init import run_init
+
+    sys.exit(run_init(name, template))
 
 
 @cli.command(context_settings=CONTEXT)

@@ -1,0 +1,27 @@
+// {{name}}: a JSON API on zigttp. Routes: GET /api/health, GET /api/greet/:name,
+// POST /api/echo (JSON body). Everything else is a JSON 404.
+function notFound(request) {
+  return Response.json({ error: "not found", path: request.path }, { status: 404 });
+}
+
+function echo(request) {
+  const body = request.json();
+  if (body === undefined) {
+    return Response.json({ error: "expected a JSON body" }, { status: 400 });
+  }
+  return Response.json({ received: body });
+}
+
+function handler(request) {
+  if (request.path === "/api/health") {
+    return Response.json({ status: "ok" });
+  }
+  if (request.path.startsWith("/api/greet/") && request.method === "GET") {
+    const name = decodeURIComponent(request.path.slice("/api/greet/".length));
+    return Response.json({ greeting: `Hello, ${name}!` });
+  }
+  if (request.path === "/api/echo" && request.method === "POST") {
+    return echo(request);
+  }
+  return notFound(request);
+}
