@@ -246,3 +246,31 @@ def test_static_dir_must_exist(tmp_path):
     handler.write_text(HANDLER)
     result = run_zigttp("serve", str(handler), "--port", "0", "--static", str(tmp_path / "missing"))
     assert result.returncode == 2 and "not a directory" in result.stderr
+
+
+def _peak_rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_large_files_are_never_read_whole(serve, tmp_path, backend):
+    root = tmp_path / "huge"
+    root.mkdir()
+    size = 96 * 1024 * 1024
+    with open(root / "huge.bin", "wb") as file:  # sparse: no disk space used
+        file.truncate(size)
+    server = serve(HANDLER, "--static", str(root), "--backend", backend)
+    fetch(server, "/huge.bin", {"Range": "bytes=0-9"})  # warm the code path
+    before = _peak_rss_kib(server.process.pid)
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    conn.request("GET", "/huge.bin")
+    response = conn.getresponse()
+    received = 0
+    while chunk := response.read(1 << 20):
+        received += len(chunk)
+    conn.close()
+    assert received == size
+    assert _peak_rss_kib(server.process.pid) - before < 32 * 1024
