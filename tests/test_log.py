@@ -77,3 +77,38 @@ def test_quiet_drops_access_lines_but_not_console(serve):
     server.get("/q")
     server.wait_for_log("working on /q")
     assert not any("status" in r for r in json_lines(server))
+
+
+def test_module_log_lines_carry_the_running_request_id(tmp_path):
+    """The `zigttp:log` sink: a module call on a pool thread logs with that request's id."""
+    import io
+
+    from zigttp.frontend.pipeline import compile_source
+    from zigttp.log import ServerLog
+    from zigttp.modules import ModuleContext, ModuleSpec
+    from zigttp.runtime.handler import load_handler
+    from zigttp.runtime.limits import RuntimeLimits
+    from zigttp.runtime.pool import Call, RuntimePool
+
+    stream = io.StringIO()
+    log = ServerLog(stream, fmt="json", worker=3)
+
+    def create(ctx: ModuleContext) -> dict:
+        return {"note": lambda text: ctx.options["log_sink"]("warn", text, {"k": 1})}
+
+    spec = ModuleSpec(name="probe", exports=("note",), create=create)
+    source = 'const {note} = __zigttp_import("probe");\nfunction handler(r) { note("hi " + r.path); return Response.text("ok"); }'
+    compiled = compile_source(source, "probe.js")
+    compiled = type(compiled)(compiled.filename, compiled.code, modules=("probe",))
+    context = ModuleContext(state_dir=str(tmp_path), options={"log_sink": log.module_log})
+    handler = load_handler(compiled, RuntimeLimits(), module_context=context, extra_modules=(spec,))
+    pool = RuntimePool(1, handler.new_runtime)
+    pool.start()
+    try:
+        assert pool.run_blocking(Call("GET", "/x", "{}", None, "req-9")).status == 200
+    finally:
+        pool.close()
+    record = json.loads(stream.getvalue().splitlines()[0])
+    assert {k: record[k] for k in ("level", "request_id", "source", "msg", "context", "worker")} == {
+        "level": "warn", "request_id": "req-9", "source": "zigttp:log", "msg": "hi /x",
+        "context": {"k": 1}, "worker": 3}

@@ -22,6 +22,18 @@ import threading
 import time
 from typing import Any, TextIO
 
+_request = threading.local()  # the request a pool thread is running, for module log lines
+
+
+def bind_request(request_id: str | None) -> None:
+    """Called by the pool around each handler run on the thread that runs it."""
+    _request.id = request_id
+
+
+def current_request() -> str | None:
+    return getattr(_request, "id", None)
+
+
 _LEVELS = {"log": "info", "info": "info", "debug": "debug", "warn": "warn", "error": "error",
            "trace": "debug"}
 
@@ -77,6 +89,17 @@ class ServerLog:
             return
         detail = f"\n{stack.rstrip()}" if stack else ""
         self.write(f"[{request_id}] error: {kind}: {message}{detail}")
+
+    def module_log(self, level: str, message: str, context: dict[str, Any] | None = None) -> None:
+        """Sink for `zigttp:log` (`ModuleContext.options["log_sink"]`): same stream and format
+        as the access log, tagged with the id of the request whose handler logged."""
+        request_id = current_request()
+        if self.json:
+            extra = {"context": context} if context else {}
+            self.event(_LEVELS.get(level, level), request_id, source="zigttp:log", msg=message, **extra)
+            return
+        detail = f" {json.dumps(context, ensure_ascii=False)}" if context else ""
+        self.write(f"[{request_id or '-'}] log.{level}: {message}{detail}")
 
     def info(self, text: str) -> None:
         if self.json:

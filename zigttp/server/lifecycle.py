@@ -44,7 +44,10 @@ def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool 
 
 def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
                   state_dir: str | None = None) -> LoadedHandler:
-    context = ModuleContext(state_dir=state_dir) if state_dir else None
+    import tempfile
+
+    context = ModuleContext(state_dir=state_dir or tempfile.mkdtemp(prefix="zigttp-state-"),
+                            options={"log_sink": log.module_log})
     return load_handler(source, RuntimeLimits.from_config(config), module_context=context,
                         console=log.console)
 
