@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from typing import TYPE_CHECKING
 
 from zigttp import errors
 from zigttp.config import ServerConfig
@@ -24,7 +25,9 @@ from zigttp.server.cors import CorsPolicy
 from zigttp.server.metrics import RequestMetrics, SnapshotStore, render, snapshot
 from zigttp.server.protocol import Request
 from zigttp.server.response import FileResponse, plain_error, serialize, serialize_head
-from zigttp.server.static import StaticFiles, StaticReply
+
+if TYPE_CHECKING:
+    from zigttp.server.static import StaticFiles, StaticReply
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 Reply = tuple[bytes | FileResponse, bool]
@@ -42,9 +45,7 @@ class Dispatcher:
         self._ids = itertools.count(1)
         self._worker = worker
         self.served = 0
-        self.static = (StaticFiles(config.static_dir, cache_max_bytes=config.static_cache_max_bytes,
-                                   cache_max_file_size=config.static_cache_max_file_size)
-                       if config.static_dir else None)
+        self.static = _static_files(config) if config.static_dir else None
         self.cors = CorsPolicy(config.cors_origins) if config.cors or config.cors_origins else None
         self.requests = RequestMetrics()
         self.store = SnapshotStore(state_dir, worker, self.snapshot) if config.metrics else None
@@ -204,3 +205,11 @@ class Dispatcher:
         every = self.config.pool_metrics_every
         if every and self.served % every == 0:
             self.log.info(self.pool.metrics.line())
+
+
+def _static_files(config: ServerConfig) -> StaticFiles:
+    from zigttp.server.static import StaticFiles  # imported only when --static is used
+
+    assert config.static_dir is not None
+    return StaticFiles(config.static_dir, cache_max_bytes=config.static_cache_max_bytes,
+                       cache_max_file_size=config.static_cache_max_file_size)
