@@ -71,7 +71,16 @@ def test_a_broken_save_keeps_the_previous_version(dev):
     server, handler = dev(V1)
     save(handler, BROKEN)
     log = server.wait_for_log("Reload failed", timeout=10)
-    assert "still serving the previous version" in log and "SyntaxError" in log
+    assert "still serving the previous version" in log
+    assert "handler.js:1:" in log and "error[" in log  # the front end's diagnostic, with its position
+    assert server.get("/").text == "v1"
+
+
+def test_a_save_that_throws_at_load_keeps_the_previous_version(dev):
+    server, handler = dev(V1)
+    save(handler, 'throw new Error("bad top level");\nfunction handler(r) { return Response.text("v4"); }')
+    log = server.wait_for_log("Reload failed", timeout=10)
+    assert "bad top level" in log
     assert server.get("/").text == "v1"
 
 

@@ -11,7 +11,7 @@ import requests
 from tests.conftest import run_zigttp, start_server
 
 TEMPLATES = ["basic", "api", "htmx"]
-EXPECTED_FILES = {"handler.js", "handler.test.jsonl", "zigttp.json", "README.md"}
+EXPECTED_FILES = {"handler.test.jsonl", "zigttp.json", "README.md"}
 
 
 def scaffold(tmp_path: Path, template: str, name: str = "myapp") -> Path:
@@ -44,6 +44,8 @@ def test_init_creates_the_project_files(tmp_path, template):
     files = {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
     assert files >= EXPECTED_FILES
     assert any(f.startswith("public/") for f in files)
+    handler = json.loads((project / "zigttp.json").read_text())["handler"]
+    assert handler in files and handler in (project / "README.md").read_text()
     assert "myapp" in (project / "README.md").read_text()
     assert json.loads((project / "zigttp.json").read_text())["static"] == "public"
 
@@ -69,8 +71,18 @@ def test_scaffold_fixtures_pass_against_the_served_project(tmp_path, template):
 def test_scaffold_passes_zigttp_test_when_available(tmp_path):
     if run_zigttp("test", "--help").returncode != 0:
         pytest.skip("`zigttp test` is not on this branch yet")
-    project = scaffold(tmp_path, "basic")
-    result = run_zigttp("test", "handler.test.jsonl", "handler.js", cwd=project)
+    for template in TEMPLATES:
+        project = scaffold(tmp_path, template, name=f"app-{template}")
+        handler = json.loads((project / "zigttp.json").read_text())["handler"]
+        result = run_zigttp("test", "handler.test.jsonl", handler, cwd=project)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_scaffold_handler_passes_check_strict(tmp_path, template):
+    project = scaffold(tmp_path, template)
+    handler = json.loads((project / "zigttp.json").read_text())["handler"]
+    result = run_zigttp("check", "--profile", "strict", handler, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

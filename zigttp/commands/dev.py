@@ -114,13 +114,13 @@ def run_dev(handler: str | None, options: dict[str, Any], *, explicit: set[str],
     log_stream = _ConsoleStream(console) if console is not None else (stream or sys.stderr)
     log = ServerLog(log_stream, access=not config.quiet, fmt=config.log_format)  # type: ignore[arg-type]
     status = DevStatus(handler, log, color=live)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # before the banner: a quick stop is clean too
+        signal.signal(signum, lambda *_: stop.set())
     server = Server(compiled, config, log=log)
     server.start()
     status.server = server
     print(server.banner() + " [dev: live reload]", flush=True)
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
     reloader = Reloader(server, handler, status.report, stamps=stamps)
     try:
         if console is not None:

@@ -2,8 +2,9 @@
 
 A project is a handler, its fixtures (`handler.test.jsonl`, spec §8), a `public/` directory
 served as static files, a `zigttp.json` with the defaults `serve`/`dev`/`test` pick up, and a
-README. Templates are package data under `zigttp/templates/`; `{{name}}` and `{{template}}`
-are the only substitutions. An existing non-empty target is never touched (UsageError, exit 2).
+README. Templates are package data under `zigttp/templates/`; `{{name}}`, `{{template}}` and
+`{{handler}}` (the handler's file name) are the only substitutions. An existing non-empty
+target is never touched (UsageError, exit 2).
 """
 
 from __future__ import annotations
@@ -46,9 +47,13 @@ def run_init(name: str, template: str, parent: Path | None = None) -> int:
     if template not in TEMPLATES:
         raise UsageError(f"unknown template {template!r}: choose one of {', '.join(TEMPLATES)}")
     created = []
-    for relative, resource in template_files(template):
+    files = template_files(template)
+    entry = next(rel for rel, _ in files if rel.startswith("handler.") and not rel.endswith(".jsonl"))
+    values = {"{{name}}": Path(name).name, "{{template}}": template, "{{handler}}": entry}
+    for relative, resource in files:
         text = resource.read_text(encoding="utf-8")
-        text = text.replace("{{name}}", Path(name).name).replace("{{template}}", template)
+        for key, value in values.items():
+            text = text.replace(key, value)
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(text, encoding="utf-8")
@@ -57,5 +62,5 @@ def run_init(name: str, template: str, parent: Path | None = None) -> int:
     out.write(f"Created {target} ({template} template):\n")
     for relative in created:
         out.write(f"  {relative}\n")
-    out.write(f"\nNext:\n  cd {name}\n  zigttp dev\n  zigttp test handler.test.jsonl handler.js\n")
+    out.write(f"\nNext:\n  cd {name}\n  zigttp dev\n  zigttp test handler.test.jsonl {entry}\n")
     return 0

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from zigttp import errors
 from zigttp.config import ServerConfig
 from zigttp.log import ServerLog
-from zigttp.runtime.marshal import HandlerResponse, encode_headers, split_message
+from zigttp.runtime.marshal import HandlerResponse, encode_headers, header_block, split_message
 from zigttp.runtime.pool import Call, RuntimePool
 from zigttp.server.cors import CorsPolicy
 from zigttp.server.metrics import RequestMetrics, SnapshotStore, render, snapshot
@@ -104,11 +104,11 @@ class Dispatcher:
         keep_alive = request.keep_alive
         if path == HEALTH_PATH:
             body = b'{"status":"ok","worker":%d,"pool":%d}' % (self._worker, self.pool.size)
-            return serialize(200, [("content-type", "application/json")], body,
+            return serialize(200, b"content-type: application/json\r\n", body,
                              keep_alive=keep_alive, head_request=request.method == "HEAD"), keep_alive
         if path == METRICS_PATH and self.store is not None:
             text = render(self.store.collect()).encode()
-            headers = [("content-type", "text/plain; version=0.0.4; charset=utf-8")]
+            headers = b"content-type: text/plain; version=0.0.4; charset=utf-8\r\n"
             return serialize(200, headers, text, keep_alive=keep_alive,
                              head_request=request.method == "HEAD"), keep_alive
         return None
@@ -135,8 +135,8 @@ class Dispatcher:
     def _reply(self, request: Request, request_id: str, status: int, headers: list[tuple[str, str]],
                body: bytes, started: float, *, cors: bool = True) -> Reply:
         keep_alive = request.keep_alive
-        data = serialize(status, self._decorate(request, request_id, headers, cors), body,
-                         keep_alive=keep_alive, head_request=request.method == "HEAD")
+        data = serialize(status, header_block(self._decorate(request, request_id, headers, cors)),
+                         body, keep_alive=keep_alive, head_request=request.method == "HEAD")
         self._finish(request, request_id, status, len(body), started)
         return data, keep_alive
 
@@ -176,8 +176,15 @@ class Dispatcher:
             return self._failure(request, request_id, errors.ResponseTooLarge(
                 f"response body of {len(response.body)} bytes exceeds the {limit}-byte cap"
             ), started)
-        return self._reply(request, request_id, response.status, response.headers, response.body,
-                           started)
+        if self.cors is not None:  # rare: rebuild the block; the common path keeps it as is
+            response.header_block = header_block(self.cors.apply(request.headers, response.headers))
+        if "x-request-id" in request.headers:
+            response.add_header("x-request-id", request_id)
+        keep_alive = request.keep_alive
+        data = serialize(response.status, response.header_block, response.body,
+                         keep_alive=keep_alive, head_request=request.method == "HEAD")
+        self._finish(request, request_id, response.status, len(response.body), started)
+        return data, keep_alive
 
     def _failure(self, request: Request, request_id: str, exc: errors.HandlerError,
                  started: float) -> Reply:

@@ -44,10 +44,12 @@ def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool 
 
 def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
                   state_dir: str | None = None) -> LoadedHandler:
-    import tempfile
+    if state_dir is None:
+        import tempfile
 
-    context = ModuleContext(state_dir=state_dir or tempfile.mkdtemp(prefix="zigttp-state-"),
-                            options={"log_sink": log.module_log})
+        state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
+    options = {**config.module_options(), "log_sink": log.module_log}
+    context = ModuleContext(state_dir=state_dir, options=options)
     return load_handler(source, RuntimeLimits.from_config(config), module_context=context,
                         console=log.console)
 
@@ -58,7 +60,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         handler.new_runtime,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
-        inline_lane=config.backend == "loop" and config.inline_lane,
+        inline_lane=config.backend == "loop" and config.inline_lane and not handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
     pool.start()

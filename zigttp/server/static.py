@@ -112,7 +112,7 @@ class StaticFiles:
         if found is None:
             return None
         if found.redirect is not None:
-            return StaticReply(301, [("location", found.redirect), ("content-length", "0")])
+            return StaticReply(301, [("location", found.redirect)])
         return self._file_reply(found.path, headers)
 
     # -- path resolution ------------------------------------------------------------------------
