@@ -17,6 +17,19 @@ function __zdo() {
   throw new __zigttp_depth_error("Maximum call depth of 1024 frames exceeded");
 }
 
+// Per-request deadline, checked by the front end's loop instrumentation every 4,096 iterations.
+// Once past, every later iteration throws again, so `catch` inside a loop cannot escape it.
+let __zb = 4096; // iterations until the next clock check
+let __zdl = Infinity; // deadline (epoch ms) of the running request
+let __ztimedout = false;
+const __zigttp_timeout_error = class TimeLimitExceeded extends Error {};
+function __ztick() {
+  if (Date.now() <= __zdl) { __zb = 4096; return; }
+  __zb = 0;
+  __ztimedout = true;
+  throw new __zigttp_timeout_error("handler exceeded its time limit");
+}
+
 const __zigttp = (function (global) {
   const jsonStringify = JSON.stringify;
   const jsonParse = JSON.parse;
@@ -205,7 +218,7 @@ const __zigttp = (function (global) {
     #extra; // the caller's init.headers, merged when materialised
     #binary = false;
     constructor(body, status, statusText, type, extra) {
-      if (isBinary(body)) { this.#binary = true; body = binaryString(body); }
+      if (typeof body !== "string" && isBinary(body)) { this.#binary = true; body = binaryString(body); }
       this.body = body;
       this.status = status;
       if (statusText !== undefined) defineProperty(this, "statusText", { value: StringCtor(statusText), enumerable: true });
@@ -248,7 +261,8 @@ const __zigttp = (function (global) {
     return new ResponseImpl(body, checkStatus(options.status), options.statusText, type, options.headers);
   }
   Response.json = function (data, init) {
-    const body = arguments.length === 0 ? "{}" : jsonStringify(data);
+    // (no `arguments` here: referencing it allocates an arguments object on every call)
+    const body = data === undefined ? "{}" : jsonStringify(data);
     return typed(body === undefined ? "null" : body, init, "application/json");
   };
   Response.text = function (text, init) {
@@ -397,7 +411,7 @@ const __zigttp = (function (global) {
 
   // ---- dispatch --------------------------------------------------------------------------
   // FAIL kinds: X handler threw, H no/invalid handler, R invalid result, D call depth,
-  // S stack overflow, M out of memory.
+  // S stack overflow, M out of memory, T past the request deadline.
   // Strings handed to the host are assembled with join: quickjs-ng builds large `+`
   // concatenations as ropes, which the Python binding cannot convert.
   function fail(kind, message) { return arrayJoin(["!" + kind, StringCtor(message)], "\n"); }
@@ -410,6 +424,7 @@ const __zigttp = (function (global) {
     try { return StringCtor(error); } catch (_e) { return "handler threw a value that cannot be printed"; }
   }
   function classify(error) {
+    if (__ztimedout) return fail("T", "handler exceeded its time limit");
     if (error instanceof __zigttp_depth_error) return fail("D", errorMessage(error));
     if (error instanceof RangeErrorCtor && error.message === "Maximum call stack size exceeded") {
       return fail("S", error.message);
@@ -421,19 +436,29 @@ const __zigttp = (function (global) {
     return fail("X", errorMessage(error) + (stack ? "\n" + stack : ""));
   }
 
-  function findHandler() {
-    const exported = global.__zigttp_exports;
-    const candidates = [];
-    if (exported) { arrayPush(candidates, exported.handler); arrayPush(candidates, exported.default); }
-    // `typeof handler` also sees top-level `const handler = ...` of the user's script.
-    arrayPush(candidates, typeof handler === "undefined" ? undefined : handler);
-    for (const candidate of candidates) {
-      if (typeof candidate === "function") return candidate;
-      if (candidate && typeof candidate === "object" && typeof candidate.fetch === "function") {
-        return (request) => candidate.fetch(request);
+  // The handler is looked up per request (a handler may be reassigned), without allocating:
+  // `export default { fetch }` objects get one cached wrapper.
+  let fetchOwner = null;
+  let fetchWrapper = null;
+  function asHandler(candidate) {
+    if (typeof candidate === "function") return candidate;
+    if (candidate && typeof candidate === "object" && typeof candidate.fetch === "function") {
+      if (candidate !== fetchOwner) {
+        fetchOwner = candidate;
+        fetchWrapper = (request) => candidate.fetch(request);
       }
+      return fetchWrapper;
     }
     return null;
+  }
+  function findHandler() {
+    const exported = global.__zigttp_exports;
+    if (exported) {
+      const found = asHandler(exported.handler) || asHandler(exported.default);
+      if (found) return found;
+    }
+    // `typeof handler` also sees top-level `const handler = ...` of the user's script.
+    return typeof handler === "undefined" ? null : asHandler(handler);
   }
 
   function encodePlainHeaders(headers, lines) {
@@ -446,7 +471,9 @@ const __zigttp = (function (global) {
   // Response wire format: "<status>[b]\r\n" + "name: value\r\n"... + "\n" + body, where a "b"
   // after the status marks a binary (latin-1) body. Header lines are ready for the socket.
   function wire(status, binary, lines, body) {
-    return arrayJoin([binary ? status + "b\r\n" : status + "\r\n", arrayJoin(lines, ""), "\n", body], "");
+    const head = (binary ? status + "b\r\n" : status + "\r\n") +
+      (lines.length === 1 ? lines[0] : arrayJoin(lines, "")) + "\n";
+    return arrayJoin([head, body], "");
   }
 
   function encode(result) {
@@ -483,8 +510,13 @@ const __zigttp = (function (global) {
   function dispatch(method, url, headersWire, body) {
     return withConsole(run(method, url, headersWire, body));
   }
+  let timeoutMs = 30000;
+  function configure(timeoutSeconds) { timeoutMs = timeoutSeconds * 1000; }
   function run(method, url, headersWire, body) {
     __zd = 0;
+    __zb = 4096;
+    __ztimedout = false;
+    __zdl = Date.now() + timeoutMs;
     const handler = findHandler();
     if (handler === null) {
       return fail("H", "no handler defined: define `function handler(request)`, " +
@@ -499,6 +531,7 @@ const __zigttp = (function (global) {
           (error) => { pending.done = true; pending.error = error; pending.failed = true; });
         return "!P";
       }
+      if (__ztimedout) return fail("T", "handler exceeded its time limit");
       return encode(result);
     } catch (error) {
       return classify(error);
@@ -515,7 +548,7 @@ const __zigttp = (function (global) {
     try { return encode(state.value); } catch (error) { return classify(error); }
   }
 
-  return { Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole };
+  return { Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole, configure };
 })(globalThis);
 
 globalThis.Headers = __zigttp.Headers;
@@ -525,3 +558,4 @@ globalThis.console = __zigttp.console;
 globalThis.__zigttp_dispatch = __zigttp.dispatch;
 globalThis.__zigttp_settle = __zigttp.settle;
 globalThis.__zigttp_take_console = __zigttp.takeConsole;
+globalThis.__zigttp_configure = __zigttp.configure;
