@@ -112,3 +112,28 @@ def test_module_log_lines_carry_the_running_request_id(tmp_path):
     assert {k: record[k] for k in ("level", "request_id", "source", "msg", "context", "worker")} == {
         "level": "warn", "request_id": "req-9", "source": "zigttp:log", "msg": "hi /x",
         "context": {"k": 1}, "worker": 3}
+
+
+LOGGING = """
+import { logInfo, logWarn } from "zigttp:log";
+export function handler(r) {
+  logInfo("handling " + r.path, { user: "u1" });
+  logWarn("careful");
+  return Response.text("ok");
+}
+"""
+
+
+def test_zigttp_log_shares_the_json_stream_with_the_request_id(serve, backend):
+    server = serve(LOGGING, "--log-format", "json", "--backend", backend)
+    server.get("/p", headers={"X-Request-Id": "rid-5"})
+    records = [r for r in wait_json(server, '"status"') if r.get("source") == "zigttp:log"]
+    assert [(r["level"], r["msg"], r["request_id"]) for r in records] == [
+        ("info", "handling /p", "rid-5"), ("warn", "careful", "rid-5")]
+    assert records[0]["context"] == {"user": "u1"}
+
+
+def test_zigttp_log_in_the_text_stream(serve):
+    server = serve(LOGGING)
+    server.get("/t")
+    server.wait_for_log('[1-1] log.info: handling /t {"user": "u1"}')
