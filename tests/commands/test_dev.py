@@ -127,3 +127,35 @@ def test_dev_uses_the_handler_from_zigttp_json(tmp_path):
         assert requests.get(server.url + "/", timeout=10).text == "v2"
     finally:
         server.stop()
+
+
+def test_saving_an_imported_file_reloads(tmp_path):
+    (tmp_path / "lib.js").write_text('export function version() { return "lib-1"; }\n')
+    handler = tmp_path / "main.js"
+    handler.write_text('import { version } from "./lib.js";\n'
+                       'export function handler(r) { return Response.text(version()); }\n')
+    server = start_dev(str(handler))
+    try:
+        assert server.get("/").text == "lib-1"
+        (tmp_path / "lib.js").write_text('export function version() { return "lib-2"; }\n')
+        server.wait_for_log("Reloaded", timeout=10)
+        assert server.get("/").text == "lib-2"
+    finally:
+        server.stop()
+
+
+def test_a_newly_imported_file_is_watched_after_reload(tmp_path):
+    handler = tmp_path / "main.js"
+    handler.write_text('export function handler(r) { return Response.text("plain"); }\n')
+    server = start_dev(str(handler))
+    try:
+        (tmp_path / "extra.js").write_text('export const word = "extra-1";\n')
+        handler.write_text('import { word } from "./extra.js";\n'
+                           'export function handler(r) { return Response.text(word); }\n')
+        server.wait_for_log("(reload #1)", timeout=10)
+        assert server.get("/").text == "extra-1"
+        (tmp_path / "extra.js").write_text('export const word = "extra-2";\n')
+        server.wait_for_log("(reload #2)", timeout=10)
+        assert server.get("/").text == "extra-2"
+    finally:
+        server.stop()
