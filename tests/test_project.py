@@ -83,3 +83,12 @@ def test_a_broken_file_is_reported_with_exit_2(tmp_path):
     (tmp_path / "app.js").write_text(HANDLER)
     result = run_zigttp("serve", "app.js", "--port", "0", cwd=tmp_path)
     assert result.returncode == 2 and "zigttp.json" in result.stderr
+
+
+def test_inline_code_ignores_the_files_handler(tmp_path):
+    write_project(tmp_path, handler="app.js", port=9)
+    server = start_server(["-e", 'function handler() { return Response.text("inline"); }'], cwd=tmp_path)
+    try:
+        assert server.get("/").text == "inline"
+    finally:
+        server.stop()
