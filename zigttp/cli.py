@@ -41,7 +41,7 @@ def cli() -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("handler", required=False, type=click.Path(dir_okay=False))
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              help="Port to listen on (0 picks a free port).")
+              envvar="PORT", help="Port to listen on (0 picks a free port; env PORT).")
 @click.option("-h", "--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
 @click.option("-m", "--memory", type=SizeType(), default="0",
@@ -69,6 +69,8 @@ def cli() -> None:
               show_default=True, help="Seconds an idle keep-alive connection stays open.")
 @click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
               help="Log a pool metrics line every N requests (0 = off).")
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="Load user-defined zigttp:* modules (@zigttp.native functions); repeatable.")
 def serve(handler: str | None, inline: str | None, **options: Any) -> None:
     """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP."""
     from zigttp.commands.serve import run_serve
@@ -81,9 +83,14 @@ def serve(handler: str | None, inline: str | None, **options: Any) -> None:
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable diagnostics.")
 @click.option("--profile", type=click.Choice(["default", "strict"]), default="default",
               show_default=True, help="Rule set: the seed's subset, or the stricter later one.")
-def check(files: tuple[str, ...], json_output: bool, profile: str) -> None:
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="User-defined zigttp:* modules the handler imports; repeatable.")
+def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tuple[str, ...]) -> None:
     """Run the front end and subset analyzer on FILES: exit 0 clean, 1 errors, 2 warnings."""
     from zigttp.frontend.check import run_check
+    from zigttp.modules._loader import load_modules
+
+    load_modules(modules)
 
     sys.exit(run_check(list(files), json_output=json_output, profile=profile,
                        color=sys.stderr.isatty()))

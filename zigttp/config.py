@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from zigttp.errors import UsageError
+
+if TYPE_CHECKING:
+    from zigttp.modules import ModuleSpec
 
 MAX_BODY_SIZE = 1_048_576  # fixed by the seed: no flag changes it
 MAX_HEADER_BYTES = 64 * 1024
@@ -77,6 +80,9 @@ class ServerConfig:
     static_cache_max_file_size: int = 128 * 1024
     js_stack_size: int = 8 * 1024 * 1024  # native stack budget per runtime
     max_call_depth: int = 1024
+    # User-defined modules: `ModuleSpec`s, `zigttp:NAME` of @zigttp.native functions declared
+    # in this process, Python files or dotted module names (see zigttp/modules/_loader.py).
+    modules: tuple[str | ModuleSpec, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -85,6 +91,8 @@ class ServerConfig:
             raise UsageError(f"invalid pool size {self.pool_size}: must be at least 1")
         if self.workers < 1:
             raise UsageError(f"invalid worker count {self.workers}: must be at least 1")
+        if isinstance(self.modules, list):
+            object.__setattr__(self, "modules", tuple(self.modules))
         if self.timeout <= 0:
             raise UsageError(f"invalid timeout {self.timeout}: must be > 0 seconds")
 

@@ -1,6 +1,7 @@
 """Registry of `zigttp:*` virtual modules: one file per module, discovered by name.
 
-Adding a module is adding a file that defines `MODULE`; nothing else needs to change.
+Adding a module is adding a file that defines `MODULE`; nothing else needs to change. User
+modules (`@zigttp.native`, `--module`) join the same lookup through `_registry`.
 """
 
 from __future__ import annotations
@@ -9,9 +10,19 @@ import importlib
 import pkgutil
 from functools import cache
 
+from zigttp.modules._registry import register_module, unregister_module, user_module, user_modules
 from zigttp.modules._spec import ModuleContext, ModuleSpec, ModuleTypeError
 
-__all__ = ["ModuleContext", "ModuleSpec", "ModuleTypeError", "builtin_modules", "find_module"]
+__all__ = [
+    "ModuleContext",
+    "ModuleSpec",
+    "ModuleTypeError",
+    "builtin_modules",
+    "find_module",
+    "register_module",
+    "unregister_module",
+    "user_modules",
+]
 
 
 @cache
@@ -27,6 +38,9 @@ def builtin_modules() -> dict[str, ModuleSpec]:
 
 
 def find_module(specifier: str) -> ModuleSpec | None:
-    """`zigttp:NAME` (or bare NAME) → its spec, or None if no such module exists."""
+    """`zigttp:NAME` (or bare NAME) → its spec, or None if no such module exists.
+
+    Built-in modules first, then user modules registered with `register_module`.
+    """
     name = specifier.removeprefix("zigttp:")
-    return builtin_modules().get(name)
+    return builtin_modules().get(name) or user_module(name)
