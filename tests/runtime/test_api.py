@@ -84,3 +84,9 @@ def test_closed_runtime_refuses_calls() -> None:
     rt.close()
     with pytest.raises(zigttp.errors.ZigttpError):
         rt.handle()
+
+
+def test_binary_body_with_nul_bytes_is_byte_exact() -> None:
+    source = "function handler() { return new Response(new Uint8Array([0, 65, 0, 0, 255, 0])); }"
+    with zigttp.Runtime(source, zigttp.ServerConfig(pool_size=1)) as rt:
+        assert rt.handle().body == bytes([0, 65, 0, 0, 255, 0])

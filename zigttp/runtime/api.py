@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,29 +85,33 @@ class Runtime:
             self.pool.close()
 
     def handle(self, method: str = "GET", url: str = "/", headers: Headers | None = None,
-               body: bytes | str | None = None) -> Response:
+               body: bytes | str | None = None, *, request_id: str | None = None) -> Response:
         """Run the handler for one request on a pooled runtime (blocks this thread)."""
-        call_or_refusal = self._call(method, url, headers, body)
-        if isinstance(call_or_refusal, Response):
-            return call_or_refusal
+        call = self._call(method, url, headers, body, request_id)
+        if isinstance(call, Response):
+            return call
+        started = time.perf_counter()
         try:
-            return self._success(self.pool.run_blocking(call_or_refusal))
+            outcome: HandlerResponse | errors.HandlerError = self.pool.run_blocking(call)
         except errors.HandlerError as exc:
-            return self._failure(call_or_refusal.request_id, exc)
+            outcome = exc
+        return self._finish(call, outcome, started)
 
     async def handle_async(self, method: str = "GET", url: str = "/", headers: Headers | None = None,
-                           body: bytes | str | None = None) -> Response:
+                           body: bytes | str | None = None, *, request_id: str | None = None) -> Response:
         """Same as `handle`, awaiting a free runtime without blocking the event loop."""
-        call_or_refusal = self._call(method, url, headers, body)
-        if isinstance(call_or_refusal, Response):
-            return call_or_refusal
+        call = self._call(method, url, headers, body, request_id)
+        if isinstance(call, Response):
+            return call
+        started = time.perf_counter()
         try:
-            return self._success(await self.pool.run(call_or_refusal))
+            outcome: HandlerResponse | errors.HandlerError = await self.pool.run(call)
         except errors.HandlerError as exc:
-            return self._failure(call_or_refusal.request_id, exc)
+            outcome = exc
+        return self._finish(call, outcome, started)
 
-    def _call(self, method: str, url: str, headers: Headers | None,
-              body: bytes | str | None) -> Call | Response:
+    def _call(self, method: str, url: str, headers: Headers | None, body: bytes | str | None,
+              request_id: str | None) -> Call | Response:
         if self.closed:
             raise errors.ZigttpError("Runtime is closed")
         lowered = normalize_headers(headers)
@@ -114,17 +119,29 @@ class Runtime:
         if data is not None and len(data) > self.config.max_body_size:
             return Response(413, [("content-type", _TEXT)], b"Payload Too Large", "PayloadTooLarge")
         incoming = lowered.get("x-request-id")
-        request_id = (incoming if incoming and _REQUEST_ID.match(incoming)
-                      else f"{self._prefix}-{next(self._ids)}")
+        if request_id is None:
+            request_id = (incoming if incoming and _REQUEST_ID.match(incoming)
+                          else f"{self._prefix}-{next(self._ids)}")
         text = data.decode("utf-8", "replace") if data else None
-        return Call(method.upper(), url or "/", encode_headers(lowered), text, request_id)
+        return _Call(method.upper(), url or "/", encode_headers(lowered), text, request_id,
+                     echo_id=incoming is not None)
 
-    def _success(self, response: HandlerResponse) -> Response:
-        if len(response.body) > self.config.max_response_bytes:
+    def _finish(self, call: _Call, outcome: HandlerResponse | errors.HandlerError,
+                started: float) -> Response:
+        if (isinstance(outcome, HandlerResponse)
+                and len(outcome.body) > self.config.max_response_bytes):
             limit = self.config.max_response_bytes
-            return self._failure("-", errors.ResponseTooLarge(
-                f"response body of {len(response.body)} bytes exceeds the {limit}-byte cap"))
-        return Response(response.status, list(response.headers), response.body)
+            outcome = errors.ResponseTooLarge(
+                f"response body of {len(outcome.body)} bytes exceeds the {limit}-byte cap")
+        if isinstance(outcome, errors.HandlerError):
+            response = self._failure(call.request_id, outcome)
+        else:
+            response = Response(outcome.status, list(outcome.headers), outcome.body)
+        if call.echo_id:
+            response.headers.append(("x-request-id", call.request_id))
+        self.log.access(call.request_id, call.method, call.url, response.status, len(response.body),
+                        time.perf_counter() - started)
+        return response
 
     def _failure(self, request_id: str, exc: errors.HandlerError) -> Response:
         message, stack = split_message(str(exc))
@@ -136,6 +153,11 @@ class Runtime:
             headers.append(("retry-after", "1"))
         body = (message or "Internal Server Error").encode("utf-8")
         return Response(exc.status, headers, body, type(exc).__name__)
+
+
+@dataclass(slots=True)
+class _Call(Call):
+    echo_id: bool = False
 
 
 def normalize_headers(headers: Headers | None) -> dict[str, str]:

@@ -54,7 +54,8 @@ def decode_response(encoded: str) -> HandlerResponse:
             binary = True
         else:
             headers.append((name, value))
-    payload = body.encode("latin-1") if binary else body.encode("utf-8", "surrogatepass")
+    payload = (body.replace("\u0100", "\x00").encode("latin-1") if binary
+               else body.encode("utf-8", "surrogatepass"))
     return HandlerResponse(int(status_text), headers, payload)
 
 
