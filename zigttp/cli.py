@@ -96,6 +96,29 @@ def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tupl
                        color=sys.stderr.isatty()))
 
 
+@cli.command("lambda", context_settings=CONTEXT)
+@click.argument("handler", required=False, type=click.Path(dir_okay=False))
+@click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
+@click.option("-m", "--memory", "memory_limit", type=SizeType(), default=None,
+              help="Per-runtime JS memory ceiling (as for serve).")
+@click.option("-n", "--pool", "pool_size", type=click.IntRange(min=1), default=None,
+              help="Runtimes in the pool (default 1: Lambda sends one event at a time).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Per-request time budget in seconds (CPU time).")
+@click.option("-q", "--quiet", is_flag=True, default=None, help="No request log.")
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="Load user-defined zigttp:* modules; repeatable.")
+def lambda_(handler: str | None, inline: str | None, **options: Any) -> None:
+    """Run HANDLER as an AWS Lambda custom runtime (Runtime API; API Gateway v1/v2, Function URLs).
+
+    Also selected by `zigttp serve` when AWS_LAMBDA_RUNTIME_API is set. ZIGTTP_* environment
+    variables (ZIGTTP_POOL, ZIGTTP_MEMORY, ...) configure it too; flags win.
+    """
+    from zigttp.aws.runtime_loop import lambda_config, run_lambda
+
+    sys.exit(run_lambda(handler, inline, lambda_config(options)))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `zigttp`: maps our typed errors to exit codes in one place."""
     try:

@@ -29,7 +29,7 @@ def run_serve(handler: str | None, inline: str | None, options: dict[str, Any]) 
     if os.environ.get("AWS_LAMBDA_RUNTIME_API"):  # inside AWS Lambda: speak the Runtime API
         from zigttp.aws.runtime_loop import run_lambda
 
-        return run_lambda(handler, inline, config)
+        return run_lambda(handler, inline, config.with_changes(pool_size=options.get("pool_size") or 1))
     if config.modules:  # registered before compiling: the front end checks imports against them
         from zigttp.modules._loader import load_modules
 
