@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 from dataclasses import dataclass
 
 from zigttp.errors import ZigttpError
@@ -42,18 +43,26 @@ class RuntimeApi:
     def _request(self, method: str, path: str, body: bytes | None = None,
                  headers: dict[str, str] | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
         for attempt in (1, 2):  # one retry on a dropped keep-alive connection
-            if self._connection is None:
-                self._connection = http.client.HTTPConnection(self.host, self.port)
             try:
+                if self._connection is None:
+                    self._connection = self._connect()
                 self._connection.request(method, PREFIX + path, body=body, headers=headers or {})
                 reply = self._connection.getresponse()
                 return reply.status, reply.headers, reply.read()
             except (OSError, http.client.HTTPException) as exc:
-                self._connection.close()
+                if self._connection is not None:
+                    self._connection.close()
                 self._connection = None
                 if attempt == 2:
                     raise RuntimeApiError(f"Runtime API {method} {path} failed: {exc}") from None
         raise AssertionError("unreachable")
+
+    def _connect(self) -> http.client.HTTPConnection:
+        connection = http.client.HTTPConnection(self.host, self.port)
+        connection.connect()
+        assert connection.sock is not None
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection
 
     def next_invocation(self) -> Invocation:
         status, headers, body = self._request("GET", "/invocation/next")
