@@ -39,7 +39,7 @@ def cli() -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("handler", required=False, type=click.Path(dir_okay=False))
+@click.argument("handler", required=False, type=click.Path(dir_okay=False), envvar="ZIGTTP_HANDLER")
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
               envvar="PORT", help="Port to listen on (0 picks a free port; env PORT).")
 @click.option("-h", "--host", default="127.0.0.1", show_default=True, help="Address to bind.")

@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import ServerProcess, run_zigttp, zigttp_command
+from tests.conftest import ServerProcess, run_zigttp, start_server, zigttp_command
 
 BILLING = """
 import zigttp
@@ -73,3 +73,13 @@ def test_port_env_is_honoured(tmp_path: Path) -> None:
         process.terminate()
         process.wait(10)
         process.stdout.close()  # type: ignore[union-attr]
+
+
+def test_handler_path_from_zigttp_handler_env(tmp_path: Path) -> None:
+    handler = tmp_path / "h.js"
+    handler.write_text("function handler() { return 'from env'; }")
+    server = start_server(["-n", "1"], env={"ZIGTTP_HANDLER": str(handler)})
+    try:
+        assert server.get("/").text == "from env"
+    finally:
+        server.stop()
