@@ -64,4 +64,4 @@ def test_lifespan_reports_a_handler_that_cannot_load(tmp_path: Path) -> None:
     handler.write_text("function handler( {")
     (message,) = lifespan(create_app(str(handler), pool_size=1))
     assert message["type"] == "lifespan.startup.failed"
-    assert "SyntaxError" in message["message"]
+    assert "h.js:1" in message["message"] and "syntax" in message["message"].lower()

@@ -80,9 +80,24 @@ class ServerConfig:
     static_cache_max_file_size: int = 128 * 1024
     js_stack_size: int = 8 * 1024 * 1024  # native stack budget per runtime
     max_call_depth: int = 1024
+    # zigttp:* module options
+    sqlite: str | None = None  # database file for zigttp:sql
+    allow_env: tuple[str, ...] = ()  # env var names/globs zigttp:env may read
+    outbound_hosts: tuple[str, ...] = ()  # hosts zigttp:fetch may call
+    outbound_timeout_ms: int = 10_000
     # User-defined modules: `ModuleSpec`s, `zigttp:NAME` of @zigttp.native functions declared
     # in this process, Python files or dotted module names (see zigttp/modules/_loader.py).
     modules: tuple[str | ModuleSpec, ...] = ()
+
+    def module_options(self) -> dict[str, object]:
+        """What the zigttp:* modules see of this config (ModuleContext.options)."""
+        return {
+            "sqlite": self.sqlite,
+            "env_allow": self.allow_env,
+            "outbound_hosts": self.outbound_hosts,
+            "outbound_timeout_ms": self.outbound_timeout_ms,
+        }
+
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -134,7 +149,7 @@ def _env_value(name: str, text: str, default: object) -> object:
     try:
         if name in _SIZE_FIELDS:
             return parse_size(text)
-        if name == "modules":
+        if isinstance(default, tuple):  # modules, allow_env, outbound_hosts: comma-separated
             return tuple(part.strip() for part in text.split(",") if part.strip())
         if isinstance(default, bool):
             return text.strip().lower() in ("1", "true", "yes", "on")

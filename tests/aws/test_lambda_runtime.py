@@ -105,7 +105,7 @@ def test_handler_that_cannot_load_posts_init_error(start_lambda: Callable[..., L
     process = start_lambda(str(broken))
     outcome = process.api.init_errors.get(timeout=20)
     assert outcome.payload["errorType"] == "Runtime.InitError"
-    assert "SyntaxError" in outcome.payload["errorMessage"]
+    assert "broken.js:1" in outcome.payload["errorMessage"]
     assert process.process.wait(10) == 1
 
 

@@ -19,9 +19,9 @@ _user: dict[str, ModuleSpec] = {}
 
 def register_module(spec: ModuleSpec) -> ModuleSpec:
     """Make `spec` visible to `find_module`; re-registering a name replaces the old spec."""
-    from zigttp.modules import builtin_modules
+    from zigttp.modules import is_builtin
 
-    if spec.name in builtin_modules():
+    if is_builtin(spec.name):
         raise UsageError(f"module {spec.specifier} is built in and cannot be redefined")
     if not spec.name or ":" in spec.name or "/" in spec.name:
         raise UsageError(f"invalid module name {spec.name!r}: use zigttp:NAME with NAME a word")

@@ -46,7 +46,11 @@ def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
                   state_dir: str | None = None) -> LoadedHandler:
     from zigttp.modules._loader import load_modules
 
-    context = ModuleContext(state_dir=state_dir) if state_dir else None
+    if state_dir is None:
+        import tempfile
+
+        state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
+    context = ModuleContext(state_dir=state_dir, options=config.module_options())
     return load_handler(source, RuntimeLimits.from_config(config), module_context=context,
                         extra_modules=load_modules(config.modules), console=log.console)
 
@@ -57,7 +61,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         handler.new_runtime,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
-        inline_lane=config.backend == "loop",
+        inline_lane=config.backend == "loop" and not handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
     pool.start()
