@@ -17,6 +17,8 @@ JSX_RUNTIME = Path(__file__).resolve().parents[2] / "zigttp" / "runtime" / "js" 
 PRELUDE_STUB = """
 let __zd = 0;
 function __zdo() { __zd = 0; throw new RangeError("CallStackOverflow"); }
+let __zb = 4096;
+function __ztick() { __zb = 4096; }
 function __zigttp_import(name) { return globalThis.__fake_modules[name]; }
 globalThis.__fake_modules = {
   env: { env: function (k) { return "env:" + k; } },

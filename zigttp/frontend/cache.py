@@ -10,6 +10,7 @@ I/O or format problem is a miss, never an error: the cache can always be deleted
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -49,8 +50,19 @@ def _key(path: Path, options: Options) -> str | None:
         content = path.read_bytes()
     except OSError:
         return None
-    meta = json.dumps([FORMAT, __version__, dataclasses.asdict(options), str(path.resolve())])
+    meta = json.dumps([FORMAT, __version__, _frontend_digest(), dataclasses.asdict(options),
+                       str(path.resolve())])
     return _digest(meta.encode() + b"\0" + content)
+
+
+@functools.cache
+def _frontend_digest() -> str:
+    """Hash of the front end's own code: any change to it invalidates every cached entry."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for file in sorted(package.rglob("*.py")):
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 def _entry_path(key: str) -> Path:

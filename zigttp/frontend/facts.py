@@ -111,6 +111,10 @@ GUARD = """
 (arrow_function body: (statement_block) @body)
 (method_definition body: (statement_block) @body)
 (arrow_function body: (expression) @n)
+(for_statement body: (_) @loop)
+(for_in_statement body: (_) @loop)
+(while_statement body: (_) @loop)
+(do_statement body: (_) @loop)
 """
 HOLE = re.compile(rb"[\[,]\s*,")
 
@@ -147,6 +151,20 @@ def _query_text(
     return "\n".join(parts)
 
 
+def _loop_ticks(bodies: list[Node]) -> list[tuple[int, int, bytes | None]]:
+    """Every loop body counts down `__zb` and checks the request deadline when it hits 0."""
+    from zigttp.frontend.guard import TICK
+
+    edits: list[tuple[int, int, bytes | None]] = []
+    for body in bodies:
+        if body.type == "statement_block":
+            edits.append((body.start_byte, body.start_byte + 1, b"{" + TICK))
+        else:  # `while (x) y();` / `for (;;);`: wrap the statement in a block
+            edits.append((body.start_byte, body.start_byte, b"{" + TICK))
+            edits.append((body.end_byte, body.end_byte, b"}"))
+    return edits
+
+
 def splices(found: Facts, depth_guard: bool) -> list[tuple[int, int, bytes | None]]:
     """Non-overlapping (start, end, code) edits; code None = blank the range (keep newlines)."""
     ranges: list[tuple[int, int, bytes | None]] = []
@@ -162,6 +180,7 @@ def splices(found: Facts, depth_guard: bool) -> list[tuple[int, int, bytes | Non
         for body in found.get("body", []):
             ranges.append((body.start_byte, body.start_byte + 1, OPEN))
             ranges.append((body.end_byte - 1, body.end_byte, CLOSE))
+        ranges.extend(_loop_ticks(found.get("loop", [])))
     ranges.sort(key=lambda r: (r[0], -r[1]))
     outermost: list[tuple[int, int, bytes | None]] = []
     for edit in ranges:

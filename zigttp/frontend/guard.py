@@ -4,7 +4,7 @@ QuickJS's own limit is a native-stack budget, not a frame count; the spec promis
 `CallStackOverflow` beyond 1,024 frames while depth 1,000 still works. Each function body
 becomes `{ if (++__zd > 1024) __zdo(); try { BODY } finally { __zd--; } }` on the same lines
 (an arrow's expression body becomes `return (EXPR);` inside the same wrapper). `__zd` and
-`__zdo` come from the runtime prelude.
+`__zdo` come from the runtime prelude. Loop bodies get a deadline tick (`TICK`).
 
 Block bodies are rewritten as byte splices on their braces (`facts.splices`, applied
 whenever the emitter copies source), so the walk never has to enter a function just
@@ -20,6 +20,10 @@ from zigttp.frontend.transform import Emitter, Handler
 LIMIT = 1024
 OPEN = f"{{ if (++__zd > {LIMIT}) __zdo(); try {{".encode()
 CLOSE = b"} finally { __zd--; } }"
+# Loop bodies: a countdown, and every 4,096 iterations `__ztick()` compares the clock with the
+# request's deadline (prelude.js) — the per-request timeout that also works for handlers
+# calling host modules, where quickjs-ng cannot arm its own CPU-time limit.
+TICK = b" if (--__zb < 0) __ztick(); "
 
 
 def _arrow(em: Emitter, node: Node) -> bytes:
