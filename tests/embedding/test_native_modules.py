@@ -168,3 +168,29 @@ def test_check_reports_an_unknown_export_of_a_user_module(tmp_path: Path) -> Non
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert f"{handler}:1:18: error" in output and "no export named `refund`" in output
+
+
+@zigttp.native("zigttp:t_fixture")
+def charge(cents: int) -> dict:
+    raise AssertionError("a stubbed call must not reach the real function")
+
+
+FIXTURES = importlib.util.find_spec("zigttp.testing") is not None
+
+
+@pytest.mark.skipif(not FIXTURES, reason="the fixture runner (zigttp.testing, issue 5) is not merged yet")
+def test_fixture_io_row_stubs_a_user_module(tmp_path: Path) -> None:
+    from zigttp.testing.fixtures import parse_fixture_text
+    from zigttp.testing.runner import run_fixture
+
+    handler = tmp_path / "handler.ts"
+    handler.write_text('import { charge } from "zigttp:t_fixture";\n'
+                       "export function handler(r: Request): Response { return Response.json(charge(5)); }\n")
+    fixture = parse_fixture_text("\n".join([
+        '{"type": "test", "name": "charge is stubbed"}',
+        '{"type": "request", "method": "GET", "url": "/"}',
+        '{"type": "io", "module": "zigttp:t_fixture", "fn": "charge", "args": [5], "result": {"charged": 999}}',
+        '{"type": "expect", "status": 200, "body": "{\\"charged\\":999}"}',
+    ]), str(tmp_path / "handler.test.jsonl"))
+    run = run_fixture(fixture, str(handler), extra_modules=load_modules(["zigttp:t_fixture"]))
+    assert [(r.status, r.reasons, r.warnings) for r in run.results] == [("pass", [], [])]
