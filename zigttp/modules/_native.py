@@ -21,6 +21,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from zigttp.modules._arity import positional_arity
 from zigttp.modules._spec import Export, ModuleContext, ModuleSpec, ModuleTypeError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,28 +82,23 @@ def module_spec(name: str, functions: dict[str, Callable[..., Any]]) -> ModuleSp
 
 
 def typed_export(label: str, fn: Callable[..., Any]) -> Export:
-    """JS arity (extra args dropped, missing → None) plus annotation checks → ModuleTypeError."""
+    """JS arity (as for built-in exports, `_arity`) plus annotation checks → ModuleTypeError."""
     try:
         parameters = [p for p in inspect.signature(fn).parameters.values() if p.kind in _POSITIONAL]
     except (TypeError, ValueError):
         return fn
-    variadic = any(p.kind is inspect.Parameter.VAR_POSITIONAL
-                   for p in inspect.signature(fn).parameters.values())
     hints = _hints(fn)
-    checks = [(p.name, hints.get(p.name), p.default) for p in parameters]
+    checks = [(p.name, hints.get(p.name)) for p in parameters]
+    limit, required = positional_arity(fn) or (None, 0)
 
     @functools.wraps(fn)
-    def call(*args: Any) -> Any:
-        if not variadic:
-            args = args[: len(checks)]
-        missing = [default for _, _, default in checks[len(args):]]
-        if any(default is inspect.Parameter.empty for default in missing):
-            args = (*args, *(None,) * (len(checks) - len(args)))
-        for value, (param, hint, _default) in zip(args, checks, strict=False):
+    def checked(*args: Any) -> Any:
+        args = args[:limit] + (None,) * (required - len(args))
+        for value, (param, hint) in zip(args, checks, strict=False):
             _check(label, param, hint, value)
         return fn(*args)
 
-    return call
+    return checked
 
 
 def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
