@@ -106,6 +106,10 @@ def run_dev(handler: str | None, options: dict[str, Any], *, explicit: set[str],
     from zigttp.runtime.handler import compile_entry
     from zigttp.server.lifecycle import Server
 
+    if config.modules:  # as in serve: registered before compiling
+        from zigttp.modules._loader import load_modules
+
+        load_modules(config.modules)
     stamps = file_stamps({os.path.realpath(handler)})
     compiled = compile_entry(handler, None)
     stamps = file_stamps({os.path.realpath(p) for p in (*compiled.files, handler)}) | stamps
