@@ -39,9 +39,9 @@ def cli() -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("handler", required=False, type=click.Path(dir_okay=False))
+@click.argument("handler", required=False, type=click.Path(dir_okay=False), envvar="ZIGTTP_HANDLER")
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              help="Port to listen on (0 picks a free port).")
+              envvar="PORT", help="Port to listen on (0 picks a free port; env PORT).")
 @click.option("-h", "--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
 @click.option("-m", "--memory", type=SizeType(), default="0",
@@ -79,11 +79,59 @@ def cli() -> None:
               help="Log a pool metrics line every N requests (0 = off).")
 @click.option("--max-connections", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Open connections per worker; more are answered 503 and closed.")
-def serve(handler: str | None, inline: str | None, **options: Any) -> None:
-    """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP."""
-    from zigttp.commands.serve import run_serve
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="Load user-defined zigttp:* modules (@zigttp.native functions); repeatable.")
+@click.option("--cors", is_flag=True, help="CORS headers on every response; answer OPTIONS preflight.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="URL",
+              help="Allow only this origin (repeatable; echoed with Vary: Origin). Implies --cors.")
+@click.option("--static", "static_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Serve files from DIR (at /path and /static/path) before the handler.")
+@click.option("--static-cache-max-bytes", type=SizeType(), default="2m", show_default=True,
+              help="Byte bound of the static-file LRU cache.")
+@click.option("--static-cache-max-file-size", type=SizeType(), default="128k", show_default=True,
+              help="Largest file the cache holds; bigger files are streamed with sendfile.")
+@click.option("--metrics", is_flag=True,
+              help="Serve GET /_zigttp/metrics (Prometheus text) and GET /_zigttp/health.")
+@click.option("--health", is_flag=True, help="Serve GET /_zigttp/health (200 once the pool is warm).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Request/console log lines as text or JSON lines.")
+@click.pass_context
+def serve(ctx: click.Context, handler: str | None, inline: str | None, **options: Any) -> None:
+    """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP.
 
-    sys.exit(run_serve(handler, inline, options))
+    Defaults come from zigttp.json in this or a parent directory; flags override it."""
+    from zigttp.commands.serve import run_serve
+    from zigttp.project import explicit_params
+
+    sys.exit(run_serve(handler, inline, options, explicit=explicit_params(ctx)))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("handler", required=False, type=click.Path(dir_okay=False))
+@click.option("--no-status", is_flag=True, help="Plain reload lines instead of the live status line.")
+@click.pass_context
+def dev(ctx: click.Context, handler: str | None, no_status: bool, **options: Any) -> None:
+    """Serve HANDLER with live reload: recompile on save, swap the pool, keep serving on errors.
+
+    Takes every `serve` option; defaults come from zigttp.json as for `serve`."""
+    from zigttp.commands.dev import run_dev
+    from zigttp.project import explicit_params
+
+    sys.exit(run_dev(handler, options, explicit=explicit_params(ctx), status_line=not no_status))
+
+
+dev.params.extend(p for p in serve.params if p.name not in ("handler", "inline", "workers"))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name")
+@click.option("-t", "--template", type=click.Choice(["basic", "api", "htmx"]), default="basic",
+              show_default=True, help="Project template.")
+def init(name: str, template: str) -> None:
+    """Create project NAME: handler, fixtures, public/, zigttp.json, README."""
+    from zigttp.commands.init import run_init
+
+    sys.exit(run_init(name, template))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -91,12 +139,40 @@ def serve(handler: str | None, inline: str | None, **options: Any) -> None:
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable diagnostics.")
 @click.option("--profile", type=click.Choice(["default", "strict"]), default="default",
               show_default=True, help="Rule set: the seed's subset, or the stricter later one.")
-def check(files: tuple[str, ...], json_output: bool, profile: str) -> None:
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="User-defined zigttp:* modules the handler imports; repeatable.")
+def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tuple[str, ...]) -> None:
     """Run the front end and subset analyzer on FILES: exit 0 clean, 1 errors, 2 warnings."""
     from zigttp.frontend.check import run_check
+    from zigttp.modules._loader import load_modules
+
+    load_modules(modules)
 
     sys.exit(run_check(list(files), json_output=json_output, profile=profile,
                        color=sys.stderr.isatty()))
+
+
+@cli.command("lambda", context_settings=CONTEXT)
+@click.argument("handler", required=False, type=click.Path(dir_okay=False))
+@click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
+@click.option("-m", "--memory", "memory_limit", type=SizeType(), default=None,
+              help="Per-runtime JS memory ceiling (as for serve).")
+@click.option("-n", "--pool", "pool_size", type=click.IntRange(min=1), default=None,
+              help="Runtimes in the pool (default 1: Lambda sends one event at a time).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Per-request time budget in seconds (CPU time).")
+@click.option("-q", "--quiet", is_flag=True, default=None, help="No request log.")
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="Load user-defined zigttp:* modules; repeatable.")
+def lambda_(handler: str | None, inline: str | None, **options: Any) -> None:
+    """Run HANDLER as an AWS Lambda custom runtime (Runtime API; API Gateway v1/v2, Function URLs).
+
+    Also selected by `zigttp serve` when AWS_LAMBDA_RUNTIME_API is set. ZIGTTP_* environment
+    variables (ZIGTTP_POOL, ZIGTTP_MEMORY, ...) configure it too; flags win.
+    """
+    from zigttp.aws.runtime_loop import lambda_config, run_lambda
+
+    sys.exit(run_lambda(handler, inline, lambda_config(options)))
 
 
 @cli.command(context_settings=CONTEXT)

@@ -1,23 +1,55 @@
 """Server log lines on stderr: access log, handler console output, handler failures.
 
-One writer for all three so they interleave cleanly and carry the same request id:
+One writer for all three so they interleave cleanly and carry the same request id. Text form:
 
     [1-42] GET /api/health -> 200 15B 0.31ms
     [1-42] console.info: hello
     [1-42] error: HandlerException: boom (at handler.ts:17:11)
+
+`--log-format json` writes one JSON object per line instead, every line with `ts` (RFC 3339,
+UTC, milliseconds), `level`, `worker` and, when it belongs to a request, `request_id`:
+
+    {"ts":"2026-11-25T11:00:00.123Z","level":"info","worker":1,"request_id":"1-42",
+     "method":"GET","path":"/api/health","status":200,"duration_ms":0.31,"bytes":15}
+    {"ts":...,"level":"warn","worker":1,"request_id":"1-42","source":"console","msg":"careful"}
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
-from typing import TextIO
+import time
+from typing import Any, TextIO
+
+_request = threading.local()  # the request a pool thread is running, for module log lines
+
+
+def bind_request(request_id: str | None) -> None:
+    """Called by the pool around each handler run on the thread that runs it."""
+    _request.id = request_id
+
+
+def current_request() -> str | None:
+    return getattr(_request, "id", None)
+
+
+_LEVELS = {"log": "info", "info": "info", "debug": "debug", "warn": "warn", "error": "error",
+           "trace": "debug"}
+
+
+def timestamp(now: float | None = None) -> str:
+    now = time.time() if now is None else now
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
 
 
 class ServerLog:
-    def __init__(self, stream: TextIO | None = None, *, access: bool = True) -> None:
+    def __init__(self, stream: TextIO | None = None, *, access: bool = True, fmt: str = "text",
+                 worker: int = 1) -> None:
         self.stream = stream or sys.stderr
         self.access_enabled = access
+        self.json = fmt == "json"
+        self.worker = worker
         self._lock = threading.Lock()
 
     def write(self, line: str) -> None:
@@ -28,17 +60,49 @@ class ServerLog:
             except (OSError, ValueError):  # a closed or broken stderr must not stop serving
                 pass
 
+    def event(self, level: str, request_id: str | None, **fields: Any) -> None:
+        record: dict[str, Any] = {"ts": timestamp(), "level": level, "worker": self.worker}
+        if request_id is not None:
+            record["request_id"] = request_id
+        record.update(fields)
+        self.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
     def access(self, request_id: str, method: str, url: str, status: int, size: int,
                seconds: float) -> None:
-        if self.access_enabled:
+        if not self.access_enabled:
+            return
+        if self.json:
+            self.event("info", request_id, method=method, path=url, status=status,
+                       duration_ms=round(seconds * 1000, 3), bytes=size)
+        else:
             self.write(f"[{request_id}] {method} {url} -> {status} {size}B {seconds * 1000:.2f}ms")
 
     def console(self, level: str, request_id: str, text: str) -> None:
-        self.write(f"[{request_id}] console.{level}: {text}")
+        if self.json:
+            self.event(_LEVELS.get(level, "info"), request_id, source="console", msg=text)
+        else:
+            self.write(f"[{request_id}] console.{level}: {text}")
 
     def handler_error(self, request_id: str, kind: str, message: str, stack: str = "") -> None:
+        if self.json:
+            self.event("error", request_id, error=kind, msg=message, stack=stack.rstrip() or None)
+            return
         detail = f"\n{stack.rstrip()}" if stack else ""
         self.write(f"[{request_id}] error: {kind}: {message}{detail}")
 
+    def module_log(self, level: str, message: str, context: dict[str, Any] | None = None) -> None:
+        """Sink for `zigttp:log` (`ModuleContext.options["log_sink"]`): same stream and format
+        as the access log, tagged with the id of the request whose handler logged."""
+        request_id = current_request()
+        if self.json:
+            extra = {"context": context} if context else {}
+            self.event(_LEVELS.get(level, level), request_id, source="zigttp:log", msg=message, **extra)
+            return
+        detail = f" {json.dumps(context, ensure_ascii=False)}" if context else ""
+        self.write(f"[{request_id or '-'}] log.{level}: {message}{detail}")
+
     def info(self, text: str) -> None:
-        self.write(text)
+        if self.json:
+            self.event("info", None, msg=text)
+        else:
+            self.write(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -14,10 +15,22 @@ def config_from_options(options: dict[str, Any]) -> ServerConfig:
     memory = options.pop("memory", 0)
     for key in ("allow_env", "outbound_hosts"):  # repeatable, and comma-separated lists too
         options[key] = tuple(item for value in options.get(key, ()) for item in value.split(",") if item)
+    options["modules"] = tuple(options.get("modules", ()))
     return ServerConfig(pool_size=pool_size, memory_limit=memory, **options)
 
 
-def run_serve(handler: str | None, inline: str | None, options: dict[str, Any]) -> int:
+def resolve_options(handler: str | None, options: dict[str, Any],
+                    explicit: set[str]) -> tuple[str | None, dict[str, Any]]:
+    """Fill what the command line left at its default from zigttp.json (see zigttp.project)."""
+    from zigttp.project import merge_options, project_defaults
+
+    merged = merge_options({**options, "handler": handler}, explicit, project_defaults())
+    return merged.pop("handler"), merged
+
+
+def run_serve(handler: str | None, inline: str | None, options: dict[str, Any],
+              explicit: set[str] | None = None) -> int:
+    handler, options = resolve_options(handler, options, explicit or set())
     if handler is None and inline is None:
         raise UsageError(
             "no handler specified: pass a handler file (zigttp serve handler.ts) "
@@ -26,6 +39,14 @@ def run_serve(handler: str | None, inline: str | None, options: dict[str, Any]) 
     if handler is not None and inline is not None:
         raise UsageError("pass either a handler file or -e CODE, not both")
     config = config_from_options(dict(options))
+    if os.environ.get("AWS_LAMBDA_RUNTIME_API"):  # inside AWS Lambda: speak the Runtime API
+        from zigttp.aws.runtime_loop import run_lambda
+
+        return run_lambda(handler, inline, config.with_changes(pool_size=options.get("pool_size") or 1))
+    if config.modules:  # registered before compiling: the front end checks imports against them
+        from zigttp.modules._loader import load_modules
+
+        load_modules(config.modules)
     from zigttp.runtime.handler import compile_entry
 
     compiled = compile_entry(handler, inline)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
 from zigttp import errors
 
@@ -59,11 +60,7 @@ def header_block(pairs: list[tuple[str, str]]) -> bytes:
 
 def encode_headers(headers: dict[str, str]) -> str:
     """Request headers in the prelude's "name\\0value\\0..." form."""
-    parts = []
-    for name, value in headers.items():
-        parts.append(name)
-        parts.append(value)
-    return "\0".join(parts)
+    return "\0".join(chain.from_iterable(headers.items()))
 
 
 def decode_response(encoded: str) -> HandlerResponse:
@@ -81,7 +78,7 @@ def decode_response(encoded: str) -> HandlerResponse:
         return _malformed("no status line or header block")
     status_text = encoded[:status_end]
     body = encoded[end + 3 :]
-    binary = status_text.endswith("b")
+    binary = status_text.endswith("b")  # bytes as latin-1, NUL carried as U+0100 (prelude.js)
     if binary:
         status_text = status_text[:-1]
     if not (len(status_text) == 3 and status_text.isdigit() and "200" <= status_text <= "599"):
@@ -90,7 +87,10 @@ def decode_response(encoded: str) -> HandlerResponse:
     if head and _HEADER_BLOCK.fullmatch(head) is None:
         return _malformed("a header line is not `name: value` (token name, no CR/LF/NUL in value)")
     try:
-        payload = body.encode("latin-1") if binary else body.encode("utf-8", "surrogatepass")
+        if binary:
+            payload = body.replace("\u0100", "\x00").encode("latin-1")
+        else:
+            payload = body.encode("utf-8", "surrogatepass")
     except UnicodeEncodeError:
         return _malformed("a binary body holds characters above U+00FF")
     return HandlerResponse(int(status_text), head.encode("latin-1", "replace"), payload)

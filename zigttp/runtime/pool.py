@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from zigttp import errors
+from zigttp.log import bind_request
 from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.lanes import LanePolicy
 from zigttp.runtime.marshal import HandlerResponse, decode_response
@@ -91,6 +92,7 @@ class Slot:
 
     def _execute(self, call: Call) -> Outcome:
         self.request_id = call.request_id
+        bind_request(call.request_id)
         started = time.perf_counter()
         cpu_started = time.thread_time()
         try:
@@ -108,6 +110,7 @@ class Slot:
             # CPU time of this thread: wall time would count waits for the GIL.
             self.pool.lanes.record_thread_run(time.thread_time() - cpu_started)
             self.request_id = "-"
+            bind_request(None)
 
     def _must_rebuild(self, outcome: Outcome) -> bool:
         if self.pool.fresh_per_request or (self.runtime is not None and self.runtime.tainted):
@@ -136,6 +139,7 @@ class InlineSlot:
 
     def run(self, call: Call) -> HandlerResponse:
         self.request_id = call.request_id
+        bind_request(call.request_id)
         started = time.perf_counter()
         try:
             return decode_response(
@@ -157,6 +161,7 @@ class InlineSlot:
             self.pool.metrics.record_exec(elapsed)
             self.pool.lanes.record_inline_run(call.url.partition("?")[0], elapsed)
             self.request_id = "-"
+            bind_request(None)
 
 
     def _replace(self) -> None:

@@ -9,17 +9,20 @@ Parsing and limits live in `protocol.RequestReader`; this class only does I/O:
 * reading pauses while too many pipelined requests are queued or the peer stops reading;
 * a parse error after complete pipelined requests is answered after them, in order, then the
   connection closes; `100 Continue` is only sent when no earlier response is outstanding (an
-  interim response must never overtake the final response of a previous request).
+  interim response must never overtake the final response of a previous request);
+* a `FileResponse` (a large static file) is streamed after its head: `loop.sendfile` where the
+  loop implements it, else bounded chunks that wait for the peer to drain (uvloop has no
+  sendfile), never the whole file in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from zigttp.errors import ProtocolError
 from zigttp.server.protocol import RequestReader
-from zigttp.server.response import plain_error
+from zigttp.server.response import FileResponse, plain_error
 
 if TYPE_CHECKING:
     from zigttp.server.loop_backend import LoopServer
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 MAX_QUEUED = 16
 LINGER_SECONDS = 1.0  # after an error response, keep reading (and discarding) this long
+CHUNK = 64 * 1024  # file streaming without sendfile
 
 
 class HttpConnection(asyncio.Protocol):
@@ -42,6 +46,7 @@ class HttpConnection(asyncio.Protocol):
         self._timer_kind = ""
         self._continue_sent = False
         self._pending_error: ProtocolError | None = None  # answered once the queue is empty
+        self._reading_paused = False
         self._can_write = asyncio.Event()
         self._can_write.set()
 
@@ -77,11 +82,11 @@ class HttpConnection(asyncio.Protocol):
                 return
             self._pending_error = exc  # answer the complete requests before it first
             if self.transport is not None:
-                self.transport.pause_reading()
+                self.transport.pause_reading()  # for good: never resumed (see _respond)
         self._maybe_continue()
-        self._update_timer()
         if len(self.reader.requests) > MAX_QUEUED and self.transport is not None:
             self.transport.pause_reading()
+            self._reading_paused = True
         self._pump()
 
     # -- request processing -------------------------------------------------------------------
@@ -91,11 +96,16 @@ class HttpConnection(asyncio.Protocol):
         while self.reader.requests and not self.busy and not self.closing:
             if not self._can_write.is_set() or not dispatcher.can_inline(self.reader.requests[0]):
                 self.busy = True
+                self._update_timer()  # no idle timer while a request is in flight
                 self.loop.create_task(self._serve_next())
                 return
             request = self.reader.requests.popleft()
             self._continue_sent = False
             data, keep_alive = dispatcher.handle_inline(request)
+            if isinstance(data, FileResponse):
+                self.busy = True
+                self.loop.create_task(self._stream_then_pump(data, keep_alive))
+                return
             if not self._respond(data, keep_alive):
                 return
         if self._pending_error is not None and not self.busy and not self.reader.requests:
@@ -118,12 +128,62 @@ class HttpConnection(asyncio.Protocol):
             self._continue_sent = False
             data, keep_alive = await self.server.dispatcher.handle(request)
             await self._can_write.wait()
-            if not self._respond(data, keep_alive):
+            if isinstance(data, FileResponse):
+                if not await self._send_file(data, keep_alive):
+                    return
+            elif not self._respond(data, keep_alive):
                 return
         finally:
             self.busy = False
         if not self.closing:
             self._pump()
+
+    async def _stream_then_pump(self, response: FileResponse, keep_alive: bool) -> None:
+        try:
+            await self._can_write.wait()
+            if not await self._send_file(response, keep_alive):
+                return
+        finally:
+            self.busy = False
+        if not self.closing:
+            self._pump()
+
+    async def _send_file(self, response: FileResponse, keep_alive: bool) -> bool:
+        """Head, then the file slice; False when the connection is done."""
+        if self.server.draining:
+            keep_alive = False
+        self._write(_with_close(response.head) if not keep_alive else response.head)
+        try:
+            with open(response.path, "rb") as file:
+                complete = await self._copy(file, response.offset, response.count)
+        except OSError:
+            complete = False
+        if not complete or not keep_alive:  # a short file breaks framing: close
+            self._close()
+            return False
+        return self._respond(b"", True)
+
+    async def _copy(self, file: BinaryIO, offset: int, count: int) -> bool:
+        if count == 0:
+            return True
+        assert self.transport is not None
+        try:
+            sent = await self.loop.sendfile(self.transport, file, offset, count)
+            return sent == count
+        except NotImplementedError:
+            pass
+        file.seek(offset)
+        remaining = count
+        while remaining > 0:
+            await self._can_write.wait()
+            if self.closing:
+                return False
+            chunk = file.read(min(CHUNK, remaining))
+            if not chunk:
+                return False
+            self._write(chunk)
+            remaining -= len(chunk)
+        return True
 
     def _respond(self, data: bytes, keep_alive: bool) -> bool:
         """Write one response; False when the connection is done."""
@@ -134,8 +194,9 @@ class HttpConnection(asyncio.Protocol):
         if not keep_alive:
             self._close()
             return False
-        if (self.transport is not None and len(self.reader.requests) <= MAX_QUEUED
+        if (self._reading_paused and self.transport is not None and len(self.reader.requests) <= MAX_QUEUED
                 and self._pending_error is None):
+            self._reading_paused = False
             self.transport.resume_reading()
         return True
 

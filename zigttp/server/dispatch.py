@@ -2,6 +2,11 @@
 
 This is the one place where failures become statuses: a `HandlerError` becomes a 500 whose
 body is its message (503 + Retry-After for an exhausted pool), a `ProtocolError` its own status.
+
+Order per request (style.md): internal endpoints (`/_zigttp/metrics`, `/_zigttp/health`, only
+with `--metrics`/`--health`) → CORS preflight (`--cors`) → static file (`--static`, only where a
+file exists) → the handler via the pool. CORS headers are added to every answer but the
+internal ones. A reply is response bytes, or a `FileResponse` the backend streams (sendfile).
 """
 
 from __future__ import annotations
@@ -9,21 +14,30 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from typing import TYPE_CHECKING
 
 from zigttp import errors
 from zigttp.config import ServerConfig
 from zigttp.log import ServerLog
-from zigttp.runtime.marshal import HandlerResponse, encode_headers, split_message
+from zigttp.runtime.marshal import HandlerResponse, encode_headers, header_block, split_message
 from zigttp.runtime.pool import Call, RuntimePool
+from zigttp.server.cors import CorsPolicy
+from zigttp.server.metrics import RequestMetrics, SnapshotStore, render, snapshot
 from zigttp.server.protocol import Request
-from zigttp.server.response import plain_error, serialize
+from zigttp.server.response import FileResponse, plain_error, serialize, serialize_head
+
+if TYPE_CHECKING:
+    from zigttp.server.static import StaticFiles, StaticReply
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+Reply = tuple[bytes | FileResponse, bool]
+METRICS_PATH = "/_zigttp/metrics"
+HEALTH_PATH = "/_zigttp/health"
 
 
 class Dispatcher:
     def __init__(self, config: ServerConfig, pool: RuntimePool, log: ServerLog,
-                 locate: object = None, worker: int = 1) -> None:
+                 locate: object = None, worker: int = 1, state_dir: str | None = None) -> None:
         self.config = config
         self.pool = pool
         self.log = log
@@ -31,6 +45,20 @@ class Dispatcher:
         self._ids = itertools.count(1)
         self._worker = worker
         self.served = 0
+        self.static = _static_files(config) if config.static_dir else None
+        self.cors = CorsPolicy(config.cors_origins) if config.cors or config.cors_origins else None
+        self.requests = RequestMetrics()
+        self.store = SnapshotStore(state_dir, worker, self.snapshot) if config.metrics else None
+
+    def swap_pool(self, pool: RuntimePool, locate: object = None) -> RuntimePool:
+        """Serve new requests from `pool`; in-flight ones finish on the returned old pool."""
+        old, self.pool = self.pool, pool
+        self.locate = locate
+        return old
+
+    def snapshot(self) -> dict[str, object]:
+        cache = self.static.cache if self.static is not None else None
+        return snapshot(self._worker, self.requests, self.pool.metrics, cache)
 
     def request_id(self, request: Request) -> str:
         incoming = request.headers.get("x-request-id")
@@ -42,33 +70,99 @@ class Dispatcher:
         body = request.body.decode("utf-8", "replace") if request.body else None
         return Call(request.method, request.url, encode_headers(request.headers), body, request_id)
 
-    async def handle(self, request: Request) -> tuple[bytes, bool]:
+    async def handle(self, request: Request) -> Reply:
         """Event-loop path. Returns the response bytes and whether to keep the connection."""
         started = time.perf_counter()
         request_id = self.request_id(request)
+        early = self.early(request, request_id, started)
+        if early is not None:
+            return early
         try:
             response = await self.pool.run(self.call_for(request, request_id))
         except errors.HandlerError as exc:
             return self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
 
+    def early(self, request: Request, request_id: str, started: float) -> Reply | None:
+        """What the server answers without the handler: internal paths, preflight, static files."""
+        config = self.config
+        if (config.metrics or config.health) and request.url.startswith("/_zigttp/"):
+            internal = self._internal(request)
+            if internal is not None:
+                return internal
+        if self.cors is not None and self.cors.is_preflight(request.method, request.headers):
+            status, headers, body = self.cors.preflight(request.headers)
+            return self._reply(request, request_id, status, headers, body, started, cors=False)
+        if self.static is not None:
+            reply = self.static.respond(request.method, request.url, request.headers)
+            if reply is not None:
+                return self._static(request, request_id, reply, started)
+        return None
+
+    def _internal(self, request: Request) -> Reply | None:
+        path = request.url.partition("?")[0]
+        keep_alive = request.keep_alive
+        if path == HEALTH_PATH:
+            body = b'{"status":"ok","worker":%d,"pool":%d}' % (self._worker, self.pool.size)
+            return serialize(200, b"content-type: application/json\r\n", body,
+                             keep_alive=keep_alive, head_request=request.method == "HEAD"), keep_alive
+        if path == METRICS_PATH and self.store is not None:
+            text = render(self.store.collect()).encode()
+            headers = b"content-type: text/plain; version=0.0.4; charset=utf-8\r\n"
+            return serialize(200, headers, text, keep_alive=keep_alive,
+                             head_request=request.method == "HEAD"), keep_alive
+        return None
+
+    def _static(self, request: Request, request_id: str, reply: StaticReply, started: float) -> Reply:
+        if reply.file is None:
+            return self._reply(request, request_id, reply.status, reply.headers, reply.body, started)
+        headers = self._decorate(request, request_id, reply.headers)
+        keep_alive = request.keep_alive
+        head = serialize_head(reply.status, headers, reply.length, keep_alive=keep_alive)
+        self._finish(request, request_id, reply.status, reply.length, started)
+        if request.method == "HEAD":
+            return head, keep_alive
+        return FileResponse(head, reply.file, reply.offset, reply.length), keep_alive
+
+    def _decorate(self, request: Request, request_id: str, headers: list[tuple[str, str]],
+                  cors: bool = True) -> list[tuple[str, str]]:
+        if cors and self.cors is not None:
+            headers = self.cors.apply(request.headers, headers)
+        if "x-request-id" in request.headers:
+            headers = [*headers, ("x-request-id", request_id)]
+        return headers
+
+    def _reply(self, request: Request, request_id: str, status: int, headers: list[tuple[str, str]],
+               body: bytes, started: float, *, cors: bool = True) -> Reply:
+        keep_alive = request.keep_alive
+        data = serialize(status, header_block(self._decorate(request, request_id, headers, cors)),
+                         body, keep_alive=keep_alive, head_request=request.method == "HEAD")
+        self._finish(request, request_id, status, len(body), started)
+        return data, keep_alive
+
     def can_inline(self, request: Request) -> bool:
         return self.pool.can_run_inline(request.url)
 
-    def handle_inline(self, request: Request) -> tuple[bytes, bool]:
+    def handle_inline(self, request: Request) -> Reply:
         """Run on the event-loop thread (a handler proven fast; see runtime.lanes)."""
         started = time.perf_counter()
         request_id = self.request_id(request)
+        early = self.early(request, request_id, started)
+        if early is not None:
+            return early
         try:
             response = self.pool.run_inline(self.call_for(request, request_id))
         except errors.HandlerError as exc:
             return self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
 
-    def handle_blocking(self, request: Request) -> tuple[bytes, bool]:
+    def handle_blocking(self, request: Request) -> Reply:
         """Threaded-backend path."""
         started = time.perf_counter()
         request_id = self.request_id(request)
+        early = self.early(request, request_id, started)
+        if early is not None:
+            return early
         try:
             response = self.pool.run_blocking(self.call_for(request, request_id))
         except errors.HandlerError as exc:
@@ -76,13 +170,15 @@ class Dispatcher:
         return self._success(request, request_id, response, started)
 
     def _success(self, request: Request, request_id: str, response: HandlerResponse,
-                 started: float) -> tuple[bytes, bool]:
+                 started: float) -> Reply:
         size = len(response.body) + len(response.header_block)  # headers count too
         if size > self.config.max_response_bytes:
             limit = self.config.max_response_bytes
             return self._failure(request, request_id, errors.ResponseTooLarge(
                 f"response of {size} bytes (body and headers) exceeds the {limit}-byte cap"
             ), started)
+        if self.cors is not None:  # rare: rebuild the block; the common path keeps it as is
+            response.header_block = header_block(self.cors.apply(request.headers, response.headers))
         if "x-request-id" in request.headers:
             response.add_header("x-request-id", request_id)
         keep_alive = request.keep_alive
@@ -92,7 +188,7 @@ class Dispatcher:
         return data, keep_alive
 
     def _failure(self, request: Request, request_id: str, exc: errors.HandlerError,
-                 started: float) -> tuple[bytes, bool]:
+                 started: float) -> Reply:
         message, stack = split_message(str(exc))
         if self.locate is not None and stack:
             from zigttp.runtime.marshal import map_stack
@@ -100,8 +196,7 @@ class Dispatcher:
             stack = map_stack(stack, self.locate)  # type: ignore[arg-type]
         self.log.handler_error(request_id, type(exc).__name__, message, stack)
         extra = [("retry-after", "1")] if isinstance(exc, errors.PoolExhausted) else []
-        if "x-request-id" in request.headers:
-            extra.append(("x-request-id", request_id))
+        extra = self._decorate(request, request_id, extra)
         keep_alive = request.keep_alive
         data = plain_error(exc.status, message or "Internal Server Error", keep_alive=keep_alive,
                            extra=extra)
@@ -110,9 +205,19 @@ class Dispatcher:
 
     def _finish(self, request: Request, request_id: str, status: int, size: int,
                 started: float) -> None:
+        elapsed = time.perf_counter() - started
         self.log.access(request_id, request.method, request.url, status, size,
-                        time.perf_counter() - started)
+                        elapsed)
+        self.requests.record(status, elapsed)
         self.served += 1
         every = self.config.pool_metrics_every
         if every and self.served % every == 0:
             self.log.info(self.pool.metrics.line())
+
+
+def _static_files(config: ServerConfig) -> StaticFiles:
+    from zigttp.server.static import StaticFiles  # imported only when --static is used
+
+    assert config.static_dir is not None
+    return StaticFiles(config.static_dir, cache_max_bytes=config.static_cache_max_bytes,
+                       cache_max_file_size=config.static_cache_max_file_size)

@@ -70,3 +70,23 @@ def plain_error(status: int, message: str, *, keep_alive: bool = False,
     """A server-generated error response (text/plain body = the message)."""
     headers = [("content-type", "text/plain; charset=utf-8"), *(extra or [])]
     return serialize(status, header_block(headers), message.encode("utf-8"), keep_alive=keep_alive)
+
+
+class FileResponse:
+    """A response whose body is `count` bytes of a file from `offset`: the backend sends `head`
+    and then streams the file with sendfile (static files above the cache's per-file limit)."""
+
+    __slots__ = ("count", "head", "offset", "path")
+
+    def __init__(self, head: bytes, path: str, offset: int, count: int) -> None:
+        self.head = head
+        self.path = path
+        self.offset = offset
+        self.count = count
+
+
+def serialize_head(status: int, headers: list[tuple[str, str]], length: int, *,
+                   keep_alive: bool) -> bytes:
+    """Status line and headers announcing a `length`-byte body that is sent separately."""
+    head = serialize(status, header_block(headers), b"", keep_alive=keep_alive, head_request=True)
+    return head.replace(b"content-length: 0\r\n", b"content-length: %d\r\n" % length, 1)

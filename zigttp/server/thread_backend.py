@@ -21,7 +21,7 @@ from zigttp.errors import ProtocolError
 from zigttp.server.connection import CONTINUE
 from zigttp.server.dispatch import Dispatcher
 from zigttp.server.protocol import RequestReader
-from zigttp.server.response import plain_error
+from zigttp.server.response import FileResponse, plain_error
 
 
 class ThreadServer:
@@ -124,7 +124,11 @@ class ThreadServer:
             with self._lock:
                 self.busy.add(conn)
             response, keep_alive = self.dispatcher.handle_blocking(request)
-            conn.sendall(response)
+            if isinstance(response, FileResponse):
+                if not _send_file(conn, response):
+                    return
+            else:
+                conn.sendall(response)
             with self._lock:
                 self.busy.discard(conn)
             if not keep_alive or self.draining.is_set():
@@ -149,6 +153,18 @@ class ThreadServer:
                 _linger(conn)
             return None
         return data or None
+
+
+def _send_file(conn: socket.socket, response: FileResponse) -> bool:
+    """Head, then the file slice via socket.sendfile (os.sendfile); False if it came up short."""
+    conn.sendall(response.head)
+    if response.count == 0:
+        return True
+    try:
+        with open(response.path, "rb") as file:
+            return conn.sendfile(file, response.offset, response.count) == response.count
+    except OSError:
+        return False
 
 
 def _linger(conn: socket.socket, seconds: float = 1.0, budget: int = 4 << 20) -> None:

@@ -252,7 +252,8 @@ const __zigttp = (function (global) {
   function binaryString(body) {
     const bytes = body instanceof Uint8ArrayCtor ? body : new Uint8ArrayCtor(body);
     let latin = "";
-    for (let i = 0; i < bytes.length; i++) latin += fromCharCode(bytes[i]);
+    // NUL would end the string at the binding's C boundary: it travels as U+0100 (marshal.py).
+    for (let i = 0; i < bytes.length; i++) latin += bytes[i] === 0 ? "\u0100" : fromCharCode(bytes[i]);
     return latin;
   }
   function isBinary(body) { return body instanceof Uint8ArrayCtor || body instanceof ArrayBufferCtor; }
@@ -263,7 +264,7 @@ const __zigttp = (function (global) {
     #extra; // the caller's init.headers, merged when materialised
     #binary = false;
     constructor(body, status, statusText, type, extra) {
-      if (isBinary(body)) { this.#binary = true; body = binaryString(body); }
+      if (typeof body !== "string" && isBinary(body)) { this.#binary = true; body = binaryString(body); }
       own(this, "body", body);
       own(this, "status", status);
       if (statusText !== undefined) defineProperty(this, "statusText", { value: StringCtor(statusText), enumerable: true });
@@ -313,7 +314,8 @@ const __zigttp = (function (global) {
     return new ResponseImpl(body, checkStatus(options.status), options.statusText, type, options.headers);
   }
   Response.json = function (data, init) {
-    const body = arguments.length === 0 ? "{}" : jsonStringify(data);
+    // (no `arguments` here: referencing it allocates an arguments object on every call)
+    const body = data === undefined ? "{}" : jsonStringify(data);
     return typed(body === undefined ? "null" : body, init, "application/json");
   };
   Response.text = function (text, init) {
@@ -509,20 +511,29 @@ const __zigttp = (function (global) {
     return fail("X", errorMessage(error) + (stack ? "\n" + stack : ""));
   }
 
-  function findHandler() {
-    const exported = global.__zigttp_exports;
-    const candidates = list();
-    if (exported) { arrayPush(candidates, exported.handler); arrayPush(candidates, exported.default); }
-    // `typeof handler` also sees top-level `const handler = ...` of the user's script.
-    arrayPush(candidates, typeof handler === "undefined" ? undefined : handler);
-    for (let i = 0; i < candidates.length; i++) {
-      const candidate = candidates[i];
-      if (typeof candidate === "function") return candidate;
-      if (candidate && typeof candidate === "object" && typeof candidate.fetch === "function") {
-        return (request) => candidate.fetch(request);
+  // The handler is looked up per request (a handler may be reassigned), without allocating:
+  // `export default { fetch }` objects get one cached wrapper.
+  let fetchOwner = null;
+  let fetchWrapper = null;
+  function asHandler(candidate) {
+    if (typeof candidate === "function") return candidate;
+    if (candidate && typeof candidate === "object" && typeof candidate.fetch === "function") {
+      if (candidate !== fetchOwner) {
+        fetchOwner = candidate;
+        fetchWrapper = (request) => candidate.fetch(request);
       }
+      return fetchWrapper;
     }
     return null;
+  }
+  function findHandler() {
+    const exported = global.__zigttp_exports;
+    if (exported) {
+      const found = asHandler(exported.handler) || asHandler(exported.default);
+      if (found) return found;
+    }
+    // `typeof handler` also sees top-level `const handler = ...` of the user's script.
+    return typeof handler === "undefined" ? null : asHandler(handler);
   }
 
   function encodePlainHeaders(headers) {
@@ -535,7 +546,7 @@ const __zigttp = (function (global) {
   // Response wire format: "<status>[b]\r\n" + "name: value\r\n"... + "\n" + body, where a "b"
   // after the status marks a binary (latin-1) body. Header lines are ready for the socket.
   function wire(status, binary, block, body) {
-    return arrayJoin([binary ? status + "b\r\n" : status + "\r\n", block, "\n", body], "");
+    return arrayJoin([(binary ? status + "b\r\n" : status + "\r\n") + block + "\n", body], "");
   }
   function badBody(body) {
     return fail("R", `response body must be a string, got ${typeof body}; use Response.json() for data`);
@@ -582,7 +593,6 @@ const __zigttp = (function (global) {
     [global, ["Object", "Array", "JSON", "Promise", "String", "Error", "Response", "Headers", "Request"]],
   ];
   const FunctionCtor = Function;
-  let enumerableBaseline = 0;
   const preventExtensions = Object.preventExtensions;
   // The identity checks are compiled once per context into straight-line code (`o3.push === v3
   // && ...`): ~10x faster in quickjs than a loop over arrays of objects, keys and values.

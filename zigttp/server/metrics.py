@@ -1,0 +1,201 @@
+"""Request metrics and the `--metrics` endpoint (`GET /_zigttp/metrics`, Prometheus text 0.0.4).
+
+Each worker keeps plain counters (requests by status, a latency histogram) next to the pool's
+(`runtime.metrics.PoolMetrics`) and the static cache's. A `snapshot()` is a JSON-able dict of
+all of them. With `--workers N` every worker writes its snapshot to
+`<state dir>/metrics-<worker>.json` about once a second (and right before answering a scrape),
+so whichever worker answers a scrape reports every worker: other workers' figures are at most
+~1 s old. Output has two sets of families: `zigttp_*` summed over workers, and
+`zigttp_worker_*{worker="N"}` per worker (so `sum()` never double counts).
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import json
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+Snapshot = dict[str, Any]
+
+
+class RequestMetrics:
+    """Requests by status and a duration histogram; unlocked like PoolMetrics (statistics)."""
+
+    def __init__(self) -> None:
+        self.by_status: dict[int, int] = {}
+        self.bucket_counts = [0] * (len(BUCKETS) + 1)
+        self.duration_sum = 0.0
+        self.count = 0
+
+    def record(self, status: int, seconds: float) -> None:
+        self.by_status[status] = self.by_status.get(status, 0) + 1
+        self.bucket_counts[bisect.bisect_left(BUCKETS, seconds)] += 1
+        self.duration_sum += seconds
+        self.count += 1
+
+
+def snapshot(worker: int, requests: RequestMetrics, pool: Any, cache: Any | None) -> Snapshot:
+    return {
+        "worker": worker,
+        "requests": {str(k): v for k, v in requests.by_status.items()},
+        "buckets": list(requests.bucket_counts),
+        "duration_sum": requests.duration_sum,
+        "pool": {"size": pool.size, "in_use": pool.in_use, "exhausted": pool.exhausted,
+                 "acquisitions": pool.acquisitions, "wait_total": pool.wait_total,
+                 "wait_max": pool.wait_max, "executions": pool.executions,
+                 "exec_total": pool.exec_total, "exec_max": pool.exec_max},
+        "static": cache.stats() if cache is not None else None,
+    }
+
+
+class SnapshotStore:
+    """Per-worker snapshot files in the supervisor's state dir (None: a single process)."""
+
+    def __init__(self, state_dir: str | None, worker: int, take: Callable[[], Snapshot]) -> None:
+        self.dir = Path(state_dir) if state_dir else None
+        self.worker = worker
+        self.take = take
+        self._stop = threading.Event()
+        if self.dir is not None:
+            threading.Thread(target=self._loop, name="zigttp-metrics", daemon=True).start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(1.0):
+            self.write()
+
+    def write(self) -> Snapshot:
+        current = self.take()
+        if self.dir is not None:
+            target = self.dir / f"metrics-{self.worker}.json"
+            temporary = target.with_suffix(f".tmp{os.getpid()}")
+            with contextlib.suppress(OSError):
+                temporary.write_text(json.dumps(current))
+                os.replace(temporary, target)
+        return current
+
+    def collect(self) -> list[Snapshot]:
+        own = self.write()
+        if self.dir is None:
+            return [own]
+        found = {own["worker"]: own}
+        for path in sorted(self.dir.glob("metrics-*.json")):
+            with contextlib.suppress(OSError, ValueError):
+                data = json.loads(path.read_text())
+                found.setdefault(data["worker"], data)
+        return [found[key] for key in sorted(found)]
+
+    def close(self) -> None:
+        self._stop.set()
+
+
+def render(snapshots: list[Snapshot]) -> str:
+    out: list[str] = []
+    for prefix, rows in (("zigttp", [(None, _sum(snapshots))]),
+                         ("zigttp_worker", [(str(s["worker"]), s) for s in snapshots])):
+        _family_lines(out, prefix, rows)
+    return "\n".join(out) + "\n"
+
+
+def _labels(worker: str | None, **extra: str) -> str:
+    pairs = ([("worker", worker)] if worker is not None else []) + list(extra.items())
+    return "{" + ",".join(f'{k}="{v}"' for k, v in pairs) + "}" if pairs else ""
+
+
+def _family_lines(out: list[str], prefix: str, rows: list[tuple[str | None, Snapshot]]) -> None:
+    def family(name: str, kind: str, help_text: str, values: Callable[[str | None, Snapshot], list[str]]
+               ) -> None:
+        out.append(f"# HELP {prefix}_{name} {help_text}")
+        out.append(f"# TYPE {prefix}_{name} {kind}")
+        for worker, snap in rows:
+            out.extend(f"{prefix}_{line}" for line in values(worker, snap))
+
+    def pool(key: str) -> Callable[[str | None, Snapshot], list[str]]:
+        return lambda w, s: [f"{_pool_name(key)}{_labels(w)} {_num(s['pool'][key])}"]
+
+    family("requests_total", "counter", "Requests answered, by status.", _status_lines)
+    family("request_duration_seconds", "histogram", "Time from request parsed to response ready.",
+           _histogram_lines)
+    for key, kind, text in _POOL_FIELDS:
+        family(_pool_name(key), kind, text, pool(key))
+    if any(s["static"] is not None for _, s in rows):
+        for key, kind, text in _STATIC_FIELDS:
+            family(f"static_cache_{key}", kind, text, _static_line(key))
+
+
+_POOL_FIELDS = (
+    ("size", "gauge", "Runtimes in the pool."),
+    ("in_use", "gauge", "Runtimes checked out right now."),
+    ("exhausted", "counter", "Requests refused with 503 because no runtime freed up in time."),
+    ("acquisitions", "counter", "Runtime checkouts."),
+    ("wait_total", "counter", "Seconds spent waiting for a runtime, in total."),
+    ("wait_max", "gauge", "Longest wait for a runtime, in seconds."),
+    ("executions", "counter", "Handler executions."),
+    ("exec_total", "counter", "Seconds of handler execution, in total."),
+    ("exec_max", "gauge", "Longest handler execution, in seconds."),
+)
+_STATIC_FIELDS = (
+    ("hits_total", "counter", "Static files answered from the cache."),
+    ("misses_total", "counter", "Cacheable static files read from disk."),
+    ("evictions_total", "counter", "Entries evicted to respect the byte bound."),
+    ("hit_bytes_total", "counter", "Bytes answered from the cache."),
+    ("bytes", "gauge", "Bytes held by the cache."),
+    ("entries", "gauge", "Files held by the cache."),
+)
+
+
+def _status_lines(worker: str | None, snap: Snapshot) -> list[str]:
+    return [f"requests_total{_labels(worker, status=k)} {v}" for k, v in sorted(snap["requests"].items())]
+
+
+def _static_line(key: str) -> Callable[[str | None, Snapshot], list[str]]:
+    def line(worker: str | None, snap: Snapshot) -> list[str]:
+        value = (snap["static"] or {}).get(key.removesuffix("_total"), 0)
+        return [f"static_cache_{key}{_labels(worker)} {value}"]
+
+    return line
+
+
+def _pool_name(key: str) -> str:
+    renamed = {"exhausted": "exhausted_total", "acquisitions": "acquisitions_total",
+               "wait_total": "wait_seconds_total", "wait_max": "wait_seconds_max",
+               "executions": "executions_total", "exec_total": "exec_seconds_total",
+               "exec_max": "exec_seconds_max"}
+    return "pool_" + renamed.get(key, key)
+
+
+def _num(value: float) -> str:
+    return repr(float(value)) if isinstance(value, float) else str(value)
+
+
+def _histogram_lines(worker: str | None, snap: Snapshot) -> list[str]:
+    lines, running = [], 0
+    for bound, count in zip((*BUCKETS, float("inf")), snap["buckets"], strict=True):
+        running += count
+        le = "+Inf" if bound == float("inf") else repr(bound)
+        lines.append(f"request_duration_seconds_bucket{_labels(worker, le=le)} {running}")
+    lines.append(f"request_duration_seconds_sum{_labels(worker)} {_num(float(snap['duration_sum']))}")
+    lines.append(f"request_duration_seconds_count{_labels(worker)} {running}")
+    return lines
+
+
+def _sum(snapshots: list[Snapshot]) -> Snapshot:
+    total: Snapshot = {"requests": {}, "buckets": [0] * (len(BUCKETS) + 1), "duration_sum": 0.0,
+                       "pool": {}, "static": None}
+    for snap in snapshots:
+        for status, count in snap["requests"].items():
+            total["requests"][status] = total["requests"].get(status, 0) + count
+        total["buckets"] = [a + b for a, b in zip(total["buckets"], snap["buckets"], strict=True)]
+        total["duration_sum"] += snap["duration_sum"]
+        for key, value in snap["pool"].items():
+            combine = max if key.endswith("_max") else (lambda a, b: a + b)
+            total["pool"][key] = combine(total["pool"].get(key, 0), value)
+        if snap["static"] is not None:
+            base = total["static"] or {}
+            total["static"] = {k: base.get(k, 0) + v for k, v in snap["static"].items()}
+    return total
