@@ -88,11 +88,6 @@ const __zigttp = (function (global) {
   // For stored values: an array without Array.prototype in its chain, so a setter a handler
   // defines on Array.prototype["1"] cannot swallow (or forge) what push() stores.
   function safeList() { return setPrototypeOf([], null); }
-  // Assign an own data property even if Object.prototype carries a setter of that name.
-  function own(target, key, value) {
-    target[key] = value;
-    if (!hasOwn(target, key)) defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  }
   // console output is buffered and handed to the host with the response: quickjs-ng refuses
   // calls into Python while a CPU-time limit is armed, and one crossing is cheaper anyway.
   let consoleLines = list();
@@ -265,8 +260,8 @@ const __zigttp = (function (global) {
     #binary = false;
     constructor(body, status, statusText, type, extra) {
       if (typeof body !== "string" && isBinary(body)) { this.#binary = true; body = binaryString(body); }
-      own(this, "body", body);
-      own(this, "status", status);
+      this.body = body;
+      this.status = status;
       if (statusText !== undefined) defineProperty(this, "statusText", { value: StringCtor(statusText), enumerable: true });
       this.#type = type;
       this.#extra = extra;
@@ -406,12 +401,12 @@ const __zigttp = (function (global) {
     #query = undefined;
     #used = false;
     constructor(method, url, headers, body) {
-      own(this, "method", method);
-      own(this, "url", url);
+      this.method = method;
+      this.url = url;
       const q = strIndexOf(url, "?");
-      own(this, "path", q < 0 ? url : strSlice(url, 0, q));
+      this.path = q < 0 ? url : strSlice(url, 0, q);
       this.#headers = headers;
-      own(this, "body", body);
+      this.body = body;
     }
     get headers() {
       if (typeof this.#headers === "string") this.#headers = parseHeaders(this.#headers);
