@@ -69,8 +69,17 @@ def cli() -> None:
               show_default=True, help="Seconds an idle keep-alive connection stays open.")
 @click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
               help="Log a pool metrics line every N requests (0 = off).")
-def serve(handler: str | None, inline: str | None, **options: Any) -> None:
-    """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP."""
+@click.option("--trace", "trace_file", type=click.Path(dir_okay=False), default=None,
+              help="Record every request, module call and response to FILE as test fixtures.")
+@click.option("--replay", "replay", type=click.Path(dir_okay=False), default=None,
+              help="Run FILE (a trace or fixture) against HANDLER as tests and exit "
+                   "(same as `zigttp test FILE HANDLER`).")
+def serve(handler: str | None, inline: str | None, replay: str | None, **options: Any) -> None:
+    """Serve HANDLER (.js .ts .jsx .tsx, or a .pyz from `zigttp build`) or inline code (-e)."""
+    if replay is not None:
+        from zigttp.commands.test import run_test
+
+        sys.exit(run_test((replay, handler) if handler else (replay,)))
     from zigttp.commands.serve import run_serve
 
     sys.exit(run_serve(handler, inline, options))
@@ -87,6 +96,34 @@ def check(files: tuple[str, ...], json_output: bool, profile: str) -> None:
 
     sys.exit(run_check(list(files), json_output=json_output, profile=profile,
                        color=sys.stderr.isatty()))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "json_output", is_flag=True, help="Machine-readable results on stdout.")
+@click.option("--strict-io", is_flag=True, help="Module-call divergences fail the test.")
+@click.option("--watch", is_flag=True, help="Rerun when a fixture or handler changes.")
+def test(paths: tuple[str, ...], json_output: bool, strict_io: bool, watch: bool) -> None:
+    """Run declarative fixtures: zigttp test [FIXTURE.jsonl] [HANDLER].
+
+    Without arguments, finds every *.test.jsonl under the current directory and pairs it with
+    the handler next to it (foo.test.jsonl -> foo.ts|tsx|js|jsx). Exit 0 all passed, 1 any
+    failed, 2 invalid fixture.
+    """
+    from zigttp.commands.test import run_test
+
+    sys.exit(run_test(paths, json_output=json_output, strict_io=strict_io, watch=watch))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("handler", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Artifact path (default: HANDLER's name with .pyz, in the current directory).")
+def build(handler: str, output: str | None) -> None:
+    """Precompile HANDLER into one artifact that `zigttp serve` (or `python OUT.pyz`) runs."""
+    from zigttp.commands.build import run_build
+
+    sys.exit(run_build(handler, output))
 
 
 def main(argv: list[str] | None = None) -> None:

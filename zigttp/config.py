@@ -77,6 +77,7 @@ class ServerConfig:
     static_cache_max_file_size: int = 128 * 1024
     js_stack_size: int = 8 * 1024 * 1024  # native stack budget per runtime
     max_call_depth: int = 1024
+    trace_file: str | None = None  # --trace: append each request as a fixture test (JSONL)
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

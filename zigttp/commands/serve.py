@@ -24,6 +24,10 @@ def run_serve(handler: str | None, inline: str | None, options: dict[str, Any]) 
     if handler is not None and inline is not None:
         raise UsageError("pass either a handler file or -e CODE, not both")
     config = config_from_options(dict(options))
+    if config.trace_file:
+        from zigttp.testing.trace import truncate_trace
+
+        truncate_trace(config.trace_file)
     from zigttp.runtime.handler import compile_entry
 
     compiled = compile_entry(handler, inline)

@@ -94,13 +94,21 @@ def load_handler(
 
 
 def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
-    """Front end for `serve`: a file path or `-e` code."""
-    from zigttp.frontend.pipeline import compile_file, compile_source
-
+    """Front end for `serve`: a file path, a built artifact (.pyz) or `-e` code."""
     if inline is not None:
+        from zigttp.frontend.pipeline import compile_source
+
         return compile_source(inline, "<inline>")
     assert path is not None
     file = Path(path)
     if not file.is_file():
         raise HandlerLoadError(f"handler file not found: {path}")
+    from zigttp.build.artifact import is_artifact
+
+    if is_artifact(file):  # built by `zigttp build`: verified, never parsed again
+        from zigttp.build.artifact import load_artifact
+
+        return load_artifact(file)
+    from zigttp.frontend.pipeline import compile_file
+
     return compile_file(file)

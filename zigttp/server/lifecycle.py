@@ -50,9 +50,14 @@ def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
 
 
 def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
+    factory = handler.new_runtime
+    if config.trace_file:  # --trace: record requests, module calls and responses as fixtures
+        from zigttp.testing.trace import tracing_factory
+
+        factory = tracing_factory(handler, config.trace_file)
     pool = RuntimePool(
         config.pool_size,
-        handler.new_runtime,
+        factory,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
         inline_lane=config.backend == "loop",
@@ -164,7 +169,7 @@ def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
     from zigttp.runtime.handler import compile_entry
 
     text = str(handler)
-    if isinstance(handler, Path) or Path(text).suffix in (".js", ".ts", ".jsx", ".tsx", ".zgt"):
+    if isinstance(handler, Path) or Path(text).suffix in (".js", ".ts", ".jsx", ".tsx", ".zgt", ".pyz"):
         return compile_entry(text, None)
     return compile_entry(None, text)
 
