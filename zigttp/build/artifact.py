@@ -168,15 +168,15 @@ def _check_manifest(path: str | Path, manifest: Any) -> None:
 
 def load_artifact(path: str | Path) -> CompiledHandler:
     """The CompiledHandler stored in a verified artifact (no front end involved)."""
-    CompiledHandler, LineSpan = _result_types()  # noqa: N806
+    handler_type, span_type = _result_types()
     handler = read_payload(path)["handler"]
     try:
-        return CompiledHandler(
+        return handler_type(
             filename=str(handler["filename"]),
             code=_want(handler["code"], str),
             modules=tuple(str(m) for m in handler.get("modules", ())),
             files=tuple(str(f) for f in handler.get("files", ())),
-            line_map=tuple(LineSpan(int(a), int(b), str(f), int(c))
+            line_map=tuple(span_type(int(a), int(b), str(f), int(c))
                            for a, b, f, c in handler.get("lineMap", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
