@@ -130,14 +130,16 @@ def read_payload(path: str | Path) -> dict[str, Any]:
     """Open, verify and decode an artifact's payload; raises BuildError, never runs anything."""
     try:
         with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read(MANIFEST))
+            manifest_bytes = archive.read(MANIFEST)
             payload = archive.read(PAYLOAD)
     except FileNotFoundError:
         raise BuildError(f"artifact not found: {path}") from None
     except KeyError as exc:
         raise _refuse(path, f"it is not a zigttp artifact (missing {exc.args[0]})") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+    except Exception as exc:  # BadZipFile, CRC or zlib errors, truncation: all mean corrupt
         raise _refuse(path, f"it is corrupt ({exc})") from None
+    try:
+        manifest = json.loads(manifest_bytes)
     except ValueError:
         raise _refuse(path, f"its {MANIFEST} is not valid JSON") from None
     _check_manifest(path, manifest)
