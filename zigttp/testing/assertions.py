@@ -52,8 +52,10 @@ def check_expectations(test: FixtureTest, actual: Actual) -> list[str]:
     """Failure reasons; empty when the test passes."""
     expect = test.expect
     assert expect is not None
+    if actual.load_failed:  # nothing ran: the other comparisons would only repeat it
+        return [f"error: {actual.error}"]
     reasons: list[str] = []
-    if actual.error is not None and (actual.load_failed or expect.status != actual.status):
+    if actual.error is not None and expect.status != actual.status:
         reasons.append(f"error: {actual.error}")
     if expect.status is not None and expect.status != actual.status:
         reasons.append(f"expected status: {expect.status}, actual status: {actual.status}")

@@ -45,11 +45,17 @@ def _result_lines(result: TestResult) -> list[str]:
         reason = result.reasons[0] if result.reasons else "skipped"
         return [f"SKIP {result.name} ({reason})"]
     lines = [f"{result.status.upper()} {result.name}"]
-    lines += [f"    {reason}" for reason in result.reasons]
-    lines += [f"    warning: {warning}" for warning in result.warnings]
+    lines += [_indent(reason) for reason in result.reasons]
+    lines += [_indent(f"warning: {warning}") for warning in result.warnings]
     if result.status == "fail":
-        lines += [f"    {line}" for line in result.console]
+        lines += [_indent(line) for line in result.console]
     return lines
+
+
+def _indent(text: str) -> str:
+    """Reasons may span lines (a JS stack): continuation lines sit under the first."""
+    first, *rest = text.rstrip("\n").split("\n")
+    return "\n".join([f"    {first}", *(f"      {line.strip()}" for line in rest)])
 
 
 def write_text(runs: Sequence[FixtureRun], out: TextIO) -> None:
