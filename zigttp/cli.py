@@ -67,6 +67,14 @@ def cli() -> None:
               show_default=True, help="Seconds a request body may stall (else 408).")
 @click.option("--keepalive-timeout", type=click.FloatRange(min=0, min_open=True), default=5.0,
               show_default=True, help="Seconds an idle keep-alive connection stays open.")
+@click.option("--sqlite", type=click.Path(dir_okay=False), default=None,
+              help="SQLite database file for zigttp:sql.")
+@click.option("--allow-env", "allow_env", multiple=True, metavar="NAME",
+              help="Environment variable (or glob) zigttp:env may read; repeatable.")
+@click.option("--outbound-host", "outbound_hosts", multiple=True, metavar="HOST",
+              help="Host zigttp:fetch may call; repeatable.")
+@click.option("--outbound-timeout-ms", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Timeout for zigttp:fetch calls.")
 @click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
               help="Log a pool metrics line every N requests (0 = off).")
 @click.option("--trace", "trace_file", type=click.Path(dir_okay=False), default=None,

@@ -78,6 +78,20 @@ class ServerConfig:
     js_stack_size: int = 8 * 1024 * 1024  # native stack budget per runtime
     max_call_depth: int = 1024
     trace_file: str | None = None  # --trace: append each request as a fixture test (JSONL)
+    # zigttp:* module options
+    sqlite: str | None = None  # database file for zigttp:sql
+    allow_env: tuple[str, ...] = ()  # env var names/globs zigttp:env may read
+    outbound_hosts: tuple[str, ...] = ()  # hosts zigttp:fetch may call
+    outbound_timeout_ms: int = 10_000
+
+    def module_options(self) -> dict[str, object]:
+        """What the zigttp:* modules see of this config (ModuleContext.options)."""
+        return {
+            "sqlite": self.sqlite,
+            "env_allow": self.allow_env,
+            "outbound_hosts": self.outbound_hosts,
+            "outbound_timeout_ms": self.outbound_timeout_ms,
+        }
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -87,7 +87,7 @@ function handler(req) { return Response.text(boot + "|" + lookup(req.path) + "|"
     pool.start()
     try:
         def call(index: int) -> bytes:
-            return pool.run_blocking(Call("GET", f"/r{index}", "{}", None, f"id-{index}")).body
+            return pool.run_blocking(Call("GET", f"/r{index}", "", None, f"id-{index}")).body
 
         with concurrent.futures.ThreadPoolExecutor(6) as workers:
             bodies = list(workers.map(call, range(24)))

@@ -12,6 +12,8 @@ from zigttp.errors import UsageError
 def config_from_options(options: dict[str, Any]) -> ServerConfig:
     pool_size = options.pop("pool_size", 0) or default_pool_size()
     memory = options.pop("memory", 0)
+    for key in ("allow_env", "outbound_hosts"):  # repeatable, and comma-separated lists too
+        options[key] = tuple(item for value in options.get(key, ()) for item in value.split(",") if item)
     return ServerConfig(pool_size=pool_size, memory_limit=memory, **options)
 
 

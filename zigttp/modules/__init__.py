@@ -1,32 +1,49 @@
 """Registry of `zigttp:*` virtual modules: one file per module, discovered by name.
 
 Adding a module is adding a file that defines `MODULE`; nothing else needs to change.
+`find_module` imports only the file it is asked for (serve's cold start pays for the modules
+a handler uses, not for all of them); `builtin_modules` imports every file. Registered
+exports get JS call semantics (extra arguments ignored, missing ones None): see `_arity.py`.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
-from functools import cache
 
+from zigttp.modules._arity import with_js_semantics
 from zigttp.modules._spec import ModuleContext, ModuleSpec, ModuleTypeError
 
 __all__ = ["ModuleContext", "ModuleSpec", "ModuleTypeError", "builtin_modules", "find_module"]
 
 
-@cache
+@functools.cache
+def _load(name: str) -> ModuleSpec | None:
+    if name.startswith("_") or not name.isidentifier():
+        return None
+    qualified = f"{__name__}.{name}"
+    try:
+        module = importlib.import_module(qualified)
+    except ModuleNotFoundError as missing:
+        if missing.name == qualified:
+            return None
+        raise
+    spec: ModuleSpec | None = getattr(module, "MODULE", None)
+    if spec is None or spec.name != name:
+        return None
+    return with_js_semantics(spec)
+
+
 def builtin_modules() -> dict[str, ModuleSpec]:
     found: dict[str, ModuleSpec] = {}
     for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        spec: ModuleSpec = module.MODULE
-        found[spec.name] = spec
+        spec = _load(info.name)
+        if spec is not None:
+            found[spec.name] = spec
     return found
 
 
 def find_module(specifier: str) -> ModuleSpec | None:
     """`zigttp:NAME` (or bare NAME) → its spec, or None if no such module exists."""
-    name = specifier.removeprefix("zigttp:")
-    return builtin_modules().get(name)
+    return _load(specifier.removeprefix("zigttp:"))

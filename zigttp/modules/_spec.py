@@ -14,7 +14,7 @@ any other exception is a bug in the module and becomes a JS Error for that reque
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,13 @@ class ModuleContext:
 
     `state_dir` is shared by every worker process of one server (for SQLite-backed shared
     state such as ratelimit counters); `clock` returns epoch seconds and is injectable for
-    tests; `options` carries module flags (e.g. `sqlite`, `env_allow`, `outbound_hosts`).
+    tests; `options` carries module flags. Keys read by the built-in modules (absent = off):
+
+      sqlite: str                      database file for zigttp:sql (`--sqlite FILE`)
+      env_allow: tuple[str, ...]       names / fnmatch globs env() may read (`--allow-env`)
+      outbound_hosts: tuple[str, ...]  hosts fetch may call (globs, optional `:port`)
+      outbound_timeout_ms: int         cap on one fetch (default 10000)
+      cache_max_entries / cache_max_bytes: int   cache budget (default 10000 / 16 MiB)
     """
 
     state_dir: str
@@ -46,6 +52,14 @@ class ModuleSpec:
     exports: tuple[str, ...]  # export names, checked by `check` and the bundler
     create: Callable[[ModuleContext], dict[str, Export]]
     traceable: frozenset[str] = frozenset()  # exports that fixture `io` rows stub
+    # Export name → JS source of a function EXPRESSION that becomes the export in place of the
+    # plain shim, for exports whose arguments cannot cross into Python (e.g. JS functions).
+    # Inside it, `__host` is the plain shim: it calls this module's Python function of the same
+    # name (JSON in, JSON out). The bridge evaluates `(function (__host) { return (SRC); })(shim)`.
+    js_wrappers: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # True for modules whose calls may block on I/O (network, disk): a handler importing one
+    # never runs on the event-loop thread (see runtime.lanes).
+    blocking: bool = False
 
     @property
     def specifier(self) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-import quickjs
+import _quickjs as quickjs  # the C extension itself: its Python wrapper costs ~10 ms of imports
 
 from zigttp import errors
 from zigttp.runtime.limits import RuntimeLimits
@@ -74,10 +74,10 @@ class JsRuntime:
         except quickjs.JSException as exc:
             raise self.translate(exc) from None
 
-    def dispatch(self, method: str, url: str, headers_json: str, body: str | None) -> str:
+    def dispatch(self, method: str, url: str, headers_wire: str, body: str | None) -> str:
         """Run the handler once; returns the prelude's encoded response (see prelude.js)."""
         try:
-            encoded = self._with_console(self._dispatch(method, url, headers_json, body))
+            encoded = self._with_console(self._dispatch(method, url, headers_wire, body))
             if encoded == "!P":
                 encoded = self._drain_promise()
         except quickjs.JSException as exc:

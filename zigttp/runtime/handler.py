@@ -8,7 +8,6 @@ fixtures, embedding) only sees a `LoadedHandler`.
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +87,11 @@ def load_handler(
     extra_modules: tuple[ModuleSpec, ...] = (),
     console: ConsoleWriter = stderr_console,
 ) -> LoadedHandler:
-    context = module_context or ModuleContext(state_dir=tempfile.mkdtemp(prefix="zigttp-state-"))
+    if module_context is None:
+        import tempfile
+
+        module_context = ModuleContext(state_dir=tempfile.mkdtemp(prefix="zigttp-state-"))
+    context = module_context
     bridge = ModuleBridge(module_specs(compiled, extra_modules), context)
     return LoadedHandler(compiled, limits, bridge, console)
 

@@ -1,21 +1,22 @@
 """Request → JS arguments and the prelude's encoded response → HandlerResponse.
 
-One string each way (measured: one JSON string per call is cheaper than building JS objects
-through the binding). The wire format of the response string is defined in prelude.js:
+Only strings cross the boundary (the binding does not convert objects, and strings are the
+cheapest thing it does convert). Request headers go in as "name\\0value\\0..." (NUL cannot
+occur in a header). The response comes back as defined in prelude.js (`wire`):
 
-    "<status>\\n<name>: <value>\\n...\\n\\n<body>"   or   "!<kind>\\n<message>"
+    "<status>[b]\\r\\n<name>: <value>\\r\\n...\\n<body>"   or   "!<kind>\\n<message>"
+
+so its header lines are already in HTTP form and reach the socket without re-parsing.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from zigttp import errors
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _FRAME = re.compile(r"<input>:(\d+)(?::(\d+))?")
 _FAILURES: dict[str, type[errors.HandlerError]] = {
     "X": errors.HandlerException,
@@ -25,37 +26,59 @@ _FAILURES: dict[str, type[errors.HandlerError]] = {
     "S": errors.StackOverflow,
     "M": errors.MemoryLimitExceeded,
 }
-BINARY_MARKER = "x-zigttp-binary"
 
 
 @dataclass(slots=True)
 class HandlerResponse:
     status: int
-    headers: list[tuple[str, str]] = field(default_factory=list)
+    header_block: bytes = b""  # "name: value\r\n" lines, ready for the wire
     body: bytes = b""
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        pairs = []
+        for line in self.header_block.decode("latin-1").split("\r\n"):
+            if line:
+                name, _, value = line.partition(": ")
+                pairs.append((name, value))
+        return pairs
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key == wanted), None)
+
+    def add_header(self, name: str, value: str) -> None:
+        self.header_block += f"{name}: {value}\r\n".encode("latin-1", "replace")
+
+
+def header_block(pairs: list[tuple[str, str]]) -> bytes:
+    return "".join(f"{name}: {value}\r\n" for name, value in pairs).encode("latin-1", "replace")
 
 
 def encode_headers(headers: dict[str, str]) -> str:
-    """Lower-cased request headers as the JSON object the prelude parses."""
-    return _dumps(headers)
+    """Request headers in the prelude's "name\\0value\\0..." form."""
+    parts = []
+    for name, value in headers.items():
+        parts.append(name)
+        parts.append(value)
+    return "\0".join(parts)
 
 
 def decode_response(encoded: str) -> HandlerResponse:
     """Parse the prelude's response string; failures raise the matching HandlerError."""
     if encoded.startswith("!"):
         raise failure(encoded)
-    head, _, body = encoded.partition("\n\n")
-    status_text, *lines = head.split("\n")
-    headers: list[tuple[str, str]] = []
-    binary = False
-    for line in lines:
-        name, _, value = line.partition(": ")
-        if name == BINARY_MARKER:
-            binary = True
-        else:
-            headers.append((name, value))
-    payload = body.encode("latin-1") if binary else body.encode("utf-8", "surrogatepass")
-    return HandlerResponse(int(status_text), headers, payload)
+    status_end = encoded.find("\r\n")
+    end = encoded.find("\r\n\n", status_end)
+    status_text = encoded[:status_end]
+    body = encoded[end + 3 :]
+    if status_text.endswith("b"):
+        payload = body.encode("latin-1")
+        status_text = status_text[:-1]
+    else:
+        payload = body.encode("utf-8", "surrogatepass")
+    block = encoded[status_end + 2 : end + 2].encode("latin-1", "replace")
+    return HandlerResponse(int(status_text), block, payload)
 
 
 def failure(encoded: str) -> errors.HandlerError:

@@ -41,7 +41,7 @@ class Call:
 
     method: str
     url: str
-    headers_json: str
+    headers_wire: str
     body: str | None
     request_id: str
 
@@ -95,7 +95,7 @@ class Slot:
         cpu_started = time.thread_time()
         try:
             assert self.runtime is not None
-            encoded = self.runtime.dispatch(call.method, call.url, call.headers_json, call.body)
+            encoded = self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
             return decode_response(encoded)
         except errors.HandlerError as exc:
             return exc
@@ -139,7 +139,7 @@ class InlineSlot:
         started = time.perf_counter()
         try:
             return decode_response(
-                self.runtime.dispatch(call.method, call.url, call.headers_json, call.body)
+                self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
             )
         except errors.HandlerError as exc:
             if exc.replace_context:

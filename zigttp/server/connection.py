@@ -35,7 +35,7 @@ class HttpConnection(asyncio.Protocol):
         self.reader = RequestReader(self.config.max_body_size, self.config.max_header_bytes)
         self.busy = False
         self.closing = False
-        self._timer: asyncio.TimerHandle | None = None
+        self.deadline = 0.0  # loop time at which `_timer_kind` expires; swept by LoopServer
         self._timer_kind = ""
         self._continue_sent = False
         self._can_write = asyncio.Event()
@@ -137,23 +137,22 @@ class HttpConnection(asyncio.Protocol):
                 self._arm("idle")
 
     def _arm(self, kind: str) -> None:
-        self._cancel_timer()
-        delay = {
-            "head": self.config.header_timeout,
-            "body": self.config.body_timeout,
-            "idle": self.config.keepalive_timeout,
-        }[kind]
+        """Set a deadline; a per-server sweeper checks it (cheaper than a timer per request)."""
+        config = self.config
+        delay = (config.header_timeout if kind == "head" else
+                 config.body_timeout if kind == "body" else config.keepalive_timeout)
         self._timer_kind = kind
-        self._timer = self.loop.call_later(delay, self._timed_out, kind)
+        self.deadline = self.loop.time() + delay
 
     def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
         self._timer_kind = ""
 
+    def check_deadline(self, now: float) -> None:
+        if self._timer_kind and now >= self.deadline:
+            self._timed_out(self._timer_kind)
+
     def _timed_out(self, kind: str) -> None:
-        self._timer = None
+        self._timer_kind = ""
         if kind == "idle":
             self._close()
         else:

@@ -82,12 +82,11 @@ class Dispatcher:
             return self._failure(request, request_id, errors.ResponseTooLarge(
                 f"response body of {len(response.body)} bytes exceeds the {limit}-byte cap"
             ), started)
-        headers = response.headers
         if "x-request-id" in request.headers:
-            headers = [*headers, ("x-request-id", request_id)]
+            response.add_header("x-request-id", request_id)
         keep_alive = request.keep_alive
-        data = serialize(response.status, headers, response.body, keep_alive=keep_alive,
-                         head_request=request.method == "HEAD")
+        data = serialize(response.status, response.header_block, response.body,
+                         keep_alive=keep_alive, head_request=request.method == "HEAD")
         self._finish(request, request_id, response.status, len(response.body), started)
         return data, keep_alive
 

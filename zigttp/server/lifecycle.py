@@ -44,7 +44,11 @@ def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool 
 
 def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
                   state_dir: str | None = None) -> LoadedHandler:
-    context = ModuleContext(state_dir=state_dir) if state_dir else None
+    if state_dir is None:
+        import tempfile
+
+        state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
+    context = ModuleContext(state_dir=state_dir, options=config.module_options())
     return load_handler(source, RuntimeLimits.from_config(config), module_context=context,
                         console=log.console)
 
@@ -60,7 +64,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         factory,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
-        inline_lane=config.backend == "loop",
+        inline_lane=config.backend == "loop" and not handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
     pool.start()

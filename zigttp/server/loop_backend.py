@@ -38,6 +38,18 @@ class LoopServer:
         self._server = await self.loop.create_server(
             lambda: HttpConnection(self), sock=sock, backlog=2048
         )
+        self.loop.create_task(self._sweep_deadlines())
+
+    async def _sweep_deadlines(self) -> None:
+        """Expire connection deadlines (header/body/idle timeouts) a few times per timeout."""
+        config = self.config
+        tick = max(0.02, min(0.25, config.header_timeout / 5, config.keepalive_timeout / 5,
+                             config.body_timeout / 5))
+        while not self._stopped.is_set():
+            await asyncio.sleep(tick)
+            now = self.loop.time()
+            for connection in list(self.connections):
+                connection.check_deadline(now)
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()

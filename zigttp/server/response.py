@@ -2,23 +2,25 @@
 
 Rules (RFC 9110/9112): every response carries `Date` and, unless it has no body by definition
 (1xx, 204, 304), `Content-Length`; HEAD gets the headers of the GET it mirrors without the body.
-Handler-supplied framing headers (Content-Length, Transfer-Encoding, Connection) are dropped:
-framing belongs to the server. The Date value is formatted once per second.
+Framing belongs to the server: the prelude already dropped a handler's own Content-Length,
+Transfer-Encoding and Connection. The Date value is formatted once per second.
 """
 
 from __future__ import annotations
 
 import time
-from email.utils import formatdate
 from http import HTTPStatus
 
-_FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
+from zigttp.runtime.marshal import header_block
+
 _REASONS = {status.value: status.phrase for status in HTTPStatus} | {
     413: "Payload Too Large",  # the seed's wording (RFC 9110: "Content Too Large")
     414: "URI Too Long",
 }
 _STATUS_LINES: dict[int, bytes] = {}
 _date_cache: tuple[int, bytes] = (0, b"")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def status_line(status: int) -> bytes:
@@ -33,7 +35,10 @@ def date_header() -> bytes:
     global _date_cache
     now = int(time.time())
     if _date_cache[0] != now:
-        _date_cache = (now, b"date: " + formatdate(now, usegmt=True).encode("ascii") + b"\r\n")
+        t = time.gmtime(now)  # RFC 9110 IMF-fixdate, spelled out to stay locale-independent
+        stamp = (f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+                 f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT")
+        _date_cache = (now, b"date: " + stamp.encode("ascii") + b"\r\n")
     return _date_cache[1]
 
 
@@ -43,30 +48,25 @@ def has_no_body(status: int) -> bool:
 
 def serialize(
     status: int,
-    headers: list[tuple[str, str]],
+    header_block: bytes,
     body: bytes,
     *,
     keep_alive: bool,
     head_request: bool = False,
 ) -> bytes:
-    parts = [status_line(status), date_header()]
-    for name, value in headers:
-        if name.lower() not in _FRAMING:
-            parts.append(f"{name}: {value}\r\n".encode("latin-1", "replace"))
-    if has_no_body(status):
-        body = b""
-    else:
-        parts.append(b"content-length: %d\r\n" % len(body))
-    if not keep_alive:
-        parts.append(b"connection: close\r\n")
-    parts.append(b"\r\n")
-    if not head_request:
-        parts.append(body)
-    return b"".join(parts)
+    """`header_block` is "name: value\\r\\n" lines without framing headers (the prelude drops a
+    handler's own Content-Length/Transfer-Encoding/Connection)."""
+    no_body = has_no_body(status)
+    tail = (b"" if no_body else b"content-length: %d\r\n" % len(body)) + (
+        b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
+    )
+    if no_body or head_request:
+        return b"".join((status_line(status), date_header(), header_block, tail))
+    return b"".join((status_line(status), date_header(), header_block, tail, body))
 
 
 def plain_error(status: int, message: str, *, keep_alive: bool = False,
                 extra: list[tuple[str, str]] | None = None) -> bytes:
     """A server-generated error response (text/plain body = the message)."""
     headers = [("content-type", "text/plain; charset=utf-8"), *(extra or [])]
-    return serialize(status, headers, message.encode("utf-8"), keep_alive=keep_alive)
+    return serialize(status, header_block(headers), message.encode("utf-8"), keep_alive=keep_alive)

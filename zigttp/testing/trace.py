@@ -102,11 +102,11 @@ class TracedRuntime:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.runtime, name)
 
-    def dispatch(self, method: str, url: str, headers_json: str, body: str | None) -> str:
+    def dispatch(self, method: str, url: str, headers_wire: str, body: str | None) -> str:
         self.tap.begin_request()
-        request = {"method": method, "url": url, "headers": json.loads(headers_json), "body": body}
+        request = {"method": method, "url": url, "headers": decode_headers(headers_wire), "body": body}
         try:
-            encoded: str = self.runtime.dispatch(method, url, headers_json, body)
+            encoded: str = self.runtime.dispatch(method, url, headers_wire, body)
         except errors.HandlerError as exc:
             self._record(request, _failure(exc))
             raise
@@ -121,6 +121,12 @@ class TracedRuntime:
         request_id = getattr(self.slot, "request_id", "-")
         name = f"{request['method']} {request['url']} [{request_id}]"
         self.writer.record(name, request, self.tap.take(), actual)
+
+
+def decode_headers(wire: str) -> dict[str, str]:
+    """The inverse of `marshal.encode_headers` ("name\\0value\\0...")."""
+    parts = wire.split("\0") if wire else []
+    return dict(zip(parts[0::2], parts[1::2], strict=False))
 
 
 def _failure(exc: errors.HandlerError) -> Actual:

@@ -5,7 +5,7 @@
 // * Every builtin it relies on is captured here, at load, before user code runs, so a handler
 //   that overwrites JSON.stringify, Object.prototype or Response cannot fool the glue.
 // * The host talks to it through two strings: a JSON request in, and an encoded response out:
-//     "<status>\n<name>: <value>\n...\n\n<body>"      (a response)
+//     "<status>\r\n<name>: <value>\r\n...\n<body>"    (a response; see `wire` below)
 //     "!<kind>\n<message>"                            (a failure; kinds listed at FAIL below)
 //     "!P"                                            (a pending promise; host drains jobs, then
 //                                                      calls __zigttp_settle())
@@ -92,6 +92,12 @@ const __zigttp = (function (global) {
   }
 
   const LINES = Symbol("zigttp.lines");
+  const BINARY = Symbol("zigttp.binary");
+  // Framing belongs to the server: a handler's own values for these are dropped on the wire.
+  const FRAMING = { "content-length": true, "transfer-encoding": true, "connection": true, "keep-alive": true };
+  function wireLine(lines, name, value) {
+    if (FRAMING[name] !== true) arrayPush(lines, name + ": " + value + "\r\n");
+  }
   class HeadersImpl {
     #map = objectCreate(null);
     #cookies = [];
@@ -151,8 +157,8 @@ const __zigttp = (function (global) {
       return out;
     }
     [LINES](lines) {
-      for (const key of objectKeys(this.#map)) arrayPush(lines, key + ": " + this.#map[key]);
-      for (const cookie of this.#cookies) arrayPush(lines, "set-cookie: " + cookie);
+      for (const key of objectKeys(this.#map)) wireLine(lines, key, this.#map[key]);
+      for (const cookie of this.#cookies) arrayPush(lines, "set-cookie: " + cookie + "\r\n");
     }
   }
   function fillHeaders(target, init) {
@@ -221,10 +227,10 @@ const __zigttp = (function (global) {
     get statusText() { return STATUS_TEXT[this.status] || ""; }
     text() { return this.body; }
     json() { return jsonParse(this.body); }
+    get [BINARY]() { return this.#binary; }
     [LINES](lines) {
       if (this.#headers !== null) this.#headers[LINES](lines);
-      else if (this.#type !== null) arrayPush(lines, "content-type: " + this.#type);
-      if (this.#binary) arrayPush(lines, "x-zigttp-binary: 1");
+      else if (this.#type !== null) arrayPush(lines, "content-type: " + this.#type + "\r\n");
     }
   }
   function initOf(init) { return init === undefined || init === null ? {} : init; }
@@ -292,6 +298,21 @@ const __zigttp = (function (global) {
     value: function (name) { return typeof this[strToLower(StringCtor(name))] === "string"; },
   });
 
+  // Request headers arrive as "name\0value\0name\0value" (names lower-cased, duplicates
+  // already joined): cheaper to build on the host than JSON, parsed only if the handler looks.
+  function parseHeaders(wire) {
+    const headers = objectCreate(RequestHeadersProto);
+    if (wire === "") return headers;
+    const parts = strSplit(wire, "\0");
+    for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+    return headers;
+  }
+  function headerWire(object) {
+    const parts = [];
+    for (const name of objectKeys(object)) { arrayPush(parts, name); arrayPush(parts, object[name]); }
+    return arrayJoin(parts, "\0");
+  }
+
   // The incoming request: headers and query are parsed on first use (most handlers never
   // touch them); own enumerable getters keep `JSON.stringify(request)` complete.
   class RequestImpl {
@@ -307,9 +328,7 @@ const __zigttp = (function (global) {
       this.body = body;
     }
     get headers() {
-      if (typeof this.#headers === "string") {
-        this.#headers = setPrototypeOf(jsonParse(this.#headers), RequestHeadersProto);
-      }
+      if (typeof this.#headers === "string") this.#headers = parseHeaders(this.#headers);
       return this.#headers;
     }
     get query() {
@@ -347,7 +366,7 @@ const __zigttp = (function (global) {
     }
     const method = options.method === undefined ? "GET" : strToUpper(StringCtor(options.method));
     const body = options.body === undefined || options.body === null ? null : StringCtor(options.body);
-    return new RequestImpl(method, url, jsonStringify(headers), body);
+    return new RequestImpl(method, url, headerWire(headers), body);
   }
   Request.prototype = RequestImpl.prototype;
   defineProperty(RequestImpl.prototype, "constructor", { value: Request });
@@ -405,7 +424,7 @@ const __zigttp = (function (global) {
   function findHandler() {
     const exported = global.__zigttp_exports;
     const candidates = [];
-    if (exported) arrayPush(candidates, exported.handler, exported.default);
+    if (exported) { arrayPush(candidates, exported.handler); arrayPush(candidates, exported.default); }
     // `typeof handler` also sees top-level `const handler = ...` of the user's script.
     arrayPush(candidates, typeof handler === "undefined" ? undefined : handler);
     for (const candidate of candidates) {
@@ -424,14 +443,20 @@ const __zigttp = (function (global) {
     new HeadersImpl(headers)[LINES](lines);
   }
 
+  // Response wire format: "<status>[b]\r\n" + "name: value\r\n"... + "\n" + body, where a "b"
+  // after the status marks a binary (latin-1) body. Header lines are ready for the socket.
+  function wire(status, binary, lines, body) {
+    return arrayJoin([binary ? status + "b\r\n" : status + "\r\n", arrayJoin(lines, ""), "\n", body], "");
+  }
+
   function encode(result) {
     if (result instanceof ResponseImpl) {
-      const lines = [StringCtor(result.status)];
+      const lines = [];
       result[LINES](lines);
-      return arrayJoin([arrayJoin(lines, "\n"), result.body], "\n\n");
+      return wire(result.status, result[BINARY], lines, result.body);
     }
     if (typeof result === "string") {
-      return arrayJoin(["200\ncontent-type: text/plain; charset=utf-8", result], "\n\n");
+      return wire(200, false, ["content-type: text/plain; charset=utf-8\r\n"], result);
     }
     if (result === null || typeof result !== "object") {
       return fail("R", `handler returned ${result === null ? "null" : typeof result}; ` +
@@ -441,25 +466,24 @@ const __zigttp = (function (global) {
       return fail("R", "handler returned an object that is not a Response (no status, headers or body); " +
         "wrap data with Response.json(data)");
     }
-    const lines = [StringCtor(checkStatus(result.status))];
+    const status = checkStatus(result.status);
+    const lines = [];
     encodePlainHeaders(result.headers, lines);
     let body = result.body;
-    if (isBinary(body)) {
-      body = binaryString(body);
-      arrayPush(lines, "x-zigttp-binary: 1");
-    }
+    const binary = isBinary(body);
+    if (binary) body = binaryString(body);
     if (body === undefined || body === null) body = "";
     if (typeof body !== "string") {
       return fail("R", `response body must be a string, got ${typeof body}; use Response.json() for data`);
     }
-    return arrayJoin([arrayJoin(lines, "\n"), body], "\n\n");
+    return wire(status, binary, lines, body);
   }
 
   let pending = null;
-  function dispatch(method, url, headersJson, body) {
-    return withConsole(run(method, url, headersJson, body));
+  function dispatch(method, url, headersWire, body) {
+    return withConsole(run(method, url, headersWire, body));
   }
-  function run(method, url, headersJson, body) {
+  function run(method, url, headersWire, body) {
     __zd = 0;
     const handler = findHandler();
     if (handler === null) {
@@ -467,7 +491,7 @@ const __zigttp = (function (global) {
         "`export default function handler(request)` or `export default { fetch(request) }`");
     }
     try {
-      const result = handler(new RequestImpl(method, url, headersJson, body));
+      const result = handler(new RequestImpl(method, url, headersWire, body));
       if (result instanceof PromiseCtor || (result && typeof result.then === "function")) {
         pending = { done: false };
         PromiseCtor.resolve(result).then(
