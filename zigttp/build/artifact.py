@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -95,6 +94,8 @@ def write_artifact(compiled: CompiledHandler, source: str, out: str | Path) -> A
     digest = sha256_hex(payload)
     manifest = {"format": FORMAT, "formatVersion": FORMAT_VERSION, "sha256": digest}
     target = Path(out)
+    import tempfile  # build-time only: keep it off serve's import path
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
