@@ -116,3 +116,20 @@ def test_trace_of_unreachable_server_is_untouched(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert len(load_fixture(trace).tests) == 1
+
+
+def test_trace_with_workers_keeps_every_block_whole(tmp_path: Path) -> None:
+    handler = tmp_path / "app.js"
+    handler.write_text(HANDLER)
+    trace = tmp_path / "trace.jsonl"
+    server = start_server(["-w", "2", "-n", "2", "-q", "--trace", str(trace), str(handler)], cwd=tmp_path)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(8) as workers:
+            statuses = list(workers.map(lambda i: server.get(f"/p{i}", data="x" * 2000).status_code,
+                                        range(40)))
+    finally:
+        server.stop()
+    assert statuses == [200] * 40
+    fixture = load_fixture(trace)
+    assert sorted(t.request.url for t in fixture.tests if t.request) == sorted(f"/p{i}" for i in range(40))
+    assert run_zigttp("test", "trace.jsonl", cwd=tmp_path).returncode == 0
