@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zigttp.errors import HandlerError, HandlerLoadError
-from zigttp.frontend.pipeline import CompiledHandler
 from zigttp.modules import ModuleContext, find_module
 from zigttp.runtime.bridge import IoTap, ModuleBridge
 from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import map_stack
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from zigttp.frontend.pipeline import CompiledHandler
     from zigttp.modules import ModuleSpec
     from zigttp.runtime.pool import Slot
 

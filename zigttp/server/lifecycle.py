@@ -12,15 +12,18 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
-from zigttp.frontend.pipeline import CompiledHandler
 from zigttp.log import ServerLog
 from zigttp.modules import ModuleContext
 from zigttp.runtime.handler import LoadedHandler, load_handler
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.pool import RuntimePool
 from zigttp.server.dispatch import Dispatcher
+
+if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from zigttp.frontend.pipeline import CompiledHandler
 
 
 def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> socket.socket:
@@ -168,7 +171,7 @@ class Server:
 
 
 def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
-    if isinstance(handler, CompiledHandler):
+    if not isinstance(handler, (str, Path)):  # already compiled
         return handler
     from zigttp.runtime.handler import compile_entry
 
