@@ -39,7 +39,8 @@ class Diagnostic:
 
 def render(diag: Diagnostic, *, color: bool = False) -> str:
     """Human form: headline, the source line with a caret under the column, and the fix hint."""
-    red, yellow, bold, reset = ("\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m") if color else ("",) * 4
+    codes = ("\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m")
+    red, yellow, bold, reset = codes if color else ("",) * 4
     tint = red if diag.is_error else yellow
     lines = [f"{bold}{diag.file}:{diag.line}:{diag.col}:{reset} "
              f"{tint}{diag.severity}[{diag.code}]{reset}: {diag.message}"]

@@ -121,3 +121,44 @@ class PoolExhausted(HandlerError):
     """No runtime became free within `pool_wait_timeout_ms`: 503 with Retry-After."""
 
     status = 503
+
+
+class SyntaxDiagnosticError(SourceError):
+    """The file does not parse."""
+
+
+class TypeStripError(SourceError):
+    """TypeScript that cannot be stripped faithfully (decorators, parameter properties...)."""
+
+
+class JSXError(SourceError):
+    """Malformed JSX."""
+
+
+class ComptimeError(SourceError):
+    """A comptime() expression outside the allowed subset."""
+
+
+class AnalyzerError(SourceError):
+    """Subset rules (`var`, `with`, ...) violated."""
+
+
+class ModuleResolutionError(SourceError):
+    """An import that cannot be resolved (unknown module/export, missing file, cycle)."""
+
+
+_FAMILIES: dict[str, type[SourceError]] = {
+    "ZT0": SyntaxDiagnosticError, "ZT1": AnalyzerError, "ZT2": AnalyzerError,
+    "ZT3": AnalyzerError, "ZT4": ComptimeError, "ZT5": ModuleResolutionError, "ZT6": JSXError,
+}
+_TYPESCRIPT_CODES = frozenset({"ZT010", "ZT011", "ZT012", "ZT013", "ZT014"})
+
+
+def source_error(diagnostics: list[Diagnostic]) -> SourceError:
+    """The SourceError subclass matching the first error's code family (ZT0xx syntax, ...)."""
+    code = diagnostics[0].code if diagnostics else ""
+    if code == "ZT002":  # the file could not be read at all
+        return SourceError(diagnostics)
+    if code in _TYPESCRIPT_CODES:
+        return TypeStripError(diagnostics)
+    return _FAMILIES.get(code[:3], SourceError)(diagnostics)

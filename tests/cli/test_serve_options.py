@@ -67,8 +67,9 @@ def test_handler_with_a_syntax_error_exits_1_with_file_and_line(tmp_path) -> Non
     handler.write_text("function handler(r) {\n  return Response.json({a: 1};\n}\n")
     result = run_zigttp("serve", str(handler), "-p", "0")
     assert result.returncode == 1
-    assert "SyntaxError" in result.stderr
-    assert "broken.js:2" in result.stderr
+    assert "syntax error" in result.stderr
+    assert "broken.js:2:" in result.stderr
+    assert "^" in result.stderr  # the caret under the column
 
 
 def test_eval_flag_serves_inline_code(serve) -> None:

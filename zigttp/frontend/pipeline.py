@@ -5,59 +5,73 @@ Every command (`serve`, `check`, `build`, `test`) goes through `compile_file` /
 syntax) that the runtime evaluates once per context after its prelude:
 
 * it starts with `"use strict";` on line 1 (no newline added, so line numbers are unchanged);
-* line N of the output is line N of the entry file (bundled dependencies come first on
-  their own line ranges, recorded in `line_map`);
+* line N of the output is line N of the entry file; bundled dependencies come after the
+  entry's last line, on line ranges recorded in `line_map`, and the exports assignment is
+  the script's last line;
 * `export function handler`, `export default function`, `export default {fetch}` are
-  rewritten to plain declarations plus an assignment to `globalThis.__zigttp_exports`;
-  a plain global `function handler` needs nothing;
-* `import {a as b} from "zigttp:NAME"` becomes `const {a: b} = __zigttp_import("NAME");`;
-* JSX becomes `h(tag, props, ...children)` calls (with `Fragment`), `comptime(expr)` a literal.
+  rewritten to plain declarations plus an assignment to `globalThis.__zigttp_exports`
+  (`{default: ..., handler: ..., every other named export}`); a plain global `function
+  handler` needs nothing;
+* `import {a, b as c} from "zigttp:NAME"` becomes
+  `const { a, b: c } = __zigttp_import("NAME");` on the same line (`import * as m` becomes
+  `const m = __zigttp_import("NAME");`); relative imports call the bundled module's
+  memoised loader, `const { x } = __zigttp_mod_1();`;
+* JSX becomes `h(tag, props, ...children)` calls (with `Fragment`), `comptime(expr)` a literal;
+* with `depth_guard` (default) every function body counts frames in `__zd` and calls
+  `__zdo()` beyond 1,024 (both defined by the runtime prelude).
 
-Errors raise `SourceError` with diagnostics; warnings ride along in `diagnostics`.
-
-INTERIM: until the tree-sitter front end lands this passes plain JavaScript through.
+One parse per file (tree-sitter) feeds every pass: strip, JSX, comptime, imports, analyzer.
+Errors raise a `SourceError` subclass (by the first error's code family: syntax, TypeScript,
+comptime, analyzer, module resolution, JSX) carrying the error diagnostics; warnings ride
+along in `CompiledHandler.diagnostics`. `compile_file` results are cached on disk
+(`frontend/cache.py`); `diagnose` is `check`'s entry point and never raises.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from zigttp.diagnostics import Diagnostic
+from zigttp.errors import source_error
+from zigttp.frontend.build import build_entry, build_inline
+from zigttp.frontend.result import CompiledHandler, LineSpan
+from zigttp.frontend.transform import Options
+
+__all__ = ["CompiledHandler", "LineSpan", "compile_file", "compile_source", "diagnose"]
 
 
-@dataclass(frozen=True)
-class LineSpan:
-    """Output lines [start, end] (1-based, inclusive) come from `file` starting at `file_line`."""
-
-    start: int
-    end: int
-    file: str
-    file_line: int
+def compile_source(
+    source: str, filename: str = "<inline>", *, depth_guard: bool = True
+) -> CompiledHandler:
+    """Compile inline code (`serve -e`); relative imports are not available."""
+    compiled = build_inline(source, filename, Options(depth_guard=depth_guard))
+    return _checked(compiled)
 
 
-@dataclass(frozen=True)
-class CompiledHandler:
-    filename: str
-    code: str
-    diagnostics: tuple[Diagnostic, ...] = ()
-    modules: tuple[str, ...] = ()  # virtual modules imported, e.g. ("ratelimit",)
-    files: tuple[str, ...] = ()  # every source file read (for --watch)
-    line_map: tuple[LineSpan, ...] = field(default=())
+def compile_file(
+    path: str | Path, *, depth_guard: bool = True, use_cache: bool = True
+) -> CompiledHandler:
+    """Compile a handler file and everything it imports; cached on disk by content."""
+    from zigttp.frontend import cache
 
-    def locate(self, line: int) -> tuple[str, int]:
-        """Map an output line to (file, line) in the user's sources."""
-        for span in self.line_map:
-            if span.start <= line <= span.end:
-                return span.file, span.file_line + (line - span.start)
-        return self.filename, line
-
-
-def compile_source(source: str, filename: str = "<inline>") -> CompiledHandler:
-    return CompiledHandler(filename=filename, code='"use strict";' + source, files=())
+    options = Options(depth_guard=depth_guard)
+    if use_cache:
+        hit = cache.load(Path(path), options)
+        if hit is not None:
+            return hit
+    compiled = _checked(build_entry(Path(path), options))
+    if use_cache:
+        cache.store(Path(path), options, compiled)
+    return compiled
 
 
-def compile_file(path: str | Path) -> CompiledHandler:
-    file = Path(path)
-    compiled = compile_source(file.read_text(encoding="utf-8"), str(file))
-    return CompiledHandler(filename=str(file), code=compiled.code, files=(str(file),))
+def diagnose(path: str | Path, *, profile: str = "default") -> CompiledHandler:
+    """Every diagnostic for `check` (errors included, nothing raised)."""
+    options = Options(profile=profile, require_handler=True)
+    return build_entry(Path(path), options)
+
+
+def _checked(compiled: CompiledHandler) -> CompiledHandler:
+    errors = [d for d in compiled.diagnostics if d.is_error]
+    if errors:
+        raise source_error(errors)
+    return compiled

@@ -50,6 +50,7 @@ class JsRuntime:
         for name, function in (host_functions or {}).items():
             self._context.add_callable(name, function)
         self._eval(runtime_js())
+        self._context.get("__zigttp_configure")(limits.timeout)
         if module_js:
             self._eval(module_js)
         if limits.memory:
@@ -83,12 +84,12 @@ class JsRuntime:
         except quickjs.JSException as exc:
             self._flush_console(self._take_console())
             raise self.translate(exc) from None
-        if encoded == "!X\nnull" and self._near_memory_limit():
-            return "!M\nout of memory"  # quickjs throws a bare null when an allocation fails
+        if encoded == "!X\nnull" and self.limits.memory:
+            # quickjs throws a bare null when an allocation fails under the ceiling (and the
+            # memory is already released by the time we look), so under -m a thrown null is
+            # reported as out-of-memory: the context is replaced either way.
+            return "!M\nout of memory"
         return encoded
-
-    def _near_memory_limit(self) -> bool:
-        return bool(self.limits.memory) and self.memory_used() * 2 >= self.limits.memory
 
     def _drain_promise(self) -> str:
         while self._context.execute_pending_job():

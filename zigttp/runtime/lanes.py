@@ -9,7 +9,9 @@ The inline runtime is one extra runtime next to the pool's N threaded ones.
 The policy, in order:
 * inline is off for `--isolation request`, for pools of one runtime, and until the handler has
   completed `PROBATION` requests on threads, all within `BUDGET`;
-* a path whose inline run exceeds `BUDGET` is demoted to threads for good (bounded table);
+* a path whose inline runs exceed `BUDGET` `STRIKES` times in a row is demoted to threads for
+  good (bounded table); wall time is measured (a thread-CPU clock read costs a syscall on the
+  hot path), and the strikes absorb the odd run that was merely preempted by the OS;
 * after `MAX_DEMOTIONS` demotions the inline lane is switched off for the whole process.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 BUDGET = 0.002  # seconds of JS an inline run may take before its path is demoted
 PROBATION = 32  # fast thread runs required before inline is tried
+STRIKES = 3
 MAX_DEMOTIONS = 64
 MAX_TRACKED = 4096
 
@@ -26,6 +29,7 @@ class LanePolicy:
         self.enabled = enabled
         self.proven = 0  # consecutive fast runs on threads so far
         self.demoted: set[str] = set()
+        self.strikes: dict[str, int] = {}
         self.inline_runs = 0
 
     def inline_allowed(self, path: str) -> bool:
@@ -38,7 +42,14 @@ class LanePolicy:
     def record_inline_run(self, path: str, seconds: float) -> None:
         self.inline_runs += 1
         if seconds <= BUDGET:
+            if self.strikes:
+                self.strikes.pop(path, None)
             return
+        strikes = self.strikes.get(path, 0) + 1
+        if strikes < STRIKES and len(self.strikes) < MAX_TRACKED:
+            self.strikes[path] = strikes
+            return
+        self.strikes.pop(path, None)
         if len(self.demoted) < MAX_TRACKED:
             self.demoted.add(path)
         if len(self.demoted) >= MAX_DEMOTIONS:

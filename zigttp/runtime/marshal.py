@@ -25,6 +25,7 @@ _FAILURES: dict[str, type[errors.HandlerError]] = {
     "D": errors.CallStackOverflow,
     "S": errors.StackOverflow,
     "M": errors.MemoryLimitExceeded,
+    "T": errors.TimeLimitExceeded,
 }
 
 

@@ -32,13 +32,14 @@ class LoopServer:
         self.connections: set[HttpConnection] = set()
         self.draining = False
         self._server: asyncio.Server | None = None
+        self._sweeper: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
 
     async def start(self, sock: socket.socket) -> None:
         self._server = await self.loop.create_server(
             lambda: HttpConnection(self), sock=sock, backlog=2048
         )
-        self.loop.create_task(self._sweep_deadlines())
+        self._sweeper = self.loop.create_task(self._sweep_deadlines())
 
     async def _sweep_deadlines(self) -> None:
         """Expire connection deadlines (header/body/idle timeouts) a few times per timeout."""
@@ -71,6 +72,8 @@ class LoopServer:
             await asyncio.sleep(0.02)
         for connection in list(self.connections):
             connection._close()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
         self._stopped.set()
 
 

@@ -17,6 +17,19 @@ function __zdo() {
   throw new __zigttp_depth_error("Maximum call depth of 1024 frames exceeded");
 }
 
+// Per-request deadline, checked by the front end's loop instrumentation every 4,096 iterations.
+// Once past, every later iteration throws again, so `catch` inside a loop cannot escape it.
+let __zb = 4096; // iterations until the next clock check
+let __zdl = Infinity; // deadline (epoch ms) of the running request
+let __ztimedout = false;
+const __zigttp_timeout_error = class TimeLimitExceeded extends Error {};
+function __ztick() {
+  if (Date.now() <= __zdl) { __zb = 4096; return; }
+  __zb = 0;
+  __ztimedout = true;
+  throw new __zigttp_timeout_error("handler exceeded its time limit");
+}
+
 const __zigttp = (function (global) {
   const jsonStringify = JSON.stringify;
   const jsonParse = JSON.parse;
@@ -397,7 +410,7 @@ const __zigttp = (function (global) {
 
   // ---- dispatch --------------------------------------------------------------------------
   // FAIL kinds: X handler threw, H no/invalid handler, R invalid result, D call depth,
-  // S stack overflow, M out of memory.
+  // S stack overflow, M out of memory, T past the request deadline.
   // Strings handed to the host are assembled with join: quickjs-ng builds large `+`
   // concatenations as ropes, which the Python binding cannot convert.
   function fail(kind, message) { return arrayJoin(["!" + kind, StringCtor(message)], "\n"); }
@@ -410,6 +423,7 @@ const __zigttp = (function (global) {
     try { return StringCtor(error); } catch (_e) { return "handler threw a value that cannot be printed"; }
   }
   function classify(error) {
+    if (__ztimedout) return fail("T", "handler exceeded its time limit");
     if (error instanceof __zigttp_depth_error) return fail("D", errorMessage(error));
     if (error instanceof RangeErrorCtor && error.message === "Maximum call stack size exceeded") {
       return fail("S", error.message);
@@ -483,8 +497,13 @@ const __zigttp = (function (global) {
   function dispatch(method, url, headersWire, body) {
     return withConsole(run(method, url, headersWire, body));
   }
+  let timeoutMs = 30000;
+  function configure(timeoutSeconds) { timeoutMs = timeoutSeconds * 1000; }
   function run(method, url, headersWire, body) {
     __zd = 0;
+    __zb = 4096;
+    __ztimedout = false;
+    __zdl = Date.now() + timeoutMs;
     const handler = findHandler();
     if (handler === null) {
       return fail("H", "no handler defined: define `function handler(request)`, " +
@@ -499,6 +518,7 @@ const __zigttp = (function (global) {
           (error) => { pending.done = true; pending.error = error; pending.failed = true; });
         return "!P";
       }
+      if (__ztimedout) return fail("T", "handler exceeded its time limit");
       return encode(result);
     } catch (error) {
       return classify(error);
@@ -515,7 +535,7 @@ const __zigttp = (function (global) {
     try { return encode(state.value); } catch (error) { return classify(error); }
   }
 
-  return { Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole };
+  return { Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole, configure };
 })(globalThis);
 
 globalThis.Headers = __zigttp.Headers;
@@ -525,3 +545,4 @@ globalThis.console = __zigttp.console;
 globalThis.__zigttp_dispatch = __zigttp.dispatch;
 globalThis.__zigttp_settle = __zigttp.settle;
 globalThis.__zigttp_take_console = __zigttp.takeConsole;
+globalThis.__zigttp_configure = __zigttp.configure;

@@ -1,0 +1,4 @@
+function notTheHandler(req) {
+  return Response.text("x");
+}
+export const x = notTheHandler;

@@ -1,0 +1,3 @@
+export function handler(req: Request) {
+  return Response.text("x";
+}

@@ -1,0 +1,99 @@
+"""Front-end test helpers: an isolated cache, a fake module registry, and a real QuickJS
+context loaded with the JSX runtime and stand-ins for the runtime prelude."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import quickjs
+
+from zigttp.frontend import imports
+from zigttp.modules import ModuleSpec
+
+JSX_RUNTIME = Path(__file__).resolve().parents[2] / "zigttp" / "runtime" / "js" / "jsx_runtime.js"
+PRELUDE_STUB = """
+let __zd = 0;
+function __zdo() { __zd = 0; throw new RangeError("CallStackOverflow"); }
+let __zb = 4096;
+function __ztick() { __zb = 4096; }
+function __zigttp_import(name) { return globalThis.__fake_modules[name]; }
+globalThis.__fake_modules = {
+  env: { env: function (k) { return "env:" + k; } },
+  ratelimit: {
+    rateCheck: function () { return { ok: true }; },
+    rateReset: function () { return true; },
+  },
+};
+"""
+FAKE_MODULES = {
+    "env": ModuleSpec(name="env", exports=("env",), create=lambda ctx: {}),
+    "ratelimit": ModuleSpec(
+        name="ratelimit", exports=("rateCheck", "rateReset"), create=lambda ctx: {}
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("ZIGTTP_CACHE_DIR", str(cache))
+    monkeypatch.delenv("ZIGTTP_NO_CACHE", raising=False)
+    return cache
+
+
+@pytest.fixture(autouse=True)
+def fake_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real modules are written elsewhere; imports are resolved against these two."""
+    monkeypatch.setattr(
+        imports, "find_module", lambda spec: FAKE_MODULES.get(spec.removeprefix("zigttp:"))
+    )
+
+
+def new_context() -> Any:
+    ctx = quickjs.Context()
+    ctx.set_max_stack_size(4 * 1024 * 1024)  # the runtime's budget; the default is too small
+    ctx.eval(PRELUDE_STUB)
+    ctx.eval(JSX_RUNTIME.read_text(encoding="utf-8"))
+    return ctx
+
+
+@pytest.fixture
+def context() -> Callable[[], Any]:
+    """context() → a fresh QuickJS context with the JSX runtime and prelude stand-ins."""
+    return new_context
+
+
+@pytest.fixture
+def js() -> Callable[[str, str], Any]:
+    """js(compiled_code, expression) → the expression's value in a fresh context."""
+
+    def run(code: str, expression: str) -> Any:
+        ctx = new_context()
+        ctx.eval(code)
+        return ctx.eval(expression)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """write("dir/name.ts", text) → path under a temporary project root."""
+
+    def put(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return put
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Path]:
+    (tmp_path / "zigttp.json").write_text("{}")
+    yield tmp_path

@@ -1,0 +1,110 @@
+"""JSX transform details: tags, props, whitespace, entities, and line preservation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zigttp.errors import JSXError
+from zigttp.frontend.jsx import clean_text, decode_entities
+from zigttp.frontend.pipeline import compile_source
+
+
+def jsx(expr: str) -> str:
+    code = compile_source(f"x = {expr};", "h.jsx", depth_guard=False).code
+    return code.removeprefix('"use strict";x = ').removesuffix(";")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Method: ", "Method: "),
+        ("\n    ", ""),
+        ("  a  ", "  a  "),
+        ("\n  Hello,\n  world  \n", "Hello, world"),
+        ("a\n\n\n  b", "a b"),
+        ("\tx", " x"),
+        (" ", " "),
+    ],
+)
+def test_react_whitespace_rules(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+def test_entities_decode_known_names_only() -> None:
+    assert decode_entities("&amp;&lt;&#65;&#x42;&nbsp;&bogus;&amp") == "&<AB\u00a0&bogus;&amp"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("<div/>", 'h("div", null)'),
+        ("<my-el/>", 'h("my-el", null)'),
+        ("<svg:rect/>", 'h("svg:rect", null)'),
+        ("<Card/>", "h(Card, null)"),
+        ("<UI.Button/>", "h(UI.Button, null)"),
+        ("<ui.button/>", "h(ui.button, null)"),
+        ("<this.Item/>", "h(this.Item, null)"),
+        ("<></>", "h(Fragment, null)"),
+        ("<a b c={1} {...d}/>", 'h("a", {b: true, c: 1, ...d})'),
+        ('<a data-x="1" xlink:href="#"/>', 'h("a", {"data-x": "1", "xlink:href": "#"})'),
+        ("<a t='it&apos;s'/>", 'h("a", {t: "it\'s"})'),
+        ("<a e=<b/>/>", 'h("a", {e: h("b", null)})'),
+        ("<p>{a}{/* c */}{...xs}</p>", 'h("p", null, a, ...xs)'),
+        ("<p>{cond && <b/>}</p>", 'h("p", null, cond && h("b", null))'),
+    ],
+)
+def test_transform_shapes(source: str, expected: str) -> None:
+    assert jsx(source) == expected
+
+
+def test_lines_are_preserved_inside_elements() -> None:
+    source = "x = <div\n  id={a}\n>\n  text\n  {b}\n</div>;\nnext();"
+    code = compile_source(source, "h.jsx", depth_guard=False).code
+    lines = code.splitlines()
+    assert len(lines) == 7
+    assert "a" in lines[1] and "b" in lines[4] and lines[6] == "next();"
+
+
+def test_empty_attribute_expression_is_an_error() -> None:
+    with pytest.raises(JSXError) as info:
+        compile_source("x = <a b={}/>;", "h.jsx")
+    assert info.value.diagnostics[0].code == "ZT601"
+
+
+def test_less_than_comparison_in_tsx_is_not_jsx() -> None:
+    code = compile_source(
+        "const ok = (n: number) => n <= 1 && n < 2;", "h.tsx", depth_guard=False
+    ).code
+    assert "n <= 1 && n < 2" in code
+
+
+PIECES = st.sampled_from(
+    [
+        "text",
+        "\n",
+        "  spaced  ",
+        "{a}",
+        "{\n  b\n}",
+        "<br/>",
+        "<b>\n  x\n</b>",
+        "&amp;",
+        '<i t="1"\n  u={c}\n/>',
+        "{/* note */}",
+        "<>\n</>",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(PIECES, max_size=10))
+def test_jsx_never_changes_line_count(pieces: list[str]) -> None:
+    source = "x = <div>" + "".join(pieces) + "</div>;\nafter();\n"
+    code = compile_source(source, "h.jsx", depth_guard=False).code
+    assert code.count("\n") == source.count("\n")
+    assert code.splitlines()[-1] == "after();"
+
+
+def test_non_breaking_space_is_not_trimmed() -> None:
+    assert clean_text("\n\u00a0\n") == "\u00a0"

@@ -1,0 +1,110 @@
+"""On-disk cache of compiled handlers, keyed by content, so a restart skips the front end.
+
+Key = SHA-256 of (zigttp version, compile options, entry path, entry bytes). An entry also
+records the SHA-256 of every file the bundle read; a hit is used only if all of them still
+match, so editing a dependency invalidates it. Only successful compiles are stored. Location:
+`$ZIGTTP_CACHE_DIR`, else `~/.cache/zigttp/frontend/`; `ZIGTTP_NO_CACHE=1` disables it. Any
+I/O or format problem is a miss, never an error: the cache can always be deleted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from zigttp import __version__
+from zigttp.diagnostics import Diagnostic
+from zigttp.frontend.result import CompiledHandler, LineSpan
+from zigttp.frontend.transform import Options
+
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("ZIGTTP_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home directory (some containers)
+        base = Path(tempfile.gettempdir())
+    return base / "zigttp" / "frontend"
+
+
+def enabled() -> bool:
+    return os.environ.get("ZIGTTP_NO_CACHE", "") in ("", "0")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _key(path: Path, options: Options) -> str | None:
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    meta = json.dumps([FORMAT, __version__, _frontend_digest(), dataclasses.asdict(options),
+                       str(path.resolve())])
+    return _digest(meta.encode() + b"\0" + content)
+
+
+@functools.cache
+def _frontend_digest() -> str:
+    """Hash of the front end's own code: any change to it invalidates every cached entry."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for file in sorted(package.rglob("*.py")):
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _entry_path(key: str) -> Path:
+    return cache_dir() / key[:2] / f"{key}.json"
+
+
+def load(path: Path, options: Options) -> CompiledHandler | None:
+    key = _key(path, options) if enabled() else None
+    if key is None:
+        return None
+    try:
+        record = json.loads(_entry_path(key).read_text(encoding="utf-8"))
+        if any(_digest(Path(f).read_bytes()) != h for f, h in record["hashes"].items()):
+            return None
+        return _decode(record["result"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store(path: Path, options: Options, compiled: CompiledHandler) -> None:
+    key = _key(path, options) if enabled() else None
+    if key is None:
+        return
+    try:
+        hashes = {f: _digest(Path(f).read_bytes()) for f in compiled.files}
+        record = {"hashes": hashes, "result": dataclasses.asdict(compiled)}
+        target = _entry_path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(record, handle)
+        os.replace(tmp, target)
+    except OSError:
+        return
+
+
+def _decode(data: dict[str, Any]) -> CompiledHandler:
+    return CompiledHandler(
+        filename=data["filename"],
+        code=data["code"],
+        diagnostics=tuple(Diagnostic(**d) for d in data["diagnostics"]),
+        modules=tuple(data["modules"]),
+        files=tuple(data["files"]),
+        line_map=tuple(LineSpan(**s) for s in data["line_map"]),
+    )

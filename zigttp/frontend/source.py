@@ -1,0 +1,82 @@
+"""Source files and the position contract every front-end pass keeps.
+
+tree-sitter reports byte offsets and (row, byte-column) points; users read 1-based lines and
+character columns. `SourceFile` owns that translation so diagnostics agree everywhere. The
+rule every pass follows: output line N is source line N (types become spaces, generated code
+is padded with newlines), so a position in the output is a position in the source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from tree_sitter import Node
+
+from zigttp.diagnostics import Diagnostic, Severity
+
+JSX_SUFFIXES = (".jsx", ".tsx")
+
+
+@dataclass
+class SourceFile:
+    """One file's text, as bytes for the parser and lines for diagnostics."""
+
+    path: str
+    text: str
+    data: bytes = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.data = self.text.encode("utf-8")
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Split only when a diagnostic needs its source line."""
+        return self.text.splitlines() or [""]
+
+    @property
+    def jsx(self) -> bool:
+        """JSX is parsed in .jsx/.tsx files (and inline sources, which may hold either)."""
+        return self.path.endswith(JSX_SUFFIXES) or not Path(self.path).suffix
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def position(self, node: Node) -> tuple[int, int]:
+        """1-based (line, character column) of a node's start."""
+        row, byte_col = node.start_point
+        raw = self.data.split(b"\n", row + 1)[row] if row else self.data[: byte_col + 1]
+        col = len(raw[:byte_col].decode("utf-8", "replace")) + 1
+        return row + 1, col
+
+    def diagnostic(
+        self, node: Node, code: str, message: str, hint: str = "", severity: Severity = "error"
+    ) -> Diagnostic:
+        line, col = self.position(node)
+        return self.diagnostic_at(line, col, code, message, hint, severity)
+
+    def diagnostic_at(
+        self,
+        line: int,
+        col: int,
+        code: str,
+        message: str,
+        hint: str = "",
+        severity: Severity = "error",
+    ) -> Diagnostic:
+        return Diagnostic(
+            file=self.path,
+            line=line,
+            col=col,
+            severity=severity,
+            code=code,
+            message=message,
+            hint=hint,
+            source_line=self.line_text(line),
+        )
+
+
+def read_source(path: Path, display: str) -> SourceFile:
+    """Read a handler file as UTF-8 (a BOM is dropped: it would shift column 1)."""
+    return SourceFile(display, path.read_text(encoding="utf-8-sig"))
