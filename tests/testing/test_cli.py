@@ -155,3 +155,13 @@ def test_strict_io_flag_makes_divergence_fail(tmp_path: Path) -> None:
     strict = run_zigttp("test", "--strict-io", "app.test.jsonl", "app.js", cwd=tmp_path)
     assert strict.returncode == 1
     assert "FAIL root says hello" in strict.stdout
+
+
+def test_handler_that_does_not_compile_fails_every_test(tmp_path: Path) -> None:
+    project(tmp_path)
+    (tmp_path / "app.js").write_text("function handler(req) {\n  return Response.text(\n}\n")
+    result = run_zigttp("test", "app.test.jsonl", "app.js", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.count("FAIL ") == 2
+    assert "error: app.js:2:3: error[ZT001]" in result.stdout
+    assert result.stdout.splitlines()[-1] == "0 passed, 2 failed"

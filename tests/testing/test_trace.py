@@ -133,3 +133,22 @@ def test_trace_with_workers_keeps_every_block_whole(tmp_path: Path) -> None:
     fixture = load_fixture(trace)
     assert sorted(t.request.url for t in fixture.tests if t.request) == sorted(f"/p{i}" for i in range(40))
     assert run_zigttp("test", "trace.jsonl", cwd=tmp_path).returncode == 0
+
+
+def test_real_module_calls_are_traced_and_replayed(tmp_path: Path) -> None:
+    (tmp_path / "digest.ts").write_text(
+        'import { sha256 } from "zigttp:crypto";\n'
+        "export function handler(req: Request): Response {\n"
+        '  return Response.json({ digest: sha256(req.body ?? "") });\n'
+        "}\n")
+    trace = tmp_path / "trace.jsonl"
+    server = start_server(["-n", "1", "-q", "--trace", str(trace), "digest.ts"], cwd=tmp_path)
+    try:
+        assert server.post("/", data="test").json()["digest"].startswith("9f86d081")
+    finally:
+        server.stop()
+    io = load_fixture(trace).tests[0].io
+    assert [(r.module, r.fn, r.args) for r in io] == [("crypto", "sha256", ["test"])]
+    assert str(io[0].result).startswith("9f86d081")
+    replay = run_zigttp("test", "--strict-io", "trace.jsonl", cwd=tmp_path)
+    assert replay.returncode == 0, replay.stdout
