@@ -9,8 +9,12 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zigttp.errors import BuildError, HandlerLoadError
+
+if TYPE_CHECKING:
+    from zigttp.frontend.pipeline import CompiledHandler
 
 SOURCE_SUFFIXES = (".js", ".jsx", ".ts", ".tsx")
 
@@ -19,7 +23,7 @@ def default_output(handler: Path) -> Path:
     return Path.cwd() / (handler.name.rsplit(".", 1)[0] + ".pyz")
 
 
-def compile_for_build(handler: Path):  # type: ignore[no-untyped-def]
+def compile_for_build(handler: Path) -> CompiledHandler:
     """The serve front end, plus the `check` analyzer when the front end offers one."""
     from zigttp.frontend import pipeline
 

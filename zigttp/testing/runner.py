@@ -12,7 +12,9 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from zigttp import errors
 from zigttp.frontend.pipeline import CompiledHandler
@@ -24,6 +26,7 @@ from zigttp.testing.assertions import Actual, check_expectations
 from zigttp.testing.fixtures import Fixture, FixtureTest
 from zigttp.testing.iotap import StubTap, traceable_exports
 
+T = TypeVar("T")
 WORKER_STACK = 32 * 1024 * 1024  # the pool's slot-thread stack: room for the JS stack budget
 DEFAULT_LIMITS = RuntimeLimits(timeout=10.0)
 
@@ -73,8 +76,9 @@ def _all_failed(fixture: Fixture, handler_path: str, reason: str) -> FixtureRun:
     return FixtureRun(fixture.path, handler_path, results)
 
 
-def _on_worker_thread(work):  # type: ignore[no-untyped-def]
-    box: list = []
+def _on_worker_thread(work: Callable[[], T]) -> T:
+    """Run `work` on a fresh thread with the pool's stack size and return its result."""
+    box: list[tuple[bool, Any]] = []
 
     def target() -> None:
         try:
@@ -92,7 +96,7 @@ def _on_worker_thread(work):  # type: ignore[no-untyped-def]
     ok, value = box[0]
     if not ok:
         raise value
-    return value
+    return value  # type: ignore[no-any-return]
 
 
 class _Runner:
