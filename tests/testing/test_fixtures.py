@@ -105,3 +105,10 @@ def test_invalid_fixture_names_file_and_line(text: str, line: int, message: str)
 def test_missing_fixture_file_is_a_fixture_error(tmp_path) -> None:
     with pytest.raises(FixtureError, match="test fixture not found"):
         load_fixture(tmp_path / "nope.test.jsonl")
+
+
+def test_unknown_expect_keys_are_a_warning() -> None:
+    text = '{"type":"test"}\n{"type":"request"}\n{"type":"expect","status":200,"bodycontains":"x"}'
+    fixture = parse_fixture_text(text, "w.test.jsonl")
+    assert fixture.warnings == ["w.test.jsonl:3: expect row ignores unknown keys: bodycontains "
+                                "(known: status, body, bodyContains, headers)"]

@@ -17,6 +17,8 @@ def run_once(paths: tuple[str, ...], *, json_output: bool = False, strict_io: bo
     pairs = resolve(paths)  # FixtureError (exit 2) before anything runs
     runs: list[FixtureRun] = []
     for fixture, handler in pairs:
+        for warning in fixture.warnings:
+            sys.stderr.write(f"zigttp: warning: {warning}\n")
         if not Path(handler).is_file():
             from zigttp.errors import HandlerLoadError
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from zigttp.errors import FixtureError
+from zigttp.errors import FixtureError, UsageError
 from zigttp.testing.fixtures import Fixture, load_fixture
 
 FIXTURE_SUFFIX = ".test.jsonl"
@@ -51,7 +51,7 @@ def fixture_for(handler: Path) -> Path:
 def resolve(paths: tuple[str, ...], cwd: Path | None = None) -> list[tuple[Fixture, str]]:
     """(parsed fixture, handler path) pairs; raises FixtureError for anything invalid."""
     if len(paths) > 2:
-        raise FixtureError("usage: zigttp test [FIXTURE.jsonl] [HANDLER]")
+        raise UsageError("usage: zigttp test [FIXTURE.jsonl] [HANDLER] (at most two paths)")
     if len(paths) == 2:
         return [(load_fixture(paths[0]), paths[1])]
     if not paths or Path(paths[0]).is_dir():

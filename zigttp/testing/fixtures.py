@@ -5,7 +5,8 @@ sets its request (the last one wins), `io` appends a stubbed module call, `expec
 assertions (the last one replaces all). Anything else makes the whole fixture invalid, and the
 error names `file:line` (exit 2): a line that is not a JSON object, a missing or unknown
 `type`, a row before the first `test`, a field of the wrong type, a test without a request or
-without an expect row. Unknown extra keys are ignored so newer writers stay readable.
+without an expect row. Unknown extra keys are ignored so newer writers stay readable (in an
+`expect` row they also produce a warning: a misspelt assertion must not pass silently).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from zigttp.errors import FixtureError
 
 ROW_TYPES = ("test", "request", "io", "expect")
-EXPECT_KEYS = ("status", "body", "bodyContains", "headers")
+EXPECT_KEYS = frozenset({"type", "status", "body", "bodyEquals", "bodyContains", "headers"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Fixture:
     path: str
     tests: list[FixtureTest]
     handler: str | None = None  # the first row's "handler" field, relative to the fixture
+    warnings: list[str] = field(default_factory=list)  # e.g. a misspelt assertion key
 
 
 def _fail(path: str, line: int, message: str) -> FixtureError:
@@ -78,6 +80,7 @@ class _Parser:
         self.path = path
         self.tests: list[FixtureTest] = []
         self.handler: str | None = None
+        self.warnings: list[str] = []
         self.line = 0
 
     def error(self, message: str) -> FixtureError:
@@ -151,6 +154,10 @@ class _Parser:
         ))
 
     def add_expect(self, test: FixtureTest, row: dict[str, Any]) -> None:
+        unknown = sorted(set(row) - EXPECT_KEYS)
+        if unknown:  # kept loadable for newer writers, but a typo must not pass silently
+            self.warnings.append(f"{self.path}:{self.line}: expect row ignores unknown keys: "
+                                 f"{', '.join(unknown)} (known: status, body, bodyContains, headers)")
         body = self.want(row, "body", str, None)
         test.expect = Expect(
             line=self.line,
@@ -180,7 +187,7 @@ def parse_fixture_text(text: str, path: str = "<fixture>") -> Fixture:
             parser.feed(stripped)
     if parser.tests:
         parser.finish(parser.tests[-1])
-    return Fixture(path, parser.tests, parser.handler)
+    return Fixture(path, parser.tests, parser.handler, parser.warnings)
 
 
 def load_fixture(path: str | Path) -> Fixture:
