@@ -44,7 +44,10 @@ SHEBANG = b"#!/usr/bin/env python3\n"
 MAIN_PY = '''"""Serve the zigttp handler embedded in this archive: python THIS.pyz [serve options]."""
 import sys
 
-from zigttp.cli import main
+try:
+    from zigttp.cli import main
+except ImportError:
+    sys.exit("this zigttp artifact needs the zigttp package: pip install zigttp")
 
 main(["serve", sys.argv[0], *sys.argv[1:]])
 '''
