@@ -134,6 +134,24 @@ def build(handler: str, output: str | None) -> None:
     sys.exit(run_build(handler, output))
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("parts", nargs=-1, type=click.Choice(["engine", "http", "coldstart"]))
+@click.option("--quick", is_flag=True, help="Short runs (seconds, not minutes): a smoke test.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write results as JSON.")
+@click.option("--check", "check_path", type=click.Path(exists=True, dir_okay=False),
+              help="Fail (exit 1) when a ratio to Node drops >10% below this baseline JSON.")
+@click.option("--duration", "seconds", type=click.FloatRange(min=1), default=10, show_default=True,
+              help="Seconds of load per HTTP endpoint.")
+@click.option("--connections", type=click.IntRange(min=1), default=50, show_default=True)
+def bench(parts: tuple[str, ...], quick: bool, json_path: str | None, check_path: str | None,
+          seconds: float, connections: int) -> None:
+    """Benchmarks against Node, Deno and Bun: engine, http, coldstart (default: all)."""
+    from zigttp.commands.bench import run_bench
+
+    sys.exit(run_bench(parts, quick=quick, json_path=json_path, check_path=check_path,
+                       seconds=seconds, connections=connections))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `zigttp`: maps our typed errors to exit codes in one place."""
     try:

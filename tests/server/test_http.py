@@ -169,3 +169,11 @@ def test_server_keeps_serving_after_a_client_disconnects_mid_request(server) -> 
     sock.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
     sock.close()
     assert server.get("/after").status_code == 200
+
+
+def test_a_request_longer_than_the_keepalive_timeout_is_not_cut_off(serve, backend) -> None:
+    server = serve("function handler(r) { const end = Date.now() + 1200; while (Date.now() < end) {} "
+                   "return Response.text('done') }", "--backend", backend, "--keepalive-timeout", "0.3")
+    with server.connect(timeout=10) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")

@@ -127,3 +127,17 @@ class JsRuntime:
                 f"handler exceeded the memory limit of {self.limits.memory} bytes"
             )
         return errors.HandlerException(message)
+
+
+def time_script(source: str, iterations: int) -> float:
+    """Seconds for one `bench(iterations)` call of a benchmark script, after a warm-up call."""
+    import time
+
+    context = quickjs.Context()
+    context.set_max_stack_size(8 * 1024 * 1024)
+    context.eval(source)
+    bench = context.get("bench")
+    bench(max(1, iterations // 10))
+    started = time.perf_counter()
+    bench(iterations)
+    return max(time.perf_counter() - started, 1e-9)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
 from zigttp import errors
 
@@ -58,11 +59,7 @@ def header_block(pairs: list[tuple[str, str]]) -> bytes:
 
 def encode_headers(headers: dict[str, str]) -> str:
     """Request headers in the prelude's "name\\0value\\0..." form."""
-    parts = []
-    for name, value in headers.items():
-        parts.append(name)
-        parts.append(value)
-    return "\0".join(parts)
+    return "\0".join(chain.from_iterable(headers.items()))
 
 
 def decode_response(encoded: str) -> HandlerResponse:

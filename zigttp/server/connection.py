@@ -38,6 +38,7 @@ class HttpConnection(asyncio.Protocol):
         self.deadline = 0.0  # loop time at which `_timer_kind` expires; swept by LoopServer
         self._timer_kind = ""
         self._continue_sent = False
+        self._reading_paused = False
         self._can_write = asyncio.Event()
         self._can_write.set()
 
@@ -73,9 +74,9 @@ class HttpConnection(asyncio.Protocol):
         if self.reader.head_complete_pending_continue and not self._continue_sent:
             self._continue_sent = True
             self._write(CONTINUE)
-        self._update_timer()
         if len(self.reader.requests) > MAX_QUEUED and self.transport is not None:
             self.transport.pause_reading()
+            self._reading_paused = True
         self._pump()
 
     # -- request processing -------------------------------------------------------------------
@@ -85,6 +86,7 @@ class HttpConnection(asyncio.Protocol):
         while self.reader.requests and not self.busy and not self.closing:
             if not self._can_write.is_set() or not dispatcher.can_inline(self.reader.requests[0]):
                 self.busy = True
+                self._update_timer()  # no idle timer while a request is in flight
                 self.loop.create_task(self._serve_next())
                 return
             request = self.reader.requests.popleft()
@@ -117,7 +119,8 @@ class HttpConnection(asyncio.Protocol):
         if not keep_alive:
             self._close()
             return False
-        if self.transport is not None and len(self.reader.requests) <= MAX_QUEUED:
+        if self._reading_paused and self.transport is not None and len(self.reader.requests) <= MAX_QUEUED:
+            self._reading_paused = False
             self.transport.resume_reading()
         return True
 

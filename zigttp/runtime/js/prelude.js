@@ -218,7 +218,7 @@ const __zigttp = (function (global) {
     #extra; // the caller's init.headers, merged when materialised
     #binary = false;
     constructor(body, status, statusText, type, extra) {
-      if (isBinary(body)) { this.#binary = true; body = binaryString(body); }
+      if (typeof body !== "string" && isBinary(body)) { this.#binary = true; body = binaryString(body); }
       this.body = body;
       this.status = status;
       if (statusText !== undefined) defineProperty(this, "statusText", { value: StringCtor(statusText), enumerable: true });
@@ -261,7 +261,8 @@ const __zigttp = (function (global) {
     return new ResponseImpl(body, checkStatus(options.status), options.statusText, type, options.headers);
   }
   Response.json = function (data, init) {
-    const body = arguments.length === 0 ? "{}" : jsonStringify(data);
+    // (no `arguments` here: referencing it allocates an arguments object on every call)
+    const body = data === undefined ? "{}" : jsonStringify(data);
     return typed(body === undefined ? "null" : body, init, "application/json");
   };
   Response.text = function (text, init) {
@@ -435,19 +436,29 @@ const __zigttp = (function (global) {
     return fail("X", errorMessage(error) + (stack ? "\n" + stack : ""));
   }
 
-  function findHandler() {
-    const exported = global.__zigttp_exports;
-    const candidates = [];
-    if (exported) { arrayPush(candidates, exported.handler); arrayPush(candidates, exported.default); }
-    // `typeof handler` also sees top-level `const handler = ...` of the user's script.
-    arrayPush(candidates, typeof handler === "undefined" ? undefined : handler);
-    for (const candidate of candidates) {
-      if (typeof candidate === "function") return candidate;
-      if (candidate && typeof candidate === "object" && typeof candidate.fetch === "function") {
-        return (request) => candidate.fetch(request);
+  // The handler is looked up per request (a handler may be reassigned), without allocating:
+  // `export default { fetch }` objects get one cached wrapper.
+  let fetchOwner = null;
+  let fetchWrapper = null;
+  function asHandler(candidate) {
+    if (typeof candidate === "function") return candidate;
+    if (candidate && typeof candidate === "object" && typeof candidate.fetch === "function") {
+      if (candidate !== fetchOwner) {
+        fetchOwner = candidate;
+        fetchWrapper = (request) => candidate.fetch(request);
       }
+      return fetchWrapper;
     }
     return null;
+  }
+  function findHandler() {
+    const exported = global.__zigttp_exports;
+    if (exported) {
+      const found = asHandler(exported.handler) || asHandler(exported.default);
+      if (found) return found;
+    }
+    // `typeof handler` also sees top-level `const handler = ...` of the user's script.
+    return typeof handler === "undefined" ? null : asHandler(handler);
   }
 
   function encodePlainHeaders(headers, lines) {
@@ -460,7 +471,9 @@ const __zigttp = (function (global) {
   // Response wire format: "<status>[b]\r\n" + "name: value\r\n"... + "\n" + body, where a "b"
   // after the status marks a binary (latin-1) body. Header lines are ready for the socket.
   function wire(status, binary, lines, body) {
-    return arrayJoin([binary ? status + "b\r\n" : status + "\r\n", arrayJoin(lines, ""), "\n", body], "");
+    const head = (binary ? status + "b\r\n" : status + "\r\n") +
+      (lines.length === 1 ? lines[0] : arrayJoin(lines, "")) + "\n";
+    return arrayJoin([head, body], "");
   }
 
   function encode(result) {

@@ -1,0 +1,1 @@
+function bench(n) { let arr = []; let total = 0; for (let i = 0; i < n; i++) { arr.push(i % 1000); if (arr.length === 100) { for (const v of arr) total = (total + v) % 1000000; arr = []; } } return total; }

@@ -1,0 +1,1 @@
+function bench(n) { const obj = { a: 1, b: 2, c: 3, d: 4, e: 5 }; let sum = 0; for (let i = 0; i < n; i++) { sum = (sum + obj.a + obj.b + obj.c + obj.d + obj.e) % 1000000; obj.a = i % 100; } return sum; }

@@ -1,0 +1,1 @@
+function bench(n) { const str = "The quick brown fox jumps over the lazy dog"; let count = 0; for (let i = 0; i < n; i++) { count = (count + str.indexOf("fox") + str.length) % 1000000; } return count; }

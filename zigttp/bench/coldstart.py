@@ -1,0 +1,98 @@
+"""Cold start (spawn → first 200; median and p95 after warm-ups) and memory.
+
+Measures the handler from source, the same handler as a built artifact (when `zigttp build`
+exists), and each peer; RSS after warm-up; and the RSS cost of one more pooled runtime
+(RSS with a 64-runtime pool minus RSS with 8, divided by 56).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from zigttp.bench import peers
+from zigttp.bench.http import HANDLER, free_port, wait_ready
+
+
+def rss_kb(pid: int) -> int:
+    total = 0
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    for one in [pid, *map(int, children)]:
+        try:
+            for line in Path(f"/proc/{one}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def _spawn_to_200(command: list[str], port: int) -> tuple[float, int]:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/api/health")
+        elapsed = (time.perf_counter() - started) * 1000
+        return elapsed, rss_kb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _built_artifact(workdir: Path) -> str | None:
+    out = workdir / "bench-handler.pyz"
+    result = subprocess.run(
+        peers.zigttp_command("build", HANDLER, "-o", str(out)), capture_output=True, text=True, cwd=peers.ROOT
+    )
+    return str(out) if result.returncode == 0 and out.exists() else None
+
+
+def run(quick: bool = False, runs: int = 20) -> dict[str, object]:
+    runs = 3 if quick else runs
+    warmups = 1 if quick else 3
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        commands = {"zigttp source": peers.zigttp_serve(HANDLER, port)}
+        artifact = _built_artifact(Path(tmp))
+        if artifact:
+            commands["zigttp artifact"] = peers.zigttp_serve(artifact, port)
+        for peer, executable in peers.available().items():
+            commands[peer] = peers.server_command(peer, executable, port)
+        rows = []
+        for name, command in commands.items():
+            samples, rss = [], 0
+            for index in range(runs + warmups):
+                elapsed, rss = _spawn_to_200(command, port)
+                if index >= warmups:
+                    samples.append(elapsed)
+            ordered = sorted(samples)
+            rows.append(
+                {
+                    "name": name,
+                    "median_ms": statistics.median(samples),
+                    "p95_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
+                    "rss_mb": rss / 1024,
+                }
+            )
+    return {"runs": rows, **_pool_costs(port)}
+
+
+def _pool_costs(port: int) -> dict[str, float]:
+    """Pre-warm time of a 64-runtime pool (in-process) and the RSS of one more runtime."""
+    from zigttp.config import ServerConfig
+    from zigttp.frontend.pipeline import compile_file
+    from zigttp.log import ServerLog
+    from zigttp.server.lifecycle import build_handler, start_pool
+
+    config = ServerConfig(pool_size=64, quiet=True, backend="threads")
+    handler = build_handler(compile_file(HANDLER), config, ServerLog(access=False))
+    started = time.perf_counter()
+    pool = start_pool(handler, config)
+    prewarm_ms = (time.perf_counter() - started) * 1000
+    pool.close()
+    small = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "8"), port)
+    large = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "64"), port)
+    return {"prewarm_64_ms": prewarm_ms, "rss_per_runtime_kb": (large[1] - small[1]) / 56}

@@ -1,0 +1,45 @@
+"""Where the peer runtimes are: node, deno and bun on PATH or installed by bench/install-peers.sh."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+LOCAL_BIN = BENCH / ".peers" / "node_modules" / ".bin"
+
+
+def find(name: str) -> str | None:
+    local = LOCAL_BIN / name
+    if local.exists():
+        return str(local)
+    return shutil.which(name)
+
+
+def available() -> dict[str, str]:
+    """Peer name → executable, for the peers present on this machine."""
+    return {name: path for name in ("node", "deno", "bun") if (path := find(name))}
+
+
+def server_command(peer: str, executable: str, port: int) -> list[str]:
+    script = str(BENCH / "peers" / f"{peer}_server.js")
+    if peer == "deno":
+        return [executable, "run", "--allow-net", "--allow-read", script, str(port)]
+    return [executable, script, str(port)]
+
+
+def harness_command(peer: str, executable: str, script: Path, iterations: int) -> list[str]:
+    harness = str(BENCH / "engine" / "harness.js")
+    if peer == "deno":
+        return [executable, "run", "--allow-read", harness, str(script), str(iterations)]
+    return [executable, harness, str(script), str(iterations)]
+
+
+def zigttp_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "zigttp", *args]
+
+
+def zigttp_serve(handler: str, port: int, *flags: str) -> list[str]:
+    return zigttp_command("serve", "-q", handler, "-p", str(port), *flags)
