@@ -39,9 +39,9 @@ def cli() -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("handler", required=False, type=click.Path(dir_okay=False))
+@click.argument("handler", required=False, type=click.Path(dir_okay=False), envvar="ZIGTTP_HANDLER")
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              help="Port to listen on (0 picks a free port).")
+              envvar="PORT", help="Port to listen on (0 picks a free port; env PORT).")
 @click.option("-h", "--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
 @click.option("-m", "--memory", type=SizeType(), default="0",
@@ -77,6 +77,8 @@ def cli() -> None:
               help="Timeout for zigttp:fetch calls.")
 @click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
               help="Log a pool metrics line every N requests (0 = off).")
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="Load user-defined zigttp:* modules (@zigttp.native functions); repeatable.")
 @click.option("--trace", "trace_file", type=click.Path(dir_okay=False), default=None,
               help="Record every request, module call and response to FILE as test fixtures.")
 @click.option("--replay", "replay", type=click.Path(dir_okay=False), default=None,
@@ -98,12 +100,40 @@ def serve(handler: str | None, inline: str | None, replay: str | None, **options
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable diagnostics.")
 @click.option("--profile", type=click.Choice(["default", "strict"]), default="default",
               show_default=True, help="Rule set: the seed's subset, or the stricter later one.")
-def check(files: tuple[str, ...], json_output: bool, profile: str) -> None:
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="User-defined zigttp:* modules the handler imports; repeatable.")
+def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tuple[str, ...]) -> None:
     """Run the front end and subset analyzer on FILES: exit 0 clean, 1 errors, 2 warnings."""
     from zigttp.frontend.check import run_check
+    from zigttp.modules._loader import load_modules
+
+    load_modules(modules)
 
     sys.exit(run_check(list(files), json_output=json_output, profile=profile,
                        color=sys.stderr.isatty()))
+
+
+@cli.command("lambda", context_settings=CONTEXT)
+@click.argument("handler", required=False, type=click.Path(dir_okay=False))
+@click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
+@click.option("-m", "--memory", "memory_limit", type=SizeType(), default=None,
+              help="Per-runtime JS memory ceiling (as for serve).")
+@click.option("-n", "--pool", "pool_size", type=click.IntRange(min=1), default=None,
+              help="Runtimes in the pool (default 1: Lambda sends one event at a time).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Per-request time budget in seconds (CPU time).")
+@click.option("-q", "--quiet", is_flag=True, default=None, help="No request log.")
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="Load user-defined zigttp:* modules; repeatable.")
+def lambda_(handler: str | None, inline: str | None, **options: Any) -> None:
+    """Run HANDLER as an AWS Lambda custom runtime (Runtime API; API Gateway v1/v2, Function URLs).
+
+    Also selected by `zigttp serve` when AWS_LAMBDA_RUNTIME_API is set. ZIGTTP_* environment
+    variables (ZIGTTP_POOL, ZIGTTP_MEMORY, ...) configure it too; flags win.
+    """
+    from zigttp.aws.runtime_loop import lambda_config, run_lambda
+
+    sys.exit(run_lambda(handler, inline, lambda_config(options)))
 
 
 @cli.command(context_settings=CONTEXT)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from zigttp.errors import UsageError
+
+if TYPE_CHECKING:
+    from zigttp.modules import ModuleSpec
 
 MAX_BODY_SIZE = 1_048_576  # fixed by the seed: no flag changes it
 MAX_HEADER_BYTES = 64 * 1024
@@ -83,6 +86,9 @@ class ServerConfig:
     allow_env: tuple[str, ...] = ()  # env var names/globs zigttp:env may read
     outbound_hosts: tuple[str, ...] = ()  # hosts zigttp:fetch may call
     outbound_timeout_ms: int = 10_000
+    # User-defined modules: `ModuleSpec`s, `zigttp:NAME` of @zigttp.native functions declared
+    # in this process, Python files or dotted module names (see zigttp/modules/_loader.py).
+    modules: tuple[str | ModuleSpec, ...] = ()
 
     def module_options(self) -> dict[str, object]:
         """What the zigttp:* modules see of this config (ModuleContext.options)."""
@@ -93,6 +99,7 @@ class ServerConfig:
             "outbound_timeout_ms": self.outbound_timeout_ms,
         }
 
+
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise UsageError(f"invalid port {self.port}: must be 0..65535")
@@ -100,8 +107,57 @@ class ServerConfig:
             raise UsageError(f"invalid pool size {self.pool_size}: must be at least 1")
         if self.workers < 1:
             raise UsageError(f"invalid worker count {self.workers}: must be at least 1")
+        if isinstance(self.modules, list):
+            object.__setattr__(self, "modules", tuple(self.modules))
         if self.timeout <= 0:
             raise UsageError(f"invalid timeout {self.timeout}: must be > 0 seconds")
 
     def with_changes(self, **changes: object) -> ServerConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+_ENV_ALIASES = {"POOL": "pool_size", "MEMORY": "memory_limit"}
+_SIZE_FIELDS = {"memory_limit", "max_body_size", "max_response_bytes", "static_cache_max_bytes",
+                "static_cache_max_file_size", "js_stack_size"}
+
+
+def config_from_env(environ: dict[str, str] | None = None, **overrides: object) -> ServerConfig:
+    """A ServerConfig from `ZIGTTP_<FIELD>` variables (hosts without a command line: ASGI, Lambda).
+
+    `ZIGTTP_POOL_SIZE=4` (alias `ZIGTTP_POOL`), `ZIGTTP_MEMORY_LIMIT=64mb` (alias `ZIGTTP_MEMORY`),
+    `ZIGTTP_TIMEOUT=5`, `ZIGTTP_CORS=1`, `ZIGTTP_MODULES=billing.py,myapp.tax`, `PORT=8080`...
+    Explicit `overrides` win over the environment; a malformed value is a UsageError.
+    """
+    from dataclasses import fields
+
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    known = {f.name: f for f in fields(ServerConfig)}
+    if env.get("PORT"):
+        values["port"] = _env_value("port", env["PORT"], DEFAULT_PORT)
+    for key, text in env.items():
+        if not key.startswith("ZIGTTP_") or not text:
+            continue
+        name = _ENV_ALIASES.get(key[7:], key[7:].lower())
+        if name in known and name not in overrides:
+            default = ServerConfig.__dataclass_fields__[name].default
+            values[name] = _env_value(name, text, default)
+    values.update(overrides)
+    return ServerConfig(**values)  # type: ignore[arg-type]
+
+
+def _env_value(name: str, text: str, default: object) -> object:
+    try:
+        if name in _SIZE_FIELDS:
+            return parse_size(text)
+        if isinstance(default, tuple):  # modules, allow_env, outbound_hosts: comma-separated
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        if isinstance(default, bool):
+            return text.strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int) or name == "pool_size":
+            return int(text)
+        if isinstance(default, float):
+            return float(text)
+    except ValueError:
+        raise UsageError(f"invalid value {text!r} for ZIGTTP_{name.upper()}") from None
+    return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -14,6 +15,7 @@ def config_from_options(options: dict[str, Any]) -> ServerConfig:
     memory = options.pop("memory", 0)
     for key in ("allow_env", "outbound_hosts"):  # repeatable, and comma-separated lists too
         options[key] = tuple(item for value in options.get(key, ()) for item in value.split(",") if item)
+    options["modules"] = tuple(options.get("modules", ()))
     return ServerConfig(pool_size=pool_size, memory_limit=memory, **options)
 
 
@@ -26,6 +28,14 @@ def run_serve(handler: str | None, inline: str | None, options: dict[str, Any]) 
     if handler is not None and inline is not None:
         raise UsageError("pass either a handler file or -e CODE, not both")
     config = config_from_options(dict(options))
+    if os.environ.get("AWS_LAMBDA_RUNTIME_API"):  # inside AWS Lambda: speak the Runtime API
+        from zigttp.aws.runtime_loop import run_lambda
+
+        return run_lambda(handler, inline, config.with_changes(pool_size=options.get("pool_size") or 1))
+    if config.modules:  # registered before compiling: the front end checks imports against them
+        from zigttp.modules._loader import load_modules
+
+        load_modules(config.modules)
     if config.trace_file:
         from zigttp.testing.trace import truncate_trace
 

@@ -4,6 +4,7 @@ Adding a module is adding a file that defines `MODULE`; nothing else needs to ch
 `find_module` imports only the file it is asked for (serve's cold start pays for the modules
 a handler uses, not for all of them); `builtin_modules` imports every file. Registered
 exports get JS call semantics (extra arguments ignored, missing ones None): see `_arity.py`.
+User modules (`@zigttp.native`, `--module`) join the same lookup through `_registry`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,19 @@ import importlib
 import pkgutil
 
 from zigttp.modules._arity import with_js_semantics
+from zigttp.modules._registry import register_module, unregister_module, user_module, user_modules
 from zigttp.modules._spec import ModuleContext, ModuleSpec, ModuleTypeError
 
-__all__ = ["ModuleContext", "ModuleSpec", "ModuleTypeError", "builtin_modules", "find_module"]
+__all__ = [
+    "ModuleContext",
+    "ModuleSpec",
+    "ModuleTypeError",
+    "builtin_modules",
+    "find_module",
+    "register_module",
+    "unregister_module",
+    "user_modules",
+]
 
 
 @functools.cache
@@ -45,5 +56,13 @@ def builtin_modules() -> dict[str, ModuleSpec]:
 
 
 def find_module(specifier: str) -> ModuleSpec | None:
-    """`zigttp:NAME` (or bare NAME) → its spec, or None if no such module exists."""
-    return _load(specifier.removeprefix("zigttp:"))
+    """`zigttp:NAME` (or bare NAME) → its spec, or None if no such module exists.
+
+    Built-in modules first, then user modules registered with `register_module`.
+    """
+    name = specifier.removeprefix("zigttp:")
+    return _load(name) or user_module(name)
+
+
+def is_builtin(name: str) -> bool:
+    return _load(name) is not None

@@ -70,10 +70,12 @@ class LoadedHandler:
 
 
 def module_specs(compiled: CompiledHandler, extra: tuple[ModuleSpec, ...] = ()) -> list[ModuleSpec]:
-    by_name = {spec.name: spec for spec in extra}
-    specs = []
+    """The modules the handler imports, plus every explicitly configured one (always loaded, so
+    `__zigttp_import("NAME")` works for them even when no import statement names them)."""
+    specs = list(extra)
+    configured = {spec.name for spec in extra}
     for name in compiled.modules:
-        spec = by_name.get(name) or find_module(name)
+        spec = None if name in configured else find_module(name)
         if spec is not None:
             specs.append(spec)
     return specs

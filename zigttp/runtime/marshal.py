@@ -70,8 +70,8 @@ def decode_response(encoded: str) -> HandlerResponse:
     end = encoded.find("\r\n\n", status_end)
     status_text = encoded[:status_end]
     body = encoded[end + 3 :]
-    if status_text.endswith("b"):
-        payload = body.encode("latin-1")
+    if status_text.endswith("b"):  # binary: bytes as latin-1, NUL carried as U+0100 (prelude.js)
+        payload = body.replace("\u0100", "\x00").encode("latin-1")
         status_text = status_text[:-1]
     else:
         payload = body.encode("utf-8", "surrogatepass")

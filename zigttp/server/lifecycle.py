@@ -47,13 +47,15 @@ def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool 
 
 def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
                   state_dir: str | None = None) -> LoadedHandler:
+    from zigttp.modules._loader import load_modules
+
     if state_dir is None:
         import tempfile
 
         state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
     context = ModuleContext(state_dir=state_dir, options=config.module_options())
     return load_handler(source, RuntimeLimits.from_config(config), module_context=context,
-                        console=log.console)
+                        extra_modules=load_modules(config.modules), console=log.console)
 
 
 def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
@@ -83,7 +85,7 @@ class Server:
                  worker: int = 1) -> None:
         self.config = config or ServerConfig()
         self.log = log or ServerLog(access=not self.config.quiet)
-        self.compiled = _compile(handler)
+        self.compiled = compile_handler(handler, self.config)
         self.state_dir = state_dir
         self.worker = worker
         self.port: int | None = None
@@ -152,11 +154,26 @@ class Server:
 
         self._thread = threading.Thread(target=target, name="zigttp-server", daemon=True)
         self._thread.start()
-        self._ready.wait(timeout)
+        if not self._ready.wait(timeout):
+            from zigttp.errors import ZigttpError
+
+            raise ZigttpError(f"server did not become ready within {timeout} s")
         if self._error is not None:
             raise self._error
         assert self.port is not None
         return self.port
+
+    @property
+    def url(self) -> str:
+        host = self.config.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     def stop(self, timeout: float = 15.0) -> None:
         if self._box:
@@ -168,6 +185,15 @@ class Server:
                 server.begin_drain()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def compile_handler(handler: CompiledHandler | str | Path, config: ServerConfig) -> CompiledHandler:
+    """Register the configured modules (the front end checks imports against them), compile."""
+    if config.modules:
+        from zigttp.modules._loader import load_modules
+
+        load_modules(config.modules)
+    return _compile(handler)
 
 
 def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:

@@ -207,7 +207,8 @@ const __zigttp = (function (global) {
   function binaryString(body) {
     const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
     let latin = "";
-    for (let i = 0; i < bytes.length; i++) latin += StringCtor.fromCharCode(bytes[i]);
+    // NUL would end the string at the binding's C boundary: it travels as U+0100 (marshal.py).
+    for (let i = 0; i < bytes.length; i++) latin += bytes[i] === 0 ? "\u0100" : StringCtor.fromCharCode(bytes[i]);
     return latin;
   }
   function isBinary(body) { return body instanceof Uint8Array || body instanceof ArrayBuffer; }
