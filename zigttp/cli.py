@@ -89,7 +89,8 @@ def serve(handler: str | None, inline: str | None, replay: str | None, **options
     if replay is not None:
         from zigttp.commands.test import run_test
 
-        sys.exit(run_test((replay, handler) if handler else (replay,)))
+        sys.exit(run_test((replay, handler) if handler else (replay,),
+                          modules=tuple(options.get("modules", ()))))
     from zigttp.commands.serve import run_serve
 
     sys.exit(run_serve(handler, inline, options))
@@ -141,7 +142,10 @@ def lambda_(handler: str | None, inline: str | None, **options: Any) -> None:
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable results on stdout.")
 @click.option("--strict-io", is_flag=True, help="Module-call divergences fail the test.")
 @click.option("--watch", is_flag=True, help="Rerun when a fixture or handler changes.")
-def test(paths: tuple[str, ...], json_output: bool, strict_io: bool, watch: bool) -> None:
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="Load user-defined zigttp:* modules (as for serve); repeatable.")
+def test(paths: tuple[str, ...], json_output: bool, strict_io: bool, watch: bool,
+         modules: tuple[str, ...]) -> None:
     """Run declarative fixtures: zigttp test [FIXTURE.jsonl] [HANDLER].
 
     Without arguments, finds every *.test.jsonl under the current directory and pairs it with
@@ -150,7 +154,8 @@ def test(paths: tuple[str, ...], json_output: bool, strict_io: bool, watch: bool
     """
     from zigttp.commands.test import run_test
 
-    sys.exit(run_test(paths, json_output=json_output, strict_io=strict_io, watch=watch))
+    sys.exit(run_test(paths, json_output=json_output, strict_io=strict_io, watch=watch,
+                      modules=modules))
 
 
 @cli.command(context_settings=CONTEXT)

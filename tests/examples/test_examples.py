@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, run_zigttp
+from zigttp.commands.test import fixture_modules
+from zigttp.modules._loader import load_modules
 from zigttp.testing.fixtures import load_fixture
 from zigttp.testing.runner import run_fixture
 
@@ -28,6 +30,7 @@ PAIRS = [
     ("ratelimit.test.jsonl", "ratelimit.ts"),
     ("auth.test.jsonl", "auth.ts"),
     ("sql-crud.test.jsonl", "sql-crud.ts"),
+    ("embed/handler.test.jsonl", "embed/handler.ts"),  # a user module, named in the fixture
 ]
 
 
@@ -56,10 +59,12 @@ def missing_support(handler: Path) -> str | None:
 
 @pytest.mark.parametrize(("fixture", "handler"), PAIRS, ids=[h for _, h in PAIRS])
 def test_example_passes_its_fixture(fixture: str, handler: str) -> None:
+    parsed = load_fixture(EXAMPLES / fixture)
+    extra = load_modules(fixture_modules(parsed)) if parsed.modules else ()
     reason = missing_support(EXAMPLES / handler)
     if reason:
         pytest.skip(reason)
-    run = run_fixture(load_fixture(EXAMPLES / fixture), str(EXAMPLES / handler), strict_io=True)
+    run = run_fixture(parsed, str(EXAMPLES / handler), strict_io=True, extra_modules=extra)
     failures = {r.name: r.reasons for r in run.results if r.status != "pass"}
     assert failures == {}
     assert len(run.results) >= 2
@@ -68,6 +73,7 @@ def test_example_passes_its_fixture(fixture: str, handler: str) -> None:
 def test_every_example_handler_has_a_fixture() -> None:
     handlers = {p.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("*")
                 if p.suffix in (".js", ".jsx", ".ts", ".tsx") and "static" not in p.parts}
+    assert handlers
     assert handlers == {h for _, h in PAIRS}
 
 

@@ -165,3 +165,30 @@ def test_handler_that_does_not_compile_fails_every_test(tmp_path: Path) -> None:
     assert result.stdout.count("FAIL ") == 2
     assert "error: app.js:2:3: error[ZT001]" in result.stdout
     assert result.stdout.splitlines()[-1] == "0 passed, 2 failed"
+
+
+BILLING = '''import zigttp
+
+
+@zigttp.native("zigttp:billing")
+def charge(cents: int) -> dict:
+    return {"charged": cents, "real": True}
+'''
+SHOP = ('import { charge } from "zigttp:billing";\n'
+        "export function handler(r: Request): Response { return Response.json(charge(5)); }\n")
+SHOP_FIXTURE = """{"type":"test","name":"charge is stubbed"}
+{"type":"request","url":"/"}
+{"type":"io","module":"billing","fn":"charge","args":[5],"result":{"charged":5,"real":false}}
+{"type":"expect","status":200,"body":"{\\"charged\\":5,\\"real\\":false}"}
+"""
+
+
+def test_module_flag_loads_user_modules_for_fixtures(tmp_path: Path) -> None:
+    (tmp_path / "billing.py").write_text(BILLING)
+    (tmp_path / "shop.ts").write_text(SHOP)
+    (tmp_path / "shop.test.jsonl").write_text(SHOP_FIXTURE)
+    result = run_zigttp("test", "--strict-io", "--module", "billing.py", "shop.ts", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    replay = run_zigttp("serve", "--module", "billing.py", "--replay", "shop.test.jsonl", "shop.ts",
+                        cwd=tmp_path)
+    assert replay.returncode == 0, replay.stdout + replay.stderr

@@ -112,3 +112,13 @@ def test_unknown_expect_keys_are_a_warning() -> None:
     fixture = parse_fixture_text(text, "w.test.jsonl")
     assert fixture.warnings == ["w.test.jsonl:3: expect row ignores unknown keys: bodycontains "
                                 "(known: status, body, bodyContains, headers)"]
+
+
+def test_first_row_may_name_user_modules() -> None:
+    text = '{"type":"test","modules":["billing.py","zigttp:x"]}\n{"type":"request"}\n{"type":"expect"}'
+    assert parse_fixture_text(text).modules == ["billing.py", "zigttp:x"]
+
+
+def test_modules_field_must_be_strings() -> None:
+    with pytest.raises(FixtureError, match='"modules" must be a list of strings'):
+        parse_fixture_text('{"type":"test","modules":[1]}\n{"type":"request"}\n{"type":"expect"}')

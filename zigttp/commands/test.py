@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from zigttp.testing.discover import resolve
+from zigttp.testing.fixtures import Fixture
 from zigttp.testing.report import exit_status, write_json, write_text
 from zigttp.testing.runner import FixtureRun, run_fixture
 
 
-def run_once(paths: tuple[str, ...], *, json_output: bool = False, strict_io: bool = False) -> int:
+def run_once(paths: tuple[str, ...], *, json_output: bool = False, strict_io: bool = False,
+             modules: tuple[str, ...] = ()) -> int:
     pairs = resolve(paths)  # FixtureError (exit 2) before anything runs
     runs: list[FixtureRun] = []
     for fixture, handler in pairs:
@@ -23,7 +26,8 @@ def run_once(paths: tuple[str, ...], *, json_output: bool = False, strict_io: bo
             from zigttp.errors import HandlerLoadError
 
             raise HandlerLoadError(f"handler file not found: {handler} (for {fixture.path})")
-        runs.append(run_fixture(fixture, handler, strict_io=strict_io))
+        extra = _user_modules((*modules, *fixture_modules(fixture)))
+        runs.append(run_fixture(fixture, handler, strict_io=strict_io, extra_modules=extra))
     if json_output:
         write_json(runs, sys.stdout)
     else:
@@ -33,13 +37,29 @@ def run_once(paths: tuple[str, ...], *, json_output: bool = False, strict_io: bo
 
 
 def run_test(paths: tuple[str, ...], *, json_output: bool = False, strict_io: bool = False,
-             watch: bool = False) -> int:
+             watch: bool = False, modules: tuple[str, ...] = ()) -> int:
     if not watch:
-        return run_once(paths, json_output=json_output, strict_io=strict_io)
-    return _watch(paths, json_output=json_output, strict_io=strict_io)
+        return run_once(paths, json_output=json_output, strict_io=strict_io, modules=modules)
+    return _watch(paths, json_output=json_output, strict_io=strict_io, modules=modules)
 
 
-def _watch(paths: tuple[str, ...], *, json_output: bool, strict_io: bool) -> int:
+def fixture_modules(fixture: Fixture) -> tuple[str, ...]:
+    """The first row's "modules": `.py` paths are relative to the fixture file."""
+    base = Path(fixture.path).parent
+    return tuple(str(base / entry) if entry.endswith(".py") else entry for entry in fixture.modules)
+
+
+def _user_modules(entries: tuple[str, ...]) -> tuple[Any, ...]:
+    """`--module` entries (user-defined zigttp:* modules), registered before compiling."""
+    if not entries:
+        return ()
+    from zigttp.modules._loader import load_modules
+
+    return load_modules(entries)
+
+
+def _watch(paths: tuple[str, ...], *, json_output: bool, strict_io: bool,
+           modules: tuple[str, ...]) -> int:
     try:
         from watchfiles import watch
     except ImportError:
@@ -52,7 +72,7 @@ def _watch(paths: tuple[str, ...], *, json_output: bool, strict_io: bool) -> int
     status = 0
     while True:
         try:
-            status = run_once(paths, json_output=json_output, strict_io=strict_io)
+            status = run_once(paths, json_output=json_output, strict_io=strict_io, modules=modules)
         except ZigttpError as exc:
             sys.stderr.write(f"zigttp: {exc}\n")
             status = exc.exit_code

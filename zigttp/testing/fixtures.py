@@ -66,6 +66,7 @@ class Fixture:
     tests: list[FixtureTest]
     handler: str | None = None  # the first row's "handler" field, relative to the fixture
     warnings: list[str] = field(default_factory=list)  # e.g. a misspelt assertion key
+    modules: list[str] = field(default_factory=list)  # the first row's "modules" (as --module)
 
 
 def _fail(path: str, line: int, message: str) -> FixtureError:
@@ -80,6 +81,7 @@ class _Parser:
         self.path = path
         self.tests: list[FixtureTest] = []
         self.handler: str | None = None
+        self.modules: list[str] = []
         self.warnings: list[str] = []
         self.line = 0
 
@@ -127,6 +129,10 @@ class _Parser:
         name = self.want(row, "name", str, "unnamed")
         if not self.tests and "handler" in row:
             self.handler = self.want(row, "handler", str, None)
+        if not self.tests and "modules" in row:
+            self.modules = self.want(row, "modules", list, None) or []
+            if not all(isinstance(entry, str) for entry in self.modules):
+                raise self.error('field "modules" must be a list of strings')
         skip = row.get("skip")
         reason = skip if isinstance(skip, str) else ("skipped" if skip else None)
         self.tests.append(FixtureTest(name, self.line, self.path, skip=reason))
@@ -187,7 +193,7 @@ def parse_fixture_text(text: str, path: str = "<fixture>") -> Fixture:
             parser.feed(stripped)
     if parser.tests:
         parser.finish(parser.tests[-1])
-    return Fixture(path, parser.tests, parser.handler, parser.warnings)
+    return Fixture(path, parser.tests, parser.handler, parser.warnings, parser.modules)
 
 
 def load_fixture(path: str | Path) -> Fixture:
