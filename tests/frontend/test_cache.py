@@ -24,7 +24,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         calls.append(path)
         return original(path, options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("zigttp.frontend.pipeline.build_entry", counting)
+    monkeypatch.setattr("zigttp.frontend.build.build_entry", counting)
     return calls
 
 

@@ -20,8 +20,7 @@ from typing import Any
 
 from zigttp import __version__
 from zigttp.diagnostics import Diagnostic
-from zigttp.frontend.result import CompiledHandler, LineSpan
-from zigttp.frontend.transform import Options
+from zigttp.frontend.result import CompiledHandler, LineSpan, Options
 
 FORMAT = 1
 

@@ -32,9 +32,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zigttp.errors import source_error
-from zigttp.frontend.build import build_entry, build_inline
-from zigttp.frontend.result import CompiledHandler, LineSpan
-from zigttp.frontend.transform import Options
+from zigttp.frontend.result import CompiledHandler, LineSpan, Options
 
 __all__ = ["CompiledHandler", "LineSpan", "compile_file", "compile_source", "diagnose"]
 
@@ -43,6 +41,8 @@ def compile_source(
     source: str, filename: str = "<inline>", *, depth_guard: bool = True
 ) -> CompiledHandler:
     """Compile inline code (`serve -e`); relative imports are not available."""
+    from zigttp.frontend.build import build_inline  # the parser loads only when needed
+
     compiled = build_inline(source, filename, Options(depth_guard=depth_guard))
     return _checked(compiled)
 
@@ -58,6 +58,8 @@ def compile_file(
         hit = cache.load(Path(path), options)
         if hit is not None:
             return hit
+    from zigttp.frontend.build import build_entry  # a cache hit never loads the parser
+
     compiled = _checked(build_entry(Path(path), options))
     if use_cache:
         cache.store(Path(path), options, compiled)
@@ -66,6 +68,8 @@ def compile_file(
 
 def diagnose(path: str | Path, *, profile: str = "default") -> CompiledHandler:
     """Every diagnostic for `check` (errors included, nothing raised)."""
+    from zigttp.frontend.build import build_entry
+
     options = Options(profile=profile, require_handler=True)
     return build_entry(Path(path), options)
 

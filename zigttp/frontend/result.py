@@ -44,3 +44,13 @@ class CompiledHandler:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if not d.is_error]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a compile may vary; part of the cache key. (Here, not in transform.py, so that a
+    cache hit never imports the parser.)"""
+
+    depth_guard: bool = True
+    profile: str = "default"  # analyzer profile: "default" or "strict"
+    require_handler: bool = False  # `check`: a missing handler is an error

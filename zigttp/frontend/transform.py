@@ -27,19 +27,11 @@ from typing import Protocol
 from tree_sitter import Node
 
 from zigttp.diagnostics import Diagnostic, Severity
+from zigttp.frontend.result import Options
 from zigttp.frontend.source import SourceFile
 
 Handler = Callable[["Emitter", Node], bytes]
 _NOT_NEWLINE = re.compile(rb"[^\r\n]")
-
-
-@dataclass(frozen=True)
-class Options:
-    """What a compile may vary; part of the cache key."""
-
-    depth_guard: bool = True
-    profile: str = "default"  # analyzer profile: "default" or "strict"
-    require_handler: bool = False  # `check`: a missing handler is an error
 
 
 @dataclass
