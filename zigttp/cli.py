@@ -95,11 +95,22 @@ def cli() -> None:
 @click.option("--health", is_flag=True, help="Serve GET /_zigttp/health (200 once the pool is warm).")
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Request/console log lines as text or JSON lines.")
+@click.option("--trace", "trace_file", type=click.Path(dir_okay=False), default=None,
+              help="Record every request, module call and response to FILE as test fixtures.")
+@click.option("--replay", "replay", type=click.Path(dir_okay=False), default=None,
+              help="Run FILE (a trace or fixture) against HANDLER as tests and exit "
+                   "(same as `zigttp test FILE HANDLER`).")
 @click.pass_context
-def serve(ctx: click.Context, handler: str | None, inline: str | None, **options: Any) -> None:
-    """Serve HANDLER (.js .ts .jsx .tsx) or inline code (-e) over HTTP.
+def serve(ctx: click.Context, handler: str | None, inline: str | None, replay: str | None,
+          **options: Any) -> None:
+    """Serve HANDLER (.js .ts .jsx .tsx, or a .pyz from `zigttp build`) or inline code (-e).
 
     Defaults come from zigttp.json in this or a parent directory; flags override it."""
+    if replay is not None:
+        from zigttp.commands.test import run_test
+
+        sys.exit(run_test((replay, handler) if handler else (replay,),
+                          modules=tuple(options.get("modules", ()))))
     from zigttp.commands.serve import run_serve
     from zigttp.project import explicit_params
 
@@ -120,7 +131,7 @@ def dev(ctx: click.Context, handler: str | None, no_status: bool, **options: Any
     sys.exit(run_dev(handler, options, explicit=explicit_params(ctx), status_line=not no_status))
 
 
-dev.params.extend(p for p in serve.params if p.name not in ("handler", "inline", "workers"))
+dev.params.extend(p for p in serve.params if p.name not in ("handler", "inline", "workers", "replay"))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -173,6 +184,38 @@ def lambda_(handler: str | None, inline: str | None, **options: Any) -> None:
     from zigttp.aws.runtime_loop import lambda_config, run_lambda
 
     sys.exit(run_lambda(handler, inline, lambda_config(options)))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "json_output", is_flag=True, help="Machine-readable results on stdout.")
+@click.option("--strict-io", is_flag=True, help="Module-call divergences fail the test.")
+@click.option("--watch", is_flag=True, help="Rerun when a fixture or handler changes.")
+@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
+              help="Load user-defined zigttp:* modules (as for serve); repeatable.")
+def test(paths: tuple[str, ...], json_output: bool, strict_io: bool, watch: bool,
+         modules: tuple[str, ...]) -> None:
+    """Run declarative fixtures: zigttp test [FIXTURE.jsonl] [HANDLER].
+
+    Without arguments, finds every *.test.jsonl under the current directory and pairs it with
+    the handler next to it (foo.test.jsonl -> foo.ts|tsx|js|jsx). Exit 0 all passed, 1 any
+    failed, 2 invalid fixture.
+    """
+    from zigttp.commands.test import run_test
+
+    sys.exit(run_test(paths, json_output=json_output, strict_io=strict_io, watch=watch,
+                      modules=modules))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("handler", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Artifact path (default: HANDLER's name with .pyz, in the current directory).")
+def build(handler: str, output: str | None) -> None:
+    """Precompile HANDLER into one artifact that `zigttp serve` (or `python OUT.pyz`) runs."""
+    from zigttp.commands.build import run_build
+
+    sys.exit(run_build(handler, output))
 
 
 @cli.command(context_settings=CONTEXT)

@@ -87,6 +87,7 @@ class ServerConfig:
     health: bool = False  # GET /_zigttp/health alone
     log_format: LogFormat = "text"
     inline_lane: bool = True  # `zigttp dev` turns it off so pools can be swapped from any thread
+    trace_file: str | None = None  # --trace: append each request as a fixture test (JSONL)
     # zigttp:* module options
     sqlite: str | None = None  # database file for zigttp:sql
     allow_env: tuple[str, ...] = ()  # env var names/globs zigttp:env may read

@@ -47,6 +47,10 @@ def run_serve(handler: str | None, inline: str | None, options: dict[str, Any],
         from zigttp.modules._loader import load_modules
 
         load_modules(config.modules)
+    if config.trace_file:
+        from zigttp.testing.trace import truncate_trace
+
+        truncate_trace(config.trace_file)
     from zigttp.runtime.handler import compile_entry
 
     compiled = compile_entry(handler, inline)

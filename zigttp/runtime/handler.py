@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zigttp.errors import HandlerError, HandlerLoadError
-from zigttp.frontend.pipeline import CompiledHandler
 from zigttp.modules import ModuleContext, find_module
 from zigttp.runtime.bridge import IoTap, ModuleBridge
 from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import map_stack
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from zigttp.frontend.pipeline import CompiledHandler
     from zigttp.modules import ModuleSpec
     from zigttp.runtime.pool import Slot
 
@@ -99,13 +99,21 @@ def load_handler(
 
 
 def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
-    """Front end for `serve`: a file path or `-e` code."""
-    from zigttp.frontend.pipeline import compile_file, compile_source
-
+    """Front end for `serve`: a file path, a built artifact (.pyz) or `-e` code."""
     if inline is not None:
+        from zigttp.frontend.pipeline import compile_source
+
         return compile_source(inline, "<inline>")
     assert path is not None
     file = Path(path)
     if not file.is_file():
         raise HandlerLoadError(f"handler file not found: {path}")
+    from zigttp.build.artifact import is_artifact
+
+    if is_artifact(file):  # built by `zigttp build`: verified, never parsed again
+        from zigttp.build.artifact import load_artifact
+
+        return load_artifact(file)
+    from zigttp.frontend.pipeline import compile_file
+
     return compile_file(file)

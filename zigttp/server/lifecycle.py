@@ -12,15 +12,18 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
-from zigttp.frontend.pipeline import CompiledHandler
 from zigttp.log import ServerLog
 from zigttp.modules import ModuleContext
 from zigttp.runtime.handler import LoadedHandler, load_handler
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.pool import RuntimePool
 from zigttp.server.dispatch import Dispatcher
+
+if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from zigttp.frontend.pipeline import CompiledHandler
 
 
 def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> socket.socket:
@@ -57,9 +60,14 @@ def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
 
 
 def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
+    factory = handler.new_runtime
+    if config.trace_file:  # --trace: record requests, module calls and responses as fixtures
+        from zigttp.testing.trace import tracing_factory
+
+        factory = tracing_factory(handler, config.trace_file)
     pool = RuntimePool(
         config.pool_size,
-        handler.new_runtime,
+        factory,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
         inline_lane=config.backend == "loop" and config.inline_lane and not handler.bridge.blocking,
@@ -192,12 +200,12 @@ def compile_handler(handler: CompiledHandler | str | Path, config: ServerConfig)
 
 
 def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
-    if isinstance(handler, CompiledHandler):
+    if not isinstance(handler, (str, Path)):  # already compiled
         return handler
     from zigttp.runtime.handler import compile_entry
 
     text = str(handler)
-    if isinstance(handler, Path) or Path(text).suffix in (".js", ".ts", ".jsx", ".tsx", ".zgt"):
+    if isinstance(handler, Path) or Path(text).suffix in (".js", ".ts", ".jsx", ".tsx", ".zgt", ".pyz"):
         return compile_entry(text, None)
     return compile_entry(None, text)
 

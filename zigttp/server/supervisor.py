@@ -15,10 +15,13 @@ import sys
 import tempfile
 import time
 import traceback
+from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
-from zigttp.frontend.pipeline import CompiledHandler
 from zigttp.server.lifecycle import Server, bind_socket
+
+if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from zigttp.frontend.pipeline import CompiledHandler
 
 
 class Supervisor:

@@ -1,0 +1,188 @@
+"""`zigttp build`: artifact contents, serving it like the source, and refusing bad artifacts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BANNER, ROOT, run_zigttp, start_server
+from zigttp import __version__
+from zigttp.build.artifact import load_artifact, sha256_hex
+from zigttp.errors import BuildError
+
+HELLO = ROOT / "examples" / "hello.js"
+PATHS = ["/", "/api/health", "/api/greet/Ada", "/x?n=5&s=a+b"]
+
+
+@pytest.fixture
+def artifact(tmp_path: Path) -> Path:
+    out = tmp_path / "hello.pyz"
+    result = run_zigttp("build", str(HELLO), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"Built {out}" in result.stdout
+    return out
+
+
+def rewrite(src: Path, dst: Path, **replace: bytes) -> None:
+    """Copy an artifact's entries into a new zip, replacing some (handler_json=..., ...)."""
+    with zipfile.ZipFile(src) as old, zipfile.ZipFile(dst, "w") as new:
+        for info in old.infolist():
+            new.writestr(info.filename, replace.get(info.filename.replace(".", "_"), old.read(info)))
+
+
+def test_artifact_holds_code_metadata_and_hash(artifact: Path) -> None:
+    with zipfile.ZipFile(artifact) as archive:
+        assert sorted(archive.namelist()) == ["__main__.py", "handler.json", "manifest.json"]
+        manifest = json.loads(archive.read("manifest.json"))
+        payload = archive.read("handler.json")
+    assert manifest == {"format": "zigttp-artifact", "formatVersion": 1, "sha256": sha256_hex(payload)}
+    decoded = json.loads(payload)
+    meta = decoded["meta"]
+    assert meta["zigttpVersion"] == __version__
+    assert meta["source"] == str(HELLO)
+    assert meta["sourceSha256"] == sha256_hex(HELLO.read_bytes())
+    assert meta["builtAt"].endswith("Z")
+    assert "function handler" in decoded["handler"]["code"]
+    assert artifact.read_bytes().startswith(b"#!/usr/bin/env python3\n")
+
+
+def test_load_artifact_gives_the_compiled_handler(artifact: Path) -> None:
+    from zigttp.frontend.pipeline import compile_file
+
+    loaded = load_artifact(artifact)
+    source = compile_file(HELLO)
+    assert (loaded.code, loaded.modules, loaded.line_map) == (source.code, source.modules, source.line_map)
+
+
+def test_serving_the_artifact_answers_like_the_source(artifact: Path) -> None:
+    answers = []
+    for target in (HELLO, artifact):
+        server = start_server(["-n", "1", "-q", str(target)])
+        try:
+            answers.append([(r.status_code, r.headers["content-type"], r.text)
+                            for r in (server.get(p) for p in PATHS)]
+                           + [server.post("/api/echo", data='{"k":[1]}').text])
+        finally:
+            server.stop()
+    assert answers[0] == answers[1]
+
+
+def test_artifact_runs_directly_with_python(artifact: Path) -> None:
+    process = subprocess.Popen([sys.executable, str(artifact), "-p", "0", "-n", "1", "-q"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert process.stdout is not None
+        match = BANNER.search(process.stdout.readline())
+        assert match, process.stderr.read() if process.stderr else ""
+        import requests
+
+        reply = requests.get(f"http://{match.group(1)}:{match.group(2)}/api/health", timeout=10)
+        assert reply.json() == {"status": "ok"}
+    finally:
+        process.terminate()
+        process.communicate(timeout=15)
+
+
+def test_zigttp_test_accepts_an_artifact_as_handler(artifact: Path) -> None:
+    result = run_zigttp("test", str(ROOT / "examples" / "hello.test.jsonl"), str(artifact))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[-1].endswith("passed, 0 failed")
+
+
+def refused(path: Path) -> subprocess.CompletedProcess[str]:
+    result = run_zigttp("serve", "--port", "0", "-n", "1", str(path), timeout=30)
+    assert result.returncode == 1
+    assert "Listening" not in result.stdout
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def test_tampered_payload_is_refused(artifact: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "tampered.pyz"
+    with zipfile.ZipFile(artifact) as archive:
+        decoded = json.loads(archive.read("handler.json"))
+    decoded["handler"]["code"] = '"use strict";function handler(r){return Response.text("evil")}'
+    rewrite(artifact, bad, handler_json=json.dumps(decoded).encode())
+    result = refused(bad)
+    assert "refusing to run artifact" in result.stderr
+    assert "content hash mismatch" in result.stderr
+    with pytest.raises(BuildError, match="content hash mismatch"):
+        load_artifact(bad)
+
+
+def test_corrupted_bytes_are_refused(artifact: Path, tmp_path: Path) -> None:
+    data = bytearray(artifact.read_bytes())
+    middle = data.index(b"handler.json") + 40
+    data[middle:middle + 8] = b"\x00" * 8
+    bad = tmp_path / "corrupt.pyz"
+    bad.write_bytes(bytes(data))
+    assert "refusing to run artifact" in refused(bad).stderr
+
+
+def test_truncated_artifact_is_refused(artifact: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "short.pyz"
+    bad.write_bytes(artifact.read_bytes()[:200])
+    assert "it is corrupt" in refused(bad).stderr
+
+
+def test_unsupported_format_version_is_refused(artifact: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(artifact) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    manifest["formatVersion"] = 99
+    bad = tmp_path / "future.pyz"
+    rewrite(artifact, bad, manifest_json=json.dumps(manifest).encode())
+    assert "artifact format version 99 is not supported" in refused(bad).stderr
+
+
+def test_a_zip_that_is_not_an_artifact_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "other.pyz"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("__main__.py", "print('hi')")
+    assert "not a zigttp artifact" in refused(bad).stderr
+
+
+def test_build_of_missing_handler_exits_1(tmp_path: Path) -> None:
+    result = run_zigttp("build", str(tmp_path / "nope.js"))
+    assert result.returncode == 1
+    assert "handler file not found" in result.stderr
+
+
+def test_build_rejects_non_handler_files(tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("x")
+    result = run_zigttp("build", str(other))
+    assert result.returncode == 1
+    assert "expected a .js, .jsx, .ts or .tsx handler" in result.stderr
+
+
+def test_build_default_output_is_in_the_current_directory(tmp_path: Path) -> None:
+    result = run_zigttp("build", str(HELLO), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "hello.pyz").is_file()
+
+
+def _front_end_rejects_syntax_errors() -> bool:
+    from zigttp.errors import SourceError
+    from zigttp.frontend.pipeline import compile_source
+
+    try:
+        compile_source("function handler( {", "probe.js")
+    except SourceError:
+        return True
+    return False
+
+
+@pytest.mark.skipif(not _front_end_rejects_syntax_errors(),
+                    reason="the interim front end passes JavaScript through unparsed")
+def test_build_with_source_errors_exits_1_with_diagnostics(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.js"
+    broken.write_text("function handler(req) {\n  return Response.text(\n}\n")
+    result = run_zigttp("build", str(broken), "-o", str(tmp_path / "b.pyz"))
+    assert result.returncode == 1
+    assert "broken.js:" in result.stderr
+    assert not (tmp_path / "b.pyz").exists()

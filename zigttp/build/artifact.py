@@ -1,0 +1,204 @@
+"""The `zigttp build` artifact: one self-contained, verifiable file (a Python zipapp).
+
+Layout (a zip archive behind a `#!/usr/bin/env python3` line, so `python OUT.pyz` runs it):
+
+    __main__.py     calls `zigttp.cli.main(["serve", <this file>, *argv])`
+    handler.json    the payload: {"meta": {...}, "handler": {filename, code, modules, files, line_map}}
+    manifest.json   {"format": "zigttp-artifact", "formatVersion": 1, "sha256": <of handler.json>}
+
+`handler.code` is the front end's output (TS stripped, JSX lowered, comptime folded, relative
+imports bundled), so serving an artifact never parses TS/JSX again. `meta` records the zigttp
+version, the source path and its sha256, the other files read, and the build time; it lives
+inside the hashed payload so it cannot be edited unnoticed.
+
+Reading verifies everything before any code runs: a bad zip, a missing entry, a CRC error, an
+unknown format or version, or a payload whose sha256 differs from the manifest is a
+`BuildError` and nothing is executed. The hash detects corruption and edits; it is not a
+signature (whoever can rewrite the file can rewrite the manifest too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zigttp import __version__
+from zigttp.errors import BuildError
+
+if TYPE_CHECKING:
+    from zigttp.frontend.pipeline import CompiledHandler
+
+FORMAT = "zigttp-artifact"
+FORMAT_VERSION = 1
+SUFFIX = ".pyz"
+PAYLOAD = "handler.json"
+MANIFEST = "manifest.json"
+SHEBANG = b"#!/usr/bin/env python3\n"
+MAIN_PY = '''"""Serve the zigttp handler embedded in this archive: python THIS.pyz [serve options]."""
+import sys
+
+try:
+    from zigttp.cli import main
+except ImportError:
+    sys.exit("this zigttp artifact needs the zigttp package: pip install zigttp")
+
+main(["serve", sys.argv[0], *sys.argv[1:]])
+'''
+
+
+@dataclass(frozen=True)
+class ArtifactInfo:
+    path: str
+    size: int
+    sha256: str
+    meta: dict[str, Any]
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_hash(path: str) -> str | None:
+    try:
+        return sha256_hex(Path(path).read_bytes())
+    except OSError:
+        return None
+
+
+def encode_payload(compiled: CompiledHandler, source: str) -> bytes:
+    meta = {
+        "zigttpVersion": __version__,
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "source": source,
+        "sourceSha256": _file_hash(source),
+        "files": {f: _file_hash(f) for f in compiled.files if f != source},
+        "builtAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    handler = {
+        "filename": compiled.filename,
+        "code": compiled.code,
+        "modules": list(compiled.modules),
+        "files": list(compiled.files),
+        "lineMap": [[s.start, s.end, s.file, s.file_line] for s in compiled.line_map],
+    }
+    return json.dumps({"meta": meta, "handler": handler}, ensure_ascii=False).encode("utf-8")
+
+
+def write_artifact(compiled: CompiledHandler, source: str, out: str | Path) -> ArtifactInfo:
+    """Write atomically (temp file + rename) so a failed build never leaves half a file."""
+    payload = encode_payload(compiled, source)
+    digest = sha256_hex(payload)
+    manifest = {"format": FORMAT, "formatVersion": FORMAT_VERSION, "sha256": digest}
+    target = Path(out)
+    import tempfile  # build-time only: keep it off serve's import path
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(SHEBANG)
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("__main__.py", MAIN_PY)
+                archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
+                archive.writestr(PAYLOAD, payload)
+        os.chmod(tmp, 0o755)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise BuildError(f"cannot write artifact {target}: {exc.strerror or exc}") from None
+    meta = json.loads(payload)["meta"]
+    return ArtifactInfo(str(target), target.stat().st_size, digest, meta)
+
+
+def is_artifact(path: str | Path) -> bool:
+    """`.pyz` by name, or any zip that is not a JS/TS source file."""
+    file = Path(path)
+    if file.suffix == SUFFIX:
+        return True
+    if file.suffix in (".js", ".jsx", ".ts", ".tsx"):
+        return False
+    return zipfile.is_zipfile(file)
+
+
+def _refuse(path: str | Path, why: str) -> BuildError:
+    return BuildError(f"refusing to run artifact {path}: {why}; rebuild it with `zigttp build`")
+
+
+def read_payload(path: str | Path) -> dict[str, Any]:
+    """Open, verify and decode an artifact's payload; raises BuildError, never runs anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest_bytes = archive.read(MANIFEST)
+            payload = archive.read(PAYLOAD)
+    except FileNotFoundError:
+        raise BuildError(f"artifact not found: {path}") from None
+    except KeyError as exc:
+        raise _refuse(path, f"it is not a zigttp artifact (missing {exc.args[0]})") from None
+    except Exception as exc:  # BadZipFile, CRC or zlib errors, truncation: all mean corrupt
+        raise _refuse(path, f"it is corrupt ({exc})") from None
+    try:
+        manifest = json.loads(manifest_bytes)
+    except ValueError:
+        raise _refuse(path, f"its {MANIFEST} is not valid JSON") from None
+    _check_manifest(path, manifest)
+    actual = sha256_hex(payload)
+    if actual != manifest["sha256"]:
+        raise _refuse(path, f"content hash mismatch (sha256 of {PAYLOAD} is {actual[:16]}..., "
+                            f"the manifest says {str(manifest['sha256'])[:16]}...)")
+    try:
+        decoded = json.loads(payload)
+    except ValueError:
+        raise _refuse(path, f"its {PAYLOAD} is not valid JSON") from None
+    if not isinstance(decoded, dict) or not isinstance(decoded.get("handler"), dict):
+        raise _refuse(path, f"its {PAYLOAD} has no handler")
+    return decoded
+
+
+def _check_manifest(path: str | Path, manifest: Any) -> None:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _refuse(path, f"it is not a zigttp artifact (format {manifest.get('format')!r})"
+                      if isinstance(manifest, dict) else "it is not a zigttp artifact")
+    version = manifest.get("formatVersion")
+    if version != FORMAT_VERSION:
+        raise _refuse(path, f"artifact format version {version!r} is not supported by zigttp "
+                            f"{__version__} (it reads version {FORMAT_VERSION})")
+    if not isinstance(manifest.get("sha256"), str):
+        raise _refuse(path, "its manifest has no sha256")
+
+
+def load_artifact(path: str | Path) -> CompiledHandler:
+    """The CompiledHandler stored in a verified artifact (no front end involved)."""
+    handler_type, span_type = _result_types()
+    handler = read_payload(path)["handler"]
+    try:
+        return handler_type(
+            filename=str(handler["filename"]),
+            code=_want(handler["code"], str),
+            modules=tuple(str(m) for m in handler.get("modules", ())),
+            files=tuple(str(f) for f in handler.get("files", ())),
+            line_map=tuple(span_type(int(a), int(b), str(f), int(c))
+                           for a, b, f, c in handler.get("lineMap", ())),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _refuse(path, f"its handler payload is malformed ({exc})") from None
+
+
+def _result_types() -> tuple[Any, Any]:
+    """The result types without importing the parser when the front end keeps them apart."""
+    try:
+        from zigttp.frontend.result import CompiledHandler, LineSpan  # type: ignore[import-not-found]
+    except ImportError:
+        from zigttp.frontend.pipeline import CompiledHandler, LineSpan
+    return CompiledHandler, LineSpan
+
+
+def _want(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind):
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value

@@ -1,0 +1,1 @@
+"""`zigttp test`: declarative JSONL fixtures run against a handler (spec §8)."""
