@@ -130,3 +130,22 @@ def test_unusable_sqlite_file_is_a_clear_error_and_the_server_stays_up(serve, tm
         assert body["ok"] is False and "unable to open database file" in body["error"]["message"]
     assert server.get("/ok").json() == {"ok": True}
     assert "Traceback" not in server.stderr
+
+
+def test_unwritable_trace_file_is_a_clear_usage_error(tmp_path) -> None:
+    from tests.conftest import run_zigttp
+
+    handler = tmp_path / "t.js"
+    handler.write_text("function handler() { return Response.json({ok: true}); }\n")
+    result = run_zigttp("serve", str(handler), "-p", "0", "--trace", str(tmp_path / "no" / "dir" / "t.jsonl"))
+    assert result.returncode == 2
+    assert "cannot write trace file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_trace_on_a_full_disk_is_reported_and_requests_still_succeed(serve) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full (Linux) to simulate a full disk")
+    server = serve("function handler() { return Response.json({ok: true}); }", "-n", "1", "--trace", "/dev/full")
+    assert [server.get(f"/{i}").status_code for i in range(5)] == [200] * 5
+    server.wait_for_log("No space left on device")
+    assert "Traceback" not in server.stderr
