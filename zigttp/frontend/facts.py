@@ -101,6 +101,8 @@ STRICT = """
 OPTIONAL = {  # pattern → the source text that must occur for it to match anything
     '(call_expression function: (identifier) @n (#eq? @n "comptime"))': b"comptime",
     '((identifier) @eval (#eq? @eval "eval"))': b"eval",
+    # the guards' own state (prelude.js); `__zigttp_import` & co. stay callable
+    '((identifier) @reserved (#match? @reserved "^__z(d|do|b|dl|timedout|now|tick)$"))': b"__z",
     '((identifier) @date (#eq? @date "Date"))': b"Date",
 }
 GUARD = """

@@ -28,7 +28,7 @@ class SourceFile:
     data: bytes = field(init=False)
 
     def __post_init__(self) -> None:
-        self.data = self.text.encode("utf-8")
+        self.data = self.text.encode("utf-8", "surrogatepass")  # lone surrogates must not crash
 
     @cached_property
     def lines(self) -> list[str]:
@@ -79,4 +79,25 @@ class SourceFile:
 
 def read_source(path: Path, display: str) -> SourceFile:
     """Read a handler file as UTF-8 (a BOM is dropped: it would shift column 1)."""
-    return SourceFile(display, path.read_text(encoding="utf-8-sig"))
+    data = path.read_bytes()
+    try:
+        return SourceFile(display, data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        from zigttp.diagnostics import Diagnostic
+        from zigttp.errors import SourceError
+
+        raise SourceError(
+            [
+                Diagnostic(
+                    display,
+                    line,
+                    col,
+                    "error",
+                    "ZT000",
+                    f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from None
