@@ -61,7 +61,8 @@ def _pinning() -> tuple[list[str], list[str]]:
 
 
 def wrk(url: str, seconds: float, connections: int, pin: list[str], post: bool) -> dict[str, float]:
-    command = [*pin, "wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency", url]
+    command = [*pin, "wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+               "--latency", url]
     if post:
         command[len(pin) + 1 : len(pin) + 1] = ["-s", str(peers.BENCH / "wrk" / "post.lua")]
     out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout

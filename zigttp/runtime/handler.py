@@ -98,6 +98,12 @@ def load_handler(
     return LoadedHandler(compiled, limits, bridge, console)
 
 
+def _is_artifact(file: Path) -> bool:
+    from zigttp.build.artifact import is_artifact  # zipfile & co. only off the source path
+
+    return is_artifact(file)
+
+
 def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
     """Front end for `serve`: a file path, a built artifact (.pyz) or `-e` code."""
     if inline is not None:
@@ -108,9 +114,8 @@ def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
     file = Path(path)
     if not file.is_file():
         raise HandlerLoadError(f"handler file not found: {path}")
-    from zigttp.build.artifact import is_artifact
-
-    if is_artifact(file):  # built by `zigttp build`: verified, never parsed again
+    if file.suffix not in (".js", ".jsx", ".ts", ".tsx") and _is_artifact(file):
+        # built by `zigttp build`: verified, never parsed again
         from zigttp.build.artifact import load_artifact
 
         return load_artifact(file)
