@@ -22,6 +22,12 @@
     area: 1, base: 1, br: 1, col: 1, embed: 1, hr: 1, img: 1, input: 1, link: 1,
     meta: 1, param: 1, source: 1, track: 1, wbr: 1,
   });
+  // Native slice and a pre-check regex, captured now; the regex carries its own `exec` so a
+  // replaced RegExp.prototype.exec cannot change what needs escaping.
+  const nativeSlice = apply.bind(null, String.prototype.slice);
+  const nativeTest = apply.bind(null, RegExp.prototype.test);
+  const NEEDS_ESCAPE = /[&<>"']/;
+  defineProperty(NEEDS_ESCAPE, "exec", { value: RegExp.prototype.exec });
   const ESCAPES = freeze({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
   const SKIPPED = freeze({ children: 1, key: 1, ref: 1, dangerouslySetInnerHTML: 1, __self: 1, __source: 1 });
 
@@ -32,6 +38,7 @@
   // Index access and `+` on primitives cannot be intercepted by user code; no methods used.
   function escape(value) {
     const s = toStr(value);
+    if (!nativeTest(NEEDS_ESCAPE, [s])) return s;
     let out = "";
     let start = 0;
     for (let i = 0; i < s.length; i++) {
@@ -46,9 +53,7 @@
   }
 
   function slice(s, from, to) {
-    let out = "";
-    for (let i = from; i < to; i++) out += s[i];
-    return out;
+    return nativeSlice(s, [from, to]);
   }
 
   function h(tag, props) {
