@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from zigttp import errors
@@ -145,26 +146,20 @@ class Dispatcher:
 
     def handle_inline(self, request: Request) -> Reply:
         """Run on the event-loop thread (a handler proven fast; see runtime.lanes)."""
-        started = time.perf_counter()
-        request_id = self.request_id(request)
-        early = self.early(request, request_id, started)
-        if early is not None:
-            return early
-        try:
-            response = self.pool.run_inline(self.call_for(request, request_id))
-        except errors.HandlerError as exc:
-            return self._failure(request, request_id, exc, started)
-        return self._success(request, request_id, response, started)
+        return self._handle_sync(request, self.pool.run_inline)
 
     def handle_blocking(self, request: Request) -> Reply:
         """Threaded-backend path."""
+        return self._handle_sync(request, self.pool.run_blocking)
+
+    def _handle_sync(self, request: Request, run: Callable[[Call], HandlerResponse]) -> Reply:
         started = time.perf_counter()
         request_id = self.request_id(request)
         early = self.early(request, request_id, started)
         if early is not None:
             return early
         try:
-            response = self.pool.run_blocking(self.call_for(request, request_id))
+            response = run(self.call_for(request, request_id))
         except errors.HandlerError as exc:
             return self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
