@@ -22,10 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from zigttp.bench.http import free_port
+from zigttp.bench.http import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,27 +42,13 @@ def default_handler() -> Path:
     return ROOT / "examples" / "hello.js"
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited with {process.returncode}") from None
-            time.sleep(0.003)
-    raise RuntimeError(f"{url} never answered 200")
-
-
 def measure_once(command: list[str], env: dict[str, str]) -> float:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen([*command, "-p", str(port)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
     try:
-        wait_ready(f"http://127.0.0.1:{port}/", process)
+        wait_ready(f"http://127.0.0.1:{port}/", process=process)
         return (time.perf_counter() - started) * 1000
     finally:
         process.terminate()

@@ -26,7 +26,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(url: str, timeout: float = 30.0) -> None:
+def wait_ready(url: str, timeout: float = 30.0, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll until `url` answers 200; fail early if `process` (the server) has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -34,7 +35,9 @@ def wait_ready(url: str, timeout: float = 30.0) -> None:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.005)
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}") from None
+            time.sleep(0.003)
     raise RuntimeError(f"{url} never answered 200")
 
 

@@ -13,31 +13,12 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
+from zigttp.frontend.facts import BLANK_TYPES
 from zigttp.frontend.transform import Emitter, Handler
 
-# Node types that are nothing but type information.
-TYPE_ONLY = frozenset(
-    {
-        "type_annotation",
-        "type_parameters",
-        "type_arguments",
-        "interface_declaration",
-        "type_alias_declaration",
-        "ambient_declaration",
-        "accessibility_modifier",
-        "implements_clause",
-        "function_signature",
-        "abstract_method_signature",
-        "index_signature",
-        "method_signature",
-        "override_modifier",
-        "asserts_annotation",
-        "type_predicate_annotation",
-        "omitting_type_annotation",
-        "adding_type_annotation",
-        "opting_type_annotation",
-    }
-)
+# Node types that are nothing but type information: the ones the shared query blanks
+# (facts.BLANK_TYPES), plus access modifiers, which the emitter may meet inside a walk.
+TYPE_ONLY = frozenset({*BLANK_TYPES, "accessibility_modifier"})
 # Tokens that are modifiers in TS and mean nothing at run time.
 PARAM_PROPERTY_MODIFIERS = frozenset({"accessibility_modifier", "readonly", "override"})
 MODIFIER_TOKENS = frozenset({"?", "!", "readonly", "abstract", "declare", "override"})
