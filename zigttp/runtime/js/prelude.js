@@ -10,7 +10,8 @@
 // * Response, Headers, Request and their prototypes are frozen; after every request `intact()`
 //   compares the shared builtins with their state after the handler loaded, and a request that
 //   changed them ("T" prefix) makes the host replace the context before the next request.
-// * The host talks to it through two strings: a JSON request in, and an encoded response out:
+// * The host talks to it in strings: method, URL, "name\0value\0..." headers and body in, and
+//   one encoded response out:
 //     "<status>\r\n<name>: <value>\r\n...\n<body>"    (a response; see `wire` below)
 //     "!<kind>\n<message>"                            (a failure; kinds listed at FAIL below)
 //     "!P"                                            (a pending promise; host drains jobs, then
