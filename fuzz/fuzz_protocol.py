@@ -14,20 +14,12 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from zigttp.errors import ProtocolError
-    from zigttp.server.protocol import RequestReader
+    from zigttp.server.protocol import parse_chunks
 
 
 def parse(chunks: list[bytes]) -> tuple[list[tuple[object, ...]], int | None]:
-    reader = RequestReader(4096, 2048)
-    status = None
-    for chunk in chunks:
-        try:
-            reader.feed(chunk)
-        except ProtocolError as exc:
-            status = exc.status
-            break
-    return [(r.method, r.url, r.headers, r.body, r.keep_alive) for r in reader.requests], status
+    found, status = parse_chunks(chunks, 4096, 2048)
+    return [(r.method, r.url, r.headers, r.body, r.keep_alive) for r in found], status
 
 
 def test_one_input(data: bytes) -> None:

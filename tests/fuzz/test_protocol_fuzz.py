@@ -15,8 +15,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zigttp.errors import ProtocolError
-from zigttp.server.protocol import RequestReader
+from zigttp.server.protocol import parse_chunks
 
 EXAMPLES = int(os.environ.get("ZIGTTP_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,16 +39,9 @@ TOKENS = [b"\r\n", b"\n", b"\r", b"\x00", b" ", b"\t", b":", b";", b",", b"0", b
 
 def parse(chunks: list[bytes]) -> tuple[list[tuple[object, ...]], int | None]:
     """Feed chunks until the first error: (requests, error status or None)."""
-    reader = RequestReader(MAX_BODY, MAX_HEAD)
-    status = None
-    for chunk in chunks:
-        try:
-            reader.feed(chunk)
-        except ProtocolError as exc:
-            status = exc.status
-            break
+    found, status = parse_chunks(chunks, MAX_BODY, MAX_HEAD)
     requests = [(r.method, r.url, r.headers, r.body, r.keep_alive, r.http_version, r.expect_continue)
-                for r in reader.requests]
+                for r in found]
     return requests, status
 
 

@@ -82,16 +82,22 @@ def _loads(text: str) -> Any:
         return None
 
 
+def _json_segment(segment_b64: str, encoding_error: str, json_error: str) -> dict[str, Any]:
+    """One base64url JSON-object part of a token, or the JwtError the reference names."""
+    try:
+        raw = b64url_decode(segment_b64)
+    except ValueError:
+        raise JwtError(encoding_error) from None
+    value = _loads(raw.decode("utf-8", "replace"))
+    if not isinstance(value, dict):
+        raise JwtError(json_error)
+    return value
+
+
 def _check_header(header_b64: str, allowed_alg: str) -> None:
     if len(header_b64) > MAX_HEADER_LEN:
         raise JwtError("jwt header too long")
-    try:
-        raw = b64url_decode(header_b64)
-    except ValueError:
-        raise JwtError("invalid header encoding") from None
-    header = _loads(raw.decode("utf-8", "replace"))
-    if not isinstance(header, dict):
-        raise JwtError("invalid header JSON")
+    header = _json_segment(header_b64, "invalid header encoding", "invalid header JSON")
     if "alg" not in header:
         raise JwtError("missing alg header")
     if header["alg"] != allowed_alg:
@@ -110,14 +116,7 @@ def _check_signature(signing_input: str, signature_b64: str, secret: str) -> Non
 
 
 def _decode_claims(payload_b64: str) -> dict[str, Any]:
-    try:
-        raw = b64url_decode(payload_b64)
-    except ValueError:
-        raise JwtError("invalid payload encoding") from None
-    claims = _loads(raw.decode("utf-8", "replace"))
-    if not isinstance(claims, dict):
-        raise JwtError("invalid claims JSON")
-    return claims
+    return _json_segment(payload_b64, "invalid payload encoding", "invalid claims JSON")
 
 
 def _time_claim(claims: dict[str, Any], name: str) -> float | None:

@@ -213,3 +213,16 @@ def _origin_form(url: str) -> str:
         raise ProtocolError(400, "Bad Request: invalid request target")
     slash = url.find("/", scheme + 3)
     return "/" if slash < 0 else url[slash:]
+
+
+def parse_chunks(chunks: list[bytes], max_body: int, max_head: int) -> tuple[list[Request], int | None]:
+    """Feed `chunks` to one reader until the first refusal: (requests, refusal status or None).
+
+    The fuzzers' oracle: feeding a stream whole or in pieces must give the same answer."""
+    reader = RequestReader(max_body, max_head)
+    for chunk in chunks:
+        try:
+            reader.feed(chunk)
+        except ProtocolError as exc:
+            return list(reader.requests), exc.status
+    return list(reader.requests), None
