@@ -40,6 +40,11 @@ _HIDE_HOOKS = "".join(
 )
 
 
+# First characters of an encoded response that need more than passing it on: T (tainted
+# builtins), C (console lines), ! (failure or pending promise), "" (malformed).
+_MARKERS = ("T", "C", "!", "")
+
+
 class JsRuntime:
     """One pre-warmed context with the prelude, module shims and the handler loaded."""
 
@@ -95,7 +100,10 @@ class JsRuntime:
     def dispatch(self, method: str, url: str, headers_wire: str, body: str | None) -> str:
         """Run the handler once; returns the prelude's encoded response (see prelude.js)."""
         try:
-            encoded = self._with_console(self._dispatch(method, url, headers_wire, body))
+            encoded = self._dispatch(method, url, headers_wire, body)
+            if type(encoded) is str and encoded[:1] not in _MARKERS:
+                return encoded  # the common case: a plain response, no console output
+            encoded = self._with_console(encoded)
             if encoded == "!P":
                 encoded = self._drain_promise()
         except quickjs.JSException as exc:

@@ -32,19 +32,22 @@ class LanePolicy:
         self.strikes: dict[str, int] = {}
         self.inline_runs = 0
 
-    def inline_allowed(self, path: str) -> bool:
-        return self.enabled and self.proven >= PROBATION and path not in self.demoted
+    def inline_allowed(self, url: str) -> bool:
+        if not self.enabled or self.proven < PROBATION:
+            return False
+        return not self.demoted or url.partition("?")[0] not in self.demoted
 
     def record_thread_run(self, seconds: float) -> None:
         if self.proven < PROBATION:
             self.proven = self.proven + 1 if seconds <= BUDGET else 0
 
-    def record_inline_run(self, path: str, seconds: float) -> None:
+    def record_inline_run(self, url: str, seconds: float) -> None:
         self.inline_runs += 1
         if seconds <= BUDGET:
             if self.strikes:
-                self.strikes.pop(path, None)
+                self.strikes.pop(url.partition("?")[0], None)
             return
+        path = url.partition("?")[0]
         strikes = self.strikes.get(path, 0) + 1
         if strikes < STRIKES and len(self.strikes) < MAX_TRACKED:
             self.strikes[path] = strikes

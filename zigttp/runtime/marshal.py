@@ -69,23 +69,20 @@ def decode_response(encoded: str) -> HandlerResponse:
     The prelude validates everything, but a handler can replace the builtins it runs on, so the
     framing is checked again here (defence in depth): a final status, header lines of a token
     name and a value without CR/LF/NUL. Anything else is a 500, never bytes on the wire.
+    A handler answers with a handful of distinct heads, so each validated head (status line and
+    header lines) is kept in a bounded table: the common response costs one dict lookup.
     """
-    if encoded.startswith("!"):
+    if encoded[:1] == "!":
         raise failure(encoded)
-    status_end = encoded.find("\r\n")
-    end = encoded.find("\r\n\n", status_end)
-    if status_end < 0 or end < 0:
+    end = encoded.find("\r\n\n")
+    if end < 0:
         return _malformed("no status line or header block")
-    status_text = encoded[:status_end]
+    head = encoded[: end + 2]
+    known = _HEADS.get(head)
+    if known is None:
+        known = _validate_head(head)
+    status, block, binary = known
     body = encoded[end + 3 :]
-    binary = status_text.endswith("b")  # bytes as latin-1, NUL carried as U+0100 (prelude.js)
-    if binary:
-        status_text = status_text[:-1]
-    if not (len(status_text) == 3 and status_text.isdigit() and "200" <= status_text <= "599"):
-        return _malformed(f"status {status_text[:20]!r} is not a final HTTP status (200..599)")
-    head = encoded[status_end + 2 : end + 2]
-    if head and _HEADER_BLOCK.fullmatch(head) is None:
-        return _malformed("a header line is not `name: value` (token name, no CR/LF/NUL in value)")
     try:
         if binary:
             payload = body.replace("\u0100", "\x00").encode("latin-1")
@@ -93,7 +90,30 @@ def decode_response(encoded: str) -> HandlerResponse:
             payload = body.encode("utf-8", "surrogatepass")
     except UnicodeEncodeError:
         return _malformed("a binary body holds characters above U+00FF")
-    return HandlerResponse(int(status_text), head.encode("latin-1", "replace"), payload)
+    return HandlerResponse(status, block, payload)
+
+
+_HEADS: dict[str, tuple[int, bytes, bool]] = {}
+MAX_KNOWN_HEADS = 512
+
+
+def _validate_head(head: str) -> tuple[int, bytes, bool]:
+    """`head` is "<status>[b]\\r\\n" + header lines; remembered once it passed."""
+    status_end = head.find("\r\n")
+    status_text = head[:status_end]
+    binary = status_text.endswith("b")  # bytes as latin-1, NUL carried as U+0100 (prelude.js)
+    if binary:
+        status_text = status_text[:-1]
+    if not (len(status_text) == 3 and status_text.isdigit() and "200" <= status_text <= "599"):
+        return _malformed(f"status {status_text[:20]!r} is not a final HTTP status (200..599)")
+    lines = head[status_end + 2 :]
+    if lines and _HEADER_BLOCK.fullmatch(lines) is None:
+        return _malformed("a header line is not `name: value` (token name, no CR/LF/NUL in value)")
+    known = (int(status_text), lines.encode("latin-1", "replace"), binary)
+    if len(_HEADS) >= MAX_KNOWN_HEADS:  # per-request values (cookies, ids): start over
+        _HEADS.clear()
+    _HEADS[head] = known
+    return known
 
 
 def _malformed(reason: str) -> HandlerResponse:

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import traceback
+from time import perf_counter
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -137,14 +138,17 @@ class InlineSlot:
         self.request_id = "-"
         self.runtime: JsRuntime = pool.factory(self)  # type: ignore[arg-type]
 
-    def run(self, call: Call) -> HandlerResponse:
-        self.request_id = call.request_id
-        bind_request(call.request_id)
-        started = time.perf_counter()
+    def run(self, method: str, url: str, headers_wire: str, body: str | None,
+            request_id: str) -> HandlerResponse:
+        """One request on the loop thread: the request's parts, not a `Call` (hot path)."""
+        runtime = self.runtime
+        self.request_id = request_id
+        binds = not runtime.cpu_limited  # only host modules read the bound id (zigttp:log)
+        if binds:
+            bind_request(request_id)
+        started = perf_counter()
         try:
-            return decode_response(
-                self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
-            )
+            return decode_response(runtime.dispatch(method, url, headers_wire, body))
         except errors.HandlerError as exc:
             if exc.replace_context:
                 self._replace()
@@ -155,14 +159,14 @@ class InlineSlot:
             self._replace()
             raise errors.HandlerError("Internal Server Error") from None
         finally:
-            if self.runtime.tainted:
+            elapsed = perf_counter() - started
+            if runtime.tainted and self.runtime is runtime:
                 self._replace()
-            elapsed = time.perf_counter() - started
             self.pool.metrics.record_exec(elapsed)
-            self.pool.lanes.record_inline_run(call.url.partition("?")[0], elapsed)
+            self.pool.lanes.record_inline_run(url, elapsed)
             self.request_id = "-"
-            bind_request(None)
-
+            if binds:
+                bind_request(None)
 
     def _replace(self) -> None:
         self.runtime = self.pool.factory(self)  # type: ignore[arg-type]
@@ -316,14 +320,10 @@ class RuntimePool:
             self._waiters.remove(waiter)
 
     # -- running -------------------------------------------------------------------------------
-    def can_run_inline(self, url: str) -> bool:
-        return self.inline is not None and self.lanes.inline_allowed(url.partition("?")[0])
-
     def run_inline(self, call: Call) -> HandlerResponse:
-        """Run on the calling (event-loop) thread; only when `can_run_inline` said so."""
+        """Run on the calling (event-loop) thread; only when `lanes.inline_allowed` said so."""
         assert self.inline is not None
-        self.metrics.record_wait(0.0)
-        return self.inline.run(call)
+        return self.inline.run(call.method, call.url, call.headers_wire, call.body, call.request_id)
 
     async def run(self, call: Call) -> HandlerResponse:
         """Event-loop path: run one handler call on a free slot; raises HandlerError."""

@@ -47,6 +47,7 @@ class HttpConnection(asyncio.Protocol):
         self._continue_sent = False
         self._pending_error: ProtocolError | None = None  # answered once the queue is empty
         self._reading_paused = False
+        self._writable = True  # mirrors _can_write without a method call on the hot path
         self._can_write = asyncio.Event()
         self._can_write.set()
 
@@ -66,9 +67,11 @@ class HttpConnection(asyncio.Protocol):
         self._can_write.set()
 
     def pause_writing(self) -> None:
+        self._writable = False
         self._can_write.clear()
 
     def resume_writing(self) -> None:
+        self._writable = True
         self._can_write.set()
 
     def data_received(self, data: bytes) -> None:
@@ -83,7 +86,8 @@ class HttpConnection(asyncio.Protocol):
             self._pending_error = exc  # answer the complete requests before it first
             if self.transport is not None:
                 self.transport.pause_reading()  # for good: never resumed (see _respond)
-        self._maybe_continue()
+        if self.reader.head_complete_pending_continue:
+            self._maybe_continue()
         if len(self.reader.requests) > MAX_QUEUED and self.transport is not None:
             self.transport.pause_reading()
             self._reading_paused = True
@@ -93,25 +97,28 @@ class HttpConnection(asyncio.Protocol):
     def _pump(self) -> None:
         """Answer queued requests in order: inline while the lane allows, else via a task."""
         dispatcher = self.server.dispatcher
-        while self.reader.requests and not self.busy and not self.closing:
-            if not self._can_write.is_set() or not dispatcher.can_inline(self.reader.requests[0]):
+        lanes = dispatcher.pool.lanes
+        queued = self.reader.requests
+        while queued and not self.busy and not self.closing:
+            if not self._writable or not lanes.inline_allowed(queued[0].url):
                 self.busy = True
                 self._update_timer()  # no idle timer while a request is in flight
                 self.loop.create_task(self._serve_next())
                 return
-            request = self.reader.requests.popleft()
+            request = queued.popleft()
             self._continue_sent = False
             data, keep_alive = dispatcher.handle_inline(request)
-            if isinstance(data, FileResponse):
+            if data.__class__ is FileResponse:
                 self.busy = True
-                self.loop.create_task(self._stream_then_pump(data, keep_alive))
+                self.loop.create_task(self._stream_then_pump(data, keep_alive))  # type: ignore[arg-type]
                 return
-            if not self._respond(data, keep_alive):
+            if not self._respond(data, keep_alive):  # type: ignore[arg-type]
                 return
-        if self._pending_error is not None and not self.busy and not self.reader.requests:
+        if self._pending_error is not None and not self.busy and not queued:
             self._refuse(self._pending_error.status, str(self._pending_error))
             return
-        self._maybe_continue()
+        if self.reader.head_complete_pending_continue:
+            self._maybe_continue()
         self._update_timer()
 
     def _maybe_continue(self) -> None:
@@ -190,11 +197,13 @@ class HttpConnection(asyncio.Protocol):
         if self.server.draining:
             keep_alive = False
             data = _with_close(data)
-        self._write(data)
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            transport.write(data)
         if not keep_alive:
             self._close()
             return False
-        if (self._reading_paused and self.transport is not None and len(self.reader.requests) <= MAX_QUEUED
+        if (self._reading_paused and transport is not None and len(self.reader.requests) <= MAX_QUEUED
                 and self._pending_error is None):
             self._reading_paused = False
             self.transport.resume_reading()
@@ -202,6 +211,14 @@ class HttpConnection(asyncio.Protocol):
 
     # -- timers -------------------------------------------------------------------------------
     def _update_timer(self) -> None:
+        reader = self.reader
+        if not self.busy and self._pending_error is None and not reader.mid_request:
+            if self.server.draining:  # (the common case first: idle between requests)
+                self._close()
+            else:
+                self._timer_kind = "idle"
+                self.deadline = self.loop.time() + self.config.keepalive_timeout
+            return
         if self._pending_error is not None:
             self._cancel_timer()  # no more input is read; the queued answers decide the end
         elif self.busy and not self.reader.mid_request:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
+from time import perf_counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,8 @@ class Dispatcher:
         self.cors = CorsPolicy(config.cors_origins) if config.cors or config.cors_origins else None
         self.requests = RequestMetrics()
         self.store = SnapshotStore(state_dir, worker, self.snapshot) if config.metrics else None
+        # Anything to answer before the handler? (internal endpoints, preflight, static files)
+        self._screens = bool(config.metrics or config.health or self.cors or self.static)
 
     def swap_pool(self, pool: RuntimePool, locate: object = None) -> RuntimePool:
         """Serve new requests from `pool`; in-flight ones finish on the returned old pool."""
@@ -73,7 +75,7 @@ class Dispatcher:
 
     async def handle(self, request: Request) -> Reply:
         """Event-loop path. Returns the response bytes and whether to keep the connection."""
-        started = time.perf_counter()
+        started = perf_counter()
         request_id = self.request_id(request)
         early = self.early(request, request_id, started)
         if early is not None:
@@ -141,19 +143,31 @@ class Dispatcher:
         self._finish(request, request_id, status, len(body), started)
         return data, keep_alive
 
-    def can_inline(self, request: Request) -> bool:
-        return self.pool.can_run_inline(request.url)
-
     def handle_inline(self, request: Request) -> Reply:
-        """Run on the event-loop thread (a handler proven fast; see runtime.lanes)."""
-        return self._handle_sync(request, self.pool.run_inline)
+        """Run on the event-loop thread (a handler proven fast; see runtime.lanes).
+
+        The hot path of the server: no `Call` record and no screening when nothing is
+        configured to answer before the handler."""
+        if self._screens:
+            return self._handle_sync(request, self.pool.run_inline)
+        started = perf_counter()
+        request_id = self.request_id(request)
+        body = request.body.decode("utf-8", "replace") if request.body else None
+        inline = self.pool.inline
+        assert inline is not None
+        try:
+            response = inline.run(request.method, request.url, encode_headers(request.headers),
+                                  body, request_id)
+        except errors.HandlerError as exc:
+            return self._failure(request, request_id, exc, started)
+        return self._success(request, request_id, response, started)
 
     def handle_blocking(self, request: Request) -> Reply:
         """Threaded-backend path."""
         return self._handle_sync(request, self.pool.run_blocking)
 
     def _handle_sync(self, request: Request, run: Callable[[Call], HandlerResponse]) -> Reply:
-        started = time.perf_counter()
+        started = perf_counter()
         request_id = self.request_id(request)
         early = self.early(request, request_id, started)
         if early is not None:
@@ -200,9 +214,9 @@ class Dispatcher:
 
     def _finish(self, request: Request, request_id: str, status: int, size: int,
                 started: float) -> None:
-        elapsed = time.perf_counter() - started
-        self.log.access(request_id, request.method, request.url, status, size,
-                        elapsed)
+        elapsed = perf_counter() - started
+        if self.log.access_enabled:
+            self.log.access(request_id, request.method, request.url, status, size, elapsed)
         self.requests.record(status, elapsed)
         self.served += 1
         every = self.config.pool_metrics_every

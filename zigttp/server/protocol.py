@@ -25,7 +25,6 @@ exactly the same parsing and limits:
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 
 import httptools
 
@@ -36,19 +35,28 @@ MAX_HEADER_COUNT = 100
 ALLOWED_METHODS = frozenset(
     {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"}
 )
+_METHOD_NAMES = {name.encode(): name for name in ALLOWED_METHODS}  # llhttp's bytes → our str
 HTTP_VERSIONS = frozenset({"1.0", "1.1"})
 
 
-@dataclass(slots=True)
 class Request:
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: bytes
-    keep_alive: bool
-    http_version: str = "1.1"
-    expect_continue: bool = False
-    header_list: list[tuple[str, str]] = field(default_factory=list)
+    """One parsed request. `headers` has lower-case names, repeated fields joined with ", "."""
+
+    __slots__ = ("body", "expect_continue", "headers", "http_version", "keep_alive", "method", "url")
+
+    def __init__(self, method: str, url: str, headers: dict[str, str], body: bytes = b"",
+                 keep_alive: bool = True, http_version: str = "1.1",
+                 expect_continue: bool = False) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.keep_alive = keep_alive
+        self.http_version = http_version
+        self.expect_continue = expect_continue
+
+    def __repr__(self) -> str:
+        return f"Request({self.method} {self.url}, {len(self.headers)} headers, {len(self.body)} B)"
 
 
 class RequestReader:
@@ -74,8 +82,8 @@ class RequestReader:
             raise ProtocolError(400, "Bad Request: incomplete upgrade request")
 
     def _reset_message(self) -> None:
-        self._url = bytearray()
-        self._headers: list[tuple[str, str]] = []
+        self._url = b""
+        self._headers: list[tuple[bytes, bytes]] = []
         self._header_bytes = 0
         self._body_parts: list[bytes] = []
         self._body_size = 0
@@ -113,65 +121,51 @@ class RequestReader:
         if self._current is None and self._unparsed_head > self.max_head:
             raise ProtocolError(431, "Request Header Fields Too Large")
 
-    # -- httptools callbacks ------------------------------------------------------------------
+    # -- httptools callbacks (the hot path: keep them small) ----------------------------------
     def on_message_begin(self) -> None:
-        self._reset_message()
         self._in_head = True
 
     def on_url(self, url: bytes) -> None:
-        self._url += url
+        self._url = self._url + url if self._url else url
         if len(self._url) > MAX_URL_BYTES:
             raise ProtocolError(414, "URI Too Long")
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        if len(self._headers) >= MAX_HEADER_COUNT:
+        headers = self._headers
+        if len(headers) >= MAX_HEADER_COUNT:
             raise ProtocolError(431, "Request Header Fields Too Large: too many headers")
         self._header_bytes += len(name) + len(value) + 4
         if self._header_bytes > self.max_head:
             raise ProtocolError(431, "Request Header Fields Too Large")
-        if self._current is not None:
-            return  # a trailer field: counted against the head cap, never shown to the handler
-        self._headers.append((name.decode("latin-1").lower(), value.decode("latin-1")))
+        if self._current is None:  # else a trailer field: counted, never shown to the handler
+            headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         self._in_head = False
         self._unparsed_head = 0
         parser = self._parser
-        method = parser.get_method().decode("ascii", "replace")
-        if method not in ALLOWED_METHODS:
-            raise ProtocolError(501, f"Not Implemented: method {method}")
+        method = _METHOD_NAMES.get(parser.get_method())
+        if method is None:
+            raise ProtocolError(501, f"Not Implemented: method {parser.get_method().decode('ascii', 'replace')}")
         version = parser.get_http_version()
         if version not in HTTP_VERSIONS:
             raise ProtocolError(505, f"HTTP Version Not Supported: {version}")
-        headers: dict[str, str] = {}
-        hosts = 0
-        for name, value in self._headers:
-            hosts += name == "host"
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        if hosts > 1 or (hosts == 0 and version == "1.1"):
+        headers, hosts = _header_dict(self._headers)
+        if hosts != 1 and (hosts > 1 or version == "1.1"):
             raise ProtocolError(400, "Bad Request: an HTTP/1.1 request needs exactly one Host header")
-        _check_transfer_encoding(headers.get("transfer-encoding"), version)
-        self._check_length(headers)
+        if "transfer-encoding" in headers:
+            _check_transfer_encoding(headers["transfer-encoding"], version)
+        if "content-length" in headers:
+            self._check_length(headers["content-length"])
         url = self._url.decode("utf-8", "replace")
-        if not url.startswith("/") and not (method == "OPTIONS" and url == "*"):
+        if url[:1] != "/" and not (method == "OPTIONS" and url == "*"):
             url = _origin_form(url)
-        self._current = Request(
-            method=method,
-            url=url,
-            headers=headers,
-            body=b"",
-            keep_alive=parser.should_keep_alive(),
-            http_version=version,
-            expect_continue=version == "1.1" and headers.get("expect", "").lower() == "100-continue",
-            header_list=self._headers,
-        )
-        if self._current.expect_continue:
+        expect = version == "1.1" and "expect" in headers and headers["expect"].lower() == "100-continue"
+        self._current = Request(method, url, headers, b"", parser.should_keep_alive(), version, expect)
+        if expect:
             self.head_complete_pending_continue = True
 
-    def _check_length(self, headers: dict[str, str]) -> None:
-        length = headers.get("content-length")
-        if length is None:
-            return
+    def _check_length(self, length: str) -> None:
         if not length.isdigit():
             raise ProtocolError(400, "Bad Request: invalid Content-Length")
         if int(length) > self.max_body:
@@ -186,11 +180,33 @@ class RequestReader:
     def on_message_complete(self) -> None:
         request = self._current
         assert request is not None
-        request.body = b"".join(self._body_parts)
-        request.keep_alive = self._parser.should_keep_alive()
+        if self._body_parts:
+            request.body = b"".join(self._body_parts)
+            self._body_parts = []
+            self._body_size = 0
+            request.keep_alive = self._parser.should_keep_alive()
         self.requests.append(request)
-        self._reset_message()
+        self._url = b""
+        self._headers = []
+        self._header_bytes = 0
+        self._current = None
         self.head_complete_pending_continue = False
+
+
+def _header_dict(pairs: list[tuple[bytes, bytes]]) -> tuple[dict[str, str], int]:
+    """Lower-case names, repeated fields joined with ", " (RFC 9110 §5.3); and the Host count."""
+    headers: dict[str, str] = {}
+    hosts = 0
+    for raw_name, raw_value in pairs:
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        if name in headers:
+            headers[name] = f"{headers[name]}, {value}"
+        else:
+            headers[name] = value
+        if name == "host":
+            hosts += 1
+    return headers, hosts
 
 
 def _check_transfer_encoding(value: str | None, version: str) -> None:

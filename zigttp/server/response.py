@@ -56,13 +56,14 @@ def serialize(
 ) -> bytes:
     """`header_block` is "name: value\\r\\n" lines without framing headers (the prelude drops a
     handler's own Content-Length/Transfer-Encoding/Connection)."""
-    no_body = has_no_body(status)
+    line = _STATUS_LINES.get(status) or status_line(status)
+    no_body = status < 200 or status == 204 or status == 304  # has_no_body, inlined: hot path
     tail = (b"" if no_body else b"content-length: %d\r\n" % len(body)) + (
         b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
     )
     if no_body or head_request:
-        return b"".join((status_line(status), date_header(), header_block, tail))
-    return b"".join((status_line(status), date_header(), header_block, tail, body))
+        return b"".join((line, date_header(), header_block, tail))
+    return b"".join((line, date_header(), header_block, tail, body))
 
 
 def plain_error(status: int, message: str, *, keep_alive: bool = False,
