@@ -25,6 +25,7 @@ from zigttp.server.protocol import RequestReader
 from zigttp.server.response import FileResponse, plain_error
 
 if TYPE_CHECKING:
+    from zigttp.server.dispatch import Reply
     from zigttp.server.loop_backend import LoopServer
 
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
@@ -95,31 +96,52 @@ class HttpConnection(asyncio.Protocol):
 
     # -- request processing -------------------------------------------------------------------
     def _pump(self) -> None:
-        """Answer queued requests in order: inline while the lane allows, else via a task."""
-        dispatcher = self.server.dispatcher
-        lanes = dispatcher.pool.lanes
+        """Answer queued requests in order: in this loop iteration's batch while the lane allows
+        (see `LoopServer.defer`), else one at a time via a task."""
         queued = self.reader.requests
-        while queued and not self.busy and not self.closing:
-            if not self._writable or not lanes.inline_allowed(queued[0].url):
-                self.busy = True
-                self._update_timer()  # no idle timer while a request is in flight
-                self.loop.create_task(self._serve_next())
+        if queued and not self.busy and not self.closing:
+            if self._writable and self.server.dispatcher.pool.lanes.inline_allowed(queued[0].url):
+                self._timer_kind = ""  # re-armed by `deliver` once the batch has answered
+                self.server.defer(self)
                 return
-            request = queued.popleft()
-            self._continue_sent = False
-            data, keep_alive = dispatcher.handle_inline(request)
-            if data.__class__ is FileResponse:
-                self.busy = True
-                self.loop.create_task(self._stream_then_pump(data, keep_alive))  # type: ignore[arg-type]
-                return
-            if not self._respond(data, keep_alive):  # type: ignore[arg-type]
-                return
+            self.busy = True
+            self._update_timer()  # no idle timer while a request is in flight
+            self.loop.create_task(self._serve_next())
+            return
         if self._pending_error is not None and not self.busy and not queued:
             self._refuse(self._pending_error.status, str(self._pending_error))
             return
         if self.reader.head_complete_pending_continue:
             self._maybe_continue()
         self._update_timer()
+
+    def run_inline(self) -> list[Reply]:
+        """Batch phase 1: run the queued requests the inline lane takes (no I/O here)."""
+        replies: list[Reply] = []
+        if self.closing:
+            return replies
+        dispatcher = self.server.dispatcher
+        lanes = dispatcher.pool.lanes
+        queued = self.reader.requests
+        while queued and lanes.inline_allowed(queued[0].url):
+            reply = dispatcher.handle_inline(queued.popleft())
+            replies.append(reply)
+            if reply[0].__class__ is FileResponse or not reply[1]:
+                break  # streamed, or the last request on this connection
+        self._continue_sent = False
+        return replies
+
+    def deliver(self, replies: list[Reply]) -> None:
+        """Batch phase 2: write the answers in order, then carry on with the queue."""
+        for data, keep_alive in replies:
+            if data.__class__ is FileResponse:
+                self.busy = True
+                self.loop.create_task(self._stream_then_pump(data, keep_alive))  # type: ignore[arg-type]
+                return
+            if not self._respond(data, keep_alive):  # type: ignore[arg-type]
+                return
+        if not self.closing:
+            self._pump()
 
     def _maybe_continue(self) -> None:
         """`100 Continue` for a waiting upload, once every earlier response has been written."""
@@ -286,8 +308,8 @@ class HttpConnection(asyncio.Protocol):
 
     def shutdown_if_idle(self) -> None:
         """Called when draining: idle connections close now, busy ones after their response."""
-        if not self.busy and not self.reader.mid_request:
-            self._close()
+        if not self.busy and not self.reader.mid_request and not self.reader.requests:
+            self._close()  # (queued requests are in this iteration's batch: answered first)
 
 
 def _with_close(data: bytes) -> bytes:

@@ -1,7 +1,13 @@
 """The event-loop backend (default): uvloop + an httptools protocol per connection.
 
-The loop thread only parses and moves bytes; JS runs on the pool's slot threads. Draining on
-SIGTERM: stop accepting, close idle connections, let busy ones finish their response, exit.
+The loop thread parses and moves bytes; JS runs on the pool's slot threads, or inline on the
+loop thread for handlers proven fast (`runtime.lanes`). Inline requests are batched per loop
+iteration: connections with a complete request are collected while the loop reads its ready
+sockets, then one flush runs every collected handler back to back and only then writes the
+answers. Interleaving each JS call with socket I/O left the engine's code and heap cold in the
+CPU caches for every call (measured: a trivial handler cost ~30 µs per request that way, ~10 µs
+in a batch). Draining on SIGTERM: stop accepting, close idle connections, let busy ones finish
+their response, exit.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from collections.abc import Callable
 from zigttp.config import ServerConfig
 from zigttp.server.connection import HttpConnection
 from zigttp.server.dispatch import Dispatcher
+
+MAX_BATCH = 32  # connections per flush: bounds the wait of the first answer in a batch
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
@@ -34,6 +42,27 @@ class LoopServer:
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
+        self._batch: list[HttpConnection] = []  # connections with inline work this iteration
+        self._batched: set[HttpConnection] = set()
+
+    def defer(self, connection: HttpConnection) -> None:
+        """Queue `connection` for this iteration's flush (once, however many requests it has)."""
+        if connection not in self._batched:
+            self._batched.add(connection)
+            self._batch.append(connection)
+            if len(self._batch) == 1:
+                self.loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        """Run the batch's handlers back to back, then write every answer (see module doc)."""
+        batch = self._batch[:MAX_BATCH]
+        del self._batch[:MAX_BATCH]
+        if self._batch:
+            self.loop.call_soon(self._flush)
+        self._batched.difference_update(batch)
+        replies = [connection.run_inline() for connection in batch]
+        for connection, answers in zip(batch, replies, strict=True):
+            connection.deliver(answers)
 
     async def start(self, sock: socket.socket) -> None:
         self._server = await self.loop.create_server(
