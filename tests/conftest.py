@@ -115,7 +115,7 @@ def start_server(args: list[str], *, cwd: Path | None = None, timeout: float = 3
     process = subprocess.Popen(
         zigttp_command("serve", "--port", "0", *args),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd or ROOT,
-        env={**os.environ, **(env or {})},
+        env={"ZIGTTP_WORKERS": "1", **os.environ, **(env or {})},  # one process unless a test asks
     )
     assert process.stdout is not None
     deadline = time.monotonic() + timeout

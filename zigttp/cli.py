@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from zigttp import __version__
-from zigttp.errors import SourceError, UsageError, ZigttpError
+from zigttp.errors import UsageError, ZigttpError
 
 CONTEXT = {"help_option_names": ["--help"], "max_content_width": 100}
 
@@ -54,8 +54,9 @@ def cli() -> None:
               show_default=True, help="Per-request time budget in seconds (CPU time).")
 @click.option("--backend", type=click.Choice(["loop", "threads"]), default="loop",
               show_default=True, help="Event-loop (uvloop) or thread-per-connection server.")
-@click.option("-w", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes sharing the port (SO_REUSEPORT).")
+@click.option("-w", "--workers", type=click.IntRange(min=1), default=None, envvar="ZIGTTP_WORKERS",
+              help="Worker processes sharing the port (SO_REUSEPORT; default: one per CPU core, "
+                   "at most 8; env ZIGTTP_WORKERS).")
 @click.option("--isolation", type=click.Choice(["context", "request"]), default="context",
               show_default=True,
               help="'request' gives every request a fresh runtime (multi-tenant use).")
@@ -247,15 +248,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except click.Abort:
         sys.exit(130)
-    except SourceError as exc:
-        from zigttp.diagnostics import render
-
-        for diagnostic in exc.diagnostics:
-            sys.stderr.write(render(diagnostic, color=sys.stderr.isatty()) + "\n")
-        sys.exit(exc.exit_code)
     except ZigttpError as exc:
-        sys.stderr.write(f"zigttp: {exc}\n")
-        sys.exit(exc.exit_code)
+        from zigttp.diagnostics import report_error
+
+        sys.exit(report_error(exc))
 
 
 def zigts_main() -> None:

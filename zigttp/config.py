@@ -48,6 +48,23 @@ def default_pool_size(cpu_count: int | None = None) -> int:
     return max(8, min(128, cpus * 2))
 
 
+MAX_DEFAULT_WORKERS = 8  # each worker holds its own pool: bound the memory a default start takes
+
+
+def default_workers(cpu_count: int | None = None) -> int:
+    """`zigttp serve` without `--workers`: one process per usable CPU core (at most 8), since a
+    process runs its JS and its Python on one core at a time (the GIL); 1 where processes
+    cannot share a port (no fork or SO_REUSEPORT)."""
+    import socket
+
+    if not hasattr(os, "fork") or not hasattr(socket, "SO_REUSEPORT"):
+        return 1
+    if cpu_count is None:
+        affinity = getattr(os, "sched_getaffinity", None)
+        cpu_count = len(affinity(0)) if affinity else (os.cpu_count() or 1)
+    return max(1, min(MAX_DEFAULT_WORKERS, cpu_count))
+
+
 Backend = Literal["loop", "threads"]
 Isolation = Literal["context", "request"]
 LogFormat = Literal["text", "json"]

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from zigttp.errors import ZigttpError
 
 Severity = Literal["error", "warning"]
 
@@ -55,3 +58,18 @@ def render(diag: Diagnostic, *, color: bool = False) -> str:
 
 def to_json(diags: list[Diagnostic]) -> str:
     return json.dumps({"diagnostics": [asdict(d) for d in diags]}, indent=2)
+
+
+def report_error(exc: ZigttpError) -> int:
+    """Print a typed error for a user (diagnostics with carets for source errors) and return
+    its exit code: the one mapping every entry point (CLI, artifact launcher) shares."""
+    import sys
+
+    from zigttp.errors import SourceError
+
+    if isinstance(exc, SourceError):
+        for diagnostic in exc.diagnostics:
+            sys.stderr.write(render(diagnostic, color=sys.stderr.isatty()) + "\n")
+    else:
+        sys.stderr.write(f"zigttp: {exc}\n")
+    return exc.exit_code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -86,6 +87,38 @@ def test_artifact_runs_directly_with_python(artifact: Path) -> None:
     finally:
         process.terminate()
         process.communicate(timeout=15)
+
+
+def test_artifact_without_arguments_takes_port_and_workers_from_the_environment(
+        artifact: Path, tmp_path: Path) -> None:
+    # the launcher's lean path (no CLI parser): PORT=0 picks a free port, ZIGTTP_WORKERS=2 forks
+    env = {**os.environ, "PORT": "0", "ZIGTTP_WORKERS": "2"}
+    process = subprocess.Popen([sys.executable, str(artifact)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = BANNER.search(line)
+        assert match and "(workers 2," in line, line + (process.stderr.read() if process.stderr else "")
+        import requests
+
+        reply = requests.get(f"http://{match.group(1)}:{match.group(2)}/api/greet/Ada", timeout=10)
+        assert reply.status_code == 200 and "Ada" in reply.text
+    finally:
+        process.terminate()
+        process.communicate(timeout=15)
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("PORT", "http", "is not a number"), ("PORT", "70000", "out of range"),
+    ("ZIGTTP_WORKERS", "0", "at least 1"),
+])
+def test_artifact_launcher_refuses_a_bad_environment(artifact: Path, tmp_path: Path, variable: str,
+                                                     value: str, message: str) -> None:
+    result = subprocess.run([sys.executable, str(artifact)], capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, variable: value}, timeout=60)
+    assert result.returncode == 2
+    assert variable in result.stderr and message in result.stderr
 
 
 def test_zigttp_test_accepts_an_artifact_as_handler(artifact: Path) -> None:

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from tests.conftest import run_zigttp
-from zigttp.config import default_pool_size, parse_size
+from tests.conftest import run_zigttp, start_server
+from zigttp.config import default_pool_size, default_workers, parse_size
 from zigttp.errors import UsageError
 
 
@@ -40,6 +40,24 @@ def test_default_pool_is_twice_the_cpus_clamped_to_8_128(cpus: int, pool: int) -
 def test_serve_banner_reports_the_default_pool_size(serve) -> None:
     server = serve("function handler() { return Response.text('x') }")
     assert f"pool {default_pool_size(os.cpu_count())}," in server.banner
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(1, 1), (2, 2), (8, 8), (64, 8)])
+def test_default_workers_are_one_per_core_at_most_8(cpus: int, workers: int) -> None:
+    assert default_workers(cpus) == workers
+
+
+def test_serve_without_workers_flag_starts_one_worker_per_core(tmp_path, monkeypatch) -> None:
+    handler = tmp_path / "h.js"
+    handler.write_text("function handler() { return Response.text('x') }")
+    monkeypatch.delenv("ZIGTTP_WORKERS", raising=False)
+    server = start_server(["-n", "1", "-q", str(handler)], env={"ZIGTTP_WORKERS": ""})
+    try:
+        expected = default_workers()
+        assert (f"(workers {expected}," in server.banner) == (expected > 1), server.banner
+        assert server.get("/").text == "x"
+    finally:
+        server.stop()
 
 
 def test_help_lists_every_seed_option_and_h_is_host() -> None:

@@ -2,7 +2,7 @@
 
 Layout (a zip archive behind a `#!/usr/bin/env python3` line, so `python OUT.pyz` runs it):
 
-    __main__.py     calls `zigttp.cli.main(["serve", <this file>, *argv])`
+    __main__.py     calls `zigttp.build.launch.main(<this file>, argv)` (serve, lean imports)
     handler.json    the payload: {"meta": {...}, "handler": {filename, code, modules, files, line_map}}
     manifest.json   {"format": "zigttp-artifact", "formatVersion": 1, "sha256": <of handler.json>}
 
@@ -45,11 +45,11 @@ MAIN_PY = '''"""Serve the zigttp handler embedded in this archive: python THIS.p
 import sys
 
 try:
-    from zigttp.cli import main
+    from zigttp.build.launch import main
 except ImportError:
     sys.exit("this zigttp artifact needs the zigttp package: pip install zigttp")
 
-main(["serve", sys.argv[0], *sys.argv[1:]])
+main(sys.argv[0], sys.argv[1:])
 '''
 
 

@@ -100,7 +100,7 @@ def run_dev(handler: str | None, options: dict[str, Any], *, explicit: set[str],
     handler, options = resolve_options(handler, options, explicit)
     if handler is None:
         raise UsageError("no handler: run `zigttp dev handler.js` or set \"handler\" in zigttp.json")
-    options.pop("workers", None)
+    options["workers"] = 1  # one process: the reloader swaps its pool in place
     config = config_from_options(options).with_changes(inline_lane=False)
 
     from zigttp.runtime.handler import compile_entry

@@ -6,12 +6,13 @@ import os
 import sys
 from typing import Any
 
-from zigttp.config import ServerConfig, default_pool_size
+from zigttp.config import ServerConfig, default_pool_size, default_workers
 from zigttp.errors import UsageError
 
 
 def config_from_options(options: dict[str, Any]) -> ServerConfig:
     pool_size = options.pop("pool_size", 0) or default_pool_size()
+    options["workers"] = options.get("workers") or default_workers()
     memory = options.pop("memory", 0)
     for key in ("allow_env", "outbound_hosts"):  # repeatable, and comma-separated lists too
         options[key] = tuple(item for value in options.get(key, ()) for item in value.split(",") if item)

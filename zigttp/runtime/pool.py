@@ -20,10 +20,10 @@ import sys
 import threading
 import time
 import traceback
-from time import perf_counter
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from time import perf_counter
 
 from zigttp import errors
 from zigttp.log import bind_request

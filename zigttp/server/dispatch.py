@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from time import perf_counter
 from collections.abc import Callable
+from time import perf_counter
 from typing import TYPE_CHECKING
 
 from zigttp import errors
@@ -222,6 +222,13 @@ class Dispatcher:
         every = self.config.pool_metrics_every
         if every and self.served % every == 0:
             self.log.info(self.pool.metrics.line())
+
+
+def preflight(config: ServerConfig) -> None:
+    """Raise the configuration errors a worker would meet (e.g. `--static` not a directory)
+    once, before `--workers` forks: otherwise every worker reports them."""
+    if config.static_dir:
+        _static_files(config)
 
 
 def _static_files(config: ServerConfig) -> StaticFiles:

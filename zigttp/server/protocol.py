@@ -146,7 +146,8 @@ class RequestReader:
         parser = self._parser
         method = _METHOD_NAMES.get(parser.get_method())
         if method is None:
-            raise ProtocolError(501, f"Not Implemented: method {parser.get_method().decode('ascii', 'replace')}")
+            name = parser.get_method().decode("ascii", "replace")
+            raise ProtocolError(501, f"Not Implemented: method {name}")
         version = parser.get_http_version()
         if version not in HTTP_VERSIONS:
             raise ProtocolError(505, f"HTTP Version Not Supported: {version}")

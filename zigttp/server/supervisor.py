@@ -18,6 +18,8 @@ import traceback
 from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
+from zigttp.errors import ZigttpError
+from zigttp.server.dispatch import preflight
 from zigttp.server.lifecycle import Server, bind_socket
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
@@ -37,17 +39,22 @@ class Supervisor:
 
     def run(self) -> int:
         started = time.perf_counter()
+        preflight(self.config)
+        # Before the first fork: a SIGTERM while workers warm up must reach them too.
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
         for index in range(1, self.config.workers + 1):
             self._spawn(index)
-        if not self._wait_ready():
+        failed = self._wait_ready()
+        if failed:
             self._stop_children(signal.SIGKILL)
-            return 1
+            return failed
+        if self.stopping:  # stopped while warming up: wait for the workers to exit
+            return self._supervise()
         load_ms = (time.perf_counter() - started) * 1000
         print(f"Listening on http://{self.config.host}:{self.port} (workers {self.config.workers}, "
               f"pool {self.config.pool_size} each, handler {self.compiled.filename}, "
               f"loaded in {load_ms:.1f} ms)", flush=True)
-        signal.signal(signal.SIGTERM, self._on_signal)
-        signal.signal(signal.SIGINT, self._on_signal)
         return self._supervise()
 
     def _spawn(self, index: int) -> None:
@@ -56,10 +63,12 @@ class Supervisor:
             os.close(self._ready_r)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            _exit_with_parent(os.getppid())
             os._exit(self._worker_main(index))
         self.children[pid] = index
 
     def _worker_main(self, index: int) -> int:
+        """A worker's exit status is its error's exit code: the supervisor exits with it."""
         try:
             sock = bind_socket(self.config.host, self.port, reuse_port=True)
             server = Server(self.compiled, self.config.with_changes(port=self.port),
@@ -67,6 +76,9 @@ class Supervisor:
             server.serve_forever(sock, announce=False,
                                  on_ready=lambda: os.write(self._ready_w, b"."))
             return 0
+        except ZigttpError as exc:  # e.g. --static DIR missing: a usage error, exit 2
+            sys.stderr.write(f"zigttp: {exc}\n")
+            return exc.exit_code
         except BaseException:
             traceback.print_exc()
             return 1
@@ -74,19 +86,23 @@ class Supervisor:
             sys.stdout.flush()
             sys.stderr.flush()
 
-    def _wait_ready(self) -> bool:
+    def _wait_ready(self) -> int:
+        """0 once every worker is warm, else the exit code of the first that failed."""
         remaining = self.config.workers
-        while remaining > 0:
-            pid, _status = os.waitpid(-1, os.WNOHANG)
+        while remaining > 0 and not self.stopping:
+            pid, status = os.waitpid(-1, os.WNOHANG)
             if pid:
-                sys.stderr.write(f"zigttp: worker {self.children.get(pid)} failed to start\n")
-                return False
+                self.children.pop(pid, None)
+                code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
+                if code == 1:  # (2 is a usage error the worker already explained)
+                    sys.stderr.write(f"zigttp: worker failed to start (pid {pid})\n")
+                return code or 1
             import select
 
             readable, _, _ = select.select([self._ready_r], [], [], 0.05)
             if readable:
                 remaining -= len(os.read(self._ready_r, remaining))
-        return True
+        return 0
 
     def _on_signal(self, signum: int, _frame: object) -> None:
         self.stopping = True
@@ -113,3 +129,16 @@ class Supervisor:
             sys.stderr.write(f"zigttp: worker {index} (pid {pid}) died ({reason}); restarting\n")
             self._spawn(index)
         return 0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose supervisor died (SIGKILL, OOM killer) drains and exits instead of
+    holding the port forever: a daemon thread watches the parent pid."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="zigttp-parent-watch", daemon=True).start()
