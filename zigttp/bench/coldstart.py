@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,7 +33,8 @@ def rss_kb(pid: int) -> int:
 
 def _spawn_to_200(command: list[str], port: int) -> tuple[float, int]:
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT,
+                               env=peers.server_env(PORT=str(port)))
     try:
         wait_ready(f"http://127.0.0.1:{port}/api/health")
         elapsed = (time.perf_counter() - started) * 1000
@@ -40,6 +42,19 @@ def _spawn_to_200(command: list[str], port: int) -> tuple[float, int]:
     finally:
         process.terminate()
         process.wait(10)
+        _wait_port_free(port)
+
+
+def _wait_port_free(port: int, timeout: float = 10.0) -> None:
+    """Workers finish draining after their supervisor exits: the next start must not reach them."""
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return
+        time.sleep(0.01)
 
 
 def _built_artifact(workdir: Path) -> str | None:
@@ -57,8 +72,8 @@ def run(quick: bool = False, runs: int = 20) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         commands = {"zigttp source": peers.zigttp_serve(HANDLER, port)}
         artifact = _built_artifact(Path(tmp))
-        if artifact:
-            commands["zigttp artifact"] = peers.zigttp_serve(artifact, port)
+        if artifact:  # as deployed: `python APP.pyz`, port from the environment (PORT)
+            commands["zigttp artifact"] = [sys.executable, artifact]
         for peer, executable in peers.available().items():
             commands[peer] = peers.server_command(peer, executable, port)
         rows = []
@@ -93,6 +108,6 @@ def _pool_costs(port: int) -> dict[str, float]:
     pool = start_pool(handler, config)
     prewarm_ms = (time.perf_counter() - started) * 1000
     pool.close()
-    small = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "8"), port)
-    large = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "64"), port)
+    small = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "8", "--workers", "1"), port)
+    large = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "64", "--workers", "1"), port)
     return {"prewarm_64_ms": prewarm_ms, "rss_per_runtime_kb": (large[1] - small[1]) / 56}

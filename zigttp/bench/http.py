@@ -15,6 +15,7 @@ import time
 import urllib.request
 
 from zigttp.bench import peers
+from zigttp.config import default_workers
 
 HANDLER = str(peers.BENCH / "handlers" / "bench.tsx")
 ENDPOINTS = {"health": "/api/health", "echo": "/api/echo", "greet": "/api/greet/world", "page": "/page"}
@@ -42,15 +43,17 @@ def wait_ready(url: str, timeout: float = 30.0, process: subprocess.Popen[bytes]
 
 
 def contenders(port: int, quick: bool) -> dict[str, list[str]]:
-    servers = {
-        "zigttp loop w1": peers.zigttp_serve(HANDLER, port),
-        "zigttp loop w2": peers.zigttp_serve(HANDLER, port, "--workers", "2"),
-    }
+    """Our server with one worker and with the default (one per core), then the peers."""
+    default = default_workers()
+    servers = {"zigttp loop w1": peers.zigttp_serve(HANDLER, port, "--workers", "1")}
+    if default > 1:
+        servers[f"zigttp loop w{default} (default)"] = peers.zigttp_serve(HANDLER, port)
     if not quick:
-        servers["zigttp threads w1"] = peers.zigttp_serve(HANDLER, port, "--backend", "threads")
-        servers["zigttp threads w2"] = peers.zigttp_serve(
-            HANDLER, port, "--backend", "threads", "--workers", "2"
+        servers["zigttp threads w1"] = peers.zigttp_serve(
+            HANDLER, port, "--backend", "threads", "--workers", "1"
         )
+        if default > 1:
+            servers[f"zigttp threads w{default}"] = peers.zigttp_serve(HANDLER, port, "--backend", "threads")
     for peer, executable in peers.available().items():
         servers[peer] = peers.server_command(peer, executable, port)
     return servers
@@ -95,7 +98,8 @@ def run(quick: bool = False, seconds: float = 10, connections: int = 50) -> list
     port = free_port()
     for name, command in contenders(port, quick).items():
         process = subprocess.Popen(
-            [*server_pin, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT
+            [*server_pin, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT,
+            env=peers.server_env(),
         )
         try:
             wait_ready(f"http://127.0.0.1:{port}/api/health")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -35,6 +36,13 @@ def harness_command(peer: str, executable: str, script: Path, iterations: int) -
     if peer == "deno":
         return [executable, "run", "--allow-read", harness, str(script), str(iterations)]
     return [executable, harness, str(script), str(iterations)]
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    """The environment of a measured server: as on a user's machine, Python may cache bytecode
+    (a sandbox's PYTHONDONTWRITEBYTECODE would make every cold start recompile every module)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **extra}
 
 
 def zigttp_command(*args: str) -> list[str]:

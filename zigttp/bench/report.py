@@ -31,11 +31,11 @@ def engine_table(rows: list[dict[str, Any]]) -> str:
 def http_table(rows: list[dict[str, Any]]) -> str:
     node = {row["endpoint"]: row["rps"] for row in rows if row["server"] == "node"}
     lines = [
-        f"{'server':20} {'endpoint':8} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x node':>7}"
+        f"{'server':26} {'endpoint':8} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x node':>7}"
     ]
     for row in rows:
         lines.append(
-            f"{row['server']:20} {row['endpoint']:8} {row['rps']:9.0f} {row['p50_ms']:8.2f} "
+            f"{row['server']:26} {row['endpoint']:8} {row['rps']:9.0f} {row['p50_ms']:8.2f} "
             f"{row['p99_ms']:8.2f} {row['errors']:7d} {_ratio(row['rps'], node.get(row['endpoint'])):>7}"
         )
     return "\n".join(lines)
