@@ -30,7 +30,6 @@ class LanePolicy:
         self.proven = 0  # consecutive fast runs on threads so far
         self.demoted: set[str] = set()
         self.strikes: dict[str, int] = {}
-        self.inline_runs = 0
 
     def inline_allowed(self, url: str) -> bool:
         if not self.enabled or self.proven < PROBATION:
@@ -42,7 +41,6 @@ class LanePolicy:
             self.proven = self.proven + 1 if seconds <= BUDGET else 0
 
     def record_inline_run(self, url: str, seconds: float) -> None:
-        self.inline_runs += 1
         if seconds <= BUDGET:
             if self.strikes:
                 self.strikes.pop(url.partition("?")[0], None)

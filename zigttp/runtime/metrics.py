@@ -20,6 +20,7 @@ class PoolMetrics:
         self.executions = 0
         self.exec_total = 0.0
         self.exec_max = 0.0
+        self.inline_executions = 0  # of `executions`, on the event-loop thread (runtime.lanes)
 
     def record_wait(self, seconds: float) -> None:
         self.acquisitions += 1

@@ -13,6 +13,7 @@ again, so the next request always meets a healthy runtime.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import queue
 import sys
@@ -23,7 +24,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
-from typing import TYPE_CHECKING
 
 from zigttp import errors
 from zigttp.log import bind_request
@@ -31,9 +31,6 @@ from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.lanes import LanePolicy
 from zigttp.runtime.marshal import HandlerResponse, decode_response
 from zigttp.runtime.metrics import PoolMetrics
-
-if TYPE_CHECKING:  # asyncio is imported where it is used: off the pool's start-up path
-    import asyncio
 
 RuntimeFactory = Callable[["Slot"], JsRuntime]
 Outcome = HandlerResponse | errors.HandlerError
@@ -165,7 +162,9 @@ class InlineSlot:
             elapsed = perf_counter() - started
             if runtime.tainted and self.runtime is runtime:
                 self._replace()
-            self.pool.metrics.record_exec(elapsed)
+            metrics = self.pool.metrics
+            metrics.record_exec(elapsed)
+            metrics.inline_executions += 1
             self.pool.lanes.record_inline_run(url, elapsed)
             self.request_id = "-"
             if binds:
@@ -217,16 +216,7 @@ class RuntimePool:
         With the inline lane, one more runtime belongs to the calling thread, which must be the
         thread that will run the event loop.
         """
-        self.begin()
-        self.wait_started()
-
-    def begin(self) -> None:
-        """Start the slot threads building their runtimes and return at once: the caller can
-        import the server while they work (quickjs releases the GIL while it parses)."""
         self.slots = [Slot(self, index) for index in range(self.size)]
-
-    def wait_started(self) -> None:
-        """The rest of `start`: the inline runtime (on this thread), then every slot ready."""
         if self.lanes.enabled:
             try:
                 self.inline = InlineSlot(self)
@@ -292,8 +282,6 @@ class RuntimePool:
         return errors.PoolExhausted("Service Unavailable: all runtimes are busy, retry shortly")
 
     async def acquire(self) -> Slot:
-        import asyncio
-
         loop = asyncio.get_running_loop()
         got = self._try_checkout(lambda: _Waiter(loop))
         if isinstance(got, Slot):
@@ -341,8 +329,6 @@ class RuntimePool:
 
     async def run(self, call: Call) -> HandlerResponse:
         """Event-loop path: run one handler call on a free slot; raises HandlerError."""
-        import asyncio
-
         slot = await self.acquire()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()

@@ -124,11 +124,11 @@ class HttpConnection(asyncio.Protocol):
         lanes = dispatcher.pool.lanes
         queued = self.reader.requests
         while queued and lanes.inline_allowed(queued[0].url):
+            self._continue_sent = False
             reply = dispatcher.handle_inline(queued.popleft())
             replies.append(reply)
             if reply[0].__class__ is FileResponse or not reply[1]:
                 break  # streamed, or the last request on this connection
-        self._continue_sent = False
         return replies
 
     def deliver(self, replies: list[Reply]) -> None:

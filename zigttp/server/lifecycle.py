@@ -7,7 +7,6 @@ own SO_REUSEPORT socket.
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import sys
 import threading
@@ -60,8 +59,7 @@ def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
                         extra_modules=load_modules(config.modules), console=log.console)
 
 
-def start_pool(handler: LoadedHandler, config: ServerConfig, *, wait: bool = True) -> RuntimePool:
-    """A warm pool; with `wait=False` the runtimes are still being built (see `_prepare`)."""
+def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
     factory = handler.new_runtime
     if config.trace_file:  # --trace: record requests, module calls and responses as fixtures
         from zigttp.testing.trace import tracing_factory
@@ -75,9 +73,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig, *, wait: bool = Tru
         inline_lane=config.backend == "loop" and config.inline_lane and not handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
-    pool.begin()
-    if wait:
-        pool.wait_started()
+    pool.start()
     return pool
 
 
@@ -104,13 +100,7 @@ class Server:
     def _prepare(self, sock: socket.socket | None) -> tuple[Dispatcher, socket.socket, RuntimePool]:
         started = time.perf_counter()
         handler = build_handler(self.compiled, self.config, self.log, self.state_dir)
-        pool = start_pool(handler, self.config, wait=False)
-        try:
-            _import_backend(self.config)  # while the slot threads build their runtimes
-            pool.wait_started()
-        except BaseException:
-            pool.close()
-            raise
+        pool = start_pool(handler, self.config)
         self.load_ms = (time.perf_counter() - started) * 1000
         if sock is None:
             sock = bind_socket(self.config.host, self.config.port)
@@ -218,17 +208,6 @@ def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
     if isinstance(handler, Path) or Path(text).suffix in (".js", ".ts", ".jsx", ".tsx", ".zgt", ".pyz"):
         return compile_entry(text, None)
     return compile_entry(None, text)
-
-
-def _import_backend(config: ServerConfig) -> None:
-    """Load the serving modules (asyncio and uvloop are the largest imports of a cold start)."""
-    if config.backend == "threads":
-        import zigttp.server.thread_backend
-    else:
-        import zigttp.server.loop_backend  # noqa: F401
-
-        with contextlib.suppress(ImportError):  # uvloop is a dependency on POSIX
-            import uvloop  # noqa: F401
 
 
 def fatal(message: str) -> None:

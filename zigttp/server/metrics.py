@@ -49,7 +49,8 @@ def snapshot(worker: int, requests: RequestMetrics, pool: Any, cache: Any | None
         "pool": {"size": pool.size, "in_use": pool.in_use, "exhausted": pool.exhausted,
                  "acquisitions": pool.acquisitions, "wait_total": pool.wait_total,
                  "wait_max": pool.wait_max, "executions": pool.executions,
-                 "exec_total": pool.exec_total, "exec_max": pool.exec_max},
+                 "exec_total": pool.exec_total, "exec_max": pool.exec_max,
+                 "inline_executions": pool.inline_executions},
         "static": cache.stats() if cache is not None else None,
     }
 
@@ -138,6 +139,7 @@ _POOL_FIELDS = (
     ("executions", "counter", "Handler executions."),
     ("exec_total", "counter", "Seconds of handler execution, in total."),
     ("exec_max", "gauge", "Longest handler execution, in seconds."),
+    ("inline_executions", "counter", "Handler executions on the event-loop thread (inline lane)."),
 )
 _STATIC_FIELDS = (
     ("hits_total", "counter", "Static files answered from the cache."),
@@ -165,7 +167,7 @@ def _pool_name(key: str) -> str:
     renamed = {"exhausted": "exhausted_total", "acquisitions": "acquisitions_total",
                "wait_total": "wait_seconds_total", "wait_max": "wait_seconds_max",
                "executions": "executions_total", "exec_total": "exec_seconds_total",
-               "exec_max": "exec_seconds_max"}
+               "exec_max": "exec_seconds_max", "inline_executions": "inline_executions_total"}
     return "pool_" + renamed.get(key, key)
 
 
