@@ -62,7 +62,23 @@ def default_workers(cpu_count: int | None = None) -> int:
     if cpu_count is None:
         affinity = getattr(os, "sched_getaffinity", None)
         cpu_count = len(affinity(0)) if affinity else (os.cpu_count() or 1)
+        quota = cgroup_cpu_quota()
+        if quota is not None:  # a container limited to 1.5 CPUs on a 64-core host gets 2
+            cpu_count = min(cpu_count, quota)
     return max(1, min(MAX_DEFAULT_WORKERS, cpu_count))
+
+
+def cgroup_cpu_quota(path: str = "/sys/fs/cgroup/cpu.max") -> int | None:
+    """CPUs a cgroup v2 quota allows ("150000 100000" -> 2), None without a quota; containers
+    (Docker --cpus, Kubernetes limits) see every host core in their affinity mask."""
+    try:
+        with open(path, encoding="ascii") as file:
+            quota, _, period = file.read().strip().partition(" ")
+    except OSError:
+        return None
+    if not quota.isdigit() or not period.isdigit() or int(period) == 0:
+        return None  # "max": no quota
+    return max(1, -(-int(quota) // int(period)))
 
 
 Backend = Literal["loop", "threads"]

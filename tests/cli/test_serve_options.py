@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.conftest import run_zigttp, start_server
-from zigttp.config import default_pool_size, default_workers, parse_size
+from zigttp.config import cgroup_cpu_quota, default_pool_size, default_workers, parse_size
 from zigttp.errors import UsageError
 
 
@@ -45,6 +45,15 @@ def test_serve_banner_reports_the_default_pool_size(serve) -> None:
 @pytest.mark.parametrize(("cpus", "workers"), [(1, 1), (2, 2), (8, 8), (64, 8)])
 def test_default_workers_are_one_per_core_at_most_8(cpus: int, workers: int) -> None:
     assert default_workers(cpus) == workers
+
+
+@pytest.mark.parametrize(("content", "cpus"), [("max 100000", None), ("150000 100000", 2),
+                                               ("50000 100000", 1), ("400000 100000", 4), ("junk", None)])
+def test_cgroup_cpu_quota_caps_the_default_workers(tmp_path, content: str, cpus: int | None) -> None:
+    cpu_max = tmp_path / "cpu.max"
+    cpu_max.write_text(content + "\n")
+    assert cgroup_cpu_quota(str(cpu_max)) == cpus
+    assert cgroup_cpu_quota(str(tmp_path / "missing")) is None
 
 
 def test_serve_without_workers_flag_starts_one_worker_per_core(tmp_path, monkeypatch) -> None:
