@@ -9,6 +9,7 @@ is in use, then drive pipelined and concurrent requests through it.
 from __future__ import annotations
 
 import re
+import socket
 import threading
 
 import pytest
@@ -95,3 +96,33 @@ def test_many_clients_at_once_all_get_answers(warm) -> None:
     for thread in threads:
         thread.join(60)
     assert not failures, failures[:3]
+
+
+def test_a_bug_while_answering_fails_only_that_connection(capfd) -> None:
+    # A zigttp bug (here: a dispatcher that raises for one path) must not hang the other
+    # connections of the same batch: that connection gets a 500 and closes, loudly on stderr.
+    import requests
+
+    import zigttp
+
+    with zigttp.Server(HANDLER, zigttp.ServerConfig(port=0, pool_size=2, quiet=True)) as server:
+        for index in range(WARM_UP):
+            requests.get(f"{server.url}/warm?n={index}", timeout=5)
+        dispatcher = server.dispatcher
+        healthy = dispatcher.handle_inline
+
+        def buggy(request):  # type: ignore[no-untyped-def]
+            if request.url.startswith("/bug"):
+                raise RuntimeError("injected bug")
+            return healthy(request)
+
+        dispatcher.handle_inline = buggy  # type: ignore[method-assign]
+        with socket.create_connection(("127.0.0.1", server.port)) as bad, \
+                socket.create_connection(("127.0.0.1", server.port)) as good:
+            bad.sendall(b"GET /bug HTTP/1.1\r\nHost: x\r\n\r\n")
+            good.sendall(b"GET /fine?n=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            bad.settimeout(5)
+            good.settimeout(5)
+            assert read_all(bad).startswith(b"HTTP/1.1 500 ")
+            assert b'"n":7' in read_all(good)
+    assert "injected bug" in capfd.readouterr().err

@@ -300,6 +300,11 @@ class HttpConnection(asyncio.Protocol):
             transport.write_eof()
         self.loop.call_later(LINGER_SECONDS, transport.close)
 
+    def fail_internal(self) -> None:
+        """A bug in zigttp while answering this connection: 500, then close."""
+        self.reader.requests.clear()
+        self._refuse(500, "Internal Server Error")
+
     def _close(self) -> None:
         self.closing = True
         self._cancel_timer()

@@ -70,8 +70,8 @@ class Dispatcher:
         return f"{self._worker}-{next(self._ids)}"
 
     def call_for(self, request: Request, request_id: str) -> Call:
-        body = request.body.decode("utf-8", "replace") if request.body else None
-        return Call(request.method, request.url, encode_headers(request.headers), body, request_id)
+        return Call(request.method, request.url, encode_headers(request.headers), _body_text(request),
+                    request_id)
 
     async def handle(self, request: Request) -> Reply:
         """Event-loop path. Returns the response bytes and whether to keep the connection."""
@@ -152,12 +152,11 @@ class Dispatcher:
             return self._handle_sync(request, self.pool.run_inline)
         started = perf_counter()
         request_id = self.request_id(request)
-        body = request.body.decode("utf-8", "replace") if request.body else None
         inline = self.pool.inline
         assert inline is not None
         try:
             response = inline.run(request.method, request.url, encode_headers(request.headers),
-                                  body, request_id)
+                                  _body_text(request), request_id)
         except errors.HandlerError as exc:
             return self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
@@ -222,6 +221,11 @@ class Dispatcher:
         every = self.config.pool_metrics_every
         if every and self.served % every == 0:
             self.log.info(self.pool.metrics.line())
+
+
+def _body_text(request: Request) -> str | None:
+    """The body as the JS glue takes it (a string; invalid UTF-8 replaced), None when empty."""
+    return request.body.decode("utf-8", "replace") if request.body else None
 
 
 def preflight(config: ServerConfig) -> None:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sys
+import traceback
 from collections.abc import Callable
 
 from zigttp.config import ServerConfig
 from zigttp.server.connection import HttpConnection
-from zigttp.server.dispatch import Dispatcher
+from zigttp.server.dispatch import Dispatcher, Reply
 
 MAX_BATCH = 32  # connections per flush: bounds the wait of the first answer in a batch
 
@@ -60,7 +62,7 @@ class LoopServer:
         if self._batch:
             self.loop.call_soon(self._flush)
         self._batched.difference_update(batch)
-        replies = [connection.run_inline() for connection in batch]
+        replies = [_run_inline(connection) for connection in batch]
         for connection, answers in zip(batch, replies, strict=True):
             connection.deliver(answers)
 
@@ -104,6 +106,18 @@ class LoopServer:
         if self._sweeper is not None:
             self._sweeper.cancel()
         self._stopped.set()
+
+
+def _run_inline(connection: HttpConnection) -> list[Reply]:
+    """One connection's part of a flush; a bug in zigttp fails that connection, loudly, and
+    never the other connections of the batch."""
+    try:
+        return connection.run_inline()
+    except Exception:
+        sys.stderr.write("zigttp: internal error while answering a request:\n")
+        traceback.print_exc()
+        connection.fail_internal()
+        return []
 
 
 def run_loop_backend(config: ServerConfig, dispatcher: Dispatcher, sock: socket.socket,
