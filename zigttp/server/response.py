@@ -42,10 +42,6 @@ def date_header() -> bytes:
     return _date_cache[1]
 
 
-def has_no_body(status: int) -> bool:
-    return status < 200 or status in (204, 304)
-
-
 def serialize(
     status: int,
     header_block: bytes,
@@ -57,7 +53,7 @@ def serialize(
     """`header_block` is "name: value\\r\\n" lines without framing headers (the prelude drops a
     handler's own Content-Length/Transfer-Encoding/Connection)."""
     line = _STATUS_LINES.get(status) or status_line(status)
-    no_body = status < 200 or status == 204 or status == 304  # has_no_body, inlined: hot path
+    no_body = status < 200 or status == 204 or status == 304  # no body by definition (RFC 9110)
     tail = (b"" if no_body else b"content-length: %d\r\n" % len(body)) + (
         b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
     )
