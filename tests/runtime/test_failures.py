@@ -56,6 +56,11 @@ def test_exception_stack_in_log_names_the_users_file_and_line(serve, tmp_path) -
     server.get("/")
     log = server.wait_for_log("line seventeen")
     assert f"{handler}:17:" in log
+    time.sleep(0.2)  # the rest of the stack follows the message line
+    lines = [line for line in server.stderr.splitlines() if str(handler) in line]
+    # only the handler's own frames: the prelude's (also evaluated as <input>) must not be
+    # mapped onto this 17-line file as lines it does not have
+    assert lines and all(f"{handler}:17:" in line for line in lines), lines
 
 
 def test_out_of_memory_under_m_is_500_and_the_runtime_is_replaced(serve) -> None:

@@ -138,8 +138,15 @@ def map_stack(text: str, locate: Callable[[int], tuple[str, int]]) -> str:
 
 
 def split_message(message: str) -> tuple[str, str]:
-    """A JS failure message is `message\\n    at ...`; the 500 body carries only the message."""
+    """A JS failure message is `message\\n    at ...`; the 500 body carries only the message.
+
+    The stack loses the prelude's own frames at its bottom (`run`/`dispatch`, or `settle` for
+    async handlers): they are evaluated as `<input>` too, so mapping them onto the handler's
+    file would print line numbers the file does not have."""
     at = message.find("\n    at ")
     if at < 0:
         return message.rstrip("\n"), ""
-    return message[:at], message[at + 1 :]
+    return message[:at], _GLUE_FRAMES.sub("\n", message[at:]).lstrip("\n")
+
+
+_GLUE_FRAMES = re.compile(r"(?:\n    at (?:run|dispatch|settleNow|settle) \(<input>:\d+:\d+\))+\n?\Z")
