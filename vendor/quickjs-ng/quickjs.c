@@ -382,6 +382,13 @@ struct JSRuntime {
     void *host_promise_rejection_tracker_opaque;
 
     struct list_head job_list; /* list of JSJobEntry.link */
+    /* zigttp patch 1-3: a frame-depth cap, fault flags the host reads instead of parsing
+       messages, and FinalizationRegistry jobs kept apart so the host runs them between
+       requests (JS_SetMaxCallDepth, JS_TakeFaults, JS_ExecutePendingFinalizer). */
+    uint32_t zigttp_call_depth;
+    uint32_t zigttp_max_call_depth; /* 0 = no cap */
+    int zigttp_faults; /* JS_FAULT_* bits */
+    struct list_head zigttp_finalizer_list; /* list of JSJobEntry.link */
 
     bool module_normalize_has_attr;
     union {
@@ -1992,8 +1999,10 @@ void *js_calloc_rt(JSRuntime *rt, size_t count, size_t size)
 
     s = &rt->malloc_state;
     /* When malloc_limit is 0 (unlimited), malloc_limit - 1 will be SIZE_MAX. */
-    if (unlikely(s->malloc_size + (count * size) > s->malloc_limit - 1))
+    if (unlikely(s->malloc_size + (count * size) > s->malloc_limit - 1)) {
+        rt->zigttp_faults |= JS_FAULT_OUT_OF_MEMORY; /* zigttp patch 2 */
         return NULL;
+    }
 
     ptr = js_arena_calloc(rt, count, size);
     if (!ptr)
@@ -2015,8 +2024,10 @@ void *js_malloc_rt(JSRuntime *rt, size_t size)
 
     s = &rt->malloc_state;
     /* When malloc_limit is 0 (unlimited), malloc_limit - 1 will be SIZE_MAX. */
-    if (unlikely(s->malloc_size + size > s->malloc_limit - 1))
+    if (unlikely(s->malloc_size + size > s->malloc_limit - 1)) {
+        rt->zigttp_faults |= JS_FAULT_OUT_OF_MEMORY; /* zigttp patch 2 */
         return NULL;
+    }
 
     ptr = js_arena_malloc(rt, size);
     if (!ptr)
@@ -2062,8 +2073,10 @@ void *js_realloc_rt(JSRuntime *rt, void *ptr, size_t size)
     old_size = js_arena_usable_size(rt, ptr);
     s = &rt->malloc_state;
     /* When malloc_limit is 0 (unlimited), malloc_limit - 1 will be SIZE_MAX. */
-    if (s->malloc_size + size - old_size > s->malloc_limit - 1)
+    if (s->malloc_size + size - old_size > s->malloc_limit - 1) {
+        rt->zigttp_faults |= JS_FAULT_OUT_OF_MEMORY; /* zigttp patch 2 */
         return NULL;
+    }
 
     ptr = js_arena_realloc(rt, ptr, size);
     if (!ptr)
@@ -2344,6 +2357,7 @@ JSRuntime *JS_NewRuntime2(const JSMallocFunctions *mf, void *opaque)
     init_list_head(&rt->string_list);
 #endif
     init_list_head(&rt->job_list);
+    init_list_head(&rt->zigttp_finalizer_list); /* zigttp patch 3 */
 
     if (JS_InitAtoms(rt))
         goto fail;
@@ -2491,8 +2505,18 @@ void JS_SetSharedArrayBufferFunctions(JSRuntime *rt,
 }
 
 /* return 0 if OK, < 0 if exception */
+/* zigttp patch 3: JS_EnqueueJob onto a given list */
+static int js_enqueue_job_on(JSContext *ctx, struct list_head *list,
+                             JSJobFunc *job_func, int argc, JSValueConst *argv);
+
 int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
                   int argc, JSValueConst *argv)
+{
+    return js_enqueue_job_on(ctx, &ctx->rt->job_list, job_func, argc, argv);
+}
+
+static int js_enqueue_job_on(JSContext *ctx, struct list_head *list,
+                             JSJobFunc *job_func, int argc, JSValueConst *argv)
 {
     JSRuntime *rt = ctx->rt;
     JSJobEntry *e;
@@ -2509,7 +2533,7 @@ int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
     for(i = 0; i < argc; i++) {
         e->argv[i] = js_dup(argv[i]);
     }
-    list_add_tail(&e->link, &rt->job_list);
+    list_add_tail(&e->link, list);
     return 0;
 }
 
@@ -2528,20 +2552,55 @@ JSContext *JS_GetPendingJobContext(JSRuntime *rt)
 
 /* return < 0 if exception, 0 if no job pending, 1 if a job was
    executed successfully. the context of the job is stored in '*pctx' */
+/* zigttp patch 3: JS_ExecutePendingJob from a given list */
+static int js_execute_job_from(JSRuntime *rt, struct list_head *list, JSContext **pctx);
+
 int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx)
+{
+    return js_execute_job_from(rt, &rt->job_list, pctx);
+}
+
+bool JS_IsFinalizerPending(JSRuntime *rt)
+{
+    return !list_empty(&rt->zigttp_finalizer_list);
+}
+
+int JS_ExecutePendingFinalizer(JSRuntime *rt, JSContext **pctx)
+{
+    return js_execute_job_from(rt, &rt->zigttp_finalizer_list, pctx);
+}
+
+void JS_SetMaxCallDepth(JSRuntime *rt, uint32_t depth)
+{
+    rt->zigttp_max_call_depth = depth;
+}
+
+size_t JS_GetMallocSize(JSRuntime *rt)
+{
+    return rt->malloc_state.malloc_size;
+}
+
+int JS_TakeFaults(JSRuntime *rt)
+{
+    int faults = rt->zigttp_faults;
+    rt->zigttp_faults = 0;
+    return faults;
+}
+
+static int js_execute_job_from(JSRuntime *rt, struct list_head *list, JSContext **pctx)
 {
     JSContext *ctx;
     JSJobEntry *e;
     JSValue res;
     int i, ret;
 
-    if (list_empty(&rt->job_list)) {
+    if (list_empty(list)) {
         *pctx = NULL;
         return 0;
     }
 
     /* get the first pending job and execute it */
-    e = list_entry(rt->job_list.next, JSJobEntry, link);
+    e = list_entry(list->next, JSJobEntry, link);
     list_del(&e->link);
     ctx = e->ctx;
     res = e->job_func(e->ctx, e->argc, vc(e->argv));
@@ -2657,6 +2716,14 @@ void JS_FreeRuntime(JSRuntime *rt)
         js_free_rt(rt, e);
     }
     init_list_head(&rt->job_list);
+    /* zigttp patch 3: pending finalizer jobs are freed like pending jobs */
+    list_for_each_safe(el, el1, &rt->zigttp_finalizer_list) {
+        JSJobEntry *e = list_entry(el, JSJobEntry, link);
+        for(i = 0; i < e->argc; i++)
+            JS_FreeValueRT(rt, e->argv[i]);
+        js_free_rt(rt, e);
+    }
+    init_list_head(&rt->zigttp_finalizer_list);
 
     JS_RunGC(rt);
 
@@ -8560,7 +8627,16 @@ JSValue JS_ThrowOutOfMemory(JSContext *ctx)
 
 static JSValue JS_ThrowStackOverflow(JSContext *ctx)
 {
+    ctx->rt->zigttp_faults |= JS_FAULT_STACK_OVERFLOW; /* zigttp patch 2 */
     return JS_ThrowRangeError(ctx, "Maximum call stack size exceeded");
+}
+
+/* zigttp patch 1: more nested bytecode frames than JS_SetMaxCallDepth allows */
+static JSValue JS_ThrowCallDepth(JSContext *ctx)
+{
+    ctx->rt->zigttp_faults |= JS_FAULT_CALL_DEPTH;
+    return JS_ThrowRangeError(ctx, "Maximum call depth of %u frames exceeded",
+                              (unsigned)ctx->rt->zigttp_max_call_depth);
 }
 
 static JSValue JS_ThrowTypeErrorNotAConstructor(JSContext *ctx,
@@ -18087,6 +18163,7 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
             pc = sf->cur_pc;
             sf->prev_frame = rt->current_stack_frame;
             rt->current_stack_frame = sf;
+            rt->zigttp_call_depth++; /* zigttp patch 1 */
             if (s->throw_flag)
                 goto exception;
             else
@@ -18119,6 +18196,10 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
         sizeof(JSVarRef *) * b->var_ref_count;
     if (js_check_stack_overflow(rt, alloca_size))
         return JS_ThrowStackOverflow(caller_ctx);
+    /* zigttp patch 1 */
+    if (unlikely(rt->zigttp_max_call_depth &&
+                 rt->zigttp_call_depth >= rt->zigttp_max_call_depth))
+        return JS_ThrowCallDepth(caller_ctx);
 
     sf->is_strict_mode = b->is_strict_mode;
     sf->is_constructor = (flags & JS_CALL_FLAG_CONSTRUCTOR) != 0;
@@ -18157,6 +18238,7 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
     sf->cur_pc = NULL;
     sf->prev_frame = rt->current_stack_frame;
     rt->current_stack_frame = sf;
+    rt->zigttp_call_depth++; /* zigttp patch 1 */
     ctx = b->realm; /* set the current realm */
 
 #ifdef ENABLE_DUMPS // JS_DUMP_BYTECODE_STEP
@@ -20936,6 +21018,7 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
         }
     }
     rt->current_stack_frame = sf->prev_frame;
+    rt->zigttp_call_depth--; /* zigttp patch 1 */
     return ret_val;
 }
 
@@ -43008,6 +43091,8 @@ static int JS_CopySubArray(JSContext *ctx,
             }
             i += l;
         } else {
+            if (js_poll_interrupts(ctx)) /* zigttp patch 4 */
+                goto exception;
             fromPresent = JS_TryGetPropertyInt64(ctx, obj, from, &val);
             if (fromPresent < 0)
                 goto exception;
@@ -43752,6 +43837,8 @@ static JSValue js_array_fill(JSContext *ctx, JSValueConst this_val,
 
     /* XXX: should special case fast arrays */
     while (start < end) {
+        if (js_poll_interrupts(ctx)) /* zigttp patch 4 */
+            goto exception;
         if (JS_SetPropertyInt64(ctx, obj, start, js_dup(argv[0])) < 0)
             goto exception;
         start++;
@@ -44224,6 +44311,8 @@ static JSValue js_array_reverse(JSContext *ctx, JSValueConst this_val,
     }
 
     for (l = 0, h = len - 1; l < h; l++, h--) {
+        if (js_poll_interrupts(ctx)) /* zigttp patch 4 */
+            goto exception;
         l_present = JS_TryGetPropertyInt64(ctx, obj, l, &lval);
         if (l_present < 0)
             goto exception;
@@ -63348,7 +63437,9 @@ static void reset_weak_ref(JSRuntime *rt, JSWeakRefRecord **first_weak_ref)
                 JSValueConst args[2];
                 args[0] = fre->cb;
                 args[1] = fre->held_val;
-                JS_EnqueueJob(fre->ctx, js_finrec_job, 2, args);
+                /* zigttp patch 3: the host runs these between requests */
+                js_enqueue_job_on(fre->ctx, &rt->zigttp_finalizer_list,
+                                  js_finrec_job, 2, args);
             }
             js_finrec_free(rt, fre);
             break;

@@ -517,6 +517,15 @@ JS_EXTERN size_t JS_GetGCThreshold(JSRuntime *rt);
 JS_EXTERN void JS_SetGCThreshold(JSRuntime *rt, size_t gc_threshold);
 /* use 0 to disable maximum stack size check */
 JS_EXTERN void JS_SetMaxStackSize(JSRuntime *rt, size_t stack_size);
+/* zigttp patches 1-3 (vendor/quickjs-ng/PATCHES.md) */
+#define JS_FAULT_STACK_OVERFLOW 1 /* native stack budget exhausted */
+#define JS_FAULT_CALL_DEPTH     2 /* JS_SetMaxCallDepth exceeded */
+#define JS_FAULT_OUT_OF_MEMORY  4 /* an allocation hit JS_SetMemoryLimit */
+JS_EXTERN void JS_SetMaxCallDepth(JSRuntime *rt, uint32_t depth);
+JS_EXTERN int JS_TakeFaults(JSRuntime *rt); /* JS_FAULT_* bits since the last call */
+JS_EXTERN size_t JS_GetMallocSize(JSRuntime *rt); /* bytes counted against the limit */
+JS_EXTERN bool JS_IsFinalizerPending(JSRuntime *rt);
+JS_EXTERN int JS_ExecutePendingFinalizer(JSRuntime *rt, JSContext **pctx);
 /* should be called when changing thread to update the stack top value
    used to check stack overflow. */
 JS_EXTERN void JS_UpdateStackTop(JSRuntime *rt);

@@ -1,0 +1,77 @@
+/* zigttp's engine extension: CPython bindings over the vendored quickjs-ng.
+ *
+ * One Python `Runtime` owns one JSRuntime with one JSContext (own heap, own memory limit,
+ * own GC), used only by the thread that created it. The files:
+ *   module.c   the module: Fault/CompileError, compile() to bytecode, the engine version
+ *   runtime.c  the Runtime type: limits, the wall-clock deadline, GIL hand-off, jobs, faults
+ *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
+ *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
+ *
+ * Rules every file keeps: JS runs with the GIL released and the GIL is re-taken only inside
+ * hooks; C never calls into handler code outside call_js() (so every JS step has a
+ * deadline); faults are classified from the engine's own flags (JS_TakeFaults, the
+ * deadline), never by parsing messages.
+ */
+#ifndef ZIGTTP_ENGINE_H
+#define ZIGTTP_ENGINE_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+#include "quickjs.h"
+
+typedef struct {
+    PyObject_HEAD
+    JSRuntime *rt;
+    JSContext *ctx;
+    unsigned long owner;     /* PyThread ident of the creating thread */
+    int busy;                /* a call into JS is running: re-entry is a bug */
+    PyThreadState *released; /* the saved thread state while JS runs without the GIL */
+    int64_t deadline_ns;     /* CLOCK_MONOTONIC deadline of the running call; 0 = none */
+    int deadline_hit;        /* the interrupt handler stopped the running call */
+    size_t memory_limit;     /* bytes the handler may allocate above the baseline; 0 = none */
+    int tainted;             /* a request changed shared builtins: replace before the next */
+    PyObject *console;       /* callable(level: str, text: str) */
+    PyObject *host;          /* callable(index: int, args_json: str) -> str, or None */
+    JSValue hooks;           /* object handed to the prelude and the module shims */
+    JSValue fn_dispatch, fn_settle, fn_intact, fn_snapshot; /* from the prelude */
+} Runtime;
+
+extern PyTypeObject RuntimeType;
+extern PyObject *FaultError;   /* Fault(kind: str, message: str) */
+extern PyObject *CompileError; /* CompileError(message_with_stack: str) */
+
+/* runtime.c */
+int64_t monotonic_ns(void);
+JSValue call_js(Runtime *self, JSValueConst fn, int argc, JSValueConst *argv);
+void enter_python(Runtime *self);
+void leave_python(Runtime *self);
+PyObject *fault(const char *kind, const char *message);
+PyObject *exception_text(JSContext *ctx, JSValueConst error);
+
+/* marshal.c */
+PyObject *read_response(Runtime *self, JSValueConst answer, int faults);
+PyObject *utf8_bytes(JSContext *ctx, JSValueConst string);
+void replace_lone_surrogates(uint8_t *utf8, size_t size);
+JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size);
+
+/* A hook called from JS takes the GIL if the call released it; returns whether it did. */
+static inline int hook_enter(Runtime *self)
+{
+    int took = self->released != NULL;
+    if (took)
+        enter_python(self);
+    return took;
+}
+
+static inline void hook_leave(Runtime *self, int took)
+{
+    if (took)
+        leave_python(self);
+}
+
+/* hooks.c */
+JSValue make_hooks(JSContext *ctx);
+
+#endif

@@ -1,0 +1,138 @@
+/* The host functions handed to the prelude and to the module shims as one `hooks` object.
+ *
+ * They live in closures of the prelude, never on globalThis: handler code (indirect eval
+ * included) cannot reach, call or replace them. The ones that call Python re-take the GIL
+ * for the call and release it again; a Python exception in them is a zigttp bug: printed
+ * with its traceback, and the JS caller gets an InternalError.
+ */
+#include "engine.h"
+
+static Runtime *owner_of(JSContext *ctx)
+{
+    return JS_GetRuntimeOpaque(JS_GetRuntime(ctx));
+}
+
+static PyObject *py_text(JSContext *ctx, JSValueConst value)
+{
+    size_t size;
+    const char *text = JS_IsString(value) ? JS_ToCStringLen(ctx, &size, value) : NULL;
+    if (text == NULL)
+        return PyUnicode_FromString("");
+    PyObject *out = PyUnicode_DecodeUTF8(text, (Py_ssize_t)size, "replace");
+    JS_FreeCString(ctx, text);
+    return out;
+}
+
+static JSValue python_failed(JSContext *ctx, const char *what)
+{
+    PySys_WriteStderr("zigttp: internal error in the %s hook:\n", what);
+    PyErr_Print();
+    return JS_ThrowInternalError(ctx, "zigttp internal error in the %s hook (see the server log)", what);
+}
+
+/* console(level, text): one console.* line to the server's log sink. */
+static JSValue hook_console(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    Runtime *self = owner_of(ctx);
+    (void)this_val;
+    if (argc < 2)
+        return JS_UNDEFINED;
+    int took = hook_enter(self);
+    PyObject *level = py_text(ctx, argv[0]), *text = py_text(ctx, argv[1]);
+    PyObject *done = level && text ? PyObject_CallFunctionObjArgs(self->console, level, text, NULL) : NULL;
+    Py_XDECREF(level);
+    Py_XDECREF(text);
+    JSValue result = JS_UNDEFINED;
+    if (done == NULL)
+        result = python_failed(ctx, "console");
+    Py_XDECREF(done);
+    hook_leave(self, took);
+    return result;
+}
+
+/* host(index, argsJson) -> replyJson: one call of a zigttp:* module export (bridge.py). */
+static JSValue hook_host(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    Runtime *self = owner_of(ctx);
+    int32_t index;
+    (void)this_val;
+    if (argc < 2 || JS_ToInt32(ctx, &index, argv[0]) < 0 || !JS_IsString(argv[1]))
+        return JS_ThrowTypeError(ctx, "host(index, argsJson)");
+    int took = hook_enter(self);
+    JSValue result;
+    PyObject *args = py_text(ctx, argv[1]);
+    PyObject *reply = args && self->host != Py_None
+                          ? PyObject_CallFunction(self->host, "iO", (int)index, args) : NULL;
+    Py_XDECREF(args);
+    Py_ssize_t size;
+    const char *utf8 = reply != NULL ? PyUnicode_AsUTF8AndSize(reply, &size) : NULL;
+    if (utf8 == NULL)
+        result = self->host == Py_None ? JS_ThrowTypeError(ctx, "no host modules are loaded")
+                                       : python_failed(ctx, "module");
+    else
+        result = JS_NewStringLen(ctx, utf8, (size_t)size);
+    Py_XDECREF(reply);
+    hook_leave(self, took);
+    return result;
+}
+
+/* utf8Decode(bufferOrView) -> string (invalid sequences as U+FFFD, BOM dropped). */
+static JSValue hook_utf8_decode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t size, offset, element;
+    (void)this_val;
+    if (argc < 1)
+        return JS_ThrowTypeError(ctx, "utf8Decode(buffer)");
+    uint8_t *data = JS_GetArrayBuffer(ctx, &size, argv[0]);
+    if (data != NULL)
+        return decode_utf8(ctx, data, size);
+    JS_FreeValue(ctx, JS_GetException(ctx));
+    JSValue buffer = JS_GetTypedArrayBuffer(ctx, argv[0], &offset, &size, &element);
+    if (JS_IsException(buffer))
+        return buffer;
+    size_t total;
+    data = JS_GetArrayBuffer(ctx, &total, buffer);
+    JSValue out = data == NULL || offset + size > total ? JS_NewString(ctx, "")
+                                                        : decode_utf8(ctx, data + offset, size);
+    JS_FreeValue(ctx, buffer);
+    return out;
+}
+
+/* utf8Encode(string) -> ArrayBuffer (lone surrogates as U+FFFD). */
+static JSValue hook_utf8_encode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t size, total;
+    (void)this_val;
+    if (argc < 1 || !JS_IsString(argv[0]))
+        return JS_ThrowTypeError(ctx, "utf8Encode(string)");
+    const char *text = JS_ToCStringLen(ctx, &size, argv[0]);
+    if (text == NULL)
+        return JS_EXCEPTION;
+    JSValue out = JS_NewArrayBufferCopy(ctx, (const uint8_t *)text, size);
+    JS_FreeCString(ctx, text);
+    uint8_t *data = JS_IsException(out) ? NULL : JS_GetArrayBuffer(ctx, &total, out);
+    if (data != NULL)
+        replace_lone_surrogates(data, total);
+    return out;
+}
+
+JSValue make_hooks(JSContext *ctx)
+{
+    static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
+        {"console", hook_console, 2},
+        {"host", hook_host, 2},
+        {"utf8Decode", hook_utf8_decode, 1},
+        {"utf8Encode", hook_utf8_encode, 1},
+    };
+    JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
+    if (JS_IsException(hooks))
+        return hooks;
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        JSValue fn = JS_NewCFunction(ctx, table[i].fn, table[i].name, table[i].length);
+        if (JS_IsException(fn) || JS_SetPropertyStr(ctx, hooks, table[i].name, fn) < 0) {
+            JS_FreeValue(ctx, hooks);
+            return JS_EXCEPTION;
+        }
+    }
+    return hooks;
+}

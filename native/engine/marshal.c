@@ -1,0 +1,231 @@
+/* The prelude's answer to one request, read in C into Python values.
+ *
+ * The prelude's dispatch() returns a fresh array:
+ *   [status, header_block, body]   a response: status 200..599, header_block the lines
+ *                                  "name: value\r\n" (lower-case token names), body a string
+ *                                  (sent as UTF-8) or an ArrayBuffer / typed array (raw)
+ *   [0, kind, message]             a failure: kind "X" (handler threw), "H" (no handler),
+ *                                  "R" (not a valid response)
+ * Only own elements of that array and primitive/buffer values are read: no handler code
+ * can run here. The header block is validated again (defence in depth: a handler may have
+ * replaced the builtins the prelude runs on), and converted to latin-1 bytes for the wire.
+ */
+#include "engine.h"
+
+/* RFC 9110 token characters. */
+static int is_token(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return 1;
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+        return 1;
+    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* Decode one UTF-8 code point of a JS string's export (always well-formed WTF-8). */
+static uint32_t next_code_point(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    uint32_t c = s[0];
+    int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+    if (extra)
+        c &= 0x3F >> extra;
+    for (int i = 1; i <= extra; i++)
+        c = (c << 6) | (s[i] & 0x3F);
+    *p = s + 1 + extra;
+    return c;
+}
+
+/* "name: value\r\n"* checked and turned into latin-1 bytes (code points above U+00FF,
+ * which Headers refuses anyway, become '?'). NULL with ValueError when malformed. */
+static PyObject *header_block(const char *text, size_t size)
+{
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
+    if (out == NULL)
+        return NULL;
+    char *w = PyBytes_AS_STRING(out);
+    const unsigned char *p = (const unsigned char *)text, *end = p + size;
+    while (p < end) {
+        const unsigned char *name = p;
+        while (p < end && is_token(*p))
+            *w++ = (char)*p++;
+        if (p == name || end - p < 2 || p[0] != ':' || p[1] != ' ')
+            goto malformed;
+        *w++ = ':';
+        *w++ = ' ';
+        p += 2;
+        while (p < end && *p != '\r') {
+            if (*p == '\n' || *p == 0)
+                goto malformed;
+            uint32_t c = next_code_point(&p);
+            *w++ = (char)(c <= 0xFF ? c : '?');
+        }
+        if (end - p < 2 || p[1] != '\n')
+            goto malformed;
+        *w++ = '\r';
+        *w++ = '\n';
+        p += 2;
+    }
+    if (_PyBytes_Resize(&out, w - PyBytes_AS_STRING(out)) < 0)
+        return NULL;
+    return out;
+malformed:
+    Py_DECREF(out);
+    PyErr_SetString(PyExc_ValueError, "a header line is not `name: value` (token name, no CR/LF/NUL in value)");
+    return NULL;
+}
+
+/* A JS string as UTF-8 bytes, each lone surrogate replaced by U+FFFD (as TextEncoder and
+ * Response bodies do). The engine exports lone surrogates as 3-byte ED A0..BF xx
+ * sequences, and U+FFFD is 3 bytes too: the fix is in place. */
+PyObject *utf8_bytes(JSContext *ctx, JSValueConst string)
+{
+    size_t size;
+    const char *text = JS_ToCStringLen(ctx, &size, string);
+    if (text == NULL)
+        return PyErr_NoMemory();
+    PyObject *out = PyBytes_FromStringAndSize(text, (Py_ssize_t)size);
+    JS_FreeCString(ctx, text);
+    if (out == NULL)
+        return NULL;
+    replace_lone_surrogates((uint8_t *)PyBytes_AS_STRING(out), size);
+    return out;
+}
+
+void replace_lone_surrogates(uint8_t *b, size_t size)
+{
+    uint8_t *hit = memchr(b, 0xED, size);
+    while (hit != NULL) {
+        size_t at = (size_t)(hit - b);
+        if (at + 2 < size && hit[1] >= 0xA0) {
+            hit[0] = 0xEF;
+            hit[1] = 0xBF;
+            hit[2] = 0xBD;
+        }
+        hit = at + 1 < size ? memchr(hit + 1, 0xED, size - at - 1) : NULL;
+    }
+}
+
+/* Bytes of a body that is an ArrayBuffer or any ArrayBuffer view; NULL if it is neither. */
+static PyObject *buffer_bytes(JSContext *ctx, JSValueConst body, int *is_buffer)
+{
+    size_t size, offset, element;
+    uint8_t *data = JS_GetArrayBuffer(ctx, &size, body);
+    *is_buffer = 1;
+    if (data != NULL)
+        return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
+    JS_FreeValue(ctx, JS_GetException(ctx));
+    JSValue buffer = JS_GetTypedArrayBuffer(ctx, body, &offset, &size, &element);
+    if (JS_IsException(buffer)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        *is_buffer = 0;
+        return NULL;
+    }
+    size_t total;
+    data = JS_GetArrayBuffer(ctx, &total, buffer);
+    PyObject *out = data == NULL || offset + size > total
+                        ? PyBytes_FromStringAndSize("", 0) /* detached: empty, as fetch does */
+                        : PyBytes_FromStringAndSize((const char *)data + offset, (Py_ssize_t)size);
+    JS_FreeValue(ctx, JS_GetException(ctx));
+    JS_FreeValue(ctx, buffer);
+    return out;
+}
+
+static PyObject *failure(Runtime *self, JSValueConst kind, JSValueConst message, int faults)
+{
+    const char *k = JS_ToCString(self->ctx, kind);
+    const char *m = JS_IsString(message) ? JS_ToCString(self->ctx, message) : NULL;
+    const char *name = "exception";
+    if (k != NULL && k[0] == 'H')
+        name = "handler";
+    else if (k != NULL && k[0] == 'R')
+        name = "result";
+    else if (faults & JS_FAULT_CALL_DEPTH)
+        name = "depth";
+    else if (faults & JS_FAULT_STACK_OVERFLOW)
+        name = "stack";
+    PyObject *text = PyUnicode_DecodeUTF8(m ? m : "Internal Server Error", m ? (Py_ssize_t)strlen(m) : 21, "replace");
+    if (k != NULL)
+        JS_FreeCString(self->ctx, k);
+    if (m != NULL)
+        JS_FreeCString(self->ctx, m);
+    if (text == NULL)
+        return NULL;
+    PyObject *args = Py_BuildValue("(sN)", name, text);
+    if (args != NULL) {
+        PyErr_SetObject(FaultError, args);
+        Py_DECREF(args);
+    }
+    return NULL;
+}
+
+static PyObject *malformed(const char *reason)
+{
+    char message[200];
+    snprintf(message, sizeof message, "malformed response from the handler runtime: %s", reason);
+    return fault("result", message);
+}
+
+PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
+{
+    JSContext *ctx = self->ctx;
+    if (!JS_IsArray(answer))
+        return malformed("the dispatcher did not return an array");
+    JSValue status_v = JS_GetPropertyUint32(ctx, answer, 0);
+    JSValue block_v = JS_GetPropertyUint32(ctx, answer, 1);
+    JSValue body_v = JS_GetPropertyUint32(ctx, answer, 2);
+    PyObject *out = NULL, *block = NULL, *body = NULL;
+    int32_t status = 0;
+    if (!JS_IsNumber(status_v) || JS_ToInt32(ctx, &status, status_v) < 0) {
+        malformed("no status");
+        goto done;
+    }
+    if (status == 0) {
+        failure(self, block_v, body_v, faults);
+        goto done;
+    }
+    if (status < 200 || status > 599 || !JS_IsString(block_v)) {
+        malformed("status is not a final HTTP status (200..599)");
+        goto done;
+    }
+    size_t size;
+    const char *text = JS_ToCStringLen(ctx, &size, block_v);
+    block = text ? header_block(text, size) : PyErr_NoMemory();
+    if (text)
+        JS_FreeCString(ctx, text);
+    if (block == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+            PyErr_Clear();
+            malformed("a header line is not `name: value` (token name, no CR/LF/NUL in value)");
+        }
+        goto done;
+    }
+    if (JS_IsString(body_v)) {
+        body = utf8_bytes(ctx, body_v);
+    } else {
+        int is_buffer;
+        body = buffer_bytes(ctx, body_v, &is_buffer);
+        if (!is_buffer)
+            malformed("the body is neither a string nor bytes");
+    }
+    if (body != NULL)
+        out = Py_BuildValue("(iOO)", (int)status, block, body);
+done:
+    Py_XDECREF(block);
+    Py_XDECREF(body);
+    JS_FreeValue(ctx, status_v);
+    JS_FreeValue(ctx, block_v);
+    JS_FreeValue(ctx, body_v);
+    return out;
+}
+
+/* Bytes → string, invalid sequences as U+FFFD and a leading BOM dropped (WHATWG "UTF-8
+ * decode", what Request.text() and TextDecoder do). */
+JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size)
+{
+    if (size >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
+        data += 3;
+        size -= 3;
+    }
+    return JS_NewStringLen(ctx, (const char *)data, size);
+}

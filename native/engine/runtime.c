@@ -1,0 +1,555 @@
+/* The Runtime type: one isolated quickjs-ng runtime, its limits and its calls.
+ *
+ * A call into JS (load a script, dispatch a request, drain leftovers) arms one wall-clock
+ * deadline; the interrupt handler compares CLOCK_MONOTONIC with it on every engine poll
+ * (function calls, loop back-edges, regex steps, the patched C loops of patch 4), so a
+ * runaway call ends within a poll interval of its deadline with an uncatchable error.
+ * The GIL is released for the call and re-taken by hooks that call Python.
+ */
+#include <time.h>
+
+#include "engine.h"
+
+int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int on_interrupt(JSRuntime *rt, void *opaque)
+{
+    Runtime *self = opaque;
+    (void)rt;
+    if (self->deadline_ns != 0 && monotonic_ns() >= self->deadline_ns) {
+        self->deadline_hit = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void arm_deadline(Runtime *self, double timeout)
+{
+    self->deadline_hit = 0;
+    self->deadline_ns = timeout > 0 ? monotonic_ns() + (int64_t)(timeout * 1e9) : 0;
+    JS_TakeFaults(self->rt); /* flags of an earlier call are not this call's */
+}
+
+void leave_python(Runtime *self)
+{
+    if (self->released == NULL)
+        self->released = PyEval_SaveThread();
+}
+
+void enter_python(Runtime *self)
+{
+    if (self->released != NULL) {
+        PyThreadState *state = self->released;
+        self->released = NULL;
+        PyEval_RestoreThread(state);
+    }
+}
+
+/* Call `fn` without the GIL; hooks re-take it. Every entry into JS goes through here. */
+JSValue call_js(Runtime *self, JSValueConst fn, int argc, JSValueConst *argv)
+{
+    JSValue result;
+    leave_python(self);
+    result = JS_Call(self->ctx, fn, JS_UNDEFINED, argc, argv);
+    enter_python(self);
+    return result;
+}
+
+PyObject *fault(const char *kind, const char *message)
+{
+    PyObject *args = Py_BuildValue("(ss)", kind, message);
+    if (args != NULL) {
+        PyErr_SetObject(FaultError, args);
+        Py_DECREF(args);
+    }
+    return NULL;
+}
+
+/* "message\n    at ..." of a thrown value, without calling handler code: only an Error's
+ * own data properties and primitive values are read. */
+PyObject *exception_text(JSContext *ctx, JSValueConst error)
+{
+    const char *text = NULL;
+    JSValue stack = JS_UNDEFINED, shown = JS_UNDEFINED;
+    PyObject *out;
+    if (JS_IsError(error)) {
+        shown = JS_GetPropertyStr(ctx, error, "message");
+        stack = JS_GetPropertyStr(ctx, error, "stack");
+    } else if (!JS_IsObject(error)) {
+        shown = JS_ToString(ctx, error);
+    }
+    if (JS_IsString(shown))
+        text = JS_ToCString(ctx, shown);
+    out = PyUnicode_FromString(text != NULL && text[0] ? text : "handler threw a value that cannot be printed");
+    if (text != NULL)
+        JS_FreeCString(ctx, text);
+    if (out != NULL && JS_IsString(stack)) {
+        const char *frames = JS_ToCString(ctx, stack);
+        if (frames != NULL && frames[0]) {
+            PyObject *joined = PyUnicode_FromFormat("%U\n%s", out, frames);
+            Py_SETREF(out, joined);
+        }
+        if (frames != NULL)
+            JS_FreeCString(ctx, frames);
+    }
+    JS_FreeValue(ctx, shown);
+    JS_FreeValue(ctx, stack);
+    JS_FreeValue(ctx, JS_GetException(ctx)); /* a failed property read above */
+    return out;
+}
+
+/* Raise the Fault for a call that ended in `result` (JS_EXCEPTION or not) with `faults`.
+ * Memory and the deadline win over what the script says: its catch may have run. */
+static PyObject *raise_for(Runtime *self, int faults, int threw)
+{
+    PyObject *text;
+    JSValue error;
+    if (faults & JS_FAULT_OUT_OF_MEMORY) {
+        JS_FreeValue(self->ctx, JS_GetException(self->ctx));
+        return fault("memory", "out of memory");
+    }
+    if (self->deadline_hit) {
+        JS_FreeValue(self->ctx, JS_GetException(self->ctx));
+        return fault("timeout", "handler exceeded its time limit");
+    }
+    if (!threw)
+        return NULL;
+    error = JS_GetException(self->ctx);
+    text = exception_text(self->ctx, error);
+    JS_FreeValue(self->ctx, error);
+    if (text == NULL)
+        return NULL;
+    const char *kind = (faults & JS_FAULT_CALL_DEPTH) ? "depth"
+                       : (faults & JS_FAULT_STACK_OVERFLOW) ? "stack" : "exception";
+    PyObject *args = Py_BuildValue("(sN)", kind, text);
+    if (args != NULL) {
+        PyErr_SetObject(FaultError, args);
+        Py_DECREF(args);
+    }
+    return NULL;
+}
+
+static int usable(Runtime *self)
+{
+    if (self->ctx == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "runtime is closed");
+        return 0;
+    }
+    if (PyThread_get_thread_ident() != self->owner) {
+        PyErr_SetString(PyExc_RuntimeError, "a Runtime is used only by the thread that created it");
+        return 0;
+    }
+    if (self->busy) {
+        PyErr_SetString(PyExc_RuntimeError, "Runtime re-entered from a hook");
+        return 0;
+    }
+    return 1;
+}
+
+/* Run jobs until none is left, an uncatchable error, or the deadline. GIL released. */
+static int drain_jobs(Runtime *self)
+{
+    JSContext *job_ctx;
+    for (;;) {
+        if (self->deadline_ns != 0 && monotonic_ns() >= self->deadline_ns) {
+            self->deadline_hit = 1;
+            return -1;
+        }
+        int ran = JS_ExecutePendingJob(self->rt, &job_ctx);
+        if (ran <= 0)
+            return ran;
+    }
+}
+
+/* ---- construction ------------------------------------------------------------------- */
+
+static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"memory_limit", "stack_size", "max_call_depth", "console", "host", NULL};
+    Py_ssize_t memory_limit = 0, stack_size = 0;
+    unsigned int max_depth = 0;
+    PyObject *console, *host = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnIO|O", names, &memory_limit, &stack_size,
+                                     &max_depth, &console, &host))
+        return NULL;
+    if (memory_limit < 0 || stack_size < 0) {
+        PyErr_SetString(PyExc_ValueError, "limits must be >= 0");
+        return NULL;
+    }
+    Runtime *self = (Runtime *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->hooks = self->fn_dispatch = self->fn_settle = JS_UNDEFINED;
+    self->fn_intact = self->fn_snapshot = JS_UNDEFINED;
+    self->owner = PyThread_get_thread_ident();
+    self->memory_limit = (size_t)memory_limit;
+    self->console = Py_NewRef(console);
+    self->host = Py_NewRef(host);
+    self->rt = JS_NewRuntime();
+    if (self->rt == NULL || (self->ctx = JS_NewContext(self->rt)) == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    JS_SetRuntimeOpaque(self->rt, self);
+    JS_SetMaxStackSize(self->rt, (size_t)stack_size);
+    JS_SetMaxCallDepth(self->rt, max_depth);
+    JS_SetInterruptHandler(self->rt, on_interrupt, self);
+    self->hooks = make_hooks(self->ctx);
+    if (JS_IsException(self->hooks)) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    return (PyObject *)self;
+}
+
+static void runtime_close(Runtime *self)
+{
+    if (self->ctx != NULL) {
+        JSValue *values[] = {&self->hooks, &self->fn_dispatch, &self->fn_settle,
+                             &self->fn_intact, &self->fn_snapshot};
+        JS_UpdateStackTop(self->rt); /* freeing may happen on another thread's stack */
+        for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+            JS_FreeValue(self->ctx, *values[i]);
+            *values[i] = JS_UNDEFINED;
+        }
+        JS_FreeContext(self->ctx);
+        self->ctx = NULL;
+    }
+    if (self->rt != NULL) {
+        JS_FreeRuntime(self->rt);
+        self->rt = NULL;
+    }
+}
+
+static void runtime_dealloc(Runtime *self)
+{
+    runtime_close(self);
+    Py_CLEAR(self->console);
+    Py_CLEAR(self->host);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* ---- scripts ------------------------------------------------------------------------ */
+
+/* Evaluate bytecode from compile(); with `pass_hooks`, its completion value must be a
+ * function, called with the hooks object (the prelude and the module shims work so).
+ * Returns that call's result (a new reference) or JS_EXCEPTION. */
+static JSValue eval_bytecode(Runtime *self, Py_buffer *code, int pass_hooks)
+{
+    JSValue function = JS_ReadObject(self->ctx, code->buf, (size_t)code->len, JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(function))
+        return function;
+    leave_python(self);
+    JSValue value = JS_EvalFunction(self->ctx, function); /* consumes `function` */
+    if (!JS_IsException(value) && drain_jobs(self) < 0) {
+        JS_FreeValue(self->ctx, value);
+        value = JS_EXCEPTION;
+    }
+    enter_python(self);
+    if (JS_IsException(value) || !pass_hooks)
+        return value;
+    if (!JS_IsFunction(self->ctx, value)) {
+        JS_FreeValue(self->ctx, value);
+        return JS_ThrowTypeError(self->ctx, "internal: script did not evaluate to a function");
+    }
+    JSValue installed = call_js(self, value, 1, (JSValueConst *)&self->hooks);
+    JS_FreeValue(self->ctx, value);
+    return installed;
+}
+
+static PyObject *runtime_run(Runtime *self, PyObject *args)
+{
+    Py_buffer code;
+    double timeout;
+    int pass_hooks;
+    if (!usable(self) || !PyArg_ParseTuple(args, "y*dp", &code, &timeout, &pass_hooks))
+        return NULL;
+    self->busy = 1;
+    arm_deadline(self, timeout);
+    JSValue value = eval_bytecode(self, &code, pass_hooks);
+    PyBuffer_Release(&code);
+    self->busy = 0;
+    self->deadline_ns = 0;
+    int threw = JS_IsException(value);
+    JS_FreeValue(self->ctx, value);
+    if (raise_for(self, JS_TakeFaults(self->rt), threw) == NULL && PyErr_Occurred())
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static int take_function(JSContext *ctx, JSValueConst from, const char *name, JSValue *into)
+{
+    JSValue fn = JS_GetPropertyStr(ctx, from, name);
+    if (!JS_IsFunction(ctx, fn)) {
+        JS_FreeValue(ctx, fn);
+        PyErr_Format(PyExc_RuntimeError, "prelude does not provide %s()", name);
+        return -1;
+    }
+    JS_FreeValue(ctx, *into);
+    *into = fn;
+    return 0;
+}
+
+/* The prelude evaluates to function(hooks) returning {dispatch, settle, intact, snapshot}:
+ * kept here, in C, out of reach of handler code. */
+static PyObject *runtime_install_prelude(Runtime *self, PyObject *args)
+{
+    Py_buffer code;
+    if (!usable(self) || !PyArg_ParseTuple(args, "y*", &code))
+        return NULL;
+    self->busy = 1;
+    arm_deadline(self, 0);
+    JSValue api = eval_bytecode(self, &code, 1);
+    PyBuffer_Release(&code);
+    self->busy = 0;
+    if (JS_IsException(api)) {
+        raise_for(self, JS_TakeFaults(self->rt), 1);
+        return NULL;
+    }
+    int failed = take_function(self->ctx, api, "dispatch", &self->fn_dispatch) ||
+                 take_function(self->ctx, api, "settle", &self->fn_settle) ||
+                 take_function(self->ctx, api, "intact", &self->fn_intact) ||
+                 take_function(self->ctx, api, "snapshot", &self->fn_snapshot);
+    JS_FreeValue(self->ctx, api);
+    if (failed)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* From now on the handler may allocate `memory_limit` bytes above what is live now. */
+static PyObject *runtime_limit_memory(Runtime *self, PyObject *unused)
+{
+    (void)unused;
+    if (!usable(self))
+        return NULL;
+    if (self->memory_limit > 0)
+        JS_SetMemoryLimit(self->rt, JS_GetMallocSize(self->rt) + self->memory_limit);
+    Py_RETURN_NONE;
+}
+
+/* The handler's top level has run: its builtins are the reference from here on. */
+static PyObject *runtime_seal(Runtime *self, PyObject *unused)
+{
+    (void)unused;
+    if (!usable(self))
+        return NULL;
+    self->busy = 1;
+    arm_deadline(self, 0);
+    JSValue done = call_js(self, self->fn_snapshot, 0, NULL);
+    self->busy = 0;
+    int threw = JS_IsException(done);
+    JS_FreeValue(self->ctx, done);
+    if (threw) {
+        raise_for(self, JS_TakeFaults(self->rt), 1);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* ---- requests ----------------------------------------------------------------------- */
+
+static JSValue new_string(JSContext *ctx, PyObject *text)
+{
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    if (utf8 == NULL)
+        return JS_EXCEPTION;
+    return JS_NewStringLen(ctx, utf8, (size_t)size);
+}
+
+/* Did this request leave the shared builtins as the handler's top level left them? */
+static void check_intact(Runtime *self)
+{
+    JSValue same = call_js(self, self->fn_intact, 0, NULL);
+    if (JS_IsException(same)) {
+        JS_FreeValue(self->ctx, JS_GetException(self->ctx));
+        self->tainted = 1;
+    } else if (!JS_ToBool(self->ctx, same)) {
+        self->tainted = 1;
+    }
+    JS_FreeValue(self->ctx, same);
+}
+
+/* One request: method, target and "name\0value\0..." headers as str, the body as bytes or
+ * None. Returns (status, header_block: bytes, body: bytes) or raises Fault. */
+static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!usable(self))
+        return NULL;
+    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyUnicode_Check(args[2]) || !(args[3] == Py_None || PyBytes_Check(args[3]))) {
+        PyErr_SetString(PyExc_TypeError, "dispatch(method: str, url: str, headers: str, body: bytes | None, timeout: float)");
+        return NULL;
+    }
+    double timeout = PyFloat_AsDouble(args[4]);
+    if (timeout == -1.0 && PyErr_Occurred())
+        return NULL;
+    JSContext *ctx = self->ctx;
+    JSValue argv[4];
+    argv[0] = new_string(ctx, args[0]);
+    argv[1] = new_string(ctx, args[1]);
+    argv[2] = new_string(ctx, args[2]);
+    argv[3] = args[3] == Py_None ? JS_NULL
+              : JS_NewArrayBufferCopy(ctx, (const uint8_t *)PyBytes_AS_STRING(args[3]),
+                                      (size_t)PyBytes_GET_SIZE(args[3]));
+    for (int i = 0; i < 4; i++) {
+        if (JS_IsException(argv[i])) {
+            for (int j = 0; j < 4; j++)
+                JS_FreeValue(ctx, argv[j]);
+            if (!PyErr_Occurred())
+                PyErr_NoMemory();
+            return NULL;
+        }
+    }
+    self->busy = 1;
+    arm_deadline(self, timeout);
+    JSValue answer = call_js(self, self->fn_dispatch, 4, (JSValueConst *)argv);
+    for (int i = 0; i < 4; i++)
+        JS_FreeValue(ctx, argv[i]);
+    if (JS_IsNull(answer)) { /* a pending promise: run its jobs, then read the outcome */
+        leave_python(self);
+        int drained = drain_jobs(self);
+        enter_python(self);
+        answer = drained < 0 ? JS_EXCEPTION : call_js(self, self->fn_settle, 0, NULL);
+    }
+    int threw = JS_IsException(answer);
+    int faults = JS_TakeFaults(self->rt);
+    if (!self->deadline_hit && !(faults & JS_FAULT_OUT_OF_MEMORY))
+        check_intact(self);
+    faults |= JS_TakeFaults(self->rt);
+    self->busy = 0;
+    self->deadline_ns = 0;
+    PyObject *out = NULL;
+    if (threw || self->deadline_hit || (faults & JS_FAULT_OUT_OF_MEMORY))
+        raise_for(self, faults, threw);
+    else
+        out = read_response(self, answer, faults);
+    JS_FreeValue(ctx, answer);
+    return out;
+}
+
+/* Between requests: run what the last one left behind (promise jobs, FinalizationRegistry
+ * callbacks) within `budget` seconds, so none of it runs inside another request.
+ * False when the runtime must be replaced (leftovers threw, ran out of time or memory,
+ * or changed shared builtins). */
+static PyObject *runtime_settle_leftovers(Runtime *self, PyObject *arg)
+{
+    double budget = PyFloat_AsDouble(arg);
+    if ((budget == -1.0 && PyErr_Occurred()) || !usable(self))
+        return NULL;
+    if (!JS_IsJobPending(self->rt) && !JS_IsFinalizerPending(self->rt))
+        return PyBool_FromLong(!self->tainted);
+    self->busy = 1;
+    arm_deadline(self, budget);
+    int failed = 0;
+    JSContext *job_ctx;
+    leave_python(self);
+    while (!failed && (JS_IsJobPending(self->rt) || JS_IsFinalizerPending(self->rt))) {
+        failed = drain_jobs(self) < 0 || JS_ExecutePendingFinalizer(self->rt, &job_ctx) < 0;
+    }
+    enter_python(self);
+    if (failed)
+        JS_FreeValue(self->ctx, JS_GetException(self->ctx));
+    int faults = JS_TakeFaults(self->rt);
+    if (!failed && !self->deadline_hit)
+        check_intact(self);
+    self->busy = 0;
+    self->deadline_ns = 0;
+    int healthy = !failed && !self->deadline_hit && !(faults & JS_FAULT_OUT_OF_MEMORY) && !self->tainted;
+    return PyBool_FromLong(healthy);
+}
+
+/* Evaluate source text and return the JSON of its value (tests, benchmarks, tools). */
+static PyObject *runtime_eval(Runtime *self, PyObject *args)
+{
+    const char *source, *filename = "<eval>";
+    Py_ssize_t size;
+    double timeout = 0;
+    if (!usable(self) || !PyArg_ParseTuple(args, "s#|sd", &source, &size, &filename, &timeout))
+        return NULL;
+    self->busy = 1;
+    arm_deadline(self, timeout);
+    leave_python(self);
+    JSValue value = JS_Eval(self->ctx, source, (size_t)size, filename, JS_EVAL_TYPE_GLOBAL);
+    if (!JS_IsException(value) && drain_jobs(self) < 0) {
+        JS_FreeValue(self->ctx, value);
+        value = JS_EXCEPTION;
+    }
+    JSValue json = JS_IsException(value) ? JS_EXCEPTION
+                   : JS_JSONStringify(self->ctx, value, JS_UNDEFINED, JS_UNDEFINED);
+    enter_python(self);
+    JS_FreeValue(self->ctx, value);
+    self->busy = 0;
+    self->deadline_ns = 0;
+    if (JS_IsException(json)) {
+        raise_for(self, JS_TakeFaults(self->rt), 1);
+        return NULL;
+    }
+    PyObject *out = Py_None;
+    if (JS_IsString(json)) {
+        const char *text = JS_ToCString(self->ctx, json);
+        out = text ? PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace") : NULL;
+        if (text)
+            JS_FreeCString(self->ctx, text);
+    } else {
+        Py_INCREF(out);
+    }
+    JS_FreeValue(self->ctx, json);
+    return out;
+}
+
+static PyObject *runtime_memory_used(Runtime *self, PyObject *unused)
+{
+    (void)unused;
+    if (!usable(self))
+        return NULL;
+    return PyLong_FromSize_t(JS_GetMallocSize(self->rt));
+}
+
+static PyObject *runtime_get_tainted(Runtime *self, void *unused)
+{
+    (void)unused;
+    return PyBool_FromLong(self->tainted);
+}
+
+static PyMethodDef runtime_methods[] = {
+    {"install_prelude", (PyCFunction)runtime_install_prelude, METH_VARARGS,
+     "install_prelude(bytecode): evaluate the prelude and keep its dispatcher"},
+    {"run", (PyCFunction)runtime_run, METH_VARARGS,
+     "run(bytecode, timeout, pass_hooks): evaluate a compiled script"},
+    {"limit_memory", (PyCFunction)runtime_limit_memory, METH_NOARGS,
+     "limit_memory(): cap allocations at what is live now plus memory_limit"},
+    {"seal", (PyCFunction)runtime_seal, METH_NOARGS,
+     "seal(): snapshot the builtins after the handler's top level"},
+    {"dispatch", (PyCFunction)(void (*)(void))runtime_dispatch, METH_FASTCALL,
+     "dispatch(method, url, headers, body, timeout) -> (status, header_block, body)"},
+    {"settle_leftovers", (PyCFunction)runtime_settle_leftovers, METH_O,
+     "settle_leftovers(budget) -> healthy: run jobs a request left behind"},
+    {"eval", (PyCFunction)runtime_eval, METH_VARARGS,
+     "eval(source, filename='<eval>', timeout=0) -> JSON text of the value, or None"},
+    {"memory_used", (PyCFunction)runtime_memory_used, METH_NOARGS,
+     "memory_used() -> bytes allocated by the engine"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef runtime_getset[] = {
+    {"tainted", (getter)runtime_get_tainted, NULL, "a request changed shared builtins", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyTypeObject RuntimeType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "zigttp.runtime._engine.Runtime",
+    .tp_basicsize = sizeof(Runtime),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Runtime(memory_limit, stack_size, max_call_depth, console, host=None)",
+    .tp_new = runtime_new,
+    .tp_dealloc = (destructor)runtime_dealloc,
+    .tp_methods = runtime_methods,
+    .tp_getset = runtime_getset,
+};
