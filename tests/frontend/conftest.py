@@ -8,17 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import quickjs
 
+from tests.jscontext import JsContext
 from zigttp.frontend import imports
 from zigttp.modules import ModuleSpec
 
 JSX_RUNTIME = Path(__file__).resolve().parents[2] / "zigttp" / "runtime" / "js" / "jsx_runtime.js"
 PRELUDE_STUB = """
-let __zd = 0;
-function __zdo() { __zd = 0; throw new RangeError("CallStackOverflow"); }
-let __zb = 4096;
-function __ztick() { __zb = 4096; }
 function __zigttp_import(name) { return globalThis.__fake_modules[name]; }
 globalThis.__fake_modules = {
   env: { env: function (k) { return "env:" + k; } },
@@ -55,8 +51,7 @@ def fake_modules(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def new_context() -> Any:
-    ctx = quickjs.Context()
-    ctx.set_max_stack_size(4 * 1024 * 1024)  # the runtime's budget; the default is too small
+    ctx = JsContext()
     ctx.eval(PRELUDE_STUB)
     ctx.eval(JSX_RUNTIME.read_text(encoding="utf-8"))
     return ctx

@@ -11,7 +11,7 @@ from zigttp.frontend.pipeline import compile_source
 
 
 def fold(expr: str) -> str:
-    code = compile_source(f"const v = comptime({expr});", "h.ts", depth_guard=False).code
+    code = compile_source(f"const v = comptime({expr});", "h.ts").code
     return code.removeprefix('"use strict";const v = ').removesuffix(";")
 
 

@@ -43,7 +43,7 @@ def _compare(expected_path: Path, actual: str) -> None:
 @pytest.mark.parametrize("path", _inputs("strip"), ids=lambda p: p.name)
 def test_strip_output_matches_golden(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    compiled = build_inline(text, path.name, Options(depth_guard=False))
+    compiled = build_inline(text, path.name, Options())
     if not any(d.code == "ZT001" for d in compiled.diagnostics):
         entry = compiled.code.split("\nglobalThis.__zigttp_exports")[0]
         assert entry.count("\n") == text.count("\n"), "line count changed"

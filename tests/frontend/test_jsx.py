@@ -12,7 +12,7 @@ from zigttp.frontend.pipeline import compile_source
 
 
 def jsx(expr: str) -> str:
-    code = compile_source(f"x = {expr};", "h.jsx", depth_guard=False).code
+    code = compile_source(f"x = {expr};", "h.jsx").code
     return code.removeprefix('"use strict";x = ').removesuffix(";")
 
 
@@ -61,7 +61,7 @@ def test_transform_shapes(source: str, expected: str) -> None:
 
 def test_lines_are_preserved_inside_elements() -> None:
     source = "x = <div\n  id={a}\n>\n  text\n  {b}\n</div>;\nnext();"
-    code = compile_source(source, "h.jsx", depth_guard=False).code
+    code = compile_source(source, "h.jsx").code
     lines = code.splitlines()
     assert len(lines) == 7
     assert "a" in lines[1] and "b" in lines[4] and lines[6] == "next();"
@@ -75,7 +75,7 @@ def test_empty_attribute_expression_is_an_error() -> None:
 
 def test_less_than_comparison_in_tsx_is_not_jsx() -> None:
     code = compile_source(
-        "const ok = (n: number) => n <= 1 && n < 2;", "h.tsx", depth_guard=False
+        "const ok = (n: number) => n <= 1 && n < 2;", "h.tsx"
     ).code
     assert "n <= 1 && n < 2" in code
 
@@ -101,7 +101,7 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, max_size=10))
 def test_jsx_never_changes_line_count(pieces: list[str]) -> None:
     source = "x = <div>" + "".join(pieces) + "</div>;\nafter();\n"
-    code = compile_source(source, "h.jsx", depth_guard=False).code
+    code = compile_source(source, "h.jsx").code
     assert code.count("\n") == source.count("\n")
     assert code.splitlines()[-1] == "after();"
 

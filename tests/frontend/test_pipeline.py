@@ -21,7 +21,7 @@ def test_use_strict_on_line_one_without_newline() -> None:
 
 def test_plain_javascript_passes_through_with_only_the_guard() -> None:
     source = "function handler(req) {\n  return Response.text(req.path);\n}\n"
-    assert compile_source(source, "h.js", depth_guard=False).code == '"use strict";' + source
+    assert compile_source(source, "h.js").code == '"use strict";' + source
 
 
 @pytest.mark.parametrize(

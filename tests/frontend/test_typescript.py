@@ -14,7 +14,7 @@ from zigttp.frontend.pipeline import compile_source
 
 
 def strip(source: str, filename: str = "h.ts") -> str:
-    return compile_source(source, filename, depth_guard=False).code.removeprefix('"use strict";')
+    return compile_source(source, filename).code.removeprefix('"use strict";')
 
 
 def test_annotation_becomes_spaces_keeping_columns() -> None:

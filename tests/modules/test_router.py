@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-import quickjs
 
+from tests.jscontext import JsContext
 from zigttp.modules import ModuleTypeError
 from zigttp.modules.router import JS_WRAPPERS, match
 
@@ -63,12 +63,11 @@ def test_bad_routes_argument_raises() -> None:
         match({"GET /": 1}, "GET", "/")
 
 
-def _runtime() -> quickjs.Context:
+def _runtime() -> JsContext:
     """A bare engine with `routerMatch` installed the way the bridge does it (JSON across)."""
-    context = quickjs.Context()
-    context.add_callable("_py", lambda args: json.dumps(match(*json.loads(args))))
+    context = JsContext(host=lambda _index, args: json.dumps(match(*json.loads(args))))
     context.eval(
-        "const host = (...a) => { const r = JSON.parse(_py(JSON.stringify(a)));"
+        "const host = (...a) => { const r = JSON.parse(__host(0, JSON.stringify(a)));"
         " return r === null ? undefined : r; };"
         "const routerMatch = (function (__host) { return ("
         f"{JS_WRAPPERS['routerMatch']}); }})(host);"

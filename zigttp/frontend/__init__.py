@@ -8,7 +8,7 @@ Public API: `pipeline.compile_file`, `pipeline.compile_source` (→ `CompiledHan
     facts.py       the single query per file: emitter triggers, type splices, analyzer facts
     transform.py   the line-preserving rewriting walk (Emitter) all passes plug into
     typescript.py  type stripping          ts_codegen.py  enum / namespace generation
-    jsx.py         JSX → h() calls          guard.py       call-depth guard
+    jsx.py         JSX → h() calls
     comptime*.py   comptime() evaluator     jsvalues.py    JS value semantics for it
     imports.py     import/export rewriting  bundler.py     relative-import module graph
     analyzer.py    subset rules → diagnostics (rules/: catalogue, subset, state, unused)

@@ -31,8 +31,8 @@ def compile_text(
         graph.diagnostics.extend(errors)
         return Unit(Path(source.path), source.path, source.text, Exports())
     strict = options.profile == "strict"
-    found = facts.collect(source, tree.root_node, options.depth_guard, strict)
-    edits = facts.splices(found, options.depth_guard)
+    found = facts.collect(source, tree.root_node, strict)
+    edits = facts.splices(found)
     em = Emitter(source, tree.root_node, options, resolver, found.get("n", []), edits)
     root = tree.root_node  # spans first to last token: keep the whitespace around it
     data = source.data

@@ -87,7 +87,9 @@ def store(path: Path, options: Options, compiled: CompiledHandler) -> None:
         return
     try:
         hashes = {f: _digest(Path(f).read_bytes()) for f in compiled.files}
-        record = {"hashes": hashes, "result": dataclasses.asdict(compiled)}
+        result = dataclasses.asdict(compiled)
+        del result["bytecode"]  # engine-specific: compiled from `code` at load
+        record = {"hashes": hashes, "result": result}
         target = _entry_path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")

@@ -101,37 +101,20 @@ STRICT = """
 OPTIONAL = {  # pattern → the source text that must occur for it to match anything
     '(call_expression function: (identifier) @n (#eq? @n "comptime"))': b"comptime",
     '((identifier) @eval (#eq? @eval "eval"))': b"eval",
-    # the guards' own state (prelude.js); `__zigttp_import` & co. stay callable
-    '((identifier) @reserved (#match? @reserved "^__z(d|do|b|dl|timedout|now|tick)$"))': b"__z",
     '((identifier) @date (#eq? @date "Date"))': b"Date",
 }
-GUARD = """
-(function_declaration body: (statement_block) @body)
-(function_expression body: (statement_block) @body)
-(generator_function body: (statement_block) @body)
-(generator_function_declaration body: (statement_block) @body)
-(arrow_function body: (statement_block) @body)
-(method_definition body: (statement_block) @body)
-(arrow_function body: (expression) @n)
-(for_statement body: (_) @loop)
-(for_in_statement body: (_) @loop)
-(while_statement body: (_) @loop)
-(do_statement body: (_) @loop)
-"""
 HOLE = re.compile(rb"[\[,]\s*,")
 
 
-def collect(source: SourceFile, root: Node, depth_guard: bool, strict: bool = False) -> Facts:
+def collect(source: SourceFile, root: Node, strict: bool = False) -> Facts:
     present = tuple(p for p, needle in OPTIONAL.items() if needle in source.data)
     holes = HOLE.search(source.data) is not None
-    query = _query_text(source.jsx, depth_guard, present, holes, strict)
+    query = _query_text(source.jsx, present, holes, strict)
     return parser.captures(source, root, query)
 
 
 @cache
-def _query_text(
-    jsx: bool, depth_guard: bool, present: tuple[str, ...], holes: bool, strict: bool
-) -> str:
+def _query_text(jsx: bool, present: tuple[str, ...], holes: bool, strict: bool) -> str:
     lang = parser.language(jsx)
 
     def alternation(types: tuple[str, ...]) -> str:
@@ -146,28 +129,12 @@ def _query_text(
         STRICT if strict else "",
         *present,
     ]
-    if depth_guard:
-        parts.append(GUARD)
     if holes:
         parts.append("(array) @array")
     return "\n".join(parts)
 
 
-def _loop_ticks(bodies: list[Node]) -> list[tuple[int, int, bytes | None]]:
-    """Every loop body counts down `__zb` and checks the request deadline when it hits 0."""
-    from zigttp.frontend.guard import TICK
-
-    edits: list[tuple[int, int, bytes | None]] = []
-    for body in bodies:
-        if body.type == "statement_block":
-            edits.append((body.start_byte, body.start_byte + 1, b"{" + TICK))
-        else:  # `while (x) y();` / `for (;;);`: wrap the statement in a block
-            edits.append((body.start_byte, body.start_byte, b"{" + TICK))
-            edits.append((body.end_byte, body.end_byte, b"}"))
-    return edits
-
-
-def splices(found: Facts, depth_guard: bool) -> list[tuple[int, int, bytes | None]]:
+def splices(found: Facts) -> list[tuple[int, int, bytes | None]]:
     """Non-overlapping (start, end, code) edits; code None = blank the range (keep newlines)."""
     ranges: list[tuple[int, int, bytes | None]] = []
     for node in found.get("blank", []) + found.get("token", []):
@@ -176,13 +143,6 @@ def splices(found: Facts, depth_guard: bool) -> list[tuple[int, int, bytes | Non
         first = node.child(0)
         if first is not None:
             ranges.append((first.end_byte, node.end_byte, None))
-    if depth_guard:
-        from zigttp.frontend.guard import CLOSE, OPEN
-
-        for body in found.get("body", []):
-            ranges.append((body.start_byte, body.start_byte + 1, OPEN))
-            ranges.append((body.end_byte - 1, body.end_byte, CLOSE))
-        ranges.extend(_loop_ticks(found.get("loop", [])))
     ranges.sort(key=lambda r: (r[0], -r[1]))
     outermost: list[tuple[int, int, bytes | None]] = []
     for edit in ranges:

@@ -17,8 +17,9 @@ syntax) that the runtime evaluates once per context after its prelude:
   `const m = __zigttp_import("NAME");`); relative imports call the bundled module's
   memoised loader, `const { x } = __zigttp_mod_1();`;
 * JSX becomes `h(tag, props, ...children)` calls (with `Fragment`), `comptime(expr)` a literal;
-* with `depth_guard` (default) every function body counts frames in `__zd` and calls
-  `__zdo()` beyond 1,024 (both defined by the runtime prelude).
+* nothing is instrumented: deadlines, call depth and memory are the engine's
+  (runtime/engine.py); `check` and `build` also run the engine's own compiler over the
+  output (`engine_errors`), so no script the engine refuses gets past them.
 
 One parse per file (tree-sitter) feeds every pass: strip, JSX, comptime, imports, analyzer.
 Errors raise a `SourceError` subclass (by the first error's code family: syntax, TypeScript,
@@ -37,23 +38,19 @@ from zigttp.frontend.result import CompiledHandler, LineSpan, Options
 __all__ = ["CompiledHandler", "LineSpan", "compile_file", "compile_source", "diagnose"]
 
 
-def compile_source(
-    source: str, filename: str = "<inline>", *, depth_guard: bool = True
-) -> CompiledHandler:
+def compile_source(source: str, filename: str = "<inline>") -> CompiledHandler:
     """Compile inline code (`serve -e`); relative imports are not available."""
     from zigttp.frontend.build import build_inline  # the parser loads only when needed
 
-    compiled = build_inline(source, filename, Options(depth_guard=depth_guard))
+    compiled = build_inline(source, filename, Options())
     return _checked(compiled)
 
 
-def compile_file(
-    path: str | Path, *, depth_guard: bool = True, use_cache: bool = True
-) -> CompiledHandler:
+def compile_file(path: str | Path, *, use_cache: bool = True) -> CompiledHandler:
     """Compile a handler file and everything it imports; cached on disk by content."""
     from zigttp.frontend import cache
 
-    options = Options(depth_guard=depth_guard)
+    options = Options()
     if use_cache:
         hit = cache.load(Path(path), options)
         if hit is not None:

@@ -29,6 +29,7 @@ class CompiledHandler:
     modules: tuple[str, ...] = ()  # virtual modules imported, e.g. ("ratelimit",)
     files: tuple[str, ...] = ()  # every source file read (for --watch)
     line_map: tuple[LineSpan, ...] = field(default=())
+    bytecode: bytes = b""  # the engine's compiled form, when it comes from an artifact
 
     def locate(self, line: int) -> tuple[str, int]:
         """Map an output line to (file, line) in the user's sources."""
@@ -51,6 +52,5 @@ class Options:
     """What a compile may vary; part of the cache key. (Here, not in transform.py, so that a
     cache hit never imports the parser.)"""
 
-    depth_guard: bool = True
     profile: str = "default"  # analyzer profile: "default" or "strict"
     require_handler: bool = False  # `check`: a missing handler is an error

@@ -1,6 +1,6 @@
 """The single rewriting walk: one tree in, one line-preserving script out.
 
-Each pass (types, JSX, comptime, imports, call-depth guard) contributes handlers keyed by
+Each pass (types, JSX, comptime, imports) contributes handlers keyed by
 tree-sitter node type; `Emitter.emit` dispatches on the node and otherwise copies the source
 bytes between children verbatim. Rules every handler keeps:
 
@@ -11,7 +11,7 @@ bytes between children verbatim. Rules every handler keeps:
 
 Subtrees with no trigger (`facts.TRIGGER_TYPES`, found by the one tree-sitter query in
 `facts`) are copied in one slice, and the walk jumps from trigger to trigger; pure type
-syntax and the guard's braces are byte splices applied while copying (`Emitter.copy`), so
+syntax are byte splices applied while copying (`Emitter.copy`), so
 they need no walk at all. That is what keeps a 1,000-line file fast.
 """
 
@@ -93,7 +93,7 @@ class Emitter:
         self.table = handler_table()
         self.by_kind = kind_table(source.jsx)
         self.starts = sorted({n.start_byte for n in triggers})
-        # Byte-range edits (types → spaces, guard braces) applied wherever source is copied.
+        # Byte-range edits (types → spaces) applied wherever source is copied.
         edits = splices or []
         self.splice_start = [e[0] for e in edits]
         self.splice_end = [e[1] for e in edits]
@@ -211,10 +211,10 @@ def kind_table(jsx: bool) -> dict[int, Handler]:
 @cache
 def handler_table() -> dict[str, Handler]:
     """Every pass's handlers, merged; a node type belongs to exactly one pass."""
-    from zigttp.frontend import comptime_pass, guard, imports, jsx, ts_codegen, typescript
+    from zigttp.frontend import comptime_pass, imports, jsx, ts_codegen, typescript
 
     table: dict[str, Handler] = {}
-    for module in (typescript, ts_codegen, jsx, comptime_pass, guard, imports):
+    for module in (typescript, ts_codegen, jsx, comptime_pass, imports):
         overlap = table.keys() & module.HANDLERS.keys()
         assert not overlap, f"node types claimed twice: {overlap}"
         table.update(module.HANDLERS)

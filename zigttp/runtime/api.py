@@ -122,8 +122,7 @@ class Runtime:
         if request_id is None:
             request_id = (incoming if incoming and _REQUEST_ID.match(incoming)
                           else f"{self._prefix}-{next(self._ids)}")
-        text = data.decode("utf-8", "replace") if data else None
-        return _Call(method.upper(), url or "/", encode_headers(lowered), text, request_id,
+        return _Call(method.upper(), url or "/", encode_headers(lowered), data or None, request_id,
                      echo_id=incoming is not None)
 
     def _finish(self, call: _Call, outcome: HandlerResponse | errors.HandlerError,

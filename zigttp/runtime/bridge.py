@@ -1,13 +1,14 @@
 """The bridge between JS and the Python `zigttp:*` modules.
 
 JS side: `__zigttp_import("NAME")` returns an object of shims; each shim sends its arguments as
-one JSON string to the single host function `__zigttp_host(id, argsJson)` and decodes the reply:
+one JSON string to the single host hook `host(id, argsJson)` and decodes the reply (the hook is
+handed to the shims' closure by the engine, never put on globalThis):
 
     "o<json>"  a value            "u"  undefined
     "t<msg>"   throw TypeError    "e<msg>"  throw Error
 
-The host function never raises: a Python exception escaping a quickjs callback corrupts the
-binding's error state, so every failure is turned into a reply here.
+The host function never raises: every failure becomes a reply (a `zigttp:*` error the handler
+can catch), and only a bug in this module reaches the engine's hook as an exception.
 
 Every call passes through an optional per-slot `IoTap` so fixtures can stub calls and traces
 can record them: one mechanism for built-in and user-defined modules.
@@ -20,6 +21,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from zigttp.modules import ModuleContext, ModuleSpec, ModuleTypeError
@@ -33,8 +35,9 @@ def _text(message: object) -> str:
     """An error message that can cross into JS whatever it quotes."""
     return str(message).encode("utf-8", "backslashreplace").decode("utf-8")
 
-_JS_TEMPLATE = """(function (host) {
+_JS_TEMPLATE = """(function (hooks) {
   "use strict";
+  const host = hooks.host;
   const parse = JSON.parse, stringify = JSON.stringify;
   const TypeErrorCtor = TypeError, ErrorCtor = Error;
   const slice = Function.prototype.call.bind(String.prototype.slice);
@@ -47,12 +50,12 @@ _JS_TEMPLATE = """(function (host) {
     throw new ErrorCtor(slice(reply, 1));
   }
   const modules = {%s};
-  globalThis.__zigttp_import = function (name) {
+  Object.defineProperty(globalThis, "__zigttp_import", { value: function (name) {
     const found = modules[name];
     if (found === undefined) throw new ErrorCtor("unknown module zigttp:" + name);
     return found;
-  };
-})(__zigttp_host);
+  } });
+})
 """
 
 
@@ -90,8 +93,17 @@ class ModuleBridge:
             blocks.append(f"{json.dumps(spec.name)}: Object.freeze({{{', '.join(entries)}}})")
         self.js_source = _JS_TEMPLATE % ", ".join(blocks) if specs else ""
 
+    @cached_property
+    def bytecode(self) -> bytes:
+        """The shims compiled once per load (b"" without modules)."""
+        if not self.js_source:
+            return b""
+        from zigttp.runtime.engine import compile_script
+
+        return compile_script(self.js_source, "zigttp:modules", strip_source=True)
+
     def host_function(self, tap: Callable[[], IoTap | None]) -> Callable[[int, str], str]:
-        """The `__zigttp_host` callable for one slot; `tap()` returns its current IoTap."""
+        """The `host` hook for one slot; `tap()` returns its current IoTap."""
         exports = self.exports
 
         def host(index: int, args_json: str) -> str:

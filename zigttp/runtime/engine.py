@@ -1,197 +1,167 @@
-"""The only module that imports quickjs: one isolated JS runtime and its typed faults.
+"""The only module that knows the engine exists: zigttp's own quickjs-ng extension.
 
-A `JsRuntime` wraps one quickjs-ng `Context`. quickjs contexts crash if touched from two
-threads (even at different times), so a `JsRuntime` must be created, used and dropped on one
-thread; `runtime.pool` gives each slot its own thread.
+`_engine` (native/engine, built over vendor/quickjs-ng at install) gives one `Runtime` per
+`JsRuntime`: its own JSRuntime heap, memory ceiling, GC and thread. Everything is compiled
+to bytecode once: the prelude and JSX runtime once per process, the handler once per load
+(or at `zigttp build`), so a runtime is built by reading bytecode, not by parsing source.
 
-Engine exceptions are translated here into the `HandlerError` family (`zigttp.errors`), so
-nothing else needs to know quickjs exists. Classification follows measured engine behaviour
-(../shared/style.md "Engine facts"): `quickjs.StackOverflow` for the native stack,
-`InternalError: interrupted` for the CPU-time limit, `null` / `out of memory` for `-m`.
+Faults come from the engine's own state (its fault flags, our deadline), as
+`_engine.Fault(kind, message)`, and are translated here into the `HandlerError` family
+(`zigttp.errors`) so nothing else needs to know the engine exists. A runtime must be
+created, used and dropped on one thread (the extension refuses any other).
 """
 
 from __future__ import annotations
 
-import json
-import time
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import _quickjs as quickjs  # the C extension itself: its Python wrapper costs ~10 ms of imports
-
 from zigttp import errors
+from zigttp.runtime import _engine
 from zigttp.runtime.limits import RuntimeLimits
+from zigttp.runtime.marshal import HandlerResponse
+
+ENGINE_VERSION: str = _engine.ENGINE_VERSION
+HANDLER_FILE = "<input>"  # the name stack frames of handler code carry (marshal.map_stack)
+PRELUDE_FILE = "zigttp:prelude"
+JSX_FILE = "zigttp:jsx"
 
 ConsoleSink = Callable[[str, str], None]
+HostFunction = Callable[[int, str], str]
+
+_FAULTS: dict[str, type[errors.HandlerError]] = {
+    "exception": errors.HandlerException,
+    "handler": errors.InvalidHandler,
+    "result": errors.InvalidHandlerResult,
+    "depth": errors.CallStackOverflow,
+    "stack": errors.StackOverflow,
+    "memory": errors.MemoryLimitExceeded,
+    "timeout": errors.TimeLimitExceeded,
+}
+
+
+@dataclass(frozen=True)
+class CompileFailure(Exception):
+    """The engine's parser refused a script: message and the 1-based position in it."""
+
+    message: str
+    line: int
+    column: int
+
+
+_POSITION = re.compile(r"at [^\n]*?:(\d+):(\d+)")
+
+
+def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: bool = False) -> bytes:
+    """Bytecode of a classic script, or CompileFailure with the engine's message and place."""
+    try:
+        return _engine.compile(source, filename, strip_source)
+    except _engine.CompileError as exc:
+        text = str(exc.args[0])
+        message, _, stack = text.partition("\n")
+        found = _POSITION.search(stack)
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+        raise CompileFailure(message, line, column) from None
+    except UnicodeEncodeError:
+        raise CompileFailure("the source is not valid Unicode (a lone surrogate)", 1, 1) from None
 
 
 @cache
-def runtime_js() -> str:
-    """Prelude + JSX runtime, read once per process."""
+def runtime_bytecode() -> tuple[bytes, bytes]:
+    """(prelude, JSX runtime) bytecode, compiled once per process from package data."""
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
-    return (js / "prelude.js").read_text("utf-8") + "\n" + (js / "jsx_runtime.js").read_text("utf-8")
-
-
-_HIDE_HOOKS = "".join(
-    f"delete globalThis.{name};"
-    for name in ("__zigttp_dispatch", "__zigttp_settle", "__zigttp_take_console", "__zigttp_snapshot",
-                 "__zigttp_configure", "__zigttp_host")
-)
-
-
-# First characters of an encoded response that need more than passing it on: T (tainted
-# builtins), C (console lines), ! (failure or pending promise), "" (malformed).
-_MARKERS = ("T", "C", "!", "")
+    prelude = compile_script((js / "prelude.js").read_text("utf-8"), PRELUDE_FILE, strip_source=True)
+    jsx = compile_script((js / "jsx_runtime.js").read_text("utf-8"), JSX_FILE, strip_source=True)
+    return prelude, jsx
 
 
 class JsRuntime:
-    """One pre-warmed context with the prelude, module shims and the handler loaded."""
+    """One pre-warmed runtime with the prelude, module shims and the handler loaded."""
 
     def __init__(
         self,
-        handler_code: str,
+        handler_bytecode: bytes,
         limits: RuntimeLimits,
         console: ConsoleSink,
-        host_functions: dict[str, Callable[..., object]] | None = None,
-        module_js: str = "",
+        host_function: HostFunction | None = None,
+        module_bytecode: bytes = b"",
     ) -> None:
         self.limits = limits
-        self._console = console
-        self._context = quickjs.Context()
-        self._context.set_max_stack_size(limits.stack_size)
-        for name, function in (host_functions or {}).items():
-            self._context.add_callable(name, function)
-        self._eval(runtime_js())
-        self._context.get("__zigttp_configure")(limits.timeout)
-        if module_js:
-            self._eval(module_js)
-        if limits.memory:
-            self._context.set_memory_limit(limits.memory)
-        # quickjs-ng refuses calls into Python while a CPU-time limit is armed, so the engine
-        # backstop is only armed for handlers without host modules; the front end's loop
-        # instrumentation enforces the deadline for the others.
-        self.cpu_limited = not host_functions
-        if self.cpu_limited:
-            self._context.set_time_limit(limits.timeout)  # per call (eval or dispatch)
-        self._dispatch = self._context.get("__zigttp_dispatch")
-        self._settle = self._context.get("__zigttp_settle")
-        self._take_console = self._context.get("__zigttp_take_console")
-        snapshot = self._context.get("__zigttp_snapshot")
-        # The host holds its hooks now; handler code must not reach them (re-configuring its
-        # deadline, re-taking the builtin snapshot, or calling the module host function with
-        # arbitrary arguments). The module shims captured `__zigttp_host` when they loaded.
-        self._context.eval(_HIDE_HOOKS)
-        # True once a request changed a shared builtin (prelude.js `intact`): the pool replaces
-        # this runtime before its next request, so pollution cannot outlive the request.
-        self.tainted = False
+        self.has_modules = host_function is not None
+        self._runtime = _engine.Runtime(
+            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function
+        )
+        prelude, jsx = runtime_bytecode()
         try:
-            self._eval(handler_code)
-        finally:
-            self._flush_console(self._take_console())
-        snapshot()  # builtins as the handler's top level left them are the reference
+            self._runtime.install_prelude(prelude)
+            self._runtime.run(jsx, 0.0, False)
+            if module_bytecode:
+                self._runtime.run(module_bytecode, 0.0, True)  # shims get the host hook, not a global
+            self._runtime.limit_memory()  # -m counts from here: the handler's own allocations
+            self._runtime.run(handler_bytecode, limits.timeout, False)
+            self._runtime.seal()  # builtins as the handler's top level left them are the reference
+        except _engine.Fault as exc:
+            raise translate(exc, limits) from None
 
-    def _eval(self, code: str) -> object:
+    @property
+    def tainted(self) -> bool:
+        """A request changed shared builtins: the pool replaces this runtime before the next."""
+        return self._runtime.tainted
+
+    def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None) -> HandlerResponse:
+        """Run the handler once. Headers are "name\\0value\\0..." (lower-case names)."""
         try:
-            return self._context.eval(code)
-        except quickjs.JSException as exc:
-            raise self.translate(exc) from None
+            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body,
+                                                            self.limits.timeout)
+        except _engine.Fault as exc:
+            raise translate(exc, self.limits) from None
+        return HandlerResponse(status, block, payload)
 
-    def dispatch(self, method: str, url: str, headers_wire: str, body: str | None) -> str:
-        """Run the handler once; returns the prelude's encoded response (see prelude.js)."""
-        try:
-            encoded = self._dispatch(method, url, headers_wire, body)
-            if type(encoded) is str and encoded[:1] not in _MARKERS:
-                return encoded  # the common case: a plain response, no console output
-            encoded = self._with_console(encoded)
-            if encoded == "!P":
-                encoded = self._drain_promise()
-        except quickjs.JSException as exc:
-            self._flush_console(self._take_console())
-            raise self.translate(exc) from None
-        except UnicodeDecodeError:
-            # A lone surrogate (e.g. a string sliced through an emoji) cannot leave the engine:
-            # the binding's UTF-8 conversion fails. The handler's bug, so a 500 that says so.
-            raise errors.InvalidHandlerResult(
-                "the response is not valid Unicode: it contains a lone surrogate (a string cut "
-                "through a surrogate pair); use String.prototype.toWellFormed()"
-            ) from None
-        if encoded == "!X\nnull" and self.limits.memory:
-            # quickjs throws a bare null when an allocation fails under the ceiling (and the
-            # memory is already released by the time we look), so under -m a thrown null is
-            # reported as out-of-memory: the context is replaced either way.
-            return "!M\nout of memory"
-        return encoded
+    def settle_leftovers(self) -> bool:
+        """Run what the last request left (promise jobs, finalizers) before the next one.
 
-    def _drain_promise(self) -> str:
-        """Run promise jobs until the handler's promise settles, within the CPU budget.
-
-        The engine's time limit applies per call, and every job is a call of its own, so an
-        async handler that never stops scheduling jobs (`for (;;) await null`) would hold the
-        slot forever without this budget on the whole drain.
-        """
-        deadline = time.thread_time() + self.limits.timeout
-        jobs = 0
-        while self._context.execute_pending_job():
-            jobs += 1
-            if jobs % 256 == 0 and time.thread_time() > deadline:
-                raise errors.TimeLimitExceeded(
-                    f"handler exceeded its CPU time limit of {self.limits.timeout:g}s"
-                )
-        return self._with_console(self._settle())
-
-    def _with_console(self, encoded: object) -> str:
-        if not isinstance(encoded, str):
-            raise errors.InvalidHandlerResult("internal: dispatcher returned a non-string")
-        if encoded.startswith("T"):
-            encoded = encoded[1:]
-            self._mark_tainted()
-        if encoded.startswith("C"):
-            lines, _, encoded = encoded[1:].partition("\n")
-            self._flush_console(lines)
-        return encoded
-
-    def _flush_console(self, lines: object) -> None:
-        if isinstance(lines, str) and lines:
-            for level, text in json.loads(lines):
-                self._console(level, text)
-
-    def _mark_tainted(self) -> None:
-        if not self.tainted:
-            self.tainted = True
-            self._console("warn", "zigttp: this request changed shared JavaScript builtins (e.g. "
-                          "Object.prototype, JSON, Array.prototype, Response); its runtime is "
-                          "replaced before the next request. Patch builtins at the top level instead.")
+        False when this runtime must be replaced: the leftovers threw, ran past the request
+        timeout or the memory ceiling, or changed shared builtins."""
+        return self._runtime.settle_leftovers(self.limits.timeout)
 
     def memory_used(self) -> int:
-        return int(self._context.memory().get("memory_used_size", 0))
+        return self._runtime.memory_used()
 
-    def translate(self, exc: quickjs.JSException) -> errors.HandlerError:
-        """Map an engine exception to our typed fault."""
-        message = str(exc.args[0]) if exc.args else str(exc)
-        first = message.split("\n", 1)[0]
-        if isinstance(exc, quickjs.StackOverflow):
-            return errors.StackOverflow("stack overflow: " + first)
-        if first.startswith("InternalError: interrupted"):
-            return errors.TimeLimitExceeded(
-                f"handler exceeded its CPU time limit of {self.limits.timeout:g}s"
-            )
-        if self.limits.memory and (first in ("null", "") or "out of memory" in first):
-            return errors.MemoryLimitExceeded(
-                f"handler exceeded the memory limit of {self.limits.memory} bytes"
-            )
-        return errors.HandlerException(message)
+
+def translate(exc: _engine.Fault, limits: RuntimeLimits) -> errors.HandlerError:
+    """Map the extension's fault kind to our typed fault."""
+    kind, message = exc.args
+    if kind == "timeout":
+        return errors.TimeLimitExceeded(f"handler exceeded its time limit of {limits.timeout:g}s")
+    if kind == "memory":
+        return errors.MemoryLimitExceeded(
+            f"handler exceeded the memory limit of {limits.memory} bytes"
+            if limits.memory else "out of memory"
+        )
+    if kind == "stack":
+        return errors.StackOverflow("stack overflow: " + message.split("\n", 1)[0])
+    return _FAULTS.get(kind, errors.HandlerException)(message)
+
+
+def evaluate(source: str, *, timeout: float = 0.0) -> str | None:
+    """JSON of a bare script's value in a fresh runtime (no prelude): tools and tests."""
+    runtime = _engine.Runtime(0, 8 * 1024 * 1024, 0, lambda _level, _text: None)
+    try:
+        return runtime.eval(source, "<eval>", timeout)
+    except _engine.Fault as exc:
+        raise translate(exc, RuntimeLimits(timeout=timeout)) from None
 
 
 def time_script(source: str, iterations: int) -> float:
     """Seconds for one `bench(iterations)` call of a benchmark script, after a warm-up call."""
     import time
 
-    context = quickjs.Context()
-    context.set_max_stack_size(8 * 1024 * 1024)
-    context.eval(source)
-    bench = context.get("bench")
-    bench(max(1, iterations // 10))
+    runtime = _engine.Runtime(0, 8 * 1024 * 1024, 0, lambda _level, _text: None)
+    runtime.eval(source)
+    runtime.eval(f"bench({max(1, iterations // 10)})")
     started = time.perf_counter()
-    bench(iterations)
+    runtime.eval(f"bench({iterations})")
     return max(time.perf_counter() - started, 1e-9)

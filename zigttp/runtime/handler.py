@@ -10,13 +10,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zigttp.errors import HandlerError, HandlerLoadError
 from zigttp.modules import ModuleContext, find_module
 from zigttp.runtime.bridge import IoTap, ModuleBridge
-from zigttp.runtime.engine import JsRuntime
+from zigttp.runtime.engine import CompileFailure, JsRuntime, compile_script
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import map_stack
 
@@ -44,6 +45,19 @@ class LoadedHandler:
     def name(self) -> str:
         return self.compiled.filename
 
+    @cached_property
+    def bytecode(self) -> bytes:
+        """The handler compiled once per load (an artifact carries it already)."""
+        if self.compiled.bytecode:
+            return self.compiled.bytecode
+        try:
+            return compile_script(self.compiled.code)
+        except CompileFailure as failure:
+            file, line = self.compiled.locate(failure.line)
+            raise HandlerLoadError(
+                f"failed to load {self.name}: {file}:{line}:{failure.column}: SyntaxError: {failure.message}"
+            ) from None
+
     def new_runtime(self, slot: Slot | None = None) -> JsRuntime:
         """Build one runtime; call it on the thread that will own it."""
         slot_index = slot.index if slot is not None else -1
@@ -52,17 +66,17 @@ class LoadedHandler:
             try:
                 request_id = slot.request_id if slot is not None else "-"
                 self.console(level, request_id, map_stack(str(text), self.compiled.locate))
-            except Exception:  # never let a Python error cross back into quickjs
+            except Exception:  # a log sink failing must not fail the request
                 pass
 
         host = self.bridge.host_function(lambda: self.taps.get(slot_index))
         try:
             return JsRuntime(
-                self.compiled.code,
+                self.bytecode,
                 self.limits,
                 console,
-                host_functions={"__zigttp_host": host} if self.bridge.exports else None,
-                module_js=self.bridge.js_source,
+                host_function=host if self.bridge.exports else None,
+                module_bytecode=self.bridge.bytecode,
             )
         except HandlerError as exc:
             detail = map_stack(str(exc), self.compiled.locate).rstrip()

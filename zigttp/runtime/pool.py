@@ -29,12 +29,14 @@ from zigttp import errors
 from zigttp.log import bind_request
 from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.lanes import LanePolicy
-from zigttp.runtime.marshal import HandlerResponse, decode_response
+from zigttp.runtime.marshal import HandlerResponse
 from zigttp.runtime.metrics import PoolMetrics
 
 RuntimeFactory = Callable[["Slot"], JsRuntime]
 Outcome = HandlerResponse | errors.HandlerError
 SLOT_THREAD_STACK = 32 * 1024 * 1024  # room for the JS stack budget plus the interpreter
+REBUILD_FIRST_DELAY = 0.05  # seconds before a failed runtime rebuild is retried (doubling)
+REBUILD_MAX_DELAY = 5.0
 
 
 @dataclass(slots=True)
@@ -44,7 +46,7 @@ class Call:
     method: str
     url: str
     headers_wire: str
-    body: str | None
+    body: bytes | None
     request_id: str
 
 
@@ -86,7 +88,7 @@ class Slot:
             call, deliver = item
             outcome = self._execute(call)
             deliver(outcome)
-            if self._must_rebuild(outcome):
+            if self._must_rebuild(outcome) or not self._settle_leftovers():
                 self._rebuild()
             self.pool.release(self)
         self.runtime = None
@@ -98,8 +100,7 @@ class Slot:
         cpu_started = time.thread_time()
         try:
             assert self.runtime is not None
-            encoded = self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
-            return decode_response(encoded)
+            return self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
         except errors.HandlerError as exc:
             return exc
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
@@ -113,19 +114,36 @@ class Slot:
             self.request_id = "-"
             bind_request(None)
 
+    def _settle_leftovers(self) -> bool:
+        """Jobs the request left run now, after its answer and before the next request."""
+        self.request_id = "-"
+        try:
+            return self.runtime is not None and self.runtime.settle_leftovers()
+        except Exception:  # a bug in zigttp itself: loud; the runtime is replaced
+            sys.stderr.write(f"zigttp: internal error in slot {self.index} between requests:\n")
+            traceback.print_exc()
+            return False
+
     def _must_rebuild(self, outcome: Outcome) -> bool:
         if self.pool.fresh_per_request or (self.runtime is not None and self.runtime.tainted):
             return True
         return isinstance(outcome, errors.HandlerError) and outcome.replace_context
 
     def _rebuild(self) -> None:
-        self.runtime = None  # drop the old context on this thread before building the next
-        try:
-            self.runtime = self.pool.factory(self)
-        except BaseException:
-            sys.stderr.write(f"zigttp: slot {self.index} could not rebuild its runtime:\n")
-            traceback.print_exc()
-            raise
+        """A fresh runtime before this slot is idle again. A failed build (e.g. the host is out
+        of memory) is retried with backoff: the slot stays, and so does the pool's size."""
+        self.runtime = None  # drop the old runtime on this thread before building the next
+        delay = REBUILD_FIRST_DELAY
+        while True:
+            try:
+                self.runtime = self.pool.factory(self)
+                return
+            except BaseException:
+                sys.stderr.write(f"zigttp: slot {self.index} could not rebuild its runtime "
+                                 f"(retrying in {delay:g}s):\n")
+                traceback.print_exc()
+            time.sleep(delay)
+            delay = min(delay * 2, REBUILD_MAX_DELAY)
 
 
 class InlineSlot:
@@ -138,17 +156,17 @@ class InlineSlot:
         self.request_id = "-"
         self.runtime: JsRuntime = pool.factory(self)  # type: ignore[arg-type]
 
-    def run(self, method: str, url: str, headers_wire: str, body: str | None,
+    def run(self, method: str, url: str, headers_wire: str, body: bytes | None,
             request_id: str) -> HandlerResponse:
         """One request on the loop thread: the request's parts, not a `Call` (hot path)."""
         runtime = self.runtime
         self.request_id = request_id
-        binds = not runtime.cpu_limited  # only host modules read the bound id (zigttp:log)
+        binds = runtime.has_modules  # only host modules read the bound id (zigttp:log)
         if binds:
             bind_request(request_id)
         started = perf_counter()
         try:
-            return decode_response(runtime.dispatch(method, url, headers_wire, body))
+            return runtime.dispatch(method, url, headers_wire, body)
         except errors.HandlerError as exc:
             if exc.replace_context:
                 self._replace()
@@ -160,7 +178,7 @@ class InlineSlot:
             raise errors.HandlerError("Internal Server Error") from None
         finally:
             elapsed = perf_counter() - started
-            if runtime.tainted and self.runtime is runtime:
+            if self.runtime is runtime and not runtime.settle_leftovers():
                 self._replace()
             metrics = self.pool.metrics
             metrics.record_exec(elapsed)

@@ -70,7 +70,7 @@ class Dispatcher:
         return f"{self._worker}-{next(self._ids)}"
 
     def call_for(self, request: Request, request_id: str) -> Call:
-        return Call(request.method, request.url, encode_headers(request.headers), _body_text(request),
+        return Call(request.method, request.url, encode_headers(request.headers), _body_bytes(request),
                     request_id)
 
     async def handle(self, request: Request) -> Reply:
@@ -156,7 +156,7 @@ class Dispatcher:
         assert inline is not None
         try:
             response = inline.run(request.method, request.url, encode_headers(request.headers),
-                                  _body_text(request), request_id)
+                                  _body_bytes(request), request_id)
         except errors.HandlerError as exc:
             return self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
@@ -223,9 +223,9 @@ class Dispatcher:
             self.log.info(self.pool.metrics.line())
 
 
-def _body_text(request: Request) -> str | None:
-    """The body as the JS glue takes it (a string; invalid UTF-8 replaced), None when empty."""
-    return request.body.decode("utf-8", "replace") if request.body else None
+def _body_bytes(request: Request) -> bytes | None:
+    """The body as it arrived (the handler decodes it if it asks for text), None when empty."""
+    return request.body or None
 
 
 def preflight(config: ServerConfig) -> None:

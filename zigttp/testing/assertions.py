@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from zigttp.runtime.marshal import HandlerResponse, decode_response
+from zigttp.runtime.marshal import HandlerResponse
 from zigttp.testing.fixtures import FixtureTest
 
 BODY_PREVIEW = 200
@@ -34,11 +34,6 @@ class Actual:
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         return cls(response.status, headers, response.body.decode("utf-8", "replace"))
-
-    @classmethod
-    def from_encoded(cls, encoded: str) -> Actual:
-        """The prelude's response string; a failure string raises its HandlerError."""
-        return cls.from_response(decode_response(encoded))
 
 
 def preview(text: str, limit: int = BODY_PREVIEW) -> str:

@@ -146,8 +146,8 @@ class _Runner:
         except errors.HandlerLoadError as exc:
             return Actual(500, {}, "", error=str(exc), load_failed=True)
         try:
-            return Actual.from_encoded(runtime.dispatch(request.method, request.url, headers,
-                                                        request.body))
+            body = request.body.encode("utf-8") if isinstance(request.body, str) else request.body
+            return Actual.from_response(runtime.dispatch(request.method, request.url, headers, body))
         except errors.HandlerError as exc:
             message, _stack = split_message(str(exc))
             return Actual(exc.status, {}, message or "Internal Server Error", error=message)

@@ -26,7 +26,7 @@ from typing import Any
 
 from zigttp import errors
 from zigttp.errors import UsageError
-from zigttp.runtime.marshal import split_message
+from zigttp.runtime.marshal import HandlerResponse, split_message
 from zigttp.testing.assertions import Actual
 from zigttp.testing.iotap import RecordedCall, RecordingTap, traceable_exports
 
@@ -102,20 +102,17 @@ class TracedRuntime:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.runtime, name)
 
-    def dispatch(self, method: str, url: str, headers_wire: str, body: str | None) -> str:
+    def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None) -> HandlerResponse:
         self.tap.begin_request()
-        request = {"method": method, "url": url, "headers": decode_headers(headers_wire), "body": body}
+        text = body.decode("utf-8", "replace") if body is not None else None
+        request = {"method": method, "url": url, "headers": decode_headers(headers_wire), "body": text}
         try:
-            encoded: str = self.runtime.dispatch(method, url, headers_wire, body)
+            response: HandlerResponse = self.runtime.dispatch(method, url, headers_wire, body)
         except errors.HandlerError as exc:
             self._record(request, _failure(exc))
             raise
-        try:
-            actual = Actual.from_encoded(encoded)
-        except errors.HandlerError as exc:
-            actual = _failure(exc)
-        self._record(request, actual)
-        return encoded
+        self._record(request, Actual.from_response(response))
+        return response
 
     def _record(self, request: dict[str, Any], actual: Actual) -> None:
         request_id = getattr(self.slot, "request_id", "-")

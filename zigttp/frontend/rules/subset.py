@@ -22,7 +22,6 @@ def default_findings(found: Facts) -> Iterator[Finding]:
     yield from (("ZT104", n) for n in found.get("eval", []) if _is_direct_call(n))
     yield from (("ZT105", n.parent) for n in found.get("box", []) if n.parent is not None)
     yield from (("ZT106", n) for n in found.get("date", []) if not _is_date_now(n))
-    yield from (("ZT108", n) for n in found.get("reserved", []))
 
 
 def strict_findings(found: Facts) -> Iterator[Finding]:

@@ -10,35 +10,20 @@
 // * Response, Headers, Request and their prototypes are frozen; after every request `intact()`
 //   compares the shared builtins with their state after the handler loaded, and a request that
 //   changed them ("T" prefix) makes the host replace the context before the next request.
-// * The host talks to it in strings: method, URL, "name\0value\0..." headers and body in, and
-//   one encoded response out:
-//     "<status>\r\n<name>: <value>\r\n...\n<body>"    (a response; see `wire` below)
-//     "!<kind>\n<message>"                            (a failure; kinds listed at FAIL below)
-//     "!P"                                            (a pending promise; host drains jobs, then
-//                                                      calls __zigttp_settle())
-"use strict";
-
-let __zd = 0; // current JS call depth; the front end instruments function bodies with it
-const __zigttp_depth_error = class CallDepthExceeded extends Error {};
-function __zdo() {
-  throw new __zigttp_depth_error("Maximum call depth of 1024 frames exceeded");
-}
-
-// Per-request deadline, checked by the front end's loop instrumentation every 4,096 iterations.
-// Once past, every later iteration throws again, so `catch` inside a loop cannot escape it.
-let __zb = 4096; // iterations until the next clock check
-let __zdl = Infinity; // deadline (epoch ms) of the running request
-let __ztimedout = false;
-const __zigttp_timeout_error = class TimeLimitExceeded extends Error {};
-const __znow = Date.now; // captured: a handler replacing Date.now cannot stop the clock
-function __ztick() {
-  if (__znow() <= __zdl) { __zb = 4096; return; }
-  __zb = 0;
-  __ztimedout = true;
-  throw new __zigttp_timeout_error("handler exceeded its time limit");
-}
-
-const __zigttp = (function (global) {
+// * This file evaluates to one function, which the engine extension (native/engine) calls
+//   with its `hooks` (console, host, utf8Decode, utf8Encode): the hooks and the returned
+//   dispatcher stay in this closure and in C, never on globalThis, so handler code (indirect
+//   eval included) cannot reach, call or replace them.
+// * The host calls dispatch(method, url, "name\0value\0..." headers, body ArrayBuffer | null)
+//   and reads the answer in C (marshal.c):
+//     [status, "name: value\r\n"..., body]   a response; body a string or bytes (see `encode`)
+//     [0, kind, message]                    a failure (kinds at FAIL below)
+//     null                                  a pending promise: the host runs jobs, then settle()
+// * Deadlines, memory and stack are the engine's: an interrupt handler ends a call at its
+//   deadline (uncatchable), the engine's fault flags classify memory, stack and call depth.
+(function (hooks) {
+  "use strict";
+  const global = globalThis;
   const ObjectProto = Object.prototype;
   const ArrayProto = Array.prototype;
   const StringProto = String.prototype;
@@ -63,7 +48,6 @@ const __zigttp = (function (global) {
   const promiseResolve = Promise.resolve;
   const Uint8ArrayCtor = Uint8Array;
   const ArrayBufferCtor = ArrayBuffer;
-  const fromCharCode = String.fromCharCode;
   const decodeComponent = decodeURIComponent;
   const fnCall = Function.prototype.call;
   const call = fnCall.bind(fnCall); // call(f, this, ...args): no lookup of `.call` at run time
@@ -89,25 +73,14 @@ const __zigttp = (function (global) {
   // For stored values: an array without Array.prototype in its chain, so a setter a handler
   // defines on Array.prototype["1"] cannot swallow (or forge) what push() stores.
   function safeList() { return setPrototypeOf([], null); }
-  // console output is buffered and handed to the host with the response: quickjs-ng refuses
-  // calls into Python while a CPU-time limit is armed, and one crossing is cheaper anyway.
-  let consoleLines = list();
+  const emitConsole = hooks.console, utf8Decode = hooks.utf8Decode, utf8Encode = hooks.utf8Encode;
+  // console.* lines go to the host as they happen, at most CONSOLE_LIMIT characters a request.
   let consoleBytes = 0;
   const CONSOLE_LIMIT = 1 << 20;
   function hostConsole(level, text) {
     if (consoleBytes > CONSOLE_LIMIT) return;
     consoleBytes += text.length;
-    arrayPush(consoleLines, consoleBytes > CONSOLE_LIMIT ? [level, "... console output truncated"] : [level, text]);
-  }
-  function takeConsole() {
-    if (consoleLines.length === 0) return "";
-    const text = jsonStringify(consoleLines);
-    consoleLines = list();
-    consoleBytes = 0;
-    return text;
-  }
-  function withConsole(encoded) {
-    return consoleLines.length === 0 ? encoded : arrayJoin(["C" + takeConsole(), encoded], "\n");
+    emitConsole(level, consoleBytes > CONSOLE_LIMIT ? "... console output truncated" : text);
   }
 
   const TOKEN = pinned(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
@@ -137,7 +110,6 @@ const __zigttp = (function (global) {
   }
 
   const LINES = Symbol("zigttp.lines");
-  const BINARY = Symbol("zigttp.binary");
   // Framing belongs to the server: a handler's own values for these are dropped on the wire.
   const FRAMING = { "content-length": true, "transfer-encoding": true, "connection": true, "keep-alive": true };
   function wireLine(name, value) {
@@ -245,22 +217,25 @@ const __zigttp = (function (global) {
     }
     return status;
   }
-  function binaryString(body) {
-    const bytes = body instanceof Uint8ArrayCtor ? body : new Uint8ArrayCtor(body);
-    let latin = "";
-    // NUL would end the string at the binding's C boundary: it travels as U+0100 (marshal.py).
-    for (let i = 0; i < bytes.length; i++) latin += bytes[i] === 0 ? "\u0100" : fromCharCode(bytes[i]);
-    return latin;
+  // Bytes bodies (ArrayBuffer or any view of one) travel raw: marshal.c copies them out.
+  const isView = ArrayBufferCtor.isView;
+  function isBinary(body) { return body instanceof ArrayBufferCtor || isView(body); }
+  function bodyText(body) {
+    if (body === null || body === undefined) return "";
+    return typeof body === "string" ? body : utf8Decode(body);
   }
-  function isBinary(body) { return body instanceof Uint8ArrayCtor || body instanceof ArrayBufferCtor; }
+  function bodyBuffer(body) {
+    if (body === null || body === undefined) return new ArrayBufferCtor(0);
+    if (typeof body === "string") return utf8Encode(body);
+    if (body instanceof ArrayBufferCtor) return body;
+    return new Uint8ArrayCtor(body.buffer, body.byteOffset, body.byteLength).slice().buffer;
+  }
 
   class ResponseImpl {
     #headers = null; // HeadersImpl once materialised
     #type; // default content-type, or null
     #extra; // the caller's init.headers, merged when materialised
-    #binary = false;
     constructor(body, status, statusText, type, extra) {
-      if (typeof body !== "string" && isBinary(body)) { this.#binary = true; body = binaryString(body); }
       this.body = body;
       this.status = status;
       if (statusText !== undefined) defineProperty(this, "statusText", { value: StringCtor(statusText), enumerable: true });
@@ -280,9 +255,10 @@ const __zigttp = (function (global) {
     set headers(value) { this.#headers = value instanceof HeadersImpl ? value : new HeadersImpl(value); }
     get ok() { return this.status >= 200 && this.status <= 299; }
     get statusText() { return STATUS_TEXT[this.status] || ""; }
-    text() { return this.body; }
-    json() { return jsonParse(this.body); }
-    [BINARY]() { return this.#binary; }
+    text() { return bodyText(this.body); }
+    json() { return jsonParse(bodyText(this.body)); }
+    arrayBuffer() { return bodyBuffer(this.body); }
+    bytes() { return new Uint8ArrayCtor(bodyBuffer(this.body)); }
     [LINES]() {
       if (this.#headers !== null) return call(headersBlock, this.#headers);
       return this.#type !== null ? "content-type: " + this.#type + "\r\n" : "";
@@ -294,7 +270,6 @@ const __zigttp = (function (global) {
   // Called through these captured references: a Proxy posing as a Response fails the private
   // field brand check instead of supplying its own header lines.
   const responseBlock = ResponseImpl.prototype[LINES];
-  const responseBinary = ResponseImpl.prototype[BINARY];
   function initOf(init) { return init === undefined || init === null ? {} : init; }
   function Response(body, init) {
     const options = initOf(init);
@@ -395,19 +370,28 @@ const __zigttp = (function (global) {
     return arrayJoin(parts, "\0");
   }
 
-  // The incoming request: headers and query are parsed on first use (most handlers never
-  // touch them); own enumerable getters keep `JSON.stringify(request)` complete.
+  // The incoming request: headers, query and the body's text are computed on first use
+  // (most handlers never touch them); toJSON keeps `JSON.stringify(request)` complete.
+  // The body stays as the bytes that arrived (an ArrayBuffer, or a string for a Request the
+  // handler built): arrayBuffer()/bytes() return them unchanged, text()/json()/body decode.
   class RequestImpl {
-    #headers; // JSON text until first use, then the parsed object
+    #headers; // "name\0value\0..." until first use, then the parsed object
     #query = undefined;
     #used = false;
-    constructor(method, url, headers, body) {
+    #raw; // ArrayBuffer, string or null
+    #text = undefined;
+    constructor(method, url, headers, raw) {
       this.method = method;
       this.url = url;
       const q = strIndexOf(url, "?");
       this.path = q < 0 ? url : strSlice(url, 0, q);
       this.#headers = headers;
-      this.body = body;
+      this.#raw = raw;
+    }
+    get body() {
+      if (this.#raw === null) return null;
+      if (this.#text === undefined) this.#text = bodyText(this.#raw);
+      return this.#text;
     }
     get headers() {
       if (typeof this.#headers === "string") this.#headers = parseHeaders(this.#headers);
@@ -418,16 +402,19 @@ const __zigttp = (function (global) {
       return this.#query;
     }
     #take() {
-      if (this.#used) throw new TypeErrorCtor("Request body already read: text()/json() may be called once");
+      if (this.#used) {
+        throw new TypeErrorCtor("Request body already read: text()/json()/arrayBuffer()/bytes() may be called once");
+      }
       this.#used = true;
-      return this.body === null || this.body === undefined ? "" : this.body;
     }
-    text() { return this.#take(); }
+    text() { this.#take(); return this.#raw === null ? "" : this.body; }
     json() {
-      const text = this.#take();
+      const text = this.text();
       if (text === "") return undefined;
       try { return jsonParse(text); } catch (_e) { return undefined; }
     }
+    arrayBuffer() { this.#take(); return bodyBuffer(this.#raw); }
+    bytes() { return new Uint8ArrayCtor(this.arrayBuffer()); }
     toJSON() {
       return { method: this.method, url: this.url, path: this.path, query: this.query,
         headers: this.headers, body: this.body };
@@ -447,7 +434,8 @@ const __zigttp = (function (global) {
       new HeadersImpl(options.headers).forEach((value, name) => { headers[name] = value; });
     }
     const method = options.method === undefined ? "GET" : strToUpper(StringCtor(options.method));
-    const body = options.body === undefined || options.body === null ? null : StringCtor(options.body);
+    const given = options.body;
+    const body = given === undefined || given === null ? null : isBinary(given) ? given : StringCtor(given);
     return new RequestImpl(method, url, headerWire(headers), body);
   }
   Request.prototype = RequestImpl.prototype;
@@ -478,11 +466,9 @@ const __zigttp = (function (global) {
   };
 
   // ---- dispatch --------------------------------------------------------------------------
-  // FAIL kinds: X handler threw, H no/invalid handler, R invalid result, D call depth,
-  // S stack overflow, M out of memory, T past the request deadline.
-  // Strings handed to the host are assembled with join: quickjs-ng builds large `+`
-  // concatenations as ropes, which the Python binding cannot convert.
-  function fail(kind, message) { return arrayJoin(["!" + kind, StringCtor(message)], "\n"); }
+  // FAIL kinds: X handler threw, H no/invalid handler, R invalid result. Which X is really a
+  // stack overflow, a call-depth overflow or out of memory, the engine's fault flags say.
+  function fail(kind, message) { return [0, kind, StringCtor(message)]; }
 
   function errorMessage(error) {
     if (error instanceof ErrorCtor) {
@@ -492,19 +478,12 @@ const __zigttp = (function (global) {
     try { return StringCtor(error); } catch (_e) { return "handler threw a value that cannot be printed"; }
   }
   function classify(error) {
-    if (__ztimedout) return fail("T", "handler exceeded its time limit");
-    try { return classifyNow(error); } catch (_e) { return fail("X", "handler threw a value that cannot be printed"); }
-  }
-  function classifyNow(error) {
-    if (error instanceof __zigttp_depth_error) return fail("D", errorMessage(error));
-    if (error instanceof RangeErrorCtor && error.message === "Maximum call stack size exceeded") {
-      return fail("S", error.message);
+    try {
+      const stack = error instanceof ErrorCtor && typeof error.stack === "string" ? error.stack : "";
+      return fail("X", errorMessage(error) + (stack ? "\n" + stack : ""));
+    } catch (_e) {
+      return fail("X", "handler threw a value that cannot be printed");
     }
-    if (InternalErrorCtor && error instanceof InternalErrorCtor && error.message === "out of memory") {
-      return fail("M", "out of memory");
-    }
-    const stack = error instanceof ErrorCtor && typeof error.stack === "string" ? error.stack : "";
-    return fail("X", errorMessage(error) + (stack ? "\n" + stack : ""));
   }
 
   // The handler is looked up per request (a handler may be reassigned), without allocating:
@@ -539,23 +518,19 @@ const __zigttp = (function (global) {
     return call(headersBlock, new HeadersImpl(headers));
   }
 
-  // Response wire format: "<status>[b]\r\n" + "name: value\r\n"... + "\n" + body, where a "b"
-  // after the status marks a binary (latin-1) body. Header lines are ready for the socket.
-  function wire(status, binary, block, body) {
-    return arrayJoin([(binary ? status + "b\r\n" : status + "\r\n") + block + "\n", body], "");
-  }
   function badBody(body) {
-    return fail("R", `response body must be a string, got ${typeof body}; use Response.json() for data`);
+    return fail("R", `response body must be a string or bytes, got ${typeof body}; use Response.json() for data`);
   }
 
+  // A response for the host: [status, header lines, body string or bytes].
   function encode(result) {
     if (result instanceof ResponseImpl) {
       const body = result.body; // own, writable: re-checked like the status
-      if (typeof body !== "string") return badBody(body);
-      return wire(checkStatus(result.status), call(responseBinary, result), call(responseBlock, result), body);
+      if (typeof body !== "string" && !isBinary(body)) return badBody(body);
+      return [checkStatus(result.status), call(responseBlock, result), body];
     }
     if (typeof result === "string") {
-      return wire(200, false, "content-type: text/plain; charset=utf-8\r\n", result);
+      return [200, "content-type: text/plain; charset=utf-8\r\n", result];
     }
     if (result === null || typeof result !== "object") {
       return fail("R", `handler returned ${result === null ? "null" : typeof result}; ` +
@@ -568,11 +543,9 @@ const __zigttp = (function (global) {
     const status = checkStatus(result.status);
     const block = encodePlainHeaders(result.headers);
     let body = result.body;
-    const binary = isBinary(body);
-    if (binary) body = binaryString(body);
     if (body === undefined || body === null) body = "";
-    if (typeof body !== "string") return badBody(body);
-    return wire(status, binary, block, body);
+    if (typeof body !== "string" && !isBinary(body)) return badBody(body);
+    return [status, block, body];
   }
 
   // ---- builtin integrity -------------------------------------------------------------------
@@ -617,27 +590,11 @@ const __zigttp = (function (global) {
     identical = new FunctionCtor("O", "V", "I", "const _ = 0" + names +
       "; return function () { return " + terms + "; };")(objects, values, SymbolIterator);
   }
-  function intactNow() {
-    return identical();
-  }
-  function intact() { try { return intactNow(); } catch (_e) { return false; } }
-  function finish(encoded) {
-    const out = withConsole(encoded);
-    return intact() ? out : arrayJoin(["T", out], "");
-  }
+  function intact() { try { return identical(); } catch (_e) { return false; } }
 
   let pending = null;
   function dispatch(method, url, headersWire, body) {
-    const encoded = run(method, url, headersWire, body);
-    return encoded === "!P" ? withConsole(encoded) : finish(encoded);
-  }
-  let timeoutMs = 30000;
-  function configure(timeoutSeconds) { timeoutMs = timeoutSeconds * 1000; }
-  function run(method, url, headersWire, body) {
-    __zd = 0;
-    __zb = 4096;
-    __ztimedout = false;
-    __zdl = __znow() + timeoutMs;
+    consoleBytes = 0;
     const handler = findHandler();
     if (handler === null) {
       return fail("H", "no handler defined: define `function handler(request)`, " +
@@ -653,16 +610,14 @@ const __zigttp = (function (global) {
         call(promiseThen, call(promiseResolve, PromiseCtor, result),
           (value) => { state.done = true; state.value = value; },
           (error) => { state.done = true; state.error = error; state.failed = true; });
-        return "!P";
+        return null;
       }
-      if (__ztimedout) return fail("T", "handler exceeded its time limit");
       return encode(result);
     } catch (error) {
       return classify(error);
     }
   }
-  function settle() { return finish(settleNow()); }
-  function settleNow() {
+  function settle() {
     const state = pending;
     pending = null;
     if (state === null || !state.done) {
@@ -674,16 +629,9 @@ const __zigttp = (function (global) {
 
   for (const glue of [Headers, HeadersImpl.prototype, Response, ResponseImpl.prototype, Request,
     RequestImpl.prototype]) freeze(glue);
-  return freeze({ Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole,
-    configure, snapshot });
-})(globalThis);
-
-globalThis.Headers = __zigttp.Headers;
-globalThis.Response = __zigttp.Response;
-globalThis.Request = __zigttp.Request;
-globalThis.console = __zigttp.console;
-globalThis.__zigttp_dispatch = __zigttp.dispatch;
-globalThis.__zigttp_settle = __zigttp.settle;
-globalThis.__zigttp_take_console = __zigttp.takeConsole;
-globalThis.__zigttp_configure = __zigttp.configure;
-globalThis.__zigttp_snapshot = __zigttp.snapshot;
+  global.Headers = Headers;
+  global.Response = Response;
+  global.Request = Request;
+  global.console = consoleObject;
+  return freeze({ dispatch, settle, intact, snapshot });
+})
