@@ -31,6 +31,11 @@ _SIZE_RE = re.compile(r"^([0-9]+)(k|kb|m|mb|g|gb)?$", re.IGNORECASE)
 _SIZE_UNITS = {None: 1, "k": 1024, "kb": 1024, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30}
 
 
+# -m counts what the handler allocates above the runtime's baseline (prelude, modules): below
+# this, building the request object and a small response no longer fits.
+MIN_MEMORY_LIMIT = 32 * 1024
+
+
 def parse_size(text: str) -> int:
     """Parse the `-m` grammar of spec §1; anything else is a UsageError naming the grammar."""
     match = _SIZE_RE.match(text)
@@ -151,6 +156,12 @@ class ServerConfig:
             object.__setattr__(self, "modules", tuple(self.modules))
         if self.timeout <= 0:
             raise UsageError(f"invalid timeout {self.timeout}: must be > 0 seconds")
+        if 0 < self.memory_limit < MIN_MEMORY_LIMIT:
+            raise UsageError(
+                f"memory limit of {self.memory_limit} bytes is too small: a request needs at least "
+                f"{MIN_MEMORY_LIMIT // 1024}k above the runtime's own baseline (use -m 32k or more, "
+                "or 0 for none)"
+            )
 
     def with_changes(self, **changes: object) -> ServerConfig:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -21,7 +21,6 @@ from zigttp.errors import HandlerError, SourceError
 from zigttp.frontend.pipeline import compile_source
 from zigttp.runtime.handler import load_handler
 from zigttp.runtime.limits import RuntimeLimits
-from zigttp.runtime.marshal import decode_response
 
 FAULTS = r"""
 function depth(n) { return n === 0 ? 0 : 1 + depth(n - 1); }
@@ -184,7 +183,7 @@ def test_builtins_mutated_at_load_do_not_fool_the_glue(name: str) -> None:
     runtime = _runtime(PROBE + MUTATIONS[name] + "\nfunction handler(req) { return probe(req); }")
     for _ in range(2):
         try:
-            response = decode_response(runtime.dispatch("GET", "/p?a=1&b=two", "user-agent\0probe", None))
+            response = runtime.dispatch("GET", "/p?a=1&b=two", "user-agent\0probe", None)
         except HandlerError:
             continue  # the mutation broke the handler's own code: a 500, never bad bytes
         _probe_is_correct(response.status, response.headers, response.body)
@@ -197,13 +196,13 @@ def test_builtins_mutated_during_a_request_are_gone_on_the_next(name: str) -> No
               "  return probe(req);\n}\n")
     runtime = _runtime(source)
     try:
-        refused = decode_response(runtime.dispatch("GET", "/mutate", "", None)) is None
+        refused = runtime.dispatch("GET", "/mutate", "", None) is None
     except HandlerError:
         refused = True  # e.g. adding a key to a prototype after load throws (non-extensible)
     detected = runtime.tainted
     if detected:
         runtime = _runtime(source)  # what the pool does before the next request
-    response = decode_response(runtime.dispatch("GET", "/p?a=1&b=two", "user-agent\0probe", None))
+    response = runtime.dispatch("GET", "/p?a=1&b=two", "user-agent\0probe", None)
     _probe_is_correct(response.status, response.headers, response.body)
     assert detected or refused or name in UNDETECTED, f"{name}: mutation not detected"
 

@@ -14,7 +14,6 @@ import pytest
 from zigttp.frontend.pipeline import compile_source
 from zigttp.runtime.handler import load_handler
 from zigttp.runtime.limits import RuntimeLimits
-from zigttp.runtime.marshal import decode_response
 
 STATEFUL = r"""
 let counter = 0;
@@ -32,7 +31,7 @@ def _runtime(source: str):
 
 
 def _call(runtime, path: str, headers: str = "") -> dict:
-    return json.loads(decode_response(runtime.dispatch("GET", path, headers, None)).body)
+    return json.loads(runtime.dispatch("GET", path, headers, None).body)
 
 
 def test_one_runtimes_globals_are_invisible_to_another() -> None:
@@ -150,7 +149,7 @@ def probe_runtime():
 
 
 def _drain(runtime, path: str) -> dict:
-    return json.loads(decode_response(runtime.dispatch("GET", path, "", None)).body)
+    return json.loads(runtime.dispatch("GET", path, "", None).body)
 
 
 @pytest.mark.parametrize("name", list(PROBES))

@@ -91,6 +91,8 @@ class JsRuntime:
     ) -> None:
         self.limits = limits
         self.has_modules = host_function is not None
+        self._console = console
+        self._warned_taint = False
         self._runtime = _engine.Runtime(
             limits.memory, limits.stack_size, limits.max_call_depth, console, host_function
         )
@@ -117,15 +119,26 @@ class JsRuntime:
             status, block, payload = self._runtime.dispatch(method, url, headers_wire, body,
                                                             self.limits.timeout)
         except _engine.Fault as exc:
+            self._warn_if_tainted()
             raise translate(exc, self.limits) from None
+        self._warn_if_tainted()
         return HandlerResponse(status, block, payload)
+
+    def _warn_if_tainted(self) -> None:
+        if self._runtime.tainted and not self._warned_taint:
+            self._warned_taint = True
+            self._console("warn", "zigttp: this request changed shared JavaScript builtins (e.g. "
+                          "Object.prototype, JSON, Array.prototype, Response); its runtime is "
+                          "replaced before the next request. Patch builtins at the top level instead.")
 
     def settle_leftovers(self) -> bool:
         """Run what the last request left (promise jobs, finalizers) before the next one.
 
         False when this runtime must be replaced: the leftovers threw, ran past the request
         timeout or the memory ceiling, or changed shared builtins."""
-        return self._runtime.settle_leftovers(self.limits.timeout)
+        healthy: bool = self._runtime.settle_leftovers(self.limits.timeout)
+        self._warn_if_tainted()
+        return healthy
 
     def memory_used(self) -> int:
         return self._runtime.memory_used()
