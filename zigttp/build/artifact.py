@@ -22,8 +22,8 @@ signature (whoever can rewrite the file can rewrite the manifest too).
 
 from __future__ import annotations
 
-import hashlib
 import base64
+import hashlib
 import json
 import os
 import sys
