@@ -33,6 +33,10 @@ HEADERS = "host\0x\0accept\0*/*\0user-agent\0bench"
 _OLD_BINDING = hasattr(marshal, "decode_response")  # main before the engine extension
 
 
+def _loaded(source: str) -> Any:
+    return load_handler(compile_source(source, "bench.js"), RuntimeLimits(), console=lambda *a: None)
+
+
 def _request(runtime: Any, body: bytes | None) -> Any:
     if _OLD_BINDING:
         text = body.decode() if body is not None else None
@@ -42,8 +46,7 @@ def _request(runtime: Any, body: bytes | None) -> Any:
 
 def per_request(source: str, calls: int) -> float:
     """Best-of-3 µs per dispatch: the engine, the prelude's glue and the marshalling."""
-    handler = load_handler(compile_source(source, "bench.js"), RuntimeLimits(), console=lambda *a: None)
-    runtime = handler.new_runtime()
+    runtime = _loaded(source).new_runtime()
     body = b'{"a": [1, 2, 3], "b": "text"}' if "json()" in source else None
     for _ in range(500):
         _request(runtime, body)
@@ -58,7 +61,7 @@ def per_request(source: str, calls: int) -> float:
 
 def runtime_build(rounds: int = 200) -> float:
     """Median µs to build one runtime (prelude, JSX runtime, handler) on this thread."""
-    handler = load_handler(compile_source(HANDLERS["json"], "bench.js"), RuntimeLimits(), console=lambda *a: None)
+    handler = _loaded(HANDLERS["json"])
     handler.new_runtime()  # per-process work (bytecode of the prelude) is not per runtime
     samples = []
     for _ in range(rounds):
@@ -70,7 +73,7 @@ def runtime_build(rounds: int = 200) -> float:
 
 def prewarm(count: int = 64, threads: int = 2) -> float:
     """ms to build `count` runtimes on `threads` threads (a pool's start-up, 2 cores here)."""
-    handler = load_handler(compile_source(HANDLERS["json"], "bench.js"), RuntimeLimits(), console=lambda *a: None)
+    handler = _loaded(HANDLERS["json"])
     handler.new_runtime()
     kept: list[Any] = []
 
@@ -93,7 +96,8 @@ def main() -> None:
     args = parser.parse_args()
     print("binding:", "PyPI quickjs-ng wheel" if _OLD_BINDING else "zigttp engine extension")
     print(f"runtime build: {runtime_build():.0f} µs (median)")
-    print(f"pre-warm 64 runtimes on 2 threads: {statistics.median(prewarm() for _ in range(5)):.1f} ms (median of 5)")
+    warm = statistics.median(prewarm() for _ in range(5))
+    print(f"pre-warm 64 runtimes on 2 threads: {warm:.1f} ms (median of 5)")
     for name, source in HANDLERS.items():
         print(f"{name:14s} {per_request(source, args.calls):6.2f} µs/request")
 
