@@ -81,7 +81,7 @@ FAULT_PATHS = [line.split('"')[1] for line in FAULTS.splitlines() if line.starts
 def fault_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     path: Path = tmp_path_factory.mktemp("hostile") / "faults.js"
     path.write_text(FAULTS)
-    server = start_server([str(path), "-n", "1", "-m", "64m", "--timeout", "0.5", "-q"])
+    server = start_server([str(path), "-n", "1", "-m", "64m", "--timeout", "2", "-q"])
     yield server
     assert server.process.poll() is None, f"server died:\n{server.stderr}"
     server.stop()
