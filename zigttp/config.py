@@ -126,6 +126,10 @@ class ServerConfig:
     allow_env: tuple[str, ...] = ()  # env var names/globs zigttp:env may read
     outbound_hosts: tuple[str, ...] = ()  # hosts zigttp:fetch may call
     outbound_timeout_ms: int = 10_000
+    # Shared state of zigttp:cache / zigttp:ratelimit (docs/operations.md "Shared state")
+    state: str | None = None  # --state redis://...: Redis/Valkey for every instance; None = SQLite
+    state_timeout_ms: int = 100  # bound on each wait on that store before state_unavailable
+    ratelimit_fail: Literal["closed", "open"] = "closed"  # rateCheck while the store is down
     # User-defined modules: `ModuleSpec`s, `zigttp:NAME` of @zigttp.native functions declared
     # in this process, Python files or dotted module names (see zigttp/modules/_loader.py).
     modules: tuple[str | ModuleSpec, ...] = ()
@@ -137,6 +141,10 @@ class ServerConfig:
             "env_allow": self.allow_env,
             "outbound_hosts": self.outbound_hosts,
             "outbound_timeout_ms": self.outbound_timeout_ms,
+            "state": self.state,
+            "state_timeout_ms": self.state_timeout_ms,
+            "state_connections": self.pool_size,  # each runtime makes one call at a time
+            "ratelimit_fail": self.ratelimit_fail,
         }
 
 
@@ -151,6 +159,17 @@ class ServerConfig:
             object.__setattr__(self, "modules", tuple(self.modules))
         if self.timeout <= 0:
             raise UsageError(f"invalid timeout {self.timeout}: must be > 0 seconds")
+        self._check_state()
+
+    def _check_state(self) -> None:
+        if self.state is not None:
+            from zigttp.modules._state import parse_state_url
+
+            object.__setattr__(self, "state", parse_state_url(self.state))
+        if self.state_timeout_ms < 1:
+            raise UsageError(f"invalid state timeout {self.state_timeout_ms} ms: must be >= 1")
+        if self.ratelimit_fail not in ("closed", "open"):
+            raise UsageError(f"invalid ratelimit_fail {self.ratelimit_fail!r}: 'closed' or 'open'")
 
     def with_changes(self, **changes: object) -> ServerConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
