@@ -32,6 +32,19 @@ COOLDOWN_S = 0.25
 T = TypeVar("T")
 
 
+def _no_client_setinfo() -> dict[str, None]:
+    """Options that skip the two CLIENT SETINFO round trips of every new connection (redis-py 8
+    renamed them to driver_info; the old names warn there)."""
+    try:
+        import redis.driver_info  # noqa: F401
+    except ImportError:
+        return {"lib_name": None, "lib_version": None}
+    return {"driver_info": None}
+
+
+_NO_CLIENT_SETINFO = _no_client_setinfo()
+
+
 class StoreUnavailable(Exception):
     """The store did not answer in time (or refused); callers turn it into a Result error."""
 
@@ -49,8 +62,7 @@ class RedisStore:
             socket_connect_timeout=timeout_s,
             retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)),
             decode_responses=True,
-            lib_name=None,  # no CLIENT SETINFO round trips on every new connection
-            lib_version=None,
+            **_NO_CLIENT_SETINFO,
         )
         self.client = redis.Redis(connection_pool=pool)
         self._down_until = 0.0
