@@ -143,7 +143,7 @@ class ServerConfig:
             "outbound_timeout_ms": self.outbound_timeout_ms,
             "state": self.state,
             "state_timeout_ms": self.state_timeout_ms,
-            "state_connections": self.pool_size,  # each runtime makes one call at a time
+            "state_connections": self.pool_size + 2,  # one call at a time per runtime, + spares
             "ratelimit_fail": self.ratelimit_fail,
         }
 
