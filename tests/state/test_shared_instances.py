@@ -184,3 +184,17 @@ def test_a_server_started_before_its_store_serves_and_then_uses_it(serve: Serve,
     own_redis.start()
     wait_for(lambda: get_json(server, "/incr/k")["value"] == 1, "first count once the store is up")
 
+
+
+def test_calls_in_the_cooldown_fail_at_once_and_count_as_errors_only(own_redis: RedisServer) -> None:
+    from zigttp.modules._redis_store import RedisStore, StoreUnavailable
+    from zigttp.modules._state import StateMetrics
+
+    metrics = StateMetrics()
+    store = RedisStore(own_redis.url, 0.1, 2, metrics)
+    assert store.call(lambda: store.client.incr("k")) == 1
+    own_redis.stop()
+    for _ in range(2):  # refused, then in the cooldown (back to back: well inside 250 ms)
+        with pytest.raises(StoreUnavailable):
+            store.call(lambda: store.client.incr("k"))
+    assert (metrics.calls, metrics.errors, sum(metrics.bucket_counts)) == (3, 2, 2)

@@ -149,6 +149,7 @@ def test_namespaces_are_isolated_even_with_separators_in_names(load: Load) -> No
     ("-2e3", 0.5, -1999.5, "-1999.5"),
     ("9007199254740991", 1, 9007199254740992.0, "9007199254740992.0"),
     ("1e20", 1, 1e20, "1e+20"),
+    ("1.7e308", 1.7e308, float("inf"), "inf"),
 ])
 def test_incr_parses_and_formats_numbers_alike(load: Load, stored: str | None, delta: Any,
                                                expected: float, text: str) -> None:

@@ -24,7 +24,7 @@ from zigttp.modules._redis_store import StoreUnavailable
 from zigttp.modules._result import Result, js_number, want_number, want_opt_number, want_opt_str, want_str
 from zigttp.modules._spec import ModuleContext
 from zigttp.modules._state import remote_store, state_unavailable
-from zigttp.modules.cache import MAX_BYTES, entry_size, parse_number
+from zigttp.modules.cache import MAX_BYTES, entry_size
 
 PREFIX = "zigttp:c:"
 STATS = "zigttp:c-stats"
@@ -106,7 +106,7 @@ class RedisCache:
         ttl = want_opt_number("cacheIncr", "ttlSec", ttl_sec)
         expiry = "keep" if ttl is None else ("0" if ttl <= 0 else str(_millis(ttl)))
         text = self._run(lambda: self._incr(keys=[_key(ns, key)], args=[repr(float(step)), expiry]))
-        return text if isinstance(text, dict) else js_number(parse_number(text))
+        return text if isinstance(text, dict) else js_number(float(text))  # ("inf" on overflow)
 
     def stats(self, ns: Any = None) -> dict[str, int] | Result:
         ns = want_opt_str("cacheStats", "ns", ns)

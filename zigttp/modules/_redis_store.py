@@ -76,7 +76,7 @@ class RedisStore:
     def call(self, operation: Callable[[], T]) -> T:
         """Run one store operation within the failure contract; raises StoreUnavailable."""
         if self._down and time.monotonic() < self._down_until:
-            self.metrics.record(0.0, failed=True)
+            self.metrics.record(None, failed=True)
             raise StoreUnavailable("in cooldown after a failure")
         started = time.perf_counter()
         try:

@@ -84,11 +84,14 @@ class StateMetrics:
         self.bucket_counts = [0] * (len(BUCKETS) + 1)
         self.duration_sum = 0.0
 
-    def record(self, seconds: float, *, failed: bool) -> None:
+    def record(self, seconds: float | None, *, failed: bool) -> None:
+        """One call; `seconds` None for a call failed without reaching the store (cooldown),
+        which counts as an error but not in the latency histogram."""
         self.calls += 1
         self.errors += failed
-        self.bucket_counts[bisect.bisect_left(BUCKETS, seconds)] += 1
-        self.duration_sum += seconds
+        if seconds is not None:
+            self.bucket_counts[bisect.bisect_left(BUCKETS, seconds)] += 1
+            self.duration_sum += seconds
 
     def snapshot(self) -> dict[str, Any]:
         return {"calls": self.calls, "errors": self.errors, "buckets": list(self.bucket_counts),
