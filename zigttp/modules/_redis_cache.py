@@ -18,6 +18,7 @@ namespace contains ':'); counters: hash `zigttp:c-stats`, fields `h:<ns>` and `m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from zigttp.modules._redis_store import StoreUnavailable
@@ -131,7 +132,7 @@ class RedisCache:
         entries, size = _add_sizes(self._redis, batch, entries, size)
         return {"hits": hits, "misses": misses, "entries": entries, "bytes": size}
 
-    def _run(self, operation: Any) -> Any:
+    def _run(self, operation: Callable[[], Any]) -> Any:
         try:
             return self._store.call(operation)
         except StoreUnavailable:
