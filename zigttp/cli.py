@@ -76,6 +76,15 @@ def cli() -> None:
               help="Host zigttp:fetch may call; repeatable.")
 @click.option("--outbound-timeout-ms", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Timeout for zigttp:fetch calls.")
+@click.option("--state", metavar="URL", default=None, envvar="ZIGTTP_STATE",
+              help="Keep zigttp:cache and zigttp:ratelimit state in Redis/Valkey, shared by every "
+                   "instance: redis://[user:pass@]HOST:PORT/DB, rediss:// (TLS), unix:///PATH "
+                   "(env ZIGTTP_STATE; default: embedded SQLite, per server).")
+@click.option("--state-timeout-ms", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Longest wait on the --state store before a call returns state_unavailable.")
+@click.option("--ratelimit-fail", type=click.Choice(["closed", "open"]), default="closed",
+              show_default=True,
+              help="rateCheck while the --state store is down: refuse (closed) or allow (open).")
 @click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
               help="Log a pool metrics line every N requests (0 = off).")
 @click.option("--max-connections", type=click.IntRange(min=1), default=10_000, show_default=True,

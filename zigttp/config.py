@@ -131,6 +131,10 @@ class ServerConfig:
     allow_env: tuple[str, ...] = ()  # env var names/globs zigttp:env may read
     outbound_hosts: tuple[str, ...] = ()  # hosts zigttp:fetch may call
     outbound_timeout_ms: int = 10_000
+    # Shared state of zigttp:cache / zigttp:ratelimit (docs/operations.md "Shared state")
+    state: str | None = None  # --state redis://...: Redis/Valkey for every instance; None = SQLite
+    state_timeout_ms: int = 100  # bound on each wait on that store before state_unavailable
+    ratelimit_fail: Literal["closed", "open"] = "closed"  # rateCheck while the store is down
     # User-defined modules: `ModuleSpec`s, `zigttp:NAME` of @zigttp.native functions declared
     # in this process, Python files or dotted module names (see zigttp/modules/_loader.py).
     modules: tuple[str | ModuleSpec, ...] = ()
@@ -142,6 +146,10 @@ class ServerConfig:
             "env_allow": self.allow_env,
             "outbound_hosts": self.outbound_hosts,
             "outbound_timeout_ms": self.outbound_timeout_ms,
+            "state": self.state,
+            "state_timeout_ms": self.state_timeout_ms,
+            "state_connections": self.pool_size + 2,  # one call at a time per runtime, + spares
+            "ratelimit_fail": self.ratelimit_fail,
         }
 
 
@@ -162,6 +170,17 @@ class ServerConfig:
                 f"{MIN_MEMORY_LIMIT // 1024}k above the runtime's own baseline (use -m 32k or more, "
                 "or 0 for none)"
             )
+        self._check_state()
+
+    def _check_state(self) -> None:
+        if self.state is not None:
+            from zigttp.modules._state import parse_state_url
+
+            object.__setattr__(self, "state", parse_state_url(self.state))
+        if self.state_timeout_ms < 1:
+            raise UsageError(f"invalid state timeout {self.state_timeout_ms} ms: must be >= 1")
+        if self.ratelimit_fail not in ("closed", "open"):
+            raise UsageError(f"invalid ratelimit_fail {self.ratelimit_fail!r}: 'closed' or 'open'")
 
     def with_changes(self, **changes: object) -> ServerConfig:
         return replace(self, **changes)  # type: ignore[arg-type]

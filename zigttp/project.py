@@ -10,6 +10,8 @@ The file is looked up in the current directory, then each parent (like git does)
     memory       "64m" | 67108864        the -m grammar
     pool         8                       -n
     workers, logFormat, metrics, quiet   as the flags of the same name
+    state        "redis://cache:6379/0"  --state (Redis/Valkey for cache and ratelimit)
+    stateTimeoutMs, ratelimitFail        --state-timeout-ms, --ratelimit-fail
 
 Precedence: a flag given on the command line (or by environment) wins over zigttp.json, which
 wins over the built-in default. Unknown keys or wrong types are a UsageError (exit 2) naming
@@ -40,6 +42,9 @@ _KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "logFormat": ("log_format", (str,)),
     "metrics": ("metrics", (bool,)),
     "quiet": ("quiet", (bool,)),
+    "state": ("state", (str,)),
+    "stateTimeoutMs": ("state_timeout_ms", (int,)),
+    "ratelimitFail": ("ratelimit_fail", (str,)),
 }
 _PATHS = frozenset({"handler", "static_dir"})
 
@@ -98,6 +103,15 @@ def _convert(path: Path, name: str, value: Any) -> dict[str, Any]:
         return {"cors": True, "cors_origins": tuple(value)}
     if name == "log_format" and value not in ("text", "json"):
         raise UsageError(f"{path}: 'logFormat' must be \"text\" or \"json\"")
+    if name == "ratelimit_fail" and value not in ("closed", "open"):
+        raise UsageError(f"{path}: 'ratelimitFail' must be \"closed\" or \"open\"")
+    if name == "state":
+        from zigttp.modules._state import parse_state_url
+
+        try:
+            parse_state_url(value)
+        except UsageError as exc:
+            raise UsageError(f"{path}: 'state': {exc}") from None
     return {name: value}
 
 

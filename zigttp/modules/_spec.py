@@ -39,6 +39,10 @@ class ModuleContext:
       outbound_hosts: tuple[str, ...]  hosts fetch may call (globs, optional `:port`)
       outbound_timeout_ms: int         cap on one fetch (default 10000)
       cache_max_entries / cache_max_bytes: int   cache budget (default 10000 / 16 MiB)
+      state: str                       Redis URL for cache and ratelimit (`--state`; absent: SQLite)
+      state_timeout_ms: int            bound on each wait on that store (default 100)
+      state_connections: int           connections per worker to it (default: the pool size)
+      ratelimit_fail: "closed"|"open"  rateCheck's answer while the store is down (default closed)
     """
 
     state_dir: str
@@ -60,6 +64,14 @@ class ModuleSpec:
     # True for modules whose calls may block on I/O (network, disk): a handler importing one
     # never runs on the event-loop thread (see runtime.lanes).
     blocking: bool = False
+    # Decided per server instead, from its options: e.g. cache and ratelimit block on the
+    # network only when their state lives in Redis (`--state`).
+    blocking_when: Callable[[ModuleContext], bool] | None = field(
+        default=None, hash=False, compare=False
+    )
+
+    def blocks(self, context: ModuleContext) -> bool:
+        return self.blocking or (self.blocking_when is not None and self.blocking_when(context))
 
     @property
     def specifier(self) -> str:

@@ -76,7 +76,7 @@ class Export:
 class ModuleBridge:
     def __init__(self, specs: Sequence[ModuleSpec], context: ModuleContext) -> None:
         self.exports: list[Export] = []
-        self.blocking = any(spec.blocking for spec in specs)
+        self.blocking = any(spec.blocks(context) for spec in specs)
         self._wrappers: dict[int, str] = {}
         blocks = []
         for spec in specs:
