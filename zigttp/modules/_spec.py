@@ -19,6 +19,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 JsonValue = Any
+# `zttp:NAME` is the original project's newer spelling of `zigttp:NAME`: the same module.
+SCHEMES = ("zigttp:", "zttp:")
+
+
+def module_name(specifier: str) -> str:
+    """`zigttp:billing`, `zttp:billing` or `billing` → `billing`."""
+    for scheme in SCHEMES:
+        if specifier.startswith(scheme):
+            return specifier[len(scheme) :]
+    return specifier
+
+
+def is_module_specifier(specifier: str) -> bool:
+    return specifier.startswith(SCHEMES)
 Export = Callable[..., JsonValue]
 
 
