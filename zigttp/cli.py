@@ -7,12 +7,14 @@ Imports of heavy modules happen inside the commands so `zigttp serve` starts fas
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import click
 
 from zigttp import __version__
+from zigttp.config import with_upstream_env
 from zigttp.errors import UsageError, ZigttpError
 
 CONTEXT = {"help_option_names": ["--help"], "max_content_width": 100}
@@ -239,6 +241,7 @@ def bench(parts: tuple[str, ...], quick: bool, json_path: str | None, check_path
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `zigttp`: maps our typed errors to exit codes in one place."""
+    with_upstream_env(os.environ)  # ZTTP_* works wherever ZIGTTP_* does (inherited by workers)
     try:
         cli.main(args=argv, prog_name="zigttp", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -37,7 +37,7 @@ class MatchError(Exception):
 def rewrite_matches(
     source: SourceFile, tokens: list[Token], edits: Edits, out: list[Diagnostic]
 ) -> None:
-    for i, token in enumerate(tokens):
+    for i in range(len(tokens)):
         if not _is_match(tokens, i):
             continue
         try:

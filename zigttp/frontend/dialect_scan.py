@@ -82,12 +82,17 @@ def expression_end(tokens: list[Token], op: int) -> int:
                 ternaries += 1
             elif token.text == b":" and ternaries:
                 ternaries -= 1
-            elif token.kind == "punct" and token.text in _TERMINATORS and token.text != b"=>":
-                break
-            elif end > op + 1 and boundary(tokens[end - 1], token):
+            elif _ends_right_operand(tokens, op, end):
                 break
         end += 1
     return end
+
+
+def _ends_right_operand(tokens: list[Token], op: int, end: int) -> bool:
+    token = tokens[end]
+    if token.kind == "punct" and token.text in _TERMINATORS and token.text != b"=>":
+        return True
+    return end > op + 1 and boundary(tokens[end - 1], token)
 
 
 def is_statement_start(tokens: list[Token], i: int) -> bool:
