@@ -56,5 +56,6 @@ def with_js_semantics(spec: ModuleSpec) -> ModuleSpec:
         exports=spec.exports,
         create=create_js,
         traceable=spec.traceable,
+        pure=spec.pure,
         js_wrappers=spec.js_wrappers,
     )
