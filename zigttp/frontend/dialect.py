@@ -40,7 +40,7 @@ def needs_dialect(source: SourceFile) -> bool:
 def desugar(source: SourceFile) -> tuple[SourceFile, list[Diagnostic]]:
     """`source` with the dialect rewritten (or unchanged if it has none), plus misuse found."""
     try:
-        tokens = tokenize(source.data)
+        tokens = tokenize(source.data, jsx=source.jsx)
     except LexError as exc:
         return source, [_at(source, exc.offset, "ZT020", str(exc), "close it on the same line")]
     edits = Edits(source.data)

@@ -7,13 +7,15 @@ nesting; everything else is an identifier, a number or a punctuator. Each token 
 byte range in the UTF-8 source, so edits are byte splices like the other passes'.
 
 Bracket depth is tracked per token (`depth`: nesting of (), [], {} and `${`), and a template
-literal's `${ ... }` parts are tokenized as code. JSX text is not understood: the dialect
-pass only runs on files tree-sitter has already refused, and reports what it cannot read.
+literal's `${ ... }` parts are tokenized as code. In .jsx/.tsx files a JSX element where an
+operand may start is one opaque token (its text is not code: `don't` is no string), so the
+dialect is not seen inside JSX `{...}` containers; write it outside the markup.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Longest first, so `>>>=` is one token and not `>>` `>=`.
@@ -56,7 +58,7 @@ class LexError(ValueError):
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # "ident", "num", "str", "template", "regex", "punct"
+    kind: str  # "ident", "num", "str", "template", "regex", "jsx", "punct"
     text: bytes
     start: int
     end: int
@@ -64,11 +66,18 @@ class Token:
     newline_before: bool  # a line break separates it from the previous token
 
 
-def tokenize(data: bytes) -> list[Token]:
+def tokenize(data: bytes, jsx: bool = False) -> list[Token]:
     """Every code token of `data`, comments and whitespace dropped."""
     out: list[Token] = []
+    for token in _tokens(data, 0, jsx, out):
+        out.append(token)
+    return out
+
+
+def _tokens(data: bytes, pos: int, jsx: bool, out: list[Token]) -> Iterator[Token]:
+    """Tokens from `pos` on, lazily (`out` = the tokens so far, for the regex rule)."""
     stack: list[bytes] = []  # expected closers; b"`" marks a template's `${`
-    pos, newline = 0, False
+    newline = False
     while pos < len(data):
         if data[pos : pos + 1] == b"`" or (stack and stack[-1] == b"`" and data[pos : pos + 1] == b"}"):
             resuming = data[pos : pos + 1] == b"}"
@@ -79,15 +88,20 @@ def tokenize(data: bytes) -> list[Token]:
             if data[pos - 2 : pos] == b"${":
                 stack.append(b"`")
             if not resuming:
-                out.append(Token("template", data[start:pos], start, pos, len(stack), newline))
+                yield Token("template", data[start:pos], start, pos, len(stack), newline)
             newline = False
             continue
         if data[pos : pos + 1] == b"/" and _regex_allowed(out) and data[pos : pos + 2] not in (b"//", b"/*"):
             match = _REGEX.match(data, pos)
             if match is None:
                 raise LexError(pos, "unterminated regular expression")
-            out.append(Token("regex", match.group(), pos, match.end(), len(stack), newline))
+            yield Token("regex", match.group(), pos, match.end(), len(stack), newline)
             pos, newline = match.end(), False
+            continue
+        if jsx and data[pos : pos + 1] == b"<" and _regex_allowed(out) and _JSX_START.match(data, pos):
+            end = _jsx_end(data, pos)
+            yield Token("jsx", data[pos:end], pos, end, len(stack), newline)
+            pos, newline = end, False
             continue
         match = _TOKEN.match(data, pos)
         if match is None:
@@ -104,9 +118,64 @@ def tokenize(data: bytes) -> list[Token]:
             if stack and stack[-1] == text:
                 stack.pop()
             depth = len(stack)
-        out.append(Token(kind, text, match.start(), pos, depth, newline))
+        yield Token(kind, text, match.start(), pos, depth, newline)
         newline = False
-    return out
+
+
+_JSX_START = re.compile(rb"<[A-Za-z>]")
+
+
+def _jsx_end(data: bytes, pos: int) -> int:
+    """Just past the JSX element starting at `pos` (tags balanced, `{...}` skipped)."""
+    depth, i, n = 0, pos, len(data)
+    while i < n:
+        if data[i : i + 1] == b"{":
+            i = _skip_braces(data, i)
+        elif data[i : i + 2] == b"</":
+            i = _find(data, b">", i) + 1
+            depth -= 1
+            if depth <= 0:
+                return i
+        elif data[i : i + 1] == b"<":
+            j = i + 1
+            while j < n and data[j : j + 1] != b">":
+                if data[j : j + 1] == b"{":
+                    j = _skip_braces(data, j)
+                elif data[j : j + 1] in (b'"', b"'"):
+                    j = _find(data, data[j : j + 1], j + 1) + 1
+                else:
+                    j += 1
+            closing_self = data[j - 1 : j] == b"/"
+            i = j + 1
+            if not closing_self:
+                depth += 1
+            elif depth == 0:
+                return i
+        else:
+            i += 1
+    raise LexError(pos, "unterminated JSX element")
+
+
+def _skip_braces(data: bytes, pos: int) -> int:
+    """Just past the `}` matching the `{` at `pos` (code inside: strings and templates skipped)."""
+    nested = 0
+    seen: list[Token] = []
+    for token in _tokens(data, pos, True, seen):
+        seen.append(token)
+        if token.text == b"{" and token.kind == "punct":
+            nested += 1
+        elif token.text == b"}" and token.kind == "punct":
+            nested -= 1
+            if nested == 0:
+                return token.end
+    raise LexError(pos, "unterminated `{` in JSX")
+
+
+def _find(data: bytes, needle: bytes, start: int) -> int:
+    found = data.find(needle, start)
+    if found < 0:
+        raise LexError(start, "unterminated JSX tag")
+    return found
 
 
 def _template(data: bytes, pos: int) -> int:
@@ -124,7 +193,7 @@ def _regex_allowed(out: list[Token]) -> bool:
     if not out:
         return True
     last = out[-1]
-    if last.kind in ("num", "str", "template", "regex"):
+    if last.kind in ("num", "str", "template", "regex", "jsx"):
         return False
     if last.kind == "ident":
         return last.text in _REGEX_AFTER_WORDS

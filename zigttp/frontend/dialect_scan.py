@@ -37,7 +37,7 @@ def ends_operand(token: Token) -> bool:
 
 
 def starts_operand(token: Token) -> bool:
-    if token.kind in ("ident", "num", "str", "regex"):
+    if token.kind in ("ident", "num", "str", "regex", "jsx"):
         return True
     if token.kind == "template":
         return token.newline_before  # otherwise a tagged template continues the call
