@@ -172,3 +172,9 @@ def test_a_guard_chain_with_two_handlers_fails_at_load_naming_the_problem(serve,
     result = run_zigttp("test", str(path), str(handler))
     assert result.returncode == 1
     assert "exactly one handler between its guards, found 2" in result.stdout
+
+
+def test_an_unreadable_dialect_file_warns_and_keeps_the_syntax_error(tmp_path: Path) -> None:
+    found = _check(tmp_path, "const v = 1 |> f;\nconst s = 'open\n", "handler.js")
+    assert ("ZT020", 2, 11) in found
+    assert any(code == "ZT001" for code, _, _ in found)

@@ -41,8 +41,10 @@ def desugar(source: SourceFile) -> tuple[SourceFile, list[Diagnostic]]:
     """`source` with the dialect rewritten (or unchanged if it has none), plus misuse found."""
     try:
         tokens = tokenize(source.data, jsx=source.jsx)
-    except LexError as exc:
-        return source, [_at(source, exc.offset, "ZT020", str(exc), "close it on the same line")]
+    except LexError as exc:  # tree-sitter's own syntax errors follow this warning
+        return source, [_at(source, exc.offset, "ZT020", f"cannot read the dialect here: {exc}",
+                            "close it, or the dialect in this file cannot be rewritten",
+                            "warning")]
     edits = Edits(source.data)
     diagnostics: list[Diagnostic] = []
     # Innermost first: text inserted at one offset closes pipes before asserts and arms.
