@@ -151,8 +151,9 @@ def init(name: str, template: str) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable diagnostics.")
-@click.option("--profile", type=click.Choice(["default", "strict"]), default="default",
-              show_default=True, help="Rule set: the seed's subset, or the stricter later one.")
+@click.option("--profile", type=click.Choice(["default", "strict", "portable"]), default="default",
+              show_default=True, help="Rule set: the seed's subset, or the stricter later one "
+                   "(portable = strict: the original zigttp's restrictions).")
 @click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
               help="User-defined zigttp:* modules the handler imports; repeatable.")
 def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tuple[str, ...]) -> None:

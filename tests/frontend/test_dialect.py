@@ -178,3 +178,21 @@ def test_an_unreadable_dialect_file_warns_and_keeps_the_syntax_error(tmp_path: P
     found = _check(tmp_path, "const v = 1 |> f;\nconst s = 'open\n", "handler.js")
     assert ("ZT020", 2, 11) in found
     assert any(code == "ZT001" for code, _, _ in found)
+
+
+def test_portable_profile_accepts_the_dialect_and_keeps_the_original_restrictions(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "handler.ts"
+    path.write_text(
+        "function handler(r: Request): Response {\n"
+        "  assert r.path !== '/x', Response.text('no', { status: 400 });\n"
+        "  let n = 0;\n"
+        "  while (n < 3) n += 1;\n"
+        "  return match (n |> String) { when '3': Response.text('three')  default: Response.text('?') };\n"
+        "}\n"
+    )
+    result = run_zigttp("check", "--profile", "portable", str(path))
+    assert result.returncode == 1
+    assert f"{path}:4:3: error[ZT304]" in result.stdout
+    assert result.stdout.count("error[") == 1, result.stdout
