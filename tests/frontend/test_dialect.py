@@ -196,3 +196,30 @@ def test_portable_profile_accepts_the_dialect_and_keeps_the_original_restriction
     assert result.returncode == 1
     assert f"{path}:4:3: error[ZT304]" in result.stdout
     assert result.stdout.count("error[") == 1, result.stdout
+
+
+CASES = Path(__file__).parent / "cases"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in (CASES / "jsx").iterdir()
+                                        if p.suffix in (".jsx", ".tsx"))
+                         + sorted(p.name for p in (CASES / "strip").glob("*.ts")))
+def test_a_pipe_added_to_any_golden_case_leaves_the_rest_of_its_output_alone(case: str) -> None:
+    """The tokenizer must read real TS/JSX (generics, regexes, JSX text, templates) right."""
+    path = next(p for p in (CASES / "jsx", CASES / "strip") if (p / case).exists()) / case
+    source = path.read_text()
+    try:
+        plain = compile_source(source, path.name, depth_guard=False).code
+    except SourceError as exc:  # an error case: the same errors, at the same places
+        with pytest.raises(SourceError) as piped_error:
+            compile_source(source + "\nconst __piped = 1 |> String;\n", path.name)
+        assert _places(piped_error.value)[: len(_places(exc))] == _places(exc)
+        return
+    piped = compile_source(source + "\nconst __piped = 1 |> String;\n", path.name,
+                           depth_guard=False).code
+    assert piped.startswith(plain.rstrip("\n").rsplit("\nglobalThis.__zigttp_exports", 1)[0])
+    assert "__zigttp_pipe(1 , String)" in piped
+
+
+def _places(exc: SourceError) -> list[tuple[str, int, int]]:
+    return [(d.code, d.line, d.col) for d in exc.diagnostics]

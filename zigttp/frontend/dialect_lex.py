@@ -98,7 +98,7 @@ def _tokens(data: bytes, pos: int, jsx: bool, out: list[Token]) -> Iterator[Toke
             yield Token("regex", match.group(), pos, match.end(), len(stack), newline)
             pos, newline = match.end(), False
             continue
-        if jsx and data[pos : pos + 1] == b"<" and _regex_allowed(out) and _JSX_START.match(data, pos):
+        if jsx and data[pos : pos + 1] == b"<" and _regex_allowed(out) and _is_jsx(data, pos):
             end = _jsx_end(data, pos)
             yield Token("jsx", data[pos:end], pos, end, len(stack), newline)
             pos, newline = end, False
@@ -123,6 +123,11 @@ def _tokens(data: bytes, pos: int, jsx: bool, out: list[Token]) -> Iterator[Toke
 
 
 _JSX_START = re.compile(rb"<[A-Za-z>]")
+_GENERIC = re.compile(rb"<[A-Za-z_$][\w$]*\s*(?:,|extends\b)")  # `<T,>(x: T) => x` in .tsx
+
+
+def _is_jsx(data: bytes, pos: int) -> bool:
+    return _JSX_START.match(data, pos) is not None and _GENERIC.match(data, pos) is None
 
 
 def _jsx_end(data: bytes, pos: int) -> int:
