@@ -68,6 +68,7 @@ def _rewrite_pipes(
 ) -> None:
     """Each chain `a |> f |> g` (one depth, no terminator between) → `__zigttp_pipe(a, f, g)`."""
     done: set[int] = set()
+    guards = _guard_names(tokens)
     for i, token in enumerate(tokens):
         if token.text != b"|>" or i in done:
             continue
@@ -83,10 +84,58 @@ def _rewrite_pipes(
             out.append(_at(source, missing.start, "ZT025", "`|>` needs a value on its left and "
                            "a function on its right", "write `value |> fn`"))
             continue
+        _check_guard_chain(source, tokens, start, operators, end, guards, out)
         edits.insert(tokens[start].start, b"__zigttp_pipe(")
         for op in operators:
             edits.replace(tokens[op].start, tokens[op].end, b",")
         edits.insert(tokens[end - 1].end, b")")
+
+
+def _guard_names(tokens: list[Token]) -> frozenset[bytes]:
+    """Local names of `guard` imported from zigttp:compose / zttp:compose."""
+    names: set[bytes] = set()
+    for i, token in enumerate(tokens):
+        if token.text != b"import" or i + 1 >= len(tokens) or tokens[i + 1].text != b"{":
+            continue
+        close = next((j for j in range(i + 2, len(tokens)) if tokens[j].text == b"}"), None)
+        if close is None or close + 2 >= len(tokens) or tokens[close + 1].text != b"from":
+            continue
+        if tokens[close + 2].text[1:-1] not in (b"zigttp:compose", b"zttp:compose"):
+            continue
+        for j in range(i + 2, close):
+            if tokens[j].text == b"guard":
+                aliased = j + 2 < close and tokens[j + 1].text == b"as"
+                names.add(tokens[j + 2].text if aliased else b"guard")
+    return frozenset(names)
+
+
+def _check_guard_chain(
+    source: SourceFile, tokens: list[Token], start: int, operators: list[int], end: int,
+    guards: frozenset[bytes], out: list[Diagnostic],
+) -> None:
+    """Upstream's compile-time rule: a chain holding `guard(...)` calls has one handler."""
+    if not guards:
+        return
+    bounds = [start, *(op + 1 for op in operators)]
+    stops = [*operators, end]
+    steps = list(zip(bounds, stops, strict=True))
+    is_guard = [_is_guard_call(tokens, a, b, guards) for a, b in steps]
+    handlers = [a for (a, _), guard in zip(steps, is_guard, strict=True) if not guard]
+    if any(is_guard) and len(handlers) != 1:
+        where = tokens[handlers[1]] if len(handlers) > 1 else tokens[start]
+        message = ("a guard composition has exactly one handler; this is another"
+                   if handlers else "a guard composition needs a handler between its guards")
+        out.append(_at(source, where.start, "ZT026", message,
+                       "write `guard(pre) |> handler |> guard(post)`"))
+
+
+def _is_guard_call(tokens: list[Token], a: int, b: int, guards: frozenset[bytes]) -> bool:
+    """tokens[a:b] is exactly `NAME(...)` with NAME a local name of compose's guard."""
+    if b - a < 3 or tokens[a].text not in guards or tokens[a + 1].text != b"(":
+        return False
+    return tokens[b - 1].text == b")" and tokens[b - 1].depth == tokens[a + 1].depth and all(
+        t.depth > tokens[a + 1].depth for t in tokens[a + 2 : b - 1]
+    )
 
 
 def _operands(tokens: list[Token], operators: list[int], end: int) -> list[tuple[int, int]]:
