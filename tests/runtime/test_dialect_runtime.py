@@ -63,3 +63,32 @@ def test_match_patterns_nested_presence_literal_and_no_fallback(serve) -> None:
                "{}": "nothing", "null": "null", "[1,2]": "pair", "[1]": "nothing", '"x"': "x"}
     for body, expected in answers.items():
         assert server.post("/", data=body).json() == expected, body
+
+
+PLACES = """
+const double = (x) => x * 2;
+const inc = (x) => x + 1;
+async function later(x) { return x; }
+async function handler(r) {
+  const inArrow = [1, 2].map((x) => x |> double);
+  const inObject = { a: 3 |> double, b: 1 };
+  const inTemplate = `${4 |> inc}!`;
+  const ternaryLeft = (r.path === "/" ? 1 : 2) |> inc;
+  const awaited = await later(5) |> double;
+  const multiline = 1
+    |> inc
+    |> double;
+  const nested = match ({ k: 2 |> inc }) {
+    when { k: 3 }: match (["x", 1]) { when ["x", _]: "both" default: "inner" }
+    default: "outer"
+  };
+  return Response.json({ inArrow, inObject, inTemplate, ternaryLeft, awaited, multiline, nested });
+}
+"""
+
+
+def test_pipes_and_matches_in_every_expression_position(serve) -> None:
+    assert serve(PLACES, "-n", "1").get("/").json() == {
+        "inArrow": [2, 4], "inObject": {"a": 6, "b": 1}, "inTemplate": "5!", "ternaryLeft": 2,
+        "awaited": 10, "multiline": 4, "nested": "both",
+    }
