@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 
-from zigttp.diagnostics import Diagnostic
+from zigttp.diagnostics import Diagnostic, Severity
 from zigttp.frontend.dialect_edits import Edits
 from zigttp.frontend.dialect_lex import LexError, Token, tokenize
 from zigttp.frontend.dialect_match import rewrite_matches
@@ -53,14 +53,19 @@ def desugar(source: SourceFile) -> tuple[SourceFile, list[Diagnostic]]:
     rewrite_matches(source, tokens, edits, diagnostics)
     if edits.empty:
         return source, diagnostics
-    text = edits.apply().decode("utf-8", "surrogatepass")
+    try:
+        text = edits.apply().decode("utf-8", "surrogatepass")
+    except ValueError as exc:  # constructs interleaved in a way no rewrite can express
+        return source, [*diagnostics, _at(source, 0, "ZT020", f"cannot rewrite the dialect: {exc}",
+                                          "split the expression into simpler statements",
+                                          "warning")]
     return SourceFile(source.path, text, original=source, offsets=edits), diagnostics
 
 
 def _at(source: SourceFile, offset: int, code: str, message: str, hint: str,
-        severity: str = "error") -> Diagnostic:
+        severity: Severity = "error") -> Diagnostic:
     line, col = source.position_at(offset)
-    return source.diagnostic_at(line, col, code, message, hint, severity)  # type: ignore[arg-type]
+    return source.diagnostic_at(line, col, code, message, hint, severity)
 
 
 def _rewrite_pipes(
