@@ -28,9 +28,10 @@ ConsoleSink = Callable[[str, str], None]
 
 @cache
 def runtime_js() -> str:
-    """Prelude + JSX runtime, read once per process."""
+    """Prelude + JSX runtime + dialect runtime (`|>`, match, range), read once per process."""
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
-    return (js / "prelude.js").read_text("utf-8") + "\n" + (js / "jsx_runtime.js").read_text("utf-8")
+    files = ("prelude.js", "jsx_runtime.js", "dialect.js")
+    return "\n".join((js / name).read_text("utf-8") for name in files)
 
 
 _HIDE_HOOKS = "".join(
