@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -191,6 +192,14 @@ _SIZE_FIELDS = {"memory_limit", "max_body_size", "max_response_bytes", "static_c
                 "static_cache_max_file_size", "js_stack_size"}
 
 
+def with_upstream_env(environ: MutableMapping[str, str]) -> MutableMapping[str, str]:
+    """Copy every `ZTTP_X` (the original project's newer prefix) to `ZIGTTP_X` unless that is
+    set: one place, at each entry point, so every `ZIGTTP_*` reader accepts both names."""
+    for key in [k for k in environ if k.startswith("ZTTP_")]:
+        environ.setdefault("ZIGTTP_" + key[5:], environ[key])
+    return environ
+
+
 def config_from_env(environ: dict[str, str] | None = None, **overrides: object) -> ServerConfig:
     """A ServerConfig from `ZIGTTP_<FIELD>` variables (hosts without a command line: ASGI, Lambda).
 
@@ -200,7 +209,7 @@ def config_from_env(environ: dict[str, str] | None = None, **overrides: object) 
     """
     from dataclasses import fields
 
-    env = os.environ if environ is None else environ
+    env = with_upstream_env(dict(os.environ if environ is None else environ))
     values: dict[str, object] = {}
     known = {f.name: f for f in fields(ServerConfig)}
     if env.get("PORT"):

@@ -16,11 +16,18 @@ The file is looked up in the current directory, then each parent (like git does)
 Precedence: a flag given on the command line (or by environment) wins over zigttp.json, which
 wins over the built-in default. Unknown keys or wrong types are a UsageError (exit 2) naming
 the file, so a typo never silently does nothing.
+
+`zttp.json` (the original project's newer name) is read where no zigttp.json sits in the same
+directory, with upstream's `entry` as another name for `handler`. Its other upstream keys
+(`sqlite` schema files, proofs, durable settings, ...) mean nothing here: they are named in
+one warning on stderr and skipped, so an upstream project still runs; wrong types of the
+keys we do read are errors as above.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +35,7 @@ from typing import Any
 from zigttp.errors import UsageError
 
 FILENAME = "zigttp.json"
+UPSTREAM_FILENAME = "zttp.json"
 # JSON key → (option name, accepted types)
 _KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "handler": ("handler", (str,)),
@@ -46,6 +54,7 @@ _KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "stateTimeoutMs": ("state_timeout_ms", (int,)),
     "ratelimitFail": ("ratelimit_fail", (str,)),
 }
+_UPSTREAM_KEYS = {**_KEYS, "entry": ("handler", (str,))}
 _PATHS = frozenset({"handler", "static_dir"})
 
 
@@ -62,9 +71,10 @@ class ProjectConfig:
 def find_config(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
-        candidate = directory / FILENAME
-        if candidate.is_file():
-            return candidate
+        for name in (FILENAME, UPSTREAM_FILENAME):
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
     return None
 
 
@@ -76,10 +86,17 @@ def load_config(path: Path) -> ProjectConfig:
     if not isinstance(data, dict):
         raise UsageError(f"{path}: expected a JSON object")
     options: dict[str, Any] = {}
+    upstream = path.name == UPSTREAM_FILENAME
+    keys = _UPSTREAM_KEYS if upstream else _KEYS
+    skipped = sorted(key for key in data if key not in keys)
+    if upstream and skipped:
+        sys.stderr.write(f"zigttp: {path}: ignoring keys zigttp does not use: {', '.join(skipped)}\n")
     for key, value in data.items():
-        if key not in _KEYS:
+        if key not in keys:
+            if upstream:
+                continue
             raise UsageError(f"{path}: unknown key {key!r}; accepted: {', '.join(sorted(_KEYS))}")
-        name, types = _KEYS[key]
+        name, types = keys[key]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             wanted = " or ".join(t.__name__ for t in types)
             raise UsageError(f"{path}: {key!r} must be {wanted}, got {json.dumps(value)}")

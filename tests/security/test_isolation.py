@@ -130,6 +130,9 @@ ALLOWED_GLOBALS = {
     "unescape",
     "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString",
     "__zdo", "__ztick", "__zigttp_import", "handler",
+    # the original zigttp's dialect (runtime/js/dialect.js): read-only helpers, and range()
+    "range", "__zigttp_pipe", "__zigttp_match", "__zigttp_any", "__zigttp_assert_failed",
+    "__zigttp_compose",
 }
 
 

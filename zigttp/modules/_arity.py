@@ -52,4 +52,4 @@ def with_js_semantics(spec: ModuleSpec) -> ModuleSpec:
     def create_js(ctx: ModuleContext) -> dict[str, Export]:
         return {name: with_js_arity(fn) for name, fn in create(ctx).items()}
 
-    return replace(spec, create=create_js)  # every other field (blocking...) kept
+    return replace(spec, create=create_js)  # every other field (blocking, pure...) kept

@@ -19,6 +19,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 JsonValue = Any
+# `zttp:NAME` is the original project's newer spelling of `zigttp:NAME`: the same module.
+SCHEMES = ("zigttp:", "zttp:")
+
+
+def module_name(specifier: str) -> str:
+    """`zigttp:billing`, `zttp:billing` or `billing` → `billing`."""
+    for scheme in SCHEMES:
+        if specifier.startswith(scheme):
+            return specifier[len(scheme) :]
+    return specifier
+
+
+def is_module_specifier(specifier: str) -> bool:
+    return specifier.startswith(SCHEMES)
 Export = Callable[..., JsonValue]
 
 
@@ -56,6 +70,9 @@ class ModuleSpec:
     exports: tuple[str, ...]  # export names, checked by `check` and the bundler
     create: Callable[[ModuleContext], dict[str, Export]]
     traceable: frozenset[str] = frozenset()  # exports that fixture `io` rows stub
+    # Deterministic exports without I/O: `zigttp test` runs them for real where no `io` row
+    # answers them (as upstream does), so a fixture need not record `validateJson` results.
+    pure: frozenset[str] = frozenset()
     # Export name → JS source of a function EXPRESSION that becomes the export in place of the
     # plain shim, for exports whose arguments cannot cross into Python (e.g. JS functions).
     # Inside it, `__host` is the plain shim: it calls this module's Python function of the same

@@ -71,6 +71,7 @@ class Export:
     name: str
     function: Callable[..., Any]
     traceable: bool
+    pure: bool = False
 
 
 class ModuleBridge:
@@ -85,7 +86,9 @@ class ModuleBridge:
             wrappers: dict[str, str] = getattr(spec, "js_wrappers", {}) or {}
             for name in spec.exports:
                 index = len(self.exports)
-                self.exports.append(Export(spec.name, name, table[name], name in spec.traceable))
+                self.exports.append(
+                    Export(spec.name, name, table[name], name in spec.traceable, name in spec.pure)
+                )
                 shim = f"function (...args) {{ return call({index}, args); }}"
                 if name in wrappers:
                     shim = f"(function (__host) {{ return ({wrappers[name]}); }})({shim})"

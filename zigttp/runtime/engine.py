@@ -26,8 +26,6 @@ from zigttp.runtime.marshal import HandlerResponse
 
 ENGINE_VERSION: str = _engine.ENGINE_VERSION
 HANDLER_FILE = "<input>"  # the name stack frames of handler code carry (marshal.map_stack)
-PRELUDE_FILE = "zigttp:prelude"
-JSX_FILE = "zigttp:jsx"
 
 ConsoleSink = Callable[[str, str], None]
 HostFunction = Callable[[int, str], str]
@@ -70,12 +68,14 @@ def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: b
 
 
 @cache
-def runtime_bytecode() -> tuple[bytes, bytes]:
-    """(prelude, JSX runtime) bytecode, compiled once per process from package data."""
+def runtime_bytecode() -> tuple[bytes, ...]:
+    """Bytecode of the prelude (first: it evaluates to the hook-taking installer), the JSX
+    runtime and the dialect runtime (`|>`, match, range), compiled once per process."""
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
-    prelude = compile_script((js / "prelude.js").read_text("utf-8"), PRELUDE_FILE, strip_source=True)
-    jsx = compile_script((js / "jsx_runtime.js").read_text("utf-8"), JSX_FILE, strip_source=True)
-    return prelude, jsx
+    return tuple(
+        compile_script((js / name).read_text("utf-8"), f"zigttp:{name.removesuffix('.js')}", strip_source=True)
+        for name in ("prelude.js", "jsx_runtime.js", "dialect.js")
+    )
 
 
 class JsRuntime:
@@ -96,10 +96,11 @@ class JsRuntime:
         self._runtime = _engine.Runtime(
             limits.memory, limits.stack_size, limits.max_call_depth, console, host_function
         )
-        prelude, jsx = runtime_bytecode()
+        prelude, *scripts = runtime_bytecode()
         try:
             self._runtime.install_prelude(prelude)
-            self._runtime.run(jsx, 0.0, False)
+            for script in scripts:
+                self._runtime.run(script, 0.0, False)
             if module_bytecode:
                 self._runtime.run(module_bytecode, 0.0, True)  # shims get the host hook, not a global
             self._runtime.limit_memory()  # -m counts from here: the handler's own allocations
