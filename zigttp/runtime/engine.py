@@ -73,8 +73,8 @@ def runtime_bytecode() -> tuple[bytes, ...]:
     runtime and the dialect runtime (`|>`, match, range), compiled once per process."""
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
     return tuple(
-        compile_script((js / name).read_text("utf-8"), f"zigttp:{name.removesuffix('.js')}", strip_source=True)
-        for name in ("prelude.js", "jsx_runtime.js", "dialect.js")
+        compile_script((js / f"{name}.js").read_text("utf-8"), f"zigttp:{name}", strip_source=True)
+        for name in ("prelude", "jsx_runtime", "dialect")
     )
 
 
