@@ -18,6 +18,8 @@ Parsing and limits live in `protocol.RequestReader`; this class only does I/O:
 from __future__ import annotations
 
 import asyncio
+import sys
+import traceback
 from typing import TYPE_CHECKING, BinaryIO
 
 from zigttp.errors import ProtocolError
@@ -78,6 +80,13 @@ class HttpConnection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.closing or self._pending_error is not None:
             return  # lingering after an error: discard what the client still sends
+        try:
+            self._received(data)
+        except Exception:  # the safety net: a bug in zigttp answers 500, never silence
+            report_internal_error()
+            self.fail_internal()
+
+    def _received(self, data: bytes) -> None:
         try:
             self.reader.feed(data)
         except ProtocolError as exc:
@@ -162,6 +171,10 @@ class HttpConnection(asyncio.Protocol):
                     return
             elif not self._respond(data, keep_alive):
                 return
+        except Exception:  # the safety net: a bug in zigttp must not leave the client waiting
+            report_internal_error()
+            self.fail_internal()
+            return
         finally:
             self.busy = False
         if not self.closing:
@@ -172,6 +185,10 @@ class HttpConnection(asyncio.Protocol):
             await self._can_write.wait()
             if not await self._send_file(response, keep_alive):
                 return
+        except Exception:
+            report_internal_error()
+            self._close()  # the head is already out: a 500 now would corrupt the stream
+            return
         finally:
             self.busy = False
         if not self.closing:
@@ -315,6 +332,12 @@ class HttpConnection(asyncio.Protocol):
         """Called when draining: idle connections close now, busy ones after their response."""
         if not self.busy and not self.reader.mid_request and not self.reader.requests:
             self._close()  # (queued requests are in this iteration's batch: answered first)
+
+
+def report_internal_error() -> None:
+    """Log a bug in zigttp met while answering a request (the caller answers 500 and closes)."""
+    sys.stderr.write("zigttp: internal error while answering a request:\n")
+    traceback.print_exc()
 
 
 def _with_close(data: bytes) -> bytes:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from zigttp.config import ServerConfig
 from zigttp.errors import ProtocolError
-from zigttp.server.connection import CONTINUE
+from zigttp.server.connection import CONTINUE, report_internal_error
 from zigttp.server.dispatch import Dispatcher
 from zigttp.server.protocol import RequestReader
 from zigttp.server.response import FileResponse, plain_error
@@ -89,6 +89,8 @@ class ThreadServer:
             self._serve_connection(conn)
         except OSError:
             pass
+        except Exception:  # a bug outside a request's dispatch: loud, and this connection closes
+            report_internal_error()
         finally:
             with self._lock:
                 self.active.discard(conn)
@@ -123,7 +125,13 @@ class ThreadServer:
             request = reader.requests.popleft()
             with self._lock:
                 self.busy.add(conn)
-            response, keep_alive = self.dispatcher.handle_blocking(request)
+            try:
+                response, keep_alive = self.dispatcher.handle_blocking(request)
+            except Exception:  # the safety net: a bug in zigttp answers 500, never silence
+                report_internal_error()
+                conn.sendall(plain_error(500, "Internal Server Error"))
+                _linger(conn)
+                return
             if isinstance(response, FileResponse):
                 if not _send_file(conn, response):
                     return
