@@ -4,7 +4,8 @@ Parsing and limits live in `protocol.RequestReader`; this class only does I/O:
 
 * pipelined requests are answered one at a time, in order;
 * a request head must arrive within `header_timeout` of its first byte (slowloris), a body
-  may not stall for more than `body_timeout`: both answer 408 and close;
+  may not go `body_timeout` without body data (chunk framing alone does not count): both
+  answer 408 and close;
 * an idle keep-alive connection is closed silently after `keepalive_timeout`;
 * reading pauses while too many pipelined requests are queued or the peer stops reading;
 * a parse error after complete pipelined requests is answered after them, in order, then the
@@ -266,7 +267,8 @@ class HttpConnection(asyncio.Protocol):
             if self._timer_kind != "head":  # measured from the first byte: trickling won't help
                 self._arm("head")
         elif self.reader.mid_request:
-            self._arm("body")  # silence-based: any progress re-arms
+            if self._timer_kind != "body" or not reader.stalled:
+                self._arm("body")  # silence-based: body data re-arms it, chunk framing does not
         elif not self.busy:
             if self.server.draining:
                 self._close()

@@ -15,7 +15,12 @@ exactly the same parsing and limits:
   final transfer coding other than `chunked` → 400, codings before it (`gzip, chunked`) → 501;
   CONNECT → 501.
 * `Upgrade` (websocket, h2c) is ignored: the request is answered over HTTP/1.1, then closed.
-* Trailer fields of a chunked body are parsed (and bounded by the head cap) but discarded.
+* Chunked framing is bounded while it arrives (llhttp skips chunk extensions without a limit,
+  httptools buffers a trailer field until it ends): the bytes between two pieces of body data
+  may not exceed `MAX_CHUNK_LINE` in a size line with its extensions (→ 400) nor the head cap in
+  the trailer section (→ 431), and the framing of one body may not outweigh the body cap (→ 400).
+  Framing is not progress: `stalled` tells the backends not to re-arm the body timer for it.
+* Trailer fields of a chunked body are parsed (and bounded as above) but discarded.
 * `Expect: 100-continue` is honoured only on HTTP/1.1 and only once the length check passed, so
   an oversized upload gets its 413 instead of an invitation to send the body.
 * Requests completed before an error stay in `requests`: the connection answers them in order,
@@ -31,6 +36,7 @@ import httptools
 from zigttp.errors import ProtocolError
 
 MAX_URL_BYTES = 8 * 1024
+MAX_CHUNK_LINE = 16 * 1024  # a chunk-size line with its extensions (Node's limit, CVE-2024-22019)
 MAX_HEADER_COUNT = 100
 ALLOWED_METHODS = frozenset(
     {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"}
@@ -89,6 +95,11 @@ class RequestReader:
         self._body_size = 0
         self._in_head = False
         self._current: Request | None = None
+        self._chunked = False
+        self._in_trailers = False  # after the last chunk's size line (see on_chunk_header)
+        self._framing_run = 0  # chunked framing bytes since the last body data
+        self._framing_total = 0
+        self.stalled = False  # the last feed carried no body data (framing only)
 
     @property
     def mid_request(self) -> bool:
@@ -104,6 +115,7 @@ class RequestReader:
             return  # llhttp stops after an upgrade request; the connection closes after it
         if self._current is None:
             self._unparsed_head += len(data)
+        current, body_before = self._current, self._body_size
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserCallbackError as exc:
@@ -118,8 +130,28 @@ class RequestReader:
             return
         except httptools.HttpParserError as exc:
             raise ProtocolError(400, f"Bad Request: {exc}") from None
-        if self._current is None and self._unparsed_head > self.max_head:
-            raise ProtocolError(431, "Request Header Fields Too Large")
+        if self._current is None:
+            if self._unparsed_head > self.max_head:
+                raise ProtocolError(431, "Request Header Fields Too Large")
+        elif self._chunked and self._current is current:  # the whole feed was in this body
+            self._count_framing(len(data), self._body_size - body_before)
+
+    def _count_framing(self, fed: int, data_bytes: int) -> None:
+        """Bound the chunked framing of the current body (see the module doc).
+
+        Per feed, not per byte: a feed that carried body data resets the run (it under-counts
+        by at most one read), so the hot path stays in llhttp."""
+        framing = fed - data_bytes
+        self._framing_total += framing
+        self.stalled = data_bytes == 0
+        self._framing_run = self._framing_run + framing if self.stalled else 0
+        if self._in_trailers:
+            if self._framing_run > self.max_head:
+                raise ProtocolError(431, "Request Header Fields Too Large: trailer section")
+        elif self._framing_run > MAX_CHUNK_LINE:
+            raise ProtocolError(400, "Bad Request: chunk size line (extensions) too long")
+        if self._framing_total > self.max_body:
+            raise ProtocolError(400, "Bad Request: chunk framing outweighs the body cap")
 
     # -- httptools callbacks (the hot path: keep them small) ----------------------------------
     def on_message_begin(self) -> None:
@@ -162,6 +194,7 @@ class RequestReader:
         if url[:1] != "/" and not (method == "OPTIONS" and url == "*"):
             url = _origin_form(url)
         expect = version == "1.1" and "expect" in headers and headers["expect"].lower() == "100-continue"
+        self._chunked = "transfer-encoding" in headers
         self._current = Request(method, url, headers, b"", parser.should_keep_alive(), version, expect)
         if expect:
             self.head_complete_pending_continue = True
@@ -173,10 +206,19 @@ class RequestReader:
             raise ProtocolError(413, "Payload Too Large")
 
     def on_body(self, body: bytes) -> None:
+        self._in_trailers = False
         self._body_size += len(body)
         if self._body_size > self.max_body:
             raise ProtocolError(413, "Payload Too Large")
         self._body_parts.append(body)
+
+    def on_chunk_header(self) -> None:
+        # llhttp calls this once a size line is complete, the last chunk's (size 0) included;
+        # if no body data follows before on_chunk_complete, the bytes are the trailer section.
+        self._in_trailers = True
+
+    def on_chunk_complete(self) -> None:
+        self._in_trailers = False
 
     def on_message_complete(self) -> None:
         request = self._current
@@ -192,6 +234,9 @@ class RequestReader:
         self._header_bytes = 0
         self._current = None
         self.head_complete_pending_continue = False
+        if self._chunked:
+            self._chunked = self._in_trailers = self.stalled = False
+            self._framing_run = self._framing_total = 0
 
 
 def _header_dict(pairs: list[tuple[bytes, bytes]]) -> tuple[dict[str, str], int]:
