@@ -14,6 +14,13 @@ exactly the same parsing and limits:
   an HTTP/1.1 request without exactly one Host → 400; Transfer-Encoding on HTTP/1.0 → 400; a
   final transfer coding other than `chunked` → 400, codings before it (`gzip, chunked`) → 501;
   CONNECT → 501.
+* Empty lines before a request line (RFC 9112 §2.2 says to ignore at least one) count as the
+  start of a head: the header deadline runs from the first of them, so a bare CRLF every few
+  seconds cannot hold a connection open by re-arming the idle timer. Before a connection's
+  first request at most `MAX_LEADING_EMPTY` bytes of them are accepted (→ 400); between
+  pipelined requests llhttp skips them inside a read where we cannot count them exactly, so
+  there only the head cap and the header deadline bound them (the answer must not depend on
+  how the stream was split into reads: the fuzzers check that).
 * `Upgrade` (websocket, h2c) is ignored: the request is answered over HTTP/1.1, then closed.
 * Chunked framing is bounded while it arrives (llhttp skips chunk extensions without a limit,
   httptools buffers a trailer field until it ends): the bytes between two pieces of body data
@@ -36,6 +43,7 @@ import httptools
 from zigttp.errors import ProtocolError
 
 MAX_URL_BYTES = 8 * 1024
+MAX_LEADING_EMPTY = 8  # bytes of CRLF / LF before a request line (4 empty lines)
 MAX_CHUNK_LINE = 16 * 1024  # a chunk-size line with its extensions (Node's limit, CVE-2024-22019)
 MAX_HEADER_COUNT = 100
 ALLOWED_METHODS = frozenset(
@@ -74,6 +82,8 @@ class RequestReader:
         self.requests: deque[Request] = deque()
         self._parser = httptools.HttpRequestParser(self)
         self._unparsed_head = 0  # bytes fed since the last head completed
+        self._leading_empty = 0  # bytes of empty lines fed before the next request line
+        self._first = True  # no request line seen yet on this connection
         self._reset_message()
         self.head_complete_pending_continue = False
         self._upgraded = False
@@ -103,12 +113,13 @@ class RequestReader:
 
     @property
     def mid_request(self) -> bool:
-        """True between the first byte of a request and its completion (for the 408 timer)."""
-        return self._in_head or self._current is not None
+        """True between the first byte of a request (an empty line before it included) and its
+        completion (for the 408 timer)."""
+        return self._in_head or self._current is not None or self._leading_empty > 0
 
     @property
     def in_head(self) -> bool:
-        return self._in_head
+        return self._in_head or self._leading_empty > 0
 
     def feed(self, data: bytes) -> None:
         if self._upgraded:
@@ -116,6 +127,8 @@ class RequestReader:
         if self._current is None:
             self._unparsed_head += len(data)
         current, body_before = self._current, self._body_size
+        if current is None and not self._in_head and data[:1] in b"\r\n":
+            self._count_empty_lines(data)
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserCallbackError as exc:
@@ -135,6 +148,13 @@ class RequestReader:
                 raise ProtocolError(431, "Request Header Fields Too Large")
         elif self._chunked and self._current is current:  # the whole feed was in this body
             self._count_framing(len(data), self._body_size - body_before)
+
+    def _count_empty_lines(self, data: bytes) -> None:
+        """Empty lines (llhttp skips them silently) before the next request line."""
+        start = data[:MAX_LEADING_EMPTY + 1]
+        self._leading_empty += len(start) - len(start.lstrip(b"\r\n"))
+        if self._leading_empty > MAX_LEADING_EMPTY and self._first:
+            raise ProtocolError(400, "Bad Request: too many empty lines before the request line")
 
     def _count_framing(self, fed: int, data_bytes: int) -> None:
         """Bound the chunked framing of the current body (see the module doc).
@@ -156,6 +176,8 @@ class RequestReader:
     # -- httptools callbacks (the hot path: keep them small) ----------------------------------
     def on_message_begin(self) -> None:
         self._in_head = True
+        self._leading_empty = 0
+        self._first = False
 
     def on_url(self, url: bytes) -> None:
         self._url = self._url + url if self._url else url
