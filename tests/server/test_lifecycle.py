@@ -62,3 +62,31 @@ def test_a_killed_worker_is_restarted(serve) -> None:
         time.sleep(0.1)
     assert len(now) == 2
     assert all(server.get("/").status_code == 200 for _ in range(10))
+
+
+@pytest.mark.parametrize("first_workers", ["1", "2"])
+def test_a_second_server_on_a_busy_port_fails_with_port_in_use(serve, first_workers) -> None:
+    # SO_REUSEPORT used to let a second default (multi-worker) server join the first one's
+    # port silently and take a share of its requests; it must fail as `-w 1` does.
+    first = serve(SLOW, "--workers", first_workers, "-n", "1")
+    import subprocess
+
+    from tests.conftest import run_zigttp
+
+    handler = first.process.args[first.process.args.index("serve") + 3]
+    try:
+        second = run_zigttp("serve", handler, "--port", str(first.port), "--workers", "2",
+                            "-n", "1", timeout=30)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"the second server kept running:\n{exc.stdout}") from None
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "Listening on" not in second.stdout
+    assert f"cannot listen on 127.0.0.1:{first.port}: port in use" in second.stderr
+    assert second.stderr.count("port in use") == 1
+    assert all(first.get("/").status_code == 200 for _ in range(10))
+
+
+def test_one_servers_own_workers_share_its_port(serve) -> None:
+    server = serve(SLOW, "--workers", "3", "-n", "1")
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(lambda _: server.get("/").status_code, range(30))) == [200] * 30

@@ -1,9 +1,11 @@
 """`--workers N`: pre-forked worker processes sharing one port through SO_REUSEPORT.
 
-The supervisor reserves the port with a bound, non-listening SO_REUSEPORT socket (so port 0
-resolves once for everyone), forks N workers that each listen on their own socket (the kernel
-balances connections between them), waits until every worker's pool is warm, prints the
-banner, and then restarts any worker that dies. SIGTERM/SIGINT are forwarded; each worker
+The supervisor binds one listening SO_REUSEPORT socket per worker before forking
+(`lifecycle.bind_group`: a second server on a busy port fails with "port in use" instead of
+joining the group; port 0 resolves once for everyone), forks N workers that each accept on
+their own socket (the kernel balances connections between them), waits until every worker's
+pool is warm, prints the banner, and then restarts any worker that dies (on the same socket,
+so connections queued for it meanwhile are served, not reset). SIGTERM/SIGINT are forwarded; each worker
 drains its in-flight requests and exits 0.
 """
 
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
 from zigttp.server.dispatch import preflight
-from zigttp.server.lifecycle import Server, bind_socket
+from zigttp.server.lifecycle import Server, bind_group
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
@@ -30,11 +32,11 @@ class Supervisor:
     def __init__(self, config: ServerConfig, compiled: CompiledHandler) -> None:
         self.config = config
         self.compiled = compiled
+        self._sockets = bind_group(config.host, config.port, config.workers)  # fails first
+        self.port = self._sockets[0].getsockname()[1]
         self.state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
-        self._reserve = bind_socket(config.host, config.port, reuse_port=True, listen=False)
-        self.port = self._reserve.getsockname()[1]
         self._ready_r, self._ready_w = os.pipe()
 
     def run(self) -> int:
@@ -70,7 +72,10 @@ class Supervisor:
     def _worker_main(self, index: int) -> int:
         """A worker's exit status is its error's exit code: the supervisor exits with it."""
         try:
-            sock = bind_socket(self.config.host, self.port, reuse_port=True)
+            sock = self._sockets[index - 1]
+            for other in self._sockets:
+                if other is not sock:
+                    other.close()
             server = Server(self.compiled, self.config.with_changes(port=self.port),
                             state_dir=self.state_dir, worker=index)
             server.serve_forever(sock, announce=False,
