@@ -90,3 +90,15 @@ def test_one_servers_own_workers_share_its_port(serve) -> None:
     server = serve(SLOW, "--workers", "3", "-n", "1")
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
         assert list(pool.map(lambda _: server.get("/").status_code, range(30))) == [200] * 30
+
+
+def test_a_load_error_is_printed_once_whatever_the_worker_count(tmp_path) -> None:
+    from tests.conftest import run_zigttp
+
+    path = tmp_path / "bad.js"
+    path.write_text('throw new Error("boom at load");\nfunction handler(r) { return "x"; }\n')
+    result = run_zigttp("serve", str(path), "--port", "0", "--workers", "3", "-n", "1", timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.count("failed to load") == 1, result.stderr
+    assert "boom at load" in result.stderr and f"{path}:1:" in result.stderr
+    assert "worker failed to start" not in result.stderr  # (the bare pid line)

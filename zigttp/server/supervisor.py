@@ -37,6 +37,8 @@ class Supervisor:
         self.state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
+        self._starting = True
+        self._failure_claim = os.path.join(self.state_dir, "startup-failure")
         self._ready_r, self._ready_w = os.pipe()
 
     def run(self) -> int:
@@ -48,6 +50,7 @@ class Supervisor:
         for index in range(1, self.config.workers + 1):
             self._spawn(index)
         failed = self._wait_ready()
+        self._starting = False  # workers forked from now on (restarts) report every failure
         if failed:
             self._stop_children(signal.SIGKILL)
             return failed
@@ -81,15 +84,28 @@ class Supervisor:
             server.serve_forever(sock, announce=False,
                                  on_ready=lambda: os.write(self._ready_w, b"."))
             return 0
-        except ZigttpError as exc:  # e.g. --static DIR missing: a usage error, exit 2
-            sys.stderr.write(f"zigttp: {exc}\n")
+        except ZigttpError as exc:  # a load error, --static DIR missing, ...
+            self._report_failure(f"zigttp: {exc}\n")
             return exc.exit_code
         except BaseException:
-            traceback.print_exc()
+            self._report_failure(traceback.format_exc())
             return 1
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
+
+    def _report_failure(self, text: str) -> None:
+        """Print why this worker failed, unless another worker of the same start-up already did:
+        N workers loading one handler fail N times alike, and the user needs the message once.
+        The first to create the claim file prints; restarted workers always print."""
+        if self._starting:
+            try:
+                os.close(os.open(self._failure_claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return
+            except OSError:
+                pass
+        sys.stderr.write(text)
 
     def _wait_ready(self) -> int:
         """0 once every worker is warm, else the exit code of the first that failed."""
@@ -98,10 +114,11 @@ class Supervisor:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid:
                 self.children.pop(pid, None)
-                code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
-                if code == 1:  # (2 is a usage error the worker already explained)
-                    sys.stderr.write(f"zigttp: worker failed to start (pid {pid})\n")
-                return code or 1
+                if os.WIFEXITED(status):  # the worker (or the first of them) said why
+                    return os.WEXITSTATUS(status) or 1
+                sys.stderr.write(f"zigttp: worker failed to start (pid {pid}, killed by signal "
+                                 f"{os.WTERMSIG(status)})\n")
+                return 1
             import select
 
             readable, _, _ = select.select([self._ready_r], [], [], 0.05)
