@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
-from zigttp.log import ServerLog
+from zigttp.log import ServerLog, start_line
 from zigttp.modules import ModuleContext
 from zigttp.runtime.handler import LoadedHandler, load_handler
 from zigttp.runtime.limits import RuntimeLimits
@@ -129,11 +129,9 @@ class Server:
         self.dispatcher = dispatcher
         return dispatcher, sock, pool
 
-    def banner(self) -> str:
-        host = self.config.host
-        shown = f"[{host}]" if ":" in host else host
-        return (f"Listening on http://{shown}:{self.port} (pool {self.config.pool_size}, "
-                f"handler {self.compiled.filename}, loaded in {self.load_ms:.1f} ms)")
+    def banner(self, mode: str = "") -> str:
+        return start_line(self.config.log_format, self.url, handler=self.compiled.filename,
+                          pool=self.config.pool_size, load_ms=self.load_ms, mode=mode)
 
     def serve_forever(self, sock: socket.socket | None = None, *, announce: bool = True,
                       on_ready: object = None) -> None:

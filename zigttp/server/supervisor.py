@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
+from zigttp.log import start_line
 from zigttp.server.dispatch import preflight
 from zigttp.server.lifecycle import Server, bind_group
 
@@ -57,9 +58,11 @@ class Supervisor:
         if self.stopping:  # stopped while warming up: wait for the workers to exit
             return self._supervise()
         load_ms = (time.perf_counter() - started) * 1000
-        print(f"Listening on http://{self.config.host}:{self.port} (workers {self.config.workers}, "
-              f"pool {self.config.pool_size} each, handler {self.compiled.filename}, "
-              f"loaded in {load_ms:.1f} ms)", flush=True)
+        host = self.config.host
+        url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+        print(start_line(self.config.log_format, url, handler=self.compiled.filename,
+                         pool=self.config.pool_size, load_ms=load_ms, workers=self.config.workers),
+              flush=True)
         return self._supervise()
 
     def _spawn(self, index: int) -> None:
