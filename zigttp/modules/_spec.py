@@ -60,6 +60,10 @@ class ModuleSpec:
     # True for modules whose calls may block on I/O (network, disk): a handler importing one
     # never runs on the event-loop thread (see runtime.lanes).
     blocking: bool = False
+    # False for modules whose calls change nothing outside the call (no store, no output): an
+    # inline run interrupted after calling only such modules may be run again on the pool
+    # threads (see runtime.lanes). True, the safe default, for everything else.
+    effects: bool = True
 
     @property
     def specifier(self) -> str:

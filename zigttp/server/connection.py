@@ -135,7 +135,11 @@ class HttpConnection(asyncio.Protocol):
         queued = self.reader.requests
         while queued and lanes.inline_allowed(queued[0].url):
             self._continue_sent = False
-            reply = dispatcher.handle_inline(queued.popleft())
+            request = queued.popleft()
+            reply = dispatcher.handle_inline(request)
+            if reply is None:  # outlasted the inline bound: run again on the pool threads
+                queued.appendleft(request)  # (its path is demoted now: `_pump` sends it there)
+                break
             replies.append(reply)
             if reply[0].__class__ is FileResponse or not reply[1]:
                 break  # streamed, or the last request on this connection
