@@ -124,11 +124,11 @@ class RequestReader:
     def feed(self, data: bytes) -> None:
         if self._upgraded:
             return  # llhttp stops after an upgrade request; the connection closes after it
-        if self._current is None:
-            self._unparsed_head += len(data)
         current, body_before = self._current, self._body_size
-        if current is None and not self._in_head and data[:1] in b"\r\n":
-            self._count_empty_lines(data)
+        if current is None:
+            self._unparsed_head += len(data)
+            if data[:1] in b"\r\n" and not self._in_head:
+                self._count_empty_lines(data)
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserCallbackError as exc:
