@@ -70,3 +70,9 @@ def test_disabled_policy_never_allows_inline() -> None:
     for _ in range(PROBATION * 2):
         policy.record_thread_run(0.0)
     assert not policy.inline_allowed("/")
+
+
+def test_demote_sends_a_path_to_the_threads_at_once() -> None:
+    policy = _proven()
+    policy.demote("/spin?ms=3000")
+    assert not policy.inline_allowed("/spin") and policy.inline_allowed("/other")

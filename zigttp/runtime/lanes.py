@@ -61,6 +61,11 @@ class LanePolicy:
         if seconds < SEVERE and strikes < STRIKES and len(self.strikes) < MAX_TRACKED:
             self.strikes[path] = strikes
             return
+        self.demote(path)
+
+    def demote(self, url: str) -> None:
+        """Send this path to the pool threads for good (e.g. its run outlasted INLINE_BOUND)."""
+        path = url.partition("?")[0]
         self.strikes.pop(path, None)
         if len(self.demoted) < MAX_TRACKED:
             self.demoted.add(path)

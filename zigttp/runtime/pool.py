@@ -163,6 +163,8 @@ class InlineSlot:
             if exc.replace_context:
                 self._replace()
             if isinstance(exc, errors.TimeLimitExceeded) and runtime.timeout < runtime.limits.timeout:
+                # Demoted however the clock measured it, so the repeat runs on the threads.
+                self.pool.lanes.demote(url)
                 raise _bound_exceeded(runtime.timeout, retry=self.effects == effects) from None
             raise
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
