@@ -56,15 +56,19 @@ class JsRuntime:
         console: ConsoleSink,
         host_functions: dict[str, Callable[..., object]] | None = None,
         module_js: str = "",
+        dispatch_timeout: float | None = None,
     ) -> None:
         self.limits = limits
+        # A request's time budget; `dispatch_timeout` lowers it below `limits.timeout` for
+        # requests only (the inline lane's bound, see runtime.lanes), never for loading.
+        self.timeout = min(dispatch_timeout or limits.timeout, limits.timeout)
         self._console = console
         self._context = quickjs.Context()
         self._context.set_max_stack_size(limits.stack_size)
         for name, function in (host_functions or {}).items():
             self._context.add_callable(name, function)
         self._eval(runtime_js())
-        self._context.get("__zigttp_configure")(limits.timeout)
+        self._context.get("__zigttp_configure")(self.timeout)  # per dispatch, not for loading
         if module_js:
             self._eval(module_js)
         if limits.memory:
@@ -91,6 +95,8 @@ class JsRuntime:
         finally:
             self._flush_console(self._take_console())
         snapshot()  # builtins as the handler's top level left them are the reference
+        if self.cpu_limited and self.timeout < limits.timeout:
+            self._context.set_time_limit(self.timeout)
 
     def _eval(self, code: str) -> object:
         try:
@@ -131,13 +137,13 @@ class JsRuntime:
         async handler that never stops scheduling jobs (`for (;;) await null`) would hold the
         slot forever without this budget on the whole drain.
         """
-        deadline = time.thread_time() + self.limits.timeout
+        deadline = time.thread_time() + self.timeout
         jobs = 0
         while self._context.execute_pending_job():
             jobs += 1
             if jobs % 256 == 0 and time.thread_time() > deadline:
                 raise errors.TimeLimitExceeded(
-                    f"handler exceeded its CPU time limit of {self.limits.timeout:g}s"
+                    f"handler exceeded its CPU time limit of {self.timeout:g}s"
                 )
         return self._with_console(self._settle())
 

@@ -55,7 +55,8 @@ class LoadedHandler:
             except Exception:  # never let a Python error cross back into quickjs
                 pass
 
-        host = self.bridge.host_function(lambda: self.taps.get(slot_index))
+        host = self.bridge.host_function(lambda: self.taps.get(slot_index),
+                                         getattr(slot, "note_effect", None))
         try:
             return JsRuntime(
                 self.compiled.code,
@@ -63,6 +64,7 @@ class LoadedHandler:
                 console,
                 host_functions={"__zigttp_host": host} if self.bridge.exports else None,
                 module_js=self.bridge.js_source,
+                dispatch_timeout=getattr(slot, "time_bound", None),
             )
         except HandlerError as exc:
             detail = map_stack(str(exc), self.compiled.locate).rstrip()
