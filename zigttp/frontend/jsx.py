@@ -7,7 +7,7 @@ component call (`<Card/>` → `h(Card, ...)`), and an HTML element with a spread
 `dangerouslySetInnerHTML`, a repeated or `__proto__` attribute, whose props only exist at
 run time. `h()` props are `null` when there are none, else an object literal in source order
 (spreads kept, bare attributes `true`, dashed or namespaced names quoted). Every emitted
-piece is padded onto its source line.
+piece is padded onto its source line and, where it fits, its column.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tree_sitter import Node
 
 from zigttp.frontend import jsx_template
 from zigttp.frontend.jsx_syntax import (
+    Cursor,
     attribute_expression,
     child_groups,
     clean_text,
@@ -40,24 +41,17 @@ def _element(em: Emitter, node: Node) -> bytes:
     if jsx_template.applies(em, node):
         return jsx_template.lower(em, node)
     _, children, name, attributes = split_element(node)
-    tag = _tag(em, name)
-    parts = [b"h(", tag, b", "]
-    row = node.start_point.row + tag.count(b"\n")
-    row = _props(em, parts, row, attributes)
-    for child_row, code in _children(em, children):
-        parts.append(b", ")
-        row = _place(parts, row, child_row, code)
-    row = _place(parts, row, node.end_point.row, b")")
-    return b"".join(parts)
-
-
-def _place(parts: list[bytes], row: int, target: int, code: bytes) -> int:
-    """Append `code` starting on source row `target` (padding with newlines); new row."""
-    if target > row:
-        parts.append(b"\n" * (target - row))
-        row = target
-    parts.append(code)
-    return row + code.count(b"\n")
+    out = Cursor(*node.start_point)
+    out.add(b"h(" + _tag(em, name) + b", ")
+    _props(em, out, attributes)
+    for position, code in _children(em, children):
+        out.add(b", ")
+        out.move_to(*position)
+        out.add(code)
+    row, col = node.end_point
+    out.move_to(row, col - 1)  # `)` where `>` was: what follows keeps its column
+    out.add(b")")
+    return b"".join(out.parts)
 
 
 def _tag(em: Emitter, name: Node | None) -> bytes:
@@ -81,17 +75,17 @@ def _key(raw: bytes) -> bytes:
     return raw if _IDENT.match(name) else js_string(name)
 
 
-def _props(em: Emitter, parts: list[bytes], row: int, attributes: list[Node]) -> int:
+def _props(em: Emitter, out: Cursor, attributes: list[Node]) -> None:
     if not attributes:
-        parts.append(b"null")
-        return row
-    parts.append(b"{")
+        out.add(b"null")
+        return
+    out.add(b"{")
     for i, attribute in enumerate(attributes):
         if i:
-            parts.append(b", ")
-        row = _place(parts, row, attribute.start_point.row, _attribute(em, attribute))
-    parts.append(b"}")
-    return row
+            out.add(b", ")
+        out.move_to(*attribute.start_point)  # `name: value` keeps value's column from here
+        out.add(_attribute(em, attribute))
+    out.add(b"}")
 
 
 def _attribute(em: Emitter, attribute: Node) -> bytes:
@@ -112,19 +106,19 @@ def _attribute(em: Emitter, attribute: Node) -> bytes:
     return key + b": " + code
 
 
-def _children(em: Emitter, children: list[Node]) -> list[tuple[int, bytes]]:
-    """(source row, code) for each rendered child, text runs merged and cleaned."""
-    items: list[tuple[int, bytes]] = []
+def _children(em: Emitter, children: list[Node]) -> list[tuple[tuple[int, int], bytes]]:
+    """(source position, code) for each rendered child, text runs merged and cleaned."""
+    items: list[tuple[tuple[int, int], bytes]] = []
     for group in child_groups(children):
         if isinstance(group, list):
             text = run_text(em, group)
             if text:
-                items.append((group[0].start_point.row, js_string(text)))
+                items.append((group[0].start_point, js_string(text)))
             continue
         is_container = group.type == "jsx_expression"
         code = expression(em, group) if is_container else em.emit(group)
         if code is not None:
-            items.append((group.start_point.row, code))
+            items.append((group.start_point, code))
     return items
 
 

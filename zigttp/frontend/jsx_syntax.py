@@ -129,3 +129,26 @@ def child_groups(children: list[Node]) -> Iterator[Node | list[Node]]:
 def run_text(em: Emitter, run: list[Node]) -> str:
     """One text run (text and entity nodes side by side), cleaned ('' = no child)."""
     return clean_text(em.data[run[0].start_byte : run[-1].end_byte].decode("utf-8"))
+
+
+class Cursor:
+    """Output bytes with their current (row, byte column), so holes land where they were."""
+
+    def __init__(self, row: int, col: int) -> None:
+        self.parts: list[bytes] = []
+        self.row, self.col = row, col
+
+    def add(self, chunk: bytes) -> None:
+        self.parts.append(chunk)
+        lines = chunk.count(b"\n")
+        if lines:
+            self.row += lines
+            self.col = len(chunk) - chunk.rfind(b"\n") - 1
+        else:
+            self.col += len(chunk)
+
+    def move_to(self, row: int, col: int) -> None:
+        if row > self.row:
+            self.add(b"\n" * (row - self.row))
+        if row == self.row and col > self.col:
+            self.add(b" " * (col - self.col))

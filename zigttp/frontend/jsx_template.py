@@ -15,8 +15,9 @@ template; components and elements with run-time props are holes (their `h()` cal
 Positions: every hole starts on its source line and column (`$j(` fits before the first
 `{`; `,` before the next), and after the plan the output is padded to the element's end, so
 what follows a multi-line element keeps its columns too. Only tokens after a plan on the
-same line (a one-line element followed by more code) move right. Columns are bytes, as
-tree-sitter and quickjs count them.
+same line (a one-line element followed by more code) move right, and a fragment's first
+child spread (`<>{...xs}`, one column). Columns are bytes, as tree-sitter and quickjs count
+them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from zigttp.frontend.jsx_syntax import (
+    Cursor,
     attribute_expression,
     child_groups,
     decode_entities,
@@ -41,7 +43,8 @@ from zigttp.frontend.transform import Emitter
 CALLEE = b"$j("  # two characters: fits even `<>{x}` (jsx_runtime.js defines it)
 CHILD, DROP = 0, 1
 VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr")
 )
 NOT_RENDERED = frozenset(("key", "ref", "__self", "__source"))  # evaluated, never markup
 RUNTIME_ONLY = frozenset(("children", "dangerouslySetInnerHTML", "__proto__"))
@@ -54,20 +57,42 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+Position = tuple[int, int]  # (row, byte column) in the source
+
+
+@dataclass
+class Hole:
+    """One `$j` argument: code pieces, each to be placed at its source position."""
+
+    pieces: list[tuple[Position, bytes]]
+    spread: bool = False  # `[...a, ...b]`: adjacent `{...a}{...b}` children share one array
+
+
 @dataclass
 class Plan:
     """Static HTML strings around the holes; `statics` has one more entry than `holes`."""
 
     statics: list[str] = field(default_factory=lambda: [""])
     kinds: list[int | str] = field(default_factory=list)
-    holes: list[tuple[tuple[int, int], bytes]] = field(default_factory=list)
+    holes: list[Hole] = field(default_factory=list)
 
     def text(self, html: str) -> None:
         self.statics[-1] += html
 
     def hole(self, kind: int | str, at: Node, code: bytes) -> None:
         self.kinds.append(kind)
-        self.holes.append(((at.start_point.row, at.start_point.column), code))
+        self.holes.append(Hole([(at.start_point, code)]))
+        self.statics.append("")
+
+    def spread(self, kind: int | str, container: Node, code: bytes) -> None:
+        """`{...xs}` renders as the array `[...xs]` (one more piece if one came just before)."""
+        row, col = container.start_point
+        last = self.holes[-1] if self.holes else None
+        if last is not None and last.spread and self.kinds[-1] == kind and not self.statics[-1]:
+            last.pieces.append(((row, col + 1), code))  # `...` where it was written
+            return
+        self.kinds.append(kind)
+        self.holes.append(Hole([((row, col), b"[" + code)], spread=True))
         self.statics.append("")
 
     def literal(self) -> bytes:
@@ -163,43 +188,23 @@ def _container(em: Emitter, container: Node, plan: Plan, kind: int) -> None:
     if inner is None:
         return
     code = expression(em, container) or b""
-    if inner.type == "spread_element":  # `{...xs}` → `[...xs]`: same columns, rendered as an array
-        plan.hole(kind, container, b"[" + code + b"]")
+    if inner.type == "spread_element":
+        plan.spread(kind, container, code)
     else:
         plan.hole(kind, inner, code)
 
 
-class _Cursor:
-    """Output bytes with their current (row, byte column), so holes land where they were."""
-
-    def __init__(self, row: int, col: int) -> None:
-        self.parts: list[bytes] = []
-        self.row, self.col = row, col
-
-    def add(self, chunk: bytes) -> None:
-        self.parts.append(chunk)
-        lines = chunk.count(b"\n")
-        if lines:
-            self.row += lines
-            self.col = len(chunk) - chunk.rfind(b"\n") - 1
-        else:
-            self.col += len(chunk)
-
-    def move_to(self, row: int, col: int) -> None:
-        if row > self.row:
-            self.add(b"\n" * (row - self.row))
-        if row == self.row and col > self.col:
-            self.add(b" " * (col - self.col))
-
-
 def _layout(node: Node, plan: Plan) -> bytes:
-    out = _Cursor(*node.start_point)
+    out = Cursor(*node.start_point)
     out.add(CALLEE)
-    for i, ((row, col), code) in enumerate(plan.holes):
-        if i:
-            out.add(b",")
-        out.move_to(row, col)
-        out.add(code)
+    for i, hole in enumerate(plan.holes):
+        for j, (position, code) in enumerate(hole.pieces):
+            if i or j:
+                out.add(b",")
+            out.move_to(*position)
+            out.add(code)
+        if hole.spread:
+            out.add(b"]")
     out.add(b")" + plan.literal())
     out.move_to(*node.end_point)
     return b"".join(out.parts)

@@ -7,11 +7,11 @@
 // h(tag, props, ...children) vnodes, rendered when a template, renderToString or a Response
 // meets them. Only values made here (Html and vnodes, recognised by private brands) render
 // as markup: an object from data, even one shaped like {tag, props, children}, is text.
-// Rules: text and attribute values escape & < > " ' ; null/undefined/true/false render
-// nothing; arrays flatten; numbers render as String(n); className -> class; `true`
-// attributes render bare, false/null are omitted; void elements self-close (" />");
-// dangerouslySetInnerHTML={{__html}} is the only unescaped path (script/style children are
-// escaped like any other text).
+// Rules: text and attribute values escape & < > " ' ; run-time attribute names that are not
+// one HTML name are dropped; null/undefined/true/false render nothing; arrays flatten;
+// numbers render as String(n); className -> class; `true` attributes render bare,
+// false/null are omitted; void elements self-close (" />"); dangerouslySetInnerHTML={{__html}}
+// is the only unescaped path (script/style children are escaped like any other text).
 //
 // Every builtin used is captured here, at load time, so handler code that later replaces
 // Array.isArray, String, Object.keys, JSON.parse, Map ... cannot change how HTML is escaped.
@@ -40,6 +40,11 @@
   defineProperty(NEEDS_ESCAPE, "exec", { value: RegExp.prototype.exec });
   const ESCAPES = freeze({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
   const SKIPPED = freeze({ children: 1, key: 1, ref: 1, dangerouslySetInnerHTML: 1, __self: 1, __source: 1 });
+  // An attribute name from run-time props (a spread of data) that HTML would not read as one
+  // name (space, quote, `>`, `/`, `=`, controls) is dropped, as React does: it could close the
+  // tag. Names written in JSX are checked by the grammar.
+  const BAD_NAME = /[\s"'>\/=\x00-\x1f\x7f-\x9f]/;
+  defineProperty(BAD_NAME, "exec", { value: RegExp.prototype.exec });
 
   // Rendered HTML. The private field is the brand: nothing outside this file can make one.
   class Html {
@@ -151,7 +156,7 @@
     const names = keys(props);
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
-      if (SKIPPED[name] === 1) continue;
+      if (SKIPPED[name] === 1 || name === "" || nativeTest(BAD_NAME, [name])) continue;
       const attr = name === "className" ? "class" : name === "htmlFor" ? "for" : name;
       out += attribute(" " + attr, props[name]);
     }
