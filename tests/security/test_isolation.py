@@ -129,7 +129,7 @@ ALLOWED_GLOBALS = {
     "decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "eval", "globalThis",
     "isFinite", "isNaN", "parseFloat", "parseInt", "performance", "queueMicrotask", "undefined",
     "unescape",
-    "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString",
+    "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString", "$j",
     "__zdo", "__ztick", "__zigttp_import", "handler",
 }
 
