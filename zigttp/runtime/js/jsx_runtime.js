@@ -130,13 +130,11 @@
     return element(toStr(node.tag), node.props, node.children);
   }
 
+  // A copy of the props with `children` (object spreads: engine-internal, no user hooks, and
+  // a literal's keys are defined, so an Object.prototype setter never runs).
   function componentProps(node) {
-    const props = {};
-    const names = keys(node.props);
-    for (let i = 0; i < names.length; i++) props[names[i]] = node.props[names[i]];
-    if (node.children.length > 0 || !("children" in props)) {
-      defineProperty(props, "children", { value: node.children, enumerable: true, writable: true, configurable: true });
-    }
+    const props = { ...node.props };
+    if (node.children.length > 0 || !("children" in props)) return { ...props, children: node.children };
     return props;
   }
 
