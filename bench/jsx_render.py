@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from zigttp.frontend import jsx_template

@@ -246,3 +246,10 @@ def test_a_runtime_error_in_a_template_points_at_the_expression() -> None:
     stack = ctx.eval("(() => { try { render(); } catch (e) { return e.stack; } })()")
     column = source.split("\n")[4].index("u.name") + 1
     assert f"<input>:5:{column})" in stack
+
+
+@pytest.mark.parametrize("tag", ["div", "Card"])
+def test_an_element_glued_to_a_keyword_stays_separate(tag: str, js: Callable[[str, str], Any]) -> None:
+    source = f"function Card() {{ return 'c'; }}\nfunction render() {{ return renderToString(f()); }}\nfunction f() {{ return<{tag}/> }}\n"
+    code = compile_source(source, "t.jsx", depth_guard=False).code
+    assert js(code, "render()") == {"div": "<div></div>", "Card": "c"}[tag]

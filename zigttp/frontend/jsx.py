@@ -23,6 +23,7 @@ from zigttp.frontend.jsx_syntax import (
     attribute_expression,
     child_groups,
     clean_text,
+    cursor_at,
     decode_entities,
     expression,
     is_intrinsic,
@@ -41,7 +42,7 @@ def _element(em: Emitter, node: Node) -> bytes:
     if jsx_template.applies(em, node):
         return jsx_template.lower(em, node)
     _, children, name, attributes = split_element(node)
-    out = Cursor(*node.start_point)
+    out = cursor_at(em, node)
     out.add(b"h(" + _tag(em, name) + b", ")
     _props(em, out, attributes)
     for position, code in _children(em, children):

@@ -152,3 +152,13 @@ class Cursor:
             self.add(b"\n" * (row - self.row))
         if row == self.row and col > self.col:
             self.add(b" " * (col - self.col))
+
+
+def cursor_at(em: Emitter, node: Node) -> Cursor:
+    """A cursor at the element's start; a space first when the element is glued to a word
+    (`return<div/>` must not become `return$j(` or `returnh(`)."""
+    out = Cursor(*node.start_point)
+    before = em.data[node.start_byte - 1 : node.start_byte]
+    if before and (before.isalnum() or before in b"_$" or before[0] >= 0x80):
+        out.add(b" ")
+    return out

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from zigttp.frontend.jsx_syntax import (
-    Cursor,
     attribute_expression,
     child_groups,
+    cursor_at,
     decode_entities,
     expression,
     inner_expression,
@@ -125,7 +125,7 @@ def applies(em: Emitter, node: Node) -> bool:
 def lower(em: Emitter, node: Node) -> bytes:
     plan = Plan()
     _element(em, node, plan, rendered=True)
-    return _layout(node, plan)
+    return _layout(em, node, plan)
 
 
 def _element(em: Emitter, node: Node, plan: Plan, rendered: bool) -> None:
@@ -194,8 +194,8 @@ def _container(em: Emitter, container: Node, plan: Plan, kind: int) -> None:
         plan.hole(kind, inner, code)
 
 
-def _layout(node: Node, plan: Plan) -> bytes:
-    out = Cursor(*node.start_point)
+def _layout(em: Emitter, node: Node, plan: Plan) -> bytes:
+    out = cursor_at(em, node)
     out.add(CALLEE)
     for i, hole in enumerate(plan.holes):
         for j, (position, code) in enumerate(hole.pieces):
