@@ -1,8 +1,8 @@
-"""HTML elements → string templates: static markup joined at compile time.
+r"""HTML elements → string templates: static markup joined at compile time.
 
 `<li class="row">{name}</li>` becomes
 
-    $j(                name)`["<li class=\\"row\\">",0,"</li>"]`
+    $j(              name)`["<li class=\\"row\\">",0,"</li>"]`
 
 `$j` (jsx_runtime.js) takes the expressions (holes), the tagged template literal after it
 carries the plan: static HTML strings alternating with one kind per hole (0: a child,
