@@ -101,3 +101,11 @@ def test_response_html_refuses_an_object_too(server: ServerProcess) -> None:
 def test_numbers_and_bytes_are_bodies_as_before(server: ServerProcess) -> None:
     assert server.get("/number").text == "42"
     assert server.get("/bytes").content == b"hi"
+
+
+def test_the_logged_stack_points_at_the_handler_line_not_the_glue(server: ServerProcess) -> None:
+    line = HANDLER.splitlines().index('  if (p === "/object") return new Response({ a: 1 });') + 1
+    server.get("/object")
+    log = server.wait_for_log("handler.tsx:")
+    assert f"handler.tsx:{line}:" in log
+    assert "elementBody" not in log and "textOf" not in log

@@ -306,15 +306,20 @@ const __zigttp = (function (global) {
     if (!jsxReady) { jsxReady = true; renderElement = render; }
   }
   function isObject(value) { return (typeof value === "object" && value !== null) || typeof value === "function"; }
-  function elementBody(body, where, expected) {
+  // The error's stack starts at the handler's call (`api`): the glue's own frames would be
+  // mapped onto lines of the user's file.
+  const captureStack = typeof ErrorCtor.captureStackTrace === "function" ? ErrorCtor.captureStackTrace : null;
+  function elementBody(body, where, expected, api) {
     const html = renderElement(body);
     if (typeof html === "string") return html;
-    throw new TypeErrorCtor(`${where}: body must be ${expected}, got ` +
+    const error = new TypeErrorCtor(`${where}: body must be ${expected}, got ` +
       `${typeof body === "function" ? "a function" : "an object"}; use Response.json(data) for data`);
+    if (captureStack !== null) captureStack(error, api);
+    throw error;
   }
-  function textOf(value, where) {
+  function textOf(value, where, api) {
     if (value === undefined || value === null) return "";
-    return isObject(value) ? elementBody(value, where, "a string or a JSX element") : StringCtor(value);
+    return isObject(value) ? elementBody(value, where, "a string or a JSX element", api) : StringCtor(value);
   }
   function initOf(init) { return init === undefined || init === null ? {} : init; }
   function Response(body, init) {
@@ -323,7 +328,7 @@ const __zigttp = (function (global) {
     if (typeof body === "string") type = "text/plain; charset=utf-8";
     else if (body === undefined || body === null) text = "";
     else if (isObject(body) && !isBinary(body)) {
-      text = elementBody(body, "new Response", "a string, a Uint8Array/ArrayBuffer or a JSX element");
+      text = elementBody(body, "new Response", "a string, a Uint8Array/ArrayBuffer or a JSX element", Response);
       type = HTML;
     }
     else if (!isBinary(body)) text = StringCtor(body);
@@ -341,11 +346,12 @@ const __zigttp = (function (global) {
     const body = data === undefined ? "{}" : jsonStringify(data);
     return typed(body === undefined ? "null" : body, init, "application/json");
   };
-  Response.text = function (text, init) {
-    return typed(typeof text === "string" ? text : textOf(text, "Response.text"), init, "text/plain; charset=utf-8");
+  Response.text = function text(body, init) {
+    return typed(typeof body === "string" ? body : textOf(body, "Response.text", text), init,
+      "text/plain; charset=utf-8");
   };
-  Response.html = function (html, init) {
-    return typed(typeof html === "string" ? html : textOf(html, "Response.html"), init, HTML);
+  Response.html = function html(body, init) {
+    return typed(typeof body === "string" ? body : textOf(body, "Response.html", html), init, HTML);
   };
   Response.redirect = function (url, status) {
     const code = status === undefined ? 302 : status;
