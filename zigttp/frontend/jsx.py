@@ -1,8 +1,8 @@
 """JSX lowering: intrinsic elements → string templates, components → `h()` calls.
 
-An HTML element (or fragment) whose attributes can be joined at compile time becomes one
-template (`jsx_template`): its static markup is built here, its expressions are evaluated in
-place and escaped by the runtime. Everything else stays `h(tag, props, ...children)`: a
+An HTML element (or fragment) whose attributes are all known at compile time becomes one
+template (`jsx_template`): its static markup is joined now, its expressions are evaluated
+in place and escaped by the runtime. Everything else stays `h(tag, props, ...children)`: a
 component call (`<Card/>` → `h(Card, ...)`), and an HTML element with a spread, `children`,
 `dangerouslySetInnerHTML`, a repeated or `__proto__` attribute, whose props only exist at
 run time. `h()` props are `null` when there are none, else an object literal in source order
