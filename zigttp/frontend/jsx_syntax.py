@@ -140,12 +140,12 @@ class Cursor:
 
     def add(self, chunk: bytes) -> None:
         self.parts.append(chunk)
-        lines = chunk.count(b"\n")
-        if lines:
-            self.row += lines
-            self.col = len(chunk) - chunk.rfind(b"\n") - 1
-        else:
+        last = chunk.rfind(b"\n")
+        if last < 0:
             self.col += len(chunk)
+        else:
+            self.row += chunk.count(b"\n")
+            self.col = len(chunk) - last - 1
 
     def move_to(self, row: int, col: int) -> None:
         if row > self.row:
