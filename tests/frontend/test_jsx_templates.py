@@ -253,3 +253,14 @@ def test_an_element_glued_to_a_keyword_stays_separate(tag: str, js: Callable[[st
     source = f"function Card() {{ return 'c'; }}\nfunction render() {{ return renderToString(f()); }}\nfunction f() {{ return<{tag}/> }}\n"
     code = compile_source(source, "t.jsx", depth_guard=False).code
     assert js(code, "render()") == {"div": "<div></div>", "Card": "c"}[tag]
+
+
+def test_a_component_inside_an_html_element_runs_when_the_element_is_evaluated(
+    js: Callable[[str, str], Any],
+) -> None:
+    source = ("let calls = 0;\nfunction Clock() { calls++; return <b>{calls}</b>; }\n"
+              "const page = <main><Clock/></main>;\nconst lazy = <Clock/>;\n"
+              "function render() { return [renderToString(page), renderToString(page), "
+              "renderToString(lazy), renderToString(lazy), calls].join(); }\n")
+    code = compile_source(source, "t.jsx", depth_guard=False).code
+    assert js(code, "render()") == "<main><b>1</b></main>,<main><b>1</b></main>,<b>2</b>,<b>3</b>,3"
