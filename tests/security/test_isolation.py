@@ -129,7 +129,7 @@ ALLOWED_GLOBALS = {
     "decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "eval", "globalThis",
     "isFinite", "isNaN", "parseFloat", "parseInt", "performance", "queueMicrotask", "undefined",
     "unescape",
-    "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString",
+    "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString", "$j",
     "__zdo", "__ztick", "__zigttp_import", "handler",
     # the original zigttp's dialect (runtime/js/dialect.js): read-only helpers, and range()
     "range", "__zigttp_pipe", "__zigttp_match", "__zigttp_any", "__zigttp_assert_failed",

@@ -103,6 +103,7 @@ OPTIONAL = {  # pattern → the source text that must occur for it to match anyt
     '((identifier) @eval (#eq? @eval "eval"))': b"eval",
     # the guards' own state (prelude.js); `__zigttp_import` & co. stay callable
     '((identifier) @reserved (#match? @reserved "^__z(d|do|b|dl|timedout|now|tick)$"))': b"__z",
+    '((identifier) @reserved (#eq? @reserved "$j"))': b"$j",  # compiled JSX (jsx_runtime.js)
     '((identifier) @date (#eq? @date "Date"))': b"Date",
 }
 GUARD = """

@@ -16,7 +16,9 @@ syntax) that the runtime evaluates once per context after its prelude:
   `const { a, b: c } = __zigttp_import("NAME");` on the same line (`import * as m` becomes
   `const m = __zigttp_import("NAME");`); relative imports call the bundled module's
   memoised loader, `const { x } = __zigttp_mod_1();`;
-* JSX becomes `h(tag, props, ...children)` calls (with `Fragment`), `comptime(expr)` a literal;
+* JSX HTML elements become string templates (`$j(holes...)`plan``, `jsx_template`), components
+  and elements with run-time props `h(tag, props, ...children)` calls (with `Fragment`);
+  `comptime(expr)` becomes a literal;
 * with `depth_guard` (default) every function body counts frames in `__zd` and calls
   `__zdo()` beyond 1,024 (both defined by the runtime prelude).
 

@@ -58,7 +58,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "ZT108",
-            "this name is reserved for the runtime's call-depth and deadline guards",
+            "this name is reserved for the runtime (call-depth and deadline guards, compiled JSX)",
             "rename the identifier",
         ),
         Rule(

@@ -295,11 +295,43 @@ const __zigttp = (function (global) {
   // field brand check instead of supplying its own header lines.
   const responseBlock = ResponseImpl.prototype[LINES];
   const responseBinary = ResponseImpl.prototype[BINARY];
+  // ---- JSX elements as bodies -------------------------------------------------------------
+  // jsx_runtime.js (evaluated after this file) hands over its renderer once, through a
+  // global it deletes; an element renders to HTML, any other object is refused instead of
+  // being sent as "[object Object]".
+  const HTML = "text/html; charset=utf-8";
+  let renderElement = (_value) => undefined;
+  let jsxReady = false;
+  function useJsx(render) {
+    if (!jsxReady) { jsxReady = true; renderElement = render; }
+  }
+  function isObject(value) { return (typeof value === "object" && value !== null) || typeof value === "function"; }
+  // The error's stack starts at the handler's call (`api`): the glue's own frames would be
+  // mapped onto lines of the user's file.
+  const captureStack = typeof ErrorCtor.captureStackTrace === "function" ? ErrorCtor.captureStackTrace : null;
+  function elementBody(body, where, expected, api) {
+    const html = renderElement(body);
+    if (typeof html === "string") return html;
+    const error = new TypeErrorCtor(`${where}: body must be ${expected}, got ` +
+      `${typeof body === "function" ? "a function" : "an object"}; use Response.json(data) for data`);
+    if (captureStack !== null) captureStack(error, api);
+    throw error;
+  }
+  function textOf(value, where, api) {
+    if (value === undefined || value === null) return "";
+    return isObject(value) ? elementBody(value, where, "a string or a JSX element", api) : StringCtor(value);
+  }
   function initOf(init) { return init === undefined || init === null ? {} : init; }
   function Response(body, init) {
     const options = initOf(init);
-    const text = body === undefined || body === null ? "" : isBinary(body) ? body : StringCtor(body);
-    const type = typeof body === "string" ? "text/plain; charset=utf-8" : null;
+    let text = body, type = null;
+    if (typeof body === "string") type = "text/plain; charset=utf-8";
+    else if (body === undefined || body === null) text = "";
+    else if (isObject(body) && !isBinary(body)) {
+      text = elementBody(body, "new Response", "a string, a Uint8Array/ArrayBuffer or a JSX element", Response);
+      type = HTML;
+    }
+    else if (!isBinary(body)) text = StringCtor(body);
     return new ResponseImpl(text, checkStatus(options.status), options.statusText, type, options.headers);
   }
   Response.prototype = ResponseImpl.prototype;
@@ -314,11 +346,12 @@ const __zigttp = (function (global) {
     const body = data === undefined ? "{}" : jsonStringify(data);
     return typed(body === undefined ? "null" : body, init, "application/json");
   };
-  Response.text = function (text, init) {
-    return typed(typeof text === "string" ? text : StringCtor(text ?? ""), init, "text/plain; charset=utf-8");
+  Response.text = function text(body, init) {
+    return typed(typeof body === "string" ? body : textOf(body, "Response.text", text), init,
+      "text/plain; charset=utf-8");
   };
-  Response.html = function (html, init) {
-    return typed(typeof html === "string" ? html : StringCtor(html ?? ""), init, "text/html; charset=utf-8");
+  Response.html = function html(body, init) {
+    return typed(typeof body === "string" ? body : textOf(body, "Response.html", html), init, HTML);
   };
   Response.redirect = function (url, status) {
     const code = status === undefined ? 302 : status;
@@ -675,7 +708,7 @@ const __zigttp = (function (global) {
   for (const glue of [Headers, HeadersImpl.prototype, Response, ResponseImpl.prototype, Request,
     RequestImpl.prototype]) freeze(glue);
   return freeze({ Headers, Response, Request, console: consoleObject, dispatch, settle, takeConsole,
-    configure, snapshot });
+    configure, snapshot, useJsx });
 })(globalThis);
 
 globalThis.Headers = __zigttp.Headers;
@@ -687,3 +720,4 @@ globalThis.__zigttp_settle = __zigttp.settle;
 globalThis.__zigttp_take_console = __zigttp.takeConsole;
 globalThis.__zigttp_configure = __zigttp.configure;
 globalThis.__zigttp_snapshot = __zigttp.snapshot;
+globalThis.__zigttp_use_jsx = __zigttp.useJsx; // taken (and deleted) by jsx_runtime.js
