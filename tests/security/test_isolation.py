@@ -128,7 +128,7 @@ ALLOWED_GLOBALS = {
     "decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "eval", "globalThis",
     "isFinite", "isNaN", "parseFloat", "parseInt", "performance", "queueMicrotask", "undefined",
     "unescape",
-    "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString",
+    "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString", "$j",
     "__zigttp_import", "handler",
     # the web-platform API (runtime/js/web/*.js, host side in zigttp/web/)
     "crypto",

@@ -93,8 +93,12 @@ class JsRuntime:
         console: ConsoleSink,
         host_function: HostFunction | None = None,
         module_bytecode: bytes = b"",
+        dispatch_timeout: float | None = None,
     ) -> None:
         self.limits = limits
+        # A request's time budget; `dispatch_timeout` lowers it below `limits.timeout` for
+        # requests only (the inline lane's bound, see runtime.lanes), never for loading.
+        self.timeout = min(dispatch_timeout or limits.timeout, limits.timeout)
         self.has_modules = host_function is not None
         self._console = console
         self._warned_taint = False
@@ -124,11 +128,10 @@ class JsRuntime:
     def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None) -> HandlerResponse:
         """Run the handler once. Headers are "name\\0value\\0..." (lower-case names)."""
         try:
-            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body,
-                                                            self.limits.timeout)
+            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body, self.timeout)
         except _engine.Fault as exc:
             self._warn_if_tainted()
-            raise translate(exc, self.limits) from None
+            raise translate(exc, self.limits, self.timeout) from None
         self._warn_if_tainted()
         return HandlerResponse(status, block, payload)
 
@@ -152,11 +155,11 @@ class JsRuntime:
         return self._runtime.memory_used()
 
 
-def translate(exc: _engine.Fault, limits: RuntimeLimits) -> errors.HandlerError:
+def translate(exc: _engine.Fault, limits: RuntimeLimits, timeout: float | None = None) -> errors.HandlerError:
     """Map the extension's fault kind to our typed fault."""
     kind, message = exc.args
     if kind == "timeout":
-        return errors.TimeLimitExceeded(f"handler exceeded its time limit of {limits.timeout:g}s")
+        return errors.TimeLimitExceeded(f"handler exceeded its time limit of {timeout or limits.timeout:g}s")
     if kind == "memory":
         return errors.MemoryLimitExceeded(
             f"handler exceeded the memory limit of {limits.memory} bytes"
