@@ -31,11 +31,35 @@ from zigttp.modules._spec import ModuleContext, ModuleSpec
 
 BUSY_TIMEOUT_S = 5.0
 # INSERT/REPLACE, possibly after comments or a WITH clause: only these set lastInsertRowId.
-_INSERTS = re.compile(
-    r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*"  # leading comments
-    r"(?:WITH\b.*)?\b(?:INSERT|REPLACE)\b",
-    re.IGNORECASE | re.DOTALL,
-)
+# A scan, not one regex: the old pattern backtracked exponentially over repeated comments.
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+_INSERT_WORD = re.compile(r"\b(?:INSERT|REPLACE)\b", re.IGNORECASE)
+
+
+def _code_start(statement: str) -> int:
+    """Index of the first character after leading whitespace and comments (linear)."""
+    at, end = 0, len(statement)
+    while at < end:
+        if statement[at].isspace():
+            at += 1
+        elif statement.startswith("--", at):
+            newline = statement.find("\n", at)
+            at = end if newline < 0 else newline + 1
+        elif statement.startswith("/*", at):
+            close = statement.find("*/", at + 2)
+            at = end if close < 0 else close + 2
+        else:
+            break
+    return at
+
+
+def is_insert(statement: str) -> bool:
+    start = _code_start(statement)
+    word = _FIRST_WORD.match(statement, start)
+    keyword = word.group().upper() if word else ""
+    if keyword == "WITH":
+        return _INSERT_WORD.search(statement, word.end()) is not None  # type: ignore[union-attr]
+    return keyword in ("INSERT", "REPLACE")
 
 
 class Database:
@@ -69,7 +93,7 @@ class Database:
         cursor = self._connect(readonly=False).execute(statement, params)
         cursor.fetchall()  # finish the statement (INSERT ... RETURNING) so it commits
         result: dict[str, Any] = {"rowsAffected": max(cursor.rowcount, 0)}
-        if cursor.lastrowid and cursor.rowcount > 0 and _INSERTS.match(statement):
+        if cursor.lastrowid and cursor.rowcount > 0 and is_insert(statement):
             result["lastInsertRowId"] = cursor.lastrowid  # SQLite keeps it across statements
         return result
 
