@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
 
-from zigttp import errors
+from zigttp import deadline, errors
 from zigttp.log import bind_request
 from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.lanes import LanePolicy
@@ -98,6 +98,7 @@ class Slot:
         cpu_started = time.thread_time()
         try:
             assert self.runtime is not None
+            deadline.begin(self.runtime.limits.timeout)
             encoded = self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
             return decode_response(encoded)
         except errors.HandlerError as exc:
@@ -112,6 +113,7 @@ class Slot:
             self.pool.lanes.record_thread_run(time.thread_time() - cpu_started)
             self.request_id = "-"
             bind_request(None)
+            deadline.end()
 
     def _must_rebuild(self, outcome: Outcome) -> bool:
         if self.pool.fresh_per_request or (self.runtime is not None and self.runtime.tainted):
@@ -146,6 +148,7 @@ class InlineSlot:
         binds = not runtime.cpu_limited  # only host modules read the bound id (zigttp:log)
         if binds:
             bind_request(request_id)
+            deadline.begin(runtime.limits.timeout)
         started = perf_counter()
         try:
             return decode_response(runtime.dispatch(method, url, headers_wire, body))
@@ -169,6 +172,7 @@ class InlineSlot:
             self.request_id = "-"
             if binds:
                 bind_request(None)
+                deadline.end()
 
     def _replace(self) -> None:
         self.runtime = self.pool.factory(self)  # type: ignore[arg-type]
