@@ -90,9 +90,9 @@ def load_handler(
     console: ConsoleWriter = stderr_console,
 ) -> LoadedHandler:
     if module_context is None:
-        import tempfile
+        from zigttp.state_dir import create_state_dir  # swept once this process is gone
 
-        module_context = ModuleContext(state_dir=tempfile.mkdtemp(prefix="zigttp-state-"))
+        module_context = ModuleContext(state_dir=create_state_dir())
     context = module_context
     bridge = ModuleBridge(module_specs(compiled, extra_modules), context)
     return LoadedHandler(compiled, limits, bridge, console)

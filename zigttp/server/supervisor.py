@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import tempfile
 import time
 import traceback
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
 from zigttp.server.dispatch import preflight
 from zigttp.server.lifecycle import Server, bind_socket
+from zigttp.state_dir import create_state_dir, remove_state_dir
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
@@ -30,7 +30,7 @@ class Supervisor:
     def __init__(self, config: ServerConfig, compiled: CompiledHandler) -> None:
         self.config = config
         self.compiled = compiled
-        self.state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
+        self.state_dir = create_state_dir()  # removed when run() returns (state_dir.py)
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
         self._reserve = bind_socket(config.host, config.port, reuse_port=True, listen=False)
@@ -38,6 +38,12 @@ class Supervisor:
         self._ready_r, self._ready_w = os.pipe()
 
     def run(self) -> int:
+        try:
+            return self._run()
+        finally:
+            remove_state_dir(self.state_dir)
+
+    def _run(self) -> int:
         started = time.perf_counter()
         preflight(self.config)
         # Before the first fork: a SIGTERM while workers warm up must reach them too.
