@@ -38,22 +38,26 @@ __all__ = ["CompiledHandler", "LineSpan", "compile_file", "compile_source", "dia
 
 
 def compile_source(
-    source: str, filename: str = "<inline>", *, depth_guard: bool = True
+    source: str, filename: str = "<inline>", *, depth_guard: bool = True,
+    require_handler: bool = False,
 ) -> CompiledHandler:
-    """Compile inline code (`serve -e`); relative imports are not available."""
+    """Compile inline code (`serve -e`); relative imports are not available.
+    `require_handler` (what serving needs) makes a file without a handler ZT107, as `check`."""
     from zigttp.frontend.build import build_inline  # the parser loads only when needed
 
-    compiled = build_inline(source, filename, Options(depth_guard=depth_guard))
+    options = Options(depth_guard=depth_guard, require_handler=require_handler)
+    compiled = build_inline(source, filename, options)
     return _checked(compiled)
 
 
 def compile_file(
-    path: str | Path, *, depth_guard: bool = True, use_cache: bool = True
+    path: str | Path, *, depth_guard: bool = True, use_cache: bool = True,
+    require_handler: bool = False,
 ) -> CompiledHandler:
     """Compile a handler file and everything it imports; cached on disk by content."""
     from zigttp.frontend import cache
 
-    options = Options(depth_guard=depth_guard)
+    options = Options(depth_guard=depth_guard, require_handler=require_handler)
     if use_cache:
         hit = cache.load(Path(path), options)
         if hit is not None:

@@ -109,7 +109,7 @@ def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
     if inline is not None:
         from zigttp.frontend.pipeline import compile_source
 
-        return compile_source(inline, "<inline>")
+        return compile_source(inline, "<inline>", require_handler=True)
     assert path is not None
     file = Path(path)
     if not file.is_file():
@@ -121,4 +121,4 @@ def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
         return load_artifact(file)
     from zigttp.frontend.pipeline import compile_file
 
-    return compile_file(file)
+    return compile_file(file, require_handler=True)  # no handler: refused at load (ZT107)
