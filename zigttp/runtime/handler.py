@@ -51,7 +51,7 @@ class LoadedHandler:
         def console(level: str, text: str) -> None:
             try:
                 request_id = slot.request_id if slot is not None else "-"
-                self.console(level, request_id, map_stack(str(text), self.compiled.locate))
+                self.console(level, request_id, map_stack(str(text), self.compiled.frame))
             except Exception:  # never let a Python error cross back into quickjs
                 pass
 
@@ -65,7 +65,7 @@ class LoadedHandler:
                 module_js=self.bridge.js_source,
             )
         except HandlerError as exc:
-            detail = map_stack(str(exc), self.compiled.locate).rstrip()
+            detail = map_stack(str(exc), self.compiled.frame).rstrip()
             raise HandlerLoadError(f"failed to load {self.name}: {detail}") from None
 
 

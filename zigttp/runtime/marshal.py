@@ -126,13 +126,13 @@ def failure(encoded: str) -> errors.HandlerError:
     return error_class(message or "Internal Server Error")
 
 
-def map_stack(text: str, locate: Callable[[int], tuple[str, int]]) -> str:
-    """Rewrite `<input>:LINE:COL` stack frames to the user's file:line:col."""
+def map_stack(text: str, locate: Callable[[int, int], tuple[str, int, int]]) -> str:
+    """Rewrite `<input>:LINE:COL` stack frames to the user's file:line:col
+    (`locate` is `CompiledHandler.frame`)."""
 
     def replace(match: re.Match[str]) -> str:
-        file, line = locate(int(match.group(1)))
-        col = f":{match.group(2)}" if match.group(2) else ""
-        return f"{file}:{line}{col}"
+        file, line, col = locate(int(match.group(1)), int(match.group(2) or 0))
+        return f"{file}:{line}:{col}" if match.group(2) else f"{file}:{line}"
 
     return _FRAME.sub(replace, text)
 
@@ -140,13 +140,16 @@ def map_stack(text: str, locate: Callable[[int], tuple[str, int]]) -> str:
 def split_message(message: str) -> tuple[str, str]:
     """A JS failure message is `message\\n    at ...`; the 500 body carries only the message.
 
-    The stack loses the prelude's own frames at its bottom (`run`/`dispatch`, or `settle` for
-    async handlers): they are evaluated as `<input>` too, so mapping them onto the handler's
-    file would print line numbers the file does not have."""
+    The stack loses the prelude's own frames at its bottom (`run`/`dispatch`, `settle` for
+    async handlers, `fetchWrapper` for `export default { fetch }`): they are evaluated as
+    `<input>` too, so mapping them onto the handler's file would print line numbers the file
+    does not have."""
     at = message.find("\n    at ")
     if at < 0:
         return message.rstrip("\n"), ""
     return message[:at], _GLUE_FRAMES.sub("\n", message[at:]).lstrip("\n")
 
 
-_GLUE_FRAMES = re.compile(r"(?:\n    at (?:run|dispatch|settleNow|settle) \(<input>:\d+:\d+\))+\n?\Z")
+_GLUE_FRAMES = re.compile(
+    r"(?:\n    at (?:fetchWrapper|run|dispatch|settleNow|settle) \(<input>:\d+:\d+\))+\n?\Z"
+)

@@ -107,7 +107,7 @@ class Server:
         if sock is None:
             sock = bind_socket(self.config.host, self.config.port)
         self.port = sock.getsockname()[1]
-        dispatcher = Dispatcher(self.config, pool, self.log, locate=self.compiled.locate,
+        dispatcher = Dispatcher(self.config, pool, self.log, locate=self.compiled.frame,
                                 worker=self.worker, state_dir=self.state_dir)
         self.dispatcher = dispatcher
         return dispatcher, sock, pool
