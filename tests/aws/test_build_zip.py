@@ -15,10 +15,11 @@ from tests.aws.conftest import event
 from tests.aws.runtime_double import RuntimeApiDouble
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.skipif(os.environ.get("ZIGTTP_NETWORK_TESTS") != "1",
-                                reason="downloads manylinux wheels from PyPI; set ZIGTTP_NETWORK_TESTS=1")
+network = pytest.mark.skipif(os.environ.get("ZIGTTP_NETWORK_TESTS") != "1",
+                             reason="downloads manylinux wheels from PyPI; set ZIGTTP_NETWORK_TESTS=1")
 
 
+@network
 def test_zip_bootstrap_serves_an_event(tmp_path: Path) -> None:
     out = tmp_path / "function.zip"
     subprocess.run([str(ROOT / "deploy/lambda/build.sh"), str(ROOT / "examples/hello.js"), str(out)],
@@ -36,6 +37,35 @@ def test_zip_bootstrap_serves_an_event(tmp_path: Path) -> None:
     try:
         outcome = api.invoke(event("function-url", rawPath="/api/greet/zip"))
         assert outcome.payload["body"] == '{"greeting":"Hello, zip!"}'
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+        api.close()
+
+
+def test_zip_carries_relative_imports_as_one_built_artifact(tmp_path: Path) -> None:
+    """Issue 19.13: the zip held only the entry file, so `./lib.js` failed at init on Lambda.
+    NO_DEPS=1 skips the wheel download; the bootstrap runs with this interpreter's zigttp."""
+    app = tmp_path / "app"
+    (app / "lib").mkdir(parents=True)
+    (app / "lib" / "greet.js").write_text('export function greet(n) { return "hi " + n; }\n')
+    (app / "api.js").write_text('import { greet } from "./lib/greet.js";\n'
+                                'export function handler(req) { return Response.text(greet("zip")); }\n')
+    out = tmp_path / "function.zip"
+    subprocess.run([str(ROOT / "deploy/lambda/build.sh"), str(app / "api.js"), str(out)], check=True,
+                   timeout=120, env={**os.environ, "PYTHON": sys.executable, "NO_DEPS": "1"})
+    task = tmp_path / "task"
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(n for n in archive.namelist() if not n.endswith("/")) == ["api.pyz", "bootstrap"]
+        archive.extractall(task)
+    (task / "bootstrap").chmod(0o755)
+    api = RuntimeApiDouble()
+    process = subprocess.Popen([str(task / "bootstrap")], stderr=subprocess.PIPE, text=True, env={
+        "PATH": os.environ["PATH"], "LAMBDA_TASK_ROOT": str(task), "_HANDLER": "api.js",
+        "AWS_LAMBDA_RUNTIME_API": api.address, "ZIGTTP_PYTHON": sys.executable})
+    try:
+        outcome = api.invoke(event("function-url", rawPath="/"))
+        assert outcome.payload["body"] == "hi zip"
     finally:
         process.terminate()
         process.communicate(timeout=10)
