@@ -219,3 +219,16 @@ def test_build_with_source_errors_exits_1_with_diagnostics(tmp_path: Path) -> No
     assert result.returncode == 1
     assert "broken.js:" in result.stderr
     assert not (tmp_path / "b.pyz").exists()
+
+
+def test_artifact_without_zigttp_says_how_to_install_it_from_the_repository(tmp_path: Path) -> None:
+    """Issue 19.18: it said `pip install zigttp`, which is not on PyPI."""
+    out = tmp_path / "hello.pyz"
+    assert run_zigttp("build", str(ROOT / "examples/hello.js"), "-o", str(out)).returncode == 0
+    # -I -S: no site-packages (so no zigttp), no current directory on sys.path
+    result = subprocess.run([sys.executable, "-I", "-S", str(out)], capture_output=True, text=True,
+                            timeout=30, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "not published on PyPI" in result.stderr and "clone of its repository" in result.stderr
+    assert "pip install zigttp" not in result.stderr
+    assert f"python {out}" in result.stderr
