@@ -116,3 +116,15 @@ def test_init_dot_scaffolds_the_current_directory_named_after_it(tmp_path):
     assert (project / "handler.js").is_file()
     assert (project / "README.md").read_text().startswith("# my-app")
     assert run_zigttp("test", "handler.test.jsonl", "handler.js", cwd=project).returncode == 0
+
+
+def test_htmx_template_serves_htmx_from_public_not_a_cdn(tmp_path, serve):
+    """Issue 19.19: the page loaded htmx from unpkg while its comment said public/."""
+    project = scaffold(tmp_path, "htmx")
+    server = serve(project / "handler.js", "--static", str(project / "public"))
+    page = server.get("/").text
+    assert '<script src="/htmx.min.js"></script>' in page
+    assert "unpkg" not in page and "https://" not in page
+    script = server.get("/htmx.min.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert 'version:"2.0.' in script.text
