@@ -29,6 +29,10 @@ class TooLarge(Exception):
     """The body is longer than the caller's limit."""
 
 
+class NetworkError(OSError):
+    """No valid response: refused, reset, TLS failure, or a malformed status line or head."""
+
+
 @dataclass(frozen=True)
 class Reply:
     status: int
@@ -74,7 +78,7 @@ class _Watchdog:
 def exchange(parts: SplitResult, port: int, method: str, headers: dict[str, str],
              body: bytes | None, seconds: float, limit: int) -> Reply:
     """Send one request and read the whole response within `seconds` (raises Timeout,
-    TooLarge, or OSError/http.client.HTTPException for network failures)."""
+    TooLarge, or OSError, NetworkError included, for network failures)."""
     if seconds <= 0:
         raise Timeout
     deadline = time.monotonic() + seconds
@@ -93,10 +97,12 @@ def exchange(parts: SplitResult, port: int, method: str, headers: dict[str, str]
         if len(data) > limit:
             raise TooLarge
         return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
-    except (OSError, http.client.HTTPException, ValueError):
+    except (OSError, http.client.HTTPException, ValueError) as failure:
         if watchdog.fired or time.monotonic() >= deadline:
             raise Timeout from None
-        raise
+        if isinstance(failure, OSError):
+            raise
+        raise NetworkError(str(failure) or type(failure).__name__) from None
     finally:
         watchdog.cancel()
         conn.close()
