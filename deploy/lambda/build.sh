@@ -1,8 +1,9 @@
 #!/bin/sh
 # Build function.zip for AWS Lambda: bootstrap + the handler BUILT by `zigttp build` (one
 # verified artifact holding the whole module graph, so `./lib.js` imports come along and the
-# cold start skips parsing) + zigttp and its dependencies (manylinux wheels for the Lambda
-# architecture and Python version), vendored under python/.
+# cold start skips parsing) + zigttp (its engine extension compiled on this machine, which must
+# match the Lambda architecture and Python) and its dependencies (manylinux wheels for them),
+# vendored under python/.
 #
 # The artifact is named after the handler (handler.js -> handler.pyz); the function's handler
 # setting may stay `handler.js`: zigttp lambda loads the sibling handler.pyz when the source is
@@ -33,10 +34,25 @@ NAME="$(basename "${HANDLER}")"
 ARTIFACT="${NAME%.*}.pyz"
 mkdir -p "${STAGE}/task/python"
 if [ "${NO_DEPS:-0}" != 1 ]; then
+  # zigttp's engine extension is compiled here, for this machine's architecture, Python and
+  # glibc: build where those match the Lambda runtime (e.g. inside its base image), or use
+  # the container-image route (deploy/lambda/Dockerfile). Its dependencies come as manylinux
+  # wheels for ARCH and PYTHON_VERSION.
+  HERE="$("${PYTHON}" -c 'import platform, sys; print(platform.machine(), "%d.%d" % sys.version_info[:2])')"
+  if [ "${HERE}" != "${ARCH} ${PYTHON_VERSION}" ]; then
+    echo "build.sh: this machine builds the engine extension for ${HERE} (arch, Python), not ${ARCH} ${PYTHON_VERSION}: run it on a matching machine or image" >&2
+    exit 2
+  fi
   "${PYTHON}" -m pip wheel --quiet --no-deps --wheel-dir "${STAGE}/wheels" "${ROOT}"
+  "${PYTHON}" -m pip install --quiet --no-deps --target "${STAGE}/task/python" "${STAGE}"/wheels/zigttp-*.whl
+  DEPS="$("${PYTHON}" -c 'import sys, zipfile
+w = zipfile.ZipFile(sys.argv[1]); meta = next(n for n in w.namelist() if n.endswith(".dist-info/METADATA"))
+print(" ".join(l.split(":", 1)[1].split(";")[0].replace(" ", "") for l in w.read(meta).decode().splitlines()
+               if l.startswith("Requires-Dist:") and "extra ==" not in l))' "${STAGE}"/wheels/zigttp-*.whl)"
+  # shellcheck disable=SC2086  # one word per requirement
   "${PYTHON}" -m pip install --quiet --target "${STAGE}/task/python" \
     --platform "manylinux2014_${ARCH}" --implementation cp --python-version "${PYTHON_VERSION}" \
-    --only-binary=:all: "${STAGE}"/wheels/zigttp-*.whl
+    --only-binary=:all: ${DEPS}
 fi
 "${PYTHON}" -m zigttp build "${HANDLER}" -o "${STAGE}/task/${ARTIFACT}"
 cp "${ROOT}/deploy/lambda/bootstrap" "${STAGE}/task/bootstrap"
