@@ -23,7 +23,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from time import perf_counter
+from time import perf_counter, thread_time
 
 from zigttp import deadline, errors
 from zigttp.log import bind_request
@@ -177,6 +177,7 @@ class InlineSlot:
             bind_request(request_id)
             deadline.begin(runtime.limits.timeout)
         started = perf_counter()
+        cpu_started = thread_time()
         effects = self.effects
         try:
             return runtime.dispatch(method, url, headers_wire, body)
@@ -200,7 +201,9 @@ class InlineSlot:
             metrics = self.pool.metrics
             metrics.record_exec(elapsed)
             metrics.inline_executions += 1
-            self.pool.lanes.record_inline_run(url, elapsed)
+            # CPU time of the loop thread: wall time would count preemption by other processes
+            # (a loaded host would demote every path), which no handler causes.
+            self.pool.lanes.record_inline_run(url, thread_time() - cpu_started)
             self.request_id = "-"
             if binds:
                 bind_request(None)
