@@ -12,7 +12,10 @@ The policy, in order:
 * a path whose inline runs exceed `BUDGET` `STRIKES` times in a row is demoted to threads for
   good (bounded table); wall time is measured (a thread-CPU clock read costs a syscall on the
   hot path), and the strikes absorb the odd run that was merely preempted by the OS;
-* after `MAX_DEMOTIONS` demotions the inline lane is switched off for the whole process.
+* after `MAX_DEMOTIONS` demotions the inline lane is switched off for the whole process;
+* a run over `BUDGET` sets `yield_turn`: the loop backend runs no further inline request in
+  that loop iteration, so the loop turns (answers, timers, the watchdog's heartbeat) after
+  every slow run and stalls at most one request's deadline, not several of them in a row.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class LanePolicy:
         self.proven = 0  # consecutive fast runs on threads so far
         self.demoted: set[str] = set()
         self.strikes: dict[str, int] = {}
+        self.yield_turn = False  # set by a slow inline run; the loop backend clears it
 
     def inline_allowed(self, url: str) -> bool:
         if not self.enabled or self.proven < PROBATION:
@@ -45,6 +49,7 @@ class LanePolicy:
             if self.strikes:
                 self.strikes.pop(url.partition("?")[0], None)
             return
+        self.yield_turn = True
         path = url.partition("?")[0]
         strikes = self.strikes.get(path, 0) + 1
         if strikes < STRIKES and len(self.strikes) < MAX_TRACKED:

@@ -24,6 +24,7 @@ from zigttp.server.dispatch import Dispatcher
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
+    from zigttp.server.heartbeat import Heartbeat
 
 
 def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> socket.socket:
@@ -71,6 +72,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
         inline_lane=config.backend == "loop" and config.inline_lane and not handler.bridge.blocking,
+        blocking_modules=handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
     pool.start()
@@ -83,13 +85,14 @@ class Server:
 
     def __init__(self, handler: CompiledHandler | str | Path, config: ServerConfig | None = None,
                  *, log: ServerLog | None = None, state_dir: str | None = None,
-                 worker: int = 1) -> None:
+                 worker: int = 1, heartbeat: Heartbeat | None = None) -> None:
         self.config = config or ServerConfig()
         self.log = log or ServerLog(access=not self.config.quiet, fmt=self.config.log_format,
                                     worker=worker)
         self.compiled = compile_handler(handler, self.config)
         self.state_dir = state_dir
         self.worker = worker
+        self.heartbeat = heartbeat  # a supervisor's watchdog cell (zigttp.server.heartbeat)
         self.port: int | None = None
         self.load_ms = 0.0
         self._box: list = []
@@ -111,10 +114,8 @@ class Server:
         return dispatcher, sock, pool
 
     def banner(self) -> str:
-        host = self.config.host
-        shown = f"[{host}]" if ":" in host else host
-        return (f"Listening on http://{shown}:{self.port} (pool {self.config.pool_size}, "
-                f"handler {self.compiled.filename}, loaded in {self.load_ms:.1f} ms)")
+        assert self.port is not None
+        return banner(self.config, self.port, self.compiled.filename, self.load_ms)
 
     def serve_forever(self, sock: socket.socket | None = None, *, announce: bool = True,
                       on_ready: object = None) -> None:
@@ -125,6 +126,8 @@ class Server:
                 print(self.banner(), flush=True)
             if callable(on_ready):
                 on_ready()
+            if self.heartbeat is not None:  # from now on the watchdog judges this worker
+                self.heartbeat.start(lambda: dispatcher.pool)
             self._ready.set()
 
         try:
@@ -188,6 +191,14 @@ class Server:
                 server.begin_drain()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def banner(config: ServerConfig, port: int, filename: str, load_ms: float) -> str:
+    """The `Listening on ...` line that tells a user (and the tests) the server is up."""
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    pool = (f"workers {config.workers}, pool {config.pool_size} each" if config.workers > 1
+            else f"pool {config.pool_size}")
+    return f"Listening on http://{host}:{port} ({pool}, handler {filename}, loaded in {load_ms:.1f} ms)"
 
 
 def compile_handler(handler: CompiledHandler | str | Path, config: ServerConfig) -> CompiledHandler:

@@ -1,10 +1,14 @@
-"""`--workers N`: pre-forked worker processes sharing one port through SO_REUSEPORT.
+"""`zigttp serve`: pre-forked worker processes sharing one port through SO_REUSEPORT.
 
 The supervisor reserves the port with a bound, non-listening SO_REUSEPORT socket (so port 0
 resolves once for everyone), forks N workers that each listen on their own socket (the kernel
 balances connections between them), waits until every worker's pool is warm, prints the
-banner, and then restarts any worker that dies. SIGTERM/SIGINT are forwarded; each worker
-drains its in-flight requests and exits 0.
+banner, and then restarts any worker that dies and replaces any worker that froze (the
+watchdog, `watchdog.py`). SIGTERM/SIGINT are forwarded; each worker drains its in-flight
+requests and exits 0, and a worker still there at the drain deadline is killed.
+
+`--workers 1` runs under a supervisor too: a frozen worker cannot be noticed, killed or
+restarted from inside itself (its loop thread is stuck, and it does not handle SIGTERM).
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from typing import TYPE_CHECKING
 from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
 from zigttp.server.dispatch import preflight
-from zigttp.server.lifecycle import Server, bind_socket
+from zigttp.server.heartbeat import TICK, Board, clock
+from zigttp.server.lifecycle import Server, banner, bind_socket
+from zigttp.server.watchdog import GRACE, Watchdog, dump_stacks_on_signal
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
@@ -33,6 +39,9 @@ class Supervisor:
         self.state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
+        self.drain_deadline = 0.0  # when stopping: kill what is left after this (clock())
+        self.board = Board(config.workers)
+        self.watchdog = Watchdog(self.board, config.timeout)
         self._reserve = bind_socket(config.host, config.port, reuse_port=True, listen=False)
         self.port = self._reserve.getsockname()[1]
         self._ready_r, self._ready_w = os.pipe()
@@ -52,17 +61,17 @@ class Supervisor:
         if self.stopping:  # stopped while warming up: wait for the workers to exit
             return self._supervise()
         load_ms = (time.perf_counter() - started) * 1000
-        print(f"Listening on http://{self.config.host}:{self.port} (workers {self.config.workers}, "
-              f"pool {self.config.pool_size} each, handler {self.compiled.filename}, "
-              f"loaded in {load_ms:.1f} ms)", flush=True)
+        print(banner(self.config, self.port, self.compiled.filename, load_ms), flush=True)
         return self._supervise()
 
     def _spawn(self, index: int) -> None:
+        self.board.clear(index)
         pid = os.fork()
         if pid == 0:  # worker
             os.close(self._ready_r)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            dump_stacks_on_signal()
             _exit_with_parent(os.getppid())
             os._exit(self._worker_main(index))
         self.children[pid] = index
@@ -72,7 +81,8 @@ class Supervisor:
         try:
             sock = bind_socket(self.config.host, self.port, reuse_port=True)
             server = Server(self.compiled, self.config.with_changes(port=self.port),
-                            state_dir=self.state_dir, worker=index)
+                            state_dir=self.state_dir, worker=index,
+                            heartbeat=self.board.heartbeat(index))
             server.serve_forever(sock, announce=False,
                                  on_ready=lambda: os.write(self._ready_w, b"."))
             return 0
@@ -105,6 +115,8 @@ class Supervisor:
         return 0
 
     def _on_signal(self, signum: int, _frame: object) -> None:
+        if not self.stopping:
+            self.drain_deadline = clock() + self.config.drain_timeout + GRACE
         self.stopping = True
         self._stop_children(signal.SIGTERM)
 
@@ -116,19 +128,46 @@ class Supervisor:
                 self.children.pop(pid, None)
 
     def _supervise(self) -> int:
+        """Until every worker is gone: reap and restart, judge heartbeats, enforce the drain."""
+        while self.children:
+            self._reap()
+            now = clock()
+            self.watchdog.sweep(self.children, now)
+            if self.stopping and now > self.drain_deadline:
+                self.watchdog.kill_stragglers(self.children, self.config.drain_timeout)
+            self._pause()
+        return 0
+
+    def _reap(self) -> None:
         while self.children:
             try:
-                pid, status = os.wait()
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
-                break
+                self.children.clear()
+                return
+            if pid == 0:
+                return
             index = self.children.pop(pid, None)
+            frozen = self.watchdog.killed(pid)
             if index is None or self.stopping:
                 continue
             reason = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
                       else f"exit {os.WEXITSTATUS(status)}")
-            sys.stderr.write(f"zigttp: worker {index} (pid {pid}) died ({reason}); restarting\n")
+            what = "frozen worker was killed" if frozen else "died"
+            sys.stderr.write(f"zigttp: worker {index} (pid {pid}) {what} ({reason}); restarting\n")
             self._spawn(index)
-        return 0
+
+    def _pause(self) -> None:
+        """Sleep one heartbeat tick; a signal ends it early. Restarted workers report ready on
+        the pipe: read it so it never fills."""
+        import select
+
+        try:
+            readable, _, _ = select.select([self._ready_r], [], [], TICK / 2)
+        except InterruptedError:  # pragma: no cover - PEP 475 retries select itself
+            return
+        if readable:
+            os.read(self._ready_r, 4096)
 
 
 def _exit_with_parent(parent: int) -> None:
