@@ -41,7 +41,7 @@ class Supervisor:
         self.stopping = False
         self.drain_deadline = 0.0  # when stopping: kill what is left after this (clock())
         self.board = Board(config.workers)
-        self.watchdog = Watchdog(self.board, config.timeout)
+        self.watchdog = Watchdog(self.board, config.timeout, config.workers)
         self._reserve = bind_socket(config.host, config.port, reuse_port=True, listen=False)
         self.port = self._reserve.getsockname()[1]
         self._ready_r, self._ready_w = os.pipe()
@@ -72,7 +72,7 @@ class Supervisor:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             dump_stacks_on_signal()
-            _exit_with_parent(os.getppid())
+            _exit_with_parent(os.getppid(), self.config.drain_timeout)
             os._exit(self._worker_main(index))
         self.children[pid] = index
 
@@ -153,7 +153,7 @@ class Supervisor:
                 continue
             reason = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
                       else f"exit {os.WEXITSTATUS(status)}")
-            what = "frozen worker was killed" if frozen else "died"
+            what = "was killed by the watchdog" if frozen else "died"
             sys.stderr.write(f"zigttp: worker {index} (pid {pid}) {what} ({reason}); restarting\n")
             self._spawn(index)
 
@@ -170,14 +170,21 @@ class Supervisor:
             os.read(self._ready_r, 4096)
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent(parent: int, drain_timeout: float) -> None:
     """A worker whose supervisor died (SIGKILL, OOM killer) drains and exits instead of
-    holding the port forever: a daemon thread watches the parent pid."""
+    holding the port forever: a daemon thread watches the parent pid. With nobody left to
+    kill it, a worker too frozen to drain ends itself at the drain deadline (this thread still
+    runs while the loop thread is stuck in code that released the interpreter, as JS does)."""
     import threading
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
         os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(drain_timeout + GRACE)
+        sys.stderr.write("zigttp: worker outlived its supervisor and did not drain within "
+                         f"{drain_timeout:g} s + {GRACE:g} s; exiting\n")
+        sys.stderr.flush()
+        os._exit(1)
 
     threading.Thread(target=watch, name="zigttp-parent-watch", daemon=True).start()

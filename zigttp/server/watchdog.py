@@ -32,8 +32,10 @@ def dump_stacks_on_signal() -> None:
 
 
 class Watchdog:
-    def __init__(self, board: Board, timeout: float) -> None:
+    def __init__(self, board: Board, timeout: float, workers: int) -> None:
         self.board = board
+        self.others = ("the other workers keep serving" if workers > 1
+                       else "requests wait for the replacement's warm pool")
         self.timeout = timeout
         self.limit = timeout + MARGIN
         self._kill_at: dict[int, float] = {}  # pid -> when SIGKILL follows the SIGTERM
@@ -65,8 +67,7 @@ class Watchdog:
         sys.stderr.write(
             f"zigttp: WATCHDOG: worker {index} (pid {pid}) is frozen: {reason} "
             f"(limit: --timeout {self.timeout:g} s + {MARGIN:g} s). Its thread stacks follow; "
-            f"it is killed (SIGTERM, SIGKILL after {GRACE:g} s) and replaced, and the other "
-            "workers keep serving.\n")
+            f"it is killed (SIGTERM, SIGKILL after {GRACE:g} s) and replaced; {self.others}.\n")
         sys.stderr.flush()
         _signal(pid, STACKS_SIGNAL)
         _signal(pid, signal.SIGTERM)
