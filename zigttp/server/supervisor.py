@@ -158,14 +158,11 @@ class Supervisor:
             self._spawn(index)
 
     def _pause(self) -> None:
-        """Sleep one heartbeat tick; a signal ends it early. Restarted workers report ready on
-        the pipe: read it so it never fills."""
+        """Wait half a heartbeat tick (signal handlers run meanwhile). Restarted workers report
+        ready on the pipe: read it so it never fills."""
         import select
 
-        try:
-            readable, _, _ = select.select([self._ready_r], [], [], TICK / 2)
-        except InterruptedError:  # pragma: no cover - PEP 475 retries select itself
-            return
+        readable, _, _ = select.select([self._ready_r], [], [], TICK / 2)
         if readable:
             os.read(self._ready_r, 4096)
 
