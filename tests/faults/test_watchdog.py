@@ -117,8 +117,10 @@ def test_worker_whose_event_loop_froze_is_replaced_and_the_others_keep_serving(
     assert statuses == [200] * 40
 
 
-def test_single_worker_frozen_on_a_runtime_thread_is_replaced(serve, tmp_path: Path) -> None:
-    server, record = _serve_freezer(serve, tmp_path, "--workers", "1", "-n", "1")
+def test_single_worker_frozen_on_a_runtime_thread_is_replaced(serve, tmp_path: Path,
+                                                              backend: str) -> None:
+    server, record = _serve_freezer(serve, tmp_path, "--workers", "1", "-n", "1",
+                                    "--backend", backend)
     frozen_since = time.monotonic()
     frozen, thread = _freeze(server, record)
     assert thread.startswith("zigttp-slot-"), "a pool of one has no inline lane"
