@@ -48,7 +48,7 @@ JSValue call_js(Runtime *self, JSValueConst fn, int argc, JSValueConst *argv);
 void enter_python(Runtime *self);
 void leave_python(Runtime *self);
 PyObject *fault(const char *kind, const char *message);
-PyObject *exception_text(JSContext *ctx, JSValueConst error);
+PyObject *exception_text(JSContext *ctx, JSValueConst error, int with_name);
 
 /* marshal.c */
 PyObject *read_response(Runtime *self, JSValueConst answer, int faults);

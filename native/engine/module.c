@@ -34,7 +34,7 @@ static PyObject *engine_compile(PyObject *module, PyObject *args, PyObject *kwar
                                JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
     if (JS_IsException(function)) {
         JSValue error = JS_GetException(ctx);
-        PyObject *text = exception_text(ctx, error);
+        PyObject *text = exception_text(ctx, error, 0);
         JS_FreeValue(ctx, error);
         if (text != NULL) {
             PyErr_SetObject(CompileError, text);

@@ -70,36 +70,53 @@ PyObject *fault(const char *kind, const char *message)
     return NULL;
 }
 
-/* "message\n    at ..." of a thrown value, without calling handler code: only an Error's
- * own data properties and primitive values are read. */
-PyObject *exception_text(JSContext *ctx, JSValueConst error)
+/* A JS string value as a Python str (lone surrogates as U+FFFD); NULL if not a string. */
+static PyObject *string_value(JSContext *ctx, JSValueConst value)
 {
-    const char *text = NULL;
-    JSValue stack = JS_UNDEFINED, shown = JS_UNDEFINED;
-    PyObject *out;
+    size_t size;
+    const char *text = JS_IsString(value) ? JS_ToCStringLen(ctx, &size, value) : NULL;
+    if (text == NULL)
+        return NULL;
+    PyObject *out = PyUnicode_DecodeUTF8(text, (Py_ssize_t)size, "replace");
+    JS_FreeCString(ctx, text);
+    return out;
+}
+
+/* "[Name: ]message\n    at ..." of a thrown value. Only an Error's properties and primitive
+ * values are read (a getter there is handler code: callers keep the deadline armed). */
+PyObject *exception_text(JSContext *ctx, JSValueConst error, int with_name)
+{
+    PyObject *message = NULL, *name = NULL, *frames = NULL, *out;
     if (JS_IsError(error)) {
-        shown = JS_GetPropertyStr(ctx, error, "message");
-        stack = JS_GetPropertyStr(ctx, error, "stack");
-    } else if (!JS_IsObject(error)) {
-        shown = JS_ToString(ctx, error);
-    }
-    if (JS_IsString(shown))
-        text = JS_ToCString(ctx, shown);
-    out = PyUnicode_FromString(text != NULL && text[0] ? text : "handler threw a value that cannot be printed");
-    if (text != NULL)
-        JS_FreeCString(ctx, text);
-    if (out != NULL && JS_IsString(stack)) {
-        const char *frames = JS_ToCString(ctx, stack);
-        if (frames != NULL && frames[0]) {
-            PyObject *joined = PyUnicode_FromFormat("%U\n%s", out, frames);
-            Py_SETREF(out, joined);
+        JSValue v = JS_GetPropertyStr(ctx, error, "message");
+        message = string_value(ctx, v);
+        JS_FreeValue(ctx, v);
+        v = JS_GetPropertyStr(ctx, error, "stack");
+        frames = string_value(ctx, v);
+        JS_FreeValue(ctx, v);
+        if (with_name) {
+            v = JS_GetPropertyStr(ctx, error, "name");
+            name = string_value(ctx, v);
+            JS_FreeValue(ctx, v);
         }
-        if (frames != NULL)
-            JS_FreeCString(ctx, frames);
+    } else if (!JS_IsObject(error)) {
+        JSValue v = JS_ToString(ctx, error);
+        message = string_value(ctx, v);
+        JS_FreeValue(ctx, v);
     }
-    JS_FreeValue(ctx, shown);
-    JS_FreeValue(ctx, stack);
     JS_FreeValue(ctx, JS_GetException(ctx)); /* a failed property read above */
+    PyErr_Clear();
+    if (message == NULL || PyUnicode_GET_LENGTH(message) == 0)
+        Py_XSETREF(message, PyUnicode_FromString("handler threw a value that cannot be printed"));
+    if (name != NULL && PyUnicode_GET_LENGTH(name) > 0)
+        out = PyUnicode_FromFormat("%U: %U", name, message);
+    else
+        out = Py_XNewRef(message);
+    if (out != NULL && frames != NULL && PyUnicode_GET_LENGTH(frames) > 0)
+        Py_SETREF(out, PyUnicode_FromFormat("%U\n%U", out, frames));
+    Py_XDECREF(message);
+    Py_XDECREF(name);
+    Py_XDECREF(frames);
     return out;
 }
 
@@ -120,7 +137,7 @@ static PyObject *raise_for(Runtime *self, int faults, int threw)
     if (!threw)
         return NULL;
     error = JS_GetException(self->ctx);
-    text = exception_text(self->ctx, error);
+    text = exception_text(self->ctx, error, 1);
     JS_FreeValue(self->ctx, error);
     if (text == NULL)
         return NULL;
@@ -274,10 +291,11 @@ static PyObject *runtime_run(Runtime *self, PyObject *args)
     JSValue value = eval_bytecode(self, &code, pass_hooks);
     PyBuffer_Release(&code);
     self->busy = 0;
-    self->deadline_ns = 0;
     int threw = JS_IsException(value);
     JS_FreeValue(self->ctx, value);
-    if (raise_for(self, JS_TakeFaults(self->rt), threw) == NULL && PyErr_Occurred())
+    raise_for(self, JS_TakeFaults(self->rt), threw); /* deadline still armed: it may read getters */
+    self->deadline_ns = 0;
+    if (PyErr_Occurred())
         return NULL;
     Py_RETURN_NONE;
 }
@@ -423,12 +441,12 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
         check_intact(self);
     faults |= JS_TakeFaults(self->rt);
     self->busy = 0;
-    self->deadline_ns = 0;
     PyObject *out = NULL;
     if (threw || self->deadline_hit || (faults & JS_FAULT_OUT_OF_MEMORY))
-        raise_for(self, faults, threw);
+        raise_for(self, faults, threw); /* deadline still armed: it may read getters */
     else
         out = read_response(self, answer, faults);
+    self->deadline_ns = 0;
     JS_FreeValue(ctx, answer);
     return out;
 }
