@@ -6,6 +6,7 @@
  *   runtime.c  the Runtime type: limits, the wall-clock deadline, GIL hand-off, jobs, faults
  *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
+ *   values.c   plain values across the `native` hook (the web-platform API's host side)
  *
  * Rules every file keeps: JS runs with the GIL released and the GIL is re-taken only inside
  * hooks; C never calls into handler code outside call_js() (so every JS step has a
@@ -34,6 +35,7 @@ typedef struct {
     int tainted;             /* a request changed shared builtins: replace before the next */
     PyObject *console;       /* callable(level: str, text: str) */
     PyObject *host;          /* callable(index: int, args_json: str) -> str, or None */
+    PyObject *native;        /* callable(name: str, args: tuple) -> value, or None (values.c) */
     JSValue hooks;           /* object handed to the prelude and the module shims */
     JSValue fn_dispatch, fn_settle, fn_intact, fn_snapshot; /* from the prelude */
 } Runtime;
@@ -70,6 +72,10 @@ static inline void hook_leave(Runtime *self, int took)
     if (took)
         leave_python(self);
 }
+
+/* values.c */
+PyObject *js_to_py(JSContext *ctx, JSValueConst value, int depth);
+JSValue py_to_js(JSContext *ctx, PyObject *value, int depth);
 
 /* hooks.c */
 JSValue make_hooks(JSContext *ctx);

@@ -1,11 +1,13 @@
 """`zigttp serve`: pre-forked worker processes sharing one port through SO_REUSEPORT.
 
-The supervisor reserves the port with a bound, non-listening SO_REUSEPORT socket (so port 0
-resolves once for everyone), forks N workers that each listen on their own socket (the kernel
-balances connections between them), waits until every worker's pool is warm, prints the
-banner, and then restarts any worker that dies and replaces any worker that froze (the
-watchdog, `watchdog.py`). SIGTERM/SIGINT are forwarded; each worker drains its in-flight
-requests and exits 0, and a worker still there at the drain deadline is killed.
+The supervisor binds one listening SO_REUSEPORT socket per worker before forking
+(`lifecycle.bind_group`: a second server on a busy port fails with "port in use" instead of
+joining the group; port 0 resolves once for everyone), forks N workers that each accept on
+their own socket (the kernel balances connections between them), waits until every worker's
+pool is warm, prints the banner, and then restarts any worker that dies (on the same socket,
+so connections queued for it meanwhile are served, not reset) and replaces any worker that
+froze (the watchdog, `watchdog.py`). SIGTERM/SIGINT are forwarded; each worker drains its
+in-flight requests and exits 0, and a worker still there at the drain deadline is killed.
 
 `--workers 1` runs under a supervisor too: a frozen worker cannot be noticed, killed or
 restarted from inside itself (its loop thread is stuck, and it does not handle SIGTERM).
@@ -23,9 +25,10 @@ from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
+from zigttp.log import start_line
 from zigttp.server.dispatch import preflight
 from zigttp.server.heartbeat import TICK, Board, clock
-from zigttp.server.lifecycle import Server, banner, bind_socket
+from zigttp.server.lifecycle import Server, bind_group
 from zigttp.server.watchdog import GRACE, Watchdog, dump_stacks_on_signal
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
@@ -36,14 +39,16 @@ class Supervisor:
     def __init__(self, config: ServerConfig, compiled: CompiledHandler) -> None:
         self.config = config
         self.compiled = compiled
+        self._sockets = bind_group(config.host, config.port, config.workers)  # fails first
+        self.port = self._sockets[0].getsockname()[1]
         self.state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
         self.drain_deadline = 0.0  # when stopping: kill what is left after this (clock())
         self.board = Board(config.workers)
         self.watchdog = Watchdog(self.board, config.timeout, config.workers)
-        self._reserve = bind_socket(config.host, config.port, reuse_port=True, listen=False)
-        self.port = self._reserve.getsockname()[1]
+        self._starting = True
+        self._failure_claim = os.path.join(self.state_dir, "startup-failure")
         self._ready_r, self._ready_w = os.pipe()
 
     def run(self) -> int:
@@ -55,13 +60,19 @@ class Supervisor:
         for index in range(1, self.config.workers + 1):
             self._spawn(index)
         failed = self._wait_ready()
+        self._starting = False  # workers forked from now on (restarts) report every failure
         if failed:
             self._stop_children(signal.SIGKILL)
             return failed
         if self.stopping:  # stopped while warming up: wait for the workers to exit
             return self._supervise()
         load_ms = (time.perf_counter() - started) * 1000
-        print(banner(self.config, self.port, self.compiled.filename, load_ms), flush=True)
+        host = self.config.host
+        url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+        workers = self.config.workers if self.config.workers > 1 else 0  # -w 1: as one process
+        print(start_line(self.config.log_format, url, handler=self.compiled.filename,
+                         pool=self.config.pool_size, load_ms=load_ms, workers=workers),
+              flush=True)
         return self._supervise()
 
     def _spawn(self, index: int) -> None:
@@ -79,22 +90,38 @@ class Supervisor:
     def _worker_main(self, index: int) -> int:
         """A worker's exit status is its error's exit code: the supervisor exits with it."""
         try:
-            sock = bind_socket(self.config.host, self.port, reuse_port=True)
+            sock = self._sockets[index - 1]
+            for other in self._sockets:
+                if other is not sock:
+                    other.close()
             server = Server(self.compiled, self.config.with_changes(port=self.port),
                             state_dir=self.state_dir, worker=index,
                             heartbeat=self.board.heartbeat(index))
             server.serve_forever(sock, announce=False,
                                  on_ready=lambda: os.write(self._ready_w, b"."))
             return 0
-        except ZigttpError as exc:  # e.g. --static DIR missing: a usage error, exit 2
-            sys.stderr.write(f"zigttp: {exc}\n")
+        except ZigttpError as exc:  # a load error, --static DIR missing, ...
+            self._report_failure(f"zigttp: {exc}\n")
             return exc.exit_code
         except BaseException:
-            traceback.print_exc()
+            self._report_failure(traceback.format_exc())
             return 1
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
+
+    def _report_failure(self, text: str) -> None:
+        """Print why this worker failed, unless another worker of the same start-up already did:
+        N workers loading one handler fail N times alike, and the user needs the message once.
+        The first to create the claim file prints; restarted workers always print."""
+        if self._starting:
+            try:
+                os.close(os.open(self._failure_claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return
+            except OSError:
+                pass
+        sys.stderr.write(text)
 
     def _wait_ready(self) -> int:
         """0 once every worker is warm, else the exit code of the first that failed."""
@@ -103,10 +130,11 @@ class Supervisor:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid:
                 self.children.pop(pid, None)
-                code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
-                if code == 1:  # (2 is a usage error the worker already explained)
-                    sys.stderr.write(f"zigttp: worker failed to start (pid {pid})\n")
-                return code or 1
+                if os.WIFEXITED(status):  # the worker (or the first of them) said why
+                    return os.WEXITSTATUS(status) or 1
+                sys.stderr.write(f"zigttp: worker failed to start (pid {pid}, killed by signal "
+                                 f"{os.WTERMSIG(status)})\n")
+                return 1
             import select
 
             readable, _, _ = select.select([self._ready_r], [], [], 0.05)
