@@ -86,8 +86,7 @@ def _assert_replaced(server: ServerProcess, frozen: int, frozen_since: float) ->
     """The watchdog named `frozen` and killed it long before its sleep would have ended."""
     log = server.wait_for_log(f"(pid {frozen}) was killed by the watchdog", timeout=20)
     assert time.monotonic() - frozen_since < FREEZE_SECONDS / 2, "killed, not finished"
-    match = re.search(rf"WATCHDOG: worker (\d+) \(pid {frozen}\) is frozen: (.*?) for ([\d.]+) s",
-                      log)
+    match = re.search(rf"WATCHDOG: worker (\d+) \(pid {frozen}\) is frozen: (.*?) for ([\d.]+) s", log)
     assert match, log
     assert float(match.group(3)) >= 2.0, "judged frozen only past --timeout 1 s + 1 s"
     assert "(limit: --timeout 1 s + 1 s)" in log
@@ -97,8 +96,7 @@ def _assert_replaced(server: ServerProcess, frozen: int, frozen_since: float) ->
     return match
 
 
-def test_worker_whose_event_loop_froze_is_replaced_and_the_others_keep_serving(
-        serve, tmp_path: Path) -> None:
+def test_worker_whose_event_loop_froze_is_replaced_and_the_others_keep_serving(serve, tmp_path: Path) -> None:
     server, record = _serve_freezer(serve, tmp_path, "--workers", "2", "-n", "2")
     workers = server.workers()
     assert len(workers) == 2
@@ -117,10 +115,8 @@ def test_worker_whose_event_loop_froze_is_replaced_and_the_others_keep_serving(
     assert statuses == [200] * 40
 
 
-def test_single_worker_frozen_on_a_runtime_thread_is_replaced(serve, tmp_path: Path,
-                                                              backend: str) -> None:
-    server, record = _serve_freezer(serve, tmp_path, "--workers", "1", "-n", "1",
-                                    "--backend", backend)
+def test_single_worker_frozen_on_a_runtime_thread_is_replaced(serve, tmp_path: Path, backend: str) -> None:
+    server, record = _serve_freezer(serve, tmp_path, "--workers", "1", "-n", "1", "--backend", backend)
     frozen_since = time.monotonic()
     frozen, thread = _freeze(server, record)
     assert thread.startswith("zigttp-slot-"), "a pool of one has no inline lane"
@@ -131,8 +127,9 @@ def test_single_worker_frozen_on_a_runtime_thread_is_replaced(serve, tmp_path: P
 
 
 def test_sigterm_kills_a_frozen_worker_at_the_drain_deadline(serve, tmp_path: Path) -> None:
-    server, record = _serve_freezer(serve, tmp_path, "--workers", "1", "-n", "2",
-                                    "--timeout", "120", "--drain-timeout", "1")
+    server, record = _serve_freezer(
+        serve, tmp_path, "--workers", "1", "-n", "2", "--timeout", "120", "--drain-timeout", "1"
+    )
     for _ in range(60):  # proven fast: /freeze runs inline and holds the loop, deaf to SIGTERM
         assert _get(server, "/")[0] == 200
     frozen, thread = _freeze(server, record)
@@ -144,17 +141,18 @@ def test_sigterm_kills_a_frozen_worker_at_the_drain_deadline(serve, tmp_path: Pa
     assert not _alive(frozen)
 
 
-def test_frozen_worker_whose_supervisor_died_ends_itself_at_the_drain_deadline(
-        serve, tmp_path: Path) -> None:
-    server, record = _serve_freezer(serve, tmp_path, "--workers", "1", "-n", "2",
-                                    "--timeout", "120", "--drain-timeout", "1")
+def test_frozen_worker_whose_supervisor_died_ends_itself_at_the_drain_deadline(serve, tmp_path: Path) -> None:
+    server, record = _serve_freezer(
+        serve, tmp_path, "--workers", "1", "-n", "2", "--timeout", "120", "--drain-timeout", "1"
+    )
     for _ in range(60):
         assert _get(server, "/")[0] == 200
     frozen, thread = _freeze(server, record)
     assert thread == "MainThread"
     server.process.kill()  # the supervisor: nobody is left to kill the frozen worker
-    server.wait_for_log("worker outlived its supervisor and did not drain within 1 s + 1 s; "
-                        "exiting", timeout=20)
+    server.wait_for_log(
+        "worker outlived its supervisor and did not drain within 1 s + 1 s; exiting", timeout=20
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and _alive(frozen):
         time.sleep(0.05)

@@ -68,8 +68,9 @@ class Heartbeat:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            threading.Thread(target=self._beat_forever, args=(pool,), name="zigttp-heartbeat",
-                             daemon=True).start()
+            threading.Thread(
+                target=self._beat_forever, args=(pool,), name="zigttp-heartbeat", daemon=True
+            ).start()
             return
 
         def tick() -> None:

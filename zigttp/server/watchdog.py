@@ -34,8 +34,11 @@ def dump_stacks_on_signal() -> None:
 class Watchdog:
     def __init__(self, board: Board, timeout: float, workers: int) -> None:
         self.board = board
-        self.others = ("the other workers keep serving" if workers > 1
-                       else "requests wait for the replacement's warm pool")
+        self.others = (
+            "the other workers keep serving"
+            if workers > 1
+            else "requests wait for the replacement's warm pool"
+        )
         self.timeout = timeout
         self.limit = timeout + MARGIN
         self._kill_at: dict[int, float] = {}  # pid -> when SIGKILL follows the SIGTERM
@@ -44,11 +47,15 @@ class Watchdog:
         """Why worker `index` counts as frozen, or None while it is healthy or warming up."""
         beat, busy = self.board.read(index)
         if beat and now - beat > self.limit:
-            return (f"its event loop has not turned for {now - beat:.1f} s: a request it runs "
-                    "holds the loop thread past the engine's deadline")
+            return (
+                f"its event loop has not turned for {now - beat:.1f} s: a request it runs "
+                "holds the loop thread past the engine's deadline"
+            )
         if busy and now - busy > self.limit:
-            return (f"a handler call has run for {now - busy:.1f} s on a runtime thread, past "
-                    "the engine's deadline")
+            return (
+                f"a handler call has run for {now - busy:.1f} s on a runtime thread, past "
+                "the engine's deadline"
+            )
         return None
 
     def sweep(self, children: dict[int, int], now: float) -> None:
@@ -67,7 +74,8 @@ class Watchdog:
         sys.stderr.write(
             f"zigttp: WATCHDOG: worker {index} (pid {pid}) is frozen: {reason} "
             f"(limit: --timeout {self.timeout:g} s + {MARGIN:g} s). Its thread stacks follow; "
-            f"it is killed (SIGTERM, SIGKILL after {GRACE:g} s) and replaced; {self.others}.\n")
+            f"it is killed (SIGTERM, SIGKILL after {GRACE:g} s) and replaced; {self.others}.\n"
+        )
         sys.stderr.flush()
         _signal(pid, STACKS_SIGNAL)
         _signal(pid, signal.SIGTERM)
@@ -78,9 +86,11 @@ class Watchdog:
         for pid, index in list(children.items()):
             if pid in self._kill_at:
                 continue  # already condemned: `sweep` kills it when its grace is over
-            sys.stderr.write(f"zigttp: worker {index} (pid {pid}) did not exit within the "
-                             f"drain timeout ({drain_timeout:g} s + {GRACE:g} s) after SIGTERM; "
-                             "killing it (SIGKILL)\n")
+            sys.stderr.write(
+                f"zigttp: worker {index} (pid {pid}) did not exit within the "
+                f"drain timeout ({drain_timeout:g} s + {GRACE:g} s) after SIGTERM; "
+                "killing it (SIGKILL)\n"
+            )
             _signal(pid, signal.SIGKILL)
             self._kill_at[pid] = 0.0
 
