@@ -456,15 +456,18 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
 
 /* Between requests: run what the last one left behind (promise jobs, FinalizationRegistry
  * callbacks) within `budget` seconds, so none of it runs inside another request.
- * False when the runtime must be replaced (leftovers threw, ran out of time or memory,
- * or changed shared builtins). */
+ * None when the runtime may serve on; else why it must be replaced (the leftovers threw, ran
+ * out of time or memory, or changed shared builtins). */
 static PyObject *runtime_settle_leftovers(Runtime *self, PyObject *arg)
 {
     double budget = PyFloat_AsDouble(arg);
     if ((budget == -1.0 && PyErr_Occurred()) || !usable(self))
         return NULL;
-    if (!JS_IsJobPending(self->rt) && !JS_IsFinalizerPending(self->rt))
-        return PyBool_FromLong(!self->tainted);
+    if (!JS_IsJobPending(self->rt) && !JS_IsFinalizerPending(self->rt)) {
+        if (self->tainted)
+            return PyUnicode_FromString("a request changed shared builtins");
+        Py_RETURN_NONE;
+    }
     self->busy = 1;
     arm_deadline(self, budget);
     int failed = 0;
@@ -474,15 +477,29 @@ static PyObject *runtime_settle_leftovers(Runtime *self, PyObject *arg)
         failed = drain_jobs(self) < 0 || JS_ExecutePendingFinalizer(self->rt, &job_ctx) < 0;
     }
     enter_python(self);
-    if (failed)
-        JS_FreeValue(self->ctx, JS_GetException(self->ctx));
+    PyObject *reason = NULL;
     int faults = JS_TakeFaults(self->rt);
-    if (!failed && !self->deadline_hit)
+    if (faults & JS_FAULT_OUT_OF_MEMORY)
+        reason = PyUnicode_FromString("code a request left behind ran out of memory");
+    else if (self->deadline_hit)
+        reason = PyUnicode_FromString("code a request left behind ran past the request timeout");
+    else if (failed) {
+        JSValue error = JS_GetException(self->ctx);
+        PyObject *text = exception_text(self->ctx, error, 1); /* deadline still armed */
+        JS_FreeValue(self->ctx, error);
+        reason = text ? PyUnicode_FromFormat("code a request left behind (a promise job or a "
+                                             "FinalizationRegistry callback) threw: %U", text) : NULL;
+        Py_XDECREF(text);
+    } else {
         check_intact(self);
+        if (self->tainted)
+            reason = PyUnicode_FromString("code a request left behind changed shared builtins");
+    }
     self->busy = 0;
     self->deadline_ns = 0;
-    int healthy = !failed && !self->deadline_hit && !(faults & JS_FAULT_OUT_OF_MEMORY) && !self->tainted;
-    return PyBool_FromLong(healthy);
+    if (reason == NULL && PyErr_Occurred())
+        return NULL;
+    return reason != NULL ? reason : Py_NewRef(Py_None);
 }
 
 /* Evaluate source text and return the JSON of its value (tests, benchmarks, tools). */
@@ -550,7 +567,7 @@ static PyMethodDef runtime_methods[] = {
     {"dispatch", (PyCFunction)(void (*)(void))runtime_dispatch, METH_FASTCALL,
      "dispatch(method, url, headers, body, timeout) -> (status, header_block, body)"},
     {"settle_leftovers", (PyCFunction)runtime_settle_leftovers, METH_O,
-     "settle_leftovers(budget) -> healthy: run jobs a request left behind"},
+     "settle_leftovers(budget) -> None, or why the runtime must be replaced"},
     {"eval", (PyCFunction)runtime_eval, METH_VARARGS,
      "eval(source, filename='<eval>', timeout=0) -> JSON text of the value, or None"},
     {"memory_used", (PyCFunction)runtime_memory_used, METH_NOARGS,

@@ -115,6 +115,7 @@ def test_finalization_callbacks_never_run_inside_another_request(serve) -> None:
         response = server.get("/after")
         assert response.status_code == 200  # the first request's callback never answers this one
         assert "secret-1" not in response.text  # its throw replaced the runtime instead
+    server.wait_for_log("FinalizationRegistry callback) threw: Error: boom secret-1", timeout=10)
 
 
 def test_check_and_build_refuse_what_the_engine_refuses(tmp_path) -> None:

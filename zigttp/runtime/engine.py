@@ -147,9 +147,11 @@ class JsRuntime:
 
         False when this runtime must be replaced: the leftovers threw, ran past the request
         timeout or the memory ceiling, or changed shared builtins."""
-        healthy: bool = self._runtime.settle_leftovers(self.limits.timeout)
+        reason: str | None = self._runtime.settle_leftovers(self.limits.timeout)
+        if reason is not None and not self._runtime.tainted:
+            self._console("warn", f"zigttp: {reason}; its runtime is replaced")
         self._warn_if_tainted()
-        return healthy
+        return reason is None
 
     def memory_used(self) -> int:
         return self._runtime.memory_used()
