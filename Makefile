@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint bench clean check-deploy
+.PHONY: serve test lint bench clean check-deploy sanitize
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check zigttp tests bench
 	$(BIN)/ruff format --check zigttp tests bench
+
+# The engine extension under AddressSanitizer + UBSan (build/sanitize/) and its tests on it;
+# `make test` runs this too (tests/engine/test_sanitizer.py). docs/fuzzing.md.
+sanitize: $(STAMP)
+	PYTHON=$(BIN)/python native/sanitize.sh
 
 bench: $(STAMP)
 	$(BIN)/zigttp bench

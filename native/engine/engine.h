@@ -6,6 +6,7 @@
  *   runtime.c  the Runtime type: limits, the wall-clock deadline, GIL hand-off, jobs, faults
  *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
+ *   builtins.c builtin getters captured at creation, for values with no C accessor
  *
  * Rules every file keeps: JS runs with the GIL released and the GIL is re-taken only inside
  * hooks; C never calls into handler code outside call_js() (so every JS step has a
@@ -20,6 +21,14 @@
 #include <stdint.h>
 
 #include "quickjs.h"
+
+/* builtins.c: the getters captured per runtime */
+enum {
+    GET_VIEW_BUFFER, GET_VIEW_OFFSET, GET_VIEW_LENGTH,    /* DataView.prototype */
+    GET_ARRAY_BUFFER, GET_ARRAY_OFFSET, GET_ARRAY_LENGTH, /* %TypedArray%.prototype */
+    GET_ERROR_STACK,                                      /* Error.prototype */
+    GETTERS
+};
 
 typedef struct {
     PyObject_HEAD
@@ -36,6 +45,7 @@ typedef struct {
     PyObject *host;          /* callable(index: int, args_json: str) -> str, or None */
     JSValue hooks;           /* object handed to the prelude and the module shims */
     JSValue fn_dispatch, fn_settle, fn_intact, fn_snapshot; /* from the prelude */
+    JSValue getters[GETTERS]; /* builtins.c: captured before any handler code ran */
 } Runtime;
 
 extern PyTypeObject RuntimeType;
@@ -48,10 +58,11 @@ JSValue call_js(Runtime *self, JSValueConst fn, int argc, JSValueConst *argv);
 void enter_python(Runtime *self);
 void leave_python(Runtime *self);
 PyObject *fault(const char *kind, const char *message);
-PyObject *exception_text(JSContext *ctx, JSValueConst error);
+PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_getter);
 
 /* marshal.c */
 PyObject *read_response(Runtime *self, JSValueConst answer, int faults);
+int body_bytes(Runtime *self, JSValueConst value, const uint8_t **data, size_t *size);
 PyObject *utf8_bytes(JSContext *ctx, JSValueConst string);
 void replace_lone_surrogates(uint8_t *utf8, size_t size);
 JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size);
@@ -70,6 +81,12 @@ static inline void hook_leave(Runtime *self, int took)
     if (took)
         leave_python(self);
 }
+
+/* builtins.c */
+int capture_getters(JSContext *ctx, JSValue getters[GETTERS]);
+void free_getters(JSContext *ctx, JSValue getters[GETTERS]);
+JSValue error_stack(JSContext *ctx, JSValueConst error, JSValueConst stack_getter);
+JSValue own_data(JSContext *ctx, JSValueConst obj, const char *name);
 
 /* hooks.c */
 JSValue make_hooks(JSContext *ctx);

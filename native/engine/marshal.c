@@ -106,29 +106,58 @@ void replace_lone_surrogates(uint8_t *b, size_t size)
     }
 }
 
-/* Bytes of a body that is an ArrayBuffer or any ArrayBuffer view; NULL if it is neither. */
-static PyObject *buffer_bytes(JSContext *ctx, JSValueConst body, int *is_buffer)
+/* A view's buffer (new reference) and current window through the builtin getters from
+ * `first` on (builtins.c), or JS_EXCEPTION (a detached or out-of-bounds DataView). */
+static JSValue view_window(Runtime *self, JSValueConst view, int first, size_t *offset, size_t *length)
 {
-    size_t size, offset, element;
-    uint8_t *data = JS_GetArrayBuffer(ctx, &size, body);
-    *is_buffer = 1;
-    if (data != NULL)
-        return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
-    JS_FreeValue(ctx, JS_GetException(ctx));
-    JSValue buffer = JS_GetTypedArrayBuffer(ctx, body, &offset, &size, &element);
-    if (JS_IsException(buffer)) {
-        JS_FreeValue(ctx, JS_GetException(ctx));
-        *is_buffer = 0;
-        return NULL;
+    JSContext *ctx = self->ctx;
+    JSValue buffer = JS_Call(ctx, self->getters[first], view, 0, NULL);
+    JSValue start = JS_Call(ctx, self->getters[first + 1], view, 0, NULL);
+    JSValue size = JS_Call(ctx, self->getters[first + 2], view, 0, NULL);
+    int64_t o = 0, n = 0;
+    int failed = JS_IsException(buffer) || JS_ToInt64(ctx, &o, start) < 0 || JS_ToInt64(ctx, &n, size) < 0
+                 || o < 0 || n < 0;
+    JS_FreeValue(ctx, start);
+    JS_FreeValue(ctx, size);
+    if (failed) {
+        JS_FreeValue(ctx, buffer);
+        return JS_EXCEPTION;
     }
-    size_t total;
-    data = JS_GetArrayBuffer(ctx, &total, buffer);
-    PyObject *out = data == NULL || offset + size > total
-                        ? PyBytes_FromStringAndSize("", 0) /* detached: empty, as fetch does */
-                        : PyBytes_FromStringAndSize((const char *)data + offset, (Py_ssize_t)size);
-    JS_FreeValue(ctx, JS_GetException(ctx));
-    JS_FreeValue(ctx, buffer);
-    return out;
+    *offset = (size_t)o;
+    *length = (size_t)n;
+    return buffer;
+}
+
+/* The bytes a body shows -- an ArrayBuffer, a typed array or a DataView -- read without
+ * running handler code. 1 with (*data, *size), size 0 for a detached or out-of-bounds
+ * buffer (fetch reads those as empty); 0 when `value` is none of them (no exception left
+ * pending either way). *data is valid until JS runs again. */
+int body_bytes(Runtime *self, JSValueConst value, const uint8_t **data, size_t *size)
+{
+    JSContext *ctx = self->ctx;
+    size_t offset = 0, length = 0, total;
+    JSValue buffer;
+    *data = (const uint8_t *)"";
+    *size = 0;
+    if (JS_IsArrayBuffer(value)) {
+        buffer = JS_DupValue(ctx, value);
+        length = SIZE_MAX; /* all of it */
+    } else if (JS_IsDataView(value)) {
+        buffer = view_window(self, value, GET_VIEW_BUFFER, &offset, &length);
+    } else if (JS_GetTypedArrayType(value) >= 0) {
+        buffer = view_window(self, value, GET_ARRAY_BUFFER, &offset, &length);
+    } else {
+        return 0;
+    }
+    uint8_t *bytes = JS_IsException(buffer) ? NULL : JS_GetArrayBuffer(ctx, &total, buffer);
+    if (bytes == NULL) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+    } else if (offset <= total) {
+        *data = bytes + offset;
+        *size = length < total - offset ? length : total - offset;
+    }
+    JS_FreeValue(ctx, buffer); /* `value` keeps it alive */
+    return 1;
 }
 
 static PyObject *failure(Runtime *self, JSValueConst kind, JSValueConst message, int faults)
@@ -175,16 +204,18 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
     JSValue block_v = JS_GetPropertyUint32(ctx, answer, 1);
     JSValue body_v = JS_GetPropertyUint32(ctx, answer, 2);
     PyObject *out = NULL, *block = NULL, *body = NULL;
-    int32_t status = 0;
-    if (!JS_IsNumber(status_v) || JS_ToInt32(ctx, &status, status_v) < 0) {
+    double number = 0;
+    if (!JS_IsNumber(status_v) || JS_ToFloat64(ctx, &number, status_v) < 0) {
         malformed("no status");
         goto done;
     }
-    if (status == 0) {
+    if (number == 0) {
         failure(self, block_v, body_v, faults);
         goto done;
     }
-    if (status < 200 || status > 599 || !JS_IsString(block_v)) {
+    /* compared as a double: a ToInt32 would take 2**32 + 200 (or 200.5) for 200 */
+    int status = number >= 200 && number <= 599 ? (int)number : 0;
+    if (status != number || !JS_IsString(block_v)) {
         malformed("status is not a final HTTP status (200..599)");
         goto done;
     }
@@ -203,9 +234,11 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
     if (JS_IsString(body_v)) {
         body = utf8_bytes(ctx, body_v);
     } else {
-        int is_buffer;
-        body = buffer_bytes(ctx, body_v, &is_buffer);
-        if (!is_buffer)
+        const uint8_t *data;
+        size_t length;
+        if (body_bytes(self, body_v, &data, &length))
+            body = PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)length);
+        else
             malformed("the body is neither a string nor bytes");
     }
     if (body != NULL)

@@ -28,9 +28,16 @@ static int on_interrupt(JSRuntime *rt, void *opaque)
     return 0;
 }
 
+/* A timeout above ~31 years (or infinite) is clamped: timeout * 1e9 would not fit in an
+ * int64 (undefined), and a wrapped sum would put the deadline in the past. NaN, 0 or a
+ * negative timeout mean no deadline. */
+#define MAX_TIMEOUT_S 1e9
+
 static void arm_deadline(Runtime *self, double timeout)
 {
     self->deadline_hit = 0;
+    if (timeout > MAX_TIMEOUT_S)
+        timeout = MAX_TIMEOUT_S;
     self->deadline_ns = timeout > 0 ? monotonic_ns() + (int64_t)(timeout * 1e9) : 0;
     JS_TakeFaults(self->rt); /* flags of an earlier call are not this call's */
 }
@@ -71,15 +78,17 @@ PyObject *fault(const char *kind, const char *message)
 }
 
 /* "message\n    at ..." of a thrown value, without calling handler code: only an Error's
- * own data properties and primitive values are read. */
-PyObject *exception_text(JSContext *ctx, JSValueConst error)
+ * own data properties, its [[ErrorData]] stack and primitive values are read. This runs
+ * after the call's deadline, with the GIL held: a handler's getter here (one put on
+ * Error.prototype.message, say) would hang the process. */
+PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_getter)
 {
     const char *text = NULL;
     JSValue stack = JS_UNDEFINED, shown = JS_UNDEFINED;
     PyObject *out;
     if (JS_IsError(error)) {
-        shown = JS_GetPropertyStr(ctx, error, "message");
-        stack = JS_GetPropertyStr(ctx, error, "stack");
+        shown = own_data(ctx, error, "message");
+        stack = error_stack(ctx, error, stack_getter);
     } else if (!JS_IsObject(error)) {
         shown = JS_ToString(ctx, error);
     }
@@ -120,7 +129,7 @@ static PyObject *raise_for(Runtime *self, int faults, int threw)
     if (!threw)
         return NULL;
     error = JS_GetException(self->ctx);
-    text = exception_text(self->ctx, error);
+    text = exception_text(self->ctx, error, self->getters[GET_ERROR_STACK]);
     JS_FreeValue(self->ctx, error);
     if (text == NULL)
         return NULL;
@@ -186,6 +195,8 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
         return NULL;
     self->hooks = self->fn_dispatch = self->fn_settle = JS_UNDEFINED;
     self->fn_intact = self->fn_snapshot = JS_UNDEFINED;
+    for (int i = 0; i < GETTERS; i++)
+        self->getters[i] = JS_UNDEFINED;
     self->owner = PyThread_get_thread_ident();
     self->memory_limit = (size_t)memory_limit;
     self->console = Py_NewRef(console);
@@ -200,7 +211,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     JS_SetMaxCallDepth(self->rt, max_depth);
     JS_SetInterruptHandler(self->rt, on_interrupt, self);
     self->hooks = make_hooks(self->ctx);
-    if (JS_IsException(self->hooks)) {
+    if (JS_IsException(self->hooks) || capture_getters(self->ctx, self->getters) < 0) {
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
@@ -217,6 +228,7 @@ static void runtime_close(Runtime *self)
             JS_FreeValue(self->ctx, *values[i]);
             *values[i] = JS_UNDEFINED;
         }
+        free_getters(self->ctx, self->getters);
         JS_FreeContext(self->ctx);
         self->ctx = NULL;
     }
@@ -356,7 +368,7 @@ static PyObject *runtime_seal(Runtime *self, PyObject *unused)
 static JSValue new_string(JSContext *ctx, PyObject *text)
 {
     Py_ssize_t size;
-    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    const char *utf8 = PyErr_Occurred() ? NULL : PyUnicode_AsUTF8AndSize(text, &size);
     if (utf8 == NULL)
         return JS_EXCEPTION;
     return JS_NewStringLen(ctx, utf8, (size_t)size);
@@ -401,9 +413,11 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
         if (JS_IsException(argv[i])) {
             for (int j = 0; j < 4; j++)
                 JS_FreeValue(ctx, argv[j]);
-            if (!PyErr_Occurred())
-                PyErr_NoMemory();
-            return NULL;
+            if (PyErr_Occurred()) /* a str with a lone surrogate */
+                return NULL;
+            /* the engine's memory ceiling (a body larger than -m): a typed fault, as inside JS */
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            return fault("memory", "out of memory");
         }
     }
     self->busy = 1;
