@@ -7,6 +7,7 @@
  *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
  *   builtins.c builtin getters captured at creation, for values with no C accessor
+ *   utf8.c     bytes to a JS string as WHATWG decodes them
  *
  * Rules every file keeps: JS runs with the GIL released and the GIL is re-taken only inside
  * hooks; C never calls into handler code outside call_js() (so every JS step has a
@@ -65,6 +66,8 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults);
 int body_bytes(Runtime *self, JSValueConst value, const uint8_t **data, size_t *size);
 PyObject *utf8_bytes(JSContext *ctx, JSValueConst string);
 void replace_lone_surrogates(uint8_t *utf8, size_t size);
+
+/* utf8.c */
 JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size);
 
 /* A hook called from JS takes the GIL if the call released it; returns whether it did. */

@@ -251,14 +251,3 @@ done:
     JS_FreeValue(ctx, body_v);
     return out;
 }
-
-/* Bytes → string, invalid sequences as U+FFFD and a leading BOM dropped (WHATWG "UTF-8
- * decode", what Request.text() and TextDecoder do). */
-JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size)
-{
-    if (size >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
-        data += 3;
-        size -= 3;
-    }
-    return JS_NewStringLen(ctx, (const char *)data, size);
-}

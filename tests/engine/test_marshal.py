@@ -84,6 +84,17 @@ def test_request_bytes_arrive_unchanged_and_text_decodes_them() -> None:
     assert engine.dispatch(None)[2] == b""
 
 
+@pytest.mark.parametrize("data", [
+    b"\xe1\x80", b"\xed\xa0\x80", b"\xf0\x9f\x98", b"\xc0\xaf", b"\xf4\x90\x80\x80", b"a\xffb",
+    b"\xe0\x80\xaf", b"\xf0\x9f\x98\x80\x80", b"\xef\xbb\xbf\xef\xbb\xbf", b"ok \xc3\xa9",
+])
+def test_request_text_decodes_invalid_utf8_like_whatwg(data: bytes) -> None:
+    # one U+FFFD per maximal invalid subpart (TextDecoder, Python's "replace"), not per byte
+    engine = responder("request.text()")
+    expected = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").encode()
+    assert engine.dispatch(data, method="POST")[2] == expected
+
+
 def test_text_of_a_view_decodes_only_its_window() -> None:
     # Response.text() of a bytes body goes through the utf8Decode hook (body_bytes in C)
     for view in ("new DataView(b, 1, 2)", "new Uint8Array(b, 1, 2)"):

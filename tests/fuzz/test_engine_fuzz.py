@@ -115,7 +115,8 @@ def hostile_results(draw: st.DrawFn) -> str:
         return f"new Proxy(new Response({body}), {{}})"
     if shape == "primitive":
         return draw(st.sampled_from(["42", "null", "undefined", "Symbol()", "() => 1", "[]", "12n"]))
-    return f"(() => {{ throw {draw(st.sampled_from(['new Error(\"e\")', '42', 'null', '{}']))}; }})()"
+    thrown = draw(st.sampled_from(["new Error('e')", "42", "null", "{}", "Symbol()"]))
+    return f"(() => {{ throw {thrown}; }})()"
 
 
 requests_ = st.fixed_dictionaries({
@@ -153,7 +154,7 @@ def test_any_handler_result_is_an_answer_or_a_typed_fault(result: str, request: 
     engine = load(prefix + f"return {result}; }}")
     dispatch_or_fault(engine, request)
     assert isinstance(engine.runtime.settle_leftovers(1.0), bool)
-    assert dispatch_or_fault(engine, {"url": "/again"}) is not None or True  # still callable
+    dispatch_or_fault(engine, {"url": "/again"})  # the same runtime takes the next request
 
 
 @FUZZ
