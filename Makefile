@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The engine extension is compiled at install (setup.py): reinstall when its C sources change.
+ENGINE_SOURCES := setup.py $(wildcard native/engine/*.c native/engine/*.h vendor/quickjs-ng/*.c vendor/quickjs-ng/*.h)
 
 .PHONY: serve test lint bench clean check-deploy sanitize
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(ENGINE_SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -36,4 +38,4 @@ check-deploy: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q tests/deploy
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info zigttp/runtime/_engine*.so

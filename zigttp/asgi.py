@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from zigttp.config import ServerConfig, config_from_env
+from zigttp.config import ServerConfig, config_from_env, with_upstream_env
 from zigttp.errors import UsageError
 
 Scope = MutableMapping[str, Any]
@@ -135,7 +135,7 @@ def create_app(handler: str | Path, config: ServerConfig | None = None, **option
 
 
 def app_from_env(environ: dict[str, str] | None = None) -> ZigttpASGI:
-    env = os.environ if environ is None else environ
+    env = with_upstream_env(dict(os.environ if environ is None else environ))
     handler = env.get("ZIGTTP_HANDLER")
     if not handler:
         raise UsageError("zigttp.asgi:app needs ZIGTTP_HANDLER=path/to/handler.ts in the environment")

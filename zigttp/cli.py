@@ -7,12 +7,14 @@ Imports of heavy modules happen inside the commands so `zigttp serve` starts fas
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import click
 
 from zigttp import __version__
+from zigttp.config import with_upstream_env
 from zigttp.errors import UsageError, ZigttpError
 
 CONTEXT = {"help_option_names": ["--help"], "max_content_width": 100}
@@ -76,6 +78,15 @@ def cli() -> None:
               help="Host zigttp:fetch may call; repeatable.")
 @click.option("--outbound-timeout-ms", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Timeout for zigttp:fetch calls.")
+@click.option("--state", metavar="URL", default=None, envvar="ZIGTTP_STATE",
+              help="Keep zigttp:cache and zigttp:ratelimit state in Redis/Valkey, shared by every "
+                   "instance: redis://[user:pass@]HOST:PORT/DB, rediss:// (TLS), unix:///PATH "
+                   "(env ZIGTTP_STATE; default: embedded SQLite, per server).")
+@click.option("--state-timeout-ms", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Longest wait on the --state store before a call returns state_unavailable.")
+@click.option("--ratelimit-fail", type=click.Choice(["closed", "open"]), default="closed",
+              show_default=True,
+              help="rateCheck while the --state store is down: refuse (closed) or allow (open).")
 @click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
               help="Log a pool metrics line every N requests (0 = off).")
 @click.option("--max-connections", type=click.IntRange(min=1), default=10_000, show_default=True,
@@ -149,8 +160,9 @@ def init(name: str, template: str) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable diagnostics.")
-@click.option("--profile", type=click.Choice(["default", "strict"]), default="default",
-              show_default=True, help="Rule set: the seed's subset, or the stricter later one.")
+@click.option("--profile", type=click.Choice(["default", "strict", "portable"]), default="default",
+              show_default=True, help="Rule set: the seed's subset, or the stricter later one "
+                   "(portable = strict: the original zigttp's restrictions).")
 @click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
               help="User-defined zigttp:* modules the handler imports; repeatable.")
 def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tuple[str, ...]) -> None:
@@ -239,6 +251,7 @@ def bench(parts: tuple[str, ...], quick: bool, json_path: str | None, check_path
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `zigttp`: maps our typed errors to exit codes in one place."""
+    with_upstream_env(os.environ)  # ZTTP_* works wherever ZIGTTP_* does (inherited by workers)
     try:
         cli.main(args=argv, prog_name="zigttp", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -29,6 +30,11 @@ SIZE_GRAMMAR = (
 )
 _SIZE_RE = re.compile(r"^([0-9]+)(k|kb|m|mb|g|gb)?$", re.IGNORECASE)
 _SIZE_UNITS = {None: 1, "k": 1024, "kb": 1024, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30}
+
+
+# -m counts what the handler allocates above the runtime's baseline (prelude, modules): below
+# this, building the request object and a small response no longer fits.
+MIN_MEMORY_LIMIT = 32 * 1024
 
 
 def parse_size(text: str) -> int:
@@ -126,6 +132,10 @@ class ServerConfig:
     allow_env: tuple[str, ...] = ()  # env var names/globs zigttp:env may read
     outbound_hosts: tuple[str, ...] = ()  # hosts zigttp:fetch may call
     outbound_timeout_ms: int = 10_000
+    # Shared state of zigttp:cache / zigttp:ratelimit (docs/operations.md "Shared state")
+    state: str | None = None  # --state redis://...: Redis/Valkey for every instance; None = SQLite
+    state_timeout_ms: int = 100  # bound on each wait on that store before state_unavailable
+    ratelimit_fail: Literal["closed", "open"] = "closed"  # rateCheck while the store is down
     # User-defined modules: `ModuleSpec`s, `zigttp:NAME` of @zigttp.native functions declared
     # in this process, Python files or dotted module names (see zigttp/modules/_loader.py).
     modules: tuple[str | ModuleSpec, ...] = ()
@@ -137,6 +147,10 @@ class ServerConfig:
             "env_allow": self.allow_env,
             "outbound_hosts": self.outbound_hosts,
             "outbound_timeout_ms": self.outbound_timeout_ms,
+            "state": self.state,
+            "state_timeout_ms": self.state_timeout_ms,
+            "state_connections": self.pool_size + 2,  # one call at a time per runtime, + spares
+            "ratelimit_fail": self.ratelimit_fail,
         }
 
 
@@ -151,6 +165,23 @@ class ServerConfig:
             object.__setattr__(self, "modules", tuple(self.modules))
         if self.timeout <= 0:
             raise UsageError(f"invalid timeout {self.timeout}: must be > 0 seconds")
+        if 0 < self.memory_limit < MIN_MEMORY_LIMIT:
+            raise UsageError(
+                f"memory limit of {self.memory_limit} bytes is too small: a request needs at least "
+                f"{MIN_MEMORY_LIMIT // 1024}k above the runtime's own baseline (use -m 32k or more, "
+                "or 0 for none)"
+            )
+        self._check_state()
+
+    def _check_state(self) -> None:
+        if self.state is not None:
+            from zigttp.modules._state import parse_state_url
+
+            object.__setattr__(self, "state", parse_state_url(self.state))
+        if self.state_timeout_ms < 1:
+            raise UsageError(f"invalid state timeout {self.state_timeout_ms} ms: must be >= 1")
+        if self.ratelimit_fail not in ("closed", "open"):
+            raise UsageError(f"invalid ratelimit_fail {self.ratelimit_fail!r}: 'closed' or 'open'")
 
     def with_changes(self, **changes: object) -> ServerConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -159,6 +190,14 @@ class ServerConfig:
 _ENV_ALIASES = {"POOL": "pool_size", "MEMORY": "memory_limit"}
 _SIZE_FIELDS = {"memory_limit", "max_body_size", "max_response_bytes", "static_cache_max_bytes",
                 "static_cache_max_file_size", "js_stack_size"}
+
+
+def with_upstream_env(environ: MutableMapping[str, str]) -> MutableMapping[str, str]:
+    """Copy every `ZTTP_X` (the original project's newer prefix) to `ZIGTTP_X` unless that is
+    set: one place, at each entry point, so every `ZIGTTP_*` reader accepts both names."""
+    for key in [k for k in environ if k.startswith("ZTTP_")]:
+        environ.setdefault("ZIGTTP_" + key[5:], environ[key])
+    return environ
 
 
 def config_from_env(environ: dict[str, str] | None = None, **overrides: object) -> ServerConfig:
@@ -170,7 +209,7 @@ def config_from_env(environ: dict[str, str] | None = None, **overrides: object) 
     """
     from dataclasses import fields
 
-    env = os.environ if environ is None else environ
+    env = with_upstream_env(dict(os.environ if environ is None else environ))
     values: dict[str, object] = {}
     known = {f.name: f for f in fields(ServerConfig)}
     if env.get("PORT"):

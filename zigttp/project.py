@@ -10,15 +10,24 @@ The file is looked up in the current directory, then each parent (like git does)
     memory       "64m" | 67108864        the -m grammar
     pool         8                       -n
     workers, logFormat, metrics, quiet   as the flags of the same name
+    state        "redis://cache:6379/0"  --state (Redis/Valkey for cache and ratelimit)
+    stateTimeoutMs, ratelimitFail        --state-timeout-ms, --ratelimit-fail
 
 Precedence: a flag given on the command line (or by environment) wins over zigttp.json, which
 wins over the built-in default. Unknown keys or wrong types are a UsageError (exit 2) naming
 the file, so a typo never silently does nothing.
+
+`zttp.json` (the original project's newer name) is read where no zigttp.json sits in the same
+directory, with upstream's `entry` as another name for `handler`. Its other upstream keys
+(`sqlite` schema files, proofs, durable settings, ...) mean nothing here: they are named in
+one warning on stderr and skipped, so an upstream project still runs; wrong types of the
+keys we do read are errors as above.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +35,7 @@ from typing import Any
 from zigttp.errors import UsageError
 
 FILENAME = "zigttp.json"
+UPSTREAM_FILENAME = "zttp.json"
 # JSON key → (option name, accepted types)
 _KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "handler": ("handler", (str,)),
@@ -40,7 +50,11 @@ _KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "logFormat": ("log_format", (str,)),
     "metrics": ("metrics", (bool,)),
     "quiet": ("quiet", (bool,)),
+    "state": ("state", (str,)),
+    "stateTimeoutMs": ("state_timeout_ms", (int,)),
+    "ratelimitFail": ("ratelimit_fail", (str,)),
 }
+_UPSTREAM_KEYS = {**_KEYS, "entry": ("handler", (str,))}
 _PATHS = frozenset({"handler", "static_dir"})
 
 
@@ -57,9 +71,10 @@ class ProjectConfig:
 def find_config(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
-        candidate = directory / FILENAME
-        if candidate.is_file():
-            return candidate
+        for name in (FILENAME, UPSTREAM_FILENAME):
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
     return None
 
 
@@ -71,10 +86,17 @@ def load_config(path: Path) -> ProjectConfig:
     if not isinstance(data, dict):
         raise UsageError(f"{path}: expected a JSON object")
     options: dict[str, Any] = {}
+    upstream = path.name == UPSTREAM_FILENAME
+    keys = _UPSTREAM_KEYS if upstream else _KEYS
+    skipped = sorted(key for key in data if key not in keys)
+    if upstream and skipped:
+        sys.stderr.write(f"zigttp: {path}: ignoring keys zigttp does not use: {', '.join(skipped)}\n")
     for key, value in data.items():
-        if key not in _KEYS:
+        if key not in keys:
+            if upstream:
+                continue
             raise UsageError(f"{path}: unknown key {key!r}; accepted: {', '.join(sorted(_KEYS))}")
-        name, types = _KEYS[key]
+        name, types = keys[key]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             wanted = " or ".join(t.__name__ for t in types)
             raise UsageError(f"{path}: {key!r} must be {wanted}, got {json.dumps(value)}")
@@ -98,6 +120,15 @@ def _convert(path: Path, name: str, value: Any) -> dict[str, Any]:
         return {"cors": True, "cors_origins": tuple(value)}
     if name == "log_format" and value not in ("text", "json"):
         raise UsageError(f"{path}: 'logFormat' must be \"text\" or \"json\"")
+    if name == "ratelimit_fail" and value not in ("closed", "open"):
+        raise UsageError(f"{path}: 'ratelimitFail' must be \"closed\" or \"open\"")
+    if name == "state":
+        from zigttp.modules._state import parse_state_url
+
+        try:
+            parse_state_url(value)
+        except UsageError as exc:
+            raise UsageError(f"{path}: 'state': {exc}") from None
     return {name: value}
 
 

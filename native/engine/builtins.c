@@ -67,22 +67,35 @@ void free_getters(JSContext *ctx, JSValue getters[GETTERS])
  * [[ErrorData]] the original accessor shows; never a handler's getter. */
 JSValue error_stack(JSContext *ctx, JSValueConst error, JSValueConst stack_getter)
 {
-    JSValue own = own_data(ctx, error, "stack");
+    JSValue own = data_property(ctx, error, "stack", 0);
     if (!JS_IsUndefined(own) || !JS_IsFunction(ctx, stack_getter))
         return own;
     return JS_Call(ctx, stack_getter, error, 0, NULL);
 }
 
-/* The value of an own data property, else undefined: a getter is never called. */
-JSValue own_data(JSContext *ctx, JSValueConst obj, const char *name)
+/* A data property's value, else undefined: own only, or (`inherited`) the first one up the
+ * prototype chain. An accessor or a Proxy on the way ends the search: neither a getter nor a
+ * trap is ever called. */
+JSValue data_property(JSContext *ctx, JSValueConst obj, const char *name, int inherited)
 {
-    JSPropertyDescriptor desc;
+    JSValue at = JS_DupValue(ctx, obj), value = JS_UNDEFINED;
     JSAtom atom = JS_NewAtom(ctx, name);
-    int found = atom == JS_ATOM_NULL ? -1 : JS_GetOwnProperty(ctx, &desc, obj, atom);
+    for (int hops = 0; atom != JS_ATOM_NULL && hops < 64 && JS_IsObject(at) && !JS_IsProxy(at); hops++) {
+        JSPropertyDescriptor desc;
+        int found = JS_GetOwnProperty(ctx, &desc, at, atom);
+        if (found > 0) {
+            JS_FreeValue(ctx, desc.getter);
+            JS_FreeValue(ctx, desc.setter);
+            value = desc.value; /* undefined for an accessor */
+        }
+        if (found != 0 || !inherited)
+            break;
+        JSValue next = JS_GetPrototype(ctx, at); /* not a Proxy: no trap */
+        JS_FreeValue(ctx, at);
+        at = next;
+    }
     JS_FreeAtom(ctx, atom);
-    if (found <= 0)
-        return JS_UNDEFINED;
-    JS_FreeValue(ctx, desc.getter);
-    JS_FreeValue(ctx, desc.setter);
-    return desc.value; /* undefined for an accessor */
+    JS_FreeValue(ctx, at);
+    JS_FreeValue(ctx, JS_GetException(ctx)); /* none expected; never leave one pending */
+    return value;
 }

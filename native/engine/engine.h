@@ -59,7 +59,7 @@ JSValue call_js(Runtime *self, JSValueConst fn, int argc, JSValueConst *argv);
 void enter_python(Runtime *self);
 void leave_python(Runtime *self);
 PyObject *fault(const char *kind, const char *message);
-PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_getter);
+PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_getter, int with_name);
 
 /* marshal.c */
 PyObject *read_response(Runtime *self, JSValueConst answer, int faults);
@@ -89,7 +89,7 @@ static inline void hook_leave(Runtime *self, int took)
 int capture_getters(JSContext *ctx, JSValue getters[GETTERS]);
 void free_getters(JSContext *ctx, JSValue getters[GETTERS]);
 JSValue error_stack(JSContext *ctx, JSValueConst error, JSValueConst stack_getter);
-JSValue own_data(JSContext *ctx, JSValueConst obj, const char *name);
+JSValue data_property(JSContext *ctx, JSValueConst obj, const char *name, int inherited);
 
 /* hooks.c */
 JSValue make_hooks(JSContext *ctx);

@@ -36,7 +36,7 @@ static PyObject *engine_compile(PyObject *module, PyObject *args, PyObject *kwar
         JSValue error = JS_GetException(ctx);
         JSValue getters[GETTERS];
         capture_getters(ctx, getters); /* nothing but the parser ran: they are the originals */
-        PyObject *text = exception_text(ctx, error, getters[GET_ERROR_STACK]);
+        PyObject *text = exception_text(ctx, error, getters[GET_ERROR_STACK], 0);
         free_getters(ctx, getters);
         JS_FreeValue(ctx, error);
         if (text != NULL) {

@@ -77,38 +77,59 @@ PyObject *fault(const char *kind, const char *message)
     return NULL;
 }
 
-/* "message\n    at ..." of a thrown value, without calling handler code: only an Error's
- * own data properties, its [[ErrorData]] stack and primitive values are read. This runs
- * after the call's deadline, with the GIL held: a handler's getter here (one put on
- * Error.prototype.message, say) would hang the process. */
-PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_getter)
+/* A JS string value as a Python str (lone surrogates as U+FFFD); NULL if not a string. */
+static PyObject *string_value(JSContext *ctx, JSValueConst value)
 {
-    const char *text = NULL;
-    JSValue stack = JS_UNDEFINED, shown = JS_UNDEFINED;
-    PyObject *out;
+    size_t size;
+    const char *text = JS_IsString(value) ? JS_ToCStringLen(ctx, &size, value) : NULL;
+    if (text == NULL)
+        return NULL;
+    PyObject *out = PyUnicode_DecodeUTF8(text, (Py_ssize_t)size, "replace");
+    JS_FreeCString(ctx, text);
+    return out;
+}
+
+/* An Error's data property (own or inherited) as str, NULL if none (builtins.c). */
+static PyObject *error_field(JSContext *ctx, JSValueConst error, const char *name)
+{
+    JSValue v = data_property(ctx, error, name, 1);
+    PyObject *out = string_value(ctx, v);
+    JS_FreeValue(ctx, v);
+    return out;
+}
+
+/* "[Name: ]message\n    at ..." of a thrown value, without calling handler code: only data
+ * properties of an Error and its prototypes, its [[ErrorData]] stack and primitive values
+ * are read. This runs with the GIL held: a getter a handler put on Error.prototype.message
+ * would stop every thread until the deadline (or for good where none is armed). */
+PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_getter, int with_name)
+{
+    PyObject *message = NULL, *name = NULL, *frames = NULL, *out;
     if (JS_IsError(error)) {
-        shown = own_data(ctx, error, "message");
-        stack = error_stack(ctx, error, stack_getter);
+        message = error_field(ctx, error, "message");
+        JSValue v = error_stack(ctx, error, stack_getter);
+        frames = string_value(ctx, v);
+        JS_FreeValue(ctx, v);
+        if (with_name)
+            name = error_field(ctx, error, "name");
     } else if (!JS_IsObject(error)) {
-        shown = JS_ToString(ctx, error);
+        JSValue v = JS_ToString(ctx, error);
+        message = string_value(ctx, v);
+        JS_FreeValue(ctx, v);
     }
-    if (JS_IsString(shown))
-        text = JS_ToCString(ctx, shown);
-    out = PyUnicode_FromString(text != NULL && text[0] ? text : "handler threw a value that cannot be printed");
-    if (text != NULL)
-        JS_FreeCString(ctx, text);
-    if (out != NULL && JS_IsString(stack)) {
-        const char *frames = JS_ToCString(ctx, stack);
-        if (frames != NULL && frames[0]) {
-            PyObject *joined = PyUnicode_FromFormat("%U\n%s", out, frames);
-            Py_SETREF(out, joined);
-        }
-        if (frames != NULL)
-            JS_FreeCString(ctx, frames);
-    }
-    JS_FreeValue(ctx, shown);
-    JS_FreeValue(ctx, stack);
     JS_FreeValue(ctx, JS_GetException(ctx)); /* a failed property read above */
+    PyErr_Clear();
+    if (message == NULL || PyUnicode_GET_LENGTH(message) == 0)
+        Py_XSETREF(message, PyUnicode_FromString("handler threw a value that cannot be printed"));
+    if (name != NULL && PyUnicode_GET_LENGTH(name) > 0)
+        out = PyUnicode_FromFormat("%U: %U", name, message);
+    else
+        out = Py_XNewRef(message);
+    if (out != NULL && frames != NULL && PyUnicode_GET_LENGTH(frames) > 0)
+        Py_SETREF(out, PyUnicode_FromFormat("%U\n%U", out, frames));
+    Py_XDECREF(message);
+    Py_XDECREF(name);
+    Py_XDECREF(frames);
     return out;
 }
 
@@ -129,7 +150,7 @@ static PyObject *raise_for(Runtime *self, int faults, int threw)
     if (!threw)
         return NULL;
     error = JS_GetException(self->ctx);
-    text = exception_text(self->ctx, error, self->getters[GET_ERROR_STACK]);
+    text = exception_text(self->ctx, error, self->getters[GET_ERROR_STACK], 1);
     JS_FreeValue(self->ctx, error);
     if (text == NULL)
         return NULL;
@@ -286,10 +307,11 @@ static PyObject *runtime_run(Runtime *self, PyObject *args)
     JSValue value = eval_bytecode(self, &code, pass_hooks);
     PyBuffer_Release(&code);
     self->busy = 0;
-    self->deadline_ns = 0;
     int threw = JS_IsException(value);
     JS_FreeValue(self->ctx, value);
-    if (raise_for(self, JS_TakeFaults(self->rt), threw) == NULL && PyErr_Occurred())
+    raise_for(self, JS_TakeFaults(self->rt), threw); /* reads no getters; the deadline stays armed anyway */
+    self->deadline_ns = 0;
+    if (PyErr_Occurred())
         return NULL;
     Py_RETURN_NONE;
 }
@@ -344,22 +366,25 @@ static PyObject *runtime_limit_memory(Runtime *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
-/* The handler's top level has run: its builtins are the reference from here on. */
-static PyObject *runtime_seal(Runtime *self, PyObject *unused)
+/* The handler's top level has run: its builtins are the reference from here on. The
+ * snapshot reads the watched builtins, which may be getters the handler's top level put
+ * there: it runs under a deadline like any other call (default 1 s; it takes microseconds). */
+static PyObject *runtime_seal(Runtime *self, PyObject *args)
 {
-    (void)unused;
-    if (!usable(self))
+    double timeout = 1.0;
+    if (!usable(self) || !PyArg_ParseTuple(args, "|d", &timeout))
         return NULL;
     self->busy = 1;
-    arm_deadline(self, 0);
+    arm_deadline(self, timeout);
     JSValue done = call_js(self, self->fn_snapshot, 0, NULL);
     self->busy = 0;
     int threw = JS_IsException(done);
     JS_FreeValue(self->ctx, done);
-    if (threw) {
+    if (threw)
         raise_for(self, JS_TakeFaults(self->rt), 1);
+    self->deadline_ns = 0;
+    if (threw)
         return NULL;
-    }
     Py_RETURN_NONE;
 }
 
@@ -437,12 +462,12 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
         check_intact(self);
     faults |= JS_TakeFaults(self->rt);
     self->busy = 0;
-    self->deadline_ns = 0;
     PyObject *out = NULL;
     if (threw || self->deadline_hit || (faults & JS_FAULT_OUT_OF_MEMORY))
-        raise_for(self, faults, threw);
+        raise_for(self, faults, threw); /* reads no getters; the deadline stays armed anyway */
     else
         out = read_response(self, answer, faults);
+    self->deadline_ns = 0;
     JS_FreeValue(ctx, answer);
     return out;
 }
@@ -538,8 +563,8 @@ static PyMethodDef runtime_methods[] = {
      "run(bytecode, timeout, pass_hooks): evaluate a compiled script"},
     {"limit_memory", (PyCFunction)runtime_limit_memory, METH_NOARGS,
      "limit_memory(): cap allocations at what is live now plus memory_limit"},
-    {"seal", (PyCFunction)runtime_seal, METH_NOARGS,
-     "seal(): snapshot the builtins after the handler's top level"},
+    {"seal", (PyCFunction)runtime_seal, METH_VARARGS,
+     "seal(timeout=1.0): snapshot the builtins after the handler's top level"},
     {"dispatch", (PyCFunction)(void (*)(void))runtime_dispatch, METH_FASTCALL,
      "dispatch(method, url, headers, body, timeout) -> (status, header_block, body)"},
     {"settle_leftovers", (PyCFunction)runtime_settle_leftovers, METH_O,

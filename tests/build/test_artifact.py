@@ -15,6 +15,7 @@ from tests.conftest import BANNER, ROOT, run_zigttp, start_server
 from zigttp import __version__
 from zigttp.build.artifact import load_artifact, sha256_hex
 from zigttp.errors import BuildError
+from zigttp.runtime.engine import ENGINE_VERSION
 
 HELLO = ROOT / "examples" / "hello.js"
 PATHS = ["/", "/api/health", "/api/greet/Ada", "/x?n=5&s=a+b"]
@@ -41,7 +42,7 @@ def test_artifact_holds_code_metadata_and_hash(artifact: Path) -> None:
         assert sorted(archive.namelist()) == ["__main__.py", "handler.json", "manifest.json"]
         manifest = json.loads(archive.read("manifest.json"))
         payload = archive.read("handler.json")
-    assert manifest == {"format": "zigttp-artifact", "formatVersion": 1, "sha256": sha256_hex(payload)}
+    assert manifest == {"format": "zigttp-artifact", "formatVersion": 2, "sha256": sha256_hex(payload)}
     decoded = json.loads(payload)
     meta = decoded["meta"]
     assert meta["zigttpVersion"] == __version__
@@ -49,7 +50,20 @@ def test_artifact_holds_code_metadata_and_hash(artifact: Path) -> None:
     assert meta["sourceSha256"] == sha256_hex(HELLO.read_bytes())
     assert meta["builtAt"].endswith("Z")
     assert "function handler" in decoded["handler"]["code"]
+    assert meta["engine"] == ENGINE_VERSION and decoded["handler"]["bytecode"]  # base64 of the engine's compile
     assert artifact.read_bytes().startswith(b"#!/usr/bin/env python3\n")
+
+
+def test_artifact_for_another_engine_is_refused_with_rebuild_advice(artifact: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(artifact) as archive:
+        decoded = json.loads(archive.read("handler.json"))
+    decoded["meta"]["engine"] = "quickjs-ng 0.0.1+other"
+    payload = json.dumps(decoded).encode()
+    manifest = json.dumps({"format": "zigttp-artifact", "formatVersion": 2, "sha256": sha256_hex(payload)})
+    other = tmp_path / "other.pyz"
+    rewrite(artifact, other, handler_json=payload, manifest_json=manifest.encode())
+    with pytest.raises(BuildError, match=r"built for the engine 'quickjs-ng 0.0.1\+other'.*rebuild it with `zigttp build`"):
+        load_artifact(other)
 
 
 def test_load_artifact_gives_the_compiled_handler(artifact: Path) -> None:

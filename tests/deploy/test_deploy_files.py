@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -20,16 +21,19 @@ from tests.conftest import ROOT
 from zigttp.config import ServerConfig, parse_size
 
 K8S = ROOT / "deploy/k8s.yaml"
+COMPOSE = ROOT / "deploy/compose.yaml"
+APP = "zigttp-app"
+STATE = "zigttp-state"
 DOCKERFILES = [ROOT / "Dockerfile", ROOT / "deploy/lambda/Dockerfile"]
 MEBI = 1 << 20
 
 
-def manifests() -> dict[str, dict[str, Any]]:
-    return {doc["kind"]: doc for doc in yaml.safe_load_all(K8S.read_text())}
+def manifests() -> dict[tuple[str, str], dict[str, Any]]:
+    return {(doc["kind"], doc["metadata"]["name"]): doc for doc in yaml.safe_load_all(K8S.read_text())}
 
 
-def container() -> dict[str, Any]:
-    return manifests()["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+def container(name: str = APP) -> dict[str, Any]:
+    return manifests()["Deployment", name]["spec"]["template"]["spec"]["containers"][0]
 
 
 def quantity(text: str) -> int:
@@ -41,13 +45,50 @@ def flag(args: list[str], name: str) -> str:
     return args[args.index(name) + 1]
 
 
-def test_manifest_has_deployment_service_and_hpa_for_the_same_app() -> None:
+def test_manifest_has_deployment_service_and_hpa_for_the_app_and_its_state_store() -> None:
     docs = manifests()
-    assert set(docs) == {"Deployment", "Service", "HorizontalPodAutoscaler"}
-    target = docs["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]
-    assert (target["kind"], target["name"]) == ("Deployment", docs["Deployment"]["metadata"]["name"])
-    labels = docs["Deployment"]["spec"]["template"]["metadata"]["labels"]
-    assert docs["Service"]["spec"]["selector"].items() <= labels.items()
+    assert set(docs) == {("Deployment", APP), ("Service", APP), ("HorizontalPodAutoscaler", APP),
+                         ("Deployment", STATE), ("Service", STATE)}
+    target = docs["HorizontalPodAutoscaler", APP]["spec"]["scaleTargetRef"]
+    assert (target["kind"], target["name"]) == ("Deployment", APP)
+    for name in (APP, STATE):
+        labels = docs["Deployment", name]["spec"]["template"]["metadata"]["labels"]
+        assert docs["Service", name]["spec"]["selector"].items() <= labels.items()
+
+
+def test_every_replica_points_state_at_the_store_service() -> None:
+    url = ServerConfig(state=flag(container()["args"], "--state")).state
+    parts = urlsplit(url or "")
+    service = manifests()["Service", STATE]["spec"]["ports"][0]
+    assert (parts.scheme, parts.hostname, parts.port) == ("redis", STATE, service["port"])
+    ports = {p["name"]: p["containerPort"] for p in container(STATE)["ports"]}
+    assert service["targetPort"] in ports
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(lambda: container(STATE)["args"], id="k8s"),
+    pytest.param(lambda: compose()["services"]["state"]["command"], id="compose"),
+])
+def test_state_store_keeps_no_persistence_and_evicts_lru(args: Any) -> None:
+    words = args()
+    assert flag(words, "--save") == "" and flag(words, "--appendonly") == "no"
+    assert flag(words, "--maxmemory-policy") == "allkeys-lru"
+
+
+def compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def test_compose_app_uses_the_state_service_once_it_is_healthy() -> None:
+    services = compose()["services"]
+    app = services["app"]
+    parts = urlsplit(ServerConfig(state=flag(app["command"], "--state")).state or "")
+    assert parts.hostname in services and parts.port == 6379
+    assert app["depends_on"][parts.hostname]["condition"] == "service_healthy"
+    assert "healthcheck" in services[parts.hostname]
+    args = app["build"]["args"]
+    assert (ROOT / args["APP"] / args["HANDLER"]).is_file()
+    assert (COMPOSE.parent / app["build"]["context"] / "Dockerfile").is_file()
 
 
 def test_probes_use_the_health_endpoint() -> None:
@@ -62,7 +103,7 @@ def test_memory_limit_covers_every_runtime_at_its_ceiling() -> None:
 
 
 def test_grace_period_outlasts_the_drain() -> None:
-    pod = manifests()["Deployment"]["spec"]["template"]["spec"]
+    pod = manifests()["Deployment", APP]["spec"]["template"]["spec"]
     pause = int(container()["lifecycle"]["preStop"]["exec"]["command"][-1])
     assert pod["terminationGracePeriodSeconds"] > ServerConfig().drain_timeout + pause
 

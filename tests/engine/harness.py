@@ -21,7 +21,7 @@ Answer = tuple[int, bytes, bytes]
 
 @dataclass
 class Engine:
-    """One `_engine.Runtime` with the prelude, the JSX runtime and one handler loaded."""
+    """One `_engine.Runtime` with the prelude, its runtime scripts and one handler loaded."""
 
     runtime: _engine.Runtime
     console: list[tuple[str, str]] = field(default_factory=list)
@@ -44,9 +44,10 @@ def load(handler: str, *, memory: int = 0, stack: int = 1 << 20, depth: int = 10
     """Build a runtime and load `handler` (classic-script source) into it."""
     console: list[tuple[str, str]] = []
     runtime = _engine.Runtime(memory, stack, depth, lambda level, text: console.append((level, text)), host)
-    prelude, jsx = runtime_bytecode()
+    prelude, *scripts = runtime_bytecode()  # then the JSX and dialect runtimes
     runtime.install_prelude(prelude)
-    runtime.run(jsx, 0.0, False)
+    for script in scripts:
+        runtime.run(script, 0.0, False)
     runtime.limit_memory()
     runtime.run(_engine.compile(handler, "<input>"), timeout, False)
     runtime.seal()

@@ -14,14 +14,14 @@ QUICK = 0.2  # seconds: the deadline the runaway cases get
 def test_handler_exception_kind_and_message() -> None:
     kind, message = responder("(() => { throw new RangeError('bad ' + request.url); })()").fault(url="/x")
     assert kind == "exception"
-    assert message.startswith("bad /x\n")
+    assert message.startswith("bad /x\n")  # the prelude's report: message, then the stack
 
 
 def test_top_level_exception_while_loading() -> None:
     with pytest.raises(Fault) as caught:
         load("throw new Error('at load');")
     assert caught.value.args[0] == "exception"
-    assert caught.value.args[1].startswith("at load\n    at <eval> (<input>:1")
+    assert caught.value.args[1].startswith("Error: at load\n    at <eval> (<input>:1")
 
 
 @pytest.mark.parametrize("script", [
@@ -43,6 +43,19 @@ def test_error_getters_are_not_called_when_reporting(script: str) -> None:
         "    except _engine.Fault as exc:\n"
         "        print(how, exc.args[0])\n", timeout=30)
     assert done.stdout.split("\n")[:2] == ["run exception", "eval exception"], done.stderr
+
+
+def test_seal_runs_under_a_deadline() -> None:
+    # seal() reads the watched builtins: a looping getter the top level put on one of them
+    # held the runtime build forever before seal had a deadline. Run apart so a regression fails.
+    done = run_isolated(
+        "from tests.engine.harness import Fault, load\n"
+        "try:\n"
+        "    load(\"Object.defineProperty(Array.prototype, 'join', {get() { for (;;); }});\\n\"\n"
+        "         \"function handler() { return 'ok'; }\")\n"
+        "except Fault as exc:\n"
+        "    print(exc.args[0])\n", timeout=30)
+    assert done.stdout.strip() == "timeout", done.stderr
 
 
 def test_thrown_non_errors_are_reported_without_calling_them() -> None:

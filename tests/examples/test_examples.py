@@ -31,6 +31,11 @@ PAIRS = [
     ("auth.test.jsonl", "auth.ts"),
     ("sql-crud.test.jsonl", "sql-crud.ts"),
     ("embed/handler.test.jsonl", "embed/handler.ts"),  # a user module, named in the fixture
+    # the original zigttp's dialect (|>, match, assert, range, zttp:compose), its style
+    ("original/match-routes.test.jsonl", "original/match-routes.ts"),
+    ("original/guards.test.jsonl", "original/guards.ts"),
+    ("original/probes.test.jsonl", "original/probes.ts"),
+    ("original/project/tests/handler.test.jsonl", "original/project/src/handler.ts"),  # zttp.json
 ]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.jscontext import JsContext
 from zigttp.frontend import imports
-from zigttp.modules import ModuleSpec
+from zigttp.modules import ModuleSpec, module_name
 
 JSX_RUNTIME = Path(__file__).resolve().parents[2] / "zigttp" / "runtime" / "js" / "jsx_runtime.js"
 PRELUDE_STUB = """
@@ -29,6 +29,7 @@ FAKE_MODULES = {
     "ratelimit": ModuleSpec(
         name="ratelimit", exports=("rateCheck", "rateReset"), create=lambda ctx: {}
     ),
+    "compose": ModuleSpec(name="compose", exports=("guard", "pipe"), create=lambda ctx: {}),
 }
 
 
@@ -46,7 +47,7 @@ def isolated_cache(
 def fake_modules(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real modules are written elsewhere; imports are resolved against these two."""
     monkeypatch.setattr(
-        imports, "find_module", lambda spec: FAKE_MODULES.get(spec.removeprefix("zigttp:"))
+        imports, "find_module", lambda spec: FAKE_MODULES.get(module_name(spec))
     )
 
 

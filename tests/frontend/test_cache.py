@@ -50,13 +50,6 @@ def test_dependency_change_misses(project: Path, write: Write, builds: list[Path
     assert "const a = 2" in compile_file(entry).code and len(builds) == 2
 
 
-def test_options_are_part_of_the_key(project: Path, write: Write, builds: list[Path]) -> None:
-    entry = write("h.ts", "function handler() { return 1; }\n")
-    guarded = compile_file(entry)
-    plain = compile_file(entry, depth_guard=False)
-    assert "__zd" in guarded.code and "__zd" not in plain.code and len(builds) == 2
-
-
 def test_version_is_part_of_the_key(
     project: Path, write: Write, builds: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,11 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zigttp.errors import TypeStripError
+from zigttp.frontend.build import build_inline
 from zigttp.frontend.pipeline import compile_source
+from zigttp.frontend.result import Options
 
 
 def strip(source: str, filename: str = "h.ts") -> str:
-    return compile_source(source, filename).code.removeprefix('"use strict";')
+    """The front end's output alone (no engine compile: generated code may redeclare names)."""
+    compiled = build_inline(source, filename, Options())
+    if compiled.errors:
+        raise TypeStripError(list(compiled.errors))
+    return compiled.code.removeprefix('"use strict";')
 
 
 def test_annotation_becomes_spaces_keeping_columns() -> None:

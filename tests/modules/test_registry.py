@@ -10,7 +10,7 @@ import pytest
 from zigttp.modules import ModuleContext, ModuleTypeError, builtin_modules, find_module
 
 EXPECTED = {
-    "auth", "cache", "crypto", "decode", "env", "fetch", "http", "id", "log",
+    "auth", "cache", "compose", "crypto", "decode", "env", "fetch", "http", "id", "log",
     "ratelimit", "router", "sql", "text", "time", "url", "validate",
 }  # fmt: skip
 
@@ -48,6 +48,8 @@ def test_non_traceable_exports_are_the_ones_fixtures_run_for_real() -> None:
     }
     assert real == {
         "router": {"routerMatch"},
+        "compose": {"guard", "pipe"},  # JavaScript only
+        "fetch": {"fetchWithRetry"},  # each attempt is a traced `fetch`
         "sql": {"sql"},
         "validate": {"schemaCompile", "schemaDrop"},
         "log": {"logDebug", "logInfo", "logWarn", "logError"},

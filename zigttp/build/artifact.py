@@ -3,13 +3,16 @@
 Layout (a zip archive behind a `#!/usr/bin/env python3` line, so `python OUT.pyz` runs it):
 
     __main__.py     calls `zigttp.build.launch.main(<this file>, argv)` (serve, lean imports)
-    handler.json    the payload: {"meta": {...}, "handler": {filename, code, modules, files, line_map}}
-    manifest.json   {"format": "zigttp-artifact", "formatVersion": 1, "sha256": <of handler.json>}
+    handler.json    the payload: {"meta": {...}, "handler": {filename, code, bytecode, modules,
+                    files, line_map}}
+    manifest.json   {"format": "zigttp-artifact", "formatVersion": 2, "sha256": <of handler.json>}
 
 `handler.code` is the front end's output (TS stripped, JSX lowered, comptime folded, relative
-imports bundled), so serving an artifact never parses TS/JSX again. `meta` records the zigttp
-version, the source path and its sha256, the other files read, and the build time; it lives
-inside the hashed payload so it cannot be edited unnoticed.
+imports bundled), and `handler.bytecode` (base64) is that code compiled by the engine, so
+serving an artifact parses nothing at all. `meta` records the zigttp version, the engine's
+version stamp (bytecode is engine-specific: an artifact for another engine is refused with a
+message to rebuild), the source path and its sha256, the other files read, and the build
+time; it lives inside the hashed payload so it cannot be edited unnoticed.
 
 Reading verifies everything before any code runs: a bad zip, a missing entry, a CRC error, an
 unknown format or version, or a payload whose sha256 differs from the manifest is a
@@ -19,6 +22,7 @@ signature (whoever can rewrite the file can rewrite the manifest too).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -36,7 +40,7 @@ if TYPE_CHECKING:
     from zigttp.frontend.pipeline import CompiledHandler
 
 FORMAT = "zigttp-artifact"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: handler bytecode + engine stamp
 SUFFIX = ".pyz"
 PAYLOAD = "handler.json"
 MANIFEST = "manifest.json"
@@ -47,7 +51,8 @@ import sys
 try:
     from zigttp.build.launch import main
 except ImportError:
-    sys.exit("this zigttp artifact needs the zigttp package: pip install zigttp")
+    sys.exit("this zigttp artifact needs the zigttp package (it is not on PyPI): install it from "
+             "its repository, e.g. `pip install /path/to/zigttp-checkout`")
 
 main(sys.argv[0], sys.argv[1:])
 '''
@@ -73,8 +78,12 @@ def _file_hash(path: str) -> str | None:
 
 
 def encode_payload(compiled: CompiledHandler, source: str) -> bytes:
+    from zigttp.runtime.engine import ENGINE_VERSION, compile_script
+
+    bytecode = compiled.bytecode or compile_script(compiled.code)
     meta = {
         "zigttpVersion": __version__,
+        "engine": ENGINE_VERSION,
         "python": ".".join(map(str, sys.version_info[:3])),
         "source": source,
         "sourceSha256": _file_hash(source),
@@ -84,6 +93,7 @@ def encode_payload(compiled: CompiledHandler, source: str) -> bytes:
     handler = {
         "filename": compiled.filename,
         "code": compiled.code,
+        "bytecode": base64.b64encode(bytecode).decode("ascii"),
         "modules": list(compiled.modules),
         "files": list(compiled.files),
         "lineMap": [[s.start, s.end, s.file, s.file_line] for s in compiled.line_map],
@@ -175,11 +185,14 @@ def _check_manifest(path: str | Path, manifest: Any) -> None:
 def load_artifact(path: str | Path) -> CompiledHandler:
     """The CompiledHandler stored in a verified artifact (no front end involved)."""
     handler_type, span_type = _result_types()
-    handler = read_payload(path)["handler"]
+    payload = read_payload(path)
+    handler = payload["handler"]
+    _check_engine(path, payload.get("meta"))
     try:
         return handler_type(
             filename=str(handler["filename"]),
             code=_want(handler["code"], str),
+            bytecode=base64.b64decode(_want(handler["bytecode"], str), validate=True),
             modules=tuple(str(m) for m in handler.get("modules", ())),
             files=tuple(str(f) for f in handler.get("files", ())),
             line_map=tuple(span_type(int(a), int(b), str(f), int(c))
@@ -187,6 +200,16 @@ def load_artifact(path: str | Path) -> CompiledHandler:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _refuse(path, f"its handler payload is malformed ({exc})") from None
+
+
+def _check_engine(path: str | Path, meta: Any) -> None:
+    """Bytecode runs only on the engine build that wrote it."""
+    from zigttp.runtime.engine import ENGINE_VERSION
+
+    built_for = meta.get("engine") if isinstance(meta, dict) else None
+    if built_for != ENGINE_VERSION:
+        raise _refuse(path, f"it was built for the engine {built_for!r}, and this zigttp runs "
+                            f"{ENGINE_VERSION!r}: rebuild it with `zigttp build`")
 
 
 def _result_types() -> tuple[Any, Any]:

@@ -21,7 +21,10 @@ from zigttp.frontend.rules.unused import unused_bindings
 from zigttp.frontend.source import SourceFile
 from zigttp.frontend.transform import Exports, Options
 
-PROFILES = ("default", "strict")
+PROFILES = ("default", "strict", "portable")
+# `portable` (the issue tracker's and the original zigttp's word) is the strict profile: code
+# that passes it also runs on the original's engine, dialect included.
+ALIASES = {"portable": "strict"}
 
 
 def analyze(

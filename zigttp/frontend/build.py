@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from zigttp.diagnostics import Diagnostic
-from zigttp.frontend import facts, parser
+from zigttp.frontend import dialect, facts, parser
 from zigttp.frontend.analyzer import analyze
 from zigttp.frontend.bundler import Graph, Unit, exports_object, project_root, wrap_dependency
 from zigttp.frontend.result import CompiledHandler, LineSpan
@@ -26,6 +26,12 @@ def compile_text(
 ) -> Unit:
     """Compile one file; its diagnostics and virtual modules are added to `graph`."""
     tree = parser.parse(source)
+    if tree.root_node.has_error and dialect.needs_dialect(source):
+        source, misuse = dialect.desugar(source)  # the original zigttp's |>, match, assert
+        graph.diagnostics.extend(misuse)
+        if any(d.is_error for d in misuse):
+            return Unit(Path(source.path), source.path, source.text, Exports())
+        tree = parser.parse(source)
     errors = parser.syntax_errors(source, tree.root_node)
     if errors:
         graph.diagnostics.extend(errors)

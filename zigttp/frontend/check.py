@@ -17,7 +17,7 @@ from typing import TextIO
 
 from zigttp.diagnostics import Diagnostic, render
 from zigttp.errors import UsageError
-from zigttp.frontend.analyzer import PROFILES
+from zigttp.frontend.analyzer import ALIASES, PROFILES
 from zigttp.frontend.pipeline import diagnose
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_WARNINGS = 0, 1, 2
@@ -32,6 +32,7 @@ def run_check(
     if not paths:
         raise UsageError("check needs at least one handler file")
     stream = out if out is not None else sys.stdout
+    profile = ALIASES.get(profile, profile)
     diagnostics = [d for path in paths for d in diagnose(path, profile=profile).diagnostics]
     if json_output:
         stream.write(as_json(diagnostics) + "\n")

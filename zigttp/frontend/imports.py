@@ -16,7 +16,7 @@ from tree_sitter import Node
 from zigttp.frontend.parser import field
 from zigttp.frontend.transform import Emitter, Handler, ModuleRef, Out
 from zigttp.frontend.ts_codegen import TYPE_DECLS, declared_names
-from zigttp.modules import find_module
+from zigttp.modules import find_module, is_module_specifier
 
 DEFAULT = "__zigttp_default"
 
@@ -24,7 +24,7 @@ DEFAULT = "__zigttp_default"
 def resolve(em: Emitter, source_node: Node) -> ModuleRef | None:
     """The JS expression for a module's namespace object, or None (diagnostic reported)."""
     specifier = em.text(source_node).decode("utf-8")[1:-1]
-    if specifier.startswith("zigttp:"):
+    if is_module_specifier(specifier):
         spec = find_module(specifier)
         if spec is None:
             em.report(

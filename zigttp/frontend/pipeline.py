@@ -65,14 +65,26 @@ def compile_file(path: str | Path, *, use_cache: bool = True) -> CompiledHandler
 
 def diagnose(path: str | Path, *, profile: str = "default") -> CompiledHandler:
     """Every diagnostic for `check` (errors included, nothing raised)."""
+    import dataclasses
+
     from zigttp.frontend.build import build_entry
+    from zigttp.frontend.engine_check import compile_with_engine
 
     options = Options(profile=profile, require_handler=True)
-    return build_entry(Path(path), options)
+    compiled = build_entry(Path(path), options)
+    if compiled.errors:
+        return compiled
+    compiled, refused = compile_with_engine(compiled)
+    return dataclasses.replace(compiled, diagnostics=(*compiled.diagnostics, *refused))
 
 
 def _checked(compiled: CompiledHandler) -> CompiledHandler:
-    errors = [d for d in compiled.diagnostics if d.is_error]
+    """The front end's errors, then the engine's own compile (which also yields the bytecode)."""
+    from zigttp.frontend.engine_check import compile_with_engine
+
+    errors = compiled.errors
+    if not errors:
+        compiled, errors = compile_with_engine(compiled)
     if errors:
         raise source_error(errors)
     return compiled

@@ -29,7 +29,7 @@ class CompiledHandler:
     modules: tuple[str, ...] = ()  # virtual modules imported, e.g. ("ratelimit",)
     files: tuple[str, ...] = ()  # every source file read (for --watch)
     line_map: tuple[LineSpan, ...] = field(default=())
-    bytecode: bytes = b""  # the engine's compiled form, when it comes from an artifact
+    bytecode: bytes = field(default=b"", compare=False, repr=False)  # the engine's compiled form of `code`
 
     def locate(self, line: int) -> tuple[str, int]:
         """Map an output line to (file, line) in the user's sources."""

@@ -15,7 +15,13 @@ import pkgutil
 
 from zigttp.modules._arity import with_js_semantics
 from zigttp.modules._registry import register_module, unregister_module, user_module, user_modules
-from zigttp.modules._spec import ModuleContext, ModuleSpec, ModuleTypeError
+from zigttp.modules._spec import (
+    ModuleContext,
+    ModuleSpec,
+    ModuleTypeError,
+    is_module_specifier,
+    module_name,
+)
 
 __all__ = [
     "ModuleContext",
@@ -23,6 +29,8 @@ __all__ = [
     "ModuleTypeError",
     "builtin_modules",
     "find_module",
+    "is_module_specifier",
+    "module_name",
     "register_module",
     "unregister_module",
     "user_modules",
@@ -56,11 +64,11 @@ def builtin_modules() -> dict[str, ModuleSpec]:
 
 
 def find_module(specifier: str) -> ModuleSpec | None:
-    """`zigttp:NAME` (or bare NAME) → its spec, or None if no such module exists.
+    """`zigttp:NAME`, `zttp:NAME` (or bare NAME) → its spec, or None if no such module exists.
 
     Built-in modules first, then user modules registered with `register_module`.
     """
-    name = specifier.removeprefix("zigttp:")
+    name = module_name(specifier)
     return _load(name) or user_module(name)
 
 

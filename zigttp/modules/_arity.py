@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from zigttp.modules._spec import Export, ModuleContext, ModuleSpec
@@ -51,10 +52,4 @@ def with_js_semantics(spec: ModuleSpec) -> ModuleSpec:
     def create_js(ctx: ModuleContext) -> dict[str, Export]:
         return {name: with_js_arity(fn) for name, fn in create(ctx).items()}
 
-    return ModuleSpec(
-        name=spec.name,
-        exports=spec.exports,
-        create=create_js,
-        traceable=spec.traceable,
-        js_wrappers=spec.js_wrappers,
-    )
+    return replace(spec, create=create_js)  # every other field (blocking, pure...) kept

@@ -23,7 +23,7 @@ from types import ModuleType
 
 from zigttp.errors import UsageError
 from zigttp.modules._registry import register_module
-from zigttp.modules._spec import ModuleSpec
+from zigttp.modules._spec import ModuleSpec, is_module_specifier
 
 ModuleEntry = str | ModuleSpec
 
@@ -42,7 +42,7 @@ def _resolve(entry: ModuleEntry) -> list[ModuleSpec]:
         return [entry]
     from zigttp.modules._native import native_module
 
-    if entry.startswith("zigttp:"):
+    if is_module_specifier(entry):
         try:
             return [native_module(entry)]
         except LookupError as exc:

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from zigttp.modules._arity import positional_arity
 from zigttp.modules._spec import Export, ModuleContext, ModuleSpec, ModuleTypeError
+from zigttp.modules._spec import module_name as _spec_module_name
 
 F = TypeVar("F", bound=Callable[..., Any])
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -38,8 +39,8 @@ _declared: dict[str, dict[str, Callable[..., Any]]] = {}
 
 
 def module_name(specifier: str) -> str:
-    """`zigttp:billing` (or `billing`) → `billing`."""
-    return specifier.removeprefix("zigttp:")
+    """`zigttp:billing`, `zttp:billing` (or `billing`) → `billing`."""
+    return _spec_module_name(specifier)
 
 
 def native(specifier: str, *, name: str | None = None) -> Callable[[F], F]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 from zigttp.errors import UsageError
-from zigttp.modules._spec import ModuleSpec
+from zigttp.modules._spec import ModuleSpec, module_name
 
 _lock = threading.Lock()
 _user: dict[str, ModuleSpec] = {}
@@ -32,7 +32,7 @@ def register_module(spec: ModuleSpec) -> ModuleSpec:
 
 def unregister_module(name: str) -> None:
     with _lock:
-        _user.pop(name.removeprefix("zigttp:"), None)
+        _user.pop(module_name(name), None)
 
 
 def user_module(name: str) -> ModuleSpec | None:

@@ -19,6 +19,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 JsonValue = Any
+# `zttp:NAME` is the original project's newer spelling of `zigttp:NAME`: the same module.
+SCHEMES = ("zigttp:", "zttp:")
+
+
+def module_name(specifier: str) -> str:
+    """`zigttp:billing`, `zttp:billing` or `billing` → `billing`."""
+    for scheme in SCHEMES:
+        if specifier.startswith(scheme):
+            return specifier[len(scheme) :]
+    return specifier
+
+
+def is_module_specifier(specifier: str) -> bool:
+    return specifier.startswith(SCHEMES)
 Export = Callable[..., JsonValue]
 
 
@@ -39,6 +53,10 @@ class ModuleContext:
       outbound_hosts: tuple[str, ...]  hosts fetch may call (globs, optional `:port`)
       outbound_timeout_ms: int         cap on one fetch (default 10000)
       cache_max_entries / cache_max_bytes: int   cache budget (default 10000 / 16 MiB)
+      state: str                       Redis URL for cache and ratelimit (`--state`; absent: SQLite)
+      state_timeout_ms: int            bound on each wait on that store (default 100)
+      state_connections: int           connections per worker to it (default: the pool size)
+      ratelimit_fail: "closed"|"open"  rateCheck's answer while the store is down (default closed)
     """
 
     state_dir: str
@@ -52,6 +70,9 @@ class ModuleSpec:
     exports: tuple[str, ...]  # export names, checked by `check` and the bundler
     create: Callable[[ModuleContext], dict[str, Export]]
     traceable: frozenset[str] = frozenset()  # exports that fixture `io` rows stub
+    # Deterministic exports without I/O: `zigttp test` runs them for real where no `io` row
+    # answers them (as upstream does), so a fixture need not record `validateJson` results.
+    pure: frozenset[str] = frozenset()
     # Export name → JS source of a function EXPRESSION that becomes the export in place of the
     # plain shim, for exports whose arguments cannot cross into Python (e.g. JS functions).
     # Inside it, `__host` is the plain shim: it calls this module's Python function of the same
@@ -60,6 +81,14 @@ class ModuleSpec:
     # True for modules whose calls may block on I/O (network, disk): a handler importing one
     # never runs on the event-loop thread (see runtime.lanes).
     blocking: bool = False
+    # Decided per server instead, from its options: e.g. cache and ratelimit block on the
+    # network only when their state lives in Redis (`--state`).
+    blocking_when: Callable[[ModuleContext], bool] | None = field(
+        default=None, hash=False, compare=False
+    )
+
+    def blocks(self, context: ModuleContext) -> bool:
+        return self.blocking or (self.blocking_when is not None and self.blocking_when(context))
 
     @property
     def specifier(self) -> str:

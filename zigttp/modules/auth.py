@@ -200,4 +200,6 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("parseBearer", "jwtVerify", "jwtSign", "verifyWebhookSignature", "timingSafeEqual")
-MODULE = ModuleSpec(name="auth", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS))
+MODULE = ModuleSpec(name="auth", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
+    pure=frozenset({"parseBearer", "timingSafeEqual", "verifyWebhookSignature"}),
+)

@@ -7,7 +7,8 @@ hit/miss counters. `cacheIncr` treats a missing or non-numeric value as 0.
 
 Like `zigttp:ratelimit`, entries live in the SQLite store of `_store.py` (own file, so cache
 and ratelimit writers never contend), so every pooled runtime and worker process sees the same
-cache. A read is a write too (it bumps the entry's LRU stamp and the hit counter), so every
+cache (with `--state redis://...` the cache lives in Redis instead: `_redis_cache.py`).
+A read is a write too (it bumps the entry's LRU stamp and the hit counter), so every
 operation is one `BEGIN IMMEDIATE` transaction (a hit is a single UPDATE ... RETURNING plus
 the hit counter). Entry/byte totals are kept by triggers, so the budget check after a set is
 O(1) instead of a table scan. Expired entries are invisible at once and deleted lazily (on
@@ -29,6 +30,7 @@ from zigttp.modules._result import (
     want_str,
 )
 from zigttp.modules._spec import ModuleContext, ModuleSpec
+from zigttp.modules._state import blocks_on_io
 from zigttp.modules._store import SharedStore, store_path
 
 MAX_ENTRIES = 10_000
@@ -95,7 +97,7 @@ class Cache:
         ns, key = want_str("cacheSet", "ns", ns), want_str("cacheSet", "key", key)
         value = want_str("cacheSet", "value", value)
         ttl = want_opt_number("cacheSet", "ttlSec", ttl_sec)
-        size = _size(ns, key, value)
+        size = entry_size(ns, key, value)
         if size > self.max_bytes:
             return False
         with self._store.write() as conn:
@@ -120,10 +122,10 @@ class Cache:
         ttl = want_opt_number("cacheIncr", "ttlSec", ttl_sec)
         with self._store.write() as conn:
             row = self._live_row(conn, ns, key)
-            current = _parse_number(row[0]) if row else 0
+            current = parse_number(row[0]) if row else 0
             result = js_number(current + step)
             expires = self._expiry(ttl) if ttl is not None else (row[1] if row else None)
-            self._put(conn, ns, key, _format_number(result), expires)
+            self._put(conn, ns, key, format_number(result), expires)
             self._evict(conn)
         return result
 
@@ -158,7 +160,7 @@ class Cache:
 
     def _put(self, conn: sqlite3.Connection, ns: str, key: str, value: str, expires: float | None) -> None:
         params = {"ns": ns, "key": key, "value": value, "expires": expires}
-        conn.execute(UPSERT_SQL, {**params, "used": _stamp(), "size": _size(ns, key, value)})
+        conn.execute(UPSERT_SQL, {**params, "used": _stamp(), "size": entry_size(ns, key, value)})
 
     def _expiry(self, ttl: float | None) -> float | None:
         return None if ttl is None else self._clock() + ttl
@@ -204,11 +206,11 @@ def _delete(conn: sqlite3.Connection, ns: str, key: str) -> None:
     conn.execute("DELETE FROM entries WHERE ns = ? AND key = ?", (ns, key))
 
 
-def _size(ns: str, key: str, value: str) -> int:
+def entry_size(ns: str, key: str, value: str) -> int:
     return len(ns.encode()) + len(key.encode()) + len(value.encode())
 
 
-def _parse_number(text: str) -> float:
+def parse_number(text: str) -> float:
     if "_" in text:  # Python's float() accepts "1_0"; JS's Number() does not
         return 0
     try:
@@ -218,12 +220,17 @@ def _parse_number(text: str) -> float:
     return number if math.isfinite(number) else 0
 
 
-def _format_number(number: float) -> str:
+def format_number(number: float) -> str:
     return str(number) if isinstance(number, int) else repr(number)
 
 
 def create(ctx: ModuleContext) -> dict[str, Any]:
-    cache = Cache(ctx)
+    if ctx.options.get("state"):  # --state redis://...: one cache for every instance
+        from zigttp.modules._redis_cache import RedisCache
+
+        cache: Any = RedisCache(ctx)
+    else:
+        cache = Cache(ctx)
     return {
         "cacheGet": cache.get,
         "cacheSet": cache.set,
@@ -238,4 +245,5 @@ MODULE = ModuleSpec(
     exports=("cacheGet", "cacheSet", "cacheDelete", "cacheIncr", "cacheStats"),
     create=create,
     traceable=frozenset({"cacheGet", "cacheSet", "cacheDelete", "cacheIncr", "cacheStats"}),
+    blocking_when=blocks_on_io,
 )

@@ -70,4 +70,6 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("decodeJson", "decodeForm", "decodeQuery")
-MODULE = ModuleSpec(name="decode", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS))
+MODULE = ModuleSpec(name="decode", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+)

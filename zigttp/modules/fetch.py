@@ -1,9 +1,10 @@
 """`zigttp:fetch`: synchronous outbound HTTP, only to hosts the operator allowed.
 
-`fetch(url, init?)` with `init = {method?, headers?, body?, timeoutMs?, maxResponseBytes?}`
-returns `{ok: true, value: {status, headers, body}}` for ANY HTTP status (a 404 is still a
-response) and `{ok: false, error: {tag, message}}` when there is no response: tags
-"host_not_allowed", "invalid_url", "timeout", "too_large", "network".
+The host function `fetch(url, init?)` with `init = {method?, headers?, body?, timeoutMs?,
+maxResponseBytes?}` returns `{ok: true, value: {status, headers, body}}` for ANY HTTP status
+(a 404 is still a response) and `{ok: false, error: {tag, message}}` when there is no
+response: tags "host_not_allowed", "invalid_url", "timeout", "too_large", "network". JS
+handlers get a `Response` made from it (`fetch_response.py`).
 
 Rules: only `http`/`https`; the host must match `ctx.options["outbound_hosts"]` (exact names,
 `*.example.com` globs, optional `:port`); redirects are NOT followed (a 3xx comes back as is,
@@ -31,6 +32,7 @@ from zigttp.modules._result import (
     want_str,
 )
 from zigttp.modules._spec import ModuleContext, ModuleSpec
+from zigttp.modules.fetch_response import JS_WRAPPERS, retry_sleep
 
 DEFAULT_TIMEOUT_MS = 10_000
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
@@ -141,9 +143,15 @@ class Fetcher:
 
 
 def create(ctx: ModuleContext) -> dict[str, Any]:
-    return {"fetch": Fetcher(ctx).fetch}
+    return {"fetch": Fetcher(ctx).fetch, "fetchWithRetry": retry_sleep}
 
 
+# What JS sees (a Response per call, `query:`, fetchWithRetry) is built in fetch_response.py.
 MODULE = ModuleSpec(
-    name="fetch", exports=("fetch",), create=create, traceable=frozenset({"fetch"}), blocking=True
+    name="fetch",
+    exports=("fetch", "fetchWithRetry"),
+    create=create,
+    traceable=frozenset({"fetch"}),
+    blocking=True,
+    js_wrappers=JS_WRAPPERS,
 )

@@ -170,4 +170,6 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("parseCookies", "setCookie", "negotiate", "parseContentType", "cors")
-MODULE = ModuleSpec(name="http", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS))
+MODULE = ModuleSpec(name="http", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+)

@@ -4,7 +4,9 @@ Algorithm (upstream-reference §3.1, times in whole epoch seconds, `w = floor(wi
 a key's window starts at its first hit; a hit in an open window with `count >= limit` is
 denied and does NOT increment; a hit at or after `start + w` restarts the window with the new
 `w`. Unlike upstream (counters per pooled runtime, so the real limit was limit x pool size),
-counters live in the SQLite store of `_store.py`, shared by every thread and worker process.
+counters live in the SQLite store of `_store.py`, shared by every thread and worker process;
+with `--state redis://...` they live in Redis instead (`_redis_ratelimit.py`), shared by every
+instance.
 
 Each check is ONE statement, an UPSERT ... RETURNING, so it is atomic across processes
 without an explicit transaction. All SET expressions of an UPDATE read the row's old values,
@@ -19,6 +21,7 @@ from typing import Any
 
 from zigttp.modules._result import Result, bad_arg, err, ok, want_int, want_number, want_str
 from zigttp.modules._spec import ModuleContext, ModuleSpec
+from zigttp.modules._state import blocks_on_io
 from zigttp.modules._store import SharedStore, store_path
 
 SCHEMA = """
@@ -60,11 +63,7 @@ class RateLimiter:
         self._calls = itertools.count(1)
 
     def check(self, key: Any, limit: Any, window_sec: Any) -> Result:
-        key = want_str("rateCheck", "key", key)
-        limit = want_int("rateCheck", "limit", limit, minimum=1)
-        span = math.floor(want_number("rateCheck", "windowSec", window_sec, minimum=1))
-        if span > MAX_WINDOW_SEC:
-            raise bad_arg("rateCheck", "windowSec", f"a number <= {MAX_WINDOW_SEC}")
+        key, limit, span = check_args(key, limit, window_sec)
         now_ms = math.floor(self._clock() * 1000)
         now = now_ms // 1000
         conn = self._store.connection()
@@ -72,11 +71,7 @@ class RateLimiter:
         hits, start, entry_span, denied = conn.execute(CHECK_SQL, params).fetchall()[0]
         if next(self._calls) % EVICT_EVERY == 0:
             conn.execute(EVICT_SQL, {"now": now, "batch": EVICT_BATCH})
-        reset_at = (start + entry_span) * 1000
-        if denied:
-            retry_after = max(0, reset_at - now_ms) // 1000
-            return err({"tag": "rate_exceeded", "retryAfter": retry_after})
-        return ok({"remaining": max(0, limit - hits), "resetAt": reset_at})
+        return window_result(limit, hits, start + entry_span, bool(denied), now_ms)
 
     def reset(self, key: Any) -> bool:
         key = want_str("rateReset", "key", key)
@@ -85,8 +80,31 @@ class RateLimiter:
         return bool(deleted.fetchall())
 
 
+def check_args(key: Any, limit: Any, window_sec: Any) -> tuple[str, int, int]:
+    """rateCheck's arguments, checked the same way for every store: (key, limit, whole seconds)."""
+    key = want_str("rateCheck", "key", key)
+    limit = want_int("rateCheck", "limit", limit, minimum=1)
+    span = math.floor(want_number("rateCheck", "windowSec", window_sec, minimum=1))
+    if span > MAX_WINDOW_SEC:
+        raise bad_arg("rateCheck", "windowSec", f"a number <= {MAX_WINDOW_SEC}")
+    return key, limit, span
+
+
+def window_result(limit: int, hits: int, ends: int, denied: bool, now_ms: int) -> Result:
+    """The Result of one check, from the window's state after it (`ends` in epoch seconds)."""
+    reset_at = ends * 1000
+    if denied:
+        return err({"tag": "rate_exceeded", "retryAfter": max(0, reset_at - now_ms) // 1000})
+    return ok({"remaining": max(0, limit - hits), "resetAt": reset_at})
+
+
 def create(ctx: ModuleContext) -> dict[str, Any]:
-    limiter = RateLimiter(ctx)
+    if ctx.options.get("state"):  # --state redis://...: counters shared by every instance
+        from zigttp.modules._redis_ratelimit import RedisRateLimiter
+
+        limiter: Any = RedisRateLimiter(ctx)
+    else:
+        limiter = RateLimiter(ctx)
     return {"rateCheck": limiter.check, "rateReset": limiter.reset}
 
 
@@ -95,4 +113,5 @@ MODULE = ModuleSpec(
     exports=("rateCheck", "rateReset"),
     create=create,
     traceable=frozenset({"rateCheck", "rateReset"}),
+    blocking_when=blocks_on_io,
 )

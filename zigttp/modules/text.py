@@ -68,4 +68,6 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("escapeHtml", "unescapeHtml", "slugify", "truncate", "mask")
-MODULE = ModuleSpec(name="text", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS))
+MODULE = ModuleSpec(name="text", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+)

@@ -70,4 +70,6 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("formatIso", "formatHttp", "parseIso", "addSeconds")
-MODULE = ModuleSpec(name="time", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS))
+MODULE = ModuleSpec(name="time", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+)

@@ -74,4 +74,6 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("urlParse", "urlSearchParams", "urlEncode", "urlDecode")
-MODULE = ModuleSpec(name="url", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS))
+MODULE = ModuleSpec(name="url", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+)

@@ -76,4 +76,5 @@ MODULE = ModuleSpec(
     exports=("schemaCompile", "validateJson", "validateObject", "coerceJson", "schemaDrop"),
     create=create,
     traceable=frozenset({"validateJson", "validateObject", "coerceJson"}),
+    pure=frozenset({"validateJson", "validateObject", "coerceJson"}),
 )

@@ -71,12 +71,13 @@ class Export:
     name: str
     function: Callable[..., Any]
     traceable: bool
+    pure: bool = False
 
 
 class ModuleBridge:
     def __init__(self, specs: Sequence[ModuleSpec], context: ModuleContext) -> None:
         self.exports: list[Export] = []
-        self.blocking = any(spec.blocking for spec in specs)
+        self.blocking = any(spec.blocks(context) for spec in specs)
         self._wrappers: dict[int, str] = {}
         blocks = []
         for spec in specs:
@@ -85,7 +86,9 @@ class ModuleBridge:
             wrappers: dict[str, str] = getattr(spec, "js_wrappers", {}) or {}
             for name in spec.exports:
                 index = len(self.exports)
-                self.exports.append(Export(spec.name, name, table[name], name in spec.traceable))
+                self.exports.append(
+                    Export(spec.name, name, table[name], name in spec.traceable, name in spec.pure)
+                )
                 shim = f"function (...args) {{ return call({index}, args); }}"
                 if name in wrappers:
                     shim = f"(function (__host) {{ return ({wrappers[name]}); }})({shim})"

@@ -26,8 +26,6 @@ from zigttp.runtime.marshal import HandlerResponse
 
 ENGINE_VERSION: str = _engine.ENGINE_VERSION
 HANDLER_FILE = "<input>"  # the name stack frames of handler code carry (marshal.map_stack)
-PRELUDE_FILE = "zigttp:prelude"
-JSX_FILE = "zigttp:jsx"
 
 ConsoleSink = Callable[[str, str], None]
 HostFunction = Callable[[int, str], str]
@@ -70,12 +68,14 @@ def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: b
 
 
 @cache
-def runtime_bytecode() -> tuple[bytes, bytes]:
-    """(prelude, JSX runtime) bytecode, compiled once per process from package data."""
+def runtime_bytecode() -> tuple[bytes, ...]:
+    """Bytecode of the prelude (first: it evaluates to the hook-taking installer), the JSX
+    runtime and the dialect runtime (`|>`, match, range), compiled once per process."""
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
-    prelude = compile_script((js / "prelude.js").read_text("utf-8"), PRELUDE_FILE, strip_source=True)
-    jsx = compile_script((js / "jsx_runtime.js").read_text("utf-8"), JSX_FILE, strip_source=True)
-    return prelude, jsx
+    return tuple(
+        compile_script((js / name).read_text("utf-8"), f"zigttp:{name.removesuffix('.js')}", strip_source=True)
+        for name in ("prelude.js", "jsx_runtime.js", "dialect.js")
+    )
 
 
 class JsRuntime:
@@ -91,13 +91,16 @@ class JsRuntime:
     ) -> None:
         self.limits = limits
         self.has_modules = host_function is not None
+        self._console = console
+        self._warned_taint = False
         self._runtime = _engine.Runtime(
             limits.memory, limits.stack_size, limits.max_call_depth, console, host_function
         )
-        prelude, jsx = runtime_bytecode()
+        prelude, *scripts = runtime_bytecode()
         try:
             self._runtime.install_prelude(prelude)
-            self._runtime.run(jsx, 0.0, False)
+            for script in scripts:
+                self._runtime.run(script, 0.0, False)
             if module_bytecode:
                 self._runtime.run(module_bytecode, 0.0, True)  # shims get the host hook, not a global
             self._runtime.limit_memory()  # -m counts from here: the handler's own allocations
@@ -117,15 +120,26 @@ class JsRuntime:
             status, block, payload = self._runtime.dispatch(method, url, headers_wire, body,
                                                             self.limits.timeout)
         except _engine.Fault as exc:
+            self._warn_if_tainted()
             raise translate(exc, self.limits) from None
+        self._warn_if_tainted()
         return HandlerResponse(status, block, payload)
+
+    def _warn_if_tainted(self) -> None:
+        if self._runtime.tainted and not self._warned_taint:
+            self._warned_taint = True
+            self._console("warn", "zigttp: this request changed shared JavaScript builtins (e.g. "
+                          "Object.prototype, JSON, Array.prototype, Response); its runtime is "
+                          "replaced before the next request. Patch builtins at the top level instead.")
 
     def settle_leftovers(self) -> bool:
         """Run what the last request left (promise jobs, finalizers) before the next one.
 
         False when this runtime must be replaced: the leftovers threw, ran past the request
         timeout or the memory ceiling, or changed shared builtins."""
-        return self._runtime.settle_leftovers(self.limits.timeout)
+        healthy: bool = self._runtime.settle_leftovers(self.limits.timeout)
+        self._warn_if_tainted()
+        return healthy
 
     def memory_used(self) -> int:
         return self._runtime.memory_used()

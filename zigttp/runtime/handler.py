@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zigttp.errors import HandlerError, HandlerLoadError
+from zigttp.errors import HandlerError, HandlerLoadError, MemoryLimitExceeded
 from zigttp.modules import ModuleContext, find_module
 from zigttp.runtime.bridge import IoTap, ModuleBridge
 from zigttp.runtime.engine import CompileFailure, JsRuntime, compile_script
@@ -80,6 +80,8 @@ class LoadedHandler:
             )
         except HandlerError as exc:
             detail = map_stack(str(exc), self.compiled.locate).rstrip()
+            if isinstance(exc, MemoryLimitExceeded):
+                detail += " while running its top level (raise -m/--memory, or allocate less at load)"
             raise HandlerLoadError(f"failed to load {self.name}: {detail}") from None
 
 

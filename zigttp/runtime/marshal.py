@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 
-
 _FRAME = re.compile(r"<input>:(\d+)(?::(\d+))?")
 
 

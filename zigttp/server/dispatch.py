@@ -61,7 +61,12 @@ class Dispatcher:
 
     def snapshot(self) -> dict[str, object]:
         cache = self.static.cache if self.static is not None else None
-        return snapshot(self._worker, self.requests, self.pool.metrics, cache)
+        state = None
+        if self.config.state:  # (modules._state is light: it imports no Redis client)
+            from zigttp.modules._state import STATE_METRICS
+
+            state = STATE_METRICS.snapshot()
+        return snapshot(self._worker, self.requests, self.pool.metrics, cache, state)
 
     def request_id(self, request: Request) -> str:
         incoming = request.headers.get("x-request-id")

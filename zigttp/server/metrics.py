@@ -40,7 +40,8 @@ class RequestMetrics:
         self.count += 1
 
 
-def snapshot(worker: int, requests: RequestMetrics, pool: Any, cache: Any | None) -> Snapshot:
+def snapshot(worker: int, requests: RequestMetrics, pool: Any, cache: Any | None,
+             state: Snapshot | None = None) -> Snapshot:
     return {
         "worker": worker,
         "requests": {str(k): v for k, v in requests.by_status.items()},
@@ -52,6 +53,7 @@ def snapshot(worker: int, requests: RequestMetrics, pool: Any, cache: Any | None
                  "exec_total": pool.exec_total, "exec_max": pool.exec_max,
                  "inline_executions": pool.inline_executions},
         "static": cache.stats() if cache is not None else None,
+        "state": state,  # --state: calls to the Redis store (modules._state.StateMetrics)
     }
 
 
@@ -121,12 +123,30 @@ def _family_lines(out: list[str], prefix: str, rows: list[tuple[str | None, Snap
 
     family("requests_total", "counter", "Requests answered, by status.", _status_lines)
     family("request_duration_seconds", "histogram", "Time from request parsed to response ready.",
-           _histogram_lines)
+           lambda w, s: _histogram_lines("request_duration_seconds", w, s, BUCKETS))
     for key, kind, text in _POOL_FIELDS:
         family(_pool_name(key), kind, text, pool(key))
     if any(s["static"] is not None for _, s in rows):
         for key, kind, text in _STATIC_FIELDS:
             family(f"static_cache_{key}", kind, text, _static_line(key))
+    if any(s.get("state") is not None for _, s in rows):
+        _state_families(family)
+
+
+def _state_families(family: Callable[..., None]) -> None:
+    from zigttp.modules._state import BUCKETS as STATE_BUCKETS
+
+    def counter(key: str) -> Callable[[str | None, Snapshot], list[str]]:
+        return lambda w, s: [f"state_{key}_total{_labels(w)} {(s.get('state') or {}).get(key, 0)}"]
+
+    family("state_calls_total", "counter", "Calls to the --state store (cache, ratelimit).",
+           counter("calls"))
+    family("state_errors_total", "counter",
+           "Calls that got state_unavailable: store unreachable, too slow, or in cooldown.",
+           counter("errors"))
+    family("state_call_duration_seconds", "histogram", "Time of one call to the --state store.",
+           lambda w, s: _histogram_lines("state_call_duration_seconds", w, s.get("state") or
+                                         _EMPTY_STATE, STATE_BUCKETS))
 
 
 _POOL_FIELDS = (
@@ -175,15 +195,19 @@ def _num(value: float) -> str:
     return repr(float(value)) if isinstance(value, float) else str(value)
 
 
-def _histogram_lines(worker: str | None, snap: Snapshot) -> list[str]:
+def _histogram_lines(name: str, worker: str | None, snap: Snapshot,
+                     buckets: tuple[float, ...]) -> list[str]:
     lines, running = [], 0
-    for bound, count in zip((*BUCKETS, float("inf")), snap["buckets"], strict=True):
+    for bound, count in zip((*buckets, float("inf")), snap["buckets"], strict=True):
         running += count
         le = "+Inf" if bound == float("inf") else repr(bound)
-        lines.append(f"request_duration_seconds_bucket{_labels(worker, le=le)} {running}")
-    lines.append(f"request_duration_seconds_sum{_labels(worker)} {_num(float(snap['duration_sum']))}")
-    lines.append(f"request_duration_seconds_count{_labels(worker)} {running}")
+        lines.append(f"{name}_bucket{_labels(worker, le=le)} {running}")
+    lines.append(f"{name}_sum{_labels(worker)} {_num(float(snap['duration_sum']))}")
+    lines.append(f"{name}_count{_labels(worker)} {running}")
     return lines
+
+
+_EMPTY_STATE: Snapshot = {"calls": 0, "errors": 0, "buckets": [0] * 13, "duration_sum": 0.0}
 
 
 def _sum(snapshots: list[Snapshot]) -> Snapshot:
@@ -200,4 +224,14 @@ def _sum(snapshots: list[Snapshot]) -> Snapshot:
         if snap["static"] is not None:
             base = total["static"] or {}
             total["static"] = {k: base.get(k, 0) + v for k, v in snap["static"].items()}
+        if snap.get("state") is not None:
+            total["state"] = _add_state(total.get("state"), snap["state"])
     return total
+
+
+def _add_state(base: Snapshot | None, more: Snapshot) -> Snapshot:
+    if base is None:
+        return dict(more)
+    return {"calls": base["calls"] + more["calls"], "errors": base["errors"] + more["errors"],
+            "duration_sum": base["duration_sum"] + more["duration_sum"],
+            "buckets": [a + b for a, b in zip(base["buckets"], more["buckets"], strict=True)]}

@@ -1,5 +1,8 @@
 """Pair fixtures with handlers: `foo.test.jsonl` ↔ `foo.ts|tsx|js|jsx`, or a `"handler"` field.
 
+A fixture with no handler beside it belongs to the project: the `handler` of the nearest
+zigttp.json, or the `entry` of upstream's zttp.json (whose fixtures live in `tests/`).
+
 `zigttp test` with no arguments walks the current directory for `*.test.jsonl` (skipping hidden
 directories, `node_modules` and `__pycache__`); one argument may be a fixture, a handler (its
 fixture sits next to it) or a directory to walk; two arguments are fixture and handler.
@@ -37,10 +40,21 @@ def handler_for(fixture: Fixture) -> Path:
             candidate = path.with_name(stem + suffix)
             if candidate.is_file():
                 return candidate
+    project = _project_handler(path.parent)
+    if project is not None:
+        return project
     raise FixtureError(
         f"{path}: no handler for this fixture: put foo.ts|tsx|js|jsx next to foo.test.jsonl, "
         'add a "handler" field to its first row, or pass the handler: zigttp test FIXTURE HANDLER'
     )
+
+
+def _project_handler(directory: Path) -> Path | None:
+    from zigttp.project import project_defaults
+
+    config = project_defaults(directory)
+    handler = config.options.get("handler") if config is not None else None
+    return Path(handler) if handler else None
 
 
 def fixture_for(handler: Path) -> Path:

@@ -6,7 +6,9 @@ exports such as `routerMatch`, `sql`, `schemaCompile` and the `log*` functions a
 real, so a recorded trace replays through the same calls.
 
 Stub rules (upstream semantics, plus reporting): each traceable call consumes the next `io` row
-in file order (`seq` is informational). A row whose module/fn differ still answers the call but
+in file order (`seq` is informational). A *pure* export (`ModuleSpec.pure`: validate, decode,
+text, url, ...) runs for real when the next row is not for it, as upstream. A row whose
+module/fn differ still answers the call but
 is a divergence; a call with no row left answers `undefined` and is a divergence; rows left over
 at the end are divergences too. Divergences are warnings unless `--strict-io` makes them fail.
 """
@@ -29,6 +31,11 @@ def traceable_exports(exports: Iterable[Any]) -> frozenset[tuple[str, str]]:
     return frozenset((e.module, e.name) for e in exports if e.traceable)
 
 
+def pure_exports(exports: Iterable[Any]) -> frozenset[tuple[str, str]]:
+    """(module, fn) pairs that may run for real when no `io` row answers them."""
+    return frozenset((e.module, e.name) for e in exports if getattr(e, "pure", False))
+
+
 def describe_call(module: str, fn: str, args: list[Any]) -> str:
     text = json.dumps(args, ensure_ascii=False)[1:-1]
     if len(text) > ARG_PREVIEW:
@@ -39,15 +46,23 @@ def describe_call(module: str, fn: str, args: list[Any]) -> str:
 class StubTap:
     """Answers traceable calls from a test's `io` rows; records every divergence."""
 
-    def __init__(self, rows: list[IoRow], traceable: frozenset[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        rows: list[IoRow],
+        traceable: frozenset[tuple[str, str]],
+        pure: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.rows = rows
         self.traceable = traceable
+        self.pure = pure
         self.position = 0
         self.divergences: list[str] = []
 
     def call(self, module: str, fn: str, args: list[Any], real: Callable[[], Any]) -> Any:
         if (module, fn) not in self.traceable:
             return real()
+        if (module, fn) in self.pure and not self._next_row_is(module, fn):
+            return real()  # a pure call nobody recorded: its real answer is the right one
         if self.position >= len(self.rows):
             self.divergences.append(
                 f"call #{self.position + 1} {describe_call(module, fn, args)} has no io row "
@@ -63,6 +78,12 @@ class StubTap:
                 f"at line {row.line} ({row.module}.{row.fn}); its result was used"
             )
         return row.result
+
+    def _next_row_is(self, module: str, fn: str) -> bool:
+        if self.position >= len(self.rows):
+            return False
+        row = self.rows[self.position]
+        return (row.module, row.fn) == (module, fn)
 
     def finish(self) -> list[str]:
         """Divergences, including io rows the handler never consumed."""

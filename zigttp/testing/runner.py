@@ -24,7 +24,7 @@ from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import encode_headers, split_message
 from zigttp.testing.assertions import Actual, check_expectations
 from zigttp.testing.fixtures import Fixture, FixtureTest
-from zigttp.testing.iotap import StubTap, traceable_exports
+from zigttp.testing.iotap import StubTap, pure_exports, traceable_exports
 
 T = TypeVar("T")
 WORKER_STACK = 32 * 1024 * 1024  # the pool's slot-thread stack: room for the JS stack budget
@@ -115,7 +115,8 @@ class _Runner:
         self.console = []
         with tempfile.TemporaryDirectory(prefix="zigttp-test-") as state_dir:
             handler = self._load(state_dir)
-            tap = StubTap(test.io, traceable_exports(handler.bridge.exports))
+            exports = handler.bridge.exports
+            tap = StubTap(test.io, traceable_exports(exports), pure_exports(exports))
             handler.taps[-1] = tap
             actual = self._execute(handler, test)
         divergences = [] if actual.load_failed else tap.finish()
