@@ -9,8 +9,9 @@
 # over the release .so, and is reused while that hash holds. The release package stays
 # installed; tests/engine/sanitized.py (a pytest plugin) swaps in the sanitized extension.
 # Python itself is not instrumented: libasan is preloaded, PYTHONMALLOC=malloc lets ASan see
-# Python object buffers, leak detection is off (the interpreter keeps its memory at exit;
-# the engine's assert that no JS object outlives its runtime stays on), UBSan halts.
+# Python object buffers, and LeakSanitizer is on (the run leaks nothing today, so a Python
+# object or engine block our C forgets to release fails it; the engine's own assert that no
+# JS object outlives its runtime is on too). UBSan halts at the first report.
 # Exit status 77: this machine cannot build it (no C compiler or no libasan); callers skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +43,7 @@ SO=$(compgen -G "$OUT/lib/zigttp/runtime/_engine*.so" | head -n1)
 export ZIGTTP_ENGINE_SO=$PWD/$SO
 export LD_PRELOAD=$ASAN_LIB
 export PYTHONMALLOC=malloc
-export ASAN_OPTIONS=detect_leaks=0:detect_stack_use_after_return=0:abort_on_error=1:print_summary=1
+export ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=0:abort_on_error=1:print_summary=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 (($#)) || set -- tests/engine tests/fuzz/test_engine_fuzz.py
 exec "$PYTHON" -m pytest -p tests.engine.sanitized -q -p no:cacheprovider "$@"

@@ -57,3 +57,13 @@ def test_asan_reports_an_overflow_in_this_setup() -> None:
     done = run_isolated("import ctypes\nb = b'x' * 16\nctypes.string_at(id(b), 4096)")
     assert done.returncode != 0
     assert "AddressSanitizer: heap-buffer-overflow" in done.stderr
+
+
+@inside
+def test_leak_sanitizer_reports_a_leaked_python_object() -> None:
+    # a new reference nobody releases, as a missing Py_DECREF in module.c would leave
+    done = run_isolated("import ctypes\nnew = ctypes.pythonapi.PyBytes_FromStringAndSize\n"
+                        "new.restype = ctypes.c_void_p\nnew.argtypes = [ctypes.c_char_p, ctypes.c_ssize_t]\n"
+                        "new(b'x' * 4000, 4000)\n")
+    assert done.returncode != 0
+    assert "ERROR: LeakSanitizer: detected memory leaks" in done.stderr
