@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 HANDLER = """
 function handler(r) {
   console.warn("working on " + r.url);
@@ -137,3 +139,16 @@ def test_zigttp_log_in_the_text_stream(serve):
     server = serve(LOGGING)
     server.get("/t")
     server.wait_for_log('[1-1] log.info: handling /t {"user": "u1"}')
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_start_line_is_json_too(serve, workers):
+    # `Listening on ...` was printed as plain text even under --log-format json; it is one JSON
+    # object now whose msg still starts with `Listening on URL` (what scripts wait for).
+    server = serve(HANDLER, "--log-format", "json", "--workers", workers, "-n", "2")
+    record = json.loads(server.banner)
+    assert record["msg"] == f"Listening on {server.url}" and record["url"] == server.url
+    assert (record["level"], record["pool"]) == ("info", 2)
+    assert record["handler"].endswith(".js") and isinstance(record["load_ms"], float)
+    assert record.get("workers", 1) == int(workers)
+    assert record["ts"].endswith("Z")

@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        _explain(exc).show()
         sys.exit(2)
     except click.Abort:
         sys.exit(130)
@@ -265,6 +265,15 @@ def main(argv: list[str] | None = None) -> None:
         from zigttp.diagnostics import report_error
 
         sys.exit(report_error(exc))
+
+
+def _explain(exc: click.ClickException) -> click.ClickException:
+    """`-h` is `--host` (as in the original zigttp), so a bare `zigttp serve -h` asking for help
+    gets told where help is instead of click's `Option '-h' requires an argument.`"""
+    if isinstance(exc, click.BadOptionUsage) and exc.option_name == "-h":
+        return click.UsageError("-h is --host and needs an address (e.g. -h 0.0.0.0); "
+                                "for help use --help", exc.ctx)
+    return exc
 
 
 def zigts_main() -> None:

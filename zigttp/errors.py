@@ -113,6 +113,17 @@ class TimeLimitExceeded(HandlerError):
     replace_context = True
 
 
+class InlineBoundExceeded(TimeLimitExceeded):
+    """An inline run (on the event-loop thread, see runtime.lanes) outlasted the lane's bound.
+
+    `retry` says whether the request may run again on the pool threads: only when the
+    interrupted run called no module with effects. Otherwise it is answered as a 500."""
+
+    def __init__(self, message: str, *, retry: bool) -> None:
+        super().__init__(message)
+        self.retry = retry
+
+
 class ResponseTooLarge(HandlerError):
     """The handler's response body is over the response cap."""
 

@@ -43,6 +43,24 @@ def timestamp(now: float | None = None) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
 
 
+def start_line(fmt: str, url: str, *, handler: str, pool: int, load_ms: float,
+               workers: int = 0, mode: str = "") -> str:
+    """The `Listening on URL (...)` line on stdout that scripts wait for: one JSON object under
+    `--log-format json` (its `msg` still starts `Listening on URL`), else the text form."""
+    if fmt == "json":
+        record: dict[str, Any] = {"ts": timestamp(), "level": "info", "msg": f"Listening on {url}",
+                                  "url": url, "handler": handler, "pool": pool,
+                                  "load_ms": round(load_ms, 1)}
+        if workers:
+            record["workers"] = workers
+        if mode:
+            record["mode"] = mode
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    shape = f"workers {workers}, pool {pool} each" if workers else f"pool {pool}"
+    note = f" [{mode}]" if mode else ""
+    return f"Listening on {url} ({shape}, handler {handler}, loaded in {load_ms:.1f} ms){note}"
+
+
 class ServerLog:
     def __init__(self, stream: TextIO | None = None, *, access: bool = True, fmt: str = "text",
                  worker: int = 1) -> None:

@@ -8,6 +8,7 @@
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
  *   builtins.c builtin getters captured at creation, for values with no C accessor
  *   utf8.c     bytes to a JS string as WHATWG decodes them
+ *   values.c   plain values across the `native` hook (the web-platform API's host side)
  *
  * Rules every file keeps: JS runs with the GIL released and the GIL is re-taken only inside
  * hooks; C never calls into handler code outside call_js() (so every JS step has a
@@ -44,6 +45,7 @@ typedef struct {
     int tainted;             /* a request changed shared builtins: replace before the next */
     PyObject *console;       /* callable(level: str, text: str) */
     PyObject *host;          /* callable(index: int, args_json: str) -> str, or None */
+    PyObject *native;        /* callable(name: str, args: tuple) -> value, or None (values.c) */
     JSValue hooks;           /* object handed to the prelude and the module shims */
     JSValue fn_dispatch, fn_settle, fn_intact, fn_snapshot; /* from the prelude */
     JSValue getters[GETTERS]; /* builtins.c: captured before any handler code ran */
@@ -90,6 +92,10 @@ int capture_getters(JSContext *ctx, JSValue getters[GETTERS]);
 void free_getters(JSContext *ctx, JSValue getters[GETTERS]);
 JSValue error_stack(JSContext *ctx, JSValueConst error, JSValueConst stack_getter);
 JSValue data_property(JSContext *ctx, JSValueConst obj, const char *name, int inherited);
+
+/* values.c */
+PyObject *js_to_py(JSContext *ctx, JSValueConst value, int depth);
+JSValue py_to_js(JSContext *ctx, PyObject *value, int depth);
 
 /* hooks.c */
 JSValue make_hooks(JSContext *ctx);

@@ -5,6 +5,8 @@
  * for the call and release it again; a Python exception in them is a zigttp bug: printed
  * with its traceback, and the JS caller gets an InternalError.
  */
+#include <math.h>
+
 #include "engine.h"
 
 static Runtime *owner_of(JSContext *ctx)
@@ -105,6 +107,96 @@ static JSValue hook_utf8_encode(JSContext *ctx, JSValueConst this_val, int argc,
     return out;
 }
 
+/* Throw what a host function raised: NativeError(js_type, message) becomes an Error whose
+ * `name` is js_type (the web API's JS maps names like "NotSupportedError" to DOMException);
+ * anything else is a zigttp bug, printed with its traceback. */
+static JSValue rethrow_python(JSContext *ctx, const char *what)
+{
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    PyObject *js_type = value ? PyObject_GetAttrString(value, "js_type") : NULL;
+    PyObject *message = value ? PyObject_GetAttrString(value, "message") : NULL;
+    if (js_type == NULL || message == NULL || !PyUnicode_Check(js_type) || !PyUnicode_Check(message)) {
+        Py_XDECREF(js_type);
+        Py_XDECREF(message);
+        PyErr_Restore(type, value, traceback);
+        return python_failed(ctx, what);
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+    const char *name = PyUnicode_AsUTF8(js_type), *text = PyUnicode_AsUTF8(message);
+    JSValue error = strcmp(name ? name : "", "TypeError") == 0 ? JS_ThrowTypeError(ctx, "%s", text ? text : "")
+                    : strcmp(name ? name : "", "RangeError") == 0 ? JS_ThrowRangeError(ctx, "%s", text ? text : "")
+                    : JS_ThrowPlainError(ctx, "%s", text ? text : "");
+    if (strcmp(name ? name : "", "TypeError") != 0 && strcmp(name ? name : "", "RangeError") != 0) {
+        JSValue thrown = JS_GetException(ctx);
+        JS_DefinePropertyValueStr(ctx, thrown, "name", JS_NewString(ctx, name ? name : "Error"),
+                                  JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+        JS_Throw(ctx, thrown);
+    }
+    Py_DECREF(js_type);
+    Py_DECREF(message);
+    PyErr_Clear();
+    return error;
+}
+
+/* native(name, ...args): one host function of the web-platform API (values.c converts). */
+static JSValue hook_native(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    Runtime *self = owner_of(ctx);
+    (void)this_val;
+    if (argc < 1 || !JS_IsString(argv[0]))
+        return JS_ThrowTypeError(ctx, "native(name, ...args)");
+    if (self->native == Py_None)
+        return JS_ThrowTypeError(ctx, "no native host functions are installed");
+    int took = hook_enter(self);
+    JSValue result = JS_EXCEPTION;
+    PyObject *args = PyTuple_New(argc - 1);
+    PyObject *name = py_text(ctx, argv[0]);
+    for (int i = 1; args != NULL && i < argc; i++) {
+        PyObject *item = js_to_py(ctx, argv[i], 0);
+        if (item == NULL) {
+            Py_CLEAR(args);
+            break;
+        }
+        PyTuple_SET_ITEM(args, i - 1, item);
+    }
+    if (args == NULL || name == NULL) {
+        PyObject *type, *value, *traceback;
+        PyErr_Fetch(&type, &value, &traceback);
+        PyObject *text = value ? PyObject_Str(value) : NULL;
+        result = JS_ThrowTypeError(ctx, "%s", text ? PyUnicode_AsUTF8(text) : "bad argument");
+        Py_XDECREF(text);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(traceback);
+        PyErr_Clear();
+    } else {
+        PyObject *reply = PyObject_CallFunctionObjArgs(self->native, name, args, NULL);
+        result = reply != NULL ? py_to_js(ctx, reply, 0) : rethrow_python(ctx, "native");
+        Py_XDECREF(reply);
+    }
+    Py_XDECREF(args);
+    Py_XDECREF(name);
+    hook_leave(self, took);
+    return result;
+}
+
+/* remaining() -> milliseconds until the running call's deadline (Infinity without one). */
+static JSValue hook_remaining(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    Runtime *self = owner_of(ctx);
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    if (self->deadline_ns == 0)
+        return JS_NewFloat64(ctx, INFINITY);
+    int64_t left = self->deadline_ns - monotonic_ns();
+    return JS_NewFloat64(ctx, left > 0 ? (double)left / 1e6 : 0.0);
+}
+
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
@@ -112,6 +204,8 @@ JSValue make_hooks(JSContext *ctx)
         {"host", hook_host, 2},
         {"utf8Decode", hook_utf8_decode, 1},
         {"utf8Encode", hook_utf8_encode, 1},
+        {"native", hook_native, 1},
+        {"remaining", hook_remaining, 0},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

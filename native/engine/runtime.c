@@ -200,12 +200,13 @@ static int drain_jobs(Runtime *self)
 
 static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    static char *names[] = {"memory_limit", "stack_size", "max_call_depth", "console", "host", NULL};
+    static char *names[] = {"memory_limit", "stack_size", "max_call_depth", "console", "host",
+                            "native", NULL};
     Py_ssize_t memory_limit = 0, stack_size = 0;
     unsigned int max_depth = 0;
-    PyObject *console, *host = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnIO|O", names, &memory_limit, &stack_size,
-                                     &max_depth, &console, &host))
+    PyObject *console, *host = Py_None, *native = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnIO|OO", names, &memory_limit, &stack_size,
+                                     &max_depth, &console, &host, &native))
         return NULL;
     if (memory_limit < 0 || stack_size < 0) {
         PyErr_SetString(PyExc_ValueError, "limits must be >= 0");
@@ -222,6 +223,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     self->memory_limit = (size_t)memory_limit;
     self->console = Py_NewRef(console);
     self->host = Py_NewRef(host);
+    self->native = Py_NewRef(native);
     self->rt = JS_NewRuntime();
     if (self->rt == NULL || (self->ctx = JS_NewContext(self->rt)) == NULL) {
         Py_DECREF(self);
@@ -264,6 +266,7 @@ static void runtime_dealloc(Runtime *self)
     runtime_close(self);
     Py_CLEAR(self->console);
     Py_CLEAR(self->host);
+    Py_CLEAR(self->native);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -586,7 +589,7 @@ PyTypeObject RuntimeType = {
     .tp_name = "zigttp.runtime._engine.Runtime",
     .tp_basicsize = sizeof(Runtime),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Runtime(memory_limit, stack_size, max_call_depth, console, host=None)",
+    .tp_doc = "Runtime(memory_limit, stack_size, max_call_depth, console, host=None, native=None)",
     .tp_new = runtime_new,
     .tp_dealloc = (destructor)runtime_dealloc,
     .tp_methods = runtime_methods,

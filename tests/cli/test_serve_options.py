@@ -77,6 +77,14 @@ def test_help_lists_every_seed_option_and_h_is_host() -> None:
         assert flag in result.stdout, flag
 
 
+@pytest.mark.parametrize("args", [["serve", "-h"], ["serve", "handler.js", "-h"]])
+def test_bare_h_says_it_is_host_and_where_help_is(args) -> None:
+    result = run_zigttp(*args)
+    assert result.returncode == 2
+    assert "-h is --host" in result.stderr and "--help" in result.stderr, result.stderr
+    assert "requires an argument" not in result.stderr
+
+
 def test_serve_without_a_handler_is_a_usage_error() -> None:
     result = run_zigttp("serve")
     assert result.returncode == 2

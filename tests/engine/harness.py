@@ -1,7 +1,9 @@
-"""A runtime built through the extension's C API alone, with the real prelude.
+"""A runtime for tests of the extension's C API, loaded the way the server loads one.
 
-The steps are those `zigttp.runtime.engine.JsRuntime` takes, called one by one so that each
-test can stop, probe or misuse any of them. Used by tests/engine and tests/fuzz.
+`load()` builds a real `JsRuntime` (engine.py's loading sequence: the prelude, its runtime
+scripts, the handler, seal) and hands back its `_engine.Runtime`, which the tests then call
+directly, misuse and probe. Tests of a single loading step call `_engine` on their own.
+Used by tests/engine and tests/fuzz.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zigttp.runtime import _engine
-from zigttp.runtime.engine import runtime_bytecode
+from zigttp.runtime.engine import HANDLER_FILE, HostFunction, JsRuntime, runtime_bytecode
+from zigttp.runtime.limits import RuntimeLimits
 
 ROOT = Path(__file__).resolve().parents[2]
 Fault = _engine.Fault
@@ -21,7 +24,7 @@ Answer = tuple[int, bytes, bytes]
 
 @dataclass
 class Engine:
-    """One `_engine.Runtime` with the prelude, its runtime scripts and one handler loaded."""
+    """One `_engine.Runtime` with everything a served handler has loaded."""
 
     runtime: _engine.Runtime
     console: list[tuple[str, str]] = field(default_factory=list)
@@ -40,18 +43,20 @@ class Engine:
 
 
 def load(handler: str, *, memory: int = 0, stack: int = 1 << 20, depth: int = 1024,
-         timeout: float = 2.0, host: object = None) -> Engine:
-    """Build a runtime and load `handler` (classic-script source) into it."""
+         timeout: float = 2.0, host: HostFunction | None = None) -> Engine:
+    """A runtime with `handler` (classic-script source) loaded as `zigttp serve` loads it."""
     console: list[tuple[str, str]] = []
-    runtime = _engine.Runtime(memory, stack, depth, lambda level, text: console.append((level, text)), host)
-    prelude, *scripts = runtime_bytecode()  # then the JSX and dialect runtimes
-    runtime.install_prelude(prelude)
-    for script in scripts:
-        runtime.run(script, 0.0, False)
-    runtime.limit_memory()
-    runtime.run(_engine.compile(handler, "<input>"), timeout, False)
-    runtime.seal()
-    return Engine(runtime, console)
+    limits = RuntimeLimits(memory=memory, timeout=timeout, stack_size=stack, max_call_depth=depth)
+    loaded = JsRuntime(_engine.compile(handler, HANDLER_FILE), limits,
+                       lambda level, text: console.append((level, text)), host)
+    return Engine(loaded._runtime, console)
+
+
+def prelude_only() -> _engine.Runtime:
+    """A runtime with nothing but the prelude installed: for tests of run() and seal()."""
+    runtime = _engine.Runtime(0, 1 << 20, 0, lambda _level, _text: None)
+    runtime.install_prelude(runtime_bytecode()[0])
+    return runtime
 
 
 def responder(expression: str, **limits: object) -> Engine:

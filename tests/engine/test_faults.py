@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.harness import Fault, load, responder, run_isolated
+from tests.engine.harness import Fault, load, prelude_only, responder, run_isolated
 from zigttp.runtime import _engine
 
 QUICK = 0.2  # seconds: the deadline the runaway cases get
@@ -19,7 +19,7 @@ def test_handler_exception_kind_and_message() -> None:
 
 def test_top_level_exception_while_loading() -> None:
     with pytest.raises(Fault) as caught:
-        load("throw new Error('at load');")
+        prelude_only().run(_engine.compile("throw new Error('at load');", "<input>"), 1.0, False)
     assert caught.value.args[0] == "exception"
     assert caught.value.args[1].startswith("Error: at load\n    at <eval> (<input>:1")
 
@@ -49,11 +49,13 @@ def test_seal_runs_under_a_deadline() -> None:
     # seal() reads the watched builtins: a looping getter the top level put on one of them
     # held the runtime build forever before seal had a deadline. Run apart so a regression fails.
     done = run_isolated(
-        "from tests.engine.harness import Fault, load\n"
+        "from tests.engine.harness import _engine, prelude_only\n"
+        "runtime = prelude_only()\n"
+        "runtime.run(_engine.compile(\"Object.defineProperty(Array.prototype, 'join', {get() { for (;;); }});\", 'h'),"
+        " 1.0, False)\n"
         "try:\n"
-        "    load(\"Object.defineProperty(Array.prototype, 'join', {get() { for (;;); }});\\n\"\n"
-        "         \"function handler() { return 'ok'; }\")\n"
-        "except Fault as exc:\n"
+        "    runtime.seal()\n"
+        "except _engine.Fault as exc:\n"
         "    print(exc.args[0])\n", timeout=30)
     assert done.stdout.strip() == "timeout", done.stderr
 

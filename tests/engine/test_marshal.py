@@ -103,6 +103,17 @@ def test_text_of_a_view_decodes_only_its_window() -> None:
         assert engine.dispatch()[2] == "\u00e9".encode(), view
 
 
+def test_bytes_cross_the_native_hook_as_bodies_do() -> None:
+    # values.c reads buffers with the same C as response bodies (body_bytes)
+    seen: list[tuple[object, ...]] = []
+    runtime = _engine.Runtime(0, 1 << 20, 0, print, None, lambda _name, args: seen.append(args))
+    runtime.run(_engine.compile("(function (hooks) { globalThis.send = (v) => hooks.native('t', v); })",
+                                "<t>"), 1.0, True)
+    runtime.eval("const b = new Uint8Array([1, 2, 3, 4]).buffer; send(new DataView(b, 1, 2));"
+                 " send(new Uint8Array(b, 2)); const d = new ArrayBuffer(3); d.transfer(); send(d); 0")
+    assert seen == [(b"\x02\x03",), (b"\x03\x04",), (b"",)]
+
+
 # ---- headers ---------------------------------------------------------------------------
 
 

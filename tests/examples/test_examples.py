@@ -55,7 +55,7 @@ def missing_support(handler: Path) -> str | None:
 
     if handler.suffix in (".ts", ".tsx") and not _lowers("let x: number = 1;", "probe.ts", ": number"):
         return "the TypeScript front end is not in this build yet"
-    if handler.suffix in (".jsx", ".tsx") and not _lowers("let x = <b>y</b>;", "probe.jsx", "<b>"):
+    if handler.suffix in (".jsx", ".tsx") and not _lowers("let x = <b>y</b>;", "probe.jsx", "= <b>"):
         return "the JSX front end is not in this build yet"
     modules = re.findall(r'from "zigttp:(\w+)"', handler.read_text())
     absent = [name for name in modules if find_module(name) is None]

@@ -1,4 +1,5 @@
-"""JSX transform details: tags, props, whitespace, entities, and line preservation."""
+"""JSX transform details: tags, props, whitespace, entities, and line preservation
+(rendering equivalence, escaping and columns: test_jsx_templates.py)."""
 
 from __future__ import annotations
 
@@ -39,20 +40,27 @@ def test_entities_decode_known_names_only() -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("<div/>", 'h("div", null)'),
-        ("<my-el/>", 'h("my-el", null)'),
-        ("<svg:rect/>", 'h("svg:rect", null)'),
+        # HTML elements: one template, markup joined and escaped at compile time
+        ("<div/>", '$j()`["<div></div>"]`'),
+        ("<my-el/>", '$j()`["<my-el></my-el>"]`'),
+        ("<svg:rect/>", '$j()`["<svg:rect></svg:rect>"]`'),
+        ("<></>", '$j()`[""]`'),
+        ('<a data-x="1" xlink:href="#"/>', r'$j()`["<a data-x=\\"1\\" xlink:href=\\"#\\"></a>"]`'),
+        ("<a t='it&apos;s'/>", r'$j()`["<a t=\\"it&#x27;s\\"></a>"]`'),
+        ("<a e=<b/>/>", '$j(  $j()`["<b></b>"]`)`["<a"," e","></a>"]`'),
+        ("<p>{a}{/* c */}{...xs}</p>", '$j( a,         [...xs])`["<p>",0,"",0,"</p>"]`'),
+        ("<p>{cond && <b/>}</p>", '$j( cond && $j()`["<b></b>"]`)`["<p>",0,"</p>"]`'),
+        ("<br>{a}</br>", '$j(  a)`["<br />",1,""]`'),  # a void element's children: evaluated only
+        ('<a className="c" key="k" ref={r}/>', r'$j(' + ' ' * 27 + r'r)`["<a class=\\"c\\"",1,"></a>"]`'),
+        # components, and HTML elements whose props exist only at run time: h()
         ("<Card/>", "h(Card, null)"),
         ("<UI.Button/>", "h(UI.Button, null)"),
         ("<ui.button/>", "h(ui.button, null)"),
         ("<this.Item/>", "h(this.Item, null)"),
-        ("<></>", "h(Fragment, null)"),
         ("<a b c={1} {...d}/>", 'h("a", {b: true, c: 1, ...d})'),
-        ('<a data-x="1" xlink:href="#"/>', 'h("a", {"data-x": "1", "xlink:href": "#"})'),
-        ("<a t='it&apos;s'/>", 'h("a", {t: "it\'s"})'),
-        ("<a e=<b/>/>", 'h("a", {e: h("b", null)})'),
-        ("<p>{a}{/* c */}{...xs}</p>", 'h("p", null, a, ...xs)'),
-        ("<p>{cond && <b/>}</p>", 'h("p", null, cond && h("b", null))'),
+        ('<a children="c"/>', 'h("a", {children: "c"})'),
+        ('<a x="1" x="2"/>', 'h("a", {x: "1", x: "2"})'),
+        ("<a dangerouslySetInnerHTML={d}/>", 'h("a", {dangerouslySetInnerHTML: d})'),
     ],
 )
 def test_transform_shapes(source: str, expected: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zigttp.runtime.lanes import BUDGET, MAX_DEMOTIONS, PROBATION, STRIKES, LanePolicy
+from zigttp.runtime.lanes import BUDGET, MAX_DEMOTIONS, PROBATION, SEVERE, STRIKES, LanePolicy
 
 
 def _proven() -> LanePolicy:
@@ -40,12 +40,21 @@ def test_a_path_slow_several_times_in_a_row_is_demoted_and_others_stay_inline() 
     assert policy.inline_allowed("/fast")
 
 
-def test_a_fast_run_clears_the_strikes() -> None:
+def test_fast_runs_in_between_forgive_no_strike() -> None:
     policy = _proven()
-    for _ in range(STRIKES - 1):
+    for _ in range(STRIKES):
+        assert policy.inline_allowed("/x")
         policy.record_inline_run("/x", BUDGET * 5)
-        policy.record_inline_run("/x", BUDGET / 10)
-    assert policy.inline_allowed("/x")
+        for _ in range(100):
+            policy.record_inline_run("/x", BUDGET / 10)
+    assert not policy.inline_allowed("/x")
+
+
+def test_one_severe_run_demotes_at_once() -> None:
+    policy = _proven()
+    policy.record_inline_run("/report", SEVERE)
+    assert not policy.inline_allowed("/report?month=1")
+    assert policy.inline_allowed("/fast")
 
 
 def test_many_demotions_switch_the_inline_lane_off() -> None:
@@ -61,3 +70,9 @@ def test_disabled_policy_never_allows_inline() -> None:
     for _ in range(PROBATION * 2):
         policy.record_thread_run(0.0)
     assert not policy.inline_allowed("/")
+
+
+def test_demote_sends_a_path_to_the_threads_at_once() -> None:
+    policy = _proven()
+    policy.demote("/spin?ms=3000")
+    assert not policy.inline_allowed("/spin") and policy.inline_allowed("/other")

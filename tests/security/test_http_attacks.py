@@ -76,6 +76,8 @@ MALFORMED = {
     "tls-client-hello": b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + bytes(range(32)),
     "binary-garbage": bytes(range(256)),
     "only-crlf": b"\r\n" * 10 + b"\x00",
+    "five-empty-lines-before-request": b"\r\n" * 5 + b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    "nine-bare-lf-before-request": b"\n" * 9 + b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
 }
 
 UNSUPPORTED = {
@@ -151,6 +153,8 @@ ACCEPTED = {
                              b'"p":"/abs?q=1"'),
     "options-asterisk": (b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b'"p":"*"'),
     "leading-empty-lines": (b"\r\n\r\nGET /lead HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b'"p":"/lead"'),
+    "four-leading-empty-lines": (b"\r\n" * 4 + b"GET /four HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                 b'"p":"/four"'),
     "url-of-8190-bytes": (b"GET /" + b"a" * 8189 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b'"m":"GET"'),
     "100-headers": (b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                     + b"".join(b"X-%d: 1\r\n" % i for i in range(98)) + b"\r\n", b'"x-97":"1"'),
@@ -326,6 +330,31 @@ def test_slowloris_connections_are_cut_and_fresh_clients_are_served(serve, backe
     assert all(a == b"" or a.startswith(b"HTTP/1.1 408") for a in answers.values())
     assert elapsed < 4, f"cut at the 1 s header timeout, took {elapsed:.1f}s"
     assert len(samples) >= 5 and statistics.median(samples) < 100, samples
+    assert_serves_next(server)
+
+
+def test_empty_lines_before_the_request_line_run_the_header_timer(serve, backend) -> None:
+    # A bare CRLF every 0.7 s used to re-arm the idle timer (5 s) forever; the empty lines now
+    # start the head, so the 1 s header deadline cuts the connection before the request line.
+    from tests.security.rawhttp import ECHO
+
+    server = serve(ECHO, "-q", "--backend", backend, "--header-timeout", "1")
+    with socket.create_connection((server.host, server.port), timeout=5) as sock:
+        answer = b""
+        try:
+            for _ in range(3):
+                sock.sendall(b"\r\n")
+                if select.select([sock], [], [], 0.7)[0]:
+                    break
+            sock.sendall(b"GET /late HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        except OSError:
+            pass
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except (TimeoutError, ConnectionResetError):
+            pass
+    assert statuses(answer) == [408], answer[:200]
     assert_serves_next(server)
 
 

@@ -128,8 +128,10 @@ ALLOWED_GLOBALS = {
     "decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "eval", "globalThis",
     "isFinite", "isNaN", "parseFloat", "parseInt", "performance", "queueMicrotask", "undefined",
     "unescape",
-    "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString",
-    "__zdo", "__ztick", "__zigttp_import", "handler",
+    "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString", "$j",
+    "__zigttp_import", "handler",
+    # the web-platform API (runtime/js/web/*.js, host side in zigttp/web/)
+    "crypto",
     # the original zigttp's dialect (runtime/js/dialect.js): read-only helpers, and range()
     "range", "__zigttp_pipe", "__zigttp_match", "__zigttp_any", "__zigttp_assert_failed",
     "__zigttp_compose",

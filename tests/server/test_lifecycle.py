@@ -62,3 +62,43 @@ def test_a_killed_worker_is_restarted(serve) -> None:
         time.sleep(0.1)
     assert len(now) == 2
     assert all(server.get("/").status_code == 200 for _ in range(10))
+
+
+@pytest.mark.parametrize("first_workers", ["1", "2"])
+def test_a_second_server_on_a_busy_port_fails_with_port_in_use(serve, first_workers) -> None:
+    # SO_REUSEPORT used to let a second default (multi-worker) server join the first one's
+    # port silently and take a share of its requests; it must fail as `-w 1` does.
+    first = serve(SLOW, "--workers", first_workers, "-n", "1")
+    import subprocess
+
+    from tests.conftest import run_zigttp
+
+    handler = first.process.args[first.process.args.index("serve") + 3]
+    try:
+        second = run_zigttp("serve", handler, "--port", str(first.port), "--workers", "2",
+                            "-n", "1", timeout=30)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"the second server kept running:\n{exc.stdout}") from None
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "Listening on" not in second.stdout
+    assert f"cannot listen on 127.0.0.1:{first.port}: port in use" in second.stderr
+    assert second.stderr.count("port in use") == 1
+    assert all(first.get("/").status_code == 200 for _ in range(10))
+
+
+def test_one_servers_own_workers_share_its_port(serve) -> None:
+    server = serve(SLOW, "--workers", "3", "-n", "1")
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(lambda _: server.get("/").status_code, range(30))) == [200] * 30
+
+
+def test_a_load_error_is_printed_once_whatever_the_worker_count(tmp_path) -> None:
+    from tests.conftest import run_zigttp
+
+    path = tmp_path / "bad.js"
+    path.write_text('throw new Error("boom at load");\nfunction handler(r) { return "x"; }\n')
+    result = run_zigttp("serve", str(path), "--port", "0", "--workers", "3", "-n", "1", timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.count("failed to load") == 1, result.stderr
+    assert "boom at load" in result.stderr and f"{path}:1:" in result.stderr
+    assert "worker failed to start" not in result.stderr  # (the bare pid line)

@@ -124,7 +124,7 @@ def run_dev(handler: str | None, options: dict[str, Any], *, explicit: set[str],
     server = Server(compiled, config, log=log)
     server.start()
     status.server = server
-    print(server.banner() + " [dev: live reload]", flush=True)
+    print(server.banner("dev: live reload"), flush=True)
     reloader = Reloader(server, handler, status.report, stamps=stamps)
     try:
         if console is not None:

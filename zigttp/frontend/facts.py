@@ -101,6 +101,7 @@ STRICT = """
 OPTIONAL = {  # pattern → the source text that must occur for it to match anything
     '(call_expression function: (identifier) @n (#eq? @n "comptime"))': b"comptime",
     '((identifier) @eval (#eq? @eval "eval"))': b"eval",
+    '((identifier) @reserved (#eq? @reserved "$j"))': b"$j",  # compiled JSX (jsx_runtime.js)
     '((identifier) @date (#eq? @date "Date"))': b"Date",
 }
 HOLE = re.compile(rb"[\[,]\s*,")

@@ -16,10 +16,12 @@ syntax) that the runtime evaluates once per context after its prelude:
   `const { a, b: c } = __zigttp_import("NAME");` on the same line (`import * as m` becomes
   `const m = __zigttp_import("NAME");`); relative imports call the bundled module's
   memoised loader, `const { x } = __zigttp_mod_1();`;
-* JSX becomes `h(tag, props, ...children)` calls (with `Fragment`), `comptime(expr)` a literal;
+* JSX HTML elements become string templates (`$j(holes...)`plan``, `jsx_template`), components
+  and elements with run-time props `h(tag, props, ...children)` calls (with `Fragment`);
+  `comptime(expr)` becomes a literal;
 * nothing is instrumented: deadlines, call depth and memory are the engine's
   (runtime/engine.py); `check` and `build` also run the engine's own compiler over the
-  output (`engine_errors`), so no script the engine refuses gets past them.
+  output (`engine_check`), so no script the engine refuses gets past them.
 
 One parse per file (tree-sitter) feeds every pass: strip, JSX, comptime, imports, analyzer.
 Errors raise a `SourceError` subclass (by the first error's code family: syntax, TypeScript,

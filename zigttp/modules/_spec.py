@@ -89,6 +89,10 @@ class ModuleSpec:
 
     def blocks(self, context: ModuleContext) -> bool:
         return self.blocking or (self.blocking_when is not None and self.blocking_when(context))
+    # False for modules whose calls change nothing outside the call (no store, no output): an
+    # inline run interrupted after calling only such modules may be run again on the pool
+    # threads (see runtime.lanes). True, the safe default, for everything else.
+    effects: bool = True
 
     @property
     def specifier(self) -> str:

@@ -201,5 +201,5 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 EXPORTS = ("parseBearer", "jwtVerify", "jwtSign", "verifyWebhookSignature", "timingSafeEqual")
 MODULE = ModuleSpec(name="auth", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset({"parseBearer", "timingSafeEqual", "verifyWebhookSignature"}),
+    pure=frozenset({"parseBearer", "timingSafeEqual", "verifyWebhookSignature"}), effects=False,
 )

@@ -56,5 +56,5 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 EXPORTS = ("sha256", "hmacSha256", "base64Encode", "base64Decode")
 MODULE = ModuleSpec(name="crypto", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS), effects=False,
 )

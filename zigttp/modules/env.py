@@ -32,4 +32,4 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
     return {"env": env}
 
 
-MODULE = ModuleSpec(name="env", exports=("env",), create=create, traceable=frozenset({"env"}))
+MODULE = ModuleSpec(name="env", exports=("env",), create=create, traceable=frozenset({"env"}), effects=False)

@@ -109,7 +109,7 @@ RETRY_JS = """(function () {
       const res = fetchOnce(url, init);
       if (res.ok || attempt >= maxRetries || retryOn.indexOf(res.status) < 0) return res;
       const delay = min(baseDelayMs * 2 ** attempt, maxDelayMs);
-      if (now() + delay > __zdl) return res;  // the request's deadline (prelude.js)
+      if (delay > hooks.remaining()) return res;  // past the request's deadline (engine hook)
       if (delay > 0) __host(delay);
     }
   };

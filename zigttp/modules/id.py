@@ -50,4 +50,4 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("uuid", "ulid", "nanoid")
-MODULE = ModuleSpec(name="id", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS))
+MODULE = ModuleSpec(name="id", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS), effects=False)

@@ -91,4 +91,5 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
     return {"routerMatch": match}
 
 
-MODULE = ModuleSpec(name="router", exports=("routerMatch",), create=create, js_wrappers=JS_WRAPPERS)
+MODULE = ModuleSpec(name="router", exports=("routerMatch",), create=create, js_wrappers=JS_WRAPPERS,
+                    effects=False)

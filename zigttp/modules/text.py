@@ -69,5 +69,5 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 EXPORTS = ("escapeHtml", "unescapeHtml", "slugify", "truncate", "mask")
 MODULE = ModuleSpec(name="text", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS), effects=False,
 )

@@ -71,5 +71,5 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 EXPORTS = ("formatIso", "formatHttp", "parseIso", "addSeconds")
 MODULE = ModuleSpec(name="time", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS), effects=False,
 )

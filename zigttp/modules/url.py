@@ -75,5 +75,5 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 EXPORTS = ("urlParse", "urlSearchParams", "urlEncode", "urlDecode")
 MODULE = ModuleSpec(name="url", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS), effects=False,
 )

@@ -77,4 +77,5 @@ MODULE = ModuleSpec(
     create=create,
     traceable=frozenset({"validateJson", "validateObject", "coerceJson"}),
     pure=frozenset({"validateJson", "validateObject", "coerceJson"}),
+    effects=False,
 )

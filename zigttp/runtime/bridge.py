@@ -72,6 +72,7 @@ class Export:
     function: Callable[..., Any]
     traceable: bool
     pure: bool = False
+    effects: bool = True  # the module's `ModuleSpec.effects`
 
 
 class ModuleBridge:
@@ -86,9 +87,8 @@ class ModuleBridge:
             wrappers: dict[str, str] = getattr(spec, "js_wrappers", {}) or {}
             for name in spec.exports:
                 index = len(self.exports)
-                self.exports.append(
-                    Export(spec.name, name, table[name], name in spec.traceable, name in spec.pure)
-                )
+                self.exports.append(Export(spec.name, name, table[name], name in spec.traceable,
+                                           name in spec.pure, spec.effects))
                 shim = f"function (...args) {{ return call({index}, args); }}"
                 if name in wrappers:
                     shim = f"(function (__host) {{ return ({wrappers[name]}); }})({shim})"
@@ -105,13 +105,17 @@ class ModuleBridge:
 
         return compile_script(self.js_source, "zigttp:modules", strip_source=True)
 
-    def host_function(self, tap: Callable[[], IoTap | None]) -> Callable[[int, str], str]:
-        """The `host` hook for one slot; `tap()` returns its current IoTap."""
+    def host_function(self, tap: Callable[[], IoTap | None],
+                      on_effect: Callable[[], None] | None = None) -> Callable[[int, str], str]:
+        """The `host` hook for one slot; `tap()` returns its current IoTap; `on_effect()` is
+        told of every call to a module with effects (the inline lane's retry)."""
         exports = self.exports
 
         def host(index: int, args_json: str) -> str:
             try:
                 export = exports[index]
+                if on_effect is not None and export.effects:
+                    on_effect()
                 args = json.loads(args_json)
                 current = tap()
                 if current is None:

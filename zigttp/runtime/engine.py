@@ -23,6 +23,7 @@ from zigttp import errors
 from zigttp.runtime import _engine
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import HandlerResponse
+from zigttp.web import call_native
 
 ENGINE_VERSION: str = _engine.ENGINE_VERSION
 HANDLER_FILE = "<input>"  # the name stack frames of handler code carry (marshal.map_stack)
@@ -68,14 +69,18 @@ def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: b
 
 
 @cache
-def runtime_bytecode() -> tuple[bytes, ...]:
-    """Bytecode of the prelude (first: it evaluates to the hook-taking installer), the JSX
-    runtime and the dialect runtime (`|>`, match, range), compiled once per process."""
+def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...]]:
+    """Compiled once per process from package data: the prelude (it evaluates to the
+    hook-taking installer), the plain runtime scripts (JSX runtime, the dialect's helpers) and
+    the web-platform API (`js/web/*.js`, each a `function (hooks)` too)."""
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
-    return tuple(
-        compile_script((js / name).read_text("utf-8"), f"zigttp:{name.removesuffix('.js')}", strip_source=True)
-        for name in ("prelude.js", "jsx_runtime.js", "dialect.js")
-    )
+
+    def compiled(path: Path, name: str) -> bytes:
+        return compile_script(path.read_text("utf-8"), f"zigttp:{name}", strip_source=True)
+
+    plain = tuple(compiled(js / f"{name}.js", name) for name in ("jsx_runtime", "dialect"))
+    web = tuple(compiled(path, f"web/{path.stem}") for path in sorted((js / "web").glob("*.js")))
+    return compiled(js / "prelude.js", "prelude"), plain, web
 
 
 class JsRuntime:
@@ -88,19 +93,25 @@ class JsRuntime:
         console: ConsoleSink,
         host_function: HostFunction | None = None,
         module_bytecode: bytes = b"",
+        dispatch_timeout: float | None = None,
     ) -> None:
         self.limits = limits
+        # A request's time budget; `dispatch_timeout` lowers it below `limits.timeout` for
+        # requests only (the inline lane's bound, see runtime.lanes), never for loading.
+        self.timeout = min(dispatch_timeout or limits.timeout, limits.timeout)
         self.has_modules = host_function is not None
         self._console = console
         self._warned_taint = False
         self._runtime = _engine.Runtime(
-            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function
+            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function, call_native
         )
-        prelude, *scripts = runtime_bytecode()
+        prelude, plain, web = runtime_bytecode()
         try:
             self._runtime.install_prelude(prelude)
-            for script in scripts:
+            for script in plain:
                 self._runtime.run(script, 0.0, False)
+            for script in web:
+                self._runtime.run(script, 0.0, True)  # gets the hooks (native) like the prelude
             if module_bytecode:
                 self._runtime.run(module_bytecode, 0.0, True)  # shims get the host hook, not a global
             self._runtime.limit_memory()  # -m counts from here: the handler's own allocations
@@ -117,11 +128,10 @@ class JsRuntime:
     def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None) -> HandlerResponse:
         """Run the handler once. Headers are "name\\0value\\0..." (lower-case names)."""
         try:
-            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body,
-                                                            self.limits.timeout)
+            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body, self.timeout)
         except _engine.Fault as exc:
             self._warn_if_tainted()
-            raise translate(exc, self.limits) from None
+            raise translate(exc, self.limits, self.timeout) from None
         self._warn_if_tainted()
         return HandlerResponse(status, block, payload)
 
@@ -145,11 +155,11 @@ class JsRuntime:
         return self._runtime.memory_used()
 
 
-def translate(exc: _engine.Fault, limits: RuntimeLimits) -> errors.HandlerError:
+def translate(exc: _engine.Fault, limits: RuntimeLimits, timeout: float | None = None) -> errors.HandlerError:
     """Map the extension's fault kind to our typed fault."""
     kind, message = exc.args
     if kind == "timeout":
-        return errors.TimeLimitExceeded(f"handler exceeded its time limit of {limits.timeout:g}s")
+        return errors.TimeLimitExceeded(f"handler exceeded its time limit of {timeout or limits.timeout:g}s")
     if kind == "memory":
         return errors.MemoryLimitExceeded(
             f"handler exceeded the memory limit of {limits.memory} bytes"

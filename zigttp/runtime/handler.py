@@ -69,7 +69,8 @@ class LoadedHandler:
             except Exception:  # a log sink failing must not fail the request
                 pass
 
-        host = self.bridge.host_function(lambda: self.taps.get(slot_index))
+        host = self.bridge.host_function(lambda: self.taps.get(slot_index),
+                                         getattr(slot, "note_effect", None))
         try:
             return JsRuntime(
                 self.bytecode,
@@ -77,6 +78,7 @@ class LoadedHandler:
                 console,
                 host_function=host if self.bridge.exports else None,
                 module_bytecode=self.bridge.bytecode,
+                dispatch_timeout=getattr(slot, "time_bound", None),
             )
         except HandlerError as exc:
             detail = map_stack(str(exc), self.compiled.locate).rstrip()

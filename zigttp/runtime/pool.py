@@ -28,7 +28,7 @@ from time import perf_counter
 from zigttp import errors
 from zigttp.log import bind_request
 from zigttp.runtime.engine import JsRuntime
-from zigttp.runtime.lanes import LanePolicy
+from zigttp.runtime.lanes import INLINE_BOUND, LanePolicy
 from zigttp.runtime.marshal import HandlerResponse
 from zigttp.runtime.metrics import PoolMetrics
 
@@ -147,14 +147,23 @@ class Slot:
 
 
 class InlineSlot:
-    """The runtime owned by the event-loop thread (see `lanes`): no thread of its own."""
+    """The runtime owned by the event-loop thread (see `lanes`): no thread of its own.
+
+    Its runtime's requests are bounded by `lanes.INLINE_BOUND` (`time_bound`, read by the
+    runtime factory), and it counts the calls to modules with effects (`note_effect`) so an
+    interrupted run knows whether it may be repeated on the pool threads."""
 
     index = -2
+    time_bound = INLINE_BOUND
 
     def __init__(self, pool: RuntimePool) -> None:
         self.pool = pool
         self.request_id = "-"
+        self.effects = 0
         self.runtime: JsRuntime = pool.factory(self)  # type: ignore[arg-type]
+
+    def note_effect(self) -> None:
+        self.effects += 1
 
     def run(self, method: str, url: str, headers_wire: str, body: bytes | None,
             request_id: str) -> HandlerResponse:
@@ -165,11 +174,16 @@ class InlineSlot:
         if binds:
             bind_request(request_id)
         started = perf_counter()
+        effects = self.effects
         try:
             return runtime.dispatch(method, url, headers_wire, body)
         except errors.HandlerError as exc:
             if exc.replace_context:
                 self._replace()
+            if isinstance(exc, errors.TimeLimitExceeded) and runtime.timeout < runtime.limits.timeout:
+                # Demoted however the clock measured it, so the repeat runs on the threads.
+                self.pool.lanes.demote(url)
+                raise _bound_exceeded(runtime.timeout, retry=self.effects == effects) from None
             raise
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
             sys.stderr.write("zigttp: internal error in the inline runtime:\n")
@@ -190,6 +204,16 @@ class InlineSlot:
 
     def _replace(self) -> None:
         self.runtime = self.pool.factory(self)  # type: ignore[arg-type]
+
+
+def _bound_exceeded(bound: float, *, retry: bool) -> errors.InlineBoundExceeded:
+    if retry:
+        return errors.InlineBoundExceeded("inline run interrupted; retried on the pool threads",
+                                          retry=True)
+    return errors.InlineBoundExceeded(
+        f"handler exceeded the {bound * 1000:g} ms bound of requests run on the event-loop "
+        "thread, after calling a module with effects, so it was not run again; this path has "
+        "proven slow and now runs on the pool threads with the full --timeout", retry=False)
 
 
 class _Waiter:

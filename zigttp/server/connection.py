@@ -4,7 +4,8 @@ Parsing and limits live in `protocol.RequestReader`; this class only does I/O:
 
 * pipelined requests are answered one at a time, in order;
 * a request head must arrive within `header_timeout` of its first byte (slowloris), a body
-  may not stall for more than `body_timeout`: both answer 408 and close;
+  may not go `body_timeout` without body data (chunk framing alone does not count): both
+  answer 408 and close;
 * an idle keep-alive connection is closed silently after `keepalive_timeout`;
 * reading pauses while too many pipelined requests are queued or the peer stops reading;
 * a parse error after complete pipelined requests is answered after them, in order, then the
@@ -18,6 +19,8 @@ Parsing and limits live in `protocol.RequestReader`; this class only does I/O:
 from __future__ import annotations
 
 import asyncio
+import sys
+import traceback
 from typing import TYPE_CHECKING, BinaryIO
 
 from zigttp.errors import ProtocolError
@@ -79,6 +82,13 @@ class HttpConnection(asyncio.Protocol):
         if self.closing or self._pending_error is not None:
             return  # lingering after an error: discard what the client still sends
         try:
+            self._received(data)
+        except Exception:  # the safety net: a bug in zigttp answers 500, never silence
+            report_internal_error()
+            self.fail_internal()
+
+    def _received(self, data: bytes) -> None:
+        try:
             self.reader.feed(data)
         except ProtocolError as exc:
             if not self.reader.requests and not self.busy:
@@ -125,7 +135,11 @@ class HttpConnection(asyncio.Protocol):
         queued = self.reader.requests
         while queued and lanes.inline_allowed(queued[0].url):
             self._continue_sent = False
-            reply = dispatcher.handle_inline(queued.popleft())
+            request = queued.popleft()
+            reply = dispatcher.handle_inline(request)
+            if reply is None:  # outlasted the inline bound: run again on the pool threads
+                queued.appendleft(request)  # (its path is demoted now: `_pump` sends it there)
+                break
             replies.append(reply)
             if reply[0].__class__ is FileResponse or not reply[1]:
                 break  # streamed, or the last request on this connection
@@ -162,6 +176,10 @@ class HttpConnection(asyncio.Protocol):
                     return
             elif not self._respond(data, keep_alive):
                 return
+        except Exception:  # the safety net: a bug in zigttp must not leave the client waiting
+            report_internal_error()
+            self.fail_internal()
+            return
         finally:
             self.busy = False
         if not self.closing:
@@ -172,6 +190,10 @@ class HttpConnection(asyncio.Protocol):
             await self._can_write.wait()
             if not await self._send_file(response, keep_alive):
                 return
+        except Exception:
+            report_internal_error()
+            self._close()  # the head is already out: a 500 now would corrupt the stream
+            return
         finally:
             self.busy = False
         if not self.closing:
@@ -249,7 +271,8 @@ class HttpConnection(asyncio.Protocol):
             if self._timer_kind != "head":  # measured from the first byte: trickling won't help
                 self._arm("head")
         elif self.reader.mid_request:
-            self._arm("body")  # silence-based: any progress re-arms
+            if self._timer_kind != "body" or not reader.stalled:
+                self._arm("body")  # silence-based: body data re-arms it, chunk framing does not
         elif not self.busy:
             if self.server.draining:
                 self._close()
@@ -315,6 +338,12 @@ class HttpConnection(asyncio.Protocol):
         """Called when draining: idle connections close now, busy ones after their response."""
         if not self.busy and not self.reader.mid_request and not self.reader.requests:
             self._close()  # (queued requests are in this iteration's batch: answered first)
+
+
+def report_internal_error() -> None:
+    """Log a bug in zigttp met while answering a request (the caller answers 500 and closes)."""
+    sys.stderr.write("zigttp: internal error while answering a request:\n")
+    traceback.print_exc()
 
 
 def _with_close(data: bytes) -> bytes:

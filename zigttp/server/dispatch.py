@@ -148,11 +148,12 @@ class Dispatcher:
         self._finish(request, request_id, status, len(body), started)
         return data, keep_alive
 
-    def handle_inline(self, request: Request) -> Reply:
+    def handle_inline(self, request: Request) -> Reply | None:
         """Run on the event-loop thread (a handler proven fast; see runtime.lanes).
 
-        The hot path of the server: no `Call` record and no screening when nothing is
-        configured to answer before the handler."""
+        None means: the run outlasted the inline bound and may be repeated, so the caller
+        runs the request again on the pool threads. The hot path of the server: no `Call`
+        record and no screening when nothing is configured to answer before the handler."""
         if self._screens:
             return self._handle_sync(request, self.pool.run_inline)
         started = perf_counter()
@@ -163,14 +164,16 @@ class Dispatcher:
             response = inline.run(request.method, request.url, encode_headers(request.headers),
                                   _body_bytes(request), request_id)
         except errors.HandlerError as exc:
-            return self._failure(request, request_id, exc, started)
+            return None if _retry_on_threads(exc) else self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
 
     def handle_blocking(self, request: Request) -> Reply:
         """Threaded-backend path."""
-        return self._handle_sync(request, self.pool.run_blocking)
+        reply = self._handle_sync(request, self.pool.run_blocking)
+        assert reply is not None  # (only an inline run is ever repeated)
+        return reply
 
-    def _handle_sync(self, request: Request, run: Callable[[Call], HandlerResponse]) -> Reply:
+    def _handle_sync(self, request: Request, run: Callable[[Call], HandlerResponse]) -> Reply | None:
         started = perf_counter()
         request_id = self.request_id(request)
         early = self.early(request, request_id, started)
@@ -179,7 +182,7 @@ class Dispatcher:
         try:
             response = run(self.call_for(request, request_id))
         except errors.HandlerError as exc:
-            return self._failure(request, request_id, exc, started)
+            return None if _retry_on_threads(exc) else self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
 
     def _success(self, request: Request, request_id: str, response: HandlerResponse,
@@ -226,6 +229,11 @@ class Dispatcher:
         every = self.config.pool_metrics_every
         if every and self.served % every == 0:
             self.log.info(self.pool.metrics.line())
+
+
+def _retry_on_threads(exc: errors.HandlerError) -> bool:
+    return isinstance(exc, errors.InlineBoundExceeded) and exc.retry
+
 
 
 def _body_bytes(request: Request) -> bytes | None:

@@ -2,11 +2,12 @@
 
 `Server` is the public embedding API (`zigttp.Server`); `zigttp serve` is a thin layer over it.
 With `workers > 1` the supervisor forks worker processes that each run this same code on their
-own SO_REUSEPORT socket.
+own socket of one SO_REUSEPORT group (`bind_group`), which no other process can join.
 """
 
 from __future__ import annotations
 
+import errno
 import socket
 import sys
 import threading
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
-from zigttp.log import ServerLog
+from zigttp.log import ServerLog, start_line
 from zigttp.modules import ModuleContext
 from zigttp.runtime.handler import LoadedHandler, load_handler
 from zigttp.runtime.limits import RuntimeLimits
@@ -38,11 +39,29 @@ def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool 
         sock.close()
         from zigttp.errors import ZigttpError
 
+        if exc.errno == errno.EADDRINUSE:
+            raise ZigttpError(f"cannot listen on {host}:{port}: port in use (another server is "
+                              "listening there: stop it, or choose another --port)") from None
         raise ZigttpError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     if listen:
         sock.listen(2048)
     sock.setblocking(False)
     return sock
+
+
+def bind_group(host: str, port: int, count: int) -> list[socket.socket]:
+    """`count` listening SO_REUSEPORT sockets on one port, for one server's own workers.
+
+    SO_REUSEPORT lets any process of the same user join the group, so a second `zigttp serve`
+    on the port would silently take a share of the connections. A probe bound first *without*
+    SO_REUSEPORT fails with "port in use" while anyone holds the port (it also resolves port 0).
+    Every socket of the group listens at once, before any worker starts, so the port is never
+    held by a non-listening socket a later probe could share (the window left is the microseconds
+    between the probe's close and the first bind)."""
+    probe = bind_socket(host, port, listen=False)
+    port = probe.getsockname()[1]
+    probe.close()
+    return [bind_socket(host, port, reuse_port=True) for _ in range(count)]
 
 
 def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
@@ -110,11 +129,9 @@ class Server:
         self.dispatcher = dispatcher
         return dispatcher, sock, pool
 
-    def banner(self) -> str:
-        host = self.config.host
-        shown = f"[{host}]" if ":" in host else host
-        return (f"Listening on http://{shown}:{self.port} (pool {self.config.pool_size}, "
-                f"handler {self.compiled.filename}, loaded in {self.load_ms:.1f} ms)")
+    def banner(self, mode: str = "") -> str:
+        return start_line(self.config.log_format, self.url, handler=self.compiled.filename,
+                          pool=self.config.pool_size, load_ms=self.load_ms, mode=mode)
 
     def serve_forever(self, sock: socket.socket | None = None, *, announce: bool = True,
                       on_ready: object = None) -> None:

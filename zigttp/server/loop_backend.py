@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import sys
-import traceback
 from collections.abc import Callable
 
 from zigttp.config import ServerConfig
-from zigttp.server.connection import HttpConnection
+from zigttp.server.connection import HttpConnection, report_internal_error
 from zigttp.server.dispatch import Dispatcher, Reply
 
 MAX_BATCH = 32  # connections per flush: bounds the wait of the first answer in a batch
@@ -114,8 +112,7 @@ def _run_inline(connection: HttpConnection) -> list[Reply]:
     try:
         return connection.run_inline()
     except Exception:
-        sys.stderr.write("zigttp: internal error while answering a request:\n")
-        traceback.print_exc()
+        report_internal_error()
         connection.fail_internal()
         return []
 

@@ -14,8 +14,20 @@ exactly the same parsing and limits:
   an HTTP/1.1 request without exactly one Host → 400; Transfer-Encoding on HTTP/1.0 → 400; a
   final transfer coding other than `chunked` → 400, codings before it (`gzip, chunked`) → 501;
   CONNECT → 501.
+* Empty lines before a request line (RFC 9112 §2.2 says to ignore at least one) count as the
+  start of a head: the header deadline runs from the first of them, so a bare CRLF every few
+  seconds cannot hold a connection open by re-arming the idle timer. Before a connection's
+  first request at most `MAX_LEADING_EMPTY` bytes of them are accepted (→ 400); between
+  pipelined requests llhttp skips them inside a read where we cannot count them exactly, so
+  there only the head cap and the header deadline bound them (the answer must not depend on
+  how the stream was split into reads: the fuzzers check that).
 * `Upgrade` (websocket, h2c) is ignored: the request is answered over HTTP/1.1, then closed.
-* Trailer fields of a chunked body are parsed (and bounded by the head cap) but discarded.
+* Chunked framing is bounded while it arrives (llhttp skips chunk extensions without a limit,
+  httptools buffers a trailer field until it ends): the bytes between two pieces of body data
+  may not exceed `MAX_CHUNK_LINE` in a size line with its extensions (→ 400) nor the head cap in
+  the trailer section (→ 431), and the framing of one body may not outweigh the body cap (→ 400).
+  Framing is not progress: `stalled` tells the backends not to re-arm the body timer for it.
+* Trailer fields of a chunked body are parsed (and bounded as above) but discarded.
 * `Expect: 100-continue` is honoured only on HTTP/1.1 and only once the length check passed, so
   an oversized upload gets its 413 instead of an invitation to send the body.
 * Requests completed before an error stay in `requests`: the connection answers them in order,
@@ -31,6 +43,8 @@ import httptools
 from zigttp.errors import ProtocolError
 
 MAX_URL_BYTES = 8 * 1024
+MAX_LEADING_EMPTY = 8  # bytes of CRLF / LF before a request line (4 empty lines)
+MAX_CHUNK_LINE = 16 * 1024  # a chunk-size line with its extensions (Node's limit, CVE-2024-22019)
 MAX_HEADER_COUNT = 100
 ALLOWED_METHODS = frozenset(
     {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"}
@@ -68,6 +82,8 @@ class RequestReader:
         self.requests: deque[Request] = deque()
         self._parser = httptools.HttpRequestParser(self)
         self._unparsed_head = 0  # bytes fed since the last head completed
+        self._leading_empty = 0  # bytes of empty lines fed before the next request line
+        self._first = True  # no request line seen yet on this connection
         self._reset_message()
         self.head_complete_pending_continue = False
         self._upgraded = False
@@ -89,21 +105,30 @@ class RequestReader:
         self._body_size = 0
         self._in_head = False
         self._current: Request | None = None
+        self._chunked = False
+        self._in_trailers = False  # after the last chunk's size line (see on_chunk_header)
+        self._framing_run = 0  # chunked framing bytes since the last body data
+        self._framing_total = 0
+        self.stalled = False  # the last feed carried no body data (framing only)
 
     @property
     def mid_request(self) -> bool:
-        """True between the first byte of a request and its completion (for the 408 timer)."""
-        return self._in_head or self._current is not None
+        """True between the first byte of a request (an empty line before it included) and its
+        completion (for the 408 timer)."""
+        return self._in_head or self._current is not None or self._leading_empty > 0
 
     @property
     def in_head(self) -> bool:
-        return self._in_head
+        return self._in_head or self._leading_empty > 0
 
     def feed(self, data: bytes) -> None:
         if self._upgraded:
             return  # llhttp stops after an upgrade request; the connection closes after it
-        if self._current is None:
+        current, body_before = self._current, self._body_size
+        if current is None:
             self._unparsed_head += len(data)
+            if data[:1] in b"\r\n" and not self._in_head:
+                self._count_empty_lines(data)
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserCallbackError as exc:
@@ -118,12 +143,41 @@ class RequestReader:
             return
         except httptools.HttpParserError as exc:
             raise ProtocolError(400, f"Bad Request: {exc}") from None
-        if self._current is None and self._unparsed_head > self.max_head:
-            raise ProtocolError(431, "Request Header Fields Too Large")
+        if self._current is None:
+            if self._unparsed_head > self.max_head:
+                raise ProtocolError(431, "Request Header Fields Too Large")
+        elif self._chunked and self._current is current:  # the whole feed was in this body
+            self._count_framing(len(data), self._body_size - body_before)
+
+    def _count_empty_lines(self, data: bytes) -> None:
+        """Empty lines (llhttp skips them silently) before the next request line."""
+        start = data[:MAX_LEADING_EMPTY + 1]
+        self._leading_empty += len(start) - len(start.lstrip(b"\r\n"))
+        if self._leading_empty > MAX_LEADING_EMPTY and self._first:
+            raise ProtocolError(400, "Bad Request: too many empty lines before the request line")
+
+    def _count_framing(self, fed: int, data_bytes: int) -> None:
+        """Bound the chunked framing of the current body (see the module doc).
+
+        Per feed, not per byte: a feed that carried body data resets the run (it under-counts
+        by at most one read), so the hot path stays in llhttp."""
+        framing = fed - data_bytes
+        self._framing_total += framing
+        self.stalled = data_bytes == 0
+        self._framing_run = self._framing_run + framing if self.stalled else 0
+        if self._in_trailers:
+            if self._framing_run > self.max_head:
+                raise ProtocolError(431, "Request Header Fields Too Large: trailer section")
+        elif self._framing_run > MAX_CHUNK_LINE:
+            raise ProtocolError(400, "Bad Request: chunk size line (extensions) too long")
+        if self._framing_total > self.max_body:
+            raise ProtocolError(400, "Bad Request: chunk framing outweighs the body cap")
 
     # -- httptools callbacks (the hot path: keep them small) ----------------------------------
     def on_message_begin(self) -> None:
         self._in_head = True
+        self._leading_empty = 0
+        self._first = False
 
     def on_url(self, url: bytes) -> None:
         self._url = self._url + url if self._url else url
@@ -162,6 +216,7 @@ class RequestReader:
         if url[:1] != "/" and not (method == "OPTIONS" and url == "*"):
             url = _origin_form(url)
         expect = version == "1.1" and "expect" in headers and headers["expect"].lower() == "100-continue"
+        self._chunked = "transfer-encoding" in headers
         self._current = Request(method, url, headers, b"", parser.should_keep_alive(), version, expect)
         if expect:
             self.head_complete_pending_continue = True
@@ -173,10 +228,19 @@ class RequestReader:
             raise ProtocolError(413, "Payload Too Large")
 
     def on_body(self, body: bytes) -> None:
+        self._in_trailers = False
         self._body_size += len(body)
         if self._body_size > self.max_body:
             raise ProtocolError(413, "Payload Too Large")
         self._body_parts.append(body)
+
+    def on_chunk_header(self) -> None:
+        # llhttp calls this once a size line is complete, the last chunk's (size 0) included;
+        # if no body data follows before on_chunk_complete, the bytes are the trailer section.
+        self._in_trailers = True
+
+    def on_chunk_complete(self) -> None:
+        self._in_trailers = False
 
     def on_message_complete(self) -> None:
         request = self._current
@@ -192,6 +256,9 @@ class RequestReader:
         self._header_bytes = 0
         self._current = None
         self.head_complete_pending_continue = False
+        if self._chunked:
+            self._chunked = self._in_trailers = self.stalled = False
+            self._framing_run = self._framing_total = 0
 
 
 def _header_dict(pairs: list[tuple[bytes, bytes]]) -> tuple[dict[str, str], int]:

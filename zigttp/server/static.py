@@ -15,6 +15,8 @@ file slice to stream) or None when the handler should answer instead. Rules:
   (takes precedence) or `If-Modified-Since` → 304 (RFC 9110 §13.2.2).
 * `Range: bytes=...` (one range) → 206 + `Content-Range`; unsatisfiable → 416; `If-Range`
   that does not match → the full 200. Several ranges → the full 200 (allowed by RFC 9110 §14.2).
+  A malformed `Range` (non-ASCII digits included) or an unparseable `If-Modified-Since` (a
+  year past 9999) is ignored, as RFC 9110 §13.1.3 and §14.2 say.
 * precompressed siblings (`app.js.br`, `app.js.gz`) are chosen by `Accept-Encoding` q-values
   (br wins ties) with `Vary: Accept-Encoding`; range requests always get the identity file.
 * bodies up to `static_cache_max_file_size` come from a byte-bounded LRU cache
@@ -40,6 +42,7 @@ _EXTRA_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".webp": "image/we
 _TEXTUAL = re.compile(r"^(text/.*|application/(javascript|json|xml|manifest\+json)|image/svg\+xml)$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+_DIGITS = re.compile(r"[0-9]+")  # RFC 9110 DIGIT is ASCII: '²'.isdigit() is True, int('²') fails
 
 
 @dataclass(slots=True)
@@ -229,7 +232,7 @@ def _not_modified(request: dict[str, str], tag: str, info: os.stat_result) -> bo
         return False
     try:
         stamp = parsedate_to_datetime(since).timestamp()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # RFC 9110 §13.1.3: ignore it
         return False
     return int(info.st_mtime) <= stamp
 
@@ -247,10 +250,10 @@ def parse_range(header: str, size: int) -> tuple[int, int] | str | None:
     if unit.strip().lower() != "bytes" or "," in spec:
         return None
     first, dash, last = spec.strip().partition("-")
-    if not dash or not (first.isdigit() or last.isdigit()):
+    if not dash or not (first or last):
         return None
-    if (first and not first.isdigit()) or (last and not last.isdigit()):
-        return None
+    if (first and not _DIGITS.fullmatch(first)) or (last and not _DIGITS.fullmatch(last)):
+        return None  # malformed: ignored, the full 200 (RFC 9110 §14.2)
     if not first:  # suffix range: the last N bytes
         count = int(last)
         return (max(0, size - count), size) if count and size else "unsatisfiable"

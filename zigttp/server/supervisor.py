@@ -1,9 +1,11 @@
 """`--workers N`: pre-forked worker processes sharing one port through SO_REUSEPORT.
 
-The supervisor reserves the port with a bound, non-listening SO_REUSEPORT socket (so port 0
-resolves once for everyone), forks N workers that each listen on their own socket (the kernel
-balances connections between them), waits until every worker's pool is warm, prints the
-banner, and then restarts any worker that dies. SIGTERM/SIGINT are forwarded; each worker
+The supervisor binds one listening SO_REUSEPORT socket per worker before forking
+(`lifecycle.bind_group`: a second server on a busy port fails with "port in use" instead of
+joining the group; port 0 resolves once for everyone), forks N workers that each accept on
+their own socket (the kernel balances connections between them), waits until every worker's
+pool is warm, prints the banner, and then restarts any worker that dies (on the same socket,
+so connections queued for it meanwhile are served, not reset). SIGTERM/SIGINT are forwarded; each worker
 drains its in-flight requests and exits 0.
 """
 
@@ -19,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
+from zigttp.log import start_line
 from zigttp.server.dispatch import preflight
-from zigttp.server.lifecycle import Server, bind_socket
+from zigttp.server.lifecycle import Server, bind_group
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
@@ -30,11 +33,13 @@ class Supervisor:
     def __init__(self, config: ServerConfig, compiled: CompiledHandler) -> None:
         self.config = config
         self.compiled = compiled
+        self._sockets = bind_group(config.host, config.port, config.workers)  # fails first
+        self.port = self._sockets[0].getsockname()[1]
         self.state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
-        self._reserve = bind_socket(config.host, config.port, reuse_port=True, listen=False)
-        self.port = self._reserve.getsockname()[1]
+        self._starting = True
+        self._failure_claim = os.path.join(self.state_dir, "startup-failure")
         self._ready_r, self._ready_w = os.pipe()
 
     def run(self) -> int:
@@ -46,15 +51,18 @@ class Supervisor:
         for index in range(1, self.config.workers + 1):
             self._spawn(index)
         failed = self._wait_ready()
+        self._starting = False  # workers forked from now on (restarts) report every failure
         if failed:
             self._stop_children(signal.SIGKILL)
             return failed
         if self.stopping:  # stopped while warming up: wait for the workers to exit
             return self._supervise()
         load_ms = (time.perf_counter() - started) * 1000
-        print(f"Listening on http://{self.config.host}:{self.port} (workers {self.config.workers}, "
-              f"pool {self.config.pool_size} each, handler {self.compiled.filename}, "
-              f"loaded in {load_ms:.1f} ms)", flush=True)
+        host = self.config.host
+        url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+        print(start_line(self.config.log_format, url, handler=self.compiled.filename,
+                         pool=self.config.pool_size, load_ms=load_ms, workers=self.config.workers),
+              flush=True)
         return self._supervise()
 
     def _spawn(self, index: int) -> None:
@@ -70,21 +78,37 @@ class Supervisor:
     def _worker_main(self, index: int) -> int:
         """A worker's exit status is its error's exit code: the supervisor exits with it."""
         try:
-            sock = bind_socket(self.config.host, self.port, reuse_port=True)
+            sock = self._sockets[index - 1]
+            for other in self._sockets:
+                if other is not sock:
+                    other.close()
             server = Server(self.compiled, self.config.with_changes(port=self.port),
                             state_dir=self.state_dir, worker=index)
             server.serve_forever(sock, announce=False,
                                  on_ready=lambda: os.write(self._ready_w, b"."))
             return 0
-        except ZigttpError as exc:  # e.g. --static DIR missing: a usage error, exit 2
-            sys.stderr.write(f"zigttp: {exc}\n")
+        except ZigttpError as exc:  # a load error, --static DIR missing, ...
+            self._report_failure(f"zigttp: {exc}\n")
             return exc.exit_code
         except BaseException:
-            traceback.print_exc()
+            self._report_failure(traceback.format_exc())
             return 1
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
+
+    def _report_failure(self, text: str) -> None:
+        """Print why this worker failed, unless another worker of the same start-up already did:
+        N workers loading one handler fail N times alike, and the user needs the message once.
+        The first to create the claim file prints; restarted workers always print."""
+        if self._starting:
+            try:
+                os.close(os.open(self._failure_claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return
+            except OSError:
+                pass
+        sys.stderr.write(text)
 
     def _wait_ready(self) -> int:
         """0 once every worker is warm, else the exit code of the first that failed."""
@@ -93,10 +117,11 @@ class Supervisor:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid:
                 self.children.pop(pid, None)
-                code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
-                if code == 1:  # (2 is a usage error the worker already explained)
-                    sys.stderr.write(f"zigttp: worker failed to start (pid {pid})\n")
-                return code or 1
+                if os.WIFEXITED(status):  # the worker (or the first of them) said why
+                    return os.WEXITSTATUS(status) or 1
+                sys.stderr.write(f"zigttp: worker failed to start (pid {pid}, killed by signal "
+                                 f"{os.WTERMSIG(status)})\n")
+                return 1
             import select
 
             readable, _, _ = select.select([self._ready_r], [], [], 0.05)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from zigttp.config import ServerConfig
 from zigttp.errors import ProtocolError
-from zigttp.server.connection import CONTINUE
+from zigttp.server.connection import CONTINUE, report_internal_error
 from zigttp.server.dispatch import Dispatcher
 from zigttp.server.protocol import RequestReader
 from zigttp.server.response import FileResponse, plain_error
@@ -89,6 +89,8 @@ class ThreadServer:
             self._serve_connection(conn)
         except OSError:
             pass
+        except Exception:  # a bug outside a request's dispatch: loud, and this connection closes
+            report_internal_error()
         finally:
             with self._lock:
                 self.active.discard(conn)
@@ -100,6 +102,7 @@ class ThreadServer:
     def _serve_connection(self, conn: socket.socket) -> None:
         reader = RequestReader(self.config.max_body_size, self.config.max_header_bytes)
         head_started: float | None = None
+        body_deadline = 0.0  # re-armed by body data only (chunk framing is not progress)
         error: ProtocolError | None = None  # answered after the requests completed before it
         while True:
             while not reader.requests:
@@ -110,20 +113,30 @@ class ThreadServer:
                 if reader.head_complete_pending_continue:  # nothing earlier is outstanding
                     reader.head_complete_pending_continue = False
                     conn.sendall(CONTINUE)
-                data = self._receive(conn, reader, head_started)
+                data = self._receive(conn, reader, head_started, body_deadline)
                 if data is None:
                     return
                 try:
                     reader.feed(data)
                 except ProtocolError as exc:
                     error = exc
-                if reader.in_head and head_started is None:
-                    head_started = time.monotonic()
+                if reader.in_head:
+                    if head_started is None:
+                        head_started = time.monotonic()
+                elif reader.mid_request and (not reader.stalled or head_started is not None):
+                    head_started = None
+                    body_deadline = time.monotonic() + self.config.body_timeout
             head_started = None
             request = reader.requests.popleft()
             with self._lock:
                 self.busy.add(conn)
-            response, keep_alive = self.dispatcher.handle_blocking(request)
+            try:
+                response, keep_alive = self.dispatcher.handle_blocking(request)
+            except Exception:  # the safety net: a bug in zigttp answers 500, never silence
+                report_internal_error()
+                conn.sendall(plain_error(500, "Internal Server Error"))
+                _linger(conn)
+                return
             if isinstance(response, FileResponse):
                 if not _send_file(conn, response):
                     return
@@ -135,13 +148,13 @@ class ThreadServer:
                 return
 
     def _receive(self, conn: socket.socket, reader: RequestReader,
-                 head_started: float | None) -> bytes | None:
+                 head_started: float | None, body_deadline: float) -> bytes | None:
         """Read with the right timeout; None means close (EOF, idle timeout or 408 sent)."""
         config = self.config
         if reader.in_head and head_started is not None:
             timeout = max(0.001, head_started + config.header_timeout - time.monotonic())
         elif reader.mid_request:
-            timeout = config.body_timeout
+            timeout = max(0.001, body_deadline - time.monotonic())
         else:
             timeout = config.keepalive_timeout
         conn.settimeout(timeout)

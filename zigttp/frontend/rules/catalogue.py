@@ -57,6 +57,11 @@ RULES: dict[str, Rule] = {
             "or `export default { fetch(request) { ... } }`",
         ),
         Rule(
+            "ZT108",
+            "this name is reserved for the runtime's compiled JSX templates",
+            "rename the identifier",
+        ),
+        Rule(
             "ZT201",
             "handler writes module-level state",
             "module state is per runtime, not shared across requests or pool slots; "

@@ -270,11 +270,43 @@
   // Called through these captured references: a Proxy posing as a Response fails the private
   // field brand check instead of supplying its own header lines.
   const responseBlock = ResponseImpl.prototype[LINES];
+  // ---- JSX elements as bodies -------------------------------------------------------------
+  // jsx_runtime.js (evaluated after this file) hands over its renderer once, through a
+  // global it deletes; an element renders to HTML, any other object is refused instead of
+  // being sent as "[object Object]".
+  const HTML = "text/html; charset=utf-8";
+  let renderElement = (_value) => undefined;
+  let jsxReady = false;
+  function useJsx(render) {
+    if (!jsxReady) { jsxReady = true; renderElement = render; }
+  }
+  function isObject(value) { return (typeof value === "object" && value !== null) || typeof value === "function"; }
+  // The error's stack starts at the handler's call (`api`): the glue's own frames would be
+  // mapped onto lines of the user's file.
+  const captureStack = typeof ErrorCtor.captureStackTrace === "function" ? ErrorCtor.captureStackTrace : null;
+  function elementBody(body, where, expected, api) {
+    const html = renderElement(body);
+    if (typeof html === "string") return html;
+    const error = new TypeErrorCtor(`${where}: body must be ${expected}, got ` +
+      `${typeof body === "function" ? "a function" : "an object"}; use Response.json(data) for data`);
+    if (captureStack !== null) captureStack(error, api);
+    throw error;
+  }
+  function textOf(value, where, api) {
+    if (value === undefined || value === null) return "";
+    return isObject(value) ? elementBody(value, where, "a string or a JSX element", api) : StringCtor(value);
+  }
   function initOf(init) { return init === undefined || init === null ? {} : init; }
   function Response(body, init) {
     const options = initOf(init);
-    const text = body === undefined || body === null ? "" : isBinary(body) ? body : StringCtor(body);
-    const type = typeof body === "string" ? "text/plain; charset=utf-8" : null;
+    let text = body, type = null;
+    if (typeof body === "string") type = "text/plain; charset=utf-8";
+    else if (body === undefined || body === null) text = "";
+    else if (isObject(body) && !isBinary(body)) {
+      text = elementBody(body, "new Response", "a string, a Uint8Array/ArrayBuffer or a JSX element", Response);
+      type = HTML;
+    }
+    else if (!isBinary(body)) text = StringCtor(body);
     return new ResponseImpl(text, checkStatus(options.status), options.statusText, type, options.headers);
   }
   Response.prototype = ResponseImpl.prototype;
@@ -289,11 +321,12 @@
     const body = data === undefined ? "{}" : jsonStringify(data);
     return typed(body === undefined ? "null" : body, init, "application/json");
   };
-  Response.text = function (text, init) {
-    return typed(typeof text === "string" ? text : StringCtor(text ?? ""), init, "text/plain; charset=utf-8");
+  Response.text = function text(body, init) {
+    return typed(typeof body === "string" ? body : textOf(body, "Response.text", text), init,
+      "text/plain; charset=utf-8");
   };
-  Response.html = function (html, init) {
-    return typed(typeof html === "string" ? html : StringCtor(html ?? ""), init, "text/html; charset=utf-8");
+  Response.html = function html(body, init) {
+    return typed(typeof body === "string" ? body : textOf(body, "Response.html", html), init, HTML);
   };
   Response.redirect = function (url, status) {
     const code = status === undefined ? 302 : status;
@@ -633,5 +666,6 @@
   global.Response = Response;
   global.Request = Request;
   global.console = consoleObject;
+  global.__zigttp_use_jsx = useJsx; // taken (and deleted) by jsx_runtime.js, next
   return freeze({ dispatch, settle, intact, snapshot });
 })

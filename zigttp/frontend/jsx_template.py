@@ -1,0 +1,210 @@
+r"""HTML elements → string templates: static markup joined at compile time.
+
+`<li class="row">{name}</li>` becomes
+
+    $j(              name)`["<li class=\\"row\\">",0,"</li>"]`
+
+`$j` (jsx_runtime.js) takes the expressions (holes), the tagged template literal after it
+carries the plan: static HTML strings alternating with one kind per hole (0: a child,
+rendered and escaped; " name": an attribute, rendered like `h()` props; 1: evaluated and
+dropped, as `key` or a void element's children are). The engine keeps one strings object
+per literal, so the runtime parses a plan once per call site; the result is a branded HTML
+value that is never escaped again. Nested HTML elements and fragments join their parent's
+template; components and elements with run-time props are holes (their `h()` calls).
+
+Positions: every hole starts on its source line and column (`$j(` fits before the first
+`{`; `,` before the next), and after the plan the output is padded to the element's end, so
+what follows a multi-line element keeps its columns too. Only tokens after a plan on the
+same line (a one-line element followed by more code) move right, and a fragment's first
+child spread (`<>{...xs}`, one column). Columns are bytes, as tree-sitter and quickjs count
+them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from zigttp.frontend.jsx_syntax import (
+    attribute_expression,
+    child_groups,
+    cursor_at,
+    decode_entities,
+    expression,
+    inner_expression,
+    is_intrinsic,
+    run_text,
+    split_element,
+)
+from zigttp.frontend.transform import Emitter
+
+CALLEE = b"$j("  # two characters: fits even `<>{x}` (jsx_runtime.js defines it)
+CHILD, DROP = 0, 1
+VOID = frozenset(
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr")
+)
+NOT_RENDERED = frozenset(("key", "ref", "__self", "__source"))  # evaluated, never markup
+RUNTIME_ONLY = frozenset(("children", "dangerouslySetInnerHTML", "__proto__"))
+RENAMED = {"className": "class", "htmlFor": "for"}
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def escape(text: str) -> str:
+    """The runtime's `escape()` (jsx_runtime.js), applied at compile time."""
+    return text.translate(_ESCAPES)
+
+
+Position = tuple[int, int]  # (row, byte column) in the source
+
+
+@dataclass
+class Hole:
+    """One `$j` argument: code pieces, each to be placed at its source position."""
+
+    pieces: list[tuple[Position, bytes]]
+    spread: bool = False  # `[...a, ...b]`: adjacent `{...a}{...b}` children share one array
+
+
+@dataclass
+class Plan:
+    """Static HTML strings around the holes; `statics` has one more entry than `holes`."""
+
+    statics: list[str] = field(default_factory=lambda: [""])
+    kinds: list[int | str] = field(default_factory=list)
+    holes: list[Hole] = field(default_factory=list)
+
+    def text(self, html: str) -> None:
+        self.statics[-1] += html
+
+    def hole(self, kind: int | str, at: Node, code: bytes) -> None:
+        self.kinds.append(kind)
+        self.holes.append(Hole([(at.start_point, code)]))
+        self.statics.append("")
+
+    def spread(self, kind: int | str, container: Node, code: bytes) -> None:
+        """`{...xs}` renders as the array `[...xs]` (one more piece if one came just before)."""
+        row, col = container.start_point
+        last = self.holes[-1] if self.holes else None
+        if last is not None and last.spread and self.kinds[-1] == kind and not self.statics[-1]:
+            last.pieces.append(((row, col + 1), code))  # `...` where it was written
+            return
+        self.kinds.append(kind)
+        self.holes.append(Hole([((row, col), b"[" + code)], spread=True))
+        self.statics.append("")
+
+    def literal(self) -> bytes:
+        """The plan as a template literal whose cooked text is its JSON."""
+        items: list[int | str] = [self.statics[0]]
+        for kind, static in zip(self.kinds, self.statics[1:], strict=True):
+            items += [kind, static]
+        text = json.dumps(items, separators=(",", ":"))  # ASCII: lone surrogates survive
+        return b"`" + text.replace("\\", "\\\\").replace("`", "\\`").replace("$", "\\$").encode() + b"`"
+
+
+def applies(em: Emitter, node: Node) -> bool:
+    """A fragment, or an HTML element whose attributes are all known at compile time."""
+    _, _, name, attributes = split_element(node)
+    if name is None:
+        return True
+    if not is_intrinsic(em, name):
+        return False
+    seen: set[bytes] = set()
+    for attribute in attributes:
+        if attribute.type == "jsx_expression":  # {...spread}
+            return False
+        key = em.text(attribute.named_children[0])
+        if key in seen or key.decode("utf-8") in RUNTIME_ONLY:
+            return False
+        seen.add(key)
+    return True
+
+
+def lower(em: Emitter, node: Node) -> bytes:
+    plan = Plan()
+    _element(em, node, plan, rendered=True)
+    return _layout(em, node, plan)
+
+
+def _element(em: Emitter, node: Node, plan: Plan, rendered: bool) -> None:
+    _, children, name, attributes = split_element(node)
+    if name is None:
+        _children(em, children, plan, rendered)
+        return
+    tag = em.text(name).decode("utf-8")
+    void = tag in VOID
+    if rendered:
+        plan.text("<" + tag)
+    for attribute in attributes:
+        _attribute(em, attribute, plan, rendered)
+    if rendered:
+        plan.text(" />" if void else ">")
+    _children(em, children, plan, rendered and not void)  # a void element's are dropped
+    if rendered and not void:
+        plan.text(f"</{tag}>")
+
+
+def _attribute(em: Emitter, attribute: Node, plan: Plan, rendered: bool) -> None:
+    name_node, *rest = attribute.named_children
+    name = em.text(name_node).decode("utf-8")
+    shown = rendered and name not in NOT_RENDERED
+    spaced = " " + RENAMED.get(name, name)
+    if not rest:
+        if shown:
+            plan.text(spaced)
+        return
+    value = rest[0]
+    if value.type == "string":
+        if shown:
+            text = decode_entities(em.text(value).decode("utf-8")[1:-1])
+            plan.text(f'{spaced}="{escape(text)}"')
+        return
+    kind = spaced if shown else DROP
+    if value.type == "jsx_expression":
+        at = inner_expression(value) or value
+        plan.hole(kind, at, attribute_expression(em, value))
+    else:  # `name=<b/>`: an element as a value
+        plan.hole(kind, value, em.emit(value))
+
+
+def _children(em: Emitter, children: list[Node], plan: Plan, rendered: bool) -> None:
+    kind = CHILD if rendered else DROP
+    for group in child_groups(children):
+        if isinstance(group, list):
+            if rendered:
+                plan.text(escape(run_text(em, group)))
+        elif group.type == "jsx_expression":
+            _container(em, group, plan, kind)
+        elif applies(em, group):
+            _element(em, group, plan, rendered)
+        else:
+            plan.hole(kind, group, em.emit(group))
+
+
+def _container(em: Emitter, container: Node, plan: Plan, kind: int) -> None:
+    inner = inner_expression(container)
+    if inner is None:
+        return
+    code = expression(em, container) or b""
+    if inner.type == "spread_element":
+        plan.spread(kind, container, code)
+    else:
+        plan.hole(kind, inner, code)
+
+
+def _layout(em: Emitter, node: Node, plan: Plan) -> bytes:
+    out = cursor_at(em, node)
+    out.add(CALLEE)
+    for i, hole in enumerate(plan.holes):
+        for j, (position, code) in enumerate(hole.pieces):
+            if i or j:
+                out.add(b",")
+            out.move_to(*position)
+            out.add(code)
+        if hole.spread:
+            out.add(b"]")
+    out.add(b")" + plan.literal())
+    out.move_to(*node.end_point)
+    return b"".join(out.parts)
