@@ -32,11 +32,15 @@ KEY=$({ echo "$CFLAGS"; "$CC" --version | head -n1; "$PYTHON" -c 'import sys; pr
         cat setup.py native/engine/*.[ch] vendor/quickjs-ng/*.[ch]; } | sha256sum | cut -c1-16)
 OUT=build/sanitize/$KEY
 if ! compgen -G "$OUT/lib/zigttp/runtime/_engine*.so" >/dev/null; then
-  rm -rf build/sanitize  # builds of older sources
   echo "building the sanitizer extension into $OUT (about a minute)"
+  mkdir -p build/sanitize
+  WORK=$(mktemp -d build/sanitize/.building.XXXXXX)  # a run in parallel never sees half a build
+  trap 'rm -rf "$WORK"' EXIT
   ZIGTTP_ENGINE_CFLAGS=$CFLAGS ZIGTTP_ENGINE_LDFLAGS="-fsanitize=$CHECKS" \
-    "$PYTHON" setup.py --quiet build_ext --build-lib "$OUT/lib" --build-temp "$OUT/tmp"
-  rm -rf "$OUT/tmp"
+    "$PYTHON" setup.py --quiet build_ext --build-lib "$WORK/lib" --build-temp "$WORK/tmp"
+  rm -rf "$WORK/tmp"
+  for old in build/sanitize/*; do [[ $old == "$OUT" ]] || rm -rf "$old"; done  # older sources
+  mv -T "$WORK" "$OUT" 2>/dev/null || true  # else a parallel run got there first: same build
 fi
 SO=$(compgen -G "$OUT/lib/zigttp/runtime/_engine*.so" | head -n1)
 

@@ -84,9 +84,10 @@ static JSValue hook_utf8_decode(JSContext *ctx, JSValueConst this_val, int argc,
     const uint8_t *data;
     size_t size;
     (void)this_val;
-    if (argc < 1 || !body_bytes(owner_of(ctx), argv[0], &data, &size))
+    int bytes = argc < 1 ? 0 : body_bytes(owner_of(ctx), argv[0], &data, &size);
+    if (bytes == 0)
         return JS_ThrowTypeError(ctx, "utf8Decode(buffer)");
-    return decode_utf8(ctx, data, size);
+    return bytes < 0 ? JS_EXCEPTION : decode_utf8(ctx, data, size);
 }
 
 /* utf8Encode(string) -> ArrayBuffer (lone surrogates as U+FFFD). */

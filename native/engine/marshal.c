@@ -106,57 +106,57 @@ void replace_lone_surrogates(uint8_t *b, size_t size)
     }
 }
 
-/* A view's buffer (new reference) and current window through the builtin getters from
- * `first` on (builtins.c), or JS_EXCEPTION (a detached or out-of-bounds DataView). */
-static JSValue view_window(Runtime *self, JSValueConst view, int first, size_t *offset, size_t *length)
+/* Call a captured builtin getter (O(1), no handler code) with the deadline held off, so
+ * the engine's interrupt poll at call entry cannot fire inside it: a deadline that has
+ * passed is seen at the next poll of the JS that runs after. */
+static JSValue call_getter(Runtime *self, int which, JSValueConst view)
 {
-    JSContext *ctx = self->ctx;
-    JSValue buffer = JS_Call(ctx, self->getters[first], view, 0, NULL);
-    JSValue start = JS_Call(ctx, self->getters[first + 1], view, 0, NULL);
-    JSValue size = JS_Call(ctx, self->getters[first + 2], view, 0, NULL);
-    int64_t o = 0, n = 0;
-    int failed = JS_IsException(buffer) || JS_ToInt64(ctx, &o, start) < 0 || JS_ToInt64(ctx, &n, size) < 0
-                 || o < 0 || n < 0;
-    JS_FreeValue(ctx, start);
-    JS_FreeValue(ctx, size);
-    if (failed) {
-        JS_FreeValue(ctx, buffer);
-        return JS_EXCEPTION;
-    }
-    *offset = (size_t)o;
-    *length = (size_t)n;
-    return buffer;
+    int64_t deadline = self->deadline_ns;
+    self->deadline_ns = 0;
+    JSValue value = JS_Call(self->ctx, self->getters[which], view, 0, NULL);
+    self->deadline_ns = deadline;
+    return value;
 }
 
 /* The bytes a body shows -- an ArrayBuffer, a typed array or a DataView -- read without
- * running handler code. 1 with (*data, *size), size 0 for a detached or out-of-bounds
- * buffer (fetch reads those as empty); 0 when `value` is none of them (no exception left
- * pending either way). *data is valid until JS runs again. */
+ * running handler code. 1 with (*data, *size), size 0 for a detached buffer or a typed
+ * array out of bounds (both read as empty, as fetch() does); 0 when `value` is none of
+ * them; -1 with the engine's exception pending when the view cannot be read (a DataView
+ * out of its resizable buffer's bounds, a stack overflow). *data is valid until JS runs. */
 int body_bytes(Runtime *self, JSValueConst value, const uint8_t **data, size_t *size)
 {
     JSContext *ctx = self->ctx;
-    size_t offset = 0, length = 0, total;
-    JSValue buffer;
+    int first = JS_IsDataView(value) ? GET_VIEW_BUFFER
+                : JS_GetTypedArrayType(value) >= 0 ? GET_ARRAY_BUFFER : -1;
+    size_t total;
     *data = (const uint8_t *)"";
     *size = 0;
-    if (JS_IsArrayBuffer(value)) {
-        buffer = JS_DupValue(ctx, value);
-        length = SIZE_MAX; /* all of it */
-    } else if (JS_IsDataView(value)) {
-        buffer = view_window(self, value, GET_VIEW_BUFFER, &offset, &length);
-    } else if (JS_GetTypedArrayType(value) >= 0) {
-        buffer = view_window(self, value, GET_ARRAY_BUFFER, &offset, &length);
-    } else {
+    if (first < 0 && !JS_IsArrayBuffer(value))
         return 0;
-    }
-    uint8_t *bytes = JS_IsException(buffer) ? NULL : JS_GetArrayBuffer(ctx, &total, buffer);
-    if (bytes == NULL) {
-        JS_FreeValue(ctx, JS_GetException(ctx));
-    } else if (offset <= total) {
-        *data = bytes + offset;
-        *size = length < total - offset ? length : total - offset;
-    }
+    JSValue buffer = first < 0 ? JS_DupValue(ctx, value) : call_getter(self, first, value);
+    if (JS_IsException(buffer))
+        return -1;
+    uint8_t *bytes = JS_GetArrayBuffer(ctx, &total, buffer);
     JS_FreeValue(ctx, buffer); /* `value` keeps it alive */
+    if (bytes == NULL) { /* detached */
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return 1;
+    }
+    int64_t offset = 0, length = (int64_t)total;
+    if (first >= 0) {
+        JSValue start = call_getter(self, first + 1, value);
+        JSValue count = JS_IsException(start) ? JS_EXCEPTION : call_getter(self, first + 2, value);
+        int failed = JS_IsException(count) || JS_ToInt64(ctx, &offset, start) < 0 ||
+                     JS_ToInt64(ctx, &length, count) < 0;
+        JS_FreeValue(ctx, start);
+        JS_FreeValue(ctx, count);
+        if (failed)
+            return -1;
+    }
+    if (offset >= 0 && length >= 0 && (uint64_t)offset <= total && (uint64_t)length <= total - (uint64_t)offset) {
+        *data = bytes + offset;
+        *size = (size_t)length;
+    }
     return 1;
 }
 
@@ -236,10 +236,15 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
     } else {
         const uint8_t *data;
         size_t length;
-        if (body_bytes(self, body_v, &data, &length))
+        int bytes = body_bytes(self, body_v, &data, &length);
+        if (bytes > 0) {
             body = PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)length);
-        else
+        } else if (bytes == 0) {
             malformed("the body is neither a string nor bytes");
+        } else {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            malformed("the body's bytes cannot be read (a view outside its buffer)");
+        }
     }
     if (body != NULL)
         out = Py_BuildValue("(iOO)", (int)status, block, body);

@@ -371,10 +371,10 @@ static PyObject *runtime_limit_memory(Runtime *self, PyObject *unused)
 
 /* The handler's top level has run: its builtins are the reference from here on. The
  * snapshot reads the watched builtins, which may be getters the handler's top level put
- * there: it runs under a deadline like any other call (default 1 s; it takes microseconds). */
+ * there: it runs under a deadline like any other call (default 5 s; it takes microseconds). */
 static PyObject *runtime_seal(Runtime *self, PyObject *args)
 {
-    double timeout = 1.0;
+    double timeout = 5.0;
     if (!usable(self) || !PyArg_ParseTuple(args, "|d", &timeout))
         return NULL;
     self->busy = 1;
@@ -567,7 +567,7 @@ static PyMethodDef runtime_methods[] = {
     {"limit_memory", (PyCFunction)runtime_limit_memory, METH_NOARGS,
      "limit_memory(): cap allocations at what is live now plus memory_limit"},
     {"seal", (PyCFunction)runtime_seal, METH_VARARGS,
-     "seal(timeout=1.0): snapshot the builtins after the handler's top level"},
+     "seal(timeout=5.0): snapshot the builtins after the handler's top level"},
     {"dispatch", (PyCFunction)(void (*)(void))runtime_dispatch, METH_FASTCALL,
      "dispatch(method, url, headers, body, timeout) -> (status, header_block, body)"},
     {"settle_leftovers", (PyCFunction)runtime_settle_leftovers, METH_O,

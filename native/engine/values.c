@@ -22,8 +22,15 @@ static PyObject *bytes_of(JSContext *ctx, JSValueConst value, int *is_bytes)
 {
     const uint8_t *data;
     size_t size;
-    *is_bytes = body_bytes(JS_GetRuntimeOpaque(JS_GetRuntime(ctx)), value, &data, &size);
-    return *is_bytes ? PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size) : NULL;
+    int bytes = body_bytes(JS_GetRuntimeOpaque(JS_GetRuntime(ctx)), value, &data, &size);
+    *is_bytes = bytes != 0;
+    if (bytes > 0)
+        return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
+    if (bytes < 0) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        PyErr_SetString(PyExc_TypeError, "the bytes of a view outside its buffer cannot be read");
+    }
+    return NULL;
 }
 
 static PyObject *list_of(JSContext *ctx, JSValueConst array, int depth);

@@ -3,7 +3,8 @@
 `load()` builds a real `JsRuntime` (engine.py's loading sequence: the prelude, its runtime
 scripts, the handler, seal) and hands back its `_engine.Runtime`, which the tests then call
 directly, misuse and probe. Tests of a single loading step call `_engine` on their own.
-Used by tests/engine and tests/fuzz.
+Used by tests/engine and tests/fuzz. Deadlines default to 10 s, far above what any case
+needs on a loaded machine under ASan; the deadline tests pass their own short one.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class Engine:
     console: list[tuple[str, str]] = field(default_factory=list)
 
     def dispatch(self, body: bytes | None = None, *, method: str = "GET", url: str = "/",
-                 headers: str = "", timeout: float = 2.0) -> Answer:
+                 headers: str = "", timeout: float = 10.0) -> Answer:
         return self.runtime.dispatch(method, url, headers, body, timeout)
 
     def fault(self, **request: object) -> tuple[str, str]:
@@ -43,7 +44,7 @@ class Engine:
 
 
 def load(handler: str, *, memory: int = 0, stack: int = 1 << 20, depth: int = 1024,
-         timeout: float = 2.0, host: HostFunction | None = None) -> Engine:
+         timeout: float = 10.0, host: HostFunction | None = None) -> Engine:
     """A runtime with `handler` (classic-script source) loaded as `zigttp serve` loads it."""
     console: list[tuple[str, str]] = []
     limits = RuntimeLimits(memory=memory, timeout=timeout, stack_size=stack, max_call_depth=depth)

@@ -56,6 +56,15 @@ def test_binary_bodies_pass_raw(expression: str, wire: bytes) -> None:
     assert responder(f"({{status: 201, body: {expression}}})").dispatch()[:3:2] == (201, wire)
 
 
+def test_a_dataview_outside_its_shrunk_buffer_cannot_be_read() -> None:
+    # its byteOffset/byteLength throw in JS too; a typed array there reads as empty instead
+    view = "(() => { const b = new ArrayBuffer(8, {maxByteLength: 8}), v = new DataView(b, 4, 4); b.resize(2); return v; })()"
+    assert responder(f"new Response({view})").fault() == (
+        "result", "malformed response from the handler runtime: the body's bytes cannot be read (a view outside its buffer)")
+    kind, message = responder(f"new Response({view}).text()").fault()
+    assert kind == "exception" and message.startswith("ArrayBuffer is detached or resized\n")
+
+
 def test_a_large_binary_body() -> None:
     engine = responder("new Response(new Uint8Array(4 << 20).fill(7))")
     assert engine.dispatch()[2] == b"\x07" * (4 << 20)
@@ -139,14 +148,14 @@ def test_invalid_header_names_are_refused(name: str) -> None:
 
 
 def test_a_huge_header_block() -> None:
-    engine = responder("(() => { const h = new Headers(); for (let i = 0; i < 20000; i++) "
+    engine = responder("(() => { const h = new Headers(); for (let i = 0; i < 5000; i++) "
                        "h.append('x-' + i, 'v'.repeat(50) + i); h.set('x-big', 'b'.repeat(1 << 20));"
                        " return new Response('ok', {headers: h}); })()")
     status, head, body = engine.dispatch()
     lines = head.split(b"\r\n")
-    assert (status, body, len(lines)) == (200, b"ok", 20003)  # + content-type, + the final ""
+    assert (status, body, len(lines)) == (200, b"ok", 5003)  # + content-type, + the final ""
     assert b"content-type: text/plain; charset=utf-8" in lines
-    assert b"x-19999: " + b"v" * 50 + b"19999" in lines
+    assert b"x-4999: " + b"v" * 50 + b"4999" in lines
     assert b"x-big: " + b"b" * (1 << 20) in lines
 
 
@@ -223,7 +232,7 @@ def raw(answer: str) -> tuple[int, bytes, bytes]:
     runtime = _engine.Runtime(0, 1 << 20, 0, print)
     runtime.install_prelude(_engine.compile(STAND_IN, "<stand-in>"))
     runtime.eval(f"globalThis.answer = {answer}; 0")
-    return runtime.dispatch("GET", "/", "", None, 1.0)
+    return runtime.dispatch("GET", "/", "", None, 10.0)
 
 
 def raw_fault(answer: str) -> tuple[str, str]:

@@ -110,7 +110,7 @@ def test_seal_makes_builtin_changes_taint_the_runtime() -> None:
     assert engine.runtime.tainted is False
     engine.dispatch(url="/t")
     assert engine.runtime.tainted is True
-    assert engine.runtime.settle_leftovers(1.0) is False
+    assert engine.runtime.settle_leftovers(10.0) is False
 
 
 def test_seal_freezes_prototype_extension() -> None:
@@ -122,7 +122,7 @@ def test_seal_freezes_prototype_extension() -> None:
 def test_settle_leftovers_with_nothing_pending_is_healthy() -> None:
     engine = responder("'ok'")
     engine.dispatch()
-    assert engine.runtime.settle_leftovers(1.0) is True
+    assert engine.runtime.settle_leftovers(10.0) is True
 
 
 def test_settle_leftovers_runs_promise_jobs_left_by_a_request() -> None:
@@ -130,7 +130,7 @@ def test_settle_leftovers_runs_promise_jobs_left_by_a_request() -> None:
                   "function handler() { Promise.resolve().then(() => log.push(1)); return 'ok'; }")
     # the job may run during the request's own drain or in settle_leftovers, never later
     engine.dispatch()
-    assert engine.runtime.settle_leftovers(1.0) is True
+    assert engine.runtime.settle_leftovers(10.0) is True
     assert engine.runtime.eval("log.length") == "1"
 
 
@@ -139,7 +139,7 @@ def test_settle_leftovers_that_throw_ask_for_replacement() -> None:
                   "function handler() { registry.register({}, 1); return 'ok'; }")
     engine.dispatch()
     engine.runtime.eval("for (let i = 0; i < 20000; i++) ({}); 0")  # allocation pressure: a GC
-    assert engine.runtime.settle_leftovers(1.0) is False
+    assert engine.runtime.settle_leftovers(10.0) is False
 
 
 def test_finalization_callbacks_run_only_in_settle_leftovers() -> None:
@@ -151,7 +151,7 @@ def test_finalization_callbacks_run_only_in_settle_leftovers() -> None:
     engine.dispatch(url="/register")
     assert engine.runtime.eval("(() => { for (let i = 0; i < 20000; i++) ({}); return ran.length; })()") == "0"
     assert engine.dispatch(url="/count")[2] == b"0"  # collected, but the callback waits
-    assert engine.runtime.settle_leftovers(1.0) is True
+    assert engine.runtime.settle_leftovers(10.0) is True
     assert engine.dispatch(url="/count")[2] == b"1"
 
 
@@ -162,7 +162,7 @@ def test_a_runtime_refuses_other_threads() -> None:
     def misuse() -> None:
         for call in (engine.dispatch, lambda: engine.runtime.eval("1"), engine.runtime.memory_used,
                      engine.runtime.seal, engine.runtime.limit_memory,
-                     lambda: engine.runtime.settle_leftovers(1.0),
+                     lambda: engine.runtime.settle_leftovers(10.0),
                      lambda: engine.runtime.run(b"", 1.0, False),
                      lambda: engine.runtime.install_prelude(runtime_bytecode()[0])):
             try:
@@ -203,7 +203,7 @@ def test_reentry_from_a_hook_is_refused_not_a_crash() -> None:
     runtime.install_prelude(prelude)
     runtime.run(_engine.compile("function handler() { console.log('x'); return 'ok'; }", "<t>"), 1.0, False)
     runtime.seal()
-    assert runtime.dispatch("GET", "/", "", None, 1.0)[2] == b"ok"
+    assert runtime.dispatch("GET", "/", "", None, 10.0)[2] == b"ok"
     assert seen == ["Runtime re-entered from a hook"]
 
 

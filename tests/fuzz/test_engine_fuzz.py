@@ -153,7 +153,7 @@ def test_any_handler_result_is_an_answer_or_a_typed_fault(result: str, request: 
     prefix = "async function handler(request) { await null; " if asynchronous else "function handler(request) { "
     engine = load(prefix + f"return {result}; }}")
     dispatch_or_fault(engine, request)
-    assert isinstance(engine.runtime.settle_leftovers(1.0), bool)
+    assert isinstance(engine.runtime.settle_leftovers(10.0), bool)
     dispatch_or_fault(engine, {"url": "/again"})  # the same runtime takes the next request
 
 
