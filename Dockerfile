@@ -6,10 +6,17 @@
 # APP is the directory holding the handler and whatever it imports (copied to /app);
 # HANDLER is the handler's file name inside it.
 #
-# Build stage: build the zigttp wheel (and fetch dependency wheels) once.
+# Build stage: build the zigttp wheel (compiling its engine extension) and fetch dependency wheels.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+# The engine extension (native/engine over vendor/quickjs-ng) is compiled here: the build
+# stage has a C compiler, the final image does not (Debian's versions, not pinned).
+# hadolint ignore=DL3008
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+COPY pyproject.toml setup.py README.md ./
+COPY native ./native
+COPY vendor ./vendor
 COPY zigttp ./zigttp
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 endpoint=${1:-/api/health}
 seconds=${2:-10}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-.venv/bin/zigttp serve -q -w 1 bench/handlers/bench.tsx -p "$port" &   # one process: py-spy follows one pid
+.venv/bin/zigttp serve -q -w 1 zigttp/bench/assets/handlers/bench.tsx -p "$port" &   # one process: py-spy follows one pid
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$port/api/health" >/dev/null; do sleep 0.05; done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -152,3 +153,30 @@ def test_the_start_line_is_json_too(serve, workers):
     assert record["handler"].endswith(".js") and isinstance(record["load_ms"], float)
     assert record.get("workers", 1) == int(workers)
     assert record["ts"].endswith("Z")
+
+
+FORGING = r"""
+import { logInfo } from "zigttp:log";
+export function handler(r) {
+  const said = decodeURIComponent(r.url.slice(r.url.indexOf("?") + 1));
+  console.log("user said " + said);
+  logInfo("module said " + said);
+  if (r.url.startsWith("/throw")) throw new Error("thrown " + said);
+  return Response.text("ok");
+}
+"""
+FORGED = "\r\n[1-99] GET /admin -> 200 0B 0.10ms\x1b[2J"
+
+
+def test_text_log_escapes_control_characters_so_client_input_cannot_forge_lines(serve):
+    """CWE-117: a handler that logs client input writes one line per call, never a forged one."""
+    server = serve(FORGING)
+    assert server.get("/log?" + quote(FORGED, safe="")).status_code == 200
+    assert server.get("/throw?" + quote(FORGED, safe="")).status_code == 500
+    server.wait_for_log("/throw")
+    escaped = r"\r\n[1-99] GET /admin -> 200 0B 0.10ms\x1b[2J"
+    server.wait_for_log("console.info: user said " + escaped)
+    server.wait_for_log("log.info: module said " + escaped)
+    server.wait_for_log("thrown " + escaped)
+    assert not any(line.startswith("[1-99]") for line in server.stderr.splitlines())
+    assert "\x1b" not in server.stderr

@@ -221,11 +221,13 @@ def test(paths: tuple[str, ...], json_output: bool, strict_io: bool, watch: bool
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("handler", type=click.Path(dir_okay=False))
+@click.argument("handler", type=click.Path(dir_okay=False), required=False)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Artifact path (default: HANDLER's name with .pyz, in the current directory).")
-def build(handler: str, output: str | None) -> None:
-    """Precompile HANDLER into one artifact that `zigttp serve` (or `python OUT.pyz`) runs."""
+def build(handler: str | None, output: str | None) -> None:
+    """Precompile HANDLER into one artifact that `zigttp serve` (or `python OUT.pyz`) runs.
+
+    Without HANDLER, the `handler` of zigttp.json in this or a parent directory."""
     from zigttp.commands.build import run_build
 
     sys.exit(run_build(handler, output))

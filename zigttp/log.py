@@ -12,6 +12,11 @@ UTC, milliseconds), `level`, `worker` and, when it belongs to a request, `reques
     {"ts":"2026-11-25T11:00:00.123Z","level":"info","worker":1,"request_id":"1-42",
      "method":"GET","path":"/api/health","status":200,"duration_ms":0.31,"bytes":15}
     {"ts":...,"level":"warn","worker":1,"request_id":"1-42","source":"console","msg":"careful"}
+
+Text lines carry client input (a handler logs a header, a URL, an error message), so every
+field is written through `escape()`: CR, LF and other control characters become `\n`, `\r`,
+`\x1b`..., and one call always writes exactly the lines it means to (CWE-117: no forged
+access-log lines, no terminal escape sequences). JSON lines are escaped by json.dumps.
 """
 
 from __future__ import annotations
@@ -23,6 +28,16 @@ import time
 from typing import Any, TextIO
 
 _request = threading.local()  # the request a pool thread is running, for module log lines
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# C0 controls, DEL, C1 controls and the Unicode line/paragraph separators.
+_CONTROLS = [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
+_ESCAPES = {c: _NAMED.get(chr(c)) or (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}")
+            for c in _CONTROLS}
+
+
+def escape(text: str) -> str:
+    """`text` on one line, its control characters written as escapes (one linear pass)."""
+    return text.translate(_ESCAPES)
 
 
 def bind_request(request_id: str | None) -> None:
@@ -93,20 +108,21 @@ class ServerLog:
             self.event("info", request_id, method=method, path=url, status=status,
                        duration_ms=round(seconds * 1000, 3), bytes=size)
         else:
-            self.write(f"[{request_id}] {method} {url} -> {status} {size}B {seconds * 1000:.2f}ms")
+            self.write(f"[{request_id}] {escape(method)} {escape(url)} -> {status} {size}B "
+                       f"{seconds * 1000:.2f}ms")
 
     def console(self, level: str, request_id: str, text: str) -> None:
         if self.json:
             self.event(_LEVELS.get(level, "info"), request_id, source="console", msg=text)
         else:
-            self.write(f"[{request_id}] console.{level}: {text}")
+            self.write(f"[{request_id}] console.{level}: {escape(text)}")
 
     def handler_error(self, request_id: str, kind: str, message: str, stack: str = "") -> None:
         if self.json:
             self.event("error", request_id, error=kind, msg=message, stack=stack.rstrip() or None)
             return
-        detail = f"\n{stack.rstrip()}" if stack else ""
-        self.write(f"[{request_id}] error: {kind}: {message}{detail}")
+        frames = "".join(f"\n{escape(frame)}" for frame in stack.rstrip().split("\n")) if stack else ""
+        self.write(f"[{request_id}] error: {kind}: {escape(message)}{frames}")
 
     def module_log(self, level: str, message: str, context: dict[str, Any] | None = None) -> None:
         """Sink for `zigttp:log` (`ModuleContext.options["log_sink"]`): same stream and format
@@ -116,8 +132,8 @@ class ServerLog:
             extra = {"context": context} if context else {}
             self.event(_LEVELS.get(level, level), request_id, source="zigttp:log", msg=message, **extra)
             return
-        detail = f" {json.dumps(context, ensure_ascii=False)}" if context else ""
-        self.write(f"[{request_id or '-'}] log.{level}: {message}{detail}")
+        detail = f" {escape(json.dumps(context, ensure_ascii=False))}" if context else ""
+        self.write(f"[{request_id or '-'}] log.{level}: {escape(message)}{detail}")
 
     def info(self, text: str) -> None:
         if self.json:

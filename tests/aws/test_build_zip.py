@@ -15,28 +15,49 @@ from tests.aws.conftest import event
 from tests.aws.runtime_double import RuntimeApiDouble
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.skipif(os.environ.get("ZIGTTP_NETWORK_TESTS") != "1",
-                                reason="downloads manylinux wheels from PyPI; set ZIGTTP_NETWORK_TESTS=1")
+network = pytest.mark.skipif(os.environ.get("ZIGTTP_NETWORK_TESTS") != "1",
+                             reason="downloads manylinux wheels from PyPI; set ZIGTTP_NETWORK_TESTS=1")
 
 
-def test_zip_bootstrap_serves_an_event(tmp_path: Path) -> None:
-    out = tmp_path / "function.zip"
-    subprocess.run([str(ROOT / "deploy/lambda/build.sh"), str(ROOT / "examples/hello.js"), str(out)],
-                   check=True, timeout=300, env={**os.environ, "PYTHON": sys.executable})
-    task = tmp_path / "task"
-    with zipfile.ZipFile(out) as archive:
+def invoke_zip(zip_path: Path, task: Path, handler: str, path: str, python: str) -> str:
+    """Unpack `zip_path`, run its bootstrap against a Runtime API double, return one body."""
+    with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(task)
         assert archive.getinfo("bootstrap").external_attr >> 16 & 0o111  # executable
     (task / "bootstrap").chmod(0o755)
     api = RuntimeApiDouble()
-    python = shutil.which("python3.11") or sys.executable
     process = subprocess.Popen([str(task / "bootstrap")], stderr=subprocess.PIPE, text=True, env={
-        "PATH": os.environ["PATH"], "LAMBDA_TASK_ROOT": str(task), "_HANDLER": "hello.js",
+        "PATH": os.environ["PATH"], "LAMBDA_TASK_ROOT": str(task), "_HANDLER": handler,
         "AWS_LAMBDA_RUNTIME_API": api.address, "ZIGTTP_PYTHON": python})
     try:
-        outcome = api.invoke(event("function-url", rawPath="/api/greet/zip"))
-        assert outcome.payload["body"] == '{"greeting":"Hello, zip!"}'
+        return api.invoke(event("function-url", rawPath=path)).payload["body"]
     finally:
         process.terminate()
         process.communicate(timeout=10)
         api.close()
+
+
+@network
+def test_zip_bootstrap_serves_an_event(tmp_path: Path) -> None:
+    out = tmp_path / "function.zip"
+    subprocess.run([str(ROOT / "deploy/lambda/build.sh"), str(ROOT / "examples/hello.js"), str(out)],
+                   check=True, timeout=300, env={**os.environ, "PYTHON": sys.executable})
+    python = shutil.which("python3.11") or sys.executable
+    body = invoke_zip(out, tmp_path / "task", "hello.js", "/api/greet/zip", python)
+    assert body == '{"greeting":"Hello, zip!"}'
+
+
+def test_zip_carries_relative_imports_as_one_built_artifact(tmp_path: Path) -> None:
+    """Issue 19.13: the zip held only the entry file, so `./lib.js` failed at init on Lambda.
+    NO_DEPS=1 skips the wheel download; the bootstrap runs with this interpreter's zigttp."""
+    app = tmp_path / "app"
+    (app / "lib").mkdir(parents=True)
+    (app / "lib" / "greet.js").write_text('export function greet(n) { return "hi " + n; }\n')
+    (app / "api.js").write_text('import { greet } from "./lib/greet.js";\n'
+                                'export function handler(req) { return Response.text(greet("zip")); }\n')
+    out = tmp_path / "function.zip"
+    subprocess.run([str(ROOT / "deploy/lambda/build.sh"), str(app / "api.js"), str(out)], check=True,
+                   timeout=120, env={**os.environ, "PYTHON": sys.executable, "NO_DEPS": "1"})
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(n for n in archive.namelist() if not n.endswith("/")) == ["api.pyz", "bootstrap"]
+    assert invoke_zip(out, tmp_path / "task", "api.js", "/", sys.executable) == "hi zip"

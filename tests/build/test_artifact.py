@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.conftest import BANNER, ROOT, run_zigttp, start_server
 from zigttp import __version__
@@ -233,3 +234,39 @@ def test_build_with_source_errors_exits_1_with_diagnostics(tmp_path: Path) -> No
     assert result.returncode == 1
     assert "broken.js:" in result.stderr
     assert not (tmp_path / "b.pyz").exists()
+
+
+def test_artifact_without_zigttp_says_how_to_install_it_from_the_repository(tmp_path: Path) -> None:
+    """Issue 19.18: it said `pip install zigttp`, which is not on PyPI."""
+    out = tmp_path / "hello.pyz"
+    assert run_zigttp("build", str(ROOT / "examples/hello.js"), "-o", str(out)).returncode == 0
+    # -I -S: no site-packages (so no zigttp), no current directory on sys.path
+    result = subprocess.run([sys.executable, "-I", "-S", str(out)], capture_output=True, text=True,
+                            timeout=30, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "not published on PyPI" in result.stderr and "clone of its repository" in result.stderr
+    assert "pip install zigttp" not in result.stderr
+    assert f"python {out}" in result.stderr
+
+
+def test_build_without_a_handler_uses_zigttp_json(tmp_path: Path) -> None:
+    """Issue 19.19: `build` ignored zigttp.json (serve and dev read it)."""
+    project = tmp_path / "proj"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "app.js").write_text('function handler() { return Response.text("from json"); }\n')
+    (project / "zigttp.json").write_text('{"handler": "src/app.js"}\n')
+    (project / "sub").mkdir()
+    result = run_zigttp("build", cwd=project / "sub")  # found in a parent directory, as serve does
+    assert result.returncode == 0, result.stderr
+    artifact = project / "sub" / "app.pyz"
+    assert artifact.is_file()
+    server = start_server([str(artifact)])
+    try:
+        assert requests.get(server.url + "/", timeout=10).text == "from json"
+    finally:
+        server.stop()
+
+
+def test_build_without_a_handler_or_zigttp_json_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_zigttp("build", cwd=tmp_path)
+    assert result.returncode == 2 and "no handler to build" in result.stderr

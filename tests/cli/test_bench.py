@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
-from tests.conftest import run_zigttp
+from tests.conftest import ROOT, run_zigttp
 from zigttp.config import default_workers
 
 
@@ -44,3 +47,31 @@ def test_check_gate_fails_on_a_regression_relative_to_node(tmp_path) -> None:
     assert check({"engine": [{"name": "jsonOps", "zigttp": 95.0, "node": 100.0}]}, baseline) == []
     regressions = check({"engine": [{"name": "jsonOps", "zigttp": 80.0, "node": 100.0}]}, baseline)
     assert regressions and "engine/jsonOps" in regressions[0]
+
+
+def test_bench_runs_from_a_regular_non_editable_install(tmp_path) -> None:
+    """Issue 19.20: from `pip install .` it failed with FileNotFoundError for
+    site-packages/bench/engine/intArithmetic.js: the sources now ship as package data."""
+    source = tmp_path / "src"  # a clean copy: no stale build/ or egg-info from the worktree
+    source.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", source)
+    shutil.copy(ROOT / "README.md", source)
+    shutil.copytree(ROOT / "zigttp", source / "zigttp", ignore=shutil.ignore_patterns("__pycache__"))
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(tmp_path / "wheel"), str(source)],
+                   check=True, timeout=300, capture_output=True)
+    site = tmp_path / "site"
+    wheel = next((tmp_path / "wheel").glob("zigttp-*.whl"))
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True,
+                   timeout=300, capture_output=True)
+    env = {**os.environ, "PYTHONPATH": str(site)}  # before the editable install on sys.path
+    where = subprocess.run([sys.executable, "-c", "import zigttp; print(zigttp.__file__)"], env=env,
+                           capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert where.stdout.startswith(str(site))
+    out = tmp_path / "engine.json"
+    result = subprocess.run([sys.executable, "-m", "zigttp", "bench", "engine", "--quick", "--json",
+                             str(out)], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert {row["name"] for row in json.loads(out.read_text())["engine"]} >= {"intArithmetic", "jsonOps"}
+    for asset in ("handlers/bench.tsx", "peers/node_server.js", "peers/page.js", "wrk/post.lua"):
+        assert (site / "zigttp" / "bench" / "assets" / asset).is_file(), asset

@@ -132,3 +132,22 @@ def test_quiet_turns_off_the_request_log(serve) -> None:
     loud.wait_for_log("GET /loud-path -> 200")
     quiet.get("/")
     assert "quiet-path" not in quiet.stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize("source", ["const x = 1;\nexport const y = x;\n", "function handle(r) { return r; }\n"])
+def test_a_file_without_a_handler_is_refused_at_load(tmp_path, workers: str, source: str) -> None:
+    """Issue 19.16: it used to start and answer 500 to everything."""
+    path = tmp_path / "lib.js"
+    path.write_text(source)
+    result = run_zigttp("serve", str(path), "--port", "0", "-w", workers, timeout=30)
+    assert result.returncode == 1
+    assert "Listening on" not in result.stdout
+    assert f"{path}:1:1: error[ZT107]: no `handler` is defined" in result.stderr
+    assert "function handler(request)" in result.stderr and "export default { fetch" in result.stderr
+
+
+def test_inline_code_without_a_handler_is_refused_at_load() -> None:
+    result = run_zigttp("serve", "--port", "0", "-e", "const a = 1;", timeout=30)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "<inline>:1:1: error[ZT107]" in result.stderr

@@ -104,3 +104,27 @@ def test_init_into_an_empty_directory_is_fine(tmp_path):
 def test_init_rejects_an_unknown_template(tmp_path):
     result = run_zigttp("init", "x", "--template", "nope", cwd=tmp_path)
     assert result.returncode == 2 and not (tmp_path / "x").exists()
+
+
+def test_init_dot_scaffolds_the_current_directory_named_after_it(tmp_path):
+    """Issue 19.18: `zigttp init .` was refused as an invalid name."""
+    project = tmp_path / "my-app"
+    project.mkdir()
+    result = run_zigttp("init", ".", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "cd ." not in result.stdout
+    assert (project / "handler.js").is_file()
+    assert (project / "README.md").read_text().startswith("# my-app")
+    assert run_zigttp("test", "handler.test.jsonl", "handler.js", cwd=project).returncode == 0
+
+
+def test_htmx_template_serves_htmx_from_public_not_a_cdn(tmp_path, serve):
+    """Issue 19.19: the page loaded htmx from unpkg while its comment said public/."""
+    project = scaffold(tmp_path, "htmx")
+    server = serve(project / "handler.js", "--static", str(project / "public"))
+    page = server.get("/").text
+    assert '<script src="/htmx.min.js"></script>' in page
+    assert "unpkg" not in page and "https://" not in page
+    script = server.get("/htmx.min.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert 'version:"2.0.' in script.text

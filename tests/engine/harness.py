@@ -30,8 +30,15 @@ class Engine:
     runtime: _engine.Runtime
     console: list[tuple[str, str]] = field(default_factory=list)
 
-    def dispatch(self, body: bytes | None = None, *, method: str = "GET", url: str = "/",
-                 headers: str = "", timeout: float = 10.0) -> Answer:
+    def dispatch(
+        self,
+        body: bytes | None = None,
+        *,
+        method: str = "GET",
+        url: str = "/",
+        headers: str = "",
+        timeout: float = 10.0,
+    ) -> Answer:
         return self.runtime.dispatch(method, url, headers, body, timeout)
 
     def fault(self, **request: object) -> tuple[str, str]:
@@ -43,13 +50,24 @@ class Engine:
         raise AssertionError(f"expected a Fault, got {answer!r}")
 
 
-def load(handler: str, *, memory: int = 0, stack: int = 1 << 20, depth: int = 1024,
-         timeout: float = 10.0, host: HostFunction | None = None) -> Engine:
+def load(
+    handler: str,
+    *,
+    memory: int = 0,
+    stack: int = 1 << 20,
+    depth: int = 1024,
+    timeout: float = 10.0,
+    host: HostFunction | None = None,
+) -> Engine:
     """A runtime with `handler` (classic-script source) loaded as `zigttp serve` loads it."""
     console: list[tuple[str, str]] = []
     limits = RuntimeLimits(memory=memory, timeout=timeout, stack_size=stack, max_call_depth=depth)
-    loaded = JsRuntime(_engine.compile(handler, HANDLER_FILE), limits,
-                       lambda level, text: console.append((level, text)), host)
+    loaded = JsRuntime(
+        _engine.compile(handler, HANDLER_FILE),
+        limits,
+        lambda level, text: console.append((level, text)),
+        host,
+    )
     return Engine(loaded._runtime, console)
 
 
@@ -69,5 +87,11 @@ def run_isolated(code: str, timeout: float = 60) -> subprocess.CompletedProcess[
     """`code` in a fresh interpreter on the same engine build (the sanitized one under
     native/sanitize.sh): for cases whose failure would be a hang with the GIL held or a crash."""
     preamble = "import os\nif os.environ.get('ZIGTTP_ENGINE_SO'): import tests.engine.sanitized\n"
-    return subprocess.run([sys.executable, "-c", preamble + code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", preamble + code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

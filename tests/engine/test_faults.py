@@ -24,11 +24,14 @@ def test_top_level_exception_while_loading() -> None:
     assert caught.value.args[1].startswith("Error: at load\n    at <eval> (<input>:1")
 
 
-@pytest.mark.parametrize("script", [
-    'Object.defineProperty(Error.prototype, "message", {get() { for (;;); }}); throw new Error();',
-    'const e = new Error("m"); Object.defineProperty(e, "stack", {get() { for (;;); }}); throw e;',
-    'Object.defineProperty(Error.prototype, "message", {get() { throw 1; }}); throw new TypeError();',
-])
+@pytest.mark.parametrize(
+    "script",
+    [
+        'Object.defineProperty(Error.prototype, "message", {get() { for (;;); }}); throw new Error();',
+        'const e = new Error("m"); Object.defineProperty(e, "stack", {get() { for (;;); }}); throw e;',
+        'Object.defineProperty(Error.prototype, "message", {get() { throw 1; }}); throw new TypeError();',
+    ],
+)
 def test_error_getters_are_not_called_when_reporting(script: str) -> None:
     # The report is read after the deadline is disarmed, with the GIL held: a getter called
     # there hung the process for good (before the fix). Run apart so a regression fails.
@@ -41,7 +44,9 @@ def test_error_getters_are_not_called_when_reporting(script: str) -> None:
         "        if how == 'run': runtime.run(_engine.compile(script, '<t>'), 0.2, False)\n"
         "        else: runtime.eval(script, '<t>', 0.2)\n"
         "    except _engine.Fault as exc:\n"
-        "        print(how, exc.args[0])\n", timeout=30)
+        "        print(how, exc.args[0])\n",
+        timeout=30,
+    )
     assert done.stdout.split("\n")[:2] == ["run exception", "eval exception"], done.stderr
 
 
@@ -56,13 +61,21 @@ def test_seal_runs_under_a_deadline() -> None:
         "try:\n"
         "    runtime.seal()\n"
         "except _engine.Fault as exc:\n"
-        "    print(exc.args[0])\n", timeout=30)
+        "    print(exc.args[0])\n",
+        timeout=30,
+    )
     assert done.stdout.strip() == "timeout", done.stderr
 
 
 def test_thrown_non_errors_are_reported_without_calling_them() -> None:
-    for thrown in ("42", "'text'", "null", "Symbol('s')", "{toString() { for (;;); }}",
-                   "new Proxy({}, {get() { for (;;); }})"):
+    for thrown in (
+        "42",
+        "'text'",
+        "null",
+        "Symbol('s')",
+        "{toString() { for (;;); }}",
+        "new Proxy({}, {get() { for (;;); }})",
+    ):
         with pytest.raises(Fault) as caught:
             _engine.Runtime(0, 1 << 20, 0, print).eval(f"throw {thrown}", "<t>", QUICK)
         assert caught.value.args[0] == "exception", thrown
@@ -74,14 +87,22 @@ def test_no_handler_is_a_handler_fault() -> None:
     assert "no handler defined" in message
 
 
-@pytest.mark.parametrize(("value", "kind"), [
-    ("42", "result"), ("null", "result"), ("undefined", "result"), ("({})", "result"),
-    ("Symbol()", "result"), ("() => 1", "result"), ("({status: 200, body: {}})", "result"),
-    ("({status: 200, body: Symbol()})", "result"),
-    ("({status: 99})", "exception"),  # checkStatus's RangeError: the handler's mistake, with its stack
-    ("({status: 200, headers: 5})", "exception"),
-    ("new Response('x', {headers: {'bad name': 'v'}})", "exception"),
-])
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("42", "result"),
+        ("null", "result"),
+        ("undefined", "result"),
+        ("({})", "result"),
+        ("Symbol()", "result"),
+        ("() => 1", "result"),
+        ("({status: 200, body: {}})", "result"),
+        ("({status: 200, body: Symbol()})", "result"),
+        ("({status: 99})", "exception"),  # checkStatus's RangeError: the handler's mistake, with its stack
+        ("({status: 200, headers: 5})", "exception"),
+        ("new Response('x', {headers: {'bad name': 'v'}})", "exception"),
+    ],
+)
 def test_invalid_results(value: str, kind: str) -> None:
     assert responder(value).fault()[0] == kind
 
@@ -106,13 +127,16 @@ def test_catastrophic_regex_hits_the_deadline() -> None:
     assert engine.fault(timeout=QUICK)[0] == "timeout"
 
 
-@pytest.mark.parametrize("call", [
-    "Array.prototype.reverse.call(o)",
-    "Array.prototype.fill.call(o, 1)",
-    "Array.prototype.copyWithin.call(o, 1, 0)",
-    "Array.prototype.splice.call(o, 0, 1)",
-    "Array.prototype.shift.call(o)",
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Array.prototype.reverse.call(o)",
+        "Array.prototype.fill.call(o, 1)",
+        "Array.prototype.copyWithin.call(o, 1, 0)",
+        "Array.prototype.splice.call(o, 0, 1)",
+        "Array.prototype.shift.call(o)",
+    ],
+)
 def test_long_builtin_loops_stop_at_the_deadline(call: str) -> None:
     # engine patch 4: these loop over 2**40 indices in C; they poll the interrupt handler
     engine = responder(f"(() => {{ const o = {{length: 2 ** 40}}; {call}; return 'done'; }})()")
@@ -136,20 +160,25 @@ def test_async_handler_answers_after_its_jobs() -> None:
 
 
 def test_out_of_memory_under_a_limit() -> None:
-    engine = responder("(() => { const keep = []; for (;;) keep.push('x'.repeat(1 << 16) + keep.length); })()",
-                       memory=1 << 20)
+    engine = responder(
+        "(() => { const keep = []; for (;;) keep.push('x'.repeat(1 << 16) + keep.length); })()",
+        memory=1 << 20,
+    )
     assert engine.fault()[0] == "memory"
 
 
 def test_out_of_memory_wins_over_a_catch() -> None:
-    engine = responder("(() => { try { return 'y'.repeat(1 << 24); } catch (e) { return 'survived'; } })()",
-                       memory=1 << 20)
+    engine = responder(
+        "(() => { try { return 'y'.repeat(1 << 24); } catch (e) { return 'survived'; } })()", memory=1 << 20
+    )
     assert engine.fault()[0] == "memory"
 
 
 def test_out_of_memory_inside_a_builtin() -> None:
-    engine = responder("(() => { const s = '\\u1e9b\\u0323'.repeat(1 << 16); return s.normalize('NFKD'); })()",
-                       memory=256 * 1024)
+    engine = responder(
+        "(() => { const s = '\\u1e9b\\u0323'.repeat(1 << 16); return s.normalize('NFKD'); })()",
+        memory=256 * 1024,
+    )
     assert engine.fault()[0] == "memory"
 
 
@@ -170,10 +199,13 @@ def test_native_stack_overflow() -> None:
 
 
 def test_faults_leave_the_runtime_serving() -> None:
-    engine = load("function handler(r) {\n"
-                  "  if (r.url === '/throw') throw new Error('x');\n"
-                  "  if (r.url === '/deep') { const f = (n) => f(n + 1); f(0); }\n"
-                  "  if (r.url === '/bad') return 42;\n  return 'ok';\n}", stack=4 << 20)
+    engine = load(
+        "function handler(r) {\n"
+        "  if (r.url === '/throw') throw new Error('x');\n"
+        "  if (r.url === '/deep') { const f = (n) => f(n + 1); f(0); }\n"
+        "  if (r.url === '/bad') return 42;\n  return 'ok';\n}",
+        stack=4 << 20,
+    )
     for url in ("/throw", "/deep", "/bad"):
         engine.fault(url=url)
         assert engine.dispatch()[2] == b"ok", url
@@ -186,8 +218,10 @@ def test_leftover_jobs_past_the_budget_ask_for_replacement() -> None:
 
 
 def test_finalizer_past_the_budget_asks_for_replacement() -> None:
-    engine = load("const registry = new FinalizationRegistry(() => { for (;;); });\n"
-                  "function handler() { registry.register({}, 1); return 'ok'; }")
+    engine = load(
+        "const registry = new FinalizationRegistry(() => { for (;;); });\n"
+        "function handler() { registry.register({}, 1); return 'ok'; }"
+    )
     assert engine.dispatch()[2] == b"ok"
     engine.runtime.eval("for (let i = 0; i < 20000; i++) ({}); 0")  # a GC: the callback is queued
     assert engine.runtime.settle_leftovers(QUICK) is False

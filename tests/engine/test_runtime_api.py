@@ -58,14 +58,16 @@ def test_run_with_hooks_requires_a_function() -> None:
 
 def test_hooks_are_not_reachable_from_globals() -> None:
     # the C hooks by name, on globals and one level below them (the prelude keeps them in closures)
-    engine = responder("(() => { const found = [], names = ['host', 'utf8Decode', 'utf8Encode'];\n"
-                       "  for (const k of Object.getOwnPropertyNames(globalThis)) {\n"
-                       "    const v = globalThis[k];\n"
-                       "    if (typeof v === 'function' && names.includes(v.name)) found.push(k);\n"
-                       "    if (v && (typeof v === 'object' || typeof v === 'function')) for (const j of Object.getOwnPropertyNames(v)) {\n"
-                       "      let w; try { w = v[j]; } catch (e) { continue; }\n"
-                       "      if (typeof w === 'function' && names.includes(w.name)) found.push(k + '.' + j);\n"
-                       "    }\n  }\n  return Response.json(found); })()")
+    engine = responder(
+        "(() => { const found = [], names = ['host', 'utf8Decode', 'utf8Encode'];\n"
+        "  for (const k of Object.getOwnPropertyNames(globalThis)) {\n"
+        "    const v = globalThis[k];\n"
+        "    if (typeof v === 'function' && names.includes(v.name)) found.push(k);\n"
+        "    if (v && (typeof v === 'object' || typeof v === 'function')) for (const j of Object.getOwnPropertyNames(v)) {\n"
+        "      let w; try { w = v[j]; } catch (e) { continue; }\n"
+        "      if (typeof w === 'function' && names.includes(w.name)) found.push(k + '.' + j);\n"
+        "    }\n  }\n  return Response.json(found); })()"
+    )
     assert json.loads(engine.dispatch()[2]) == []
 
 
@@ -104,8 +106,10 @@ def test_limit_memory_counts_from_the_current_baseline() -> None:
 
 
 def test_seal_makes_builtin_changes_taint_the_runtime() -> None:
-    engine = load("Array.prototype.push = Array.prototype.push;  // top level: allowed\n"
-                  "function handler(r) { if (r.url === '/t') JSON.parse = () => 1; return 'ok'; }")
+    engine = load(
+        "Array.prototype.push = Array.prototype.push;  // top level: allowed\n"
+        "function handler(r) { if (r.url === '/t') JSON.parse = () => 1; return 'ok'; }"
+    )
     engine.dispatch()
     assert engine.runtime.tainted is False
     engine.dispatch(url="/t")
@@ -114,7 +118,7 @@ def test_seal_makes_builtin_changes_taint_the_runtime() -> None:
 
 
 def test_seal_freezes_prototype_extension() -> None:
-    engine = responder('(Object.prototype.isAdmin = true, Response.text(String(({}).isAdmin)))')
+    engine = responder("(Object.prototype.isAdmin = true, Response.text(String(({}).isAdmin)))")
     # preventExtensions: a sloppy-mode handler's assignment is ignored, not planted
     assert engine.dispatch()[2] == b"undefined"
 
@@ -126,8 +130,9 @@ def test_settle_leftovers_with_nothing_pending_is_healthy() -> None:
 
 
 def test_settle_leftovers_runs_promise_jobs_left_by_a_request() -> None:
-    engine = load("globalThis.log = [];\n"
-                  "function handler() { Promise.resolve().then(() => log.push(1)); return 'ok'; }")
+    engine = load(
+        "globalThis.log = [];\nfunction handler() { Promise.resolve().then(() => log.push(1)); return 'ok'; }"
+    )
     # the job may run during the request's own drain or in settle_leftovers, never later
     engine.dispatch()
     assert engine.runtime.settle_leftovers(10.0) is True
@@ -135,21 +140,27 @@ def test_settle_leftovers_runs_promise_jobs_left_by_a_request() -> None:
 
 
 def test_settle_leftovers_that_throw_ask_for_replacement() -> None:
-    engine = load("const registry = new FinalizationRegistry(() => { throw new Error('late'); });\n"
-                  "function handler() { registry.register({}, 1); return 'ok'; }")
+    engine = load(
+        "const registry = new FinalizationRegistry(() => { throw new Error('late'); });\n"
+        "function handler() { registry.register({}, 1); return 'ok'; }"
+    )
     engine.dispatch()
     engine.runtime.eval("for (let i = 0; i < 20000; i++) ({}); 0")  # allocation pressure: a GC
     assert engine.runtime.settle_leftovers(10.0) is False
 
 
 def test_finalization_callbacks_run_only_in_settle_leftovers() -> None:
-    engine = load("globalThis.ran = [];\nconst registry = new FinalizationRegistry((v) => ran.push(v));\n"
-                  "function handler(request) {\n"
-                  "  if (request.url === '/register') { registry.register({}, 'gone'); return 'registered'; }\n"
-                  "  for (let i = 0; i < 20000; i++) ({});  // allocation pressure: the engine collects\n"
-                  "  return Response.text(String(ran.length));\n}")
+    engine = load(
+        "globalThis.ran = [];\nconst registry = new FinalizationRegistry((v) => ran.push(v));\n"
+        "function handler(request) {\n"
+        "  if (request.url === '/register') { registry.register({}, 'gone'); return 'registered'; }\n"
+        "  for (let i = 0; i < 20000; i++) ({});  // allocation pressure: the engine collects\n"
+        "  return Response.text(String(ran.length));\n}"
+    )
     engine.dispatch(url="/register")
-    assert engine.runtime.eval("(() => { for (let i = 0; i < 20000; i++) ({}); return ran.length; })()") == "0"
+    assert (
+        engine.runtime.eval("(() => { for (let i = 0; i < 20000; i++) ({}); return ran.length; })()") == "0"
+    )
     assert engine.dispatch(url="/count")[2] == b"0"  # collected, but the callback waits
     assert engine.runtime.settle_leftovers(10.0) is True
     assert engine.dispatch(url="/count")[2] == b"1"
@@ -160,11 +171,16 @@ def test_a_runtime_refuses_other_threads() -> None:
     errors: list[BaseException] = []
 
     def misuse() -> None:
-        for call in (engine.dispatch, lambda: engine.runtime.eval("1"), engine.runtime.memory_used,
-                     engine.runtime.seal, engine.runtime.limit_memory,
-                     lambda: engine.runtime.settle_leftovers(10.0),
-                     lambda: engine.runtime.run(b"", 1.0, False),
-                     lambda: engine.runtime.install_prelude(runtime_bytecode()[0])):
+        for call in (
+            engine.dispatch,
+            lambda: engine.runtime.eval("1"),
+            engine.runtime.memory_used,
+            engine.runtime.seal,
+            engine.runtime.limit_memory,
+            lambda: engine.runtime.settle_leftovers(10.0),
+            lambda: engine.runtime.run(b"", 1.0, False),
+            lambda: engine.runtime.install_prelude(runtime_bytecode()[0]),
+        ):
             try:
                 call()
             except RuntimeError as exc:

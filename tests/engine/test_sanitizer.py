@@ -26,8 +26,14 @@ inside = pytest.mark.skipif(SANITIZED is None, reason="checks the sanitized run 
 @pytest.mark.skipif(SANITIZED is not None, reason="this is the sanitized run")
 @pytest.mark.timeout(900)  # a cold build of quickjs.c with ASan: 1-2 minutes on 2 busy cores
 def test_engine_tests_pass_under_asan_and_ubsan() -> None:
-    done = subprocess.run([str(ROOT / "native" / "sanitize.sh")], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHON": sys.executable}, check=False)
+    done = subprocess.run(
+        [str(ROOT / "native" / "sanitize.sh")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHON": sys.executable},
+        check=False,
+    )
     if done.returncode == 77:
         pytest.skip(done.stdout.strip())
     output = done.stdout + done.stderr
@@ -44,8 +50,9 @@ def test_the_sanitized_build_is_the_one_loaded() -> None:
     nm = shutil.which("nm")
     if nm is None:
         pytest.skip("no nm (binutils) to list the extension's symbols")
-    symbols = subprocess.run([nm, "-D", "--undefined-only", str(SANITIZED)], capture_output=True,
-                             text=True, check=True).stdout
+    symbols = subprocess.run(
+        [nm, "-D", "--undefined-only", str(SANITIZED)], capture_output=True, text=True, check=True
+    ).stdout
     assert "__asan_report_load" in symbols
     assert "__ubsan_handle_" in symbols
 
@@ -62,8 +69,10 @@ def test_asan_reports_an_overflow_in_this_setup() -> None:
 @inside
 def test_leak_sanitizer_reports_a_leaked_python_object() -> None:
     # a new reference nobody releases, as a missing Py_DECREF in module.c would leave
-    done = run_isolated("import ctypes\nnew = ctypes.pythonapi.PyBytes_FromStringAndSize\n"
-                        "new.restype = ctypes.c_void_p\nnew.argtypes = [ctypes.c_char_p, ctypes.c_ssize_t]\n"
-                        "new(b'x' * 4000, 4000)\n")
+    done = run_isolated(
+        "import ctypes\nnew = ctypes.pythonapi.PyBytes_FromStringAndSize\n"
+        "new.restype = ctypes.c_void_p\nnew.argtypes = [ctypes.c_char_p, ctypes.c_ssize_t]\n"
+        "new(b'x' * 4000, 4000)\n"
+    )
     assert done.returncode != 0
     assert "ERROR: LeakSanitizer: detected memory leaks" in done.stderr

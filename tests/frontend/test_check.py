@@ -198,3 +198,13 @@ def test_writes_in_helpers_called_by_the_handler_count(write: Write) -> None:
     )
     code, out = check(write("h.js", source))
     assert code == 2 and f"{out.count('ZT201')}" == "1" and ":2:19:" in out
+
+
+def test_unknown_module_lists_the_modules_that_exist(write: Write) -> None:
+    """Issue 19.18: ZT501 lists the modules as ZT502 lists a module's exports."""
+    path = write("h.js", 'import { x } from "zigttp:nope";\nfunction handler() { return Response.text(x); }\n')
+    code, out = check(path)
+    assert code == 1 and "error[ZT501]: unknown module `zigttp:nope`" in out
+    [listed] = [line for line in out.splitlines() if "help: available:" in line]
+    names = set(listed.split("available: ", 1)[1].split(" (docs/")[0].split(", "))
+    assert names >= {f"zigttp:{m}" for m in ("auth", "cache", "fetch", "sql", "validate")}  # + user modules

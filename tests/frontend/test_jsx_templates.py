@@ -31,7 +31,7 @@ def compile_code(source: str, templates: bool, monkeypatch: pytest.MonkeyPatch) 
     with monkeypatch.context() as patch:
         if not templates:
             patch.setattr(jsx_template, "applies", lambda em, node: False)
-        return compile_source(source, "t.jsx", depth_guard=False).code
+        return compile_source(source, "t.jsx").code
 
 
 def outcome(code: str) -> str:
@@ -137,7 +137,7 @@ def test_known_shapes_render_the_same_bytes_as_h(expression: str, monkeypatch: p
 
 # ---- escaping: a string or object from data never becomes markup --------------------------
 def render(js: Callable[[str, str], Any], body: str) -> str:
-    code = compile_source(VALUES + f"function render() {{ {body} }}\n", "t.jsx", depth_guard=False).code
+    code = compile_source(VALUES + f"function render() {{ {body} }}\n", "t.jsx").code
     return str(js(code, "render()"))
 
 
@@ -222,7 +222,7 @@ def number_holes(text: str) -> str:
 @given(positioned_tree(), st.sampled_from(["", "  ", "/*é*/ "]))
 def test_every_expression_keeps_its_line_and_column(tree: str, indent: str) -> None:
     source = number_holes(f"x = 1;\nconst page = {indent}(\n{indent}{tree});\nnext(q_end);\n")
-    code = compile_source(source, "p.jsx", depth_guard=False).code
+    code = compile_source(source, "p.jsx").code
     assert positions(code) == positions(source)
     assert code.split("\n")[-2] == "next(q_end);"
 
@@ -230,7 +230,7 @@ def test_every_expression_keeps_its_line_and_column(tree: str, indent: str) -> N
 def test_component_children_and_code_after_elements_keep_their_columns() -> None:
     source = ("x = 1;\nconst page = <Layout title={q0}>\n  <main class=\"m\">{q1}\n"
               "    {q2.map((r) => <td>{q3}</td>)}\n  </main>\n</Layout>; q4();\n")
-    code = compile_source(source, "p.jsx", depth_guard=False).code
+    code = compile_source(source, "p.jsx").code
     expected = positions(source)
     del expected["q0"]  # a component's props move (`h(Layout, {title: q0}`): same line only
     found = positions(code)
@@ -242,7 +242,7 @@ def test_a_runtime_error_in_a_template_points_at_the_expression() -> None:
     source = ("let x = 1;\nfunction render() {\n  const u = undefined;\n"
               "  return renderToString(<ul class=\"list\">\n    <li title=\"t\">{u.name}</li>\n  </ul>);\n}\n")
     ctx = new_context()
-    ctx.eval(compile_source(source, "p.jsx", depth_guard=False).code)
+    ctx.eval(compile_source(source, "p.jsx").code)
     stack = ctx.eval("(() => { try { render(); } catch (e) { return e.stack; } })()")
     column = source.split("\n")[4].index("u.name") + 1
     assert f"<input>:5:{column})" in stack
@@ -251,7 +251,7 @@ def test_a_runtime_error_in_a_template_points_at_the_expression() -> None:
 @pytest.mark.parametrize("tag", ["div", "Card"])
 def test_an_element_glued_to_a_keyword_stays_separate(tag: str, js: Callable[[str, str], Any]) -> None:
     source = f"function Card() {{ return 'c'; }}\nfunction render() {{ return renderToString(f()); }}\nfunction f() {{ return<{tag}/> }}\n"
-    code = compile_source(source, "t.jsx", depth_guard=False).code
+    code = compile_source(source, "t.jsx").code
     assert js(code, "render()") == {"div": "<div></div>", "Card": "c"}[tag]
 
 
@@ -262,5 +262,5 @@ def test_a_component_inside_an_html_element_runs_when_the_element_is_evaluated(
               "const page = <main><Clock/></main>;\nconst lazy = <Clock/>;\n"
               "function render() { return [renderToString(page), renderToString(page), "
               "renderToString(lazy), renderToString(lazy), calls].join(); }\n")
-    code = compile_source(source, "t.jsx", depth_guard=False).code
+    code = compile_source(source, "t.jsx").code
     assert js(code, "render()") == "<main><b>1</b></main>,<main><b>1</b></main>,<b>2</b>,<b>3</b>,3"

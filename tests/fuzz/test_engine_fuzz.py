@@ -59,16 +59,25 @@ def binary_bodies(draw: st.DrawFn) -> tuple[str, bytes]:
 
 
 def headers_init(draw: st.DrawFn) -> str:
-    pairs = draw(st.lists(st.tuples(st.sampled_from(["x-a", "Set-Cookie", "content-type", "bad name", "x-é"])
-                                    | texts, texts), max_size=5))
+    pairs = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["x-a", "Set-Cookie", "content-type", "bad name", "x-é"]) | texts, texts
+            ),
+            max_size=5,
+        )
+    )
     shape = draw(st.sampled_from(["object", "pairs", "Headers", "proxy", "getter", "number"]))
     if shape == "object":
         return "{" + ", ".join(f"{js(n)}: {js(v)}" for n, v in pairs) + "}"
     if shape == "pairs":
         return "[" + ", ".join(f"[{js(n)}, {js(v)}]" for n, v in pairs) + "]"
     if shape == "Headers":
-        return "(() => { const h = new Headers(); " + "".join(
-            f"h.append({js(n)}, {js(v)}); " for n, v in pairs) + "return h; })()"
+        return (
+            "(() => { const h = new Headers(); "
+            + "".join(f"h.append({js(n)}, {js(v)}); " for n, v in pairs)
+            + "return h; })()"
+        )
     if shape == "proxy":
         return "new Proxy({}, {ownKeys() { throw new Error('trap'); }})"
     if shape == "getter":
@@ -85,18 +94,55 @@ def hostile_results(draw: st.DrawFn) -> str:
     elif body_kind == "binary":
         body = draw(binary_bodies())[0]
     elif body_kind == "echo":
-        body = draw(st.sampled_from(["request.arrayBuffer()", "request.text()", "request.bytes()",
-                                     "request.body", "JSON.stringify(request)"]))
+        body = draw(
+            st.sampled_from(
+                [
+                    "request.arrayBuffer()",
+                    "request.text()",
+                    "request.bytes()",
+                    "request.body",
+                    "JSON.stringify(request)",
+                ]
+            )
+        )
     elif body_kind == "number":
         body = "12"
     elif body_kind == "object":
         body = "({})"
     else:
         body = "new Proxy(new Uint8Array(2), {})"
-    status = draw(st.sampled_from(["200", "404", "599", "199", "600", "200.5", "'200'", "undefined",
-                                   "{valueOf() { return 201; }}", "-1"]))
-    shape = draw(st.sampled_from(["Response", "plain", "json", "text", "redirect", "string",
-                                  "getters", "proxy", "primitive", "throw"]))
+    status = draw(
+        st.sampled_from(
+            [
+                "200",
+                "404",
+                "599",
+                "199",
+                "600",
+                "200.5",
+                "'200'",
+                "undefined",
+                "{valueOf() { return 201; }}",
+                "-1",
+            ]
+        )
+    )
+    shape = draw(
+        st.sampled_from(
+            [
+                "Response",
+                "plain",
+                "json",
+                "text",
+                "redirect",
+                "string",
+                "getters",
+                "proxy",
+                "primitive",
+                "throw",
+            ]
+        )
+    )
     if shape == "Response":
         return f"new Response({body}, {{status: {status}, headers: {headers_init(draw)}}})"
     if shape == "plain":
@@ -119,13 +165,16 @@ def hostile_results(draw: st.DrawFn) -> str:
     return f"(() => {{ throw {thrown}; }})()"
 
 
-requests_ = st.fixed_dictionaries({
-    "method": st.sampled_from(["GET", "POST", "PUT", "DELETE", "OPTIONS"]) | no_surrogates,
-    "url": st.builds(lambda path: "/" + path, no_surrogates),
-    "headers": st.lists(st.tuples(no_surrogates, no_surrogates), max_size=6).map(
-        lambda pairs: "".join(f"{n}\0{v}\0" for n, v in pairs)),
-    "body": st.none() | st.binary(max_size=256),
-})
+requests_ = st.fixed_dictionaries(
+    {
+        "method": st.sampled_from(["GET", "POST", "PUT", "DELETE", "OPTIONS"]) | no_surrogates,
+        "url": st.builds(lambda path: "/" + path, no_surrogates),
+        "headers": st.lists(st.tuples(no_surrogates, no_surrogates), max_size=6).map(
+            lambda pairs: "".join(f"{n}\0{v}\0" for n, v in pairs)
+        ),
+        "body": st.none() | st.binary(max_size=256),
+    }
+)
 
 
 def check_answer(answer: object) -> tuple[int, bytes, bytes]:
@@ -148,9 +197,12 @@ def dispatch_or_fault(engine: object, request: dict[str, object]) -> tuple[int, 
 
 @FUZZ
 @given(hostile_results(), requests_, st.booleans())
-def test_any_handler_result_is_an_answer_or_a_typed_fault(result: str, request: dict[str, object],
-                                                          asynchronous: bool) -> None:
-    prefix = "async function handler(request) { await null; " if asynchronous else "function handler(request) { "
+def test_any_handler_result_is_an_answer_or_a_typed_fault(
+    result: str, request: dict[str, object], asynchronous: bool
+) -> None:
+    prefix = (
+        "async function handler(request) { await null; " if asynchronous else "function handler(request) { "
+    )
     engine = load(prefix + f"return {result}; }}")
     dispatch_or_fault(engine, request)
     assert isinstance(engine.runtime.settle_leftovers(10.0), bool)
@@ -176,8 +228,10 @@ def test_string_bodies_are_utf8_with_lone_surrogates_replaced(text: str) -> None
 @FUZZ
 @given(st.binary(max_size=512))
 def test_request_bodies_arrive_raw_and_decode_like_whatwg(data: bytes) -> None:
-    engine = load("function handler(request) {\n"
-                  "  return request.url === '/raw' ? new Response(request.arrayBuffer()) : request.text();\n}")
+    engine = load(
+        "function handler(request) {\n"
+        "  return request.url === '/raw' ? new Response(request.arrayBuffer()) : request.text();\n}"
+    )
     assert engine.dispatch(data, method="POST", url="/raw")[2] == data
     text = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     assert engine.dispatch(data, method="POST")[2] == text.decode("utf-8", "replace").encode()

@@ -60,6 +60,15 @@ def test_sql_exec_reports_rows_and_insert_id(sql: dict[str, Any]) -> None:
     assert sql["sqlExec"]("rename", {"to": "bo", "from": "bob"})["value"]["rowsAffected"] == 1
 
 
+def test_statement_kind_is_found_past_many_comments(sql: dict[str, Any]) -> None:
+    """Many leading comments made the old INSERT-detecting regex backtrack exponentially."""
+    comments = "/* a */ -- b\n" * 40
+    sql["sql"]("commentedAdd", comments + "INSERT INTO users (name) VALUES (:name)")
+    sql["sql"]("commentedRename", comments + "UPDATE users SET name = :to WHERE name = :from")
+    assert sql["sqlExec"]("commentedAdd", {"name": "cy"})["value"]["lastInsertRowId"] == 3
+    assert sql["sqlExec"]("commentedRename", {"to": "bo", "from": "bob"})["value"] == {"rowsAffected": 1}
+
+
 @pytest.mark.parametrize(
     "attack",
     [

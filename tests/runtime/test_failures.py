@@ -119,13 +119,6 @@ def test_response_over_the_cap_is_500(serve) -> None:
     assert "exceeds" in response.text
 
 
-def test_missing_handler_is_500_with_a_clear_message(serve) -> None:
-    server = serve("const notTheHandler = 1;", "-n", "1")
-    response = server.get("/")
-    assert response.status_code == 500
-    assert "no handler defined" in response.text
-
-
 def test_non_callable_handler_is_500(serve) -> None:
     server = serve("const handler = 42;", "-n", "1")
     assert server.get("/").status_code == 500

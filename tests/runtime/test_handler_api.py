@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 ECHO = r"""
@@ -74,6 +76,17 @@ def test_request_fields_method_url_path_query_headers_body(api_server) -> None:
         "query": {"x": 2, "y": "hello world", "z": "é&", "n": -5, "big": "99999999999", "f": "1.5"},
         "ua": "ua/1", "viaGet": "cv", "missing": None, "body": "payload",
     }
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("02134", "02134"), ("+5", "+5"), ("-0", "-0"), ("00", "00"), ("0", 0), ("-12", -12),
+    ("2147483647", 2147483647), ("2147483648", "2147483648"), ("1e3", "1e3"), (" 1", " 1"),
+])
+def test_only_canonical_int32_query_values_become_numbers(api_server, raw: str, value) -> None:
+    """Issue 19.19: `?zip=02134` became the number 2134 (a ZIP code, an id, a PIN lost digits)."""
+
+
+    assert api_server.get("/q?v=" + quote(raw)).json()["query"] == {"v": value}
 
 
 def test_body_is_null_without_a_body(api_server) -> None:

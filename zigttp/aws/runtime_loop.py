@@ -28,10 +28,18 @@ MAX_RESPONSE_PAYLOAD = 6 * 1024 * 1024  # synchronous invocation response limit
 
 
 def handler_path(handler: str | None) -> str | None:
-    """The handler argument, else `ZIGTTP_HANDLER` / Lambda's `_HANDLER` under LAMBDA_TASK_ROOT."""
+    """The handler argument, else `ZIGTTP_HANDLER` / Lambda's `_HANDLER` under LAMBDA_TASK_ROOT.
+
+    A source name whose file is absent but whose built artifact sits next to it (`handler.js`
+    → `handler.pyz`, what deploy/lambda/build.sh packages) resolves to the artifact, so the
+    function's handler setting can keep naming the source file."""
     name = handler or os.environ.get("ZIGTTP_HANDLER") or os.environ.get("_HANDLER")
     if name and not os.path.isabs(name) and not os.path.exists(name):
         name = os.path.join(os.environ.get("LAMBDA_TASK_ROOT", "."), name)
+    if name and not os.path.exists(name):
+        built = os.path.splitext(name)[0] + ".pyz"
+        if os.path.exists(built):
+            return built
     return name
 
 

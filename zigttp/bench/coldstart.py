@@ -33,8 +33,8 @@ def rss_kb(pid: int) -> int:
 
 def _spawn_to_200(command: list[str], port: int) -> tuple[float, int]:
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT,
-                               env=peers.server_env(PORT=str(port)))
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               cwd=peers.ASSETS, env=peers.server_env(PORT=str(port)))
     try:
         wait_ready(f"http://127.0.0.1:{port}/api/health")
         elapsed = (time.perf_counter() - started) * 1000
@@ -60,7 +60,8 @@ def _wait_port_free(port: int, timeout: float = 10.0) -> None:
 def _built_artifact(workdir: Path) -> str | None:
     out = workdir / "bench-handler.pyz"
     result = subprocess.run(
-        peers.zigttp_command("build", HANDLER, "-o", str(out)), capture_output=True, text=True, cwd=peers.ROOT
+        peers.zigttp_command("build", HANDLER, "-o", str(out)), capture_output=True, text=True,
+        cwd=peers.ASSETS,
     )
     return str(out) if result.returncode == 0 and out.exists() else None
 

@@ -1,4 +1,4 @@
-"""Engine microbenchmarks (the original's suite, bench/engine/*.js) in our runtime and the peers.
+"""Engine microbenchmarks (the original's suite, assets/engine/*.js) in our runtime and the peers.
 
 Each script defines `bench(n)`; ops/s = n / seconds for one call after a warm-up call.
 """
@@ -33,7 +33,7 @@ def run(quick: bool = False) -> list[dict[str, object]]:
     found = peers.available()
     for name, iterations in ITERATIONS.items():
         n = max(1, iterations // 10) if quick else iterations
-        script = peers.BENCH / "engine" / f"{name}.js"
+        script = peers.ASSETS / "engine" / f"{name}.js"
         row: dict[str, object] = {
             "name": name,
             "iterations": n,

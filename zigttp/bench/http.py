@@ -17,7 +17,7 @@ import urllib.request
 from zigttp.bench import peers
 from zigttp.config import default_workers
 
-HANDLER = str(peers.BENCH / "handlers" / "bench.tsx")
+HANDLER = str(peers.ASSETS / "handlers" / "bench.tsx")
 ENDPOINTS = {"health": "/api/health", "echo": "/api/echo", "greet": "/api/greet/world", "page": "/page"}
 
 
@@ -70,7 +70,7 @@ def wrk(url: str, seconds: float, connections: int, pin: list[str], post: bool) 
     command = [*pin, "wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
                "--latency", url]
     if post:
-        command[len(pin) + 1 : len(pin) + 1] = ["-s", str(peers.BENCH / "wrk" / "post.lua")]
+        command[len(pin) + 1 : len(pin) + 1] = ["-s", str(peers.ASSETS / "wrk" / "post.lua")]
     out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -98,7 +98,7 @@ def run(quick: bool = False, seconds: float = 10, connections: int = 50) -> list
     port = free_port()
     for name, command in contenders(port, quick).items():
         process = subprocess.Popen(
-            [*server_pin, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT,
+            [*server_pin, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ASSETS,
             env=peers.server_env(),
         )
         try:

@@ -1,4 +1,6 @@
-"""Where the peer runtimes are: node, deno and bun on PATH or installed by bench/install-peers.sh."""
+"""Where the peer runtimes are (node, deno and bun on PATH, or installed into a clone by
+bench/install-peers.sh) and where the benchmark sources are: `ASSETS`, package data, so
+`zigttp bench` works from any install, not only from an editable one in a clone."""
 
 from __future__ import annotations
 
@@ -7,9 +9,9 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BENCH = ROOT / "bench"
-LOCAL_BIN = BENCH / ".peers" / "node_modules" / ".bin"
+ASSETS = Path(__file__).resolve().parent / "assets"  # engine/, handlers/, peers/, wrk/
+ROOT = Path(__file__).resolve().parents[2]  # the clone, when zigttp runs from one
+LOCAL_BIN = ROOT / "bench" / ".peers" / "node_modules" / ".bin"
 
 
 def find(name: str) -> str | None:
@@ -25,14 +27,14 @@ def available() -> dict[str, str]:
 
 
 def server_command(peer: str, executable: str, port: int) -> list[str]:
-    script = str(BENCH / "peers" / f"{peer}_server.js")
+    script = str(ASSETS / "peers" / f"{peer}_server.js")
     if peer == "deno":
         return [executable, "run", "--allow-net", "--allow-read", script, str(port)]
     return [executable, script, str(port)]
 
 
 def harness_command(peer: str, executable: str, script: Path, iterations: int) -> list[str]:
-    harness = str(BENCH / "engine" / "harness.js")
+    harness = str(ASSETS / "engine" / "harness.js")
     if peer == "deno":
         return [executable, "run", "--allow-read", harness, str(script), str(iterations)]
     return [executable, harness, str(script), str(iterations)]

@@ -51,8 +51,12 @@ import sys
 try:
     from zigttp.build.launch import main
 except ImportError:
-    sys.exit("this zigttp artifact needs the zigttp package (it is not on PyPI): install it from "
-             "its repository, e.g. `pip install /path/to/zigttp-checkout`")
+    sys.exit(
+        f"this zigttp artifact needs the zigttp package, which {sys.executable} cannot import.\\n"
+        "zigttp is not published on PyPI: install it from a clone of its repository\\n"
+        "  (pip install /path/to/zigttp, or `make serve` in the clone to create .venv/),\\n"
+        "then run the artifact with that Python: /path/to/zigttp/.venv/bin/python " + sys.argv[0]
+    )
 
 main(sys.argv[0], sys.argv[1:])
 '''

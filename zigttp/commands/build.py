@@ -1,4 +1,6 @@
-"""`zigttp build HANDLER [-o OUT]`: front end + check once, then one verifiable artifact.
+"""`zigttp build [HANDLER] [-o OUT]`: front end + check once, then one verifiable artifact.
+
+HANDLER defaults to zigttp.json's `handler` (the file is found as `serve` finds it).
 
 Exit 0 on success; 1 with the diagnostics when the source does not compile (SourceError) or
 the artifact cannot be written (BuildError). See `zigttp.build.artifact` for the format.
@@ -39,7 +41,21 @@ def compile_for_build(handler: Path) -> CompiledHandler:
     return compiled
 
 
-def run_build(handler: str, output: str | None) -> int:
+def project_handler() -> str:
+    """The `handler` of zigttp.json (this or a parent directory), for `zigttp build` alone."""
+    from zigttp.errors import UsageError
+    from zigttp.project import project_defaults
+
+    project = project_defaults()
+    handler = project.options.get("handler") if project is not None else None
+    if handler is None:
+        where = f"{project.path} has no \"handler\"" if project else "no zigttp.json found"
+        raise UsageError(f"no handler to build: pass HANDLER ({where})")
+    return str(handler)
+
+
+def run_build(handler: str | None, output: str | None) -> int:
+    handler = handler or project_handler()
     source = Path(handler)
     if not source.is_file():
         raise HandlerLoadError(f"handler file not found: {handler}")

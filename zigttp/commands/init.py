@@ -39,9 +39,13 @@ def template_files(template: str) -> list[tuple[str, Traversable]]:
 
 
 def run_init(name: str, template: str, parent: Path | None = None) -> int:
-    target = (parent or Path.cwd()) / name
-    if not _NAME.match(Path(name).name):
-        raise UsageError(f"invalid project name {name!r}: use letters, digits, '.', '_' and '-'")
+    """`name` is a directory to create (or an empty one); `.` is the current directory, as in
+    `git init .`, and the project takes that directory's name."""
+    target = ((parent or Path.cwd()) / name).resolve()
+    project = target.name
+    if not _NAME.match(project):
+        raise UsageError(f"invalid project name {project!r} (from {name!r}): use letters, digits, "
+                         "'.', '_' and '-', starting with a letter or digit")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; refusing to overwrite it")
     if template not in TEMPLATES:
@@ -49,7 +53,7 @@ def run_init(name: str, template: str, parent: Path | None = None) -> int:
     created = []
     files = template_files(template)
     entry = next(rel for rel, _ in files if rel.startswith("handler.") and not rel.endswith(".jsonl"))
-    values = {"{{name}}": Path(name).name, "{{template}}": template, "{{handler}}": entry}
+    values = {"{{name}}": project, "{{template}}": template, "{{handler}}": entry}
     for relative, resource in files:
         text = resource.read_text(encoding="utf-8")
         for key, value in values.items():
@@ -62,5 +66,6 @@ def run_init(name: str, template: str, parent: Path | None = None) -> int:
     out.write(f"Created {target} ({template} template):\n")
     for relative in created:
         out.write(f"  {relative}\n")
-    out.write(f"\nNext:\n  cd {name}\n  zigttp dev\n  zigttp test handler.test.jsonl {entry}\n")
+    cd = "" if target == Path.cwd().resolve() else f"  cd {name}\n"
+    out.write(f"\nNext:\n{cd}  zigttp dev\n  zigttp test handler.test.jsonl {entry}\n")
     return 0

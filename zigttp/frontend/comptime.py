@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Callable
 
 from tree_sitter import Node
 
 from zigttp import __version__
 from zigttp.frontend import comptime_builtins as builtins
-from zigttp.frontend.comptime_strings import STRING_METHODS
+from zigttp.frontend.comptime_strings import STRING_METHODS, TooLarge, check_size
 from zigttp.frontend.jsvalues import (
     UNDEFINED,
     JsValue,
@@ -32,6 +33,8 @@ from zigttp.frontend.parser import field
 
 MAX_DEPTH = 64
 MAX_LENGTH = 8 * 1024
+MAX_SECONDS = 2.0  # wall time for one comptime() call; the size caps keep real ones far below
+MAX_WORK = 16 * 1024 * 1024  # characters/elements one call may produce in all, intermediates too
 CONSTANTS: dict[str, JsValue] = {
     "undefined": UNDEFINED,
     "NaN": math.nan,
@@ -53,6 +56,8 @@ class ComptimeFailure(Exception):
 class Evaluator:
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self.deadline = time.monotonic() + MAX_SECONDS
+        self.work = 0
 
     def text(self, node: Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8")
@@ -62,10 +67,21 @@ class Evaluator:
             raise ComptimeFailure(
                 node, "DepthExceeded", f"expression nested deeper than {MAX_DEPTH}"
             )
+        if time.monotonic() > self.deadline:
+            raise ComptimeFailure(node, "TimeExceeded", f"evaluation took longer than {MAX_SECONDS:g} s")
         method = getattr(self, "eval_" + node.type, None)
         if method is None:
             raise ComptimeFailure(node, "UnsupportedOp", f"`{_describe(node)}` is not allowed")
-        return method(node, depth + 1)
+        try:
+            value = method(node, depth + 1)
+        except TooLarge as exc:
+            raise ComptimeFailure(node, "OutputTooLarge", str(exc)) from None
+        if isinstance(value, str | list | dict):
+            self.work += len(value)
+            if self.work > MAX_WORK:
+                raise ComptimeFailure(node, "OutputTooLarge", "the expression builds more than "
+                                      f"{MAX_WORK:,} characters in all; the limit bounds memory")
+        return value
 
     def eval_number(self, node: Node, _: int) -> JsValue:
         text = self.text(node).replace("_", "").lower()
@@ -181,7 +197,9 @@ def binary(node: Node, op: str, a: JsValue, b: JsValue) -> JsValue:
         if isinstance(a, list | dict) or isinstance(b, list | dict):
             raise ComptimeFailure(node, "TypeMismatch", "`+` on arrays or objects is not allowed")
         if isinstance(a, str) or isinstance(b, str):
-            return to_string(a) + to_string(b)
+            left, right = to_string(a), to_string(b)
+            check_size(len(left) + len(right))
+            return left + right
         return to_number(a) + to_number(b)
     if op in _COMPARE:
         return _COMPARE[op](a, b)

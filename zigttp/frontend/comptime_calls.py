@@ -6,7 +6,7 @@ from tree_sitter import Node
 
 from zigttp.frontend import comptime_builtins as builtins
 from zigttp.frontend.comptime import NONDETERMINISTIC, ComptimeFailure, Evaluator
-from zigttp.frontend.comptime_strings import STRING_METHODS
+from zigttp.frontend.comptime_strings import STRING_METHODS, TooLarge
 from zigttp.frontend.jsvalues import JsValue
 from zigttp.frontend.parser import field
 
@@ -22,6 +22,8 @@ def evaluate_call(ev: Evaluator, node: Node, depth: int) -> JsValue:
     args = [ev.eval(a, depth) for a in args_node.named_children]
     try:
         return _dispatch(ev, node, callee, name, args, depth)
+    except TooLarge as exc:
+        raise ComptimeFailure(node, "OutputTooLarge", str(exc)) from None
     except builtins.BuiltinError as exc:
         raise ComptimeFailure(node, "TypeMismatch", str(exc)) from exc
     except (TypeError, ValueError, OverflowError) as exc:

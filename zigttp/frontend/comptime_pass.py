@@ -9,6 +9,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from zigttp.frontend.comptime import MAX_LENGTH, ComptimeFailure, Evaluator
+from zigttp.frontend.comptime_strings import MAX_STRING
 from zigttp.frontend.jsvalues import literal
 from zigttp.frontend.transform import Emitter, Handler, Out
 
@@ -21,11 +22,19 @@ CODES = {
     "DepthExceeded": "ZT406",
     "ExpressionTooLong": "ZT407",
     "SyntaxError": "ZT408",
+    "OutputTooLarge": "ZT409",
+    "TimeExceeded": "ZT410",
 }
 HINT = (
     "comptime() accepts literals, operators, Math, string methods, parseInt/parseFloat, "
     "JSON.parse and hash(); compute anything else at run time"
 )
+MAX_FILE_OUTPUT = 8 * MAX_STRING  # bytes of folded literals in one file: bounds the bundle
+HINTS = {
+    "OutputTooLarge": "comptime() results are capped (1 MiB per string, 8 MiB per file): build "
+                      "large values at run time, or serve big assets with --static",
+    "TimeExceeded": "comptime() is for small constant expressions; compute this at run time",
+}
 
 
 def is_comptime(em: Emitter, node: Node) -> bool:
@@ -42,9 +51,15 @@ def fold(em: Emitter, node: Node) -> bytes | None:
             raise ComptimeFailure(node, "SyntaxError", "comptime() takes exactly one expression")
         if exprs[0].end_byte - exprs[0].start_byte > MAX_LENGTH:
             raise ComptimeFailure(node, "ExpressionTooLong", "expression longer than 8 KiB")
-        return literal(Evaluator(em.data).eval(exprs[0])).encode()
+        folded = literal(Evaluator(em.data).eval(exprs[0])).encode()
+        em.comptime_bytes += len(folded)
+        if em.comptime_bytes > MAX_FILE_OUTPUT:
+            raise ComptimeFailure(node, "OutputTooLarge", "comptime() results in this file exceed "
+                                  f"{MAX_FILE_OUTPUT // MAX_STRING} MiB")
+        return folded
     except ComptimeFailure as failure:
-        em.report(failure.node, CODES[failure.kind], f"comptime: {failure.reason}", HINT)
+        hint = HINTS.get(failure.kind, HINT)
+        em.report(failure.node, CODES[failure.kind], f"comptime: {failure.reason}", hint)
         return None
 
 

@@ -1,11 +1,41 @@
 """String methods available inside comptime(), with JavaScript argument rules
-(negative `slice` indexes, `substring` swapping, `replace` = first occurrence only)."""
+(negative `slice` indexes, `substring` swapping, `replace` = first occurrence only).
+
+The methods that grow a string (repeat, padStart/padEnd, replaceAll) check the size of their
+result BEFORE building it: `"a".repeat(1e10)` once drove `zigttp check` to 12.9 GB.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from zigttp.frontend.jsvalues import UNDEFINED, JsValue, to_integer, to_string
+
+MAX_STRING = 1024 * 1024  # characters in any one comptime string (the literal it folds to)
+
+
+class TooLarge(Exception):
+    """A string result would exceed MAX_STRING."""
+
+
+def check_size(length: float) -> None:
+    if length > MAX_STRING:
+        raise TooLarge(f"the result would be {int(length):,} characters; the limit is {MAX_STRING:,} (1 MiB)")
+
+
+def _repeat(s: str, count: JsValue) -> str:
+    n = int(to_integer(count))
+    if n < 0:
+        raise ValueError("repeat count must be non-negative")
+    check_size(len(s) * n)
+    return s * n
+
+
+def _replace_all(s: str, old: JsValue, new: JsValue) -> str:
+    a, b = to_string(old), to_string(new)
+    hits = len(s) + 1 if a == "" else s.count(a)
+    check_size(len(s) + hits * (len(b) - len(a)))
+    return s.replace(a, b)
 
 
 def _index(v: JsValue, length: int, default: int) -> int:
@@ -41,6 +71,7 @@ def _split(s: str, sep: JsValue = UNDEFINED, limit: JsValue = UNDEFINED) -> list
 
 def _pad(s: str, length: JsValue, fill: JsValue, at_start: bool) -> str:
     target = int(to_integer(length))
+    check_size(target)
     filler = " " if fill is UNDEFINED else to_string(fill)
     if target <= len(s) or not filler:
         return s
@@ -69,9 +100,9 @@ STRING_METHODS: dict[str, Callable[..., JsValue]] = {
     "indexOf": lambda s, t, p=UNDEFINED: float(s.find(to_string(t), _position(p))),
     "charAt": lambda s, i=UNDEFINED: s[int(to_integer(i))] if 0 <= to_integer(i) < len(s) else "",
     "split": _split,
-    "repeat": lambda s, n: s * int(to_integer(n)),
+    "repeat": _repeat,
     "replace": lambda s, a, b: s.replace(to_string(a), to_string(b), 1),
-    "replaceAll": lambda s, a, b: s.replace(to_string(a), to_string(b)),
+    "replaceAll": _replace_all,
     "padStart": lambda s, n, f=UNDEFINED: _pad(s, n, f, True),
     "padEnd": lambda s, n, f=UNDEFINED: _pad(s, n, f, False),
 }

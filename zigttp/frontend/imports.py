@@ -21,6 +21,13 @@ from zigttp.modules import find_module, is_module_specifier
 DEFAULT = "__zigttp_default"
 
 
+def known_modules() -> list[str]:
+    """Every `zigttp:*` specifier an import may name: built-in and registered user modules."""
+    from zigttp.modules import builtin_modules, user_modules
+
+    return sorted(f"zigttp:{name}" for name in {*builtin_modules(), *user_modules()})
+
+
 def resolve(em: Emitter, source_node: Node) -> ModuleRef | None:
     """The JS expression for a module's namespace object, or None (diagnostic reported)."""
     specifier = em.text(source_node).decode("utf-8")[1:-1]
@@ -31,7 +38,7 @@ def resolve(em: Emitter, source_node: Node) -> ModuleRef | None:
                 source_node,
                 "ZT501",
                 f"unknown module `{specifier}`",
-                "see `docs/modules` for the zigttp:* modules that exist",
+                f"available: {', '.join(known_modules())} (docs/modules.md)",
             )
             return None
         em.modules.add(spec.name)

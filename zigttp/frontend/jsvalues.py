@@ -25,7 +25,7 @@ class _Undefined:
 
 UNDEFINED = _Undefined()
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
-_NUMERIC_STR = re.compile(r"^[+-]?(Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$")
+_NUMERIC_STR = re.compile(r"^[+-]?(Infinity|(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)$")
 _STRING_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 INT31 = 2**31 - 1
 

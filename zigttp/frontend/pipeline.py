@@ -40,19 +40,26 @@ from zigttp.frontend.result import CompiledHandler, LineSpan, Options
 __all__ = ["CompiledHandler", "LineSpan", "compile_file", "compile_source", "diagnose"]
 
 
-def compile_source(source: str, filename: str = "<inline>") -> CompiledHandler:
-    """Compile inline code (`serve -e`); relative imports are not available."""
+def compile_source(
+    source: str, filename: str = "<inline>", *, require_handler: bool = False,
+) -> CompiledHandler:
+    """Compile inline code (`serve -e`); relative imports are not available.
+    `require_handler` (what serving needs) makes a file without a handler ZT107, as `check`."""
     from zigttp.frontend.build import build_inline  # the parser loads only when needed
 
-    compiled = build_inline(source, filename, Options())
+    options = Options(require_handler=require_handler)
+    compiled = build_inline(source, filename, options)
     return _checked(compiled)
 
 
-def compile_file(path: str | Path, *, use_cache: bool = True) -> CompiledHandler:
+def compile_file(
+    path: str | Path, *, use_cache: bool = True,
+    require_handler: bool = False,
+) -> CompiledHandler:
     """Compile a handler file and everything it imports; cached on disk by content."""
     from zigttp.frontend import cache
 
-    options = Options()
+    options = Options(require_handler=require_handler)
     if use_cache:
         hit = cache.load(Path(path), options)
         if hit is not None:

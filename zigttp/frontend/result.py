@@ -38,6 +38,13 @@ class CompiledHandler:
                 return span.file, span.file_line + (line - span.start)
         return self.filename, line
 
+    def frame(self, line: int, col: int) -> tuple[str, int, int]:
+        """Map an engine position (output line:col, 1-based) to (file, line, col) in the user's
+        sources: the line through `line_map`, the column by dropping what the front end
+        inserted before it on that output line (`"use strict";` on line 1)."""
+        file, source_line = self.locate(line)
+        return file, source_line, col if col <= 0 else source_column(line, col)
+
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.is_error]
@@ -54,3 +61,13 @@ class Options:
 
     profile: str = "default"  # analyzer profile: "default" or "strict"
     require_handler: bool = False  # `check`: a missing handler is an error
+
+
+# The front end inserts one text without a line break: `"use strict";` at the start of the
+# output's line 1 (build.PREFIX; a test keeps the two in step).
+STRICT_PREFIX = '"use strict";'
+
+
+def source_column(output_line: int, col: int) -> int:
+    """`col` on output line `output_line` as a column of the user's source line."""
+    return max(1, col - len(STRICT_PREFIX)) if output_line == 1 else col

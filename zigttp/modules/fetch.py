@@ -8,19 +8,21 @@ handlers get a `Response` made from it (`fetch_response.py`).
 
 Rules: only `http`/`https`; the host must match `ctx.options["outbound_hosts"]` (exact names,
 `*.example.com` globs, optional `:port`); redirects are NOT followed (a 3xx comes back as is,
-so a redirect can never leave the allow-list); the per-call timeout is capped by
-`outbound_timeout_ms` (default 10 s); the body is read up to `maxResponseBytes` (default and
+so a redirect can never leave the allow-list); the timeout covers the WHOLE call (connect,
+headers, body: see _outbound.py), is capped by `outbound_timeout_ms` (default 10 s) and never
+runs past the request's own deadline (`--timeout`); a URL with a space or control character
+(CR/LF would split the request line) is "invalid_url"; the body is read up to `maxResponseBytes` (default and
 cap 10 MiB) and a longer body is an error, never silently truncated. Bodies are decoded as
 UTF-8 with replacement; response header names are lower-cased.
 """
 
 from __future__ import annotations
 
-import functools
 from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import urlsplit
 
+from zigttp import deadline
 from zigttp.modules._result import (
     Result,
     bad_arg,
@@ -37,18 +39,6 @@ from zigttp.modules.fetch_response import JS_WRAPPERS, retry_sleep
 DEFAULT_TIMEOUT_MS = 10_000
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-
-
-@functools.cache
-def _opener() -> Any:
-    """urllib.request costs ~40 ms to import: pay it on the first fetch, not at serve start."""
-    import urllib.request
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None  # hand the 3xx back to the caller instead of following it
-
-    return urllib.request.build_opener(NoRedirect)
 
 
 def host_allowed(host: str, port: int, patterns: tuple[str, ...]) -> bool:
@@ -72,26 +62,34 @@ def _number_option(init: dict[str, Any], key: str, default: int, cap: int) -> in
     return int(min(value, cap))
 
 
-def _request(url: str, init: dict[str, Any]) -> Any:
+def _request(init: dict[str, Any]) -> tuple[str, dict[str, str], bytes | None]:
     method = (want_opt_str("fetch", "init.method", init.get("method")) or "GET").upper()
     if method not in METHODS:
         raise bad_arg("fetch", "init.method", f"one of {', '.join(sorted(METHODS))}")
     headers = want_opt_dict("fetch", "init.headers", init.get("headers"))
     body = want_opt_str("fetch", "init.body", init.get("body"))
-    import urllib.request
-
-    request = urllib.request.Request(url, method=method, data=body.encode() if body else None)
+    checked: dict[str, str] = {}
     for name, value in headers.items():
         text = want_str("fetch", f"init.headers.{name}", value)
         if any(c in name + text for c in "\r\n\0") or not name:
             raise bad_arg("fetch", f"init.headers.{name}", "free of CR, LF and NUL")
-        request.add_header(name, text)
-    return request
+        checked[name] = text
+    return method, checked, body.encode() if body else None
 
 
-def _read(response: Any, limit: int) -> bytes | None:
-    data = response.read(limit + 1)
-    return None if len(data) > limit else data
+def _bad_url(url: str) -> str | None:
+    """Why `url` cannot be fetched, or None. Control characters and spaces would split the
+    request line (CRLF injection), so they are refused before anything is sent."""
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        return f"the URL contains a space or control character (percent-encode it): {url!r}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"only absolute http(s) URLs can be fetched: {url!r}"
+    try:
+        parts.port  # noqa: B018 -- raises ValueError for a non-numeric or out-of-range port
+    except ValueError:
+        return f"invalid URL {url!r}"
+    return None
 
 
 class Fetcher:
@@ -104,42 +102,29 @@ class Fetcher:
         options = want_opt_dict("fetch", "init", init)
         timeout_ms = _number_option(options, "timeoutMs", self.timeout_cap, self.timeout_cap)
         limit = _number_option(options, "maxResponseBytes", MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES)
+        problem = _bad_url(url)
+        if problem is not None:
+            return _failure("invalid_url", problem)
         parts = urlsplit(url)
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError:
-            return _failure("invalid_url", f"invalid URL {url!r}")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return _failure("invalid_url", f"only absolute http(s) URLs can be fetched: {url!r}")
-        if not host_allowed(parts.hostname, port, self.hosts):
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if not host_allowed(parts.hostname or "", port, self.hosts):
             message = f"{parts.hostname}:{port} is not an allowed outbound host (--outbound-host)"
             return _failure("host_not_allowed", message)
-        return self._send(_request(url, options), timeout_ms / 1000, limit)
-
-    def _send(self, request: Any, timeout: float, limit: int) -> Result:
-        import urllib.error
+        method, headers, body = _request(options)
+        seconds = deadline.remaining(timeout_ms / 1000)  # never beyond the request's deadline
+        # http.client costs ~15 ms of imports: paid on the first fetch, not at serve start
+        from zigttp.modules._outbound import Timeout, TooLarge, exchange
 
         try:
-            with _opener().open(request, timeout=timeout) as response:
-                return self._response(response, limit)
-        except urllib.error.HTTPError as response:
-            with response:
-                return self._response(response, limit)
-        except TimeoutError:
-            return _failure("timeout", f"no response within {timeout:g} s")
-        except (urllib.error.URLError, OSError) as problem:
-            reason = getattr(problem, "reason", problem)
-            if isinstance(reason, TimeoutError):
-                return _failure("timeout", f"no response within {timeout:g} s")
-            return _failure("network", str(reason))
-
-    def _response(self, response: Any, limit: int) -> Result:
-        data = _read(response, limit)
-        if data is None:
+            reply = exchange(parts, port, method, headers, body, seconds, limit)
+        except Timeout:
+            return _failure("timeout", f"no complete response within {seconds:.3g} s")
+        except TooLarge:
             return _failure("too_large", f"response body exceeds {limit} bytes")
-        headers = {name.lower(): value for name, value in response.headers.items()}
-        body = data.decode("utf-8", "replace")
-        return ok({"status": response.status, "headers": headers, "body": body})
+        except OSError as failure:
+            return _failure("network", str(getattr(failure, "reason", failure)) or type(failure).__name__)
+        body_text = reply.body.decode("utf-8", "replace")
+        return ok({"status": reply.status, "headers": reply.headers, "body": body_text})
 
 
 def create(ctx: ModuleContext) -> dict[str, Any]:

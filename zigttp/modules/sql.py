@@ -10,7 +10,9 @@ so a handler can tell "no database" from "no row":
   sqlOne  → {ok: true, value: row | null}     sqlMany → {ok: true, value: row[]}
   sqlExec → {ok: true, value: {rowsAffected, lastInsertRowId?}}
   failure → {ok: false, error: {tag, message}} with tag "not_configured" (no `--sqlite FILE`),
-            "unknown_query", "constraint" (UNIQUE/NOT NULL/CHECK/FK), or "sql_error".
+            "unknown_query", "constraint" (UNIQUE/NOT NULL/CHECK/FK), "not_allowed" (ATTACH,
+            VACUUM INTO, load_extension, file PRAGMAs: see _sql_guard.py), "timeout" (past the
+            request's deadline), or "sql_error".
 Wrong argument types raise a TypeError. `sqlOne`/`sqlMany` run on a read-only connection,
 so a write statement registered for reading fails instead of writing. BLOB columns come back
 as base64 text. Connections are per thread; the database path is `ctx.options["sqlite"]`.
@@ -28,14 +30,39 @@ from urllib.parse import quote
 
 from zigttp.modules._result import Result, bad_arg, err, is_number, ok, want_str
 from zigttp.modules._spec import ModuleContext, ModuleSpec
+from zigttp.modules._sql_guard import Denied, Guard, confine
 
 BUSY_TIMEOUT_S = 5.0
 # INSERT/REPLACE, possibly after comments or a WITH clause: only these set lastInsertRowId.
-_INSERTS = re.compile(
-    r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*"  # leading comments
-    r"(?:WITH\b.*)?\b(?:INSERT|REPLACE)\b",
-    re.IGNORECASE | re.DOTALL,
-)
+# A scan, not one regex: the old pattern backtracked exponentially over repeated comments.
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+_INSERT_WORD = re.compile(r"\b(?:INSERT|REPLACE)\b", re.IGNORECASE)
+
+
+def _code_start(statement: str) -> int:
+    """Index of the first character after leading whitespace and comments (linear)."""
+    at, end = 0, len(statement)
+    while at < end:
+        if statement[at].isspace():
+            at += 1
+        elif statement.startswith("--", at):
+            newline = statement.find("\n", at)
+            at = end if newline < 0 else newline + 1
+        elif statement.startswith("/*", at):
+            close = statement.find("*/", at + 2)
+            at = end if close < 0 else close + 2
+        else:
+            break
+    return at
+
+
+def is_insert(statement: str) -> bool:
+    start = _code_start(statement)
+    word = _FIRST_WORD.match(statement, start)
+    keyword = word.group().upper() if word else ""
+    if keyword == "WITH":
+        return _INSERT_WORD.search(statement, word.end()) is not None  # type: ignore[union-attr]
+    return keyword in ("INSERT", "REPLACE")
 
 
 class Database:
@@ -45,33 +72,44 @@ class Database:
         self.path = path
         self._local = threading.local()
 
-    def _connect(self, readonly: bool) -> sqlite3.Connection:
+    def _connect(self, readonly: bool) -> tuple[sqlite3.Connection, Guard]:
         key = ("ro" if readonly else "rw", os.getpid())
-        conn: sqlite3.Connection | None = getattr(self._local, "conns", {}).get(key)
-        if conn is None:
+        found: tuple[sqlite3.Connection, Guard] | None = getattr(self._local, "conns", {}).get(key)
+        if found is None:
             if readonly:
                 self._connect(readonly=False)  # creates the file if it does not exist yet
                 target, uri = f"file:{quote(os.path.abspath(self.path))}?mode=ro", True
             else:
                 target, uri = self.path, False
             conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=uri)
+            found = (conn, confine(conn))
             if not hasattr(self._local, "conns"):
                 self._local.conns = {}
-            self._local.conns[key] = conn
-        return conn
+            self._local.conns[key] = found
+        return found
 
     def query(self, statement: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        cursor = self._connect(readonly=True).execute(statement, params)
-        columns = [column[0] for column in cursor.description or ()]
-        return [dict(zip(columns, map(_cell, row), strict=True)) for row in cursor.fetchall()]
+        conn, guard = self._connect(readonly=True)
+
+        def step() -> list[dict[str, Any]]:
+            cursor = conn.execute(statement, params)
+            columns = [column[0] for column in cursor.description or ()]
+            return [dict(zip(columns, map(_cell, row), strict=True)) for row in cursor.fetchall()]
+
+        return guard.run(step)  # type: ignore[return-value]
 
     def execute(self, statement: str, params: dict[str, Any]) -> dict[str, Any]:
-        cursor = self._connect(readonly=False).execute(statement, params)
-        cursor.fetchall()  # finish the statement (INSERT ... RETURNING) so it commits
-        result: dict[str, Any] = {"rowsAffected": max(cursor.rowcount, 0)}
-        if cursor.lastrowid and cursor.rowcount > 0 and _INSERTS.match(statement):
-            result["lastInsertRowId"] = cursor.lastrowid  # SQLite keeps it across statements
-        return result
+        conn, guard = self._connect(readonly=False)
+
+        def step() -> dict[str, Any]:
+            cursor = conn.execute(statement, params)
+            cursor.fetchall()  # finish the statement (INSERT ... RETURNING) so it commits
+            result: dict[str, Any] = {"rowsAffected": max(cursor.rowcount, 0)}
+            if cursor.lastrowid and cursor.rowcount > 0 and is_insert(statement):
+                result["lastInsertRowId"] = cursor.lastrowid  # SQLite keeps it across statements
+            return result
+
+        return guard.run(step)  # type: ignore[return-value]
 
 
 def _cell(value: Any) -> Any:
@@ -96,6 +134,11 @@ def _params(fn: str, params: Any) -> dict[str, Any]:
 
 
 def _failure(problem: sqlite3.Error) -> Result:
+    if isinstance(problem, Denied):
+        return err({"tag": "not_allowed", "message": str(problem)})
+    if isinstance(problem, sqlite3.OperationalError) and str(problem) == "interrupted":
+        message = "the statement ran past the request's deadline (--timeout) and was interrupted"
+        return err({"tag": "timeout", "message": message})
     tag = "constraint" if isinstance(problem, sqlite3.IntegrityError) else "sql_error"
     return err({"tag": tag, "message": str(problem)})
 

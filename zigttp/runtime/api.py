@@ -145,7 +145,7 @@ class Runtime:
     def _failure(self, request_id: str, exc: errors.HandlerError) -> Response:
         message, stack = split_message(str(exc))
         if stack:
-            stack = map_stack(stack, self.compiled.locate)
+            stack = map_stack(stack, self.compiled.frame)
         self.log.handler_error(request_id, type(exc).__name__, message, stack)
         headers = [("content-type", _TEXT)]
         if isinstance(exc, errors.PoolExhausted):

@@ -65,7 +65,7 @@ class LoadedHandler:
         def console(level: str, text: str) -> None:
             try:
                 request_id = slot.request_id if slot is not None else "-"
-                self.console(level, request_id, map_stack(str(text), self.compiled.locate))
+                self.console(level, request_id, map_stack(str(text), self.compiled.frame))
             except Exception:  # a log sink failing must not fail the request
                 pass
 
@@ -81,7 +81,7 @@ class LoadedHandler:
                 dispatch_timeout=getattr(slot, "time_bound", None),
             )
         except HandlerError as exc:
-            detail = map_stack(str(exc), self.compiled.locate).rstrip()
+            detail = map_stack(str(exc), self.compiled.frame).rstrip()
             if isinstance(exc, MemoryLimitExceeded):
                 detail += " while running its top level (raise -m/--memory, or allocate less at load)"
             raise HandlerLoadError(f"failed to load {self.name}: {detail}") from None
@@ -108,9 +108,9 @@ def load_handler(
     console: ConsoleWriter = stderr_console,
 ) -> LoadedHandler:
     if module_context is None:
-        import tempfile
+        from zigttp.state_dir import create_state_dir  # swept once this process is gone
 
-        module_context = ModuleContext(state_dir=tempfile.mkdtemp(prefix="zigttp-state-"))
+        module_context = ModuleContext(state_dir=create_state_dir())
     context = module_context
     bridge = ModuleBridge(module_specs(compiled, extra_modules), context)
     return LoadedHandler(compiled, limits, bridge, console)
@@ -127,7 +127,7 @@ def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
     if inline is not None:
         from zigttp.frontend.pipeline import compile_source
 
-        return compile_source(inline, "<inline>")
+        return compile_source(inline, "<inline>", require_handler=True)
     assert path is not None
     file = Path(path)
     if not file.is_file():
@@ -139,4 +139,4 @@ def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
         return load_artifact(file)
     from zigttp.frontend.pipeline import compile_file
 
-    return compile_file(file)
+    return compile_file(file, require_handler=True)  # no handler: refused at load (ZT107)

@@ -48,13 +48,13 @@ def encode_headers(headers: dict[str, str]) -> str:
     return "\0".join(chain.from_iterable(headers.items()))
 
 
-def map_stack(text: str, locate: Callable[[int], tuple[str, int]]) -> str:
-    """Rewrite `<input>:LINE:COL` stack frames to the user's file:line:col."""
+def map_stack(text: str, locate: Callable[[int, int], tuple[str, int, int]]) -> str:
+    """Rewrite `<input>:LINE:COL` stack frames to the user's file:line:col
+    (`locate` is `CompiledHandler.frame`)."""
 
     def replace(match: re.Match[str]) -> str:
-        file, line = locate(int(match.group(1)))
-        col = f":{match.group(2)}" if match.group(2) else ""
-        return f"{file}:{line}{col}"
+        file, line, col = locate(int(match.group(1)), int(match.group(2) or 0))
+        return f"{file}:{line}:{col}" if match.group(2) else f"{file}:{line}"
 
     return _FRAME.sub(replace, text)
 

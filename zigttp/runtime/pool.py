@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
 
-from zigttp import errors
+from zigttp import deadline, errors
 from zigttp.log import bind_request
 from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.lanes import INLINE_BOUND, LanePolicy
@@ -100,6 +100,7 @@ class Slot:
         cpu_started = time.thread_time()
         try:
             assert self.runtime is not None
+            deadline.begin(self.runtime.limits.timeout)
             return self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
         except errors.HandlerError as exc:
             return exc
@@ -113,6 +114,7 @@ class Slot:
             self.pool.lanes.record_thread_run(time.thread_time() - cpu_started)
             self.request_id = "-"
             bind_request(None)
+            deadline.end()
 
     def _settle_leftovers(self) -> bool:
         """Jobs the request left run now, after its answer and before the next request."""
@@ -173,6 +175,7 @@ class InlineSlot:
         binds = runtime.has_modules  # only host modules read the bound id (zigttp:log)
         if binds:
             bind_request(request_id)
+            deadline.begin(runtime.limits.timeout)
         started = perf_counter()
         effects = self.effects
         try:
@@ -201,6 +204,7 @@ class InlineSlot:
             self.request_id = "-"
             if binds:
                 bind_request(None)
+                deadline.end()
 
     def _replace(self) -> None:
         self.runtime = self.pool.factory(self)  # type: ignore[arg-type]

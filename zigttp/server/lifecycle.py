@@ -22,6 +22,7 @@ from zigttp.runtime.handler import LoadedHandler, load_handler
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.pool import RuntimePool
 from zigttp.server.dispatch import Dispatcher
+from zigttp.state_dir import create_state_dir, remove_state_dir
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
@@ -69,9 +70,7 @@ def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
     from zigttp.modules._loader import load_modules
 
     if state_dir is None:
-        import tempfile
-
-        state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
+        state_dir = create_state_dir()
     options = {**config.module_options(), "log_sink": log.module_log}
     context = ModuleContext(state_dir=state_dir, options=options)
     return load_handler(source, RuntimeLimits.from_config(config), module_context=context,
@@ -108,6 +107,7 @@ class Server:
                                     worker=worker)
         self.compiled = compile_handler(handler, self.config)
         self.state_dir = state_dir
+        self._owns_state = state_dir is None  # a supervisor's workers share (and it removes) its
         self.worker = worker
         self.port: int | None = None
         self.load_ms = 0.0
@@ -118,13 +118,15 @@ class Server:
 
     def _prepare(self, sock: socket.socket | None) -> tuple[Dispatcher, socket.socket, RuntimePool]:
         started = time.perf_counter()
+        if self.state_dir is None:
+            self.state_dir = create_state_dir()
         handler = build_handler(self.compiled, self.config, self.log, self.state_dir)
         pool = start_pool(handler, self.config)
         self.load_ms = (time.perf_counter() - started) * 1000
         if sock is None:
             sock = bind_socket(self.config.host, self.config.port)
         self.port = sock.getsockname()[1]
-        dispatcher = Dispatcher(self.config, pool, self.log, locate=self.compiled.locate,
+        dispatcher = Dispatcher(self.config, pool, self.log, locate=self.compiled.frame,
                                 worker=self.worker, state_dir=self.state_dir)
         self.dispatcher = dispatcher
         return dispatcher, sock, pool
@@ -135,7 +137,11 @@ class Server:
 
     def serve_forever(self, sock: socket.socket | None = None, *, announce: bool = True,
                       on_ready: object = None) -> None:
-        dispatcher, sock, pool = self._prepare(sock)
+        try:
+            dispatcher, sock, pool = self._prepare(sock)
+        except BaseException:
+            self._drop_state()
+            raise
 
         def ready() -> None:
             if announce:
@@ -148,6 +154,12 @@ class Server:
             self._run_backend(dispatcher, sock, ready, install_signals=self._thread is None)
         finally:
             pool.close()
+            self._drop_state()
+
+    def _drop_state(self) -> None:
+        if self._owns_state:
+            remove_state_dir(self.state_dir)
+            self.state_dir = None
 
     def _run_backend(self, dispatcher: Dispatcher, sock: socket.socket, ready: object,
                      *, install_signals: bool) -> None:

@@ -99,7 +99,7 @@ class Reloader:
             pool = self._build(compiled)
         except ZigttpError as exc:
             return done(ok=False, diagnostics=compiled.diagnostics, error=str(exc))
-        old = self.server.dispatcher.swap_pool(pool, compiled.locate)
+        old = self.server.dispatcher.swap_pool(pool, compiled.frame)
         self.server.compiled = compiled
         self.reloads += 1
         retire(old)

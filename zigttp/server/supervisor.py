@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import tempfile
 import time
 import traceback
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from zigttp.errors import ZigttpError
 from zigttp.log import start_line
 from zigttp.server.dispatch import preflight
 from zigttp.server.lifecycle import Server, bind_group
+from zigttp.state_dir import create_state_dir, remove_state_dir
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
@@ -35,7 +35,7 @@ class Supervisor:
         self.compiled = compiled
         self._sockets = bind_group(config.host, config.port, config.workers)  # fails first
         self.port = self._sockets[0].getsockname()[1]
-        self.state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
+        self.state_dir = create_state_dir()  # removed when run() returns (state_dir.py)
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
         self._starting = True
@@ -43,6 +43,12 @@ class Supervisor:
         self._ready_r, self._ready_w = os.pipe()
 
     def run(self) -> int:
+        try:
+            return self._run()
+        finally:
+            remove_state_dir(self.state_dir)
+
+    def _run(self) -> int:
         started = time.perf_counter()
         preflight(self.config)
         # Before the first fork: a SIGTERM while workers warm up must reach them too.

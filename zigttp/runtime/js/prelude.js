@@ -338,7 +338,7 @@
   Response.rawJson = function (text, init) { return typed(StringCtor(text), init, "application/json"); };
 
   // ---- Request ---------------------------------------------------------------------------
-  const INT32 = pinned(/^-?[0-9]+$/);
+  const INT32 = pinned(/^(?:0|-?[1-9][0-9]*)$/); // canonical only: "02134" and "+5" stay text
   function decodePart(text) {
     const spaced = strReplaceAll(text, "+", " ");
     try { return decodeComponent(spaced); } catch (_e) { return spaced; }

@@ -1,5 +1,6 @@
 // {{name}}: server-rendered HTML with htmx. GET / renders the page; POST /greet returns an
-// HTML fragment that htmx swaps into the page. Static files (htmx, CSS) come from public/.
+// HTML fragment that htmx swaps into the page. Static files (htmx 2.0.11, CSS) come from
+// public/: the page works offline and loads no third-party script.
 function escapeHtml(text) {
   return String(text)
     .replaceAll("&", "&amp;")
@@ -21,7 +22,7 @@ function page() {
   <meta charset="utf-8">
   <title>{{name}}</title>
   <link rel="stylesheet" href="/style.css">
-  <script src="https://unpkg.com/htmx.org@2.0.4" crossorigin="anonymous"></script>
+  <script src="/htmx.min.js"></script>
 </head>
 <body>
   <h1>{{name}}</h1>

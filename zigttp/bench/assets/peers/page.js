@@ -1,4 +1,4 @@
-// The ~20 KB page of bench/handlers/bench.tsx, rendered with template strings (for the peers).
+// The ~20 KB page of zigttp/bench/assets/handlers/bench.tsx, rendered with template strings (for the peers).
 function escape(s) { return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"); }
 function page() {
   let rows = "";

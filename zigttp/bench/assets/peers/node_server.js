@@ -1,4 +1,4 @@
-// Node peer for the HTTP benchmark: node:http with the routes of bench/peers/page.js.
+// Node peer for the HTTP benchmark: node:http with the routes of zigttp/bench/assets/peers/page.js.
 const http = require("http");
 const { route } = require("./page.js");
 const port = Number(process.argv[2] || 8081);

@@ -1,4 +1,4 @@
-// Deno peer for the HTTP benchmark: Deno.serve with the routes of bench/peers/page.js.
+// Deno peer for the HTTP benchmark: Deno.serve with the routes of zigttp/bench/assets/peers/page.js.
 import "./page.js";
 const port = Number(Deno.args[0] || 8081);
 Deno.serve({ port, hostname: "127.0.0.1", onListen: () => console.log(`Listening on http://127.0.0.1:${port}`) }, async (req) => {

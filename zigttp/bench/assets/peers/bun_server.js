@@ -1,4 +1,4 @@
-// Bun peer for the HTTP benchmark: Bun.serve with the routes of bench/peers/page.js.
+// Bun peer for the HTTP benchmark: Bun.serve with the routes of zigttp/bench/assets/peers/page.js.
 const { route } = require("./page.js");
 const port = Number(process.argv[2] || 8081);
 Bun.serve({

@@ -1,0 +1,58 @@
+"""The per-server state directory: shared module state (cache, ratelimit, metrics snapshots).
+
+It holds what the handler cached, secrets included, so it lives only as long as its server:
+created mode 0700 (mkdtemp), removed when the server exits, and named after the owning
+process (`zigttp-state-<pid>-XXXX`) so the next server started on the host removes those left
+by a server that was killed (SIGKILL, OOM) before it could clean up. Only directories of our
+own uid whose owner pid no longer runs are swept; a live server's directory is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+
+PREFIX = "zigttp-state-"
+_OWNED = re.compile(rf"^{PREFIX}(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def sweep_leftovers(root: str | None = None) -> int:
+    """Remove state directories whose server is gone; returns how many were removed."""
+    root = root or tempfile.gettempdir()
+    removed = 0
+    with contextlib.suppress(OSError), os.scandir(root) as entries:
+        for entry in entries:
+            match = _OWNED.match(entry.name)
+            if not match or not entry.is_dir(follow_symlinks=False):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                    continue
+                if not _alive(int(match.group(1))):
+                    shutil.rmtree(entry.path)
+                    removed += 1
+    return removed
+
+
+def create_state_dir() -> str:
+    """A fresh 0700 directory owned by this process, after sweeping crashed servers' ones."""
+    sweep_leftovers()
+    return tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
+
+
+def remove_state_dir(path: str | None) -> None:
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
