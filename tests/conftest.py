@@ -44,6 +44,17 @@ class ServerProcess:
     def stderr(self) -> str:
         return "".join(self.stderr_lines)
 
+    def workers(self) -> set[int]:
+        """Pids of the worker processes (`zigttp serve` forks at least one, even for -w 1)."""
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
+                             text=True).stdout
+        return {int(pid) for pid in out.split()}
+
+    def worker_pid(self) -> int:
+        """The one worker's pid (a `--workers 1` server): where requests are answered."""
+        (pid,) = self.workers()
+        return pid
+
     def wait_for_log(self, needle: str, timeout: float = 5.0) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

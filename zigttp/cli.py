@@ -53,7 +53,9 @@ def cli() -> None:
               help="Number of isolated runtimes (default: cpu*2 clamped to 8..128).")
 @click.option("-q", "--quiet", is_flag=True, help="No request log.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-              show_default=True, help="Per-request time budget in seconds (CPU time).")
+              show_default=True,
+              help="Per-request time budget in seconds (wall clock); a worker whose event loop "
+                   "stalls for longer than this + 1 s is replaced.")
 @click.option("--backend", type=click.Choice(["loop", "threads"]), default="loop",
               show_default=True, help="Event-loop (uvloop) or thread-per-connection server.")
 @click.option("-w", "--workers", type=click.IntRange(min=1), default=None, envvar="ZIGTTP_WORKERS",
@@ -70,6 +72,9 @@ def cli() -> None:
               show_default=True, help="Seconds a request body may stall (else 408).")
 @click.option("--keepalive-timeout", type=click.FloatRange(min=0, min_open=True), default=5.0,
               show_default=True, help="Seconds an idle keep-alive connection stays open.")
+@click.option("--drain-timeout", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Seconds SIGTERM waits for in-flight requests; a worker still there after it "
+                   "(+1 s) is killed.")
 @click.option("--sqlite", type=click.Path(dir_okay=False), default=None,
               help="SQLite database file for zigttp:sql.")
 @click.option("--allow-env", "allow_env", multiple=True, metavar="NAME",
@@ -184,7 +189,7 @@ def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tupl
 @click.option("-n", "--pool", "pool_size", type=click.IntRange(min=1), default=None,
               help="Runtimes in the pool (default 1: Lambda sends one event at a time).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Per-request time budget in seconds (CPU time).")
+              help="Per-request time budget in seconds (wall clock).")
 @click.option("-q", "--quiet", is_flag=True, default=None, help="No request log.")
 @click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
               help="Load user-defined zigttp:* modules; repeatable.")

@@ -98,7 +98,7 @@ class ServerConfig:
     port: int = DEFAULT_PORT
     pool_size: int = field(default_factory=default_pool_size)
     memory_limit: int = 0  # bytes per runtime; 0 = none
-    timeout: float = 30.0  # per-request CPU-time budget in seconds (process CPU clock)
+    timeout: float = 30.0  # per-request wall-clock deadline in seconds (the engine interrupts)
     quiet: bool = False
     backend: Backend = "loop"
     workers: int = 1

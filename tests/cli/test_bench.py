@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT, run_zigttp
 from zigttp.config import default_workers
 
@@ -49,17 +51,20 @@ def test_check_gate_fails_on_a_regression_relative_to_node(tmp_path) -> None:
     assert regressions and "engine/jsonOps" in regressions[0]
 
 
+@pytest.mark.timeout(600)  # compiles the engine extension into the wheel
 def test_bench_runs_from_a_regular_non_editable_install(tmp_path) -> None:
     """Issue 19.20: from `pip install .` it failed with FileNotFoundError for
     site-packages/bench/engine/intArithmetic.js: the sources now ship as package data."""
     source = tmp_path / "src"  # a clean copy: no stale build/ or egg-info from the worktree
     source.mkdir()
-    shutil.copy(ROOT / "pyproject.toml", source)
-    shutil.copy(ROOT / "README.md", source)
-    shutil.copytree(ROOT / "zigttp", source / "zigttp", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "setup.py"):
+        shutil.copy(ROOT / name, source)
+    for tree in ("native", "vendor"):  # the engine extension is compiled into the wheel
+        shutil.copytree(ROOT / tree, source / tree)
+    shutil.copytree(ROOT / "zigttp", source / "zigttp", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(tmp_path / "wheel"), str(source)],
-                   check=True, timeout=300, capture_output=True)
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "wheel"),
+                    str(source)], check=True, timeout=600, capture_output=True)
     site = tmp_path / "site"
     wheel = next((tmp_path / "wheel").glob("zigttp-*.whl"))
     subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True,

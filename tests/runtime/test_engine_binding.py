@@ -125,3 +125,38 @@ def test_check_and_build_refuse_what_the_engine_refuses(tmp_path) -> None:
     assert "h.js:3:7: error[ZT003]: SyntaxError: invalid redefinition of lexical identifier" in checked.stdout
     built = run_zigttp("build", str(handler), "-o", str(tmp_path / "h.pyz"))
     assert built.returncode == 1 and not (tmp_path / "h.pyz").exists()
+
+
+GATE_MODULE = '''
+import os
+
+import zigttp
+
+
+@zigttp.native("zigttp:gate")
+def check() -> bool:
+    """Refuses while the test's gate file exists: the handler's top level cannot load then."""
+    if os.path.exists(os.environ["GATE_FILE"]):
+        raise RuntimeError("gate closed")
+    return True
+'''
+
+
+def test_a_failed_rebuild_is_retried_and_the_slot_comes_back(serve, tmp_path) -> None:
+    module = tmp_path / "gate.py"
+    module.write_text(GATE_MODULE)
+    gate = tmp_path / "closed"
+    source = ('import { check } from "zigttp:gate";\ncheck();\n'
+              "export function handler(r) {\n"
+              "  if (r.path === '/oom') { const a = []; for (;;) a.push('x'.repeat(1000) + a.length); }\n"
+              "  return Response.text('ok');\n}\n")
+    server = serve(source, "-n", "1", "-m", "1m", "--module", str(module), "--pool-wait-timeout-ms", "30000",
+                   env={"GATE_FILE": str(gate)})
+    assert server.get("/").text == "ok"
+    gate.write_text("")
+    assert server.get("/oom").status_code == 500  # its runtime is replaced, and the rebuild fails
+    server.wait_for_log("could not rebuild its runtime (retrying", timeout=10)
+    gate.unlink()
+    response = server.get("/", timeout=30)  # the same slot, rebuilt on a later try
+    assert (response.status_code, response.text) == (200, "ok")
+    assert server.process.poll() is None

@@ -264,7 +264,7 @@ def test_large_files_are_never_read_whole(serve, tmp_path, backend):
         file.truncate(size)
     server = serve(HANDLER, "--static", str(root), "--backend", backend)
     fetch(server, "/huge.bin", {"Range": "bytes=0-9"})  # warm the code path
-    before = _peak_rss_kib(server.process.pid)
+    before = _peak_rss_kib(server.worker_pid())
     conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
     conn.request("GET", "/huge.bin")
     response = conn.getresponse()
@@ -273,4 +273,4 @@ def test_large_files_are_never_read_whole(serve, tmp_path, backend):
         received += len(chunk)
     conn.close()
     assert received == size
-    assert _peak_rss_kib(server.process.pid) - before < 32 * 1024
+    assert _peak_rss_kib(server.worker_pid()) - before < 32 * 1024

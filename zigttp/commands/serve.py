@@ -56,14 +56,9 @@ def run_serve(handler: str | None, inline: str | None, options: dict[str, Any],
 
     compiled = compile_entry(handler, inline)
     _print_warnings(compiled.diagnostics)
-    if config.workers > 1:
-        from zigttp.server.supervisor import Supervisor
+    from zigttp.server.supervisor import Supervisor  # even for one worker: the watchdog
 
-        return Supervisor(config, compiled).run()
-    from zigttp.server.lifecycle import Server
-
-    Server(compiled, config).serve_forever()
-    return 0
+    return Supervisor(config, compiled).run()
 
 
 def _print_warnings(diagnostics: tuple[Any, ...]) -> None:

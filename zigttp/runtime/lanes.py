@@ -14,7 +14,11 @@ The policy, in order:
   so a path alternating fast and slow requests stayed inline forever). Wall time is measured
   (a thread-CPU clock read costs a syscall on the hot path); the strikes absorb the odd run
   that was merely preempted by the OS, and one run over `SEVERE` demotes at once;
-* after `MAX_DEMOTIONS` demotions the inline lane is switched off for the whole process.
+* after `MAX_DEMOTIONS` demotions the inline lane is switched off for the whole process;
+* a run over `BUDGET` sets `yield_turn`: the loop backend runs no further inline request in
+  that loop iteration, so the loop turns (answers, timers, the watchdog's heartbeat) after
+  every slow run: slow runs of many paths in one batch never add up to a stall the watchdog
+  would take for a freeze.
 
 The trade-off, bounded: while an inline run lasts, the worker's other connections wait. So an
 inline run is interrupted at `INLINE_BOUND` (not `--timeout`), and its path is demoted. If it
@@ -43,6 +47,7 @@ class LanePolicy:
         self.proven = 0  # consecutive fast runs on threads so far
         self.demoted: set[str] = set()
         self.strikes: dict[str, int] = {}
+        self.yield_turn = False  # set by a slow inline run; the loop backend clears it
 
     def inline_allowed(self, url: str) -> bool:
         if not self.enabled or self.proven < PROBATION:
@@ -56,6 +61,7 @@ class LanePolicy:
     def record_inline_run(self, url: str, seconds: float) -> None:
         if seconds <= BUDGET:
             return  # (a fast run forgives no earlier strike)
+        self.yield_turn = True
         path = url.partition("?")[0]
         strikes = self.strikes.get(path, 0) + 1
         if seconds < SEVERE and strikes < STRIKES and len(self.strikes) < MAX_TRACKED:

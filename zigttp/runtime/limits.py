@@ -1,8 +1,8 @@
 """Per-runtime limits, derived once from ServerConfig.
 
-`timeout` is a CPU-time budget: quickjs-ng measures it with the C `clock()` of the whole
-process, so under parallel load it fires earlier in wall time (../shared/style.md, engine
-fact 3). We document it as a CPU budget and never promise wall-clock precision.
+`timeout` is a wall-clock deadline per request (monotonic clock), enforced by the engine's
+interrupt handler (native/engine/runtime.c); `memory` is what the handler may allocate above
+the runtime's baseline; `max_call_depth` is the engine's frame cap (vendor patch 1).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from zigttp.config import ServerConfig
 @dataclass(frozen=True)
 class RuntimeLimits:
     memory: int = 0  # bytes; 0 = no ceiling
-    timeout: float = 30.0  # CPU seconds per request
+    timeout: float = 30.0  # wall-clock seconds per request
     stack_size: int = 8 * 1024 * 1024  # native stack budget for JS
     max_call_depth: int = 1024
 

@@ -23,7 +23,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from time import perf_counter
+from time import perf_counter, thread_time
 
 from zigttp import deadline, errors
 from zigttp.log import bind_request
@@ -57,6 +57,7 @@ class Slot:
         self.pool = pool
         self.index = index
         self.request_id = "-"
+        self.busy_since = 0.0  # perf_counter (CLOCK_MONOTONIC) of the call running now; 0 = idle
         self.runtime: JsRuntime | None = None
         self.startup_error: BaseException | None = None
         self.ready = threading.Event()
@@ -96,7 +97,7 @@ class Slot:
     def _execute(self, call: Call) -> Outcome:
         self.request_id = call.request_id
         bind_request(call.request_id)
-        started = time.perf_counter()
+        started = self.busy_since = time.perf_counter()
         cpu_started = time.thread_time()
         try:
             assert self.runtime is not None
@@ -113,6 +114,7 @@ class Slot:
             # CPU time of this thread: wall time would count waits for the GIL.
             self.pool.lanes.record_thread_run(time.thread_time() - cpu_started)
             self.request_id = "-"
+            self.busy_since = 0.0
             bind_request(None)
             deadline.end()
 
@@ -177,6 +179,7 @@ class InlineSlot:
             bind_request(request_id)
             deadline.begin(runtime.limits.timeout)
         started = perf_counter()
+        cpu_started = thread_time()
         effects = self.effects
         try:
             return runtime.dispatch(method, url, headers_wire, body)
@@ -200,7 +203,9 @@ class InlineSlot:
             metrics = self.pool.metrics
             metrics.record_exec(elapsed)
             metrics.inline_executions += 1
-            self.pool.lanes.record_inline_run(url, elapsed)
+            # CPU time of the loop thread: wall time would count preemption by other processes
+            # (a loaded host would demote every path), which no handler causes.
+            self.pool.lanes.record_inline_run(url, thread_time() - cpu_started)
             self.request_id = "-"
             if binds:
                 bind_request(None)
@@ -241,11 +246,13 @@ class RuntimePool:
         wait_timeout_ms: int = 5000,
         fresh_per_request: bool = False,
         inline_lane: bool = False,
+        blocking_modules: bool = False,
     ) -> None:
         self.size = size
         self.factory = factory
         self.wait_timeout = wait_timeout_ms / 1000
         self.fresh_per_request = fresh_per_request
+        self.blocking_modules = blocking_modules
         self.metrics = PoolMetrics(size)
         use_inline = inline_lane and size >= 2 and not fresh_per_request
         self.lanes = LanePolicy(enabled=use_inline)
@@ -280,6 +287,14 @@ class RuntimePool:
     def close(self) -> None:
         for slot in self.slots:
             slot.stop()
+
+    def oldest_busy(self) -> float:
+        """When the longest-running call on a runtime thread started (0.0 = none), for the
+        watchdog (server.heartbeat). Always 0.0 with modules that block by design (zigttp:fetch,
+        zigttp:sql wait on I/O with their own timeouts, beyond the engine's deadline)."""
+        if self.blocking_modules:
+            return 0.0
+        return min((slot.busy_since for slot in self.slots if slot.busy_since), default=0.0)
 
     # -- checkout ------------------------------------------------------------------------------
     def release(self, slot: Slot) -> None:

@@ -143,6 +143,8 @@ class HttpConnection(asyncio.Protocol):
             replies.append(reply)
             if reply[0].__class__ is FileResponse or not reply[1]:
                 break  # streamed, or the last request on this connection
+            if lanes.yield_turn:
+                break  # a slow run: the rest waits for the next loop iteration (lanes doc)
         return replies
 
     def deliver(self, replies: list[Reply]) -> None:

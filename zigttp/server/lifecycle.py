@@ -26,6 +26,7 @@ from zigttp.state_dir import create_state_dir, remove_state_dir
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
+    from zigttp.server.heartbeat import Heartbeat
 
 
 def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> socket.socket:
@@ -89,6 +90,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
         inline_lane=config.backend == "loop" and config.inline_lane and not handler.bridge.blocking,
+        blocking_modules=handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
     pool.start()
@@ -101,7 +103,7 @@ class Server:
 
     def __init__(self, handler: CompiledHandler | str | Path, config: ServerConfig | None = None,
                  *, log: ServerLog | None = None, state_dir: str | None = None,
-                 worker: int = 1) -> None:
+                 worker: int = 1, heartbeat: Heartbeat | None = None) -> None:
         self.config = config or ServerConfig()
         self.log = log or ServerLog(access=not self.config.quiet, fmt=self.config.log_format,
                                     worker=worker)
@@ -109,6 +111,7 @@ class Server:
         self.state_dir = state_dir
         self._owns_state = state_dir is None  # a supervisor's workers share (and it removes) its
         self.worker = worker
+        self.heartbeat = heartbeat  # a supervisor's watchdog cell (zigttp.server.heartbeat)
         self.port: int | None = None
         self.load_ms = 0.0
         self._box: list = []
@@ -148,6 +151,8 @@ class Server:
                 print(self.banner(), flush=True)
             if callable(on_ready):
                 on_ready()
+            if self.heartbeat is not None:  # from now on the watchdog judges this worker
+                self.heartbeat.start(lambda: dispatcher.pool)
             self._ready.set()
 
         try:

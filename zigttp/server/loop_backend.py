@@ -55,12 +55,19 @@ class LoopServer:
 
     def _flush(self) -> None:
         """Run the batch's handlers back to back, then write every answer (see module doc)."""
+        lanes = self.dispatcher.pool.lanes
+        lanes.yield_turn = False
         batch = self._batch[:MAX_BATCH]
-        del self._batch[:MAX_BATCH]
+        replies = []
+        for connection in batch:
+            replies.append(_run_inline(connection))
+            if lanes.yield_turn:  # a slow run: the loop turns before the next (runtime.lanes)
+                break
+        batch = batch[:len(replies)]
+        del self._batch[:len(batch)]
         if self._batch:
             self.loop.call_soon(self._flush)
         self._batched.difference_update(batch)
-        replies = [_run_inline(connection) for connection in batch]
         for connection, answers in zip(batch, replies, strict=True):
             connection.deliver(answers)
 

@@ -1,12 +1,16 @@
-"""`--workers N`: pre-forked worker processes sharing one port through SO_REUSEPORT.
+"""`zigttp serve`: pre-forked worker processes sharing one port through SO_REUSEPORT.
 
 The supervisor binds one listening SO_REUSEPORT socket per worker before forking
 (`lifecycle.bind_group`: a second server on a busy port fails with "port in use" instead of
 joining the group; port 0 resolves once for everyone), forks N workers that each accept on
 their own socket (the kernel balances connections between them), waits until every worker's
 pool is warm, prints the banner, and then restarts any worker that dies (on the same socket,
-so connections queued for it meanwhile are served, not reset). SIGTERM/SIGINT are forwarded; each worker
-drains its in-flight requests and exits 0.
+so connections queued for it meanwhile are served, not reset) and replaces any worker that
+froze (the watchdog, `watchdog.py`). SIGTERM/SIGINT are forwarded; each worker drains its
+in-flight requests and exits 0, and a worker still there at the drain deadline is killed.
+
+`--workers 1` runs under a supervisor too: a frozen worker cannot be noticed, killed or
+restarted from inside itself (its loop thread is stuck, and it does not handle SIGTERM).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
 from zigttp.log import start_line
 from zigttp.server.dispatch import preflight
+from zigttp.server.heartbeat import TICK, Board, clock
 from zigttp.server.lifecycle import Server, bind_group
+from zigttp.server.watchdog import GRACE, Watchdog, dump_stacks_on_signal
 from zigttp.state_dir import create_state_dir, remove_state_dir
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
@@ -38,6 +44,9 @@ class Supervisor:
         self.state_dir = create_state_dir()  # removed when run() returns (state_dir.py)
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
+        self.drain_deadline = 0.0  # when stopping: kill what is left after this (clock())
+        self.board = Board(config.workers)
+        self.watchdog = Watchdog(self.board, config.timeout, config.workers)
         self._starting = True
         self._failure_claim = os.path.join(self.state_dir, "startup-failure")
         self._ready_r, self._ready_w = os.pipe()
@@ -66,18 +75,21 @@ class Supervisor:
         load_ms = (time.perf_counter() - started) * 1000
         host = self.config.host
         url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+        workers = self.config.workers if self.config.workers > 1 else 0  # -w 1: as one process
         print(start_line(self.config.log_format, url, handler=self.compiled.filename,
-                         pool=self.config.pool_size, load_ms=load_ms, workers=self.config.workers),
+                         pool=self.config.pool_size, load_ms=load_ms, workers=workers),
               flush=True)
         return self._supervise()
 
     def _spawn(self, index: int) -> None:
+        self.board.clear(index)
         pid = os.fork()
         if pid == 0:  # worker
             os.close(self._ready_r)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            _exit_with_parent(os.getppid())
+            dump_stacks_on_signal()
+            _exit_with_parent(os.getppid(), self.config.drain_timeout)
             os._exit(self._worker_main(index))
         self.children[pid] = index
 
@@ -89,7 +101,8 @@ class Supervisor:
                 if other is not sock:
                     other.close()
             server = Server(self.compiled, self.config.with_changes(port=self.port),
-                            state_dir=self.state_dir, worker=index)
+                            state_dir=self.state_dir, worker=index,
+                            heartbeat=self.board.heartbeat(index))
             server.serve_forever(sock, announce=False,
                                  on_ready=lambda: os.write(self._ready_w, b"."))
             return 0
@@ -136,6 +149,8 @@ class Supervisor:
         return 0
 
     def _on_signal(self, signum: int, _frame: object) -> None:
+        if not self.stopping:
+            self.drain_deadline = clock() + self.config.drain_timeout + GRACE
         self.stopping = True
         self._stop_children(signal.SIGTERM)
 
@@ -147,29 +162,60 @@ class Supervisor:
                 self.children.pop(pid, None)
 
     def _supervise(self) -> int:
+        """Until every worker is gone: reap and restart, judge heartbeats, enforce the drain."""
+        while self.children:
+            self._reap()
+            now = clock()
+            self.watchdog.sweep(self.children, now)
+            if self.stopping and now > self.drain_deadline:
+                self.watchdog.kill_stragglers(self.children, self.config.drain_timeout)
+            self._pause()
+        return 0
+
+    def _reap(self) -> None:
         while self.children:
             try:
-                pid, status = os.wait()
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
-                break
+                self.children.clear()
+                return
+            if pid == 0:
+                return
             index = self.children.pop(pid, None)
+            frozen = self.watchdog.killed(pid)
             if index is None or self.stopping:
                 continue
             reason = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
                       else f"exit {os.WEXITSTATUS(status)}")
-            sys.stderr.write(f"zigttp: worker {index} (pid {pid}) died ({reason}); restarting\n")
+            what = "was killed by the watchdog" if frozen else "died"
+            sys.stderr.write(f"zigttp: worker {index} (pid {pid}) {what} ({reason}); restarting\n")
             self._spawn(index)
-        return 0
+
+    def _pause(self) -> None:
+        """Wait half a heartbeat tick (signal handlers run meanwhile). Restarted workers report
+        ready on the pipe: read it so it never fills."""
+        import select
+
+        readable, _, _ = select.select([self._ready_r], [], [], TICK / 2)
+        if readable:
+            os.read(self._ready_r, 4096)
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent(parent: int, drain_timeout: float) -> None:
     """A worker whose supervisor died (SIGKILL, OOM killer) drains and exits instead of
-    holding the port forever: a daemon thread watches the parent pid."""
+    holding the port forever: a daemon thread watches the parent pid. With nobody left to
+    kill it, a worker too frozen to drain ends itself at the drain deadline (this thread still
+    runs while the loop thread is stuck in code that released the interpreter, as JS does)."""
     import threading
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
         os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(drain_timeout + GRACE)
+        sys.stderr.write("zigttp: worker outlived its supervisor and did not drain within "
+                         f"{drain_timeout:g} s + {GRACE:g} s; exiting\n")
+        sys.stderr.flush()
+        os._exit(1)
 
     threading.Thread(target=watch, name="zigttp-parent-watch", daemon=True).start()
