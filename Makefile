@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The engine extension is compiled at install (setup.py): reinstall when its C sources change.
 ENGINE_SOURCES := setup.py $(wildcard native/engine/*.c native/engine/*.h vendor/quickjs-ng/*.c vendor/quickjs-ng/*.h)
 
-.PHONY: serve test lint bench clean check-deploy
+.PHONY: serve test lint bench clean check-deploy sanitize
 
 $(STAMP): pyproject.toml $(ENGINE_SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: lint
 lint: $(STAMP)
 	$(BIN)/ruff check zigttp tests bench
 	$(BIN)/ruff format --check zigttp tests bench
+
+# The engine extension under AddressSanitizer + UBSan (build/sanitize/) and its tests on it;
+# `make test` runs this too (tests/engine/test_sanitizer.py). docs/fuzzing.md.
+sanitize: $(STAMP)
+	PYTHON=$(BIN)/python native/sanitize.sh
 
 bench: $(STAMP)
 	$(BIN)/zigttp bench

@@ -6,6 +6,8 @@
  *   runtime.c  the Runtime type: limits, the wall-clock deadline, GIL hand-off, jobs, faults
  *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
+ *   builtins.c builtin getters captured at creation, for values with no C accessor
+ *   utf8.c     bytes to a JS string as WHATWG decodes them
  *   values.c   plain values across the `native` hook (the web-platform API's host side)
  *
  * Rules every file keeps: JS runs with the GIL released and the GIL is re-taken only inside
@@ -21,6 +23,14 @@
 #include <stdint.h>
 
 #include "quickjs.h"
+
+/* builtins.c: the getters captured per runtime */
+enum {
+    GET_VIEW_BUFFER, GET_VIEW_OFFSET, GET_VIEW_LENGTH,    /* DataView.prototype */
+    GET_ARRAY_BUFFER, GET_ARRAY_OFFSET, GET_ARRAY_LENGTH, /* %TypedArray%.prototype */
+    GET_ERROR_STACK,                                      /* Error.prototype */
+    GETTERS
+};
 
 typedef struct {
     PyObject_HEAD
@@ -38,6 +48,7 @@ typedef struct {
     PyObject *native;        /* callable(name: str, args: tuple) -> value, or None (values.c) */
     JSValue hooks;           /* object handed to the prelude and the module shims */
     JSValue fn_dispatch, fn_settle, fn_intact, fn_snapshot; /* from the prelude */
+    JSValue getters[GETTERS]; /* builtins.c: captured before any handler code ran */
 } Runtime;
 
 extern PyTypeObject RuntimeType;
@@ -50,12 +61,15 @@ JSValue call_js(Runtime *self, JSValueConst fn, int argc, JSValueConst *argv);
 void enter_python(Runtime *self);
 void leave_python(Runtime *self);
 PyObject *fault(const char *kind, const char *message);
-PyObject *exception_text(JSContext *ctx, JSValueConst error, int with_name);
+PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_getter, int with_name);
 
 /* marshal.c */
 PyObject *read_response(Runtime *self, JSValueConst answer, int faults);
+int body_bytes(Runtime *self, JSValueConst value, const uint8_t **data, size_t *size);
 PyObject *utf8_bytes(JSContext *ctx, JSValueConst string);
 void replace_lone_surrogates(uint8_t *utf8, size_t size);
+
+/* utf8.c */
 JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size);
 
 /* A hook called from JS takes the GIL if the call released it; returns whether it did. */
@@ -72,6 +86,12 @@ static inline void hook_leave(Runtime *self, int took)
     if (took)
         leave_python(self);
 }
+
+/* builtins.c */
+int capture_getters(JSContext *ctx, JSValue getters[GETTERS]);
+void free_getters(JSContext *ctx, JSValue getters[GETTERS]);
+JSValue error_stack(JSContext *ctx, JSValueConst error, JSValueConst stack_getter);
+JSValue data_property(JSContext *ctx, JSValueConst obj, const char *name, int inherited);
 
 /* values.c */
 PyObject *js_to_py(JSContext *ctx, JSValueConst value, int depth);

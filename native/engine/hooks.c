@@ -81,23 +81,13 @@ static JSValue hook_host(JSContext *ctx, JSValueConst this_val, int argc, JSValu
 /* utf8Decode(bufferOrView) -> string (invalid sequences as U+FFFD, BOM dropped). */
 static JSValue hook_utf8_decode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    size_t size, offset, element;
+    const uint8_t *data;
+    size_t size;
     (void)this_val;
-    if (argc < 1)
+    int bytes = argc < 1 ? 0 : body_bytes(owner_of(ctx), argv[0], &data, &size);
+    if (bytes == 0)
         return JS_ThrowTypeError(ctx, "utf8Decode(buffer)");
-    uint8_t *data = JS_GetArrayBuffer(ctx, &size, argv[0]);
-    if (data != NULL)
-        return decode_utf8(ctx, data, size);
-    JS_FreeValue(ctx, JS_GetException(ctx));
-    JSValue buffer = JS_GetTypedArrayBuffer(ctx, argv[0], &offset, &size, &element);
-    if (JS_IsException(buffer))
-        return buffer;
-    size_t total;
-    data = JS_GetArrayBuffer(ctx, &total, buffer);
-    JSValue out = data == NULL || offset + size > total ? JS_NewString(ctx, "")
-                                                        : decode_utf8(ctx, data + offset, size);
-    JS_FreeValue(ctx, buffer);
-    return out;
+    return bytes < 0 ? JS_EXCEPTION : decode_utf8(ctx, data, size);
 }
 
 /* utf8Encode(string) -> ArrayBuffer (lone surrogates as U+FFFD). */

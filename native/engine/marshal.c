@@ -106,29 +106,58 @@ void replace_lone_surrogates(uint8_t *b, size_t size)
     }
 }
 
-/* Bytes of a body that is an ArrayBuffer or any ArrayBuffer view; NULL if it is neither. */
-static PyObject *buffer_bytes(JSContext *ctx, JSValueConst body, int *is_buffer)
+/* Call a captured builtin getter (O(1), no handler code) with the deadline held off, so
+ * the engine's interrupt poll at call entry cannot fire inside it: a deadline that has
+ * passed is seen at the next poll of the JS that runs after. */
+static JSValue call_getter(Runtime *self, int which, JSValueConst view)
 {
-    size_t size, offset, element;
-    uint8_t *data = JS_GetArrayBuffer(ctx, &size, body);
-    *is_buffer = 1;
-    if (data != NULL)
-        return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
-    JS_FreeValue(ctx, JS_GetException(ctx));
-    JSValue buffer = JS_GetTypedArrayBuffer(ctx, body, &offset, &size, &element);
-    if (JS_IsException(buffer)) {
-        JS_FreeValue(ctx, JS_GetException(ctx));
-        *is_buffer = 0;
-        return NULL;
-    }
+    int64_t deadline = self->deadline_ns;
+    self->deadline_ns = 0;
+    JSValue value = JS_Call(self->ctx, self->getters[which], view, 0, NULL);
+    self->deadline_ns = deadline;
+    return value;
+}
+
+/* The bytes a body shows -- an ArrayBuffer, a typed array or a DataView -- read without
+ * running handler code. 1 with (*data, *size), size 0 for a detached buffer or a typed
+ * array out of bounds (both read as empty, as fetch() does); 0 when `value` is none of
+ * them; -1 with the engine's exception pending when the view cannot be read (a DataView
+ * out of its resizable buffer's bounds, a stack overflow). *data is valid until JS runs. */
+int body_bytes(Runtime *self, JSValueConst value, const uint8_t **data, size_t *size)
+{
+    JSContext *ctx = self->ctx;
+    int first = JS_IsDataView(value) ? GET_VIEW_BUFFER
+                : JS_GetTypedArrayType(value) >= 0 ? GET_ARRAY_BUFFER : -1;
     size_t total;
-    data = JS_GetArrayBuffer(ctx, &total, buffer);
-    PyObject *out = data == NULL || offset + size > total
-                        ? PyBytes_FromStringAndSize("", 0) /* detached: empty, as fetch does */
-                        : PyBytes_FromStringAndSize((const char *)data + offset, (Py_ssize_t)size);
-    JS_FreeValue(ctx, JS_GetException(ctx));
-    JS_FreeValue(ctx, buffer);
-    return out;
+    *data = (const uint8_t *)"";
+    *size = 0;
+    if (first < 0 && !JS_IsArrayBuffer(value))
+        return 0;
+    JSValue buffer = first < 0 ? JS_DupValue(ctx, value) : call_getter(self, first, value);
+    if (JS_IsException(buffer))
+        return -1;
+    uint8_t *bytes = JS_GetArrayBuffer(ctx, &total, buffer);
+    JS_FreeValue(ctx, buffer); /* `value` keeps it alive */
+    if (bytes == NULL) { /* detached */
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return 1;
+    }
+    int64_t offset = 0, length = (int64_t)total;
+    if (first >= 0) {
+        JSValue start = call_getter(self, first + 1, value);
+        JSValue count = JS_IsException(start) ? JS_EXCEPTION : call_getter(self, first + 2, value);
+        int failed = JS_IsException(count) || JS_ToInt64(ctx, &offset, start) < 0 ||
+                     JS_ToInt64(ctx, &length, count) < 0;
+        JS_FreeValue(ctx, start);
+        JS_FreeValue(ctx, count);
+        if (failed)
+            return -1;
+    }
+    if (offset >= 0 && length >= 0 && (uint64_t)offset <= total && (uint64_t)length <= total - (uint64_t)offset) {
+        *data = bytes + offset;
+        *size = (size_t)length;
+    }
+    return 1;
 }
 
 static PyObject *failure(Runtime *self, JSValueConst kind, JSValueConst message, int faults)
@@ -175,16 +204,18 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
     JSValue block_v = JS_GetPropertyUint32(ctx, answer, 1);
     JSValue body_v = JS_GetPropertyUint32(ctx, answer, 2);
     PyObject *out = NULL, *block = NULL, *body = NULL;
-    int32_t status = 0;
-    if (!JS_IsNumber(status_v) || JS_ToInt32(ctx, &status, status_v) < 0) {
+    double number = 0;
+    if (!JS_IsNumber(status_v) || JS_ToFloat64(ctx, &number, status_v) < 0) {
         malformed("no status");
         goto done;
     }
-    if (status == 0) {
+    if (number == 0) {
         failure(self, block_v, body_v, faults);
         goto done;
     }
-    if (status < 200 || status > 599 || !JS_IsString(block_v)) {
+    /* compared as a double: a ToInt32 would take 2**32 + 200 (or 200.5) for 200 */
+    int status = number >= 200 && number <= 599 ? (int)number : 0;
+    if (status != number || !JS_IsString(block_v)) {
         malformed("status is not a final HTTP status (200..599)");
         goto done;
     }
@@ -203,10 +234,17 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
     if (JS_IsString(body_v)) {
         body = utf8_bytes(ctx, body_v);
     } else {
-        int is_buffer;
-        body = buffer_bytes(ctx, body_v, &is_buffer);
-        if (!is_buffer)
+        const uint8_t *data;
+        size_t length;
+        int bytes = body_bytes(self, body_v, &data, &length);
+        if (bytes > 0) {
+            body = PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)length);
+        } else if (bytes == 0) {
             malformed("the body is neither a string nor bytes");
+        } else {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            malformed("the body's bytes cannot be read (a view outside its buffer)");
+        }
     }
     if (body != NULL)
         out = Py_BuildValue("(iOO)", (int)status, block, body);
@@ -217,15 +255,4 @@ done:
     JS_FreeValue(ctx, block_v);
     JS_FreeValue(ctx, body_v);
     return out;
-}
-
-/* Bytes → string, invalid sequences as U+FFFD and a leading BOM dropped (WHATWG "UTF-8
- * decode", what Request.text() and TextDecoder do). */
-JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size)
-{
-    if (size >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
-        data += 3;
-        size -= 3;
-    }
-    return JS_NewStringLen(ctx, (const char *)data, size);
 }

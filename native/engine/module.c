@@ -34,7 +34,10 @@ static PyObject *engine_compile(PyObject *module, PyObject *args, PyObject *kwar
                                JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
     if (JS_IsException(function)) {
         JSValue error = JS_GetException(ctx);
-        PyObject *text = exception_text(ctx, error, 0);
+        JSValue getters[GETTERS];
+        capture_getters(ctx, getters); /* nothing but the parser ran: they are the originals */
+        PyObject *text = exception_text(ctx, error, getters[GET_ERROR_STACK], 0);
+        free_getters(ctx, getters);
         JS_FreeValue(ctx, error);
         if (text != NULL) {
             PyErr_SetObject(CompileError, text);

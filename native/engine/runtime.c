@@ -28,9 +28,16 @@ static int on_interrupt(JSRuntime *rt, void *opaque)
     return 0;
 }
 
+/* A timeout above ~31 years (or infinite) is clamped: timeout * 1e9 would not fit in an
+ * int64 (undefined), and a wrapped sum would put the deadline in the past. NaN, 0 or a
+ * negative timeout mean no deadline. */
+#define MAX_TIMEOUT_S 1e9
+
 static void arm_deadline(Runtime *self, double timeout)
 {
     self->deadline_hit = 0;
+    if (timeout > MAX_TIMEOUT_S)
+        timeout = MAX_TIMEOUT_S;
     self->deadline_ns = timeout > 0 ? monotonic_ns() + (int64_t)(timeout * 1e9) : 0;
     JS_TakeFaults(self->rt); /* flags of an earlier call are not this call's */
 }
@@ -82,23 +89,29 @@ static PyObject *string_value(JSContext *ctx, JSValueConst value)
     return out;
 }
 
-/* "[Name: ]message\n    at ..." of a thrown value. Only an Error's properties and primitive
- * values are read (a getter there is handler code: callers keep the deadline armed). */
-PyObject *exception_text(JSContext *ctx, JSValueConst error, int with_name)
+/* An Error's data property (own or inherited) as str, NULL if none (builtins.c). */
+static PyObject *error_field(JSContext *ctx, JSValueConst error, const char *name)
+{
+    JSValue v = data_property(ctx, error, name, 1);
+    PyObject *out = string_value(ctx, v);
+    JS_FreeValue(ctx, v);
+    return out;
+}
+
+/* "[Name: ]message\n    at ..." of a thrown value, without calling handler code: only data
+ * properties of an Error and its prototypes, its [[ErrorData]] stack and primitive values
+ * are read. This runs with the GIL held: a getter a handler put on Error.prototype.message
+ * would stop every thread until the deadline (or for good where none is armed). */
+PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_getter, int with_name)
 {
     PyObject *message = NULL, *name = NULL, *frames = NULL, *out;
     if (JS_IsError(error)) {
-        JSValue v = JS_GetPropertyStr(ctx, error, "message");
-        message = string_value(ctx, v);
-        JS_FreeValue(ctx, v);
-        v = JS_GetPropertyStr(ctx, error, "stack");
+        message = error_field(ctx, error, "message");
+        JSValue v = error_stack(ctx, error, stack_getter);
         frames = string_value(ctx, v);
         JS_FreeValue(ctx, v);
-        if (with_name) {
-            v = JS_GetPropertyStr(ctx, error, "name");
-            name = string_value(ctx, v);
-            JS_FreeValue(ctx, v);
-        }
+        if (with_name)
+            name = error_field(ctx, error, "name");
     } else if (!JS_IsObject(error)) {
         JSValue v = JS_ToString(ctx, error);
         message = string_value(ctx, v);
@@ -137,7 +150,7 @@ static PyObject *raise_for(Runtime *self, int faults, int threw)
     if (!threw)
         return NULL;
     error = JS_GetException(self->ctx);
-    text = exception_text(self->ctx, error, 1);
+    text = exception_text(self->ctx, error, self->getters[GET_ERROR_STACK], 1);
     JS_FreeValue(self->ctx, error);
     if (text == NULL)
         return NULL;
@@ -204,6 +217,8 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
         return NULL;
     self->hooks = self->fn_dispatch = self->fn_settle = JS_UNDEFINED;
     self->fn_intact = self->fn_snapshot = JS_UNDEFINED;
+    for (int i = 0; i < GETTERS; i++)
+        self->getters[i] = JS_UNDEFINED;
     self->owner = PyThread_get_thread_ident();
     self->memory_limit = (size_t)memory_limit;
     self->console = Py_NewRef(console);
@@ -219,7 +234,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     JS_SetMaxCallDepth(self->rt, max_depth);
     JS_SetInterruptHandler(self->rt, on_interrupt, self);
     self->hooks = make_hooks(self->ctx);
-    if (JS_IsException(self->hooks)) {
+    if (JS_IsException(self->hooks) || capture_getters(self->ctx, self->getters) < 0) {
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
@@ -236,6 +251,7 @@ static void runtime_close(Runtime *self)
             JS_FreeValue(self->ctx, *values[i]);
             *values[i] = JS_UNDEFINED;
         }
+        free_getters(self->ctx, self->getters);
         JS_FreeContext(self->ctx);
         self->ctx = NULL;
     }
@@ -296,7 +312,7 @@ static PyObject *runtime_run(Runtime *self, PyObject *args)
     self->busy = 0;
     int threw = JS_IsException(value);
     JS_FreeValue(self->ctx, value);
-    raise_for(self, JS_TakeFaults(self->rt), threw); /* deadline still armed: it may read getters */
+    raise_for(self, JS_TakeFaults(self->rt), threw); /* reads no getters; the deadline stays armed anyway */
     self->deadline_ns = 0;
     if (PyErr_Occurred())
         return NULL;
@@ -353,22 +369,25 @@ static PyObject *runtime_limit_memory(Runtime *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
-/* The handler's top level has run: its builtins are the reference from here on. */
-static PyObject *runtime_seal(Runtime *self, PyObject *unused)
+/* The handler's top level has run: its builtins are the reference from here on. The
+ * snapshot reads the watched builtins, which may be getters the handler's top level put
+ * there: it runs under a deadline like any other call (default 5 s; it takes microseconds). */
+static PyObject *runtime_seal(Runtime *self, PyObject *args)
 {
-    (void)unused;
-    if (!usable(self))
+    double timeout = 5.0;
+    if (!usable(self) || !PyArg_ParseTuple(args, "|d", &timeout))
         return NULL;
     self->busy = 1;
-    arm_deadline(self, 0);
+    arm_deadline(self, timeout);
     JSValue done = call_js(self, self->fn_snapshot, 0, NULL);
     self->busy = 0;
     int threw = JS_IsException(done);
     JS_FreeValue(self->ctx, done);
-    if (threw) {
+    if (threw)
         raise_for(self, JS_TakeFaults(self->rt), 1);
+    self->deadline_ns = 0;
+    if (threw)
         return NULL;
-    }
     Py_RETURN_NONE;
 }
 
@@ -377,7 +396,7 @@ static PyObject *runtime_seal(Runtime *self, PyObject *unused)
 static JSValue new_string(JSContext *ctx, PyObject *text)
 {
     Py_ssize_t size;
-    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    const char *utf8 = PyErr_Occurred() ? NULL : PyUnicode_AsUTF8AndSize(text, &size);
     if (utf8 == NULL)
         return JS_EXCEPTION;
     return JS_NewStringLen(ctx, utf8, (size_t)size);
@@ -422,9 +441,11 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
         if (JS_IsException(argv[i])) {
             for (int j = 0; j < 4; j++)
                 JS_FreeValue(ctx, argv[j]);
-            if (!PyErr_Occurred())
-                PyErr_NoMemory();
-            return NULL;
+            if (PyErr_Occurred()) /* a str with a lone surrogate */
+                return NULL;
+            /* the engine's memory ceiling (a body larger than -m): a typed fault, as inside JS */
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            return fault("memory", "out of memory");
         }
     }
     self->busy = 1;
@@ -446,7 +467,7 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
     self->busy = 0;
     PyObject *out = NULL;
     if (threw || self->deadline_hit || (faults & JS_FAULT_OUT_OF_MEMORY))
-        raise_for(self, faults, threw); /* deadline still armed: it may read getters */
+        raise_for(self, faults, threw); /* reads no getters; the deadline stays armed anyway */
     else
         out = read_response(self, answer, faults);
     self->deadline_ns = 0;
@@ -562,8 +583,8 @@ static PyMethodDef runtime_methods[] = {
      "run(bytecode, timeout, pass_hooks): evaluate a compiled script"},
     {"limit_memory", (PyCFunction)runtime_limit_memory, METH_NOARGS,
      "limit_memory(): cap allocations at what is live now plus memory_limit"},
-    {"seal", (PyCFunction)runtime_seal, METH_NOARGS,
-     "seal(): snapshot the builtins after the handler's top level"},
+    {"seal", (PyCFunction)runtime_seal, METH_VARARGS,
+     "seal(timeout=5.0): snapshot the builtins after the handler's top level"},
     {"dispatch", (PyCFunction)(void (*)(void))runtime_dispatch, METH_FASTCALL,
      "dispatch(method, url, headers, body, timeout) -> (status, header_block, body)"},
     {"settle_leftovers", (PyCFunction)runtime_settle_leftovers, METH_O,

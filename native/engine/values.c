@@ -17,27 +17,20 @@
 
 #define MAX_DEPTH 16
 
+/* An ArrayBuffer or any view (DataView too) as bytes, as response bodies are read. */
 static PyObject *bytes_of(JSContext *ctx, JSValueConst value, int *is_bytes)
 {
-    size_t size, offset, element, total;
-    uint8_t *data = JS_GetArrayBuffer(ctx, &size, value);
-    *is_bytes = 1;
-    if (data != NULL)
+    const uint8_t *data;
+    size_t size;
+    int bytes = body_bytes(JS_GetRuntimeOpaque(JS_GetRuntime(ctx)), value, &data, &size);
+    *is_bytes = bytes != 0;
+    if (bytes > 0)
         return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)size);
-    JS_FreeValue(ctx, JS_GetException(ctx));
-    JSValue buffer = JS_GetTypedArrayBuffer(ctx, value, &offset, &size, &element);
-    if (JS_IsException(buffer)) {
+    if (bytes < 0) {
         JS_FreeValue(ctx, JS_GetException(ctx));
-        *is_bytes = 0;
-        return NULL;
+        PyErr_SetString(PyExc_TypeError, "the bytes of a view outside its buffer cannot be read");
     }
-    data = JS_GetArrayBuffer(ctx, &total, buffer);
-    PyObject *out = data == NULL || offset + size > total
-                        ? PyBytes_FromStringAndSize("", 0)
-                        : PyBytes_FromStringAndSize((const char *)data + offset, (Py_ssize_t)size);
-    JS_FreeValue(ctx, JS_GetException(ctx));
-    JS_FreeValue(ctx, buffer);
-    return out;
+    return NULL;
 }
 
 static PyObject *list_of(JSContext *ctx, JSValueConst array, int depth);

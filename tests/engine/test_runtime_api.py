@@ -1,0 +1,250 @@
+"""The extension's C API, called directly: what each Runtime method and compile() promise."""
+
+from __future__ import annotations
+
+import gc
+import json
+import threading
+
+import pytest
+
+from tests.engine.harness import Fault, load, responder
+from zigttp.runtime import _engine
+from zigttp.runtime.engine import runtime_bytecode
+
+
+def bare(memory: int = 0) -> _engine.Runtime:
+    return _engine.Runtime(memory, 1 << 20, 0, lambda _level, _text: None)
+
+
+def test_compile_returns_bytecode_that_run_evaluates() -> None:
+    runtime = bare()
+    runtime.run(_engine.compile("globalThis.x = 6 * 7;", "<t>"), 1.0, False)
+    assert runtime.eval("x") == "42"
+
+
+def test_compile_error_carries_message_and_position() -> None:
+    with pytest.raises(_engine.CompileError) as caught:
+        _engine.compile("let a = 1;\nlet a = 2;", "file.js")
+    message = caught.value.args[0]
+    assert message == "invalid redefinition of lexical identifier\n    at file.js:2:7\n"
+
+
+def test_engine_version_names_the_patch_level() -> None:
+    assert _engine.ENGINE_VERSION.startswith("quickjs-ng ")
+    assert "+zigttp." in _engine.ENGINE_VERSION
+
+
+def test_install_prelude_then_dispatch_answers() -> None:
+    engine = responder('Response.json({m: request.method, u: request.url, h: request.headers.get("x-a")})')
+    status, head, body = engine.dispatch(method="PUT", url="/p?q=1", headers="x-a\0b\0")
+    assert status == 200
+    assert head == b"content-type: application/json\r\n"
+    assert json.loads(body) == {"m": "PUT", "u": "/p?q=1", "h": "b"}
+
+
+def test_install_prelude_refuses_a_script_without_the_dispatcher() -> None:
+    runtime = bare()
+    with pytest.raises(RuntimeError, match="dispatch"):
+        runtime.install_prelude(_engine.compile("(function (hooks) { return {}; })", "<t>"))
+
+
+def test_run_with_hooks_requires_a_function() -> None:
+    with pytest.raises(Fault) as caught:
+        bare().run(_engine.compile("42", "<t>"), 1.0, True)
+    assert caught.value.args[0] == "exception"
+    assert "did not evaluate to a function" in caught.value.args[1]
+
+
+def test_hooks_are_not_reachable_from_globals() -> None:
+    # the C hooks by name, on globals and one level below them (the prelude keeps them in closures)
+    engine = responder(
+        "(() => { const found = [], names = ['host', 'utf8Decode', 'utf8Encode'];\n"
+        "  for (const k of Object.getOwnPropertyNames(globalThis)) {\n"
+        "    const v = globalThis[k];\n"
+        "    if (typeof v === 'function' && names.includes(v.name)) found.push(k);\n"
+        "    if (v && (typeof v === 'object' || typeof v === 'function')) for (const j of Object.getOwnPropertyNames(v)) {\n"
+        "      let w; try { w = v[j]; } catch (e) { continue; }\n"
+        "      if (typeof w === 'function' && names.includes(w.name)) found.push(k + '.' + j);\n"
+        "    }\n  }\n  return Response.json(found); })()"
+    )
+    assert json.loads(engine.dispatch()[2]) == []
+
+
+def test_eval_returns_json_or_none() -> None:
+    runtime = bare()
+    assert runtime.eval("({a: [1, 'x']})") == '{"a":[1,"x"]}'
+    assert runtime.eval("undefined") is None
+    assert runtime.eval("Promise.resolve(1).then((v) => { globalThis.v = v; }); 0") == "0"
+    assert runtime.eval("v") == "1"  # the job ran before eval returned
+
+
+def test_eval_exception_is_a_fault_with_the_stack() -> None:
+    with pytest.raises(Fault) as caught:
+        bare().eval("function f() { throw new TypeError('nope'); }\nf()", "t.js")
+    kind, message = caught.value.args
+    assert kind == "exception"
+    assert message.startswith("TypeError: nope\n")
+    assert "t.js:1" in message
+
+
+def test_memory_used_grows_with_allocations() -> None:
+    runtime = bare()
+    before = runtime.memory_used()
+    runtime.eval("globalThis.keep = new Array(100000).fill(1); 0")
+    assert runtime.memory_used() > before + 400_000
+
+
+def test_limit_memory_counts_from_the_current_baseline() -> None:
+    runtime = bare(memory=256 * 1024)
+    runtime.eval("globalThis.big = 'x'.repeat(4 << 20); 0")  # before the cap: allowed
+    runtime.limit_memory()
+    runtime.eval("globalThis.small = new Array(1000).fill(0); 0")  # under the cap
+    with pytest.raises(Fault) as caught:
+        runtime.eval("globalThis.more = 'y'.repeat(1 << 20); 0")
+    assert caught.value.args[0] == "memory"
+
+
+def test_seal_makes_builtin_changes_taint_the_runtime() -> None:
+    engine = load(
+        "Array.prototype.push = Array.prototype.push;  // top level: allowed\n"
+        "function handler(r) { if (r.url === '/t') JSON.parse = () => 1; return 'ok'; }"
+    )
+    engine.dispatch()
+    assert engine.runtime.tainted is False
+    engine.dispatch(url="/t")
+    assert engine.runtime.tainted is True
+    assert engine.runtime.settle_leftovers(10.0) is False
+
+
+def test_seal_freezes_prototype_extension() -> None:
+    engine = responder("(Object.prototype.isAdmin = true, Response.text(String(({}).isAdmin)))")
+    # preventExtensions: a sloppy-mode handler's assignment is ignored, not planted
+    assert engine.dispatch()[2] == b"undefined"
+
+
+def test_settle_leftovers_with_nothing_pending_is_healthy() -> None:
+    engine = responder("'ok'")
+    engine.dispatch()
+    assert engine.runtime.settle_leftovers(10.0) is True
+
+
+def test_settle_leftovers_runs_promise_jobs_left_by_a_request() -> None:
+    engine = load(
+        "globalThis.log = [];\nfunction handler() { Promise.resolve().then(() => log.push(1)); return 'ok'; }"
+    )
+    # the job may run during the request's own drain or in settle_leftovers, never later
+    engine.dispatch()
+    assert engine.runtime.settle_leftovers(10.0) is True
+    assert engine.runtime.eval("log.length") == "1"
+
+
+def test_settle_leftovers_that_throw_ask_for_replacement() -> None:
+    engine = load(
+        "const registry = new FinalizationRegistry(() => { throw new Error('late'); });\n"
+        "function handler() { registry.register({}, 1); return 'ok'; }"
+    )
+    engine.dispatch()
+    engine.runtime.eval("for (let i = 0; i < 20000; i++) ({}); 0")  # allocation pressure: a GC
+    assert engine.runtime.settle_leftovers(10.0) is False
+
+
+def test_finalization_callbacks_run_only_in_settle_leftovers() -> None:
+    engine = load(
+        "globalThis.ran = [];\nconst registry = new FinalizationRegistry((v) => ran.push(v));\n"
+        "function handler(request) {\n"
+        "  if (request.url === '/register') { registry.register({}, 'gone'); return 'registered'; }\n"
+        "  for (let i = 0; i < 20000; i++) ({});  // allocation pressure: the engine collects\n"
+        "  return Response.text(String(ran.length));\n}"
+    )
+    engine.dispatch(url="/register")
+    assert (
+        engine.runtime.eval("(() => { for (let i = 0; i < 20000; i++) ({}); return ran.length; })()") == "0"
+    )
+    assert engine.dispatch(url="/count")[2] == b"0"  # collected, but the callback waits
+    assert engine.runtime.settle_leftovers(10.0) is True
+    assert engine.dispatch(url="/count")[2] == b"1"
+
+
+def test_a_runtime_refuses_other_threads() -> None:
+    engine = responder("'ok'")
+    errors: list[BaseException] = []
+
+    def misuse() -> None:
+        for call in (
+            engine.dispatch,
+            lambda: engine.runtime.eval("1"),
+            engine.runtime.memory_used,
+            engine.runtime.seal,
+            engine.runtime.limit_memory,
+            lambda: engine.runtime.settle_leftovers(10.0),
+            lambda: engine.runtime.run(b"", 1.0, False),
+            lambda: engine.runtime.install_prelude(runtime_bytecode()[0]),
+        ):
+            try:
+                call()
+            except RuntimeError as exc:
+                errors.append(exc)
+
+    worker = threading.Thread(target=misuse)
+    worker.start()
+    worker.join()
+    assert len(errors) == 8
+    assert all("thread that created it" in str(e) for e in errors)
+    assert engine.dispatch()[2] == b"ok"  # still fine on its own thread
+
+
+def test_a_runtime_created_on_a_thread_can_be_dropped_on_another() -> None:
+    made: list[object] = []
+    worker = threading.Thread(target=lambda: made.append(responder("'ok'")))
+    worker.start()
+    worker.join()
+    made.clear()  # freed here, on another thread's stack
+    gc.collect()
+
+
+def test_reentry_from_a_hook_is_refused_not_a_crash() -> None:
+    holder: list[_engine.Runtime] = []
+    seen: list[str] = []
+
+    def console(level: str, text: str) -> None:
+        try:
+            holder[0].eval("1")
+        except RuntimeError as exc:
+            seen.append(str(exc))
+
+    runtime = _engine.Runtime(0, 1 << 20, 0, console)
+    holder.append(runtime)
+    prelude = runtime_bytecode()[0]
+    runtime.install_prelude(prelude)
+    runtime.run(_engine.compile("function handler() { console.log('x'); return 'ok'; }", "<t>"), 1.0, False)
+    runtime.seal()
+    assert runtime.dispatch("GET", "/", "", None, 10.0)[2] == b"ok"
+    assert seen == ["Runtime re-entered from a hook"]
+
+
+def test_dispatch_checks_its_argument_types() -> None:
+    engine = responder("'ok'")
+    with pytest.raises(TypeError):
+        engine.runtime.dispatch("GET", "/", "", "not bytes", 1.0)
+    with pytest.raises(TypeError):
+        engine.runtime.dispatch("GET", "/", "")
+    with pytest.raises(TypeError):
+        engine.runtime.dispatch("GET", "/", "", None, "soon")
+    assert engine.dispatch()[2] == b"ok"
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), 1e300, 1e12, float("nan"), -1.0, 0.0])
+def test_any_timeout_value_is_safe(timeout: float) -> None:
+    # huge values must mean "far away", not overflow into a deadline in the past
+    engine = responder("(() => { let n = 0; for (let i = 0; i < 1e5; i++) n += i; return String(n); })()")
+    assert engine.dispatch(timeout=timeout)[2] == b"4999950000"  # loops poll the deadline
+    assert engine.runtime.eval("for (let i = 0; i < 1e5; i++); 1", "<t>", timeout) == "1"
+    assert engine.runtime.settle_leftovers(timeout) is True
+
+
+def test_constructor_validates_limits() -> None:
+    with pytest.raises(ValueError):
+        _engine.Runtime(-1, 0, 0, print)
+    with pytest.raises(TypeError):
+        _engine.Runtime(0, 0, 0)  # type: ignore[call-arg]
