@@ -168,7 +168,8 @@ static JSValue hook_native(JSContext *ctx, JSValueConst this_val, int argc, JSVa
         PyObject *type, *value, *traceback;
         PyErr_Fetch(&type, &value, &traceback);
         PyObject *text = value ? PyObject_Str(value) : NULL;
-        result = JS_ThrowTypeError(ctx, "%s", text ? PyUnicode_AsUTF8(text) : "bad argument");
+        const char *why = text ? PyUnicode_AsUTF8(text) : NULL; /* NULL for a lone surrogate */
+        result = JS_ThrowTypeError(ctx, "%s", why ? why : "bad argument");
         Py_XDECREF(text);
         Py_XDECREF(type);
         Py_XDECREF(value);

@@ -506,7 +506,7 @@ static PyObject *runtime_settle_leftovers(Runtime *self, PyObject *arg)
         reason = PyUnicode_FromString("code a request left behind ran past the request timeout");
     else if (failed) {
         JSValue error = JS_GetException(self->ctx);
-        PyObject *text = exception_text(self->ctx, error, 1); /* deadline still armed */
+        PyObject *text = exception_text(self->ctx, error, self->getters[GET_ERROR_STACK], 1); /* deadline still armed */
         JS_FreeValue(self->ctx, error);
         reason = text ? PyUnicode_FromFormat("code a request left behind (a promise job or a "
                                              "FinalizationRegistry callback) threw: %U", text) : NULL;

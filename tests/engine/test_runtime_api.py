@@ -114,7 +114,7 @@ def test_seal_makes_builtin_changes_taint_the_runtime() -> None:
     assert engine.runtime.tainted is False
     engine.dispatch(url="/t")
     assert engine.runtime.tainted is True
-    assert engine.runtime.settle_leftovers(10.0) is False
+    assert engine.runtime.settle_leftovers(10.0) is not None  # why it must be replaced
 
 
 def test_seal_freezes_prototype_extension() -> None:
@@ -126,7 +126,7 @@ def test_seal_freezes_prototype_extension() -> None:
 def test_settle_leftovers_with_nothing_pending_is_healthy() -> None:
     engine = responder("'ok'")
     engine.dispatch()
-    assert engine.runtime.settle_leftovers(10.0) is True
+    assert engine.runtime.settle_leftovers(10.0) is None  # healthy
 
 
 def test_settle_leftovers_runs_promise_jobs_left_by_a_request() -> None:
@@ -135,7 +135,7 @@ def test_settle_leftovers_runs_promise_jobs_left_by_a_request() -> None:
     )
     # the job may run during the request's own drain or in settle_leftovers, never later
     engine.dispatch()
-    assert engine.runtime.settle_leftovers(10.0) is True
+    assert engine.runtime.settle_leftovers(10.0) is None  # healthy
     assert engine.runtime.eval("log.length") == "1"
 
 
@@ -146,7 +146,8 @@ def test_settle_leftovers_that_throw_ask_for_replacement() -> None:
     )
     engine.dispatch()
     engine.runtime.eval("for (let i = 0; i < 20000; i++) ({}); 0")  # allocation pressure: a GC
-    assert engine.runtime.settle_leftovers(10.0) is False
+    reason = engine.runtime.settle_leftovers(10.0)  # why it must be replaced
+    assert "FinalizationRegistry callback) threw: Error: late" in reason
 
 
 def test_finalization_callbacks_run_only_in_settle_leftovers() -> None:
@@ -162,7 +163,7 @@ def test_finalization_callbacks_run_only_in_settle_leftovers() -> None:
         engine.runtime.eval("(() => { for (let i = 0; i < 20000; i++) ({}); return ran.length; })()") == "0"
     )
     assert engine.dispatch(url="/count")[2] == b"0"  # collected, but the callback waits
-    assert engine.runtime.settle_leftovers(10.0) is True
+    assert engine.runtime.settle_leftovers(10.0) is None  # healthy
     assert engine.dispatch(url="/count")[2] == b"1"
 
 
@@ -240,7 +241,7 @@ def test_any_timeout_value_is_safe(timeout: float) -> None:
     engine = responder("(() => { let n = 0; for (let i = 0; i < 1e5; i++) n += i; return String(n); })()")
     assert engine.dispatch(timeout=timeout)[2] == b"4999950000"  # loops poll the deadline
     assert engine.runtime.eval("for (let i = 0; i < 1e5; i++); 1", "<t>", timeout) == "1"
-    assert engine.runtime.settle_leftovers(timeout) is True
+    assert engine.runtime.settle_leftovers(timeout) is None  # healthy
 
 
 def test_constructor_validates_limits() -> None:
