@@ -116,7 +116,7 @@ class JsRuntime:
                 self._runtime.run(module_bytecode, 0.0, True)  # shims get the host hook, not a global
             self._runtime.limit_memory()  # -m counts from here: the handler's own allocations
             self._runtime.run(handler_bytecode, limits.timeout, False)
-            self._runtime.seal(limits.timeout)  # builtins as the handler's top level left them are the reference
+            self._runtime.seal(limits.timeout)  # the builtins as the top level left them: the reference
         except _engine.Fault as exc:
             raise translate(exc, limits) from None
 
