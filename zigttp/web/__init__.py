@@ -24,6 +24,9 @@ _REGISTRY: dict[str, NativeFunction] = {}
 _AREAS = {  # "area" of "area.name" → the module defining it
     "random": "zigttp.web.random",
     "platform": "zigttp.web.platform",
+    "encoding": "zigttp.web.encoding",
+    "url": "zigttp.web.url",
+    "urlpattern": "zigttp.web.urlpattern",
 }
 
 
