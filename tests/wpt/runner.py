@@ -51,6 +51,8 @@ globalThis.fetch = function (input, init) {
   if (typeof realFetch === "function") return realFetch(input, init);
   return Promise.reject(new TypeError("fetch is not available in this runtime"));
 };
+// Newer WPT files call testharness's fetch_json(), which our pinned harness predates.
+globalThis.fetch_json = (resource) => globalThis.fetch(resource).then((response) => response.json());
 """
 # After testharness.js: collect the results; resolve when the harness completes, or shortly
 # before the file's deadline with what has finished (the rest counts as TIMEOUT).
