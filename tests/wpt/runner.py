@@ -146,9 +146,13 @@ def resources_of(test: str, scripts: list[tuple[str, str]]) -> dict[str, str]:
 
 def handler_source(test: str, budget_ms: int) -> str:
     scripts = scripts_of(test)
-    sources = {"boot": _BOOT, "report": _REPORT, "url": f"http://web-platform.test:8000/{test}",
-               "harness": ["/resources/testharness.js", locate("/resources/testharness.js").read_text("utf-8")],
-               "scripts": scripts}
+    sources = {
+        "boot": _BOOT,
+        "report": _REPORT,
+        "url": f"http://web-platform.test:8000/{test}",
+        "harness": ["/resources/testharness.js", locate("/resources/testharness.js").read_text("utf-8")],
+        "scripts": scripts,
+    }
     return _HANDLER % (json.dumps(sources), json.dumps(resources_of(test, scripts)), budget_ms)
 
 
@@ -172,9 +176,12 @@ def run_file(test: str, timeout: float = FILE_TIMEOUT) -> FileResult:
 
 # ---- areas and baselines -----------------------------------------------------------------
 
+
 def area_files(area: str) -> list[str]:
     """The WPT test files of an area (tests/wpt/areas/AREA.txt; `#` starts a comment)."""
-    lines = (line.split("#", 1)[0].strip() for line in (AREAS / f"{area}.txt").read_text("utf-8").splitlines())
+    lines = (
+        line.split("#", 1)[0].strip() for line in (AREAS / f"{area}.txt").read_text("utf-8").splitlines()
+    )
     return [line for line in lines if line]
 
 
@@ -250,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
             if options.update:
                 write_baseline(result)
             if options.verbose or result.harness != "OK":
-                print(f"  {test}: {result.harness} {result.message[:200]} {result.passed}/{len(result.subtests)}")
+                print(
+                    f"  {test}: {result.harness} {result.message[:200]} {result.passed}/{len(result.subtests)}"
+                )
             if options.verbose:
                 for name, status in sorted(result.subtests.items()):
                     if status != "PASS":
