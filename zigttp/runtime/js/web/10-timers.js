@@ -13,7 +13,6 @@
   const now = hooks.now, request = hooks.request, alive = hooks.alive;
   const TypeErrorCtor = TypeError;
   const reflectApply = Reflect.apply;
-  const MAX_DELAY = 2147483647; // HTML: a delay above 2^31-1 ms (or not a number) counts as 0
   let nextId = 1;
   const timers = new Map(); // id → record; Map iteration keeps insertion order
   let owner = 0; // the request the queued timers belong to
@@ -25,8 +24,8 @@
     }
     const current = request();
     if (owner !== current) { timers.clear(); owner = current; }
-    let delay = +timeout;
-    if (!(delay >= 0) || delay > MAX_DELAY) delay = 0;
+    let delay = timeout | 0; // WebIDL `long`: ToInt32 (2^32 wraps to 0); negative counts as 0
+    if (delay < 0) delay = 0;
     const id = nextId++;
     timers.set(id, { id, handler, args, delay, repeat, when: now() + delay, nesting: 0 });
     return id;
