@@ -227,12 +227,12 @@ int run_loop(Runtime *self, int phase)
 static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"memory_limit", "stack_size", "max_call_depth", "console", "host",
-                            "native", NULL};
+                            "native", "lazy", NULL};
     Py_ssize_t memory_limit = 0, stack_size = 0;
     unsigned int max_depth = 0;
-    PyObject *console, *host = Py_None, *native = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnIO|OO", names, &memory_limit, &stack_size,
-                                     &max_depth, &console, &host, &native))
+    PyObject *console, *host = Py_None, *native = Py_None, *lazy = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nnIO|OOO!", names, &memory_limit, &stack_size,
+                                     &max_depth, &console, &host, &native, &PyTuple_Type, &lazy))
         return NULL;
     if (memory_limit < 0 || stack_size < 0) {
         PyErr_SetString(PyExc_ValueError, "limits must be >= 0");
@@ -248,6 +248,18 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     self->console = Py_NewRef(console);
     self->host = Py_NewRef(host);
     self->native = Py_NewRef(native);
+    self->lazy = lazy != NULL ? Py_NewRef(lazy) : PyTuple_New(0);
+    if (self->lazy == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(self->lazy); i++) {
+        if (!PyBytes_Check(PyTuple_GET_ITEM(self->lazy, i))) {
+            Py_DECREF(self);
+            PyErr_SetString(PyExc_TypeError, "lazy must be a tuple of bytecode (bytes)");
+            return NULL;
+        }
+    }
     self->rt = JS_NewRuntime();
     if (self->rt == NULL || (self->ctx = JS_NewContext(self->rt)) == NULL) {
         Py_DECREF(self);
@@ -290,6 +302,7 @@ static void runtime_dealloc(Runtime *self)
     Py_CLEAR(self->console);
     Py_CLEAR(self->host);
     Py_CLEAR(self->native);
+    Py_CLEAR(self->lazy);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -609,7 +622,7 @@ PyTypeObject RuntimeType = {
     .tp_name = "zigttp.runtime._engine.Runtime",
     .tp_basicsize = sizeof(Runtime),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Runtime(memory_limit, stack_size, max_call_depth, console, host=None, native=None)",
+    .tp_doc = "Runtime(memory_limit, stack_size, max_call_depth, console, host=None, native=None, lazy=())",
     .tp_new = runtime_new,
     .tp_dealloc = (destructor)runtime_dealloc,
     .tp_methods = runtime_methods,

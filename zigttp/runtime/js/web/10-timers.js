@@ -1,3 +1,4 @@
+// lazy: setTimeout setInterval clearTimeout clearInterval queueMicrotask Performance performance Navigator navigator
 // setTimeout / setInterval / clear*, queueMicrotask, performance, navigator (HTML timers).
 //
 // The timer queue lives here; the engine's loop (native/engine/runtime.c, run_loop) calls
@@ -9,7 +10,6 @@
 // timers set by the handler's top level never fire at all.
 (function (hooks) {
   "use strict";
-  hooks.lazyGlobals(["setTimeout", "setInterval", "clearTimeout", "clearInterval", "queueMicrotask", "Performance", "performance", "Navigator", "navigator"], () => {
   const now = hooks.now, request = hooks.request, alive = hooks.alive;
   const TypeErrorCtor = TypeError;
   const reflectApply = Reflect.apply;
@@ -106,5 +106,4 @@
   Object.defineProperty(Navigator.prototype, Symbol.toStringTag, { value: "Navigator", configurable: true });
   const navigator = Object.create(Navigator.prototype);
     return { setTimeout, setInterval, clearTimeout, clearInterval, queueMicrotask, Performance, performance, Navigator, navigator };
-  });
 })

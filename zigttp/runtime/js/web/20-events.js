@@ -1,10 +1,10 @@
+// lazy: Event EventTarget CustomEvent ErrorEvent reportError addEventListener removeEventListener dispatchEvent
 // Event, EventTarget, CustomEvent, ErrorEvent (DOM Standard, "Events"; no node tree: an
 // event's path is its target alone), reportError, and globalThis as an event target (like
 // Deno's window: addEventListener("error", ...) sees errors reportError reports).
 // Gives the other web files hooks.fireEvent(target, event): dispatch with isTrusted = true.
 (function (hooks) {
   "use strict";
-  hooks.lazyGlobals(["Event", "EventTarget", "CustomEvent", "ErrorEvent", "reportError", "addEventListener", "removeEventListener", "dispatchEvent"], () => {
   const TypeErrorCtor = TypeError;
   const reflectApply = Reflect.apply;
   const EVENT = new WeakMap(); // Event → internal state (the brand)
@@ -268,5 +268,4 @@
     }
   }
     return { Event, EventTarget, CustomEvent, ErrorEvent, reportError, addEventListener, removeEventListener, dispatchEvent };
-  });
 })

@@ -1,9 +1,9 @@
+// lazy: AbortSignal AbortController
 // AbortController and AbortSignal (DOM Standard, "Aborting ongoing activities"), with
 // AbortSignal.abort(), .timeout() (a timer of the running request) and .any().
 // Gives the other web files hooks.isAbortSignal(x) and hooks.onAbort(signal, fn).
 (function (hooks) {
   "use strict";
-  hooks.lazyGlobals(["AbortSignal", "AbortController"], () => {
   const TypeErrorCtor = TypeError;
   const DOMExceptionCtor = hooks.internal("DOMException");
   const EventTargetCtor = hooks.internal("EventTarget");
@@ -122,5 +122,4 @@
   hooks.isAbortSignal = (value) => SIGNAL.has(value);
   hooks.onAbort = (signal, algorithm) => { const s = SIGNAL.get(signal); if (!s.aborted) s.algorithms.push(algorithm); };
     return { AbortSignal, AbortController };
-  });
 })

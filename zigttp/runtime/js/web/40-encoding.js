@@ -1,9 +1,9 @@
+// lazy: TextEncoder TextDecoder btoa atob
 // TextEncoder, TextDecoder (Encoding Standard), atob and btoa (HTML forgiving-base64).
 // UTF-8 runs in C (hooks.utf8Encode / utf8Decode); `fatal` UTF-8, UTF-16 and the legacy
 // encodings go to Python's codecs through hooks.native("encoding.*") (zigttp/web/encoding.py).
 (function (hooks) {
   "use strict";
-  hooks.lazyGlobals(["TextEncoder", "TextDecoder", "btoa", "atob"], () => {
   const native = hooks.native, utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
   const TypeErrorCtor = TypeError, RangeErrorCtor = RangeError;
   const Uint8ArrayCtor = Uint8Array;
@@ -147,5 +147,4 @@
     return out;
   }
     return { TextEncoder, TextDecoder, btoa, atob };
-  });
 })

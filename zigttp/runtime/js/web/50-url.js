@@ -1,10 +1,10 @@
+// lazy: URL URLSearchParams
 // URL and URLSearchParams (WHATWG URL Standard). Parsing and the setters are ada's (through
 // hooks.native("url.*"), zigttp/web/url.py); URLSearchParams and the
 // application/x-www-form-urlencoded parser and serializer are JS (they are simple, and a
 // live link between a URL and its searchParams is easier kept on one side).
 (function (hooks) {
   "use strict";
-  hooks.lazyGlobals(["URL", "URLSearchParams"], () => {
   const native = hooks.native, utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
   const TypeErrorCtor = TypeError;
   const Uint8ArrayCtor = Uint8Array;
@@ -284,5 +284,4 @@
 
   hooks.parseForm = parseForm; // for Request/Response bodies of application/x-www-form-urlencoded
     return { URL, URLSearchParams };
-  });
 })

@@ -1,9 +1,9 @@
+// lazy: URLPattern
 // URLPattern (URL Pattern Standard) over the `urlpattern` package (zigttp/web/urlpattern.py):
 // a pattern is its init (string or dict), base URL and ignoreCase; the host compiles and
 // caches it, and test()/exec() match there.
 (function (hooks) {
   "use strict";
-  hooks.lazyGlobals(["URLPattern"], () => {
   const native = hooks.native;
   const TypeErrorCtor = TypeError;
   const COMPONENTS = ["protocol", "username", "password", "hostname", "port", "pathname", "search", "hash"];
@@ -66,5 +66,4 @@
   });
   Object.defineProperty(URLPattern.prototype, Symbol.toStringTag, { value: "URLPattern", configurable: true });
     return { URLPattern };
-  });
 })

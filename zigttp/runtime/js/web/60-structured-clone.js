@@ -1,3 +1,4 @@
+// lazy: structuredClone
 // structuredClone (HTML "StructuredSerializeInternal" + deserialize in one pass) for the
 // types quickjs-ng has: primitives, wrapper objects, Date, RegExp, ArrayBuffer, typed arrays,
 // DataView, Map, Set, Array, plain objects, Error types, DOMException; cycles and shared
@@ -5,7 +6,6 @@
 // DataCloneError DOMException, as in browsers. `transfer` moves ArrayBuffers.
 (function (hooks) {
   "use strict";
-  hooks.lazyGlobals(["structuredClone"], () => {
   const DOMExceptionCtor = hooks.internal("DOMException");
   const TypeErrorCtor = TypeError;
   const ERRORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
@@ -157,5 +157,4 @@
     return clone(value, memory);
   }
     return { structuredClone };
-  });
 })
