@@ -87,7 +87,7 @@ def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tup
     def compiled(text: str, name: str) -> bytes:
         return compile_script(text, f"zigttp:{name}", strip_source=True)
 
-    plain = tuple(compiled((js / f"{name}.js").read_text("utf-8"), name) for name in ("jsx_runtime", "dialect"))
+    plain = tuple(compiled((js / f"{n}.js").read_text("utf-8"), n) for n in ("jsx_runtime", "dialect"))
     web: list[bytes] = []
     lazy: list[bytes] = []
     stubs: list[str] = []  # one script for all lazy files: a runtime reads it in one go
