@@ -199,6 +199,58 @@ static JSValue hook_remaining(JSContext *ctx, JSValueConst this_val, int argc, J
     return JS_NewFloat64(ctx, left > 0 ? (double)left / 1e6 : 0.0);
 }
 
+/* setTimerSource(fn): the timers' entry point for run_loop (runtime.c); settable once. */
+static JSValue hook_set_timer_source(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    Runtime *self = owner_of(ctx);
+    (void)this_val;
+    if (argc < 1 || !JS_IsFunction(ctx, argv[0]))
+        return JS_ThrowTypeError(ctx, "setTimerSource(fn)");
+    if (!JS_IsUndefined(self->fn_timers))
+        return JS_ThrowTypeError(ctx, "setTimerSource: a timer source is already set");
+    self->fn_timers = JS_DupValue(ctx, argv[0]);
+    return JS_UNDEFINED;
+}
+
+/* now() -> milliseconds on the monotonic clock (performance.now, the timers' clock). */
+static JSValue hook_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    return JS_NewFloat64(ctx, (double)monotonic_ns() / 1e6);
+}
+
+/* load(i) -> what lazy script i's function(hooks) returns. The web API's classes are compiled
+ * once per process but read into a runtime only when handler code first uses one of their
+ * globals (web/00-dom-exception.js, lazyGlobals), so building a runtime does not pay for them.
+ * The bytes are immutable and owned by the Runtime: read without the GIL. */
+static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    Runtime *self = owner_of(ctx);
+    int32_t index;
+    (void)this_val;
+    if (argc < 1 || JS_ToInt32(ctx, &index, argv[0]) < 0)
+        return JS_ThrowTypeError(ctx, "load(index)");
+    if (index < 0 || index >= PyTuple_GET_SIZE(self->lazy))
+        return JS_ThrowRangeError(ctx, "load: no lazy script %d", index);
+    PyObject *code = PyTuple_GET_ITEM(self->lazy, index);
+    JSValue fn = JS_ReadObject(ctx, (const uint8_t *)PyBytes_AS_STRING(code), (size_t)PyBytes_GET_SIZE(code),
+                               JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(fn))
+        return fn;
+    JSValue installer = JS_EvalFunction(ctx, fn); /* consumes fn */
+    if (JS_IsException(installer))
+        return installer;
+    if (!JS_IsFunction(ctx, installer)) {
+        JS_FreeValue(ctx, installer);
+        return JS_ThrowTypeError(ctx, "internal: lazy script %d did not evaluate to a function", index);
+    }
+    JSValue out = JS_Call(ctx, installer, JS_UNDEFINED, 1, (JSValueConst *)&self->hooks);
+    JS_FreeValue(ctx, installer);
+    return out;
+}
+
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
@@ -208,6 +260,9 @@ JSValue make_hooks(JSContext *ctx)
         {"utf8Encode", hook_utf8_encode, 1},
         {"native", hook_native, 1},
         {"remaining", hook_remaining, 0},
+        {"setTimerSource", hook_set_timer_source, 1},
+        {"now", hook_now, 0},
+        {"load", hook_load, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -68,19 +68,43 @@ def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: b
         raise CompileFailure("the source is not valid Unicode (a lone surrogate)", 1, 1) from None
 
 
+_LAZY = re.compile(r"\A// lazy: ([\w$ ]+)\n")
+
+
 @cache
-def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...]]:
+def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]:
     """Compiled once per process from package data: the prelude (it evaluates to the
-    hook-taking installer), the plain runtime scripts (JSX runtime, the dialect's helpers) and
-    the web-platform API (`js/web/*.js`, each a `function (hooks)` too)."""
+    hook-taking installer), the plain runtime scripts (JSX runtime, the dialect's helpers),
+    the web-platform API (`js/web/*.js`, each a `function (hooks)` too) and the lazy web files.
+
+    A web file whose first line is `// lazy: Name ...` is read into a runtime only when
+    handler code first reads one of those globals: its place among the eager scripts takes a
+    one-line stub (`hooks.lazyGlobals`, web/00-dom-exception.js) and its bytecode goes to
+    the runtime's `lazy` tuple, which `hooks.load(i)` evaluates (its function's return value
+    maps each name to its value)."""
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
 
-    def compiled(path: Path, name: str) -> bytes:
-        return compile_script(path.read_text("utf-8"), f"zigttp:{name}", strip_source=True)
+    def compiled(text: str, name: str) -> bytes:
+        return compile_script(text, f"zigttp:{name}", strip_source=True)
 
-    plain = tuple(compiled(js / f"{name}.js", name) for name in ("jsx_runtime", "dialect"))
-    web = tuple(compiled(path, f"web/{path.stem}") for path in sorted((js / "web").glob("*.js")))
-    return compiled(js / "prelude.js", "prelude"), plain, web
+    plain = tuple(compiled((js / f"{n}.js").read_text("utf-8"), n) for n in ("jsx_runtime", "dialect"))
+    web: list[bytes] = []
+    lazy: list[bytes] = []
+    stubs: list[str] = []  # one script for all lazy files: a runtime reads it in one go
+    for path in sorted((js / "web").glob("*.js")):
+        text = path.read_text("utf-8")
+        header = _LAZY.match(text)
+        if header is None:
+            web.append(compiled(text, f"web/{path.stem}"))
+            continue
+        names = ", ".join(f'"{name}"' for name in header.group(1).split())
+        stubs.append(f"lazy([{names}], () => load({len(lazy)}));")
+        lazy.append(compiled(text, f"web/{path.stem}"))
+    if stubs:
+        body = "const lazy = hooks.lazyGlobals, load = hooks.load;\n" + "\n".join(stubs)
+        # after web/00-lazy.js (it sorts first and defines hooks.lazyGlobals)
+        web.insert(1, compiled(f"(function (hooks) {{\n{body}\n}})", "web/lazy-globals"))
+    return compiled((js / "prelude.js").read_text("utf-8"), "prelude"), plain, tuple(web), tuple(lazy)
 
 
 class JsRuntime:
@@ -102,10 +126,10 @@ class JsRuntime:
         self.has_modules = host_function is not None
         self._console = console
         self._warned_taint = False
+        prelude, plain, web, lazy = runtime_bytecode()
         self._runtime = _engine.Runtime(
-            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function, call_native
+            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function, call_native, lazy
         )
-        prelude, plain, web = runtime_bytecode()
         try:
             self._runtime.install_prelude(prelude)
             for script in plain:

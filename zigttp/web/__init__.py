@@ -21,7 +21,13 @@ from typing import Any
 
 NativeFunction = Callable[..., Any]
 _REGISTRY: dict[str, NativeFunction] = {}
-_AREAS = {"random": "zigttp.web.random"}  # "area" of "area.name" → the module defining it
+_AREAS = {  # "area" of "area.name" → the module defining it
+    "random": "zigttp.web.random",
+    "platform": "zigttp.web.platform",
+    "encoding": "zigttp.web.encoding",
+    "url": "zigttp.web.url",
+    "urlpattern": "zigttp.web.urlpattern",
+}
 
 
 class NativeError(Exception):
