@@ -21,7 +21,14 @@ from typing import Any
 
 NativeFunction = Callable[..., Any]
 _REGISTRY: dict[str, NativeFunction] = {}
-_AREAS = {"random": "zigttp.web.random"}  # "area" of "area.name" → the module defining it
+_AREAS = {  # "area" of "area.name" → the module defining it
+    "random": "zigttp.web.random",
+    "hash": "zigttp.web.hashing",
+    "aes": "zigttp.web.aes",
+    "ec": "zigttp.web.ec",
+    "rsa": "zigttp.web.rsa",
+    "form": "zigttp.web.form",
+}
 
 
 class NativeError(Exception):
