@@ -1,0 +1,138 @@
+// Blob and File (W3C File API). A Blob's bytes are a private field: immutable after
+// construction, shared (not copied) by slice() views of the same bytes. `hooks.webBlob`
+// gives the other web files (FormData, fetch's body mixin) the bytes without a copy.
+(function (hooks) {
+  "use strict";
+  const Uint8ArrayCtor = Uint8Array, ArrayBufferCtor = ArrayBuffer, isView = ArrayBuffer.isView;
+  const TypeErrorCtor = TypeError, StringCtor = String, NumberCtor = Number;
+  const MathMax = Math.max, MathMin = Math.min, MathTrunc = Math.trunc, isFinite = Number.isFinite;
+  const dateNow = Date.now, freeze = Object.freeze, defineProperty = Object.defineProperty;
+  const utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
+  const taSubarray = Uint8Array.prototype.subarray, taSet = Uint8Array.prototype.set;
+  const abSlice = ArrayBuffer.prototype.slice;
+  const reTest = RegExp.prototype.test, sReplace = String.prototype.replace, sLower = String.prototype.toLowerCase;
+  const fnCall = Function.prototype.call;
+  const call = fnCall.bind(fnCall);
+  const PRINTABLE = /^[\x20-\x7e]*$/, NEWLINES = /\r\n|\r|\n/g;
+
+  // The Blob `type` rule: printable ASCII, lower-cased; anything else is "".
+  function normalizeType(value) {
+    const text = StringCtor(value);
+    return call(reTest, PRINTABLE, text) ? call(sLower, text) : "";
+  }
+  function partBytes(part, endings) {
+    if (part instanceof Blob) return bytesOf(part);
+    if (part instanceof ArrayBufferCtor) return new Uint8ArrayCtor(call(abSlice, part, 0));
+    if (isView(part)) {
+      return new Uint8ArrayCtor(call(abSlice, part.buffer, part.byteOffset, part.byteOffset + part.byteLength));
+    }
+    let text = StringCtor(part);
+    if (endings === "native") text = call(sReplace, text, NEWLINES, "\n");
+    return new Uint8ArrayCtor(utf8Encode(text));
+  }
+  function concat(parts, options) {
+    if (parts === undefined) return new Uint8ArrayCtor(0);
+    if (parts === null || typeof parts !== "object") {
+      throw new TypeErrorCtor("Blob: blobParts must be a sequence (an array or other iterable)");
+    }
+    const endings = options.endings === undefined ? "transparent" : StringCtor(options.endings);
+    if (endings !== "transparent" && endings !== "native") {
+      throw new TypeErrorCtor("Blob: endings must be 'transparent' or 'native'");
+    }
+    const chunks = [];
+    let total = 0;
+    for (const part of parts) {
+      const bytes = partBytes(part, endings);
+      chunks[chunks.length] = bytes;
+      total += bytes.length;
+    }
+    const out = new Uint8ArrayCtor(total);
+    for (let i = 0, at = 0; i < chunks.length; at += chunks[i].length, i++) call(taSet, out, chunks[i], at);
+    return out;
+  }
+  function optionsOf(options, what) {
+    if (options === undefined || options === null) return {};
+    if (typeof options !== "object" && typeof options !== "function") {
+      throw new TypeErrorCtor(what + ": options must be an object");
+    }
+    return options;
+  }
+  function relative(value, size) {
+    let n = NumberCtor(value);
+    n = isFinite(n) ? MathTrunc(n) : n !== n ? 0 : n;
+    return n < 0 ? MathMax(size + n, 0) : MathMin(n, size);
+  }
+
+  let bytesOf;
+  let pendingType = null; // slice() hands a constructed Blob its bytes and type through here
+  class Blob {
+    #bytes;
+    #type;
+    constructor(blobParts = undefined, options = undefined) {
+      if (pendingType !== null) {
+        this.#bytes = pendingType[0];
+        this.#type = pendingType[1];
+        pendingType = null;
+        return;
+      }
+      const opts = optionsOf(options, "Blob");
+      const type = opts.type;
+      this.#bytes = concat(blobParts, opts);
+      this.#type = type === undefined ? "" : normalizeType(type);
+    }
+    get size() { return this.#bytes.length; }
+    get type() { return this.#type; }
+    slice(start = undefined, end = undefined, contentType = undefined) {
+      const size = this.#bytes.length;
+      const from = start === undefined ? 0 : relative(start, size);
+      const to = end === undefined ? size : relative(end, size);
+      pendingType = [call(taSubarray, this.#bytes, from, MathMax(from, to)),
+        contentType === undefined ? "" : normalizeType(contentType)];
+      return new Blob();
+    }
+    async text() { return utf8Decode(this.#bytes); }
+    async arrayBuffer() { return call(abSlice, this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteOffset + this.#bytes.length); }
+    async bytes() { return new Uint8ArrayCtor(await this.arrayBuffer()); }
+    stream() {
+      const Stream = globalThis.ReadableStream;
+      if (typeof Stream !== "function") {
+        throw new TypeErrorCtor("Blob.stream(): ReadableStream is not available in this build yet");
+      }
+      const bytes = new Uint8ArrayCtor(this.#bytes);
+      return new Stream({ start(controller) {
+        if (bytes.length > 0) controller.enqueue(bytes);
+        controller.close();
+      } });
+    }
+    static {
+      bytesOf = (blob) => blob.#bytes;
+    }
+  }
+  defineProperty(Blob.prototype, Symbol.toStringTag, { value: "Blob", configurable: true });
+
+  class File extends Blob {
+    #name;
+    #lastModified;
+    constructor(fileBits, fileName, options = undefined) {
+      if (arguments.length < 2) throw new TypeErrorCtor("File: fileBits and fileName are required");
+      const opts = optionsOf(options, "File");
+      super(fileBits, opts);
+      this.#name = StringCtor(fileName);
+      const modified = opts.lastModified;
+      const value = modified === undefined ? dateNow() : NumberCtor(modified);
+      this.#lastModified = isFinite(value) ? MathTrunc(value) : 0;
+    }
+    get name() { return this.#name; }
+    get lastModified() { return this.#lastModified; }
+  }
+  defineProperty(File.prototype, Symbol.toStringTag, { value: "File", configurable: true });
+
+  for (const [name, value] of [["Blob", Blob], ["File", File]]) {
+    defineProperty(globalThis, name, { value, writable: true, configurable: true });
+  }
+  // For FormData and the body mixin: a Blob's bytes (read-only by convention: never write
+  // into them), or a new Blob/File over bytes the caller will not touch again.
+  hooks.webBlob = freeze({ __proto__: null, Blob, File, bytesOf: (blob) => bytesOf(blob),
+    isBlob: (value) => value instanceof Blob,
+    blob(bytes, type) { pendingType = [bytes, normalizeType(type)]; return new Blob(); } });
+})
