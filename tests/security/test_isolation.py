@@ -131,7 +131,7 @@ ALLOWED_GLOBALS = {
     "Headers", "Request", "Response", "console", "Fragment", "h", "renderToString", "$j",
     "__zigttp_import", "handler",
     # the web-platform API (runtime/js/web/*.js, host side in zigttp/web/)
-    "crypto",
+    "crypto", "Crypto", "CryptoKey", "SubtleCrypto", "Blob", "File", "FormData",
     # the original zigttp's dialect (runtime/js/dialect.js): read-only helpers, and range()
     "range", "__zigttp_pipe", "__zigttp_match", "__zigttp_any", "__zigttp_assert_failed",
     "__zigttp_compose",

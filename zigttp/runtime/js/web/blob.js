@@ -20,34 +20,43 @@
     const text = StringCtor(value);
     return call(reTest, PRINTABLE, text) ? call(sLower, text) : "";
   }
-  function partBytes(part, endings) {
+  // WebIDL order: the parts are converted (strings stringified, buffers copied) before the
+  // options are read, and the options in lexicographic order (endings, then type).
+  function partOf(part) {
     if (part instanceof Blob) return bytesOf(part);
     if (part instanceof ArrayBufferCtor) return new Uint8ArrayCtor(call(abSlice, part, 0));
     if (isView(part)) {
+      if (part.byteLength === 0) return new Uint8ArrayCtor(0);
       return new Uint8ArrayCtor(call(abSlice, part.buffer, part.byteOffset, part.byteOffset + part.byteLength));
     }
-    let text = StringCtor(part);
-    if (endings === "native") text = call(sReplace, text, NEWLINES, "\n");
-    return new Uint8ArrayCtor(utf8Encode(text));
+    return StringCtor(part);
   }
-  function concat(parts, options) {
-    if (parts === undefined) return new Uint8ArrayCtor(0);
-    if (parts === null || typeof parts !== "object") {
+  function partsOf(parts) {
+    const out = [];
+    if (parts === undefined) return out;
+    if (parts === null || (typeof parts !== "object" && typeof parts !== "function")) {
       throw new TypeErrorCtor("Blob: blobParts must be a sequence (an array or other iterable)");
     }
+    for (const part of parts) out[out.length] = partOf(part);
+    return out;
+  }
+  function endingsOf(options) {
     const endings = options.endings === undefined ? "transparent" : StringCtor(options.endings);
     if (endings !== "transparent" && endings !== "native") {
       throw new TypeErrorCtor("Blob: endings must be 'transparent' or 'native'");
     }
-    const chunks = [];
+    return endings;
+  }
+  function join(parts, endings) {
     let total = 0;
-    for (const part of parts) {
-      const bytes = partBytes(part, endings);
-      chunks[chunks.length] = bytes;
-      total += bytes.length;
+    for (let i = 0; i < parts.length; i++) {
+      if (typeof parts[i] === "string") {
+        parts[i] = new Uint8ArrayCtor(utf8Encode(endings === "native" ? call(sReplace, parts[i], NEWLINES, "\n") : parts[i]));
+      }
+      total += parts[i].length;
     }
     const out = new Uint8ArrayCtor(total);
-    for (let i = 0, at = 0; i < chunks.length; at += chunks[i].length, i++) call(taSet, out, chunks[i], at);
+    for (let i = 0, at = 0; i < parts.length; at += parts[i].length, i++) call(taSet, out, parts[i], at);
     return out;
   }
   function optionsOf(options, what) {
@@ -75,10 +84,12 @@
         pendingType = null;
         return;
       }
+      const parts = partsOf(blobParts);
       const opts = optionsOf(options, "Blob");
+      const endings = endingsOf(opts);
       const type = opts.type;
-      this.#bytes = concat(blobParts, opts);
       this.#type = type === undefined ? "" : normalizeType(type);
+      this.#bytes = join(parts, endings);
     }
     get size() { return this.#bytes.length; }
     get type() { return this.#type; }

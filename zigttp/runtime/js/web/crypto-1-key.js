@@ -49,9 +49,13 @@
   }
 
   // BufferSource → a Uint8Array over a private copy (the standard copies the caller's bytes).
+  // A detached buffer (transfer()) reads as empty, as the standard's "get a copy" says.
   function bytesOf(value, what) {
-    if (value instanceof ArrayBufferCtor) return new Uint8ArrayCtor(call(abSlice, value, 0));
+    if (value instanceof ArrayBufferCtor) {
+      return call(abByteLength, value) === 0 ? new Uint8ArrayCtor(0) : new Uint8ArrayCtor(call(abSlice, value, 0));
+    }
     if (isView(value)) {
+      if (value.byteLength === 0) return new Uint8ArrayCtor(0);
       const buffer = value instanceof DataView ? value.buffer : call(taBuffer, value);
       const start = value.byteOffset;
       return new Uint8ArrayCtor(call(abSlice, buffer, start, start + value.byteLength));

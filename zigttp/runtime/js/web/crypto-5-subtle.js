@@ -48,53 +48,69 @@
     return number - (number % 1);
   }
 
+  // The standard runs each operation "in parallel" after the synchronous checks: a
+  // normalization error rejects at once, an operation error one microtask later.
+  function inParallel() { return undefined; }
+
   function SubtleCrypto() { throw new TypeErrorCtor("Illegal constructor"); }
   const methods = {
     async digest(algorithm, data) {
       checkThis(this);
       const alg = p.normalize("digest", algorithm);
-      return native("hash.digest", alg.name, bytesOf(data, "data"));
+      const bytes = bytesOf(data, "data");
+      await inParallel();
+      return native("hash.digest", alg.name, bytes);
     },
     async encrypt(algorithm, key, data) {
       checkThis(this);
       const alg = p.normalize("encrypt", algorithm), bytes = bytesOf(data, "data");
+      await inParallel();
       return step(alg, "encrypt")(alg, usable(key, alg, "encrypt"), bytes);
     },
     async decrypt(algorithm, key, data) {
       checkThis(this);
       const alg = p.normalize("decrypt", algorithm), bytes = bytesOf(data, "data");
+      await inParallel();
       return step(alg, "decrypt")(alg, usable(key, alg, "decrypt"), bytes);
     },
     async sign(algorithm, key, data) {
       checkThis(this);
       const alg = p.normalize("sign", algorithm), bytes = bytesOf(data, "data");
+      await inParallel();
       return step(alg, "sign")(alg, usable(key, alg, "sign"), bytes);
     },
     async verify(algorithm, key, signature, data) {
       checkThis(this);
       const alg = p.normalize("verify", algorithm);
       const sig = bytesOf(signature, "signature"), bytes = bytesOf(data, "data");
+      await inParallel();
       return step(alg, "verify")(alg, usable(key, alg, "verify"), sig, bytes);
     },
     async generateKey(algorithm, extractable, keyUsages) {
       checkThis(this);
       const alg = p.normalize("generateKey", algorithm), usages = p.usagesOf(keyUsages);
+      await inParallel();
       return kinds[alg.name].generate(alg, !!extractable, usages);
     },
     async importKey(fmt, data, algorithm, extractable, keyUsages) {
       checkThis(this);
       const f = format(fmt), bytes = keyData(f, data);
       const alg = p.normalize("importKey", algorithm), usages = p.usagesOf(keyUsages);
+      await inParallel();
       return importKey(f, bytes, alg, extractable, usages);
     },
     async exportKey(fmt, key) {
       checkThis(this);
       const f = format(fmt);
+      wc.slotsOf(key, "key");
+      await inParallel();
       return exportKey(f, key);
     },
     async deriveBits(algorithm, baseKey, length) {
       checkThis(this);
       const alg = p.normalize("deriveBits", algorithm), bits = deriveLength(length);
+      wc.slotsOf(baseKey, "baseKey");
+      await inParallel();
       return step(alg, "deriveBits")(alg, usable(baseKey, alg, "deriveBits"), bits);
     },
     async deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
@@ -103,6 +119,8 @@
       const importAlg = p.normalize("importKey", derivedKeyType);
       const lengthAlg = p.normalize("get key length", derivedKeyType);
       const usages = p.usagesOf(keyUsages);
+      wc.slotsOf(baseKey, "baseKey");
+      await inParallel();
       const slots = usable(baseKey, alg, "deriveKey");
       const length = kinds[lengthAlg.name].keyLength(lengthAlg);
       const secret = step(alg, "deriveBits")(alg, slots, length);
@@ -113,8 +131,10 @@
       const f = format(fmt);
       const wrap = p.supports("wrapKey", wrapAlgorithm && wrapAlgorithm.name || wrapAlgorithm);
       const alg = p.normalize(wrap ? "wrapKey" : "encrypt", wrapAlgorithm);
-      const slots = usable(wrappingKey, alg, "wrapKey");
       wc.slotsOf(key, "key");
+      wc.slotsOf(wrappingKey, "wrappingKey");
+      await inParallel();
+      const slots = usable(wrappingKey, alg, "wrapKey");
       const exported = exportKey(f, key);
       const bytes = f === "jwk" ? new Uint8ArrayCtor(utf8Encode(jsonStringify(exported)))
         : new Uint8ArrayCtor(exported);
@@ -128,6 +148,8 @@
       const alg = p.normalize(unwrap ? "unwrapKey" : "decrypt", unwrapAlgorithm);
       const importAlg = p.normalize("importKey", unwrappedKeyAlgorithm);
       const usages = p.usagesOf(keyUsages);
+      wc.slotsOf(unwrappingKey, "unwrappingKey");
+      await inParallel();
       const slots = usable(unwrappingKey, alg, "unwrapKey");
       const bytes = step(alg, unwrap ? "unwrap" : "decrypt")(alg, slots, wrapped);
       let data = new Uint8ArrayCtor(bytes);

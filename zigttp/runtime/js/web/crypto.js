@@ -7,12 +7,13 @@
   const Uint8ArrayCtor = Uint8Array;
   const isView = ArrayBuffer.isView;
   const TypeErrorCtor = TypeError;
+  const Float16ArrayCtor = typeof Float16Array === "function" ? Float16Array : Float32Array;
   const subtle = hooks.webCryptoSubtle, domError = hooks.webCrypto.domError;
   let brand = null;
   function checkThis(self) { if (self !== brand) throw new TypeErrorCtor("Illegal invocation"); }
   function getRandomValues(array) {
     checkThis(this);
-    if (!isView(array) || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
+    if (!isView(array) || array instanceof Float16ArrayCtor || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
       throw domError("TypeMismatchError", "crypto.getRandomValues: argument must be an integer TypedArray");
     }
     if (array.byteLength > 65536) {
