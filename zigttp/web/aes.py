@@ -49,7 +49,8 @@ def _gcm(encrypt: bool, key: bytes, params: dict[str, Any], data: bytes) -> byte
     try:
         return dec.update(body) + dec.finalize()
     except InvalidTag:
-        raise _fail("AES-GCM: the data failed authentication (wrong key, iv, additionalData or tag)") from None
+        raise _fail("AES-GCM: the data failed authentication (wrong key, iv, additionalData or tag)") \
+            from None
 
 
 def _cbc(encrypt: bool, key: bytes, params: dict[str, Any], data: bytes) -> bytes:

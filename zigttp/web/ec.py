@@ -39,7 +39,8 @@ def _curve_of(key: Any) -> str:
     from cryptography.hazmat.primitives.asymmetric import ec
 
     if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
-        return {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}.get(key.curve.name, key.curve.name)
+        names = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+        return names.get(key.curve.name, key.curve.name)
     private, public = _okp_classes("Ed25519")
     if isinstance(key, private | public):
         return "Ed25519"
@@ -74,7 +75,7 @@ def _from_jwk(name: str, curve: str, jwk: dict[str, Any]) -> Any:
     if name in OKP:
         if jwk.get("crv") != name:
             raise data_error(f"JWK crv {jwk.get('crv')!r} is not {name}")
-        private_cls, public_cls = _okp_classes(name)
+        private_cls = _okp_classes(name)[0]
         x = b64url_decode(jwk.get("x"), "x")
         if "d" not in jwk:
             return _from_raw(name, curve, x)
@@ -123,8 +124,8 @@ def import_key(name: str, curve: str, fmt: str, data: Any) -> dict[str, Any]:
     if found != expected:
         raise data_error(f"{name}: the key is {found}, not {expected}")
     private = hasattr(key, "public_key")
-    return {"type": "private" if private else "public", "der": private_der(key) if private else public_der(key),
-            "curve": found}
+    der = private_der(key) if private else public_der(key)
+    return {"type": "private" if private else "public", "der": der, "curve": found}
 
 
 def _raw_public(key: Any) -> bytes:
@@ -143,8 +144,9 @@ def _jwk(name: str, key: Any, private: bool) -> dict[str, str]:
     if name in OKP:
         out = {"kty": "OKP", "crv": name, "x": b64url_encode(raw)}
         if private:
-            out["d"] = b64url_encode(key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                                       serialization.NoEncryption()))
+            raw_private = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                            serialization.NoEncryption())
+            out["d"] = b64url_encode(raw_private)
         return out
     curve = _curve_of(key)
     size = CURVE_BYTES[curve]
@@ -210,7 +212,7 @@ def derive(name: str, private: bytes, public: bytes) -> bytes:
         if name == "X25519":
             secret = mine.exchange(theirs)
             if secret == bytes(32):
-                raise NativeError("OperationError", "X25519: the shared secret is all zeros (a small-order point)")
+                raise NativeError("OperationError", "X25519: all-zero shared secret (small-order point)")
             return secret
         from cryptography.hazmat.primitives.asymmetric import ec
 

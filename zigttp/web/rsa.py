@@ -18,7 +18,8 @@ JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi")
 def _describe(key: Any, private: bool) -> dict[str, Any]:
     numbers = (key.public_key() if private else key).public_numbers()
     exponent = numbers.e.to_bytes(max(1, (numbers.e.bit_length() + 7) // 8), "big")
-    return {"type": "private" if private else "public", "der": private_der(key) if private else public_der(key),
+    der = private_der(key) if private else public_der(key)
+    return {"type": "private" if private else "public", "der": der,
             "modulusLength": numbers.n.bit_length(), "publicExponent": exponent}
 
 
@@ -28,8 +29,8 @@ def generate(modulus_length: int, exponent: bytes) -> dict[str, Any]:
 
     e = int.from_bytes(exponent, "big")
     if e not in (3, 65537) or modulus_length < 1024 or modulus_length % 8 or modulus_length > 16384:
-        raise NativeError("OperationError", f"RSA: unsupported modulusLength {modulus_length} or publicExponent {e} "
-                          "(use 2048+ bits, a multiple of 8, and 65537)")
+        raise NativeError("OperationError", f"RSA: unsupported modulusLength {modulus_length} or "
+                          f"publicExponent {e} (use 2048+ bits, a multiple of 8, and 65537)")
     private = rsa.generate_private_key(e, modulus_length)
     out = pair(private)
     out.update(_describe(private, True))
@@ -53,10 +54,7 @@ def _from_jwk(jwk: dict[str, Any]) -> Any:
 def import_key(fmt: str, data: Any) -> dict[str, Any]:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    if fmt == "jwk":
-        key = _from_jwk(data)
-    else:
-        key = load("public" if fmt == "spki" else "private", data)
+    key = _from_jwk(data) if fmt == "jwk" else load("public" if fmt == "spki" else "private", data)
     if not isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
         raise data_error("not an RSA key")
     return _describe(key, isinstance(key, rsa.RSAPrivateKey))
@@ -94,11 +92,13 @@ def sign(name: str, hash_name: str, der: bytes, salt_length: int | None, data: b
 
 
 @native("rsa.verify")
-def verify(name: str, hash_name: str, der: bytes, salt_length: int | None, signature: bytes, data: bytes) -> bool:
+def verify(name: str, hash_name: str, der: bytes, salt_length: int | None, signature: bytes,
+           data: bytes) -> bool:
     from cryptography.exceptions import InvalidSignature
 
+    scheme = _padding(name, hash_name, salt_length)
     try:
-        load("public", der).verify(signature, data, _padding(name, hash_name, salt_length), hash_of(hash_name))
+        load("public", der).verify(signature, data, scheme, hash_of(hash_name))
         return True
     except (InvalidSignature, ValueError):
         return False
@@ -108,7 +108,8 @@ def verify(name: str, hash_name: str, der: bytes, salt_length: int | None, signa
 def oaep(encrypt: bool, hash_name: str, der: bytes, label: bytes | None, data: bytes) -> bytes:
     from cryptography.hazmat.primitives.asymmetric import padding
 
-    scheme = padding.OAEP(mgf=padding.MGF1(hash_of(hash_name)), algorithm=hash_of(hash_name), label=label or None)
+    digest = hash_of(hash_name)
+    scheme = padding.OAEP(mgf=padding.MGF1(digest), algorithm=digest, label=label or None)
     try:
         if encrypt:
             return load("public", der).encrypt(data, scheme)
