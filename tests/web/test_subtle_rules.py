@@ -129,11 +129,14 @@ def test_pbkdf2_iterations_have_a_hard_bound() -> None:
     assert out[1][0] == "OperationError"
 
 
-def test_the_cryptography_package_is_imported_only_when_a_handler_needs_it() -> None:
-    """serve's start-up (building runtimes, a plain request) must not import `cryptography`."""
+def test_subtle_loads_lazily_and_cryptography_only_when_a_handler_needs_it() -> None:
+    """A runtime that never touches crypto.subtle never loads its code (lazy/crypto-*.js via
+    web.module) nor imports `cryptography`; digest loads the code but needs only hashlib."""
     script = (
         "import sys\n"
         "from tests.web.jsrun import run_js\n"
+        "run_js('return Response.json([typeof crypto.subtle.digest, crypto.randomUUID().length])')\n"
+        "assert 'zigttp.web.lazy' not in sys.modules, 'a plain request loaded the subtle code'\n"
         "run_js('return Response.json(await crypto.subtle.digest(\"SHA-256\", new Uint8Array(1)) && 1)')\n"
         "assert 'cryptography' not in sys.modules, 'digest imported cryptography'\n"
         "run_js('await crypto.subtle.generateKey(\"Ed25519\", false, [\"sign\"]); return Response.json(1)')\n"

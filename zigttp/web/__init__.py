@@ -28,6 +28,7 @@ _AREAS = {  # "area" of "area.name" → the module defining it
     "ec": "zigttp.web.ec",
     "rsa": "zigttp.web.rsa",
     "form": "zigttp.web.form",
+    "web": "zigttp.web.lazy",
 }
 
 

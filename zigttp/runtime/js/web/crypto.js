@@ -1,19 +1,95 @@
-// Crypto (WebCrypto §10): crypto.getRandomValues, crypto.randomUUID (random bytes from the
-// host's CSPRNG) and crypto.subtle (crypto-5-subtle.js; SubtleCrypto and CryptoKey live in
-// the crypto-*.js files before this one).
+// Crypto, SubtleCrypto and CryptoKey (WebCrypto §§ 10, 13, 14): the shells every runtime
+// builds. crypto.getRandomValues/randomUUID are here (random bytes from the host's CSPRNG);
+// SubtleCrypto's methods and CryptoKey's getters load lazy/crypto-*.js on first use
+// (hooks.load of bytecode compiled once per process), so a runtime that never touches
+// crypto.subtle pays nothing for it. The builtins the lazy files need are captured here,
+// at load, before handler code can replace them (hooks.webPrimordials).
 (function (hooks) {
   "use strict";
   const native = hooks.native;
-  const Uint8ArrayCtor = Uint8Array;
-  const isView = ArrayBuffer.isView;
-  const TypeErrorCtor = TypeError;
+  const fnCall = Function.prototype.call;
+  const call = fnCall.bind(fnCall);
+  const Uint8ArrayCtor = Uint8Array, TypeErrorCtor = TypeError, ErrorCtor = Error;
+  const isView = ArrayBuffer.isView, defineProperty = Object.defineProperty, freeze = Object.freeze;
+  const objectCreate = Object.create, reflectApply = Reflect.apply, promiseReject = Promise.reject.bind(Promise);
   const Float16ArrayCtor = typeof Float16Array === "function" ? Float16Array : Float32Array;
-  const subtle = hooks.webCryptoSubtle, domError = hooks.webCrypto.domError;
+  const taProto = Object.getPrototypeOf(Uint8Array.prototype);
+  const sLower = String.prototype.toLowerCase;
+  hooks.webPrimordials = freeze({ __proto__: null, call, apply: reflectApply,
+    WeakMap, wmGet: WeakMap.prototype.get, wmSet: WeakMap.prototype.set, wmHas: WeakMap.prototype.has,
+    create: objectCreate, defineProperty, freeze, keys: Object.keys, setPrototypeOf: Object.setPrototypeOf,
+    TypeError: TypeErrorCtor, String, Number, trunc: Math.trunc, isFinite: Number.isFinite,
+    Uint8Array: Uint8ArrayCtor, ArrayBuffer, DataView, isView, abSlice: ArrayBuffer.prototype.slice,
+    taBuffer: Object.getOwnPropertyDescriptor(taProto, "buffer").get,
+    abByteLength: Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get,
+    lower: (s) => call(sLower, s), jsonStringify: JSON.stringify, jsonParse: JSON.parse });
+
+  // DOMException: quickjs-ng's, captured now; web-core may hand its own over as
+  // hooks.DOMException (looked up when the first error is made).
+  const BuiltinDOMException = typeof DOMException === "function" ? DOMException : null;
+  function domError(name, message) {
+    const Ctor = typeof hooks.DOMException === "function" ? hooks.DOMException : BuiltinDOMException;
+    if (Ctor !== null) return new Ctor(message, name);
+    const error = new ErrorCtor(message);
+    defineProperty(error, "name", { value: name, writable: true, configurable: true });
+    return error;
+  }
+
+  function define(target, name, value) {
+    defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  }
+  function tag(proto, name) { defineProperty(proto, Symbol.toStringTag, { value: name, configurable: true }); }
+  function illegal() { throw new TypeErrorCtor("Illegal constructor"); }
+
+  // CryptoKey: its getters read the lazily built key records.
+  function CryptoKey() { illegal(); }
+  const keyProto = CryptoKey.prototype;
+  const FIELDS = ["type", "extractable", "algorithm", "usages"];
+  for (let i = 0; i < FIELDS.length; i++) {
+    const field = FIELDS[i];
+    defineProperty(keyProto, field, { enumerable: true, configurable: true,
+      get: { [field]() { return lazy().key.read(this, field); } }[field] });
+  }
+  tag(keyProto, "CryptoKey");
+
+  // SubtleCrypto: each method forwards to its lazily loaded implementation (an async
+  // function, so a failure to load is a rejected promise too).
+  function SubtleCrypto() { illegal(); }
+  const subtleProto = SubtleCrypto.prototype;
+  const subtle = objectCreate(subtleProto);
+  const METHODS = [["encrypt", 3], ["decrypt", 3], ["sign", 3], ["verify", 4], ["digest", 2], ["generateKey", 3],
+    ["deriveKey", 5], ["deriveBits", 2], ["importKey", 5], ["exportKey", 2], ["wrapKey", 4], ["unwrapKey", 7]];
+  for (let i = 0; i < METHODS.length; i++) {
+    const name = METHODS[i][0];
+    const method = { [name](...args) {
+      try {
+        return reflectApply(lazy().subtle[name], this, args);
+      } catch (error) {
+        return promiseReject(error);
+      }
+    } }[name];
+    defineProperty(method, "length", { value: METHODS[i][1], configurable: true });
+    define(subtleProto, name, method);
+  }
+  tag(subtleProto, "SubtleCrypto");
+
+  const LAZY = ["crypto-key", "crypto-params", "crypto-secret", "crypto-pair", "crypto-subtle"];
+  let loaded = null;
+  function lazy() {
+    if (loaded === null) {
+      hooks.webCryptoShell = freeze({ __proto__: null, CryptoKeyProto: keyProto, subtle, domError });
+      for (let i = 0; i < LAZY.length; i++) hooks.load(native("web.module", LAZY[i]))(hooks);
+      loaded = freeze({ __proto__: null, key: hooks.webCrypto, subtle: hooks.webCryptoSubtle });
+    }
+    return loaded;
+  }
+
   let brand = null;
   function checkThis(self) { if (self !== brand) throw new TypeErrorCtor("Illegal invocation"); }
   function getRandomValues(array) {
     checkThis(this);
-    if (!isView(array) || array instanceof Float16ArrayCtor || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
+    if (!isView(array) || array instanceof Float16ArrayCtor || array instanceof Float32Array ||
+        array instanceof Float64Array || array instanceof DataView) {
       throw domError("TypeMismatchError", "crypto.getRandomValues: argument must be an integer TypedArray");
     }
     if (array.byteLength > 65536) {
@@ -34,16 +110,16 @@
       HEX[b[6]] + HEX[b[7]] + "-" + HEX[b[8]] + HEX[b[9]] + "-" + HEX[b[10]] + HEX[b[11]] +
       HEX[b[12]] + HEX[b[13]] + HEX[b[14]] + HEX[b[15]];
   }
-  function Crypto() { throw new TypeErrorCtor("Illegal constructor"); }
-  const proto = Crypto.prototype;
-  const define = (name, value) => Object.defineProperty(proto, name, { value, writable: true, enumerable: true,
-    configurable: true });
-  define("getRandomValues", getRandomValues);
-  define("randomUUID", randomUUID);
-  Object.defineProperty(proto, "subtle", { get: function subtle_() { checkThis(this); return subtle; },
+  function Crypto() { illegal(); }
+  const cryptoProto = Crypto.prototype;
+  define(cryptoProto, "getRandomValues", getRandomValues);
+  define(cryptoProto, "randomUUID", randomUUID);
+  defineProperty(cryptoProto, "subtle", { get: { subtle() { checkThis(this); return subtle; } }.subtle,
     enumerable: true, configurable: true });
-  Object.defineProperty(proto, Symbol.toStringTag, { value: "Crypto", configurable: true });
-  brand = Object.create(proto);
-  Object.defineProperty(globalThis, "Crypto", { value: Crypto, writable: true, configurable: true });
-  Object.defineProperty(globalThis, "crypto", { value: brand, writable: true, configurable: true });
+  tag(cryptoProto, "Crypto");
+  brand = objectCreate(cryptoProto);
+  for (const [name, value] of [["Crypto", Crypto], ["CryptoKey", CryptoKey], ["SubtleCrypto", SubtleCrypto],
+    ["crypto", brand]]) {
+    defineProperty(globalThis, name, { value, writable: true, configurable: true });
+  }
 })

@@ -7,34 +7,23 @@
 // web files' closures), never through a global.
 (function (hooks) {
   "use strict";
-  const fnCall = Function.prototype.call;
-  const call = fnCall.bind(fnCall);
-  const WeakMapCtor = WeakMap, wmGet = WeakMap.prototype.get, wmSet = WeakMap.prototype.set;
-  const wmHas = WeakMap.prototype.has;
-  const objectCreate = Object.create, defineProperty = Object.defineProperty, freeze = Object.freeze;
-  const TypeErrorCtor = TypeError, ErrorCtor = Error, StringCtor = String;
-  const Uint8ArrayCtor = Uint8Array, ArrayBufferCtor = ArrayBuffer, isView = ArrayBuffer.isView;
-  const abSlice = ArrayBuffer.prototype.slice;
-  const taBuffer = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "buffer").get;
-  const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
-  const global = globalThis;
+  // This file runs on first use, after handler code: every builtin comes from the snapshot
+  // crypto.js took at load (hooks.webPrimordials), never from a global the handler may have
+  // replaced by then.
+  const P = hooks.webPrimordials, shell = hooks.webCryptoShell;
+  const call = P.call;
+  const WeakMapCtor = P.WeakMap, wmGet = P.wmGet, wmSet = P.wmSet, wmHas = P.wmHas;
+  const objectCreate = P.create, defineProperty = P.defineProperty, freeze = P.freeze, objectKeys = P.keys;
+  const TypeErrorCtor = P.TypeError;
+  const Uint8ArrayCtor = P.Uint8Array, ArrayBufferCtor = P.ArrayBuffer, isView = P.isView, DataViewCtor = P.DataView;
+  const abSlice = P.abSlice, taBuffer = P.taBuffer, abByteLength = P.abByteLength;
   const slots = new WeakMapCtor();
-
-  // DOMException comes from web-core's file (whichever loads first); until it exists an
-  // Error named like the DOMException stands in.
-  let DOMExceptionCtor = null;
-  function domError(name, message) {
-    if (DOMExceptionCtor === null && typeof global.DOMException === "function") DOMExceptionCtor = global.DOMException;
-    if (DOMExceptionCtor !== null) return new DOMExceptionCtor(message, name);
-    const error = new ErrorCtor(message);
-    defineProperty(error, "name", { value: name, writable: true, configurable: true });
-    return error;
-  }
+  const domError = shell.domError;
   const DOM_NAMES = freeze({ __proto__: null, NotSupportedError: 1, DataError: 1, InvalidAccessError: 1,
     OperationError: 1, SyntaxError: 1, QuotaExceededError: 1 });
   // A native call whose Python side raised NativeError("DataError", ...) throws an Error named
   // so; turn it into the DOMException the standard names.
-  const hostNative = hooks.native, reflectApply = Reflect.apply, setPrototypeOf = Object.setPrototypeOf;
+  const hostNative = hooks.native, reflectApply = P.apply, setPrototypeOf = P.setPrototypeOf;
   function native(name, ...args) {
     const list = setPrototypeOf([name], null); // no Array.prototype setters or iterator on the way
     for (let i = 0; i < args.length; i++) list[i + 1] = args[i];
@@ -56,7 +45,7 @@
     }
     if (isView(value)) {
       if (value.byteLength === 0) return new Uint8ArrayCtor(0);
-      const buffer = value instanceof DataView ? value.buffer : call(taBuffer, value);
+      const buffer = value instanceof DataViewCtor ? value.buffer : call(taBuffer, value);
       const start = value.byteOffset;
       return new Uint8ArrayCtor(call(abSlice, buffer, start, start + value.byteLength));
     }
@@ -64,29 +53,22 @@
   }
   function byteLength(buffer) { return call(abByteLength, buffer); }
 
-  function CryptoKey() { throw new TypeErrorCtor("Illegal constructor"); }
-  const proto = CryptoKey.prototype;
+  const proto = shell.CryptoKeyProto; // CryptoKey's getters (crypto.js) call read() below
   function slotsOf(key, what) {
     if (key === null || typeof key !== "object" || !call(wmHas, slots, key)) {
       throw new TypeErrorCtor((what || "key") + " is not a CryptoKey");
     }
     return call(wmGet, slots, key);
   }
-  function getter(name, read) {
-    defineProperty(proto, name, { get: { [name]() { return read(slotsOf(this, "this")); } }[name],
-      enumerable: true, configurable: true });
-  }
-  getter("type", (s) => s.type);
-  getter("extractable", (s) => s.extractable);
-  getter("algorithm", (s) => s.algorithmView);
-  getter("usages", (s) => s.usagesView);
-  defineProperty(proto, Symbol.toStringTag, { value: "CryptoKey", configurable: true });
+  const FIELDS = { __proto__: null, type: "type", extractable: "extractable", algorithm: "algorithmView",
+    usages: "usagesView" };
+  function read(key, field) { return slotsOf(key, "this")[FIELDS[field]]; }
 
   // A deep copy of an algorithm dictionary, so what a handler does to key.algorithm (say
   // key.algorithm.hash.name = "SHA-1") never reaches the record the operations read.
   function cloneAlgorithm(algorithm) {
     const out = {};
-    const names = Object.keys(algorithm);
+    const names = objectKeys(algorithm);
     for (let i = 0; i < names.length; i++) {
       const value = algorithm[names[i]];
       const copy = value instanceof Uint8ArrayCtor ? new Uint8ArrayCtor(value)
@@ -106,7 +88,5 @@
     return key;
   }
 
-  defineProperty(global, "CryptoKey", { value: CryptoKey, writable: true, configurable: true });
-  hooks.webCrypto = freeze({ __proto__: null, native, domError, bytesOf, byteLength, slotsOf, makeKey,
-    String: StringCtor });
+  hooks.webCrypto = freeze({ __proto__: null, native, domError, bytesOf, byteLength, slotsOf, makeKey, read });
 })

@@ -5,7 +5,8 @@
   "use strict";
   const wc = hooks.webCrypto, p = hooks.webCryptoParams, kinds = p.kinds;
   const native = wc.native, domError = wc.domError;
-  const Uint8ArrayCtor = Uint8Array;
+  const P = hooks.webPrimordials;
+  const Uint8ArrayCtor = P.Uint8Array, ArrayBufferCtor = P.ArrayBuffer, TypeErrorCtor = P.TypeError;
   const AES_USAGES = ["encrypt", "decrypt", "wrapKey", "unwrapKey"];
   const BLOCK_BITS = { __proto__: null, "SHA-1": 512, "SHA-256": 512, "SHA-384": 1024, "SHA-512": 1024 };
   const HMAC_ALG = { __proto__: null, "SHA-1": "HS1", "SHA-256": "HS256", "SHA-384": "HS384", "SHA-512": "HS512" };
@@ -102,7 +103,7 @@
     },
     keyLength(alg) {
       if (alg.length === undefined) return BLOCK_BITS[alg.hash.name];
-      if (alg.length === 0) throw new TypeError("HMAC: length must not be 0");
+      if (alg.length === 0) throw new TypeErrorCtor("HMAC: length must not be 0");
       return alg.length;
     },
     sign(alg, slots, data) { return native("hash.hmac", slots.algorithm.hash.name, slots.material, data); },
@@ -132,11 +133,11 @@
   }
   kdf("PBKDF2", (alg, password, length) => {
     if (alg.iterations === 0) throw domError("OperationError", "PBKDF2: iterations must not be 0");
-    if (length === 0) return new ArrayBuffer(0);
+    if (length === 0) return new ArrayBufferCtor(0);
     return native("hash.pbkdf2", alg.hash.name, password, alg.salt, alg.iterations, length, hooks.remaining());
   });
   kdf("HKDF", (alg, key, length) => {
-    if (length === 0) return new ArrayBuffer(0);
+    if (length === 0) return new ArrayBufferCtor(0);
     return native("hash.hkdf", alg.hash.name, key, alg.salt, alg.info, length);
   });
 })

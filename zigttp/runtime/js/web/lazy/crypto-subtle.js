@@ -6,11 +6,12 @@
   "use strict";
   const wc = hooks.webCrypto, p = hooks.webCryptoParams, kinds = p.kinds;
   const domError = wc.domError, bytesOf = wc.bytesOf, native = wc.native;
-  const TypeErrorCtor = TypeError, StringCtor = String, Uint8ArrayCtor = Uint8Array;
-  const jsonStringify = JSON.stringify, jsonParse = JSON.parse;
+  const P = hooks.webPrimordials, shell = hooks.webCryptoShell;
+  const TypeErrorCtor = P.TypeError, StringCtor = P.String, Uint8ArrayCtor = P.Uint8Array;
+  const jsonStringify = P.jsonStringify, jsonParse = P.jsonParse;
   const utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
   const FORMATS = ["raw", "spki", "pkcs8", "jwk"];
-  let brand = null;
+  const brand = shell.subtle; // crypto.subtle, made by crypto.js
 
   function format(value) {
     const text = StringCtor(value);
@@ -52,7 +53,6 @@
   // normalization error rejects at once, an operation error one microtask later.
   function inParallel() { return undefined; }
 
-  function SubtleCrypto() { throw new TypeErrorCtor("Illegal constructor"); }
   const methods = {
     async digest(algorithm, data) {
       checkThis(this);
@@ -163,14 +163,5 @@
       return importKey(f, data, importAlg, extractable, usages);
     },
   };
-  const proto = SubtleCrypto.prototype;
-  const names = Object.keys(methods);
-  for (let i = 0; i < names.length; i++) {
-    Object.defineProperty(proto, names[i], { value: methods[names[i]], writable: true, enumerable: true,
-      configurable: true });
-  }
-  Object.defineProperty(proto, Symbol.toStringTag, { value: "SubtleCrypto", configurable: true });
-  brand = Object.create(proto);
-  Object.defineProperty(globalThis, "SubtleCrypto", { value: SubtleCrypto, writable: true, configurable: true });
-  hooks.webCryptoSubtle = brand;
+  hooks.webCryptoSubtle = methods; // SubtleCrypto.prototype's methods (crypto.js) call these
 })

@@ -5,7 +5,8 @@
   "use strict";
   const wc = hooks.webCrypto, p = hooks.webCryptoParams, kinds = p.kinds;
   const native = wc.native, domError = wc.domError;
-  const Uint8ArrayCtor = Uint8Array;
+  const P = hooks.webPrimordials;
+  const Uint8ArrayCtor = P.Uint8Array, objectKeys = P.keys;
   const CURVES = ["P-256", "P-384", "P-521"];
   const ES_ALG = { __proto__: null, "P-256": "ES256", "P-384": "ES384", "P-521": "ES512" };
 
@@ -63,7 +64,7 @@
       }
     }
     const kind = kinds[name];
-    const names = Object.keys(ops);
+    const names = objectKeys(ops);
     for (let i = 0; i < names.length; i++) kind[names[i]] = ops[names[i]];
   }
   function checkFormat(format, type) {
@@ -87,12 +88,18 @@
       if (peer.algorithm.name !== slots.algorithm.name || peer.algorithm.namedCurve !== slots.algorithm.namedCurve) {
         throw domError("InvalidAccessError", "the public key's algorithm does not match the private key's");
       }
-      const secret = new Uint8ArrayCtor(native("ec.derive", slots.algorithm.name, slots.material, peer.material));
-      if (length === null) return secret.buffer;
-      if (length > secret.length * 8) throw domError("OperationError", "length exceeds the shared secret's " + secret.length * 8 + " bits");
-      const out = secret.slice(0, (length + 7) >> 3);
-      if (length % 8) out[out.length - 1] &= (0xff << (8 - length % 8)) & 0xff;
-      return out.buffer;
+      // Only captured builtins touch the secret: a deriveKey's bits must not leak through a
+      // handler's %TypedArray%.prototype.slice.
+      const secret = native("ec.derive", slots.algorithm.name, slots.material, peer.material);
+      const size = wc.byteLength(secret) * 8;
+      if (length === null) return secret;
+      if (length > size) throw domError("OperationError", "length exceeds the shared secret's " + size + " bits");
+      const out = P.call(P.abSlice, secret, 0, (length + 7) >> 3);
+      if (length % 8) {
+        const view = new Uint8ArrayCtor(out);
+        view[view.length - 1] &= (0xff << (8 - length % 8)) & 0xff;
+      }
+      return out;
     },
   };
   pairKind("ECDSA", ["sign"], ["verify"], "sig", signing);
@@ -146,7 +153,7 @@
         return p.jwkOut(jwk, key);
       },
     };
-    const names = Object.keys(ops);
+    const names = objectKeys(ops);
     for (let i = 0; i < names.length; i++) kinds[name][names[i]] = ops[names[i]];
   }
   const rsaSigning = {

@@ -3,12 +3,11 @@
 // operation registers is a NotSupportedError, a missing or mistyped member a TypeError.
 (function (hooks) {
   "use strict";
-  const wc = hooks.webCrypto;
-  const TypeErrorCtor = TypeError, StringCtor = String, NumberCtor = Number;
-  const MathTrunc = Math.trunc, isFinite = Number.isFinite, freeze = Object.freeze;
-  const Uint8ArrayCtor = Uint8Array;
-  const sLower = String.prototype.toLowerCase;
-  const lower = (s) => sLower.call(s);
+  const wc = hooks.webCrypto, P = hooks.webPrimordials;
+  const TypeErrorCtor = P.TypeError, StringCtor = P.String, NumberCtor = P.Number;
+  const MathTrunc = P.trunc, isFinite = P.isFinite, freeze = P.freeze, objectKeys = P.keys;
+  const Uint8ArrayCtor = P.Uint8Array;
+  const lower = P.lower;
 
   // Parameter dictionaries: [member, kind, required], in the lexicographic order WebIDL
   // converts members in.
@@ -36,12 +35,15 @@
     for (let i = 0; i < names.length; i++) table[lower(names[i])] = [names[i], params];
   }
   register("digest", ["SHA-1", "SHA-256", "SHA-384", "SHA-512"], NONE);
-  for (const op of ["sign", "verify"]) {
+  const SIGN = ["sign", "verify"], CRYPT = ["encrypt", "decrypt"];
+  for (let i = 0; i < 2; i++) {
+    const op = SIGN[i];
     register(op, ["HMAC", "Ed25519", "RSASSA-PKCS1-v1_5"], NONE);
     register(op, ["ECDSA"], ECDSA);
     register(op, ["RSA-PSS"], RSA_PSS);
   }
-  for (const op of ["encrypt", "decrypt"]) {
+  for (let i = 0; i < 2; i++) {
+    const op = CRYPT[i];
     register(op, ["AES-GCM"], AES_GCM);
     register(op, ["AES-CBC"], AES_CBC);
     register(op, ["AES-CTR"], AES_CTR);
@@ -52,7 +54,8 @@
   register("generateKey", ["ECDSA", "ECDH"], EC);
   register("generateKey", ["Ed25519", "X25519"], NONE);
   register("generateKey", RSA, RSA_GEN);
-  register("importKey", AES.concat(["Ed25519", "X25519", "PBKDF2", "HKDF"]), NONE);
+  register("importKey", AES, NONE);
+  register("importKey", ["Ed25519", "X25519", "PBKDF2", "HKDF"], NONE);
   register("importKey", ["HMAC"], HMAC);
   register("importKey", ["ECDSA", "ECDH"], EC);
   register("importKey", RSA, RSA_IMPORT);
@@ -182,7 +185,7 @@
   }
   function jwkOut(fields, key) {
     const out = {};
-    const names = Object.keys(fields);
+    const names = objectKeys(fields);
     for (let i = 0; i < names.length; i++) out[names[i]] = fields[names[i]];
     out.key_ops = key.usages.slice();
     out.ext = key.extractable;
