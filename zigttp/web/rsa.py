@@ -13,6 +13,9 @@ from zigttp.web._b64 import b64url_int, int_b64url
 from zigttp.web._der import data_error, hash_of, load, pair, private_der, public_der
 
 JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi")
+# Key generation runs in OpenSSL, outside the engine's deadline; 8192 bits can take tens of
+# seconds, so generateKey stops at 4096 (importing larger keys is fine: that is cheap).
+MAX_MODULUS = 4096
 
 
 def _describe(key: Any, private: bool) -> dict[str, Any]:
@@ -28,9 +31,9 @@ def generate(modulus_length: int, exponent: bytes) -> dict[str, Any]:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     e = int.from_bytes(exponent, "big")
-    if e not in (3, 65537) or modulus_length < 1024 or modulus_length % 8 or modulus_length > 16384:
+    if e not in (3, 65537) or modulus_length < 1024 or modulus_length % 8 or modulus_length > MAX_MODULUS:
         raise NativeError("OperationError", f"RSA: unsupported modulusLength {modulus_length} or "
-                          f"publicExponent {e} (use 2048+ bits, a multiple of 8, and 65537)")
+                          f"publicExponent {e} (use 2048 to {MAX_MODULUS} bits, a multiple of 8, and 65537)")
     private = rsa.generate_private_key(e, modulus_length)
     out = pair(private)
     out.update(_describe(private, True))

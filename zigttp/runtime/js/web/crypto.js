@@ -99,10 +99,13 @@
     new Uint8ArrayCtor(array.buffer, array.byteOffset, array.byteLength).set(bytes);
     return array;
   }
-  const HEX = [];
-  for (let i = 0; i < 256; i++) HEX[i] = (i + 0x100).toString(16).slice(1);
+  let HEX = null; // built on the first randomUUID: 256 strings a runtime may never need
   function randomUUID() {
     checkThis(this);
+    if (HEX === null) {
+      HEX = [];
+      for (let i = 0; i < 256; i++) HEX[i] = (i + 0x100).toString(16).slice(1);
+    }
     const b = new Uint8ArrayCtor(native("random.bytes", 16));
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
