@@ -208,22 +208,26 @@ static JSValue hook_remaining(JSContext *ctx, JSValueConst this_val, int argc, J
     return JS_NewFloat64(ctx, left > 0 ? (double)left / 1e6 : 0.0);
 }
 
-/* load(bytecode ArrayBuffer) -> the script's completion value. The web API's heavy parts
- * (crypto.subtle's algorithms, ...) are compiled once per process like the eager files,
- * but a runtime reads and runs them only on first use, so building a runtime stays cheap.
- * The bytes come from hooks.native("web.module", name), i.e. from our own compile(): the
- * hooks never reach handler code, so no handler can feed this bytecode of its own. */
-static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+/* setTimerSource(fn): the timers' entry point for run_loop (runtime.c); settable once. */
+static JSValue hook_set_timer_source(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    size_t size;
+    Runtime *self = owner_of(ctx);
     (void)this_val;
-    uint8_t *data = argc > 0 ? JS_GetArrayBuffer(ctx, &size, argv[0]) : NULL;
-    if (data == NULL)
-        return JS_ThrowTypeError(ctx, "load(bytecode): an ArrayBuffer from web.module");
-    JSValue function = JS_ReadObject(ctx, data, size, JS_READ_OBJ_BYTECODE);
-    if (JS_IsException(function))
-        return function;
-    return JS_EvalFunction(ctx, function); /* consumes `function`; jobs run with the caller's */
+    if (argc < 1 || !JS_IsFunction(ctx, argv[0]))
+        return JS_ThrowTypeError(ctx, "setTimerSource(fn)");
+    if (!JS_IsUndefined(self->fn_timers))
+        return JS_ThrowTypeError(ctx, "setTimerSource: a timer source is already set");
+    self->fn_timers = JS_DupValue(ctx, argv[0]);
+    return JS_UNDEFINED;
+}
+
+/* now() -> milliseconds on the monotonic clock (performance.now, the timers' clock). */
+static JSValue hook_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    return JS_NewFloat64(ctx, (double)monotonic_ns() / 1e6);
 }
 
 JSValue make_hooks(JSContext *ctx)
@@ -235,7 +239,8 @@ JSValue make_hooks(JSContext *ctx)
         {"utf8Encode", hook_utf8_encode, 1},
         {"native", hook_native, 1},
         {"remaining", hook_remaining, 0},
-        {"load", hook_load, 1},
+        {"setTimerSource", hook_set_timer_source, 1},
+        {"now", hook_now, 0},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

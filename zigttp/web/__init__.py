@@ -29,6 +29,10 @@ _AREAS = {  # "area" of "area.name" → the module defining it
     "rsa": "zigttp.web.rsa",
     "form": "zigttp.web.form",
     "web": "zigttp.web.lazy",
+    "platform": "zigttp.web.platform",
+    "encoding": "zigttp.web.encoding",
+    "url": "zigttp.web.url",
+    "urlpattern": "zigttp.web.urlpattern",
 }
 
 
