@@ -23,7 +23,7 @@ from zigttp import errors
 from zigttp.runtime import _engine
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import HandlerResponse
-from zigttp.web import call_native
+from zigttp.web import HostState, call_native
 
 ENGINE_VERSION: str = _engine.ENGINE_VERSION
 HANDLER_FILE = "<input>"  # the name stack frames of handler code carry (marshal.map_stack)
@@ -102,8 +102,11 @@ class JsRuntime:
         self.has_modules = host_function is not None
         self._console = console
         self._warned_taint = False
+        self.host_state = HostState()  # this runtime's host objects (zlib streams): freed with it
+        state = self.host_state
         self._runtime = _engine.Runtime(
-            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function, call_native
+            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function,
+            lambda name, args: call_native(name, args, state),
         )
         prelude, plain, web = runtime_bytecode()
         try:
