@@ -2,13 +2,12 @@
 // stream's abstract operations, tsdc* = the controller's. `S.createTransformStream` is the
 // glue's own constructor (TextEncoderStream, CompressionStream): it takes algorithms, not a
 // user transformer, so nothing a handler replaced runs inside it.
-(function (hooks) {
+(function (hooks, S, B) {
   "use strict";
-  const S = hooks.streams;
   const TypeErrorCtor = S.TypeError;
   const RangeErrorCtor = S.RangeError;
   const apply = S.apply;
-  const objectCreate = Object.create;
+  const objectCreate = B.create;
 
   function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
   function initializeTransformStream(stream, startPromise, writableHWM, writableSize, readableHWM, readableSize) {

@@ -2,24 +2,22 @@
 // hooks. The encoder holds a trailing lead surrogate until the next chunk; the decoder holds
 // the bytes of a code point split across chunks (at most 3) in a carry buffer, so each
 // hook call decodes only whole sequences. Other encodings go to TextDecoder when it exists.
-(function (hooks) {
+(function (hooks, S, B) {
   "use strict";
-  const S = hooks.streams;
   const TypeErrorCtor = S.TypeError;
   const RangeErrorCtor = S.RangeError;
   const utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
-  const Uint8ArrayCtor = Uint8Array;
-  const StringCtor = String;
+  const Uint8ArrayCtor = B.Uint8Array;
+  const StringCtor = B.String;
   const apply = S.apply;
-  const sCharCodeAt = String.prototype.charCodeAt, sSlice = String.prototype.slice;
-  const sTrim = String.prototype.trim, sLower = String.prototype.toLowerCase;
-  const u8Set = Uint8Array.prototype.set;
-  const u8Subarray = Uint8Array.prototype.subarray;
+  const sCharCodeAt = B.sCharCodeAt, sSlice = B.sSlice;
+  const sTrim = B.sTrim, sLower = B.sToLowerCase;
+  const u8Set = B.u8Set;
+  const u8Subarray = B.u8Subarray;
   const subarray = (bytes, start, end) => apply(u8Subarray, bytes, [start, end]);
-  const UTF8_LABELS = Object.create(null);
-  for (const label of ["unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"]) {
-    UTF8_LABELS[label] = true;
-  }
+  const UTF8_LABELS = B.create(null);
+  UTF8_LABELS["unicode-1-1-utf-8"] = UTF8_LABELS.unicode11utf8 = UTF8_LABELS.unicode20utf8 = true;
+  UTF8_LABELS["utf-8"] = UTF8_LABELS.utf8 = UTF8_LABELS["x-unicode20utf8"] = true;
 
   function bytesOf(chunk, what) {
     if (chunk instanceof S.ArrayBuffer) return new Uint8ArrayCtor(chunk);
@@ -54,11 +52,11 @@
   }
   class TextEncoderStream {
     constructor() {
-      const state = Object.create(null);
+      const state = B.create(null);
       state.kind = "TextEncoderStream";
       state.pending = "";
       state.transform = S.createTransformStream(encoderTransform(state), (c) => {
-        if (state.pending !== "") S.tsdcEnqueue(c, new Uint8ArrayCtor([0xef, 0xbf, 0xbd]));
+        if (state.pending !== "") S.tsdcEnqueue(c, new Uint8ArrayCtor(utf8Encode("\ufffd")));
       });
       this[S.SLOT] = state;
     }
@@ -136,7 +134,7 @@
   class TextDecoderStream {
     constructor(label = "utf-8", options = undefined) {
       const dict = S.requireObjectOrUndefined(options, "TextDecoderStream: options");
-      const state = Object.create(null);
+      const state = B.create(null);
       state.kind = "TextDecoderStream";
       state.fatal = dict !== undefined && !!dict.fatal;
       state.ignoreBOM = dict !== undefined && !!dict.ignoreBOM;

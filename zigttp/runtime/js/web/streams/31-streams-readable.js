@@ -4,14 +4,13 @@
 // controller, rsdr* = the default reader) work on the records, so the glue never calls a
 // method a handler could have replaced. Byte streams live in 32-streams-bytes.js, pipeTo/tee/
 // from/async iteration in 33-streams-pipe.js; they meet through `hooks.streams` (S).
-(function (hooks) {
+(function (hooks, S, B) {
   "use strict";
-  const S = hooks.streams;
   const TypeErrorCtor = S.TypeError;
   const RangeErrorCtor = S.RangeError;
   const apply = S.apply;
-  const objectCreate = Object.create;
-  const SLOT = Symbol("stream internals");
+  const objectCreate = B.create;
+  const SLOT = B.Symbol("stream internals");
   S.SLOT = SLOT;
 
   function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
@@ -89,7 +88,7 @@
   function rsHasDefaultReader(stream) {
     return stream.reader !== undefined && stream.reader.kind === "DefaultReader";
   }
-  Object.assign(S, { rsCancel, rsClose, rsError, rsAddReadRequest, rsFulfillReadRequest,
+  B.assign(S, { rsCancel, rsClose, rsError, rsAddReadRequest, rsFulfillReadRequest,
     rsGetNumReadRequests, rsHasDefaultReader });
 
   // --- readers, generic (§4.3) and default (§4.4) ---
@@ -271,7 +270,7 @@
   }
   function rsdcHasBackpressure(c) { return !rsdcShouldCallPull(c); }
   function rsdcCanCloseOrEnqueue(c) { return !c.closeRequested && c.stream.state === "readable"; }
-  Object.assign(S, { rsdcClose, rsdcEnqueue, rsdcError, rsdcGetDesiredSize, rsdcHasBackpressure,
+  B.assign(S, { rsdcClose, rsdcEnqueue, rsdcError, rsdcGetDesiredSize, rsdcHasBackpressure,
     rsdcCanCloseOrEnqueue });
 
   function setUpFromUnderlyingSource(stream, source, dict, highWaterMark, sizeAlgorithm) {
@@ -301,10 +300,10 @@
   }
   // [EnforceRange] unsigned long long.
   S.enforceRange = function (value, what) {
-    const n = Number(value);
-    if (!Number.isFinite(n)) throw new TypeErrorCtor(what + " must be a finite number");
-    const t = Math.trunc(n);
-    if (t < 0 || t > Number.MAX_SAFE_INTEGER) throw new TypeErrorCtor(what + " is out of range");
+    const n = B.Number(value);
+    if (!B.isFinite(n)) throw new TypeErrorCtor(what + " must be a finite number");
+    const t = B.trunc(n);
+    if (t < 0 || t > 9007199254740991) throw new TypeErrorCtor(what + " is out of range");
     return t === 0 ? 0 : t;
   };
 
@@ -419,7 +418,7 @@
   S.idlClass(ReadableStream, "ReadableStream");
   S.idlClass(ReadableStreamDefaultReader, "ReadableStreamDefaultReader");
   S.idlClass(ReadableStreamDefaultController, "ReadableStreamDefaultController");
-  S.defineProperty(ReadableStream.prototype, Symbol.asyncIterator, {
+  S.defineProperty(ReadableStream.prototype, B.asyncIterator, {
     value: ReadableStream.prototype.values, writable: true, configurable: true,
   });
   S.ReadableStream = ReadableStream;

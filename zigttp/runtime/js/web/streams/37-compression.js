@@ -4,19 +4,17 @@
 // or is cancelled, and a FinalizationRegistry closes the handle of a stream dropped half way.
 // Output is drained a bounded piece at a time, waiting while the readable side is full, so
 // a decompression bomb grows only as fast as its reader consumes it.
-(function (hooks) {
+(function (hooks, S, B) {
   "use strict";
-  const S = hooks.streams;
   const native = hooks.native;
   const TypeErrorCtor = S.TypeError;
-  const Uint8ArrayCtor = Uint8Array;
-  const StringCtor = String;
-  const FORMATS = Object.create(null);
+  const Uint8ArrayCtor = B.Uint8Array;
+  const StringCtor = B.String;
+  const FORMATS = B.create(null);
   FORMATS.gzip = FORMATS.deflate = FORMATS["deflate-raw"] = true;
-  const Registry = typeof FinalizationRegistry === "function" ? FinalizationRegistry : null;
-  let registry = null; // made on first use: no per-runtime cost for handlers without streams
-  const registerMethod = Registry && Registry.prototype.register;
-  const unregisterMethod = Registry && Registry.prototype.unregister;
+  const Registry = B.FinalizationRegistry;
+  let registry = null; // made on first use: no cost for handlers without compression
+  const registerMethod = B.frRegister, unregisterMethod = B.frUnregister;
 
   function closeHandle(handle) { native("compression.close", handle); }
   function track(state) {
@@ -74,12 +72,12 @@
     if (FORMATS[name] !== true) {
       throw new TypeErrorCtor(`${cls}: unsupported format "${name}" (use "gzip", "deflate" or "deflate-raw")`);
     }
-    const state = Object.create(null);
+    const state = B.create(null);
     state.kind = "CompressionStreamBase";
     state.format = name;
     state.decompress = decompress;
     state.handle = 0;
-    state.token = Object.create(null);
+    state.token = B.create(null);
     const transform = guarded(state, (chunk, c) => {
       const bytes = S.bytesOf(chunk, cls);
       return pump(state, c, native("compression.feed", handleOf(state), bytes));

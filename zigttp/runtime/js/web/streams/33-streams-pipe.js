@@ -2,15 +2,14 @@
 // (default and byte), ReadableStream.from and async iteration. The pipe loop reads with
 // internal read requests and the captured `then`, so a handler's Promise.prototype.then or
 // Object.prototype.then never sees a chunk in flight (WPT piping/then-interception).
-(function (hooks) {
+(function (hooks, S, B) {
   "use strict";
-  const S = hooks.streams;
   const TypeErrorCtor = S.TypeError;
   const apply = S.apply;
-  const objectCreate = Object.create;
-  const SymbolAsyncIterator = Symbol.asyncIterator, SymbolIterator = Symbol.iterator;
-  const Uint8ArrayCtor = Uint8Array;
-  const abSlice = ArrayBuffer.prototype.slice;
+  const objectCreate = B.create;
+  const SymbolAsyncIterator = B.asyncIterator, SymbolIterator = B.iterator;
+  const Uint8ArrayCtor = B.Uint8Array;
+  const abSlice = B.abSlice;
   const queueTask = S.queueTask;
 
   // --- pipeTo (§4.9.6) ---
@@ -358,7 +357,7 @@
     if (value === null || value === undefined) throw new TypeErrorCtor("ReadableStream.from: the argument is not iterable");
     const asyncMethod = value[SymbolAsyncIterator];
     if (asyncMethod !== undefined && asyncMethod !== null) {
-      if (typeof asyncMethod !== "function") throw new TypeErrorCtor("ReadableStream.from: Symbol.asyncIterator is not a function");
+      if (typeof asyncMethod !== "function") throw new TypeErrorCtor("ReadableStream.from: B.asyncIterator is not a function");
       const iterator = apply(asyncMethod, value, []);
       if (iterator === null || (typeof iterator !== "object" && typeof iterator !== "function")) {
         throw new TypeErrorCtor("ReadableStream.from: the async iterator is not an object");
@@ -422,7 +421,7 @@
   };
 
   // --- async iteration (§4.2.5) ---
-  const AsyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
+  const AsyncIteratorPrototype = B.AsyncIteratorPrototype;
   function iteratorOf(value, member) {
     const it = S.slotOf(value, "AsyncIterator");
     if (it === undefined) throw new TypeErrorCtor("ReadableStreamAsyncIterator." + member + " called on another object");
@@ -485,7 +484,7 @@
       },
       writable: true, enumerable: true, configurable: true,
     },
-    [Symbol.toStringTag]: { value: "ReadableStream AsyncIterator", configurable: true },
+    [B.toStringTag]: { value: "ReadableStream AsyncIterator", configurable: true },
   });
   S.asyncIterator = function (stream, options) {
     const dict = S.requireObjectOrUndefined(options, "values: options");

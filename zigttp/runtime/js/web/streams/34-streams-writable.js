@@ -2,13 +2,12 @@
 // Standard §5). ws* = WritableStream's abstract operations, writer* = the default writer's,
 // wsdc* = the controller's. The controller's AbortSignal is made on first use of `signal`
 // (an abort before then is replayed), so a stream costs no AbortController it never shows.
-(function (hooks) {
+(function (hooks, S, B) {
   "use strict";
-  const S = hooks.streams;
   const TypeErrorCtor = S.TypeError;
   const RangeErrorCtor = S.RangeError;
   const apply = S.apply;
-  const objectCreate = Object.create;
+  const objectCreate = B.create;
   const closeSentinel = objectCreate(null);
 
   function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
@@ -153,7 +152,7 @@
     }
     stream.backpressure = backpressure;
   }
-  Object.assign(S, { wsIsLocked, wsAbort, wsClose, wsCloseQueuedOrInFlight });
+  B.assign(S, { wsIsLocked, wsAbort, wsClose, wsCloseQueuedOrInFlight });
 
   // --- the writer (§5.6) ---
   function setUpWriter(writer, stream) {

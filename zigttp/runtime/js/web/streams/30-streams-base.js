@@ -1,30 +1,28 @@
 // The Streams Standard's shared machinery (https://streams.spec.whatwg.org/): promise
-// helpers, the queue-with-sizes, queuing strategies, and `hooks.streams`, the internal
-// namespace the other 3x-streams files fill and the dispatcher/fetch glue reads
-// (docs/streams.md, "Internal API").
+// helpers, the queue-with-sizes and the queuing strategies. Every file of web/streams/ is
+// `function (hooks, S, B)`: S the internal namespace they fill (the glue reaches it through
+// hooks.streams, web/30-streams.js), B the builtins captured before the handler ran.
 //
 // Rules (as the prelude's header): every builtin is captured here at load, so a handler that
 // replaces Promise.prototype.then, Array.prototype.push or Object.prototype setters at its top
 // level cannot break a stream the glue reads. Promises are chained with the captured `then`
 // (the spec's PerformPromiseThen), never resolved with a thenable the glue made, and
 // internal records have a null prototype. Only classes are defined at load: no instances.
-(function (hooks) {
+(function (hooks, S, B) {
   "use strict";
-  const S = Object.create(null);
-  hooks.streams = S;
-  const PromiseCtor = Promise;
-  const promiseThen = Promise.prototype.then;
-  const apply = Reflect.apply;
-  const defineProperty = Object.defineProperty;
-  const NumberIsNaN = Number.isNaN;
-  const TypeErrorCtor = TypeError;
-  const RangeErrorCtor = RangeError;
-  const ArrayBufferCtor = ArrayBuffer;
-  const isView = ArrayBuffer.isView;
-  const byteLengthGetter = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
-  const detachedGetter = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "detached").get;
-  const transferMethod = ArrayBuffer.prototype.transfer;
-  const queueMicrotaskFn = typeof queueMicrotask === "function" ? queueMicrotask : null;
+  const PromiseCtor = B.Promise;
+  const promiseThen = B.then;
+  const apply = B.apply;
+  const defineProperty = B.defineProperty;
+  const NumberIsNaN = B.isNaN;
+  const TypeErrorCtor = B.TypeError;
+  const RangeErrorCtor = B.RangeError;
+  const ArrayBufferCtor = B.ArrayBuffer;
+  const isView = B.isView;
+  const byteLengthGetter = B.abByteLength;
+  const detachedGetter = B.abDetached;
+  const transferMethod = B.abTransfer;
+  const queueMicrotaskFn = B.queueMicrotask;
   S.TypeError = TypeErrorCtor;
   S.RangeError = RangeErrorCtor;
   S.apply = apply;
@@ -32,12 +30,12 @@
 
   // --- promises (the spec's "a new promise", "resolve", "react", "upon fulfillment") ---
   function newPromise() {
-    const record = Object.create(null);
+    const record = B.create(null);
     record.promise = new PromiseCtor((resolve, reject) => { record.resolve = resolve; record.reject = reject; });
     return record;
   }
-  const PromiseProto = Promise.prototype;
-  const getPrototypeOf = Object.getPrototypeOf;
+  const PromiseProto = B.PromiseProto;
+  const getPrototypeOf = B.getPrototypeOf;
   function isPromise(value) {
     return typeof value === "object" && value !== null && getPrototypeOf(value) === PromiseProto;
   }
@@ -124,8 +122,12 @@
   S.settleReject = settleReject;
 
   // --- a FIFO that does not touch Array.prototype (push/shift are user-replaceable) ---
+  // Storage arrays without Array.prototype: a setter planted on Array.prototype["0"] by the
+  // handler's top level cannot swallow a chunk.
+  const list = () => B.setPrototypeOf([], null);
+  S.list = list;
   class Queue {
-    constructor() { this.items = []; this.head = 0; }
+    constructor() { this.items = list(); this.head = 0; }
     get length() { return this.items.length - this.head; }
     push(value) { const items = this.items; items[items.length] = value; }
     peek() { return this.items[this.head]; }
@@ -138,14 +140,14 @@
       return value;
     }
     compact() {
-      const old = this.items, fresh = [];
+      const old = this.items, fresh = list();
       for (let i = this.head; i < old.length; i++) fresh[fresh.length] = old[i];
       this.items = fresh;
       this.head = 0;
     }
-    clear() { this.items = []; this.head = 0; }
+    clear() { this.items = list(); this.head = 0; }
   }
-  Object.setPrototypeOf(Queue.prototype, null);
+  B.setPrototypeOf(Queue.prototype, null);
   S.Queue = Queue;
 
   // --- queue-with-sizes (spec §8.1) on a container with .queue and .queueTotalSize ---
@@ -154,7 +156,7 @@
     if (!isNonNegativeNumber(size) || size === Infinity) {
       throw new RangeErrorCtor("the chunk's size must be a finite, non-negative number");
     }
-    const pair = Object.create(null);
+    const pair = B.create(null);
     pair.value = value;
     pair.size = size;
     container.queue.push(pair);
@@ -173,7 +175,7 @@
   S.extractHighWaterMark = function (strategy, defaultHWM) {
     const hwm = strategy.highWaterMark;
     if (hwm === undefined) return defaultHWM;
-    const n = Number(hwm);
+    const n = B.Number(hwm);
     if (NumberIsNaN(n) || n < 0) throw new RangeErrorCtor("highWaterMark must be a non-negative number");
     return n;
   };
@@ -185,13 +187,13 @@
   };
   // The QueuingStrategy dictionary: read its members once, in IDL order.
   S.strategyDict = function (value, what) {
-    if (value === undefined || value === null) return Object.create(null);
+    if (value === undefined || value === null) return B.create(null);
     if (typeof value !== "object" && typeof value !== "function") {
       throw new TypeErrorCtor(what + ": the strategy must be an object");
     }
-    const dict = Object.create(null);
+    const dict = B.create(null);
     const hwm = value.highWaterMark;
-    if (hwm !== undefined) dict.highWaterMark = Number(hwm);
+    if (hwm !== undefined) dict.highWaterMark = B.Number(hwm);
     const size = value.size;
     if (size !== undefined) {
       if (typeof size !== "function") throw new TypeErrorCtor(what + ": the strategy's size must be a function");
@@ -231,39 +233,36 @@
     if (typeof Ctor === "function") {
       try { return new Ctor(message, name); } catch (e) { /* a replaced global: fall through */ }
     }
-    const error = new Error(message);
+    const error = new B.Error(message);
     error.name = name;
     return error;
   };
 
-  S.defineGlobal = function (name, value) {
-    defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-  };
   // Web IDL shape: methods/getters enumerable, prototype.constructor non-enumerable, toStringTag.
   S.idlClass = function (Ctor, name) {
     const proto = Ctor.prototype;
-    const names = Object.getOwnPropertyNames(proto);
+    const names = B.getOwnPropertyNames(proto);
     for (let i = 0; i < names.length; i++) {
       if (names[i] === "constructor") continue;
-      const desc = Object.getOwnPropertyDescriptor(proto, names[i]);
+      const desc = B.getOwnPropertyDescriptor(proto, names[i]);
       desc.enumerable = true;
       defineProperty(proto, names[i], desc);
     }
-    defineProperty(proto, Symbol.toStringTag, { value: name, configurable: true });
+    defineProperty(proto, B.toStringTag, { value: name, configurable: true });
   };
   S.illegalConstructor = (name) => new TypeErrorCtor(name + ": illegal constructor");
   S.brandError = (cls, member) => new TypeErrorCtor(cls + "." + member + " called on an object that is not a " + cls);
 
   // --- ByteLengthQueuingStrategy and CountQueuingStrategy (spec §7.2, §7.3) ---
-  const hwmSlot = new WeakMap();
-  const wmGet = WeakMap.prototype.get, wmSet = WeakMap.prototype.set, wmHas = WeakMap.prototype.has;
+  const hwmSlot = new B.WeakMap();
+  const wmGet = B.wmGet, wmSet = B.wmSet, wmHas = B.wmHas;
   function strategyInit(self, init, name) {
     if (init === null || (typeof init !== "object" && typeof init !== "function")) {
       throw new TypeErrorCtor(name + ": the argument must be an object with highWaterMark");
     }
     const hwm = init.highWaterMark;
     if (hwm === undefined) throw new TypeErrorCtor(name + ": highWaterMark is required");
-    apply(wmSet, hwmSlot, [self, Number(hwm)]);
+    apply(wmSet, hwmSlot, [self, B.Number(hwm)]);
   }
   function strategyHWM(self, name) {
     if (!apply(wmHas, hwmSlot, [self])) throw S.brandError(name, "highWaterMark");

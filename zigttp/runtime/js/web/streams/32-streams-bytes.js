@@ -1,27 +1,20 @@
 // Readable byte streams (Streams Standard §4.5, §4.7, §4.8): ReadableByteStreamController,
 // ReadableStreamBYOBRequest and ReadableStreamBYOBReader. rbc* = the byte controller's
 // abstract operations; a pull-into descriptor is a null-prototype record as in the spec.
-(function (hooks) {
+(function (hooks, S, B) {
   "use strict";
-  const S = hooks.streams;
   const TypeErrorCtor = S.TypeError;
   const RangeErrorCtor = S.RangeError;
   const apply = S.apply;
-  const objectCreate = Object.create;
-  const Uint8ArrayCtor = Uint8Array;
-  const DataViewCtor = DataView;
-  const mathMin = Math.min;
-  const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
-  const typedArrayName = Object.getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
-  const typedArrayLength = Object.getOwnPropertyDescriptor(TypedArrayProto, "length").get;
+  const objectCreate = B.create;
+  const Uint8ArrayCtor = B.Uint8Array;
+  const DataViewCtor = B.DataView;
+  const mathMin = B.min;
+  const typedArrayName = B.taName, typedArrayLength = B.taLength;
   const viewBuffer = (v) => v.buffer;
-  const u8Set = Uint8Array.prototype.set;
-  const abSlice = ArrayBuffer.prototype.slice;
-  const CTORS = {
-    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-    Float32Array, Float64Array, BigInt64Array, BigUint64Array,
-  };
-  if (typeof Float16Array === "function") CTORS.Float16Array = Float16Array;
+  const u8Set = B.u8Set;
+  const abSlice = B.abSlice;
+  const CTORS = B.typedArrays;
 
   function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
   function viewInfo(view) {
@@ -272,7 +265,7 @@
     c.byobRequest = null;
   }
   function rbcProcessPullIntoDescriptorsUsingQueue(c) {
-    const filled = [];
+    const filled = S.list();
     while (c.pendingPullIntos.length > 0 && c.queueTotalSize !== 0) {
       const pid = c.pendingPullIntos.peek();
       if (!rbcFillPullIntoDescriptorFromQueue(c, pid)) break;
@@ -380,7 +373,7 @@
     if (first.readerType === "none") c.pendingPullIntos.shift();
     const stream = c.stream;
     if (hasBYOBReader(stream)) {
-      const filled = [];
+      const filled = S.list();
       while (filled.length < stream.reader.readIntoRequests.length) filled[filled.length] = c.pendingPullIntos.shift();
       commitAll(stream, filled);
     }
