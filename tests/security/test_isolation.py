@@ -132,6 +132,12 @@ ALLOWED_GLOBALS = {
     "__zigttp_import", "handler",
     # the web-platform API (runtime/js/web/*.js, host side in zigttp/web/)
     "crypto",
+    # streams (runtime/js/web/30-streams.js, loaded on first use from web/streams/)
+    "ByteLengthQueuingStrategy", "CountQueuingStrategy", "ReadableStream", "ReadableStreamDefaultReader",
+    "ReadableStreamDefaultController", "ReadableStreamBYOBReader", "ReadableByteStreamController",
+    "ReadableStreamBYOBRequest", "WritableStream", "WritableStreamDefaultWriter",
+    "WritableStreamDefaultController", "TransformStream", "TransformStreamDefaultController",
+    "TextEncoderStream", "TextDecoderStream", "CompressionStream", "DecompressionStream",
     # the original zigttp's dialect (runtime/js/dialect.js): read-only helpers, and range()
     "range", "__zigttp_pipe", "__zigttp_match", "__zigttp_any", "__zigttp_assert_failed",
     "__zigttp_compose",

@@ -20,6 +20,7 @@ from zigttp.web import HostState, NativeError, native
 
 OUTPUT_PIECE = 64 * 1024
 MAX_OPEN = 64
+_TRAILING = "DecompressionStream: data after the end of the compressed stream"
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS, "deflate-raw": -zlib.MAX_WBITS}
 
 
@@ -34,14 +35,14 @@ class _Inflater:
         source = self.zlib.unconsumed_tail + data if data else self.zlib.unconsumed_tail
         if self.zlib.eof:
             if source:
-                raise NativeError("TypeError", "DecompressionStream: data after the end of the compressed stream")
+                raise NativeError("TypeError", _TRAILING)
             return [b"", False]
         try:
             out = self.zlib.decompress(source, OUTPUT_PIECE)
         except zlib.error as exc:
             raise NativeError("TypeError", f"DecompressionStream: the data is not valid ({exc})") from None
         if self.zlib.eof and self.zlib.unused_data:
-            raise NativeError("TypeError", "DecompressionStream: data after the end of the compressed stream")
+            raise NativeError("TypeError", _TRAILING)
         return [out, bool(self.zlib.unconsumed_tail)]
 
     def finish(self) -> bytes:

@@ -372,29 +372,30 @@
     }
     return { iterator, next: iterator.next, sync: true };
   }
-  // CreateAsyncFromSyncIterator's next: await the value of a sync step.
-  function asyncStep(result) {
-    if (result === null || (typeof result !== "object" && typeof result !== "function")) {
-      throw new TypeErrorCtor("the iterator's result is not an object");
-    }
-    const done = !!result.done;
-    return S.chain(S.promiseFrom((v) => v, undefined, [result.value]), (value) => ({ value, done }));
-  }
   S.rsFromIterable = function (asyncIterable) {
     const record = getAsyncIterator(asyncIterable);
     let stream;
+    const isObject = (v) => v !== null && (typeof v === "object" || typeof v === "function");
+    const notObject = () => new TypeErrorCtor("ReadableStream.from: the iterator's result is not an object");
     const pull = () => {
-      let nextPromise;
+      let result;
       try {
-        const result = apply(record.next, record.iterator, []);
-        nextPromise = record.sync ? asyncStep(result) : S.resolved(result);
+        result = apply(record.next, record.iterator, []);
+        // A sync iterator (CreateAsyncFromSyncIterator): await the value, not a result object.
+        if (record.sync) {
+          if (!isObject(result)) throw notObject();
+          if (result.done) {
+            S.rsdcClose(stream.controller);
+            return S.resolved(undefined);
+          }
+          return S.chain(S.promiseFrom((v) => v, undefined, [result.value]),
+            (value) => S.rsdcEnqueue(stream.controller, value));
+        }
       } catch (e) {
         return S.rejected(e);
       }
-      return S.chain(nextPromise, (iterResult) => {
-        if (iterResult === null || (typeof iterResult !== "object" && typeof iterResult !== "function")) {
-          throw new TypeErrorCtor("ReadableStream.from: the iterator's result is not an object");
-        }
+      return S.chain(S.resolved(result), (iterResult) => {
+        if (!isObject(iterResult)) throw notObject();
         if (iterResult.done) S.rsdcClose(stream.controller);
         else S.rsdcEnqueue(stream.controller, iterResult.value);
       });
