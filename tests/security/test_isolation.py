@@ -100,7 +100,6 @@ PROBES = {
     "scriptArgs": "typeof scriptArgs",
     "print": "typeof print",
     "load": "typeof load",
-    "setTimeout": "typeof setTimeout",
     "Worker": "typeof Worker",
     "host-function": "typeof __zigttp_host",
     "dispatch-hook": "typeof __zigttp_dispatch",
@@ -132,6 +131,17 @@ ALLOWED_GLOBALS = {
     "__zigttp_import", "handler",
     # the web-platform API (runtime/js/web/*.js, host side in zigttp/web/)
     "crypto", "Crypto", "CryptoKey", "SubtleCrypto", "Blob", "File", "FormData",
+    # web-core's (merged): events, abort, URL, encoding, timers, structuredClone, navigator
+    "AbortController", "AbortSignal", "CustomEvent", "ErrorEvent", "Event", "EventTarget",
+    "Navigator", "Performance", "TextDecoder", "TextEncoder", "URL", "URLPattern", "URLSearchParams",
+    "addEventListener", "clearInterval", "clearTimeout", "dispatchEvent", "navigator",
+    "removeEventListener", "reportError", "setInterval", "setTimeout", "structuredClone",
+    # streams (runtime/js/web/30-streams.js, loaded on first use from web/streams/)
+    "ByteLengthQueuingStrategy", "CountQueuingStrategy", "ReadableStream", "ReadableStreamDefaultReader",
+    "ReadableStreamDefaultController", "ReadableStreamBYOBReader", "ReadableByteStreamController",
+    "ReadableStreamBYOBRequest", "WritableStream", "WritableStreamDefaultWriter",
+    "WritableStreamDefaultController", "TransformStream", "TransformStreamDefaultController",
+    "TextEncoderStream", "TextDecoderStream", "CompressionStream", "DecompressionStream",
     # the original zigttp's dialect (runtime/js/dialect.js): read-only helpers, and range()
     "range", "__zigttp_pipe", "__zigttp_match", "__zigttp_any", "__zigttp_assert_failed",
     "__zigttp_compose",

@@ -1,5 +1,4 @@
-"""Run an async handler body in a real runtime (engine, prelude, every web API file) and
-return the JSON it answers with; `limits` sets the request's deadline."""
+"""Run a handler in a real JsRuntime (engine, prelude, web API) in-process: web API tests."""
 
 from __future__ import annotations
 
@@ -7,26 +6,21 @@ import json
 from typing import Any
 
 from zigttp.frontend.pipeline import compile_source
+from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.handler import load_handler
 from zigttp.runtime.limits import RuntimeLimits
 
-ERRORS = """
-const fail = async (promise) => {
-  try { await promise; return "resolved"; }
-  catch (e) { return [e.name, e instanceof DOMException, String(e.message)]; }
-};
-const hex = (b) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, "0")).join("");
-const bytes = (h) => new Uint8Array(h.match(/../g).map((x) => parseInt(x, 16)));
-const text = (s) => Uint8Array.from(s, (c) => c.charCodeAt(0)); // ASCII test strings
-"""
+
+def runtime(source: str, **limits: Any) -> JsRuntime:
+    handler = load_handler(compile_source(source, "web.js"), RuntimeLimits(**{"timeout": 10.0, **limits}),
+                           console=lambda *_a: None)
+    return handler.new_runtime()
 
 
-def handler_source(body: str) -> str:
-    return f"{ERRORS}\nasync function handler(req) {{\n{body}\n}}\n"
+def call(rt: JsRuntime, body: bytes | None = None, path: str = "/") -> bytes:
+    """The response body of one request (POST when there is a body)."""
+    return bytes(rt.dispatch("POST" if body is not None else "GET", path, "host\0test", body).body)
 
 
-def run_js(body: str, limits: RuntimeLimits | None = None) -> Any:
-    handler = load_handler(compile_source(handler_source(body), "web.js"), limits or RuntimeLimits(),
-                           console=lambda *a: None)
-    response = handler.new_runtime().dispatch("GET", "/", "", None)
-    return json.loads(response.body)
+def call_json(rt: JsRuntime, body: bytes | None = None, path: str = "/") -> Any:
+    return json.loads(call(rt, body, path))

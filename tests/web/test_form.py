@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.web.jsrun import handler_source
+from tests.web.cryptojs import handler_source
 from zigttp.frontend.pipeline import compile_source
 from zigttp.runtime.engine import compile_script
 from zigttp.runtime.handler import load_handler

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.web.jsrun import run_js
+from tests.web.cryptojs import run_js
 from zigttp.runtime.limits import RuntimeLimits
 
 SECRET = "73656372657420736563726574"  # the raw key bytes the handler must never see again
@@ -130,13 +130,14 @@ def test_pbkdf2_iterations_have_a_hard_bound() -> None:
 
 
 def test_subtle_loads_lazily_and_cryptography_only_when_a_handler_needs_it() -> None:
-    """A runtime that never touches crypto.subtle never loads its code (lazy/crypto-*.js via
-    web.module) nor imports `cryptography`; digest loads the code but needs only hashlib."""
+    """A runtime that never touches crypto.subtle never loads its code (web/crypto/*.js via
+    web.bytecode) nor imports `cryptography`; digest loads the code but needs only hashlib."""
     script = (
         "import sys\n"
-        "from tests.web.jsrun import run_js\n"
+        "from tests.web.cryptojs import run_js\n"
         "run_js('return Response.json([typeof crypto.subtle.digest, crypto.randomUUID().length])')\n"
-        "assert 'zigttp.web.lazy' not in sys.modules, 'a plain request loaded the subtle code'\n"
+        "from zigttp.runtime.engine import lazy_bytecode\n"
+        "assert lazy_bytecode.cache_info().currsize == 0, 'a plain request loaded the subtle code'\n"
         "run_js('return Response.json(await crypto.subtle.digest(\"SHA-256\", new Uint8Array(1)) && 1)')\n"
         "assert 'cryptography' not in sys.modules, 'digest imported cryptography'\n"
         "run_js('await crypto.subtle.generateKey(\"Ed25519\", false, [\"sign\"]); return Response.json(1)')\n"

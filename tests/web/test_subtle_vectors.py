@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from tests.web.jsrun import run_js
+from tests.web.cryptojs import run_js
 
 
 def test_hmac_sha256_matches_rfc4231_case_2() -> None:

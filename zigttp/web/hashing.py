@@ -1,6 +1,6 @@
 """crypto.subtle's hash-based operations: digest, HMAC, PBKDF2, HKDF, with `hashlib`/`hmac`.
 
-The JS side (runtime/js/web/crypto-subtle*.js) has normalized the algorithm and checked the
+The JS side (runtime/js/web/crypto/*.js) has normalized the algorithm and checked the
 key's usages; these functions get plain bytes and a hash name ("SHA-256"), and return bytes.
 PBKDF2 is the one operation whose cost the caller chooses (the iteration count): it runs in
 OpenSSL outside the engine's interrupt handler, so it is given the request's remaining time

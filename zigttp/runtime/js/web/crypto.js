@@ -1,12 +1,12 @@
 // Crypto, SubtleCrypto and CryptoKey (WebCrypto §§ 10, 13, 14): the shells every runtime
 // builds. crypto.getRandomValues/randomUUID are here (random bytes from the host's CSPRNG);
-// SubtleCrypto's methods and CryptoKey's getters load lazy/crypto-*.js on first use
-// (hooks.load of bytecode compiled once per process), so a runtime that never touches
+// SubtleCrypto's methods and CryptoKey's getters load web/crypto/*.js on first use
+// (hooks.evalBytecode of bytecode compiled once per process), so a runtime that never touches
 // crypto.subtle pays nothing for it. The builtins the lazy files need are captured here,
 // at load, before handler code can replace them (hooks.webPrimordials).
 (function (hooks) {
   "use strict";
-  const native = hooks.native;
+  const native = hooks.native, evalBytecode = hooks.evalBytecode;
   const fnCall = Function.prototype.call;
   const call = fnCall.bind(fnCall);
   const Uint8ArrayCtor = Uint8Array, TypeErrorCtor = TypeError, ErrorCtor = Error;
@@ -73,12 +73,12 @@
   }
   tag(subtleProto, "SubtleCrypto");
 
-  const LAZY = ["crypto-key", "crypto-params", "crypto-secret", "crypto-pair", "crypto-subtle"];
   let loaded = null;
   function lazy() {
     if (loaded === null) {
       hooks.webCryptoShell = freeze({ __proto__: null, CryptoKeyProto: keyProto, subtle, domError });
-      for (let i = 0; i < LAZY.length; i++) hooks.load(native("web.module", LAZY[i]))(hooks);
+      const scripts = native("web.bytecode", "crypto"); // web/crypto/*.js, compiled once per process
+      for (let i = 0; i < scripts.length; i++) evalBytecode(scripts[i])(hooks);
       loaded = freeze({ __proto__: null, key: hooks.webCrypto, subtle: hooks.webCryptoSubtle });
     }
     return loaded;

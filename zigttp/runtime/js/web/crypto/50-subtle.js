@@ -1,7 +1,7 @@
 // SubtleCrypto (WebCrypto §14): the promise-returning methods. Each runs the standard's
 // synchronous checks, in its order, inside an async function, so every failure -- a
 // WebIDL TypeError as much as an OperationError -- is a rejected promise, never a throw.
-// The per-algorithm steps are in `kinds` (crypto-3-secret.js, crypto-4-pair.js).
+// The per-algorithm steps are in `kinds` (30-secret.js, 40-pair.js).
 (function (hooks) {
   "use strict";
   const wc = hooks.webCrypto, p = hooks.webCryptoParams, kinds = p.kinds;

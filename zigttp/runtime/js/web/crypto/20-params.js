@@ -192,8 +192,8 @@
     return out;
   }
 
-  // The algorithms' implementations (crypto-3-secret.js, crypto-4-pair.js) register here,
-  // by normalized name; crypto-5-subtle.js dispatches to them.
+  // The algorithms' implementations (30-secret.js, 40-pair.js) register here, by
+  // normalized name; 50-subtle.js dispatches to them.
   const kinds = { __proto__: null };
   hooks.webCryptoParams = freeze({ __proto__: null, normalize, supports, usagesOf, checkUsages, only, jwkOf,
     jwkOut, kinds });
