@@ -11,6 +11,7 @@
   const taSubarray = Uint8Array.prototype.subarray, taSet = Uint8Array.prototype.set;
   const abSlice = ArrayBuffer.prototype.slice;
   const reTest = RegExp.prototype.test, sReplace = String.prototype.replace, sLower = String.prototype.toLowerCase;
+  const toWellFormed = String.prototype.toWellFormed;
   const fnCall = Function.prototype.call;
   const call = fnCall.bind(fnCall);
   const PRINTABLE = /^[\x20-\x7e]*$/, NEWLINES = /\r\n|\r|\n/g;
@@ -128,7 +129,7 @@
       if (arguments.length < 2) throw new TypeErrorCtor("File: fileBits and fileName are required");
       const opts = optionsOf(options, "File");
       super(fileBits, opts);
-      this.#name = StringCtor(fileName);
+      this.#name = call(toWellFormed, StringCtor(fileName));
       const modified = opts.lastModified;
       const value = modified === undefined ? dateNow() : NumberCtor(modified);
       this.#lastModified = isFinite(value) ? MathTrunc(value) : 0;

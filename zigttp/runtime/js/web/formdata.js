@@ -16,7 +16,8 @@
   const fnCall = Function.prototype.call;
   const call = fnCall.bind(fnCall);
   const iteratorProto = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-  const USV = (value) => StringCtor(value); // utf8Encode maps lone surrogates when bytes are made
+  const toWellFormed = String.prototype.toWellFormed;
+  const USV = (value) => call(toWellFormed, StringCtor(value)); // WebIDL USVString: lone surrogates → U+FFFD
 
   function entryValue(value, filename, count) {
     if (!web.isBlob(value)) {
