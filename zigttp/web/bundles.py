@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from zigttp.web import NativeError, native
 
-_GROUPS = frozenset({"streams", "crypto"})  # crypto: crypto.subtle (web/crypto.js loads it)
+_GROUPS = frozenset({"streams", "crypto", "file"})  # crypto: web/crypto.js; file: web/blob.js
 
 
 @native("web.bytecode")

@@ -1,150 +1,63 @@
-// Blob and File (W3C File API). A Blob's bytes are a private field: immutable after
-// construction, shared (not copied) by slice() views of the same bytes. `hooks.webBlob`
-// gives the other web files (FormData, fetch's body mixin) the bytes without a copy.
+// Blob, File and FormData (File API, XHR §5), loaded on first use: this file runs in every
+// runtime's build, captures the builtins the classes need (hooks.webFilePrimordials) and
+// defines the three globals as accessors; the classes (web/file/*.js, bytecode compiled once
+// per process) are evaluated the first time handler code reads one of them or the body
+// mixin calls hooks.webForm / hooks.webBlob. Loading redefines the globals as the writable,
+// configurable, non-enumerable data properties Web IDL specifies; a global the handler
+// assigned before that keeps the handler's value.
+//
+// For fetch's body mixin (docs/web-api-crypto.md):
+//   hooks.webForm.parse(contentType, bytes) -> FormData   (TypeError when it cannot parse)
+//   hooks.webForm.serialize(formData) -> [contentType, Uint8Array]
+//   hooks.webBlob.bytesOf(blob) -> Uint8Array (do not write), .blob(bytes, type) -> Blob, .isBlob(v)
 (function (hooks) {
   "use strict";
-  const Uint8ArrayCtor = Uint8Array, ArrayBufferCtor = ArrayBuffer, isView = ArrayBuffer.isView;
-  const TypeErrorCtor = TypeError, StringCtor = String, NumberCtor = Number;
-  const MathMax = Math.max, MathMin = Math.min, MathTrunc = Math.trunc, isFinite = Number.isFinite;
-  const dateNow = Date.now, freeze = Object.freeze, defineProperty = Object.defineProperty;
-  const utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
-  const taSubarray = Uint8Array.prototype.subarray, taSet = Uint8Array.prototype.set;
-  const abSlice = ArrayBuffer.prototype.slice;
-  const reTest = RegExp.prototype.test, sReplace = String.prototype.replace, sLower = String.prototype.toLowerCase;
-  const toWellFormed = String.prototype.toWellFormed;
+  const defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const freeze = Object.freeze, evalBytecode = hooks.evalBytecode, native = hooks.native;
   const fnCall = Function.prototype.call;
   const call = fnCall.bind(fnCall);
-  const PRINTABLE = /^[\x20-\x7e]*$/, NEWLINES = /\r\n|\r|\n/g;
+  const reExec = RegExp.prototype.exec;
+  const global = globalThis;
+  hooks.webFilePrimordials = freeze({ __proto__: null, call, global,
+    Uint8ArrayCtor: Uint8Array, ArrayBufferCtor: ArrayBuffer, isView: ArrayBuffer.isView, TypeErrorCtor: TypeError,
+    StringCtor: String, NumberCtor: Number, MathMax: Math.max, MathMin: Math.min, MathTrunc: Math.trunc,
+    isFinite: Number.isFinite, dateNow: Date.now, freeze, defineProperty, objectCreate: Object.create,
+    taSubarray: Uint8Array.prototype.subarray, taSet: Uint8Array.prototype.set,
+    abSlice: ArrayBuffer.prototype.slice, reTest: RegExp.prototype.test, sReplace: String.prototype.replace,
+    sLower: String.prototype.toLowerCase, sSplit: String.prototype.split, sTrim: String.prototype.trim,
+    toWellFormed: String.prototype.toWellFormed, toStringTag: Symbol.toStringTag, iterator: Symbol.iterator,
+    iteratorProto: Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())),
+    WeakMapCtor: WeakMap, wmGet: WeakMap.prototype.get, wmSet: WeakMap.prototype.set,
+    // RegExp.prototype.test looks up `exec` on the regex: pin it on the lazy code's regexes.
+    pinned(re) { defineProperty(re, "exec", { value: reExec }); return re; } });
 
-  // The Blob `type` rule: printable ASCII, lower-cased; anything else is "".
-  function normalizeType(value) {
-    const text = StringCtor(value);
-    return call(reTest, PRINTABLE, text) ? call(sLower, text) : "";
+  const NAMES = ["Blob", "File", "FormData"];
+  const getters = { __proto__: null };
+  let loaded = false;
+  function load() {
+    if (loaded) return;
+    loaded = true;
+    const scripts = native("web.bytecode", "file"); // web/file/*.js
+    for (let i = 0; i < scripts.length; i++) evalBytecode(scripts[i])(hooks);
   }
-  // WebIDL order: the parts are converted (strings stringified, buffers copied) before the
-  // options are read, and the options in lexicographic order (endings, then type).
-  function partOf(part) {
-    if (part instanceof Blob) return bytesOf(part);
-    if (part instanceof ArrayBufferCtor) return new Uint8ArrayCtor(call(abSlice, part, 0));
-    if (isView(part)) {
-      if (part.byteLength === 0) return new Uint8ArrayCtor(0);
-      return new Uint8ArrayCtor(call(abSlice, part.buffer, part.byteOffset, part.byteOffset + part.byteLength));
+  hooks.webFileShell = freeze({ __proto__: null, defineGlobal(name, value) {
+    const now = getOwnPropertyDescriptor(global, name);
+    if (now !== undefined && now.get === getters[name]) {
+      defineProperty(global, name, { value, writable: true, configurable: true });
     }
-    return StringCtor(part);
+  } });
+  for (let i = 0; i < NAMES.length; i++) {
+    const name = NAMES[i];
+    getters[name] = { [name]() { load(); return global[name]; } }[name];
+    defineProperty(global, name, { get: getters[name], configurable: true, enumerable: false,
+      set(value) { defineProperty(global, name, { value, writable: true, configurable: true }); } });
   }
-  function partsOf(parts) {
-    const out = [];
-    if (parts === undefined) return out;
-    if (parts === null || (typeof parts !== "object" && typeof parts !== "function")) {
-      throw new TypeErrorCtor("Blob: blobParts must be a sequence (an array or other iterable)");
-    }
-    for (const part of parts) out[out.length] = partOf(part);
-    return out;
-  }
-  function endingsOf(options) {
-    const endings = options.endings === undefined ? "transparent" : StringCtor(options.endings);
-    if (endings !== "transparent" && endings !== "native") {
-      throw new TypeErrorCtor("Blob: endings must be 'transparent' or 'native'");
-    }
-    return endings;
-  }
-  function join(parts, endings) {
-    let total = 0;
-    for (let i = 0; i < parts.length; i++) {
-      if (typeof parts[i] === "string") {
-        parts[i] = new Uint8ArrayCtor(utf8Encode(endings === "native" ? call(sReplace, parts[i], NEWLINES, "\n") : parts[i]));
-      }
-      total += parts[i].length;
-    }
-    const out = new Uint8ArrayCtor(total);
-    for (let i = 0, at = 0; i < parts.length; at += parts[i].length, i++) call(taSet, out, parts[i], at);
-    return out;
-  }
-  function optionsOf(options, what) {
-    if (options === undefined || options === null) return {};
-    if (typeof options !== "object" && typeof options !== "function") {
-      throw new TypeErrorCtor(what + ": options must be an object");
-    }
-    return options;
-  }
-  function relative(value, size) {
-    let n = NumberCtor(value);
-    n = isFinite(n) ? MathTrunc(n) : n !== n ? 0 : n;
-    return n < 0 ? MathMax(size + n, 0) : MathMin(n, size);
-  }
-
-  let bytesOf;
-  let pendingType = null; // slice() hands a constructed Blob its bytes and type through here
-  class Blob {
-    #bytes;
-    #type;
-    constructor(blobParts = undefined, options = undefined) {
-      if (pendingType !== null) {
-        this.#bytes = pendingType[0];
-        this.#type = pendingType[1];
-        pendingType = null;
-        return;
-      }
-      const parts = partsOf(blobParts);
-      const opts = optionsOf(options, "Blob");
-      const endings = endingsOf(opts);
-      const type = opts.type;
-      this.#type = type === undefined ? "" : normalizeType(type);
-      this.#bytes = join(parts, endings);
-    }
-    get size() { return this.#bytes.length; }
-    get type() { return this.#type; }
-    slice(start = undefined, end = undefined, contentType = undefined) {
-      const size = this.#bytes.length;
-      const from = start === undefined ? 0 : relative(start, size);
-      const to = end === undefined ? size : relative(end, size);
-      pendingType = [call(taSubarray, this.#bytes, from, MathMax(from, to)),
-        contentType === undefined ? "" : normalizeType(contentType)];
-      return new Blob();
-    }
-    async text() { return utf8Decode(this.#bytes); }
-    async arrayBuffer() { return call(abSlice, this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteOffset + this.#bytes.length); }
-    async bytes() { return new Uint8ArrayCtor(await this.arrayBuffer()); }
-    stream() {
-      const Stream = globalThis.ReadableStream;
-      if (typeof Stream !== "function") {
-        throw new TypeErrorCtor("Blob.stream(): ReadableStream is not available in this build yet");
-      }
-      const bytes = new Uint8ArrayCtor(this.#bytes);
-      return new Stream({ start(controller) {
-        if (bytes.length > 0) controller.enqueue(bytes);
-        controller.close();
-      } });
-    }
-    static {
-      bytesOf = (blob) => blob.#bytes;
-    }
-  }
-  defineProperty(Blob.prototype, Symbol.toStringTag, { value: "Blob", configurable: true });
-
-  class File extends Blob {
-    #name;
-    #lastModified;
-    constructor(fileBits, fileName, options = undefined) {
-      if (arguments.length < 2) throw new TypeErrorCtor("File: fileBits and fileName are required");
-      const opts = optionsOf(options, "File");
-      super(fileBits, opts);
-      this.#name = call(toWellFormed, StringCtor(fileName));
-      const modified = opts.lastModified;
-      const value = modified === undefined ? dateNow() : NumberCtor(modified);
-      this.#lastModified = isFinite(value) ? MathTrunc(value) : 0;
-    }
-    get name() { return this.#name; }
-    get lastModified() { return this.#lastModified; }
-  }
-  defineProperty(File.prototype, Symbol.toStringTag, { value: "File", configurable: true });
-
-  for (const [name, value] of [["Blob", Blob], ["File", File]]) {
-    defineProperty(globalThis, name, { value, writable: true, configurable: true });
-  }
-  // For FormData and the body mixin: a Blob's bytes (read-only by convention: never write
-  // into them), or a new Blob/File over bytes the caller will not touch again.
-  hooks.webBlob = freeze({ __proto__: null, Blob, File, bytesOf: (blob) => bytesOf(blob),
-    isBlob: (value) => value instanceof Blob,
-    blob(bytes, type) { pendingType = [bytes, normalizeType(type)]; return new Blob(); } });
+  const blobImpl = () => { load(); return hooks.webBlobImpl; };
+  const formImpl = () => { load(); return hooks.webFormImpl; };
+  hooks.webBlob = freeze({ __proto__: null, bytesOf: (blob) => blobImpl().bytesOf(blob),
+    blob: (bytes, type) => blobImpl().blob(bytes, type), isBlob: (value) => loaded && blobImpl().isBlob(value),
+    get Blob() { return blobImpl().Blob; }, get File() { return blobImpl().File; } });
+  hooks.webForm = freeze({ __proto__: null, parse: (type, bytes) => formImpl().parse(type, bytes),
+    serialize: (form) => formImpl().serialize(form), entries: (form) => formImpl().entries(form),
+    get FormData() { return formImpl().FormData; } });
 })

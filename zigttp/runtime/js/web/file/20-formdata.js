@@ -1,22 +1,18 @@
-// FormData (XHR standard §5) and the body mixin's formData() parsing and multipart
+// FormData (XHR standard §5), loaded on first use by web/blob.js, and the body mixin's
+// formData() parsing and multipart
 // serialization, for fetch's Request/Response (web-fetch) through `hooks.webForm`:
 //   hooks.webForm.parse(contentType, bytes) -> FormData     (TypeError if it cannot parse)
 //   hooks.webForm.serialize(formData) -> [contentType, Uint8Array]   (multipart/form-data)
 // Parsing is the host's (zigttp/web/form.py: the `multipart` package and urllib.parse).
 (function (hooks) {
   "use strict";
-  const web = hooks.webBlob, File = web.File;
+  const web = hooks.webBlobImpl, File = web.File;
   const native = hooks.native, utf8Encode = hooks.utf8Encode;
-  const TypeErrorCtor = TypeError, StringCtor = String, Uint8ArrayCtor = Uint8Array;
-  const defineProperty = Object.defineProperty, freeze = Object.freeze, objectCreate = Object.create;
-  const taSet = Uint8Array.prototype.set;
-  const sReplace = String.prototype.replace, sSplit = String.prototype.split;
+  const P = hooks.webFilePrimordials;
+  const { TypeErrorCtor, StringCtor, Uint8ArrayCtor, defineProperty, freeze, objectCreate, taSet, sReplace,
+    sSplit, sLower: sToLower, sTrim, call, iteratorProto, toWellFormed, toStringTag, iterator: SymbolIterator,
+    WeakMapCtor, wmGet, wmSet } = P;
   const HEX = "0123456789abcdef";
-  const sToLower = String.prototype.toLowerCase, sTrim = String.prototype.trim;
-  const fnCall = Function.prototype.call;
-  const call = fnCall.bind(fnCall);
-  const iteratorProto = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-  const toWellFormed = String.prototype.toWellFormed;
   const USV = (value) => call(toWellFormed, StringCtor(value)); // WebIDL USVString: lone surrogates → U+FFFD
 
   function entryValue(value, filename, count) {
@@ -92,22 +88,22 @@
     }
   }
   const proto = FormData.prototype;
-  defineProperty(proto, Symbol.iterator, { value: proto.entries, writable: true, configurable: true });
-  defineProperty(proto, Symbol.toStringTag, { value: "FormData", configurable: true });
+  defineProperty(proto, SymbolIterator, { value: proto.entries, writable: true, configurable: true });
+  defineProperty(proto, toStringTag, { value: "FormData", configurable: true });
 
   // The live pair iterator of WebIDL: it reads the list at each step, so entries appended
   // while iterating are seen.
   const FormDataIterator = objectCreate(iteratorProto);
-  const iterState = new WeakMap();
+  const iterState = new WeakMapCtor();
   function iterator(form, kind) {
     entriesOf(form);
     const it = objectCreate(FormDataIterator);
-    iterState.set(it, { form, kind, index: 0 });
+    call(wmSet, iterState, it, { __proto__: null, form, kind, index: 0 });
     return it;
   }
   defineProperty(FormDataIterator, "next", { writable: true, configurable: true, enumerable: true,
     value: function next() {
-      const state = iterState.get(this);
+      const state = call(wmGet, iterState, this);
       if (state === undefined) throw new TypeErrorCtor("next() called on a non-FormData iterator");
       const list = entriesOf(state.form);
       if (state.index >= list.length) return { value: undefined, done: true };
@@ -115,7 +111,7 @@
       const value = state.kind === "keys" ? entry[0] : state.kind === "values" ? entry[1] : [entry[0], entry[1]];
       return { value, done: false };
     } });
-  defineProperty(FormDataIterator, Symbol.toStringTag, { value: "FormData Iterator", configurable: true });
+  defineProperty(FormDataIterator, toStringTag, { value: "FormData Iterator", configurable: true });
 
   function parse(contentType, bytes) {
     const type = StringCtor(contentType || "");
@@ -164,6 +160,6 @@
     for (let i = 0, at = 0; i < chunks.length; at += chunks[i].length, i++) call(taSet, out, chunks[i], at);
     return ["multipart/form-data; boundary=" + boundary, out];
   }
-  defineProperty(globalThis, "FormData", { value: FormData, writable: true, configurable: true });
-  hooks.webForm = freeze({ __proto__: null, FormData, parse, serialize, entries: (form) => entriesOf(form) });
+  hooks.webFileShell.defineGlobal("FormData", FormData);
+  hooks.webFormImpl = freeze({ __proto__: null, FormData, parse, serialize, entries: (form) => entriesOf(form) });
 })
