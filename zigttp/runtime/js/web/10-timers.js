@@ -9,8 +9,7 @@
 // timers set by the handler's top level never fire at all.
 (function (hooks) {
   "use strict";
-  const define = (name, value) =>
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  hooks.lazyGlobals(["setTimeout", "setInterval", "clearTimeout", "clearInterval", "queueMicrotask", "Performance", "performance", "Navigator", "navigator"], () => {
   const now = hooks.now, request = hooks.request, alive = hooks.alive;
   const TypeErrorCtor = TypeError;
   const reflectApply = Reflect.apply;
@@ -67,22 +66,22 @@
     }
     return next < 0 ? -1 : Math.max(next, 0);
   }
-  hooks.setTimerSource(fire);
+  hooks.setTimerSource(fire); // installed with the first timer API use: until then C skips the timer step
 
-  define("setTimeout", function setTimeout(handler, timeout = 0, ...args) { return schedule(handler, timeout, args, false); });
-  define("setInterval", function setInterval(handler, timeout = 0, ...args) { return schedule(handler, timeout, args, true); });
-  define("clearTimeout", function clearTimeout(id = 0) { cancel(id); });
-  define("clearInterval", function clearInterval(id = 0) { cancel(id); });
+  function setTimeout(handler, timeout = 0, ...args) { return schedule(handler, timeout, args, false); }
+  function setInterval(handler, timeout = 0, ...args) { return schedule(handler, timeout, args, true); }
+  function clearTimeout(id = 0) { cancel(id); }
+  function clearInterval(id = 0) { cancel(id); }
 
   const enqueue = (callback) => { Promise.resolve().then(() => {
     try { callback(); } catch (error) { reportFailure(error); }
   }); };
-  define("queueMicrotask", function queueMicrotask(callback) {
+  function queueMicrotask(callback) {
     if (typeof callback !== "function") {
       throw new TypeErrorCtor("queueMicrotask: argument must be a function");
     }
     enqueue(callback);
-  });
+  }
 
   // performance: now() on the monotonic clock, relative to this runtime's time origin.
   const origin = now();
@@ -95,8 +94,7 @@
   }
   const performance = Object.create(Performance.prototype);
   Object.defineProperty(Performance.prototype, Symbol.toStringTag, { value: "Performance", configurable: true });
-  define("Performance", Performance);
-  define("performance", performance);
+
 
   class Navigator {
     constructor() { throw new TypeErrorCtor("Illegal constructor"); }
@@ -107,6 +105,7 @@
   }
   let userAgent; // asked of the host on first use: no cost to a runtime that never reads it
   Object.defineProperty(Navigator.prototype, Symbol.toStringTag, { value: "Navigator", configurable: true });
-  define("Navigator", Navigator);
-  define("navigator", Object.create(Navigator.prototype));
+  const navigator = Object.create(Navigator.prototype);
+    return { setTimeout, setInterval, clearTimeout, clearInterval, queueMicrotask, Performance, performance, Navigator, navigator };
+  });
 })

@@ -3,8 +3,7 @@
 // encodings go to Python's codecs through hooks.native("encoding.*") (zigttp/web/encoding.py).
 (function (hooks) {
   "use strict";
-  const define = (name, value) =>
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  hooks.lazyGlobals(["TextEncoder", "TextDecoder", "btoa", "atob"], () => {
   const native = hooks.native, utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
   const TypeErrorCtor = TypeError, RangeErrorCtor = RangeError;
   const Uint8ArrayCtor = Uint8Array;
@@ -131,7 +130,7 @@
   const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const VALUE = new Map();
   for (let i = 0; i < 64; i++) VALUE.set(ALPHABET[i], i);
-  function invalid(message) { return new hooks.DOMException(message, "InvalidCharacterError"); }
+  function invalid(message) { return new (hooks.internal("DOMException"))(message, "InvalidCharacterError"); }
 
   function btoa(data) {
     if (arguments.length === 0) throw new TypeErrorCtor("btoa: 1 argument required");
@@ -159,9 +158,6 @@
     }
     return out;
   }
-
-  define("TextEncoder", TextEncoder);
-  define("TextDecoder", TextDecoder);
-  define("btoa", btoa);
-  define("atob", atob);
+    return { TextEncoder, TextDecoder, btoa, atob };
+  });
 })
