@@ -1,10 +1,8 @@
 // Blob, File and FormData (File API, XHR §5), loaded on first use: this file runs in every
 // runtime's build, captures the builtins the classes need (hooks.webFilePrimordials) and
-// defines the three globals as accessors; the classes (web/file/*.js, bytecode compiled once
-// per process) are evaluated the first time handler code reads one of them or the body
-// mixin calls hooks.webForm / hooks.webBlob. Loading redefines the globals as the writable,
-// configurable, non-enumerable data properties Web IDL specifies; a global the handler
-// assigned before that keeps the handler's value.
+// declares the three globals with web-core's hooks.lazyGlobals; the classes (web/file/*.js,
+// bytecode compiled once per process) are evaluated the first time handler code reads one
+// of them or the body mixin calls hooks.webForm / hooks.webBlob.
 //
 // For fetch's body mixin (docs/web-api-crypto.md):
 //   hooks.webForm.parse(contentType, bytes) -> FormData   (TypeError when it cannot parse)
@@ -12,7 +10,7 @@
 //   hooks.webBlob.bytesOf(blob) -> Uint8Array (do not write), .blob(bytes, type) -> Blob, .isBlob(v)
 (function (hooks) {
   "use strict";
-  const defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const defineProperty = Object.defineProperty;
   const freeze = Object.freeze, evalBytecode = hooks.evalBytecode, native = hooks.native;
   const fnCall = Function.prototype.call;
   const call = fnCall.bind(fnCall);
@@ -31,8 +29,6 @@
     // RegExp.prototype.test looks up `exec` on the regex: pin it on the lazy code's regexes.
     pinned(re) { defineProperty(re, "exec", { value: reExec }); return re; } });
 
-  const NAMES = ["Blob", "File", "FormData"];
-  const getters = { __proto__: null };
   let loaded = false;
   function load() {
     if (loaded) return;
@@ -40,18 +36,10 @@
     const scripts = native("web.bytecode", "file"); // web/file/*.js
     for (let i = 0; i < scripts.length; i++) evalBytecode(scripts[i])(hooks);
   }
-  hooks.webFileShell = freeze({ __proto__: null, defineGlobal(name, value) {
-    const now = getOwnPropertyDescriptor(global, name);
-    if (now !== undefined && now.get === getters[name]) {
-      defineProperty(global, name, { value, writable: true, configurable: true });
-    }
-  } });
-  for (let i = 0; i < NAMES.length; i++) {
-    const name = NAMES[i];
-    getters[name] = { [name]() { load(); return global[name]; } }[name];
-    defineProperty(global, name, { get: getters[name], configurable: true, enumerable: false,
-      set(value) { defineProperty(global, name, { value, writable: true, configurable: true }); } });
-  }
+  hooks.lazyGlobals(["Blob", "File", "FormData"], () => {
+    load();
+    return { Blob: hooks.webBlobImpl.Blob, File: hooks.webBlobImpl.File, FormData: hooks.webFormImpl.FormData };
+  });
   const blobImpl = () => { load(); return hooks.webBlobImpl; };
   const formImpl = () => { load(); return hooks.webFormImpl; };
   hooks.webBlob = freeze({ __proto__: null, bytesOf: (blob) => blobImpl().bytesOf(blob),

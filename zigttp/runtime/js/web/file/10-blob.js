@@ -134,8 +134,6 @@
   }
   defineProperty(File.prototype, toStringTag, { value: "File", configurable: true });
 
-  hooks.webFileShell.defineGlobal("Blob", Blob);
-  hooks.webFileShell.defineGlobal("File", File);
   // For FormData and the body mixin: a Blob's bytes (read-only by convention: never write
   // into them), or a new Blob/File over bytes the caller will not touch again.
   hooks.webBlobImpl = freeze({ __proto__: null, Blob, File, bytesOf: (blob) => bytesOf(blob),

@@ -160,6 +160,5 @@
     for (let i = 0, at = 0; i < chunks.length; at += chunks[i].length, i++) call(taSet, out, chunks[i], at);
     return ["multipart/form-data; boundary=" + boundary, out];
   }
-  hooks.webFileShell.defineGlobal("FormData", FormData);
   hooks.webFormImpl = freeze({ __proto__: null, FormData, parse, serialize, entries: (form) => entriesOf(form) });
 })
