@@ -77,7 +77,7 @@ def _server_parts() -> tuple[LoopServer, Dispatcher]:
     return LoopServer(config, dispatcher, loop), dispatcher
 
 
-def in_process(requests: int) -> dict[str, dict[str, float]]:
+def in_process(requests: int, fixed: str = "") -> dict[str, dict[str, float]]:
     server, dispatcher = _server_parts()
     connection = HttpConnection(server)
     transport = KeepTransport()
@@ -85,6 +85,8 @@ def in_process(requests: int) -> dict[str, dict[str, float]]:
     runtime = dispatcher.pool.inline.runtime  # type: ignore[union-attr]
     out = {}
     for name, raw in REQUESTS.items():
+        if fixed and name != "health":
+            continue
         def one(raw: bytes = raw) -> None:
             connection.data_received(raw)
             server._flush()
@@ -100,10 +102,32 @@ def in_process(requests: int) -> dict[str, dict[str, float]]:
             runtime.dispatch(method, target, wire, body)
             runtime.settle_leftovers()
 
+        if fixed:  # one fixed run, for instruction counts (see `callgrind`)
+            for _ in range(requests):
+                (js if fixed == "js" else one)()
+            return {}
         total = _best(one, requests)
         engine = _best(js, requests)
         out[name] = {"total_us": total, "js_us": engine, "python_us": total - engine}
     return out
+
+
+def callgrind(requests: int) -> dict[str, float]:
+    """Instructions per request (total path and JS alone) of /api/health, from two runs of
+    different lengths under callgrind each (the difference cancels the start-up)."""
+    counts = {}
+    for mode in ("total", "js"):
+        runs = [_instructions(mode, n) for n in (requests, 2 * requests)]
+        counts[mode] = (runs[1] - runs[0]) / requests
+    return {"total_instr": counts["total"], "js_instr": counts["js"],
+            "python_instr": counts["total"] - counts["js"]}
+
+
+def _instructions(mode: str, requests: int) -> int:
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                          sys.executable, __file__, "--fixed", mode, "--requests", str(requests)],
+                         capture_output=True, text=True, check=True).stderr
+    return int(re.search(r"Collected : (\d+)", out).group(1))  # type: ignore[union-attr]
 
 
 def _best(fn: object, count: int, rounds: int = 5) -> float:
@@ -153,7 +177,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--server", type=int, default=0, metavar="SECONDS")
+    parser.add_argument("--callgrind", action="store_true", help="instruction counts (valgrind)")
+    parser.add_argument("--fixed", choices=("total", "js"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fixed:
+        in_process(args.requests, args.fixed)
+        return
+    if args.callgrind:
+        row = callgrind(args.requests)
+        print(f"health instructions per request: total {row['total_instr']:,.0f}, JS "
+              f"{row['js_instr']:,.0f}, Python {row['python_instr']:,.0f}")
+        return
     for name, row in in_process(args.requests).items():
         print(f"{name:7} total {row['total_us']:6.2f} µs  JS {row['js_us']:6.2f} µs  "
               f"Python {row['python_us']:6.2f} µs")
