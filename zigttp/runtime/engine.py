@@ -21,6 +21,7 @@ from pathlib import Path
 
 from zigttp import errors
 from zigttp.runtime import _engine
+from zigttp.runtime.bytecode_cache import cached_compile
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import HandlerResponse
 from zigttp.web import call_native
@@ -68,6 +69,11 @@ def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: b
         raise CompileFailure("the source is not valid Unicode (a lone surrogate)", 1, 1) from None
 
 
+def handler_bytecode(source: str) -> bytes:
+    """A handler's bytecode, from the on-disk cache when this engine compiled it before."""
+    return cached_compile(source, HANDLER_FILE, lambda: compile_script(source))
+
+
 @cache
 def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...]]:
     """Compiled once per process from package data: the prelude (it evaluates to the
@@ -76,7 +82,9 @@ def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...]]:
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
 
     def compiled(path: Path, name: str) -> bytes:
-        return compile_script(path.read_text("utf-8"), f"zigttp:{name}", strip_source=True)
+        source = path.read_text("utf-8")
+        return cached_compile(source, f"zigttp:{name}\0stripped",
+                              lambda: compile_script(source, f"zigttp:{name}", strip_source=True))
 
     plain = tuple(compiled(js / f"{name}.js", name) for name in ("jsx_runtime", "dialect"))
     web = tuple(compiled(path, f"web/{path.stem}") for path in sorted((js / "web").glob("*.js")))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from zigttp.errors import HandlerError, HandlerLoadError, MemoryLimitExceeded
 from zigttp.modules import ModuleContext, find_module
 from zigttp.runtime.bridge import IoTap, ModuleBridge
-from zigttp.runtime.engine import CompileFailure, JsRuntime, compile_script
+from zigttp.runtime.engine import CompileFailure, JsRuntime, handler_bytecode
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import map_stack
 
@@ -47,11 +47,12 @@ class LoadedHandler:
 
     @cached_property
     def bytecode(self) -> bytes:
-        """The handler compiled once per load (an artifact carries it already)."""
+        """The handler compiled once per load (an artifact carries it already; a restart reads
+        it from the bytecode cache)."""
         if self.compiled.bytecode:
             return self.compiled.bytecode
         try:
-            return compile_script(self.compiled.code)
+            return handler_bytecode(self.compiled.code)
         except CompileFailure as failure:
             file, line = self.compiled.locate(failure.line)
             raise HandlerLoadError(

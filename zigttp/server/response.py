@@ -85,7 +85,8 @@ def _head(key: tuple[int, bytes, bool]) -> bytes | tuple[bytes]:
     line = _STATUS_LINES.get(status) or status_line(status)
     head: bytes | tuple[bytes]
     if status < 200 or status == 204 or status == 304:
-        head = (b"".join((line, date_header(), block, b"\r\n" if keep_alive else b"connection: close\r\n\r\n")),)
+        end = b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
+        head = (b"".join((line, date_header(), block, end)),)
     else:
         head = b"".join((line, date_header(), block, b"content-length: "))
     _heads[key] = head
