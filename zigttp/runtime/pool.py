@@ -53,9 +53,11 @@ class Call:
 class Slot:
     """One runtime and the thread that owns it."""
 
-    def __init__(self, pool: RuntimePool, index: int) -> None:
+    def __init__(self, pool: RuntimePool, index: int,
+                 on_ready: Callable[[Slot], None] | None = None) -> None:
         self.pool = pool
         self.index = index
+        self._on_ready = on_ready
         self.request_id = "-"
         self.runtime: JsRuntime | None = None
         self.startup_error: BaseException | None = None
@@ -84,6 +86,10 @@ class Slot:
         except BaseException as exc:  # reported by RuntimePool.start
             self.startup_error = exc
         self.ready.set()
+        if self._on_ready is not None:
+            self._on_ready(self)
+        if self.startup_error is not None:
+            return
         while (item := self._inbox.get()) is not None:
             call, deliver = item
             outcome = self._execute(call)
@@ -250,15 +256,20 @@ class RuntimePool:
         self._idle: deque[Slot] = deque()
         self._waiters: deque[_Waiter] = deque()
         self.slots: list[Slot] = []
+        self._starting = 0  # slots started so far (see `warm`)
+        self._closed = False
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> None:
-        """Build every runtime in parallel; raise the first startup error (e.g. a SourceError).
+    def start(self, *, first_only: bool = False) -> None:
+        """Build the runtimes in parallel; raise the first startup error (e.g. a SourceError).
 
         With the inline lane, one more runtime belongs to the calling thread, which must be the
-        thread that will run the event loop.
+        thread that will run the event loop. `first_only`: build one slot now and the others
+        on `warm()` (a server warms them once its first request is answered, so a cold start
+        waits for one runtime, not N); a request meanwhile waits for that one slot.
         """
-        self.slots = [Slot(self, index) for index in range(self.size)]
+        self._starting = self.size if not first_only else min(1, self.size)
+        self.slots = [Slot(self, index) for index in range(self._starting)]
         if self.lanes.enabled:
             try:
                 self.inline = InlineSlot(self)
@@ -273,8 +284,32 @@ class RuntimePool:
             raise failed
         self._idle.extend(self.slots)
 
+    def warm(self) -> None:
+        """Build the slots `start(first_only=True)` left out, in the background: each joins the
+        idle set (or takes a waiting request) once its runtime is ready. Idempotent."""
+        with self._lock:
+            if self._starting >= self.size or self._closed:
+                return
+            indices = range(self._starting, self.size)
+            self._starting = self.size
+            fresh = [Slot(self, index, on_ready=self._joined) for index in indices]
+            self.slots.extend(fresh)
+
+    def _joined(self, slot: Slot) -> None:
+        """A slot built by `warm()` is ready (on its thread); a failed one is reported and left
+        out: the pool serves with the runtimes it has (the first one loaded the same code)."""
+        if slot.startup_error is not None:
+            sys.stderr.write(f"zigttp: runtime {slot.index} failed to start: {slot.startup_error}\n")
+            return
+        with self._lock:
+            self.metrics.in_use += 1  # `release` hands it to a waiter or the idle set
+        self.release(slot)
+
     def close(self) -> None:
-        for slot in self.slots:
+        with self._lock:
+            self._closed = True
+            slots = list(self.slots)
+        for slot in slots:
             slot.stop()
 
     # -- checkout ------------------------------------------------------------------------------
@@ -317,7 +352,10 @@ class RuntimePool:
                 return self._idle.pop()
             waiter = waiter_factory()
             self._waiters.append(waiter)
-            return waiter
+            cold = self._starting < self.size
+        if cold:  # a request waits while runtimes are still unbuilt: build them now
+            self.warm()
+        return waiter
 
     def _exhausted(self) -> errors.PoolExhausted:
         self.metrics.exhausted += 1

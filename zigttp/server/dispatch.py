@@ -226,6 +226,8 @@ class Dispatcher:
             self.log.access(request_id, request.method, request.url, status, size, elapsed)
         self.requests.record(status, elapsed)
         self.served += 1
+        if self.served == 1:  # the first answer is out: build the rest of the pool now
+            self.pool.warm()
         every = self.config.pool_metrics_every
         if every and self.served % every == 0:
             self.log.info(self.pool.metrics.line())

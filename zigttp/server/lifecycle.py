@@ -78,7 +78,9 @@ def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
                         extra_modules=load_modules(config.modules), console=log.console)
 
 
-def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
+def start_pool(handler: LoadedHandler, config: ServerConfig, *, first_only: bool = False) -> RuntimePool:
+    """The handler's pool, warm; `first_only`: one runtime now, the rest on `pool.warm()`
+    (a cold start: the dispatcher warms them after the first answer)."""
     factory = handler.new_runtime
     if config.trace_file:  # --trace: record requests, module calls and responses as fixtures
         from zigttp.testing.trace import tracing_factory
@@ -92,7 +94,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         inline_lane=config.backend == "loop" and config.inline_lane and not handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
-    pool.start()
+    pool.start(first_only=first_only)
     return pool
 
 
@@ -119,7 +121,7 @@ class Server:
     def _prepare(self, sock: socket.socket | None) -> tuple[Dispatcher, socket.socket, RuntimePool]:
         started = time.perf_counter()
         handler = build_handler(self.compiled, self.config, self.log, self.state_dir)
-        pool = start_pool(handler, self.config)
+        pool = start_pool(handler, self.config, first_only=True)
         self.load_ms = (time.perf_counter() - started) * 1000
         if sock is None:
             sock = bind_socket(self.config.host, self.config.port)
@@ -138,6 +140,7 @@ class Server:
         dispatcher, sock, pool = self._prepare(sock)
 
         def ready() -> None:
+            _warm_later(pool)
             if announce:
                 print(self.banner(), flush=True)
             if callable(on_ready):
@@ -205,6 +208,15 @@ class Server:
                 server.begin_drain()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def _warm_later(pool: RuntimePool, delay: float = 0.25) -> None:
+    """Warm the rest of the pool `delay` seconds after start-up if no request did it first
+    (the dispatcher warms it after its first answer, the pool as soon as a request has to
+    wait for a runtime), so a burst later meets N runtimes."""
+    timer = threading.Timer(delay, pool.warm)
+    timer.daemon = True
+    timer.start()
 
 
 def compile_handler(handler: CompiledHandler | str | Path, config: ServerConfig) -> CompiledHandler:
