@@ -13,7 +13,6 @@ again, so the next request always meets a healthy runtime.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import queue
 import sys
@@ -24,6 +23,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from zigttp import errors
 from zigttp.log import bind_request
@@ -31,6 +31,9 @@ from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.lanes import INLINE_BOUND, LanePolicy
 from zigttp.runtime.marshal import HandlerResponse
 from zigttp.runtime.metrics import PoolMetrics
+
+if TYPE_CHECKING:  # asyncio (and ssl with it) is imported by the event-loop paths only: the
+    import asyncio  # threaded backend, `zigttp lambda` and embedding start without it
 
 RuntimeFactory = Callable[["Slot"], JsRuntime]
 Outcome = HandlerResponse | errors.HandlerError
@@ -362,6 +365,8 @@ class RuntimePool:
         return errors.PoolExhausted("Service Unavailable: all runtimes are busy, retry shortly")
 
     async def acquire(self) -> Slot:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         got = self._try_checkout(lambda: _Waiter(loop))
         if isinstance(got, Slot):
@@ -409,6 +414,8 @@ class RuntimePool:
 
     async def run(self, call: Call) -> HandlerResponse:
         """Event-loop path: run one handler call on a free slot; raises HandlerError."""
+        import asyncio
+
         slot = await self.acquire()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
