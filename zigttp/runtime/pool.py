@@ -287,9 +287,17 @@ class RuntimePool:
             raise failed
         self._idle.extend(self.slots)
 
-    def warm(self) -> None:
+    def warm(self, after: float = 0.0) -> None:
         """Build the slots `start(first_only=True)` left out, in the background: each joins the
-        idle set (or takes a waiting request) once its runtime is ready. Idempotent."""
+        idle set (or takes a waiting request) once its runtime is ready. Idempotent. `after`:
+        start `after` seconds from now (so the first answer is written before the builds
+        compete with it for the GIL)."""
+        if after > 0:
+            if self._starting < self.size:
+                timer = threading.Timer(after, self.warm)
+                timer.daemon = True
+                timer.start()
+            return
         with self._lock:
             if self._starting >= self.size or self._closed:
                 return

@@ -23,6 +23,8 @@ from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.pool import RuntimePool
 from zigttp.server.dispatch import Dispatcher
 
+WARM_IDLE = 0.25  # seconds after start-up: the rest of the pool is built by then in any case
+
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
 
@@ -140,7 +142,7 @@ class Server:
         dispatcher, sock, pool = self._prepare(sock)
 
         def ready() -> None:
-            _warm_later(pool)
+            pool.warm(after=WARM_IDLE)  # if no request came to warm it first (see dispatch)
             if announce:
                 print(self.banner(), flush=True)
             if callable(on_ready):
@@ -208,15 +210,6 @@ class Server:
                 server.begin_drain()
         if self._thread is not None:
             self._thread.join(timeout)
-
-
-def _warm_later(pool: RuntimePool, delay: float = 0.25) -> None:
-    """Warm the rest of the pool `delay` seconds after start-up if no request did it first
-    (the dispatcher warms it after its first answer, the pool as soon as a request has to
-    wait for a runtime), so a burst later meets N runtimes."""
-    timer = threading.Timer(delay, pool.warm)
-    timer.daemon = True
-    timer.start()
 
 
 def compile_handler(handler: CompiledHandler | str | Path, config: ServerConfig) -> CompiledHandler:
