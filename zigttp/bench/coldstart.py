@@ -44,13 +44,15 @@ def _tree_sum(pid: int, template: str, field: str) -> int:
     return total
 
 
-def _spawn_to_200(command: list[str], port: int) -> tuple[float, int, int]:
+def _spawn_to_200(command: list[str], port: int, settle: float = 0.0) -> tuple[float, int, int]:
+    """ms to the first 200, then RSS and PSS (KB), read `settle` seconds after it."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT,
                                env=peers.server_env(PORT=str(port)))
     try:
         wait_ready(f"http://127.0.0.1:{port}/api/health")
         elapsed = (time.perf_counter() - started) * 1000
+        time.sleep(settle)
         return elapsed, rss_kb(process.pid), pss_kb(process.pid)
     finally:
         process.terminate()
@@ -122,6 +124,7 @@ def _pool_costs(port: int) -> dict[str, float]:
     pool = start_pool(handler, config)
     prewarm_ms = (time.perf_counter() - started) * 1000
     pool.close()
-    small = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "8", "--workers", "1"), port)
-    large = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "64", "--workers", "1"), port)
+    # Read once the pool is warm: it builds all but its first runtime after the first answer.
+    small = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "8", "--workers", "1"), port, 2.0)
+    large = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "64", "--workers", "1"), port, 2.0)
     return {"prewarm_64_ms": prewarm_ms, "rss_per_runtime_kb": (large[1] - small[1]) / 56}
