@@ -140,7 +140,8 @@ class JsRuntime:
         except _engine.Fault as exc:
             self._warn_if_tainted()
             raise translate(exc, self.limits, self.timeout) from None
-        self._warn_if_tainted()
+        if self._runtime.tainted:  # (checked here first: no method call on the hot path)
+            self._warn_if_tainted()
         return HandlerResponse(status, block, payload)
 
     def _warn_if_tainted(self) -> None:
@@ -156,7 +157,8 @@ class JsRuntime:
         False when this runtime must be replaced: the leftovers threw, ran past the request
         timeout or the memory ceiling, or changed shared builtins."""
         healthy: bool = self._runtime.settle_leftovers(self.limits.timeout)
-        self._warn_if_tainted()
+        if self._runtime.tainted:
+            self._warn_if_tainted()
         return healthy
 
     def memory_used(self) -> int:

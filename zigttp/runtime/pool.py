@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from zigttp import errors
 from zigttp.log import bind_request
 from zigttp.runtime.engine import JsRuntime
-from zigttp.runtime.lanes import INLINE_BOUND, LanePolicy
+from zigttp.runtime.lanes import BUDGET, INLINE_BOUND, LanePolicy
 from zigttp.runtime.marshal import HandlerResponse
 from zigttp.runtime.metrics import PoolMetrics
 
@@ -203,10 +203,12 @@ class InlineSlot:
             elapsed = perf_counter() - started
             if self.runtime is runtime and not runtime.settle_leftovers():
                 self._replace()
-            metrics = self.pool.metrics
+            pool = self.pool
+            metrics = pool.metrics
             metrics.record_exec(elapsed)
             metrics.inline_executions += 1
-            self.pool.lanes.record_inline_run(url, elapsed)
+            if elapsed > BUDGET:  # (a fast run changes nothing in the lane policy: no call)
+                pool.lanes.record_inline_run(url, elapsed)
             self.request_id = "-"
             if binds:
                 bind_request(None)
