@@ -80,3 +80,26 @@ def test_bench_runs_from_a_regular_non_editable_install(tmp_path) -> None:
     assert {row["name"] for row in json.loads(out.read_text())["engine"]} >= {"intArithmetic", "jsonOps"}
     for asset in ("handlers/bench.tsx", "peers/node_server.js", "peers/page.js", "wrk/post.lua"):
         assert (site / "zigttp" / "bench" / "assets" / asset).is_file(), asset
+
+
+def test_the_same_run_table_gives_each_figure_against_node_and_the_best_peer() -> None:
+    from zigttp.bench.report import summary_table
+
+    def row(server: str, rps: float) -> dict[str, object]:
+        return {"server": server, "endpoint": "health", "rps": rps}
+
+    results = {
+        "http": [row("zigttp loop w2 (default)", 30000), row("node", 15000), row("deno", 60000),
+                 row("bun", 40000)],
+        "coldstart": {"runs": [
+            {"name": "zigttp source", "median_ms": 50.0, "pss_mb": 30.0, "rss_mb": 70.0},
+            {"name": "node", "median_ms": 100.0, "pss_mb": 40.0, "rss_mb": 44.0},
+            {"name": "deno", "median_ms": 40.0, "pss_mb": 29.0, "rss_mb": 31.0},
+            {"name": "bun", "median_ms": 10.0, "pss_mb": 25.0, "rss_mb": 28.0},
+        ]},
+    }
+    lines = summary_table(results).splitlines()
+    assert "| health rps | 30,000 | 15,000 | 60,000 | 40,000 | 2.00 | 0.50 (deno) |" in lines
+    assert ("| spawn → first 200, source | 50.0 ms | 100.0 ms | 40.0 ms | 10.0 ms | 0.50 | 5.00 (bun) |"
+            in lines)
+    assert "| memory (PSS), source | 30.0 MB | 40.0 MB | 29.0 MB | 25.0 MB | 0.75 | 1.20 (bun) |" in lines

@@ -33,8 +33,9 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
     processes: list[subprocess.Popen[str]] = []
     stderr_path = tmp_path / "server.stderr"
 
-    def start(code: str, modules: list[str], workers: int = 1, **options: Any) -> str:
-        spec = json.dumps({"code": code, "modules": modules, "workers": workers, "options": options})
+    def start(code: str, modules: list[str], workers: int = 1, pool: int = 2, **options: Any) -> str:
+        spec = json.dumps({"code": code, "modules": modules, "workers": workers, "pool": pool,
+                           "options": options})
         with stderr_path.open("a") as stderr:
             process = subprocess.Popen(
                 [sys.executable, str(LAUNCHER), spec],
@@ -92,7 +93,9 @@ function handler(req) {
 
 @pytest.mark.timeout(90)
 def test_ratelimit_holds_server_wide_across_two_workers(serve: Serve) -> None:
-    url = serve(RATELIMIT, ["ratelimit", "validate"], workers=2)
+    # One runtime per worker: its top level (the marker) runs once per process. With more, the
+    # runtimes built after the first answer (the pool warms then) would compile it again.
+    url = serve(RATELIMIT, ["ratelimit", "validate"], workers=2, pool=1)
     responses = [get(url + "/") for _ in range(40)]
     statuses = [response.status_code for response in responses]
     workers_seen = sum(r.headers["x-first-in-process"] == "true" for r in responses)

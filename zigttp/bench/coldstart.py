@@ -19,26 +19,41 @@ from zigttp.bench.http import HANDLER, free_port, wait_ready
 
 
 def rss_kb(pid: int) -> int:
+    """Resident KB of `pid` and its children, each page counted once per process (VmRSS)."""
+    return _tree_sum(pid, "/proc/{}/status", "VmRSS:")
+
+
+def pss_kb(pid: int) -> int:
+    """Proportional KB of the tree (Pss): a page shared by N processes (a forked worker's
+    copy-on-write pages, shared libraries) counts 1/N in each, so the sum is the memory the
+    server really holds; for one process it is close to its RSS."""
+    return _tree_sum(pid, "/proc/{}/smaps_rollup", "Pss:")
+
+
+def _tree_sum(pid: int, template: str, field: str) -> int:
     total = 0
     children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
     for one in [pid, *map(int, children)]:
         try:
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(template.format(one)).read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
+                    break
         except OSError:
             continue
     return total
 
 
-def _spawn_to_200(command: list[str], port: int) -> tuple[float, int]:
+def _spawn_to_200(command: list[str], port: int, settle: float = 0.0) -> tuple[float, int, int]:
+    """ms to the first 200, then RSS and PSS (KB), read `settle` seconds after it."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                cwd=peers.ASSETS, env=peers.server_env(PORT=str(port)))
     try:
         wait_ready(f"http://127.0.0.1:{port}/api/health")
         elapsed = (time.perf_counter() - started) * 1000
-        return elapsed, rss_kb(process.pid)
+        time.sleep(settle)
+        return elapsed, rss_kb(process.pid), pss_kb(process.pid)
     finally:
         process.terminate()
         process.wait(10)
@@ -79,9 +94,9 @@ def run(quick: bool = False, runs: int = 20) -> dict[str, object]:
             commands[peer] = peers.server_command(peer, executable, port)
         rows = []
         for name, command in commands.items():
-            samples, rss = [], 0
+            samples, rss, pss = [], 0, 0
             for index in range(runs + warmups):
-                elapsed, rss = _spawn_to_200(command, port)
+                elapsed, rss, pss = _spawn_to_200(command, port)
                 if index >= warmups:
                     samples.append(elapsed)
             ordered = sorted(samples)
@@ -91,6 +106,7 @@ def run(quick: bool = False, runs: int = 20) -> dict[str, object]:
                     "median_ms": statistics.median(samples),
                     "p95_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
                     "rss_mb": rss / 1024,
+                    "pss_mb": pss / 1024,
                 }
             )
     return {"runs": rows, **_pool_costs(port)}
@@ -109,6 +125,7 @@ def _pool_costs(port: int) -> dict[str, float]:
     pool = start_pool(handler, config)
     prewarm_ms = (time.perf_counter() - started) * 1000
     pool.close()
-    small = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "8", "--workers", "1"), port)
-    large = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "64", "--workers", "1"), port)
+    # Read once the pool is warm: it builds all but its first runtime after the first answer.
+    small = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "8", "--workers", "1"), port, 2.0)
+    large = _spawn_to_200(peers.zigttp_serve(HANDLER, port, "-n", "64", "--workers", "1"), port, 2.0)
     return {"prewarm_64_ms": prewarm_ms, "rss_per_runtime_kb": (large[1] - small[1]) / 56}

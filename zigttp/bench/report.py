@@ -30,26 +30,88 @@ def engine_table(rows: list[dict[str, Any]]) -> str:
 
 def http_table(rows: list[dict[str, Any]]) -> str:
     node = {row["endpoint"]: row["rps"] for row in rows if row["server"] == "node"}
+    best = _best_peer_rps(rows)
     lines = [
-        f"{'server':26} {'endpoint':8} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x node':>7}"
+        f"{'server':26} {'endpoint':8} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+        f"{'x node':>7} {'x best':>7}"
     ]
     for row in rows:
         lines.append(
             f"{row['server']:26} {row['endpoint']:8} {row['rps']:9.0f} {row['p50_ms']:8.2f} "
-            f"{row['p99_ms']:8.2f} {row['errors']:7d} {_ratio(row['rps'], node.get(row['endpoint'])):>7}"
+            f"{row['p99_ms']:8.2f} {row['errors']:7d} {_ratio(row['rps'], node.get(row['endpoint'])):>7} "
+            f"{_ratio(row['rps'], best.get(row['endpoint'], (None, 0))[1]):>7}"
         )
     return "\n".join(lines)
 
 
 def coldstart_table(result: dict[str, Any]) -> str:
-    lines = [f"{'start':18} {'median ms':>10} {'p95 ms':>8} {'RSS MB':>8}"]
+    runs = {row["name"]: row for row in result["runs"]}
+    node = runs.get("node")
+    best = min((row for name, row in runs.items() if name in PEERS), key=lambda r: r["median_ms"],
+               default=None)
+    lines = [f"{'start':18} {'median ms':>10} {'p95 ms':>8} {'RSS MB':>8} {'PSS MB':>8} "
+             f"{'x node':>7} {'x best':>7}"]
     for row in result["runs"]:
-        lines.append(f"{row['name']:18} {row['median_ms']:10.1f} {row['p95_ms']:8.1f} {row['rss_mb']:8.1f}")
+        lines.append(
+            f"{row['name']:18} {row['median_ms']:10.1f} {row['p95_ms']:8.1f} {row['rss_mb']:8.1f} "
+            f"{row.get('pss_mb', 0):8.1f} {_ratio(row['median_ms'], node and node['median_ms']):>7} "
+            f"{_ratio(row['median_ms'], best and best['median_ms']):>7}"
+        )
+    lines.append("(x node / x best: the time as a multiple of node's and of the fastest peer's; "
+                 "lower is better)")
     lines.append(
         f"pre-warming a 64-runtime pool: {result['prewarm_64_ms']:.1f} ms; "
         f"RSS per extra pooled runtime: {result['rss_per_runtime_kb']:.0f} KB"
     )
     return "\n".join(lines)
+
+
+PEERS = ("node", "deno", "bun")
+
+
+def summary_table(results: dict[str, Any]) -> str:
+    """The same-run comparison: zigttp's default server against each peer, every figure
+    with its ratio to node and to the best peer (markdown, as bench/README.md shows it)."""
+    http = results.get("http", [])
+    ours = next((row["server"] for row in http if row["server"].endswith("(default)")), None)
+    peers = [p for p in PEERS if any(row["server"] == p for row in http)
+             or any(row["name"] == p for row in results.get("coldstart", {}).get("runs", []))]
+    lines = ["| | zigttp | " + " | ".join(peers) + " | zigttp ÷ node | zigttp ÷ best peer |",
+             "|---" * (len(peers) + 4) + "|"]
+    best = _best_peer_rps(http)
+    for endpoint in dict.fromkeys(row["endpoint"] for row in http):
+        rps = {row["server"]: row["rps"] for row in http if row["endpoint"] == endpoint}
+        mine = rps.get(ours) if ours else None
+        peak = best.get(endpoint, (None, 0))
+        lines.append(f"| {endpoint} rps | {_num(mine)} | " + " | ".join(_num(rps.get(p)) for p in peers)
+                     + f" | {_ratio(mine, rps.get('node'))} | {_ratio(mine, peak[1])} ({peak[0]}) |")
+    runs = {row["name"]: row for row in results.get("coldstart", {}).get("runs", [])}
+    for key, label, unit in (("median_ms", "spawn → first 200", "ms"), ("pss_mb", "memory (PSS)", "MB"),
+                             ("rss_mb", "memory (RSS sum)", "MB")):
+        for name in (n for n in runs if n.startswith("zigttp")):
+            mine = runs[name].get(key)
+            values = {p: runs[p].get(key) for p in peers if p in runs}
+            best_peer = min(values, key=lambda p: values[p] or float("inf"), default=None)
+            lines.append(
+                f"| {label}, {name[7:]} | {_fmt(mine, unit)} | "
+                + " | ".join(_fmt(values.get(p), unit) for p in peers)
+                + f" | {_ratio(mine, values.get('node'))} | "
+                f"{_ratio(mine, values.get(best_peer) if best_peer else None)} ({best_peer}) |"
+            )
+    lines.append("\n(rps: higher is better; ms and MB: lower is better)")
+    return "\n".join(lines)
+
+
+def _best_peer_rps(rows: list[dict[str, Any]]) -> dict[str, tuple[str, float]]:
+    best: dict[str, tuple[str, float]] = {}
+    for row in rows:
+        if row["server"] in PEERS and row["rps"] > best.get(row["endpoint"], ("", 0.0))[1]:
+            best[row["endpoint"]] = (row["server"], row["rps"])
+    return best
+
+
+def _fmt(value: Any, unit: str) -> str:
+    return "-" if value is None else f"{value:,.1f} {unit}"
 
 
 def ratios(results: dict[str, Any]) -> dict[str, float]:

@@ -47,6 +47,8 @@ def run_bench(
 
         results["coldstart"] = coldstart.run(quick)
         print("Cold start (spawn → first 200)\n" + report.coldstart_table(results["coldstart"]) + "\n")
+    if "http" in results or "coldstart" in results:
+        print("Same run, zigttp (default) against the peers\n" + report.summary_table(results) + "\n")
     if json_path:
         Path(json_path).write_text(json.dumps(results, indent=2))
     if check_path:

@@ -3,7 +3,8 @@
 Key = SHA-256 of (zigttp version, compile options, entry path, entry bytes). An entry also
 records the SHA-256 of every file the bundle read; a hit is used only if all of them still
 match, so editing a dependency invalidates it. Only successful compiles are stored. Location:
-`$ZIGTTP_CACHE_DIR`, else `~/.cache/zigttp/frontend/`; `ZIGTTP_NO_CACHE=1` disables it. Any
+`$ZIGTTP_CACHE_DIR`, else `~/.cache/zigttp/frontend/` (the handler's engine bytecode is
+cached next to it, by `runtime.bytecode_cache`); `ZIGTTP_NO_CACHE=1` disables it. Any
 I/O or format problem is a miss, never an error: the cache can always be deleted.
 """
 
@@ -21,23 +22,15 @@ from typing import Any
 from zigttp import __version__
 from zigttp.diagnostics import Diagnostic
 from zigttp.frontend.result import CompiledHandler, LineSpan, Options
+from zigttp.runtime.bytecode_cache import cache_root, enabled
 
 FORMAT = 1
 
 
 def cache_dir() -> Path:
-    configured = os.environ.get("ZIGTTP_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except RuntimeError:  # no home directory (some containers)
-        base = Path(tempfile.gettempdir())
-    return base / "zigttp" / "frontend"
-
-
-def enabled() -> bool:
-    return os.environ.get("ZIGTTP_NO_CACHE", "") in ("", "0")
+    """`$ZIGTTP_CACHE_DIR` itself, else the `frontend` folder of the user's zigttp cache."""
+    root = cache_root()
+    return root if os.environ.get("ZIGTTP_CACHE_DIR") else root / "frontend"
 
 
 def _digest(data: bytes) -> str:

@@ -19,14 +19,16 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zigttp import errors
 from zigttp.config import ServerConfig
-from zigttp.frontend.pipeline import CompiledHandler
 from zigttp.log import ServerLog
 from zigttp.runtime.marshal import HandlerResponse, encode_headers, map_stack, split_message
 from zigttp.runtime.pool import Call, RuntimePool
+
+if TYPE_CHECKING:  # the front end stays off the import path of a built artifact
+    from zigttp.frontend.pipeline import CompiledHandler
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")

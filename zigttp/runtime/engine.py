@@ -21,6 +21,7 @@ from pathlib import Path
 
 from zigttp import errors
 from zigttp.runtime import _engine
+from zigttp.runtime.bytecode_cache import cached_compile
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import HandlerResponse
 from zigttp.web import HostState, call_native
@@ -71,6 +72,11 @@ def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: b
 _LAZY = re.compile(r"\A// lazy: ([\w$ ]+)\n")
 
 
+def handler_bytecode(source: str) -> bytes:
+    """A handler's bytecode, from the on-disk cache when this engine compiled it before."""
+    return cached_compile(source, HANDLER_FILE, lambda: compile_script(source))
+
+
 @cache
 def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]:
     """Compiled once per process from package data: the prelude (it evaluates to the
@@ -85,7 +91,8 @@ def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tup
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
 
     def compiled(text: str, name: str) -> bytes:
-        return compile_script(text, f"zigttp:{name}", strip_source=True)
+        return cached_compile(text, f"zigttp:{name}\0stripped",
+                              lambda: compile_script(text, f"zigttp:{name}", strip_source=True))
 
     plain = tuple(compiled((js / f"{n}.js").read_text("utf-8"), n) for n in ("jsx_runtime", "dialect"))
     web: list[bytes] = []
@@ -169,7 +176,8 @@ class JsRuntime:
         except _engine.Fault as exc:
             self._warn_if_tainted()
             raise translate(exc, self.limits, self.timeout) from None
-        self._warn_if_tainted()
+        if self._runtime.tainted:  # (checked here first: no method call on the hot path)
+            self._warn_if_tainted()
         return HandlerResponse(status, block, payload)
 
     def _warn_if_tainted(self) -> None:

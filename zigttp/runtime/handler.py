@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from zigttp.errors import HandlerError, HandlerLoadError, MemoryLimitExceeded
 from zigttp.modules import ModuleContext, find_module
 from zigttp.runtime.bridge import IoTap, ModuleBridge
-from zigttp.runtime.engine import CompileFailure, JsRuntime, compile_script
+from zigttp.runtime.engine import CompileFailure, JsRuntime, handler_bytecode
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import map_stack
 
@@ -47,16 +47,8 @@ class LoadedHandler:
 
     @cached_property
     def bytecode(self) -> bytes:
-        """The handler compiled once per load (an artifact carries it already)."""
-        if self.compiled.bytecode:
-            return self.compiled.bytecode
-        try:
-            return compile_script(self.compiled.code)
-        except CompileFailure as failure:
-            file, line = self.compiled.locate(failure.line)
-            raise HandlerLoadError(
-                f"failed to load {self.name}: {file}:{line}:{failure.column}: SyntaxError: {failure.message}"
-            ) from None
+        """The handler compiled once per load (see `bytecode_of`)."""
+        return bytecode_of(self.compiled)
 
     def new_runtime(self, slot: Slot | None = None) -> JsRuntime:
         """Build one runtime; call it on the thread that will own it."""
@@ -85,6 +77,19 @@ class LoadedHandler:
             if isinstance(exc, MemoryLimitExceeded):
                 detail += " while running its top level (raise -m/--memory, or allocate less at load)"
             raise HandlerLoadError(f"failed to load {self.name}: {detail}") from None
+
+
+def bytecode_of(compiled: CompiledHandler) -> bytes:
+    """The handler's bytecode: an artifact carries it, a restart reads it from the bytecode
+    cache, else the engine compiles `code` (a refusal is a load error at file:line:col)."""
+    if compiled.bytecode:
+        return compiled.bytecode
+    try:
+        return handler_bytecode(compiled.code)
+    except CompileFailure as failure:
+        file, line = compiled.locate(failure.line)
+        raise HandlerLoadError(f"failed to load {compiled.filename}: {file}:{line}:{failure.column}: "
+                               f"SyntaxError: {failure.message}") from None
 
 
 def module_specs(compiled: CompiledHandler, extra: tuple[ModuleSpec, ...] = ()) -> list[ModuleSpec]:

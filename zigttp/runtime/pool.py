@@ -13,7 +13,6 @@ again, so the next request always meets a healthy runtime.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import queue
 import sys
@@ -24,13 +23,17 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter, thread_time
+from typing import TYPE_CHECKING
 
 from zigttp import deadline, errors
 from zigttp.log import bind_request
 from zigttp.runtime.engine import JsRuntime
-from zigttp.runtime.lanes import INLINE_BOUND, LanePolicy
+from zigttp.runtime.lanes import BUDGET, INLINE_BOUND, LanePolicy
 from zigttp.runtime.marshal import HandlerResponse
 from zigttp.runtime.metrics import PoolMetrics
+
+if TYPE_CHECKING:  # asyncio (and ssl with it) is imported by the event-loop paths only: the
+    import asyncio  # threaded backend, `zigttp lambda` and embedding start without it
 
 RuntimeFactory = Callable[["Slot"], JsRuntime]
 Outcome = HandlerResponse | errors.HandlerError
@@ -53,9 +56,11 @@ class Call:
 class Slot:
     """One runtime and the thread that owns it."""
 
-    def __init__(self, pool: RuntimePool, index: int) -> None:
+    def __init__(self, pool: RuntimePool, index: int,
+                 on_ready: Callable[[Slot], None] | None = None) -> None:
         self.pool = pool
         self.index = index
+        self._on_ready = on_ready
         self.request_id = "-"
         self.busy_since = 0.0  # perf_counter (CLOCK_MONOTONIC) of the call running now; 0 = idle
         self.runtime: JsRuntime | None = None
@@ -85,6 +90,10 @@ class Slot:
         except BaseException as exc:  # reported by RuntimePool.start
             self.startup_error = exc
         self.ready.set()
+        if self._on_ready is not None:
+            self._on_ready(self)
+        if self.startup_error is not None:
+            return
         while (item := self._inbox.get()) is not None:
             call, deliver = item
             outcome = self._execute(call)
@@ -200,12 +209,15 @@ class InlineSlot:
             elapsed = perf_counter() - started
             if self.runtime is runtime and not runtime.settle_leftovers():
                 self._replace()
-            metrics = self.pool.metrics
+            pool = self.pool
+            metrics = pool.metrics
             metrics.record_exec(elapsed)
             metrics.inline_executions += 1
             # CPU time of the loop thread: wall time would count preemption by other processes
             # (a loaded host would demote every path), which no handler causes.
-            self.pool.lanes.record_inline_run(url, thread_time() - cpu_started)
+            cpu = thread_time() - cpu_started
+            if cpu > BUDGET:  # (a fast run changes nothing in the lane policy: no call)
+                pool.lanes.record_inline_run(url, cpu)
             self.request_id = "-"
             if binds:
                 bind_request(None)
@@ -261,15 +273,20 @@ class RuntimePool:
         self._idle: deque[Slot] = deque()
         self._waiters: deque[_Waiter] = deque()
         self.slots: list[Slot] = []
+        self._starting = 0  # slots started so far (see `warm`)
+        self._closed = False
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> None:
-        """Build every runtime in parallel; raise the first startup error (e.g. a SourceError).
+    def start(self, *, first_only: bool = False) -> None:
+        """Build the runtimes in parallel; raise the first startup error (e.g. a SourceError).
 
         With the inline lane, one more runtime belongs to the calling thread, which must be the
-        thread that will run the event loop.
+        thread that will run the event loop. `first_only`: build one slot now and the others
+        on `warm()` (a server warms them once its first request is answered, so a cold start
+        waits for one runtime, not N); a request meanwhile waits for that one slot.
         """
-        self.slots = [Slot(self, index) for index in range(self.size)]
+        self._starting = self.size if not first_only else min(1, self.size)
+        self.slots = [Slot(self, index) for index in range(self._starting)]
         if self.lanes.enabled:
             try:
                 self.inline = InlineSlot(self)
@@ -284,8 +301,40 @@ class RuntimePool:
             raise failed
         self._idle.extend(self.slots)
 
+    def warm(self, after: float = 0.0) -> None:
+        """Build the slots `start(first_only=True)` left out, in the background: each joins the
+        idle set (or takes a waiting request) once its runtime is ready. Idempotent. `after`:
+        start `after` seconds from now (so the first answer is written before the builds
+        compete with it for the GIL)."""
+        if after > 0:
+            if self._starting < self.size:
+                timer = threading.Timer(after, self.warm)
+                timer.daemon = True
+                timer.start()
+            return
+        with self._lock:
+            if self._starting >= self.size or self._closed:
+                return
+            indices = range(self._starting, self.size)
+            self._starting = self.size
+            fresh = [Slot(self, index, on_ready=self._joined) for index in indices]
+            self.slots.extend(fresh)
+
+    def _joined(self, slot: Slot) -> None:
+        """A slot built by `warm()` is ready (on its thread); a failed one is reported and left
+        out: the pool serves with the runtimes it has (the first one loaded the same code)."""
+        if slot.startup_error is not None:
+            sys.stderr.write(f"zigttp: runtime {slot.index} failed to start: {slot.startup_error}\n")
+            return
+        with self._lock:
+            self.metrics.in_use += 1  # `release` hands it to a waiter or the idle set
+        self.release(slot)
+
     def close(self) -> None:
-        for slot in self.slots:
+        with self._lock:
+            self._closed = True
+            slots = list(self.slots)
+        for slot in slots:
             slot.stop()
 
     def oldest_busy(self) -> float:
@@ -336,13 +385,18 @@ class RuntimePool:
                 return self._idle.pop()
             waiter = waiter_factory()
             self._waiters.append(waiter)
-            return waiter
+            cold = self._starting < self.size
+        if cold:  # a request waits while runtimes are still unbuilt: build them now
+            self.warm()
+        return waiter
 
     def _exhausted(self) -> errors.PoolExhausted:
         self.metrics.exhausted += 1
         return errors.PoolExhausted("Service Unavailable: all runtimes are busy, retry shortly")
 
     async def acquire(self) -> Slot:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         got = self._try_checkout(lambda: _Waiter(loop))
         if isinstance(got, Slot):
@@ -390,6 +444,8 @@ class RuntimePool:
 
     async def run(self, call: Call) -> HandlerResponse:
         """Event-loop path: run one handler call on a free slot; raises HandlerError."""
+        import asyncio
+
         slot = await self.acquire()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()

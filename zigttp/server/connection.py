@@ -148,7 +148,11 @@ class HttpConnection(asyncio.Protocol):
         return replies
 
     def deliver(self, replies: list[Reply]) -> None:
-        """Batch phase 2: write the answers in order, then carry on with the queue."""
+        """Batch phase 2: write the answers in order, then carry on with the queue.
+
+        Pipelined answers of one batch go out in one write (one syscall, one TCP segment)."""
+        if len(replies) > 1 and not self.server.draining:
+            replies = _coalesce(replies)
         for data, keep_alive in replies:
             if data.__class__ is FileResponse:
                 self.busy = True
@@ -346,6 +350,14 @@ def report_internal_error() -> None:
     """Log a bug in zigttp met while answering a request (the caller answers 500 and closes)."""
     sys.stderr.write("zigttp: internal error while answering a request:\n")
     traceback.print_exc()
+
+
+def _coalesce(replies: list[Reply]) -> list[Reply]:
+    """Join consecutive byte answers; only the last may close or be streamed (`run_inline`
+    stops a batch there), so the joined answers all keep the connection open but the last."""
+    if replies[-1][0].__class__ is FileResponse:
+        return [(b"".join([data for data, _ in replies[:-1]]), True), replies[-1]]  # type: ignore[misc]
+    return [(b"".join([data for data, _ in replies]), replies[-1][1])]  # type: ignore[misc]
 
 
 def _with_close(data: bytes) -> bytes:

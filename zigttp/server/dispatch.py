@@ -34,6 +34,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 Reply = tuple[bytes | FileResponse, bool]
 METRICS_PATH = "/_zigttp/metrics"
 HEALTH_PATH = "/_zigttp/health"
+WARM_AFTER = 0.005  # seconds after the first answer is built: it is written by then
 
 
 class Dispatcher:
@@ -226,6 +227,8 @@ class Dispatcher:
             self.log.access(request_id, request.method, request.url, status, size, elapsed)
         self.requests.record(status, elapsed)
         self.served += 1
+        if self.served == 1:  # the rest of the pool is built once the first answer is out
+            self.pool.warm(after=WARM_AFTER)
         every = self.config.pool_metrics_every
         if every and self.served % every == 0:
             self.log.info(self.pool.metrics.line())

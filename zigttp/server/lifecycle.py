@@ -24,6 +24,8 @@ from zigttp.runtime.pool import RuntimePool
 from zigttp.server.dispatch import Dispatcher
 from zigttp.state_dir import create_state_dir, remove_state_dir
 
+WARM_IDLE = 0.25  # seconds after start-up: the rest of the pool is built by then in any case
+
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
     from zigttp.server.heartbeat import Heartbeat
@@ -78,7 +80,9 @@ def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
                         extra_modules=load_modules(config.modules), console=log.console)
 
 
-def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
+def start_pool(handler: LoadedHandler, config: ServerConfig, *, first_only: bool = False) -> RuntimePool:
+    """The handler's pool, warm; `first_only`: one runtime now, the rest on `pool.warm()`
+    (a cold start: the dispatcher warms them after the first answer)."""
     factory = handler.new_runtime
     if config.trace_file:  # --trace: record requests, module calls and responses as fixtures
         from zigttp.testing.trace import tracing_factory
@@ -93,7 +97,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         blocking_modules=handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
-    pool.start()
+    pool.start(first_only=first_only)
     return pool
 
 
@@ -124,7 +128,7 @@ class Server:
         if self.state_dir is None:
             self.state_dir = create_state_dir()
         handler = build_handler(self.compiled, self.config, self.log, self.state_dir)
-        pool = start_pool(handler, self.config)
+        pool = start_pool(handler, self.config, first_only=True)
         self.load_ms = (time.perf_counter() - started) * 1000
         if sock is None:
             sock = bind_socket(self.config.host, self.config.port)
@@ -147,6 +151,7 @@ class Server:
             raise
 
         def ready() -> None:
+            pool.warm(after=WARM_IDLE)  # if no request came to warm it first (see dispatch)
             if announce:
                 print(self.banner(), flush=True)
             if callable(on_ready):

@@ -51,15 +51,46 @@ def serialize(
     head_request: bool = False,
 ) -> bytes:
     """`header_block` is "name: value\\r\\n" lines without framing headers (the prelude drops a
-    handler's own Content-Length/Transfer-Encoding/Connection)."""
+    handler's own Content-Length/Transfer-Encoding/Connection).
+
+    The head up to the Content-Length value is cached per (status, header block, keep-alive)
+    for the current second (the Date it carries), so a handler answering the same headers
+    again costs one dict lookup and one join."""
+    key = (status, header_block, keep_alive)
+    head = _heads.get(key)
+    if head is None or _heads_second != int(time.time()):
+        head = _head(key)
+    if head.__class__ is tuple:  # no body by definition (1xx, 204, 304): a complete head
+        return head[0]  # type: ignore[index,no-any-return]
+    if head_request:
+        return b"".join((head, b"%d" % len(body), _END[keep_alive]))  # type: ignore[arg-type]
+    return b"".join((head, b"%d" % len(body), _END[keep_alive], body))  # type: ignore[arg-type]
+
+
+_END = {True: b"\r\n\r\n", False: b"\r\nconnection: close\r\n\r\n"}
+_heads: dict[tuple[int, bytes, bool], bytes | tuple[bytes]] = {}
+_heads_second = 0
+MAX_CACHED_HEADS = 512  # distinct (status, headers) a second; more are built, not cached
+
+
+def _head(key: tuple[int, bytes, bool]) -> bytes | tuple[bytes]:
+    """Build (and cache) the head for `key`: up to the Content-Length value, or, for a status
+    without a body, the whole head as a 1-tuple."""
+    global _heads_second
+    status, block, keep_alive = key
+    now = int(time.time())
+    if now != _heads_second or len(_heads) >= MAX_CACHED_HEADS:
+        _heads.clear()
+        _heads_second = now
     line = _STATUS_LINES.get(status) or status_line(status)
-    no_body = status < 200 or status == 204 or status == 304  # no body by definition (RFC 9110)
-    tail = (b"" if no_body else b"content-length: %d\r\n" % len(body)) + (
-        b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
-    )
-    if no_body or head_request:
-        return b"".join((line, date_header(), header_block, tail))
-    return b"".join((line, date_header(), header_block, tail, body))
+    head: bytes | tuple[bytes]
+    if status < 200 or status == 204 or status == 304:
+        end = b"\r\n" if keep_alive else b"connection: close\r\n\r\n"
+        head = (b"".join((line, date_header(), block, end)),)
+    else:
+        head = b"".join((line, date_header(), block, b"content-length: "))
+    _heads[key] = head
+    return head
 
 
 def plain_error(status: int, message: str, *, keep_alive: bool = False,

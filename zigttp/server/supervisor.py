@@ -60,6 +60,7 @@ class Supervisor:
     def _run(self) -> int:
         started = time.perf_counter()
         preflight(self.config)
+        self.compiled = _load_before_fork(self.compiled, self.config)
         # Before the first fork: a SIGTERM while workers warm up must reach them too.
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
@@ -199,6 +200,25 @@ class Supervisor:
         readable, _, _ = select.select([self._ready_r], [], [], TICK / 2)
         if readable:
             os.read(self._ready_r, 4096)
+
+
+def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> CompiledHandler:
+    """Do once, in the supervisor, what every worker would do alike: import the serving code
+    (the event loop backend, uvloop) and compile the prelude and the handler to bytecode.
+    The workers fork from here, so they start serving sooner and share these pages with the
+    supervisor instead of each holding a copy. A handler the engine cannot parse fails here,
+    once. (No runtime is built before the fork: each worker builds its own.)"""
+    import dataclasses
+
+    from zigttp.runtime.engine import runtime_bytecode
+    from zigttp.runtime.handler import bytecode_of
+
+    if config.backend == "loop":
+        import uvloop  # noqa: F401  (what `new_event_loop` imports in the worker)
+
+        import zigttp.server.loop_backend  # noqa: F401
+    runtime_bytecode()
+    return dataclasses.replace(compiled, bytecode=bytecode_of(compiled))
 
 
 def _exit_with_parent(parent: int, drain_timeout: float) -> None:

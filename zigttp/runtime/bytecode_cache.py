@@ -1,0 +1,88 @@
+"""On-disk cache of engine bytecode, so a restart reads what the last start compiled.
+
+Compiling the prelude, the web API scripts and the handler costs a few milliseconds per
+process start (the largest share of building the first runtime); reading their bytecode
+back costs a file read. Key = SHA-256 of (engine version, the engine extension's size and
+mtime, the script's name, its source), so a rebuilt extension or an edited script is a miss.
+Each entry carries the SHA-256 of its bytecode: a truncated or altered file is a miss, never
+bytecode handed to the engine (quickjs-ng trusts the bytecode it reads). Location:
+`$ZIGTTP_CACHE_DIR/bytecode`, else `~/.cache/zigttp/bytecode`; `ZIGTTP_NO_CACHE=1` disables
+it. Any I/O problem is a miss or a skipped store: the cache can always be deleted.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+_DIGEST = 32  # bytes of SHA-256 in front of the bytecode
+
+
+def cache_root() -> Path:
+    """`$ZIGTTP_CACHE_DIR`, else `$XDG_CACHE_HOME/zigttp` or `~/.cache/zigttp`."""
+    configured = os.environ.get("ZIGTTP_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home directory (some containers)
+        base = Path(tempfile.gettempdir())
+    return base / "zigttp"
+
+
+def enabled() -> bool:
+    return os.environ.get("ZIGTTP_NO_CACHE", "") in ("", "0")
+
+
+@functools.cache
+def _engine_stamp() -> bytes:
+    """What identifies the engine build: its version and its extension file's size and mtime."""
+    from zigttp.runtime import _engine
+
+    try:
+        stat = os.stat(_engine.__file__)
+        built = f"{stat.st_size}:{stat.st_mtime_ns}"
+    except (OSError, AttributeError, TypeError):
+        built = ""
+    return f"{_engine.ENGINE_VERSION}\0{built}".encode()
+
+
+def cached_compile(source: str, name: str, compile_: Callable[[], bytes]) -> bytes:
+    """The bytecode of `source` (named `name`): from the cache, else `compile_()`, stored."""
+    if not enabled():
+        return compile_()
+    key = hashlib.sha256(_engine_stamp() + b"\0" + name.encode() + b"\0" + source.encode(
+        "utf-8", "surrogatepass")).hexdigest()
+    path = cache_root() / "bytecode" / key[:2] / key
+    found = _read(path)
+    if found is not None:
+        return found
+    bytecode = compile_()
+    _write(path, bytecode)
+    return bytecode
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest, bytecode = data[:_DIGEST], data[_DIGEST:]
+    if len(digest) != _DIGEST or hashlib.sha256(bytecode).digest() != digest:
+        return None
+    return bytecode
+
+
+def _write(path: Path, bytecode: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(hashlib.sha256(bytecode).digest() + bytecode)
+        os.replace(tmp, path)
+    except OSError:
+        return
