@@ -195,23 +195,6 @@ static JSValue hook_native(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     return result;
 }
 
-/* evalBytecode(buffer) -> the completion value of a script compiled by engine.compile_script.
- * The web API's large parts (web/streams/) load so on first use instead of in every
- * runtime's build (engine.lazy_bytecode hands the bytes over through `native`). Trusted
- * bytecode only: like every hook it is unreachable from handler code. */
-static JSValue hook_eval_bytecode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    size_t size;
-    (void)this_val;
-    uint8_t *data = argc > 0 ? JS_GetArrayBuffer(ctx, &size, argv[0]) : NULL;
-    if (data == NULL)
-        return JS_ThrowTypeError(ctx, "evalBytecode(arrayBuffer)");
-    JSValue function = JS_ReadObject(ctx, data, size, JS_READ_OBJ_BYTECODE);
-    if (JS_IsException(function))
-        return function;
-    return JS_EvalFunction(ctx, function); /* consumes `function` */
-}
-
 /* remaining() -> milliseconds until the running call's deadline (Infinity without one). */
 static JSValue hook_remaining(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -225,6 +208,24 @@ static JSValue hook_remaining(JSContext *ctx, JSValueConst this_val, int argc, J
     return JS_NewFloat64(ctx, left > 0 ? (double)left / 1e6 : 0.0);
 }
 
+/* load(bytecode ArrayBuffer) -> the script's completion value. The web API's heavy parts
+ * (crypto.subtle's algorithms, ...) are compiled once per process like the eager files,
+ * but a runtime reads and runs them only on first use, so building a runtime stays cheap.
+ * The bytes come from hooks.native("web.module", name), i.e. from our own compile(): the
+ * hooks never reach handler code, so no handler can feed this bytecode of its own. */
+static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t size;
+    (void)this_val;
+    uint8_t *data = argc > 0 ? JS_GetArrayBuffer(ctx, &size, argv[0]) : NULL;
+    if (data == NULL)
+        return JS_ThrowTypeError(ctx, "load(bytecode): an ArrayBuffer from web.module");
+    JSValue function = JS_ReadObject(ctx, data, size, JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(function))
+        return function;
+    return JS_EvalFunction(ctx, function); /* consumes `function`; jobs run with the caller's */
+}
+
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
@@ -234,7 +235,7 @@ JSValue make_hooks(JSContext *ctx)
         {"utf8Encode", hook_utf8_encode, 1},
         {"native", hook_native, 1},
         {"remaining", hook_remaining, 0},
-        {"evalBytecode", hook_eval_bytecode, 1},
+        {"load", hook_load, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -132,7 +132,7 @@ ALLOWED_GLOBALS = {
     "__zigttp_import", "handler",
     # the web-platform API (runtime/js/web/*.js, host side in zigttp/web/)
     "crypto",
-    # streams (runtime/js/web/30-streams.js, loaded on first use from web/streams/)
+    # streams (runtime/js/web/30-streams.js, loaded on first use from web/lazy/)
     "ByteLengthQueuingStrategy", "CountQueuingStrategy", "ReadableStream", "ReadableStreamDefaultReader",
     "ReadableStreamDefaultController", "ReadableStreamBYOBReader", "ReadableByteStreamController",
     "ReadableStreamBYOBRequest", "WritableStream", "WritableStreamDefaultWriter",

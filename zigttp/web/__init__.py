@@ -27,7 +27,7 @@ _STATEFUL: set[str] = set()
 _AREAS = {  # "area" of "area.name" → the module defining it
     "random": "zigttp.web.random",
     "compression": "zigttp.web.compression",
-    "web": "zigttp.web.bundles",
+    "web": "zigttp.web.lazy",
 }
 
 

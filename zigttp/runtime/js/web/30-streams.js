@@ -1,9 +1,10 @@
 // The Streams Standard and what stands on it (ReadableStream, WritableStream, TransformStream,
 // the queuing strategies, TextEncoderStream/TextDecoderStream, CompressionStream/
 // DecompressionStream), loaded on first use: this file runs in every runtime's build and
-// only captures builtins and defines lazy globals; the ~80 KB of bytecode in web/streams/
-// (compiled once per process, engine.lazy_bytecode) is evaluated the first time handler code
-// touches one of the globals or the glue asks for `hooks.streams.load()` (docs/streams.md).
+// only captures builtins and defines lazy globals; the ~80 KB of bytecode in web/lazy/
+// (compiled once per process, zigttp/web/lazy.py) is read in with hooks.load the first time
+// handler code touches one of the globals or the glue calls `hooks.streams.load()`
+// (docs/streams.md).
 //
 // Builtins are captured HERE, at build time, before the handler's top level runs, and handed
 // to the lazy code as `B`: code that loads after the handler replaced Promise.prototype.then
@@ -87,14 +88,16 @@
     "TransformStream", "TransformStreamDefaultController",
     "TextEncoderStream", "TextDecoderStream", "CompressionStream", "DecompressionStream",
   ];
-  const evalBytecode = hooks.evalBytecode, native = hooks.native;
-  const S = create(null); // the internal namespace every web/streams/ file fills
+  // web/lazy/ files, in dependency order; each is `function (hooks, S, B)`.
+  const LAZY = ["streams-base", "streams-readable", "streams-bytes", "streams-pipe", "streams-writable",
+    "streams-transform", "text-streams", "compression", "streams-glue"];
+  const load = hooks.load, native = hooks.native;
+  const S = create(null); // the internal namespace the lazy files fill
   let loaded = false;
-  function load() {
+  function loadStreams() {
     if (!loaded) {
       loaded = true;
-      const scripts = native("web.bytecode", "streams");
-      for (let i = 0; i < scripts.length; i++) evalBytecode(scripts[i])(hooks, S, B);
+      for (let i = 0; i < LAZY.length; i++) load(native("web.module", LAZY[i]))(hooks, S, B);
     }
     return S;
   }
@@ -109,7 +112,7 @@
   for (let i = 0; i < GLOBALS.length; i++) {
     const name = GLOBALS[i];
     const get = function () {
-      load();
+      loadStreams();
       const desc = getOwnPropertyDescriptor(globalThis, name);
       return desc === undefined ? undefined : desc.get === get ? undefined : desc.value;
     };
@@ -126,11 +129,11 @@
   //   reader(stream)           lock `stream`; {read(onChunk, onClose, onError), cancel(reason)
   //                            -> promise, release()} over internal read requests: no promise,
   //                            then or iterator a handler could have replaced is involved
-  //   fromBytes(bytes, hwm)    a byte ReadableStream that yields `bytes` (request.body)
+  //   fromBytes(bytes)         a byte ReadableStream that yields `bytes` (request.body)
   hooks.streams = Object.freeze({
     isReadableStream: (value) => loaded && S.slotOf(value, "ReadableStream") !== undefined,
-    load,
-    reader: (stream) => load().glueReader(stream),
-    fromBytes: (bytes, highWaterMark) => load().glueFromBytes(bytes, highWaterMark),
+    load: loadStreams,
+    reader: (stream) => loadStreams().glueReader(stream),
+    fromBytes: (bytes) => loadStreams().glueFromBytes(bytes),
   });
 })
