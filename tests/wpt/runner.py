@@ -40,6 +40,8 @@ _JSON_RESOURCE = re.compile(r"""["']([\w./-]+\.json)["']""")
 _BOOT = r"""
 globalThis.self = globalThis;
 globalThis.GLOBAL = { isWindow: () => false, isWorker: () => false, isShadowRealm: () => false };
+// A worker's location: the URL WPT's server would give the file (no variant query).
+globalThis.location = typeof URL === "function" ? new URL(TEST_URL) : { href: TEST_URL, search: "", hash: "" };
 const realFetch = globalThis.fetch;
 globalThis.fetch = function (input, init) {
   const key = String(input instanceof Request ? input.url : input);
@@ -49,6 +51,8 @@ globalThis.fetch = function (input, init) {
   if (typeof realFetch === "function") return realFetch(input, init);
   return Promise.reject(new TypeError("fetch is not available in this runtime"));
 };
+// Newer WPT files call testharness's fetch_json(), which our pinned harness predates.
+globalThis.fetch_json = (resource) => globalThis.fetch(resource).then((response) => response.json());
 """
 # After testharness.js: collect the results; resolve when the harness completes, or shortly
 # before the file's deadline with what has finished (the rest counts as TIMEOUT).
@@ -69,7 +73,7 @@ const WPT_SOURCES = %s;
 const WPT_RESOURCES = %s;
 async function handler() {
   const run = (0, eval);
-  run("(function (RESOURCES) {" + WPT_SOURCES.boot + "})")(WPT_RESOURCES);
+  run("(function (RESOURCES, TEST_URL) {" + WPT_SOURCES.boot + "})")(WPT_RESOURCES, WPT_SOURCES.url);
   run(WPT_SOURCES.harness[1] + "\n//# sourceURL=" + WPT_SOURCES.harness[0]);
   const finished = run("(function (BUDGET_MS) {" + WPT_SOURCES.report + "; return finished; })")(%d);
   for (const [name, text] of WPT_SOURCES.scripts) {
@@ -142,7 +146,7 @@ def resources_of(test: str, scripts: list[tuple[str, str]]) -> dict[str, str]:
 
 def handler_source(test: str, budget_ms: int) -> str:
     scripts = scripts_of(test)
-    sources = {"boot": _BOOT, "report": _REPORT,
+    sources = {"boot": _BOOT, "report": _REPORT, "url": f"http://web-platform.test:8000/{test}",
                "harness": ["/resources/testharness.js", locate("/resources/testharness.js").read_text("utf-8")],
                "scripts": scripts}
     return _HANDLER % (json.dumps(sources), json.dumps(resources_of(test, scripts)), budget_ms)
