@@ -77,7 +77,6 @@
   B.FinalizationRegistry = typeof FinalizationRegistry === "function" ? FinalizationRegistry : null;
   B.frRegister = B.FinalizationRegistry && FinalizationRegistry.prototype.register;
   B.frUnregister = B.FinalizationRegistry && FinalizationRegistry.prototype.unregister;
-  B.queueMicrotask = typeof queueMicrotask === "function" ? queueMicrotask : null;
   B.AsyncIteratorPrototype = getPrototypeOf(getPrototypeOf(async function* () {}).prototype);
 
   const GLOBALS = [

@@ -22,7 +22,6 @@
   const byteLengthGetter = B.abByteLength;
   const detachedGetter = B.abDetached;
   const transferMethod = B.abTransfer;
-  const queueMicrotaskFn = B.queueMicrotask;
   S.TypeError = TypeErrorCtor;
   S.RangeError = RangeErrorCtor;
   S.apply = apply;
@@ -59,7 +58,10 @@
   }
   function markHandled(promise) { apply(promiseThen, promise, [undefined, noop]); }
   function noop() {}
-  const queueTask = queueMicrotaskFn || ((fn) => { react(resolved(undefined), fn); });
+  // A microtask through the captured `then` (not the global queueMicrotask: a JS
+  // implementation of it may reach the handler's Promise.prototype.then).
+  const settledPromise = new PromiseCtor((resolve) => resolve(undefined));
+  const queueTask = (fn) => { react(settledPromise, fn); };
   S.newPromise = newPromise;
   S.resolved = resolved;
   S.rejected = rejected;
