@@ -38,11 +38,14 @@
   function isPromise(value) {
     return typeof value === "object" && value !== null && getPrototypeOf(value) === PromiseProto;
   }
-  // PromiseResolve: a native promise passes through as itself (so the glue never looks up
-  // `then` on one), anything else resolves a new promise (a user thenable is adopted).
+  // Web IDL's "a promise resolved with x": a new promise. For a native promise the engine
+  // would look up its (replaceable) `then` in a NewPromiseResolveThenableJob; we run the same
+  // job with the captured `then`, so the tick count (which WPT observes) is the same.
   function resolved(value) {
-    if (isPromise(value)) return value;
-    return new PromiseCtor((resolve) => resolve(value));
+    if (!isPromise(value)) return new PromiseCtor((resolve) => resolve(value));
+    const d = newPromise();
+    adopt(d, value);
+    return d.promise;
   }
   function rejected(reason) {
     const p = new PromiseCtor((_resolve, reject) => reject(reason));
@@ -53,15 +56,19 @@
   function react(promise, onFulfilled, onRejected) {
     return apply(promiseThen, promise, [onFulfilled, onRejected]);
   }
+  // React without a result: what a callback returns is dropped, never adopted (a returned
+  // promise would be resolved through its replaceable `then`).
   function uponPromise(promise, onFulfilled, onRejected) {
-    markHandled(react(promise, onFulfilled, onRejected));
+    markHandled(react(promise, onFulfilled && ((v) => { onFulfilled(v); }),
+      onRejected && ((e) => { onRejected(e); })));
   }
   function markHandled(promise) { apply(promiseThen, promise, [undefined, noop]); }
   function noop() {}
   // A microtask through the captured `then` (not the global queueMicrotask: a JS
   // implementation of it may reach the handler's Promise.prototype.then).
   const settledPromise = new PromiseCtor((resolve) => resolve(undefined));
-  const queueTask = (fn) => { react(settledPromise, fn); };
+  // (the callback's result is dropped: a returned promise would be adopted with its `then`)
+  const queueTask = (fn) => { react(settledPromise, () => { fn(); }); };
   S.newPromise = newPromise;
   S.resolved = resolved;
   S.rejected = rejected;
@@ -82,14 +89,17 @@
   // The spec's "promise resolved with" for a value that the glue returns as-is.
   S.resolvedUndefined = () => resolved(undefined);
   S.isPromise = isPromise;
-  // then(promise, onFulfilled, onRejected) whose callbacks may return a promise, settled
-  // through the captured `then` instead of resolving with a thenable.
+  // Resolve `d` with a native promise as the engine would (a thenable job, then its
+  // reaction), but through the captured `then`.
+  function adopt(d, promise) { queueTask(() => { react(promise, d.resolve, d.reject); }); }
   function settleWith(d, fn, value) {
     let result;
     try { result = fn(value); } catch (e) { d.reject(e); return; }
-    if (isPromise(result)) react(result, d.resolve, d.reject);
+    if (isPromise(result)) adopt(d, result);
     else d.resolve(result);
   }
+  // then(promise, onFulfilled, onRejected) whose callbacks may return a promise, settled
+  // through the captured `then` instead of resolving with a thenable.
   S.chain = function (promise, onFulfilled, onRejected) {
     const d = newPromise();
     react(promise,
@@ -98,7 +108,7 @@
     return d.promise;
   };
   // Resolve a pending record with a promise's outcome (never with the promise itself).
-  S.forward = function (promise, d) { react(promise, d.resolve, d.reject); };
+  S.forward = (promise, d) => adopt(d, promise);
 
   // Stored promise state for ready/closed promises: settle once, then mark handled on reject.
   function deferred() {
