@@ -213,6 +213,15 @@
     }
     return dict;
   };
+  // `optional object` (an underlying source, sink or transformer): null is a TypeError.
+  S.optionalObject = function (value, what) {
+    if (value === undefined) return undefined;
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+      throw new TypeErrorCtor(what + " must be an object");
+    }
+    return value;
+  };
+  // A dictionary argument: undefined and null are the empty dictionary.
   S.requireObjectOrUndefined = function (value, what) {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "object" && typeof value !== "function") {

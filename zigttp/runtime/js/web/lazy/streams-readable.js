@@ -315,7 +315,7 @@
   S.streamOf = streamOf;
   class ReadableStream {
     constructor(underlyingSource = undefined, strategy = undefined) {
-      const source = S.requireObjectOrUndefined(underlyingSource, "ReadableStream: the underlying source");
+      const source = S.optionalObject(underlyingSource, "ReadableStream: the underlying source");
       const dict = underlyingSourceDict(source);
       const strategyDict = S.strategyDict(strategy, "ReadableStream");
       const stream = record("ReadableStream");

@@ -206,7 +206,7 @@
   }
   class TransformStream {
     constructor(transformer = undefined, writableStrategy = undefined, readableStrategy = undefined) {
-      const t = S.requireObjectOrUndefined(transformer, "TransformStream: the transformer");
+      const t = S.optionalObject(transformer, "TransformStream: the transformer");
       const dict = transformerDict(t);
       const writableDict = S.strategyDict(writableStrategy, "TransformStream");
       const readableDict = S.strategyDict(readableStrategy, "TransformStream");

@@ -376,7 +376,7 @@
   }
   class WritableStream {
     constructor(underlyingSink = undefined, strategy = undefined) {
-      const sink = S.requireObjectOrUndefined(underlyingSink, "WritableStream: the underlying sink");
+      const sink = S.optionalObject(underlyingSink, "WritableStream: the underlying sink");
       const strategyDict = S.strategyDict(strategy, "WritableStream");
       const stream = record("WritableStream");
       this[S.SLOT] = stream;
