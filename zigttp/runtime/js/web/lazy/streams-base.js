@@ -133,6 +133,41 @@
   S.settleResolve = settleResolve;
   S.settleReject = settleReject;
 
+  // --- internal records: each public object holds its record under SLOT ---
+  const SLOT = B.Symbol("stream internals");
+  S.SLOT = SLOT;
+  S.record = function (kind) { const r = B.create(null); r.kind = kind; return r; };
+  S.slotOf = function (value, kind) {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return undefined;
+    const r = value[SLOT];
+    return r !== undefined && r.kind === kind ? r : undefined;
+  };
+  // The record of `value`, or the TypeError of a brand check (cls.member on another object).
+  S.slot = function (value, kind, cls, member) {
+    const r = S.slotOf(value, kind);
+    if (r === undefined) throw S.brandError(cls, member);
+    return r;
+  };
+  S.wrap = function (proto, r) { const w = B.create(proto); w[SLOT] = r; r.wrapper = w; return w; };
+  S.make = function (kind, proto) { const r = S.record(kind); S.wrap(proto, r); return r; };
+  // ReadableStreamDefaultControllerCallPullIfNeeded and its byte twin: the same steps over
+  // the controller's own ShouldCallPull and Error.
+  S.callPullIfNeeded = function callPullIfNeeded(c, shouldCallPull, error) {
+    if (!shouldCallPull(c)) return;
+    if (c.pulling) {
+      c.pullAgain = true;
+      return;
+    }
+    c.pulling = true;
+    uponPromise(c.pullAlgorithm(), () => {
+      c.pulling = false;
+      if (c.pullAgain) {
+        c.pullAgain = false;
+        callPullIfNeeded(c, shouldCallPull, error);
+      }
+    }, (e) => error(c, e));
+  };
+
   // --- a FIFO that does not touch Array.prototype (push/shift are user-replaceable) ---
   // Storage arrays without Array.prototype: a setter planted on Array.prototype["0"] by the
   // handler's top level cannot swallow a chunk.

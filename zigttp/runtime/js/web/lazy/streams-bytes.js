@@ -3,10 +3,7 @@
 // abstract operations; a pull-into descriptor is a null-prototype record as in the spec.
 (function (hooks, S, B) {
   "use strict";
-  const TypeErrorCtor = S.TypeError;
-  const RangeErrorCtor = S.RangeError;
-  const apply = S.apply;
-  const objectCreate = B.create;
+  const { TypeError: TypeErrorCtor, RangeError: RangeErrorCtor, apply } = S, objectCreate = B.create;
   const Uint8ArrayCtor = B.Uint8Array;
   const DataViewCtor = B.DataView;
   const mathMin = B.min;
@@ -16,7 +13,7 @@
   const abSlice = B.abSlice;
   const CTORS = B.typedArrays;
 
-  function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
+  const record = S.record, slot = S.slot;
   function viewInfo(view) {
     const name = apply(typedArrayName, view, []);
     if (name === undefined) return { ctor: DataViewCtor, elementSize: 1, length: view.byteLength };
@@ -83,21 +80,7 @@
   };
 
   // --- the controller's abstract operations (§4.10) ---
-  function rbcCallPullIfNeeded(c) {
-    if (!rbcShouldCallPull(c)) return;
-    if (c.pulling) {
-      c.pullAgain = true;
-      return;
-    }
-    c.pulling = true;
-    S.upon(c.pullAlgorithm(), () => {
-      c.pulling = false;
-      if (c.pullAgain) {
-        c.pullAgain = false;
-        rbcCallPullIfNeeded(c);
-      }
-    }, (e) => rbcError(c, e));
-  }
+  function rbcCallPullIfNeeded(c) { S.callPullIfNeeded(c, rbcShouldCallPull, rbcError); }
   function rbcShouldCallPull(c) {
     const stream = c.stream;
     if (stream.state !== "readable" || c.closeRequested || !c.started) return false;
@@ -471,11 +454,6 @@
   function requireView(value, what) {
     if (!S.isView(value)) throw new TypeErrorCtor(what + " must be an ArrayBufferView");
     return value;
-  }
-  function slot(value, kind, cls, member) {
-    const r = S.slotOf(value, kind);
-    if (r === undefined) throw S.brandError(cls, member);
-    return r;
   }
   class ReadableStreamBYOBReader {
     constructor(stream) {

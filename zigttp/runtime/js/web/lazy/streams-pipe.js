@@ -4,13 +4,10 @@
 // Object.prototype.then never sees a chunk in flight (WPT piping/then-interception).
 (function (hooks, S, B) {
   "use strict";
-  const TypeErrorCtor = S.TypeError;
-  const apply = S.apply;
-  const objectCreate = B.create;
+  const { TypeError: TypeErrorCtor, apply, queueTask } = S, objectCreate = B.create;
   const SymbolAsyncIterator = B.asyncIterator, SymbolIterator = B.iterator;
   const Uint8ArrayCtor = B.Uint8Array;
   const abSlice = B.abSlice;
-  const queueTask = S.queueTask;
 
   // --- pipeTo (§4.9.6) ---
   function pipeOptions(options) {

@@ -4,13 +4,10 @@
 // (an abort before then is replayed), so a stream costs no AbortController it never shows.
 (function (hooks, S, B) {
   "use strict";
-  const TypeErrorCtor = S.TypeError;
-  const RangeErrorCtor = S.RangeError;
-  const apply = S.apply;
-  const objectCreate = B.create;
+  const { TypeError: TypeErrorCtor, RangeError: RangeErrorCtor, apply } = S, objectCreate = B.create;
   const closeSentinel = objectCreate(null);
 
-  function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
+  const record = S.record, slot = S.slot;
   function initializeWritableStream(stream) {
     stream.state = "writable";
     stream.storedError = stream.writer = stream.controller = undefined;
@@ -230,9 +227,7 @@
 
   // --- the controller (§5.7, §5.8) ---
   function newController() {
-    const c = record("WritableController");
-    S.wrap(WritableStreamDefaultController.prototype, c);
-    return c;
+    return S.make("WritableController", WritableStreamDefaultController.prototype);
   }
   function setUpController(stream, c, start, write, close, abort, highWaterMark, sizeAlgorithm) {
     c.stream = stream;
@@ -365,11 +360,6 @@
       highWaterMark, sizeAlgorithm);
   }
 
-  function slot(value, kind, cls, member) {
-    const r = S.slotOf(value, kind);
-    if (r === undefined) throw S.brandError(cls, member);
-    return r;
-  }
   function rejectIfNot(value, kind, cls, member) {
     const r = S.slotOf(value, kind);
     return r === undefined ? S.rejected(S.brandError(cls, member)) : r;

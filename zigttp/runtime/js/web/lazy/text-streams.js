@@ -4,12 +4,10 @@
 // hook call decodes only whole sequences. Other encodings go to TextDecoder when it exists.
 (function (hooks, S, B) {
   "use strict";
-  const TypeErrorCtor = S.TypeError;
-  const RangeErrorCtor = S.RangeError;
+  const { TypeError: TypeErrorCtor, RangeError: RangeErrorCtor, slot, apply } = S;
   const utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
   const Uint8ArrayCtor = B.Uint8Array;
   const StringCtor = B.String;
-  const apply = S.apply;
   const sCharCodeAt = B.sCharCodeAt, sSlice = B.sSlice;
   const sTrim = B.sTrim, sLower = B.sToLowerCase;
   const u8Set = B.u8Set;
@@ -30,11 +28,6 @@
     apply(u8Set, out, [a, 0]);
     apply(u8Set, out, [b, a.length]);
     return out;
-  }
-  function slot(value, kind, cls, member) {
-    const r = S.slotOf(value, kind);
-    if (r === undefined) throw S.brandError(cls, member);
-    return r;
   }
 
   // --- TextEncoderStream ---
