@@ -1,8 +1,57 @@
 // DOMException (WebIDL), with the legacy numeric codes. Also hands the other web files
 // `hooks.domException(error)`: a host NativeError whose name is a DOMException name (raised
-// by zigttp/web/*.py as NativeError("DataError", ...)) becomes a real DOMException.
+// by zigttp/web/*.py as NativeError("DataError", ...)) becomes a real DOMException; and
+// `hooks.lazyGlobals`, which every web file uses to define its globals (below).
 (function (hooks) {
   "use strict";
+  // lazyGlobals(names, install): the globals `names` exist from the start (non-enumerable,
+  // writable, configurable, as WebIDL defines them), but `install()` (which builds the classes
+  // and returns {name: value}) runs only when one of them is first read, so a runtime's build
+  // and a request that uses none of them cost nothing. hooks.internal(name) gives the web
+  // files the original value (installing it if needed), whatever handler code assigned since.
+  const installed = Object.create(null);
+  const installers = Object.create(null);
+  const defineData = (name, value) =>
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  hooks.lazyGlobals = (names, install) => {
+    let done = false;
+    const run = () => {
+      if (done) return;
+      done = true;
+      const values = install();
+      for (const name of names) {
+        installed[name] = values[name];
+        const current = Object.getOwnPropertyDescriptor(globalThis, name);
+        if (current !== undefined && current.get !== undefined && current.get.lazy === true) defineData(name, values[name]);
+      }
+    };
+    for (const name of names) {
+      installers[name] = run;
+      const get = function () { run(); return globalThis[name]; };
+      get.lazy = true;
+      Object.defineProperty(globalThis, name, {
+        get, set(value) { defineData(name, value); }, configurable: true, enumerable: false,
+      });
+    }
+  };
+  hooks.internal = (name) => {
+    if (!(name in installed)) installers[name]();
+    return installed[name];
+  };
+  const NAMES = new Set(["IndexSizeError", "HierarchyRequestError", "WrongDocumentError", "InvalidCharacterError",
+    "NoModificationAllowedError", "NotFoundError", "NotSupportedError", "InUseAttributeError", "InvalidStateError",
+    "SyntaxError", "InvalidModificationError", "NamespaceError", "InvalidAccessError", "TypeMismatchError",
+    "SecurityError", "NetworkError", "AbortError", "URLMismatchError", "QuotaExceededError", "TimeoutError",
+    "InvalidNodeTypeError", "DataCloneError", "OperationError", "NotAllowedError", "EncodingError",
+    "NotReadableError", "UnknownError", "ConstraintError", "DataError", "TransactionInactiveError",
+    "ReadOnlyError", "VersionError", "OptOutError"]);
+  // A host error named like a DOMException → that DOMException; anything else unchanged.
+  hooks.domException = (error) => {
+    if (!(error instanceof Error) || !NAMES.has(error.name)) return error;
+    const DOMExceptionCtor = hooks.internal("DOMException");
+    return error instanceof DOMExceptionCtor ? error : new DOMExceptionCtor(error.message, error.name);
+  };
+  hooks.lazyGlobals(["DOMException"], () => {
   const CODES = {
     IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4, InvalidCharacterError: 5,
     NoModificationAllowedError: 7, NotFoundError: 8, NotSupportedError: 9, InUseAttributeError: 10,
@@ -56,14 +105,7 @@
     Object.defineProperty(DOMException.prototype, key, descriptor);
   }
   Object.defineProperty(DOMException.prototype, Symbol.toStringTag, { value: "DOMException", configurable: true });
-  Object.defineProperty(globalThis, "DOMException", { value: DOMException, writable: true, configurable: true });
-  hooks.DOMException = DOMException;
 
-  // A host error named like a DOMException → that DOMException; anything else unchanged.
-  const NAMES = new Set(Object.keys(CODES).concat(["OperationError", "NotAllowedError", "EncodingError",
-    "NotReadableError", "UnknownError", "ConstraintError", "DataError", "TransactionInactiveError",
-    "ReadOnlyError", "VersionError", "OptOutError"]));
-  hooks.domException = (error) =>
-    error instanceof Error && !(error instanceof DOMException) && NAMES.has(error.name)
-      ? new DOMException(error.message, error.name) : error;
+    return { DOMException };
+  });
 })

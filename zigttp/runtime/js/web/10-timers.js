@@ -9,12 +9,10 @@
 // timers set by the handler's top level never fire at all.
 (function (hooks) {
   "use strict";
-  const define = (name, value) =>
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  hooks.lazyGlobals(["setTimeout", "setInterval", "clearTimeout", "clearInterval", "queueMicrotask", "Performance", "performance", "Navigator", "navigator"], () => {
   const now = hooks.now, request = hooks.request, alive = hooks.alive;
   const TypeErrorCtor = TypeError;
   const reflectApply = Reflect.apply;
-  const MAX_DELAY = 2147483647; // HTML: a delay above 2^31-1 ms (or not a number) counts as 0
   let nextId = 1;
   const timers = new Map(); // id → record; Map iteration keeps insertion order
   let owner = 0; // the request the queued timers belong to
@@ -26,8 +24,8 @@
     }
     const current = request();
     if (owner !== current) { timers.clear(); owner = current; }
-    let delay = +timeout;
-    if (!(delay >= 0) || delay > MAX_DELAY) delay = 0;
+    let delay = timeout | 0; // WebIDL `long`: ToInt32 (2^32 wraps to 0); negative counts as 0
+    if (delay < 0) delay = 0;
     const id = nextId++;
     timers.set(id, { id, handler, args, delay, repeat, when: now() + delay, nesting: 0 });
     return id;
@@ -67,22 +65,22 @@
     }
     return next < 0 ? -1 : Math.max(next, 0);
   }
-  hooks.setTimerSource(fire);
+  hooks.setTimerSource(fire); // installed with the first timer API use: until then C skips the timer step
 
-  define("setTimeout", function setTimeout(handler, timeout = 0, ...args) { return schedule(handler, timeout, args, false); });
-  define("setInterval", function setInterval(handler, timeout = 0, ...args) { return schedule(handler, timeout, args, true); });
-  define("clearTimeout", function clearTimeout(id = 0) { cancel(id); });
-  define("clearInterval", function clearInterval(id = 0) { cancel(id); });
+  function setTimeout(handler, timeout = 0, ...args) { return schedule(handler, timeout, args, false); }
+  function setInterval(handler, timeout = 0, ...args) { return schedule(handler, timeout, args, true); }
+  function clearTimeout(id = 0) { cancel(id); }
+  function clearInterval(id = 0) { cancel(id); }
 
   const enqueue = (callback) => { Promise.resolve().then(() => {
     try { callback(); } catch (error) { reportFailure(error); }
   }); };
-  define("queueMicrotask", function queueMicrotask(callback) {
+  function queueMicrotask(callback) {
     if (typeof callback !== "function") {
       throw new TypeErrorCtor("queueMicrotask: argument must be a function");
     }
     enqueue(callback);
-  });
+  }
 
   // performance: now() on the monotonic clock, relative to this runtime's time origin.
   const origin = now();
@@ -95,8 +93,7 @@
   }
   const performance = Object.create(Performance.prototype);
   Object.defineProperty(Performance.prototype, Symbol.toStringTag, { value: "Performance", configurable: true });
-  define("Performance", Performance);
-  define("performance", performance);
+
 
   class Navigator {
     constructor() { throw new TypeErrorCtor("Illegal constructor"); }
@@ -107,6 +104,7 @@
   }
   let userAgent; // asked of the host on first use: no cost to a runtime that never reads it
   Object.defineProperty(Navigator.prototype, Symbol.toStringTag, { value: "Navigator", configurable: true });
-  define("Navigator", Navigator);
-  define("navigator", Object.create(Navigator.prototype));
+  const navigator = Object.create(Navigator.prototype);
+    return { setTimeout, setInterval, clearTimeout, clearInterval, queueMicrotask, Performance, performance, Navigator, navigator };
+  });
 })

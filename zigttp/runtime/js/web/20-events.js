@@ -4,8 +4,7 @@
 // Gives the other web files hooks.fireEvent(target, event): dispatch with isTrusted = true.
 (function (hooks) {
   "use strict";
-  const define = (target, name, value) =>
-    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+  hooks.lazyGlobals(["Event", "EventTarget", "CustomEvent", "ErrorEvent", "reportError", "addEventListener", "removeEventListener", "dispatchEvent"], () => {
   const TypeErrorCtor = TypeError;
   const reflectApply = Reflect.apply;
   const EVENT = new WeakMap(); // Event → internal state (the brand)
@@ -116,7 +115,7 @@
     let signal = null;
     if ("signal" in options) {
       signal = options.signal;
-      if (!hooks.isAbortSignal(signal)) throw new TypeErrorCtor("addEventListener: options.signal must be an AbortSignal");
+      if (hooks.isAbortSignal === undefined || !hooks.isAbortSignal(signal)) throw new TypeErrorCtor("addEventListener: options.signal must be an AbortSignal");
     }
     return { capture, once, passive, signal };
   }
@@ -161,7 +160,7 @@
       const s = EVENT.get(event);
       if (s === undefined) throw new TypeErrorCtor("dispatchEvent: argument must be an Event");
       if (s.dispatching || !s.initialized) {
-        throw new hooks.DOMException("dispatchEvent: the event is already being dispatched", "InvalidStateError");
+        throw new (hooks.internal("DOMException"))("dispatchEvent: the event is already being dispatched", "InvalidStateError");
       }
       s.trusted = false;
       return dispatch(this, event, s);
@@ -248,10 +247,13 @@
 
   // globalThis as an EventTarget (not its prototype chain: it stays a plain global object).
   LISTENERS.set(globalThis, []);
-  for (const name of ["addEventListener", "removeEventListener", "dispatchEvent"]) {
+  const onGlobal = (name) => {
     const method = EventTarget.prototype[name];
-    define(globalThis, name, { [name](...args) { return reflectApply(method, globalThis, args); } }[name]);
-  }
+    return { [name](...args) { return reflectApply(method, globalThis, args); } }[name];
+  };
+  const addEventListener = onGlobal("addEventListener");
+  const removeEventListener = onGlobal("removeEventListener");
+  const dispatchEvent = onGlobal("dispatchEvent");
 
   // reportError(e): an "error" event on globalThis; unless a listener cancels it, the error
   // goes to the log like an uncaught exception.
@@ -265,10 +267,6 @@
       hooks.console("error", "Uncaught " + (error instanceof Error ? String(error) : message) + stack);
     }
   }
-
-  define(globalThis, "Event", Event);
-  define(globalThis, "EventTarget", EventTarget);
-  define(globalThis, "CustomEvent", CustomEvent);
-  define(globalThis, "ErrorEvent", ErrorEvent);
-  define(globalThis, "reportError", reportError);
+    return { Event, EventTarget, CustomEvent, ErrorEvent, reportError, addEventListener, removeEventListener, dispatchEvent };
+  });
 })

@@ -3,10 +3,11 @@
 // Gives the other web files hooks.isAbortSignal(x) and hooks.onAbort(signal, fn).
 (function (hooks) {
   "use strict";
-  const define = (name, value) =>
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  hooks.lazyGlobals(["AbortSignal", "AbortController"], () => {
   const TypeErrorCtor = TypeError;
-  const DOMExceptionCtor = hooks.DOMException;
+  const DOMExceptionCtor = hooks.internal("DOMException");
+  const EventTargetCtor = hooks.internal("EventTarget");
+  const setTimeoutFn = hooks.internal("setTimeout");
   const SIGNAL = new WeakMap(); // AbortSignal → { aborted, reason, algorithms, sources, dependents, dependent }
   let constructing = false;
 
@@ -20,7 +21,7 @@
     try { return new AbortSignal(dependent); } finally { constructing = false; }
   }
 
-  class AbortSignal extends EventTarget {
+  class AbortSignal extends EventTargetCtor {
     constructor(dependent) {
       if (!constructing) throw new TypeErrorCtor("Illegal constructor: use new AbortController().signal");
       super();
@@ -45,7 +46,7 @@
         throw new TypeErrorCtor("AbortSignal.timeout: milliseconds must be a non-negative finite number");
       }
       const signal = create(false);
-      setTimeout(() => signalAbort(signal, new DOMExceptionCtor("signal timed out", "TimeoutError")), ms);
+      setTimeoutFn(() => signalAbort(signal, new DOMExceptionCtor("signal timed out", "TimeoutError")), ms);
       return signal;
     }
     static any(signals) {
@@ -120,6 +121,6 @@
 
   hooks.isAbortSignal = (value) => SIGNAL.has(value);
   hooks.onAbort = (signal, algorithm) => { const s = SIGNAL.get(signal); if (!s.aborted) s.algorithms.push(algorithm); };
-  define("AbortSignal", AbortSignal);
-  define("AbortController", AbortController);
+    return { AbortSignal, AbortController };
+  });
 })

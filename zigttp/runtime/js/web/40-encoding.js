@@ -3,8 +3,7 @@
 // encodings go to Python's codecs through hooks.native("encoding.*") (zigttp/web/encoding.py).
 (function (hooks) {
   "use strict";
-  const define = (name, value) =>
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  hooks.lazyGlobals(["TextEncoder", "TextDecoder", "btoa", "atob"], () => {
   const native = hooks.native, utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
   const TypeErrorCtor = TypeError, RangeErrorCtor = RangeError;
   const Uint8ArrayCtor = Uint8Array;
@@ -62,17 +61,6 @@
     return labels.get(key);
   }
   const BOMS = { "UTF-8": 1, "UTF-16LE": 1, "UTF-16BE": 1 };
-  // The length of an incomplete UTF-8 sequence at the end of `bytes` (0..3).
-  function utf8Tail(bytes) {
-    const n = bytes.length;
-    for (let back = 1; back <= 3 && back <= n; back++) {
-      const b = bytes[n - back];
-      if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
-      const need = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 ? 2 : 1;
-      return need > back ? back : 0;
-    }
-    return 0;
-  }
   function concat(a, b) {
     if (a.length === 0) return b;
     const out = new Uint8ArrayCtor(a.length + b.length);
@@ -98,15 +86,14 @@
     decode(input = undefined, options = undefined) {
       const s = state(this);
       const stream = options !== undefined && options !== null && Boolean(options.stream);
-      let bytes = concat(s.pending, bytesOf(input, "TextDecoder.decode").slice());
+      const bytes = concat(s.pending, bytesOf(input, "TextDecoder.decode").slice());
       s.pending = new Uint8ArrayCtor(0);
       let text;
-      if (s.name === "UTF-8" && !s.fatal) {
-        const keep = stream ? utf8Tail(bytes) : 0;
-        if (keep > 0) { s.pending = bytes.slice(bytes.length - keep); bytes = bytes.subarray(0, bytes.length - keep); }
-        const hadBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-        text = utf8Decode(bytes); // drops a leading BOM
-        if (hadBom) text = "\ufeff" + text;
+      // Plain UTF-8 decodes in C; streaming, `fatal`, other encodings, and input the C
+      // decoder found invalid (WHATWG's replacement counts need Python's decoder) go to the host.
+      text = s.name === "UTF-8" && !s.fatal && !stream ? utf8Decode(bytes) : null;
+      if (text !== null && text.indexOf("\ufffd") < 0) {
+        if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) text = "\ufeff" + text;
       } else {
         const answer = native("encoding.decode", s.name, bytes, s.fatal, stream);
         text = answer[0];
@@ -131,7 +118,7 @@
   const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const VALUE = new Map();
   for (let i = 0; i < 64; i++) VALUE.set(ALPHABET[i], i);
-  function invalid(message) { return new hooks.DOMException(message, "InvalidCharacterError"); }
+  function invalid(message) { return new (hooks.internal("DOMException"))(message, "InvalidCharacterError"); }
 
   function btoa(data) {
     if (arguments.length === 0) throw new TypeErrorCtor("btoa: 1 argument required");
@@ -159,9 +146,6 @@
     }
     return out;
   }
-
-  define("TextEncoder", TextEncoder);
-  define("TextDecoder", TextDecoder);
-  define("btoa", btoa);
-  define("atob", atob);
+    return { TextEncoder, TextDecoder, btoa, atob };
+  });
 })

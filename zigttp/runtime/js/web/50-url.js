@@ -4,8 +4,7 @@
 // live link between a URL and its searchParams is easier kept on one side).
 (function (hooks) {
   "use strict";
-  const define = (name, value) =>
-    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  hooks.lazyGlobals(["URL", "URLSearchParams"], () => {
   const native = hooks.native, utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
   const TypeErrorCtor = TypeError;
   const Uint8ArrayCtor = Uint8Array;
@@ -284,6 +283,6 @@
   Object.defineProperty(URL.prototype, Symbol.toStringTag, { value: "URL", configurable: true });
 
   hooks.parseForm = parseForm; // for Request/Response bodies of application/x-www-form-urlencoded
-  define("URL", URL);
-  define("URLSearchParams", URLSearchParams);
+    return { URL, URLSearchParams };
+  });
 })

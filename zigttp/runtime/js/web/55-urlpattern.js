@@ -3,6 +3,7 @@
 // caches it, and test()/exec() match there.
 (function (hooks) {
   "use strict";
+  hooks.lazyGlobals(["URLPattern"], () => {
   const native = hooks.native;
   const TypeErrorCtor = TypeError;
   const COMPONENTS = ["protocol", "username", "password", "hostname", "port", "pathname", "search", "hash"];
@@ -64,5 +65,6 @@
     });
   });
   Object.defineProperty(URLPattern.prototype, Symbol.toStringTag, { value: "URLPattern", configurable: true });
-  Object.defineProperty(globalThis, "URLPattern", { value: URLPattern, writable: true, configurable: true });
+    return { URLPattern };
+  });
 })

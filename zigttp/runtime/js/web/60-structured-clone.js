@@ -5,7 +5,8 @@
 // DataCloneError DOMException, as in browsers. `transfer` moves ArrayBuffers.
 (function (hooks) {
   "use strict";
-  const DOMExceptionCtor = hooks.DOMException;
+  hooks.lazyGlobals(["structuredClone"], () => {
+  const DOMExceptionCtor = hooks.internal("DOMException");
   const TypeErrorCtor = TypeError;
   const ERRORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
   const TYPED = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
@@ -155,5 +156,6 @@
     }
     return clone(value, memory);
   }
-  Object.defineProperty(globalThis, "structuredClone", { value: structuredClone, writable: true, configurable: true });
+    return { structuredClone };
+  });
 })
