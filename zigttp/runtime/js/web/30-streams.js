@@ -10,8 +10,8 @@
 // to the lazy code as `B`: code that loads after the handler replaced Promise.prototype.then
 // or Object.create still uses the originals.
 //
-// Until it loads, each global is an accessor (get loads and returns the class; set replaces
-// it with a plain data property like any global assignment); loading redefines them as the
+// Until it loads, each global is one of web-core's lazy accessors (hooks.lazyGlobals: get
+// loads, set replaces it like any global assignment); loading redefines them as the
 // writable, configurable, non-enumerable data properties Web IDL specifies.
 (function (hooks) {
   "use strict";
@@ -100,27 +100,16 @@
     }
     return S;
   }
-  const accessors = create(null);
-  // Loading defines a global only where our accessor still stands (a handler's own
-  // `globalThis.ReadableStream = X` before first use wins, as it would without laziness).
-  S.defineGlobal = function (name, value) {
-    const current = getOwnPropertyDescriptor(globalThis, name);
-    if (current !== undefined && current.get !== accessors[name]) return;
-    defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-  };
-  for (let i = 0; i < GLOBALS.length; i++) {
-    const name = GLOBALS[i];
-    const get = function () {
-      loadStreams();
-      const desc = getOwnPropertyDescriptor(globalThis, name);
-      return desc === undefined ? undefined : desc.get === get ? undefined : desc.value;
-    };
-    accessors[name] = get;
-    const set = function (value) {
-      defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-    };
-    defineProperty(globalThis, name, { get, set, configurable: true, enumerable: false });
-  }
+  // The globals exist from the start as web-core's lazy accessors (hooks.lazyGlobals,
+  // web/00-dom-exception.js); the first read loads the classes, which the lazy files hand
+  // over through S.defineGlobal.
+  const exported = create(null);
+  S.defineGlobal = (name, value) => { exported[name] = value; };
+  S.internal = hooks.internal; // web-core's originals: DOMException, AbortSignal, TextDecoder
+  hooks.lazyGlobals(GLOBALS, () => {
+    loadStreams();
+    return exported;
+  });
 
   // The glue's view of streams (web-fetch's Response/Request bodies, the dispatcher):
   //   isReadableStream(x)      true for a ReadableStream (never loads: none exists before)

@@ -283,17 +283,6 @@
   };
   S.ArrayBuffer = ArrayBufferCtor;
 
-  // A DOMException once web-core's class exists; an Error with its name until then.
-  S.domException = function (message, name) {
-    const Ctor = globalThis.DOMException;
-    if (typeof Ctor === "function") {
-      try { return new Ctor(message, name); } catch (e) { /* a replaced global: fall through */ }
-    }
-    const error = new B.Error(message);
-    error.name = name;
-    return error;
-  };
-
   // Web IDL shape: methods/getters enumerable, prototype.constructor non-enumerable, toStringTag.
   S.idlClass = function (Ctor, name) {
     const proto = Ctor.prototype;

@@ -18,9 +18,7 @@
     out.preventClose = dict !== undefined && !!dict.preventClose;
     const signal = dict === undefined ? undefined : dict.signal;
     if (signal !== undefined) {
-      const SignalCtor = globalThis.AbortSignal;
-      const ok = typeof SignalCtor === "function" ? signal instanceof SignalCtor
-        : typeof signal === "object" && signal !== null && "aborted" in signal;
+      const ok = signal instanceof S.internal("AbortSignal");
       if (!ok) throw new TypeErrorCtor("pipeTo: options.signal must be an AbortSignal");
     }
     out.signal = signal;
@@ -195,7 +193,7 @@
     const readRequest = objectCreate(null);
     readRequest.chunkSteps = (chunk) => queueTask(() => {
       t.readAgain = false;
-      const chunk2 = cloneForBranch2 ? globalThis.structuredClone(chunk) : chunk;
+      const chunk2 = cloneForBranch2 ? S.internal("structuredClone")(chunk) : chunk;
       if (!t.canceled1) S.rsdcEnqueue(branch1.controller, chunk);
       if (!t.canceled2) S.rsdcEnqueue(branch2.controller, chunk2);
       t.reading = false;

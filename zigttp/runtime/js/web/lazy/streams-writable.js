@@ -259,9 +259,7 @@
   }
   function wsdcSignal(c) {
     if (c.abortController === undefined) {
-      const Ctor = globalThis.AbortController;
-      if (typeof Ctor !== "function") return undefined;
-      c.abortController = new Ctor();
+      c.abortController = new (S.internal("AbortController"))();
       if (c.aborted) c.abortController.abort(c.abortReason);
     }
     return c.abortController.signal;

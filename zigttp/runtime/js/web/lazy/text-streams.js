@@ -4,7 +4,7 @@
 // hook call decodes only whole sequences. Other encodings go to TextDecoder when it exists.
 (function (hooks, S, B) {
   "use strict";
-  const { TypeError: TypeErrorCtor, RangeError: RangeErrorCtor, slot, apply } = S;
+  const { TypeError: TypeErrorCtor, slot, apply } = S;
   const utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
   const Uint8ArrayCtor = B.Uint8Array;
   const StringCtor = B.String;
@@ -136,11 +136,10 @@
       const name = apply(sLower, apply(sTrim, StringCtor(label), []), []);
       if (UTF8_LABELS[name] === true) {
         state.encoding = "utf-8";
-      } else if (typeof globalThis.TextDecoder === "function") {
-        state.other = new globalThis.TextDecoder(label, { fatal: state.fatal, ignoreBOM: state.ignoreBOM });
-        state.encoding = state.other.encoding;
       } else {
-        throw new RangeErrorCtor(`TextDecoderStream: unsupported encoding "${label}"`);
+        // Other encodings: web-core's TextDecoder (a RangeError for a label it does not know).
+        state.other = new (S.internal("TextDecoder"))(label, { fatal: state.fatal, ignoreBOM: state.ignoreBOM });
+        state.encoding = state.other.encoding;
       }
       state.transform = S.createTransformStream(decoderTransform(state), decoderFlush(state));
       this[S.SLOT] = state;
