@@ -349,7 +349,9 @@
 
   // --- ReadableStream.from (§4.9.x ReadableStreamFromIterable) ---
   function getAsyncIterator(value) {
-    if (value === null || value === undefined) throw new TypeErrorCtor("ReadableStream.from: the argument is not iterable");
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+      throw new TypeErrorCtor("ReadableStream.from: the argument must be an (async) iterable object");
+    }
     const asyncMethod = value[SymbolAsyncIterator];
     if (asyncMethod !== undefined && asyncMethod !== null) {
       if (typeof asyncMethod !== "function") throw new TypeErrorCtor("ReadableStream.from: B.asyncIterator is not a function");
