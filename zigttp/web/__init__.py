@@ -53,9 +53,6 @@ class HostState:
             raise NativeError("TypeError", f"{what}: the stream is closed")
         return value
 
-    def count(self, kind: type) -> int:
-        return sum(1 for value in self.handles.values() if isinstance(value, kind))
-
 
 class NativeError(Exception):
     """A failure the handler sees as a JS error named `js_type`."""
