@@ -88,8 +88,8 @@
     "TextEncoderStream", "TextDecoderStream", "CompressionStream", "DecompressionStream",
   ];
   // web/lazy/ files, in dependency order; each is `function (hooks, S, B)`.
-  const LAZY = ["streams-base", "streams-readable", "streams-bytes", "streams-pipe", "streams-writable",
-    "streams-transform", "text-streams", "compression", "streams-glue"];
+  const LAZY = ["streams-base", "streams-readable", "streams-bytes", "streams-byob", "streams-pipe", "streams-tee",
+    "streams-writable", "streams-transform", "text-streams", "compression", "streams-glue"];
   const load = hooks.load, native = hooks.native;
   const S = create(null); // the internal namespace the lazy files fill
   let loaded = false;
