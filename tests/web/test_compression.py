@@ -7,6 +7,7 @@ import gzip
 import os
 import zlib
 
+import brotli
 import pytest
 
 from tests.web.jsrun import call, call_json, runtime
@@ -36,11 +37,13 @@ async function handler(req) {
 """
 PAYLOAD = os.urandom(20000) + b"zigttp " * 5000
 PY_COMPRESS = {
+    "brotli": brotli.compress,
     "gzip": gzip.compress,
     "deflate": zlib.compress,
     "deflate-raw": lambda data: (lambda c: c.compress(data) + c.flush())(zlib.compressobj(wbits=-15)),
 }
 PY_DECOMPRESS = {
+    "brotli": brotli.decompress,
     "gzip": gzip.decompress,
     "deflate": zlib.decompress,
     "deflate-raw": lambda data: zlib.decompress(data, -15),
@@ -126,10 +129,11 @@ async function handler(req) {
 
 def test_handles_are_per_runtime_bounded_and_freed_on_cancel() -> None:
     rt, other = runtime(HANDLES), runtime(HANDLES)
-    assert call(rt, path=f"/leak?n={compression.MAX_OPEN}") == b"opened"
-    assert len(rt.host_state.handles) == compression.MAX_OPEN
+    fits = compression.HOST_BUDGET // compression.COST[compression._Deflater]
+    assert call(rt, path=f"/leak?n={fits}") == b"opened"
+    assert len(rt.host_state.handles) == fits
     assert other.host_state.handles == {}  # another runtime's table is its own
-    assert call(rt, path="/more").startswith(b"RangeError: at most 64 compression streams")
+    assert call(rt, path="/more").startswith(b"RangeError: too many compression streams open")
     assert call(rt, path="/cancel") == b"cancelled"
     assert rt.host_state.handles == {}
     assert call(rt, path="/more") == b"opened another"
@@ -151,6 +155,13 @@ def test_a_decompression_bomb_stops_at_the_runtime_memory_limit() -> None:
     rt = runtime(BOMB, memory=16 * 1024 * 1024)
     with pytest.raises(errors.MemoryLimitExceeded):
         call(rt, bomb)
+
+
+def test_a_brotli_bomb_stops_at_the_runtime_memory_limit() -> None:
+    source = BOMB.replace('new DecompressionStream("gzip")', 'new DecompressionStream("brotli")')
+    rt = runtime(source, memory=16 * 1024 * 1024)
+    with pytest.raises(errors.MemoryLimitExceeded):
+        call(rt, brotli.compress(bytes(256 * 1024 * 1024)))
 
 
 def test_a_bomb_read_and_dropped_piece_by_piece_stays_bounded_by_the_deadline() -> None:

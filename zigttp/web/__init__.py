@@ -26,6 +26,10 @@ _REGISTRY: dict[str, NativeFunction] = {}
 _STATEFUL: set[str] = set()
 _AREAS = {  # "area" of "area.name" → the module defining it
     "random": "zigttp.web.random",
+    "platform": "zigttp.web.platform",
+    "encoding": "zigttp.web.encoding",
+    "url": "zigttp.web.url",
+    "urlpattern": "zigttp.web.urlpattern",
     "compression": "zigttp.web.compression",
     "web": "zigttp.web.bundles",
     "hash": "zigttp.web.hashing",

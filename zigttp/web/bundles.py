@@ -20,3 +20,6 @@ def bytecode(group: str) -> list[bytes]:
     from zigttp.runtime.engine import lazy_bytecode  # the engine imports this package
 
     return list(lazy_bytecode(group))
+
+
+from zigttp.web import lazy as _lazy  # noqa: E402,F401  (web.module: the streams' lazy files)

@@ -1,16 +1,17 @@
 // The Streams Standard and what stands on it (ReadableStream, WritableStream, TransformStream,
 // the queuing strategies, TextEncoderStream/TextDecoderStream, CompressionStream/
 // DecompressionStream), loaded on first use: this file runs in every runtime's build and
-// only captures builtins and defines lazy globals; the ~80 KB of bytecode in web/streams/
-// (compiled once per process, engine.lazy_bytecode) is evaluated the first time handler code
-// touches one of the globals or the glue asks for `hooks.streams.load()` (docs/streams.md).
+// only captures builtins and defines lazy globals; the ~80 KB of bytecode in web/lazy/
+// (compiled once per process, zigttp/web/lazy.py) is read in with hooks.evalBytecode the first time
+// handler code touches one of the globals or the glue calls `hooks.streams.load()`
+// (docs/streams.md).
 //
 // Builtins are captured HERE, at build time, before the handler's top level runs, and handed
 // to the lazy code as `B`: code that loads after the handler replaced Promise.prototype.then
 // or Object.create still uses the originals.
 //
-// Until it loads, each global is an accessor (get loads and returns the class; set replaces
-// it with a plain data property like any global assignment); loading redefines them as the
+// Until it loads, each global is one of web-core's lazy accessors (hooks.lazyGlobals: get
+// loads, set replaces it like any global assignment); loading redefines them as the
 // writable, configurable, non-enumerable data properties Web IDL specifies.
 (function (hooks) {
   "use strict";
@@ -76,7 +77,6 @@
   B.FinalizationRegistry = typeof FinalizationRegistry === "function" ? FinalizationRegistry : null;
   B.frRegister = B.FinalizationRegistry && FinalizationRegistry.prototype.register;
   B.frUnregister = B.FinalizationRegistry && FinalizationRegistry.prototype.unregister;
-  B.queueMicrotask = typeof queueMicrotask === "function" ? queueMicrotask : null;
   B.AsyncIteratorPrototype = getPrototypeOf(getPrototypeOf(async function* () {}).prototype);
 
   const GLOBALS = [
@@ -87,38 +87,29 @@
     "TransformStream", "TransformStreamDefaultController",
     "TextEncoderStream", "TextDecoderStream", "CompressionStream", "DecompressionStream",
   ];
-  const evalBytecode = hooks.evalBytecode, native = hooks.native;
-  const S = create(null); // the internal namespace every web/streams/ file fills
+  // web/lazy/ files, in dependency order; each is `function (hooks, S, B)`.
+  const LAZY = ["streams-base", "streams-readable", "streams-bytes", "streams-byob", "streams-pipe", "streams-tee",
+    "streams-writable", "streams-transform", "text-streams", "compression", "streams-glue"];
+  const load = hooks.evalBytecode, native = hooks.native; // bytecode from web.module
+  const S = create(null); // the internal namespace the lazy files fill
   let loaded = false;
-  function load() {
+  function loadStreams() {
     if (!loaded) {
       loaded = true;
-      const scripts = native("web.bytecode", "streams");
-      for (let i = 0; i < scripts.length; i++) evalBytecode(scripts[i])(hooks, S, B);
+      for (let i = 0; i < LAZY.length; i++) load(native("web.module", LAZY[i]))(hooks, S, B);
     }
     return S;
   }
-  const accessors = create(null);
-  // Loading defines a global only where our accessor still stands (a handler's own
-  // `globalThis.ReadableStream = X` before first use wins, as it would without laziness).
-  S.defineGlobal = function (name, value) {
-    const current = getOwnPropertyDescriptor(globalThis, name);
-    if (current !== undefined && current.get !== accessors[name]) return;
-    defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-  };
-  for (let i = 0; i < GLOBALS.length; i++) {
-    const name = GLOBALS[i];
-    const get = function () {
-      load();
-      const desc = getOwnPropertyDescriptor(globalThis, name);
-      return desc === undefined ? undefined : desc.get === get ? undefined : desc.value;
-    };
-    accessors[name] = get;
-    const set = function (value) {
-      defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-    };
-    defineProperty(globalThis, name, { get, set, configurable: true, enumerable: false });
-  }
+  // The globals exist from the start as web-core's lazy accessors (hooks.lazyGlobals,
+  // web/00-dom-exception.js); the first read loads the classes, which the lazy files hand
+  // over through S.defineGlobal.
+  const exported = create(null);
+  S.defineGlobal = (name, value) => { exported[name] = value; };
+  S.internal = hooks.internal; // web-core's originals: DOMException, AbortSignal, TextDecoder
+  hooks.lazyGlobals(GLOBALS, () => {
+    loadStreams();
+    return exported;
+  });
 
   // The glue's view of streams (web-fetch's Response/Request bodies, the dispatcher):
   //   isReadableStream(x)      true for a ReadableStream (never loads: none exists before)
@@ -126,11 +117,11 @@
   //   reader(stream)           lock `stream`; {read(onChunk, onClose, onError), cancel(reason)
   //                            -> promise, release()} over internal read requests: no promise,
   //                            then or iterator a handler could have replaced is involved
-  //   fromBytes(bytes, hwm)    a byte ReadableStream that yields `bytes` (request.body)
+  //   fromBytes(bytes)         a byte ReadableStream that yields `bytes` (request.body)
   hooks.streams = Object.freeze({
     isReadableStream: (value) => loaded && S.slotOf(value, "ReadableStream") !== undefined,
-    load,
-    reader: (stream) => load().glueReader(stream),
-    fromBytes: (bytes, highWaterMark) => load().glueFromBytes(bytes, highWaterMark),
+    load: loadStreams,
+    reader: (stream) => loadStreams().glueReader(stream),
+    fromBytes: (bytes) => loadStreams().glueFromBytes(bytes),
   });
 })

@@ -1,5 +1,5 @@
-// CompressionStream and DecompressionStream (Compression Standard) over the host's zlib
-// (zigttp/web/compression.py). The zlib object is opened on the first chunk, so a stream
+// CompressionStream and DecompressionStream (Compression Standard) over the host's zlib and
+// brotli (zigttp/web/compression.py). The zlib object is opened on the first chunk, so a stream
 // that never sees data costs the host nothing; it is closed when the stream finishes, errors
 // or is cancelled, and a FinalizationRegistry closes the handle of a stream dropped half way.
 // Output is drained a bounded piece at a time, waiting while the readable side is full, so
@@ -11,7 +11,7 @@
   const Uint8ArrayCtor = B.Uint8Array;
   const StringCtor = B.String;
   const FORMATS = B.create(null);
-  FORMATS.gzip = FORMATS.deflate = FORMATS["deflate-raw"] = true;
+  FORMATS.gzip = FORMATS.deflate = FORMATS["deflate-raw"] = FORMATS.brotli = true;
   const Registry = B.FinalizationRegistry;
   let registry = null; // made on first use: no cost for handlers without compression
   const registerMethod = B.frRegister, unregisterMethod = B.frUnregister;
@@ -70,7 +70,7 @@
   function makeStream(self, format, decompress, cls) {
     const name = StringCtor(format);
     if (FORMATS[name] !== true) {
-      throw new TypeErrorCtor(`${cls}: unsupported format "${name}" (use "gzip", "deflate" or "deflate-raw")`);
+      throw new TypeErrorCtor(`${cls}: unsupported format "${name}" (use "gzip", "deflate", "deflate-raw" or "brotli")`);
     }
     const state = B.create(null);
     state.kind = "CompressionStreamBase";

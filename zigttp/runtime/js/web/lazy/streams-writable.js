@@ -4,13 +4,10 @@
 // (an abort before then is replayed), so a stream costs no AbortController it never shows.
 (function (hooks, S, B) {
   "use strict";
-  const TypeErrorCtor = S.TypeError;
-  const RangeErrorCtor = S.RangeError;
-  const apply = S.apply;
-  const objectCreate = B.create;
+  const { TypeError: TypeErrorCtor, RangeError: RangeErrorCtor, apply } = S, objectCreate = B.create;
   const closeSentinel = objectCreate(null);
 
-  function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
+  const record = S.record, slot = S.slot;
   function initializeWritableStream(stream) {
     stream.state = "writable";
     stream.storedError = stream.writer = stream.controller = undefined;
@@ -230,9 +227,7 @@
 
   // --- the controller (§5.7, §5.8) ---
   function newController() {
-    const c = record("WritableController");
-    S.wrap(WritableStreamDefaultController.prototype, c);
-    return c;
+    return S.make("WritableController", WritableStreamDefaultController.prototype);
   }
   function setUpController(stream, c, start, write, close, abort, highWaterMark, sizeAlgorithm) {
     c.stream = stream;
@@ -264,9 +259,7 @@
   }
   function wsdcSignal(c) {
     if (c.abortController === undefined) {
-      const Ctor = globalThis.AbortController;
-      if (typeof Ctor !== "function") return undefined;
-      c.abortController = new Ctor();
+      c.abortController = new (S.internal("AbortController"))();
       if (c.aborted) c.abortController.abort(c.abortReason);
     }
     return c.abortController.signal;
@@ -365,18 +358,13 @@
       highWaterMark, sizeAlgorithm);
   }
 
-  function slot(value, kind, cls, member) {
-    const r = S.slotOf(value, kind);
-    if (r === undefined) throw S.brandError(cls, member);
-    return r;
-  }
   function rejectIfNot(value, kind, cls, member) {
     const r = S.slotOf(value, kind);
     return r === undefined ? S.rejected(S.brandError(cls, member)) : r;
   }
   class WritableStream {
     constructor(underlyingSink = undefined, strategy = undefined) {
-      const sink = S.requireObjectOrUndefined(underlyingSink, "WritableStream: the underlying sink");
+      const sink = S.optionalObject(underlyingSink, "WritableStream: the underlying sink");
       const strategyDict = S.strategyDict(strategy, "WritableStream");
       const stream = record("WritableStream");
       this[S.SLOT] = stream;

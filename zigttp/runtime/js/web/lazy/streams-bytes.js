@@ -1,12 +1,9 @@
-// Readable byte streams (Streams Standard §4.5, §4.7, §4.8): ReadableByteStreamController,
-// ReadableStreamBYOBRequest and ReadableStreamBYOBReader. rbc* = the byte controller's
-// abstract operations; a pull-into descriptor is a null-prototype record as in the spec.
+// Readable byte streams (Streams Standard §4.7, §4.10): the byte controller's abstract
+// operations (rbc*); a pull-into descriptor is a null-prototype record as in the spec. The
+// public classes and the BYOB reader are in streams-byob.js.
 (function (hooks, S, B) {
   "use strict";
-  const TypeErrorCtor = S.TypeError;
-  const RangeErrorCtor = S.RangeError;
-  const apply = S.apply;
-  const objectCreate = B.create;
+  const { TypeError: TypeErrorCtor, RangeError: RangeErrorCtor, apply } = S, objectCreate = B.create;
   const Uint8ArrayCtor = B.Uint8Array;
   const DataViewCtor = B.DataView;
   const mathMin = B.min;
@@ -16,7 +13,7 @@
   const abSlice = B.abSlice;
   const CTORS = B.typedArrays;
 
-  function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
+  const record = S.record, slot = S.slot;
   function viewInfo(view) {
     const name = apply(typedArrayName, view, []);
     if (name === undefined) return { ctor: DataViewCtor, elementSize: 1, length: view.byteLength };
@@ -30,7 +27,7 @@
   // --- setting up (§4.10.x SetUpReadableByteStreamController) ---
   function newByteController() {
     const c = record("ByteController");
-    S.wrap(ReadableByteStreamController.prototype, c);
+    S.wrap(S.ReadableByteStreamController.prototype, c);
     c.cancelSteps = (reason) => {
       rbcClearPendingPullIntos(c);
       S.resetQueue(c);
@@ -83,21 +80,7 @@
   };
 
   // --- the controller's abstract operations (§4.10) ---
-  function rbcCallPullIfNeeded(c) {
-    if (!rbcShouldCallPull(c)) return;
-    if (c.pulling) {
-      c.pullAgain = true;
-      return;
-    }
-    c.pulling = true;
-    S.upon(c.pullAlgorithm(), () => {
-      c.pulling = false;
-      if (c.pullAgain) {
-        c.pullAgain = false;
-        rbcCallPullIfNeeded(c);
-      }
-    }, (e) => rbcError(c, e));
-  }
+  function rbcCallPullIfNeeded(c) { S.callPullIfNeeded(c, rbcShouldCallPull, rbcError); }
   function rbcShouldCallPull(c) {
     const stream = c.stream;
     if (stream.state !== "readable" || c.closeRequested || !c.started) return false;
@@ -239,7 +222,7 @@
       request.controller = c;
       request.view = new Uint8ArrayCtor(first.buffer, first.byteOffset + first.bytesFilled,
         first.byteLength - first.bytesFilled);
-      S.wrap(ReadableStreamBYOBRequest.prototype, request);
+      S.wrap(S.ReadableStreamBYOBRequest.prototype, request);
       c.byobRequest = request;
     }
     return c.byobRequest;
@@ -430,6 +413,9 @@
   S.rbcRespond = rbcRespond;
   S.rbcRespondWithNewView = rbcRespondWithNewView;
   S.rbcGetBYOBRequest = rbcGetBYOBRequest;
+  S.rbcGetDesiredSize = rbcGetDesiredSize;
+  S.rbcPullInto = rbcPullInto;
+  S.viewInfo = viewInfo;
 
   // --- the BYOB reader (§4.6) ---
   function hasBYOBReader(stream) { return stream.reader !== undefined && stream.reader.kind === "BYOBReader"; }
@@ -438,138 +424,4 @@
     if (done) request.closeSteps(chunk);
     else request.chunkSteps(chunk);
   }
-  function setUpBYOBReader(reader, stream) {
-    if (S.rsIsLocked(stream)) throw new TypeErrorCtor("ReadableStream is locked to a reader");
-    if (stream.controller.kind !== "ByteController") {
-      throw new TypeErrorCtor("a BYOB reader needs a byte stream (type: \"bytes\")");
-    }
-    S.readerGenericInitialize(reader, stream);
-    reader.readIntoRequests = new S.Queue();
-  }
-  S.acquireBYOBReader = function (stream) {
-    const reader = record("BYOBReader");
-    setUpBYOBReader(reader, stream);
-    S.wrap(ReadableStreamBYOBReader.prototype, reader);
-    return reader;
-  };
-  S.byobReaderErrorReadIntoRequests = function (reader, e) {
-    const requests = reader.readIntoRequests;
-    reader.readIntoRequests = new S.Queue();
-    while (requests.length > 0) requests.shift().errorSteps(e);
-  };
-  S.byobReaderRead = function (reader, view, min, readIntoRequest) {
-    const stream = reader.stream;
-    stream.disturbed = true;
-    if (stream.state === "errored") readIntoRequest.errorSteps(stream.storedError);
-    else rbcPullInto(stream.controller, view, min, readIntoRequest);
-  };
-  S.byobReaderRelease = function (reader) {
-    S.readerGenericRelease(reader);
-    S.byobReaderErrorReadIntoRequests(reader, new TypeErrorCtor("the reader's lock was released"));
-  };
-
-  function requireView(value, what) {
-    if (!S.isView(value)) throw new TypeErrorCtor(what + " must be an ArrayBufferView");
-    return value;
-  }
-  function slot(value, kind, cls, member) {
-    const r = S.slotOf(value, kind);
-    if (r === undefined) throw S.brandError(cls, member);
-    return r;
-  }
-  class ReadableStreamBYOBReader {
-    constructor(stream) {
-      const r = record("BYOBReader");
-      setUpBYOBReader(r, S.streamOf(stream, "getReader"));
-      this[S.SLOT] = r;
-      r.wrapper = this;
-    }
-    get closed() {
-      const reader = S.slotOf(this, "BYOBReader");
-      if (reader === undefined) return S.rejected(S.brandError("ReadableStreamBYOBReader", "closed"));
-      return reader.closed.promise;
-    }
-    cancel(reason = undefined) {
-      const reader = S.slotOf(this, "BYOBReader");
-      if (reader === undefined) return S.rejected(S.brandError("ReadableStreamBYOBReader", "cancel"));
-      if (reader.stream === undefined) return S.rejected(new TypeErrorCtor("the reader has no stream (lock released)"));
-      return S.readerGenericCancel(reader, reason);
-    }
-    read(view, options = undefined) {
-      const reader = S.slotOf(this, "BYOBReader");
-      try {
-        if (reader === undefined) throw S.brandError("ReadableStreamBYOBReader", "read");
-        requireView(view, "read(view)");
-        const dict = S.requireObjectOrUndefined(options, "read: options");
-        const min = dict === undefined || dict.min === undefined ? 1 : S.enforceRange(dict.min, "read: min");
-        if (view.byteLength === 0) throw new TypeErrorCtor("read(view): the view is empty");
-        if (S.byteLength(viewBuffer(view)) === 0) throw new TypeErrorCtor("read(view): the view's buffer is detached or empty");
-        if (min === 0) throw new TypeErrorCtor("read: min must be greater than 0");
-        if (min > viewInfo(view).length) throw new RangeErrorCtor("read: min is larger than the view");
-        if (reader.stream === undefined) throw new TypeErrorCtor("the reader has no stream (lock released)");
-        const d = S.newPromise();
-        S.byobReaderRead(reader, view, min, S.promiseReadRequest(d));
-        return d.promise;
-      } catch (e) {
-        return S.rejected(e);
-      }
-    }
-    releaseLock() {
-      const reader = slot(this, "BYOBReader", "ReadableStreamBYOBReader", "releaseLock");
-      if (reader.stream !== undefined) S.byobReaderRelease(reader);
-    }
-  }
-
-  class ReadableByteStreamController {
-    constructor() { throw S.illegalConstructor("ReadableByteStreamController"); }
-    get byobRequest() {
-      const request = rbcGetBYOBRequest(slot(this, "ByteController", "ReadableByteStreamController", "byobRequest"));
-      return request === null ? null : request.wrapper;
-    }
-    get desiredSize() {
-      return rbcGetDesiredSize(slot(this, "ByteController", "ReadableByteStreamController", "desiredSize"));
-    }
-    close() {
-      const c = slot(this, "ByteController", "ReadableByteStreamController", "close");
-      if (c.closeRequested) throw new TypeErrorCtor("close: the stream is already closing");
-      if (c.stream.state !== "readable") throw new TypeErrorCtor("close: the stream is not readable");
-      rbcClose(c);
-    }
-    enqueue(chunk) {
-      const c = slot(this, "ByteController", "ReadableByteStreamController", "enqueue");
-      requireView(chunk, "enqueue(chunk)");
-      if (chunk.byteLength === 0) throw new TypeErrorCtor("enqueue: the chunk is empty");
-      if (S.byteLength(viewBuffer(chunk)) === 0) throw new TypeErrorCtor("enqueue: the chunk's buffer is detached or empty");
-      if (c.closeRequested) throw new TypeErrorCtor("enqueue: the stream is closing");
-      if (c.stream.state !== "readable") throw new TypeErrorCtor("enqueue: the stream is not readable");
-      rbcEnqueue(c, chunk);
-    }
-    error(e = undefined) { rbcError(slot(this, "ByteController", "ReadableByteStreamController", "error"), e); }
-  }
-
-  class ReadableStreamBYOBRequest {
-    constructor() { throw S.illegalConstructor("ReadableStreamBYOBRequest"); }
-    get view() { return slot(this, "BYOBRequest", "ReadableStreamBYOBRequest", "view").view; }
-    respond(bytesWritten) {
-      const request = slot(this, "BYOBRequest", "ReadableStreamBYOBRequest", "respond");
-      const n = S.enforceRange(bytesWritten, "respond: bytesWritten");
-      if (request.controller === undefined) throw new TypeErrorCtor("respond: this request was already answered");
-      if (S.isDetached(viewBuffer(request.view))) throw new TypeErrorCtor("respond: the view's buffer is detached");
-      rbcRespond(request.controller, n);
-    }
-    respondWithNewView(view) {
-      const request = slot(this, "BYOBRequest", "ReadableStreamBYOBRequest", "respondWithNewView");
-      requireView(view, "respondWithNewView(view)");
-      if (request.controller === undefined) throw new TypeErrorCtor("respondWithNewView: this request was already answered");
-      if (S.isDetached(viewBuffer(view))) throw new TypeErrorCtor("respondWithNewView: the view's buffer is detached");
-      rbcRespondWithNewView(request.controller, view);
-    }
-  }
-
-  S.idlClass(ReadableStreamBYOBReader, "ReadableStreamBYOBReader");
-  S.idlClass(ReadableByteStreamController, "ReadableByteStreamController");
-  S.idlClass(ReadableStreamBYOBRequest, "ReadableStreamBYOBRequest");
-  S.defineGlobal("ReadableStreamBYOBReader", ReadableStreamBYOBReader);
-  S.defineGlobal("ReadableByteStreamController", ReadableByteStreamController);
-  S.defineGlobal("ReadableStreamBYOBRequest", ReadableStreamBYOBRequest);
 })

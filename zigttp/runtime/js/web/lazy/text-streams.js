@@ -4,12 +4,10 @@
 // hook call decodes only whole sequences. Other encodings go to TextDecoder when it exists.
 (function (hooks, S, B) {
   "use strict";
-  const TypeErrorCtor = S.TypeError;
-  const RangeErrorCtor = S.RangeError;
+  const { TypeError: TypeErrorCtor, slot, apply } = S;
   const utf8Encode = hooks.utf8Encode, utf8Decode = hooks.utf8Decode;
   const Uint8ArrayCtor = B.Uint8Array;
   const StringCtor = B.String;
-  const apply = S.apply;
   const sCharCodeAt = B.sCharCodeAt, sSlice = B.sSlice;
   const sTrim = B.sTrim, sLower = B.sToLowerCase;
   const u8Set = B.u8Set;
@@ -30,11 +28,6 @@
     apply(u8Set, out, [a, 0]);
     apply(u8Set, out, [b, a.length]);
     return out;
-  }
-  function slot(value, kind, cls, member) {
-    const r = S.slotOf(value, kind);
-    if (r === undefined) throw S.brandError(cls, member);
-    return r;
   }
 
   // --- TextEncoderStream ---
@@ -143,11 +136,10 @@
       const name = apply(sLower, apply(sTrim, StringCtor(label), []), []);
       if (UTF8_LABELS[name] === true) {
         state.encoding = "utf-8";
-      } else if (typeof globalThis.TextDecoder === "function") {
-        state.other = new globalThis.TextDecoder(label, { fatal: state.fatal, ignoreBOM: state.ignoreBOM });
-        state.encoding = state.other.encoding;
       } else {
-        throw new RangeErrorCtor(`TextDecoderStream: unsupported encoding "${label}"`);
+        // Other encodings: web-core's TextDecoder (a RangeError for a label it does not know).
+        state.other = new (S.internal("TextDecoder"))(label, { fatal: state.fatal, ignoreBOM: state.ignoreBOM });
+        state.encoding = state.other.encoding;
       }
       state.transform = S.createTransformStream(decoderTransform(state), decoderFlush(state));
       this[S.SLOT] = state;

@@ -1,5 +1,5 @@
 // The Streams Standard's shared machinery (https://streams.spec.whatwg.org/): promise
-// helpers, the queue-with-sizes and the queuing strategies. Every file of web/streams/ is
+// helpers, the queue-with-sizes and the queuing strategies. Every streams file of web/lazy/ is
 // `function (hooks, S, B)`: S the internal namespace they fill (the glue reaches it through
 // hooks.streams, web/30-streams.js), B the builtins captured before the handler ran.
 //
@@ -22,7 +22,6 @@
   const byteLengthGetter = B.abByteLength;
   const detachedGetter = B.abDetached;
   const transferMethod = B.abTransfer;
-  const queueMicrotaskFn = B.queueMicrotask;
   S.TypeError = TypeErrorCtor;
   S.RangeError = RangeErrorCtor;
   S.apply = apply;
@@ -39,11 +38,14 @@
   function isPromise(value) {
     return typeof value === "object" && value !== null && getPrototypeOf(value) === PromiseProto;
   }
-  // PromiseResolve: a native promise passes through as itself (so the glue never looks up
-  // `then` on one), anything else resolves a new promise (a user thenable is adopted).
+  // Web IDL's "a promise resolved with x": a new promise. For a native promise the engine
+  // would look up its (replaceable) `then` in a NewPromiseResolveThenableJob; we run the same
+  // job with the captured `then`, so the tick count (which WPT observes) is the same.
   function resolved(value) {
-    if (isPromise(value)) return value;
-    return new PromiseCtor((resolve) => resolve(value));
+    if (!isPromise(value)) return new PromiseCtor((resolve) => resolve(value));
+    const d = newPromise();
+    adopt(d, value);
+    return d.promise;
   }
   function rejected(reason) {
     const p = new PromiseCtor((_resolve, reject) => reject(reason));
@@ -54,12 +56,19 @@
   function react(promise, onFulfilled, onRejected) {
     return apply(promiseThen, promise, [onFulfilled, onRejected]);
   }
+  // React without a result: what a callback returns is dropped, never adopted (a returned
+  // promise would be resolved through its replaceable `then`).
   function uponPromise(promise, onFulfilled, onRejected) {
-    markHandled(react(promise, onFulfilled, onRejected));
+    markHandled(react(promise, onFulfilled && ((v) => { onFulfilled(v); }),
+      onRejected && ((e) => { onRejected(e); })));
   }
   function markHandled(promise) { apply(promiseThen, promise, [undefined, noop]); }
   function noop() {}
-  const queueTask = queueMicrotaskFn || ((fn) => { react(resolved(undefined), fn); });
+  // A microtask through the captured `then` (not the global queueMicrotask: a JS
+  // implementation of it may reach the handler's Promise.prototype.then).
+  const settledPromise = new PromiseCtor((resolve) => resolve(undefined));
+  // (the callback's result is dropped: a returned promise would be adopted with its `then`)
+  const queueTask = (fn) => { react(settledPromise, () => { fn(); }); };
   S.newPromise = newPromise;
   S.resolved = resolved;
   S.rejected = rejected;
@@ -80,14 +89,17 @@
   // The spec's "promise resolved with" for a value that the glue returns as-is.
   S.resolvedUndefined = () => resolved(undefined);
   S.isPromise = isPromise;
-  // then(promise, onFulfilled, onRejected) whose callbacks may return a promise, settled
-  // through the captured `then` instead of resolving with a thenable.
+  // Resolve `d` with a native promise as the engine would (a thenable job, then its
+  // reaction), but through the captured `then`.
+  function adopt(d, promise) { queueTask(() => { react(promise, d.resolve, d.reject); }); }
   function settleWith(d, fn, value) {
     let result;
     try { result = fn(value); } catch (e) { d.reject(e); return; }
-    if (isPromise(result)) react(result, d.resolve, d.reject);
+    if (isPromise(result)) adopt(d, result);
     else d.resolve(result);
   }
+  // then(promise, onFulfilled, onRejected) whose callbacks may return a promise, settled
+  // through the captured `then` instead of resolving with a thenable.
   S.chain = function (promise, onFulfilled, onRejected) {
     const d = newPromise();
     react(promise,
@@ -96,7 +108,7 @@
     return d.promise;
   };
   // Resolve a pending record with a promise's outcome (never with the promise itself).
-  S.forward = function (promise, d) { react(promise, d.resolve, d.reject); };
+  S.forward = (promise, d) => adopt(d, promise);
 
   // Stored promise state for ready/closed promises: settle once, then mark handled on reject.
   function deferred() {
@@ -120,6 +132,41 @@
   S.deferredRejected = (reason) => { const d = deferred(); settleReject(d, reason); return d; };
   S.settleResolve = settleResolve;
   S.settleReject = settleReject;
+
+  // --- internal records: each public object holds its record under SLOT ---
+  const SLOT = B.Symbol("stream internals");
+  S.SLOT = SLOT;
+  S.record = function (kind) { const r = B.create(null); r.kind = kind; return r; };
+  S.slotOf = function (value, kind) {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return undefined;
+    const r = value[SLOT];
+    return r !== undefined && r.kind === kind ? r : undefined;
+  };
+  // The record of `value`, or the TypeError of a brand check (cls.member on another object).
+  S.slot = function (value, kind, cls, member) {
+    const r = S.slotOf(value, kind);
+    if (r === undefined) throw S.brandError(cls, member);
+    return r;
+  };
+  S.wrap = function (proto, r) { const w = B.create(proto); w[SLOT] = r; r.wrapper = w; return w; };
+  S.make = function (kind, proto) { const r = S.record(kind); S.wrap(proto, r); return r; };
+  // ReadableStreamDefaultControllerCallPullIfNeeded and its byte twin: the same steps over
+  // the controller's own ShouldCallPull and Error.
+  S.callPullIfNeeded = function callPullIfNeeded(c, shouldCallPull, error) {
+    if (!shouldCallPull(c)) return;
+    if (c.pulling) {
+      c.pullAgain = true;
+      return;
+    }
+    c.pulling = true;
+    uponPromise(c.pullAlgorithm(), () => {
+      c.pulling = false;
+      if (c.pullAgain) {
+        c.pullAgain = false;
+        callPullIfNeeded(c, shouldCallPull, error);
+      }
+    }, (e) => error(c, e));
+  };
 
   // --- a FIFO that does not touch Array.prototype (push/shift are user-replaceable) ---
   // Storage arrays without Array.prototype: a setter planted on Array.prototype["0"] by the
@@ -201,6 +248,15 @@
     }
     return dict;
   };
+  // `optional object` (an underlying source, sink or transformer): null is a TypeError.
+  S.optionalObject = function (value, what) {
+    if (value === undefined) return undefined;
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+      throw new TypeErrorCtor(what + " must be an object");
+    }
+    return value;
+  };
+  // A dictionary argument: undefined and null are the empty dictionary.
   S.requireObjectOrUndefined = function (value, what) {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "object" && typeof value !== "function") {
@@ -226,17 +282,6 @@
     return apply(transferMethod, buffer, []);
   };
   S.ArrayBuffer = ArrayBufferCtor;
-
-  // A DOMException once web-core's class exists; an Error with its name until then.
-  S.domException = function (message, name) {
-    const Ctor = globalThis.DOMException;
-    if (typeof Ctor === "function") {
-      try { return new Ctor(message, name); } catch (e) { /* a replaced global: fall through */ }
-    }
-    const error = new B.Error(message);
-    error.name = name;
-    return error;
-  };
 
   // Web IDL shape: methods/getters enumerable, prototype.constructor non-enumerable, toStringTag.
   S.idlClass = function (Ctor, name) {

@@ -6,22 +6,8 @@
 // from/async iteration in 33-streams-pipe.js; they meet through `hooks.streams` (S).
 (function (hooks, S, B) {
   "use strict";
-  const TypeErrorCtor = S.TypeError;
-  const RangeErrorCtor = S.RangeError;
-  const apply = S.apply;
-  const objectCreate = B.create;
-  const SLOT = B.Symbol("stream internals");
-  S.SLOT = SLOT;
-
-  function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
-  function slotOf(value, kind) {
-    if ((typeof value !== "object" && typeof value !== "function") || value === null) return undefined;
-    const r = value[SLOT];
-    return r !== undefined && r.kind === kind ? r : undefined;
-  }
-  S.slotOf = slotOf;
-  function wrap(proto, r) { const w = objectCreate(proto); w[SLOT] = r; r.wrapper = w; return w; }
-  S.wrap = wrap;
+  const { TypeError: TypeErrorCtor, RangeError: RangeErrorCtor, apply } = S, objectCreate = B.create;
+  const SLOT = S.SLOT, record = S.record, slotOf = S.slotOf, wrap = S.wrap;
 
   // --- the stream (§4.9) ---
   function initializeReadableStream(stream) {
@@ -200,21 +186,7 @@
       rsdcCallPullIfNeeded(c);
     }
   }
-  function rsdcCallPullIfNeeded(c) {
-    if (!rsdcShouldCallPull(c)) return;
-    if (c.pulling) {
-      c.pullAgain = true;
-      return;
-    }
-    c.pulling = true;
-    S.upon(c.pullAlgorithm(), () => {
-      c.pulling = false;
-      if (c.pullAgain) {
-        c.pullAgain = false;
-        rsdcCallPullIfNeeded(c);
-      }
-    }, (e) => rsdcError(c, e));
-  }
+  function rsdcCallPullIfNeeded(c) { S.callPullIfNeeded(c, rsdcShouldCallPull, rsdcError); }
   function rsdcShouldCallPull(c) {
     const stream = c.stream;
     if (!rsdcCanCloseOrEnqueue(c) || !c.started) return false;
@@ -315,7 +287,7 @@
   S.streamOf = streamOf;
   class ReadableStream {
     constructor(underlyingSource = undefined, strategy = undefined) {
-      const source = S.requireObjectOrUndefined(underlyingSource, "ReadableStream: the underlying source");
+      const source = S.optionalObject(underlyingSource, "ReadableStream: the underlying source");
       const dict = underlyingSourceDict(source);
       const strategyDict = S.strategyDict(strategy, "ReadableStream");
       const stream = record("ReadableStream");

@@ -4,12 +4,9 @@
 // user transformer, so nothing a handler replaced runs inside it.
 (function (hooks, S, B) {
   "use strict";
-  const TypeErrorCtor = S.TypeError;
-  const RangeErrorCtor = S.RangeError;
-  const apply = S.apply;
-  const objectCreate = B.create;
+  const { TypeError: TypeErrorCtor, RangeError: RangeErrorCtor, apply } = S, objectCreate = B.create;
 
-  function record(kind) { const r = objectCreate(null); r.kind = kind; return r; }
+  const record = S.record, slot = S.slot;
   function initializeTransformStream(stream, startPromise, writableHWM, writableSize, readableHWM, readableSize) {
     const start = () => startPromise;
     stream.writable = S.createWritableStream(start,
@@ -52,9 +49,7 @@
     c.finishPromise = undefined;
   }
   function newController() {
-    const c = record("TransformController");
-    S.wrap(TransformStreamDefaultController.prototype, c);
-    return c;
+    return S.make("TransformController", TransformStreamDefaultController.prototype);
   }
   function tsdcClearAlgorithms(c) {
     c.transformAlgorithm = c.flushAlgorithm = c.cancelAlgorithm = undefined;
@@ -199,14 +194,9 @@
       (reason) => (cancel === undefined ? S.resolved(undefined) : S.promiseFrom(cancel, transformer, [reason])));
   }
 
-  function slot(value, kind, cls, member) {
-    const r = S.slotOf(value, kind);
-    if (r === undefined) throw S.brandError(cls, member);
-    return r;
-  }
   class TransformStream {
     constructor(transformer = undefined, writableStrategy = undefined, readableStrategy = undefined) {
-      const t = S.requireObjectOrUndefined(transformer, "TransformStream: the transformer");
+      const t = S.optionalObject(transformer, "TransformStream: the transformer");
       const dict = transformerDict(t);
       const writableDict = S.strategyDict(writableStrategy, "TransformStream");
       const readableDict = S.strategyDict(readableStrategy, "TransformStream");
