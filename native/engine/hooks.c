@@ -251,6 +251,24 @@ static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     return out;
 }
 
+/* evalBytecode(arrayBuffer) -> the script's completion value: the web API's large parts
+ * (crypto.subtle's algorithms, the File API, the Streams classes) are compiled once per
+ * process and read into a runtime only on first use; the bytes come from
+ * hooks.native("web.bytecode"/"web.module"), i.e. from our own compile(). Trusted bytecode
+ * only: like every hook it is unreachable from handler code. */
+static JSValue hook_eval_bytecode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t size;
+    (void)this_val;
+    uint8_t *data = argc > 0 ? JS_GetArrayBuffer(ctx, &size, argv[0]) : NULL;
+    if (data == NULL)
+        return JS_ThrowTypeError(ctx, "evalBytecode(arrayBuffer)");
+    JSValue function = JS_ReadObject(ctx, data, size, JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(function))
+        return function;
+    return JS_EvalFunction(ctx, function); /* consumes `function` */
+}
+
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {

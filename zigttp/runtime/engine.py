@@ -114,6 +114,15 @@ def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tup
     return compiled((js / "prelude.js").read_text("utf-8"), "prelude"), plain, tuple(web), tuple(lazy)
 
 
+@cache
+def lazy_bytecode(group: str) -> tuple[bytes, ...]:
+    """The scripts of `js/web/<group>/` (sorted by name), compiled once per process; a
+    runtime evaluates them on first use (hooks.evalBytecode via web.bytecode), not at build."""
+    folder = Path(__file__).parent / "js" / "web" / group
+    return tuple(compile_script(path.read_text("utf-8"), f"zigttp:web/{group}/{path.stem}", strip_source=True)
+                 for path in sorted(folder.glob("*.js")))
+
+
 class JsRuntime:
     """One pre-warmed runtime with the prelude, module shims and the handler loaded."""
 

@@ -37,10 +37,6 @@ _AREAS = {  # "area" of "area.name" → the module defining it
     "ec": "zigttp.web.ec",
     "rsa": "zigttp.web.rsa",
     "form": "zigttp.web.form",
-    "platform": "zigttp.web.platform",
-    "encoding": "zigttp.web.encoding",
-    "url": "zigttp.web.url",
-    "urlpattern": "zigttp.web.urlpattern",
 }
 
 
