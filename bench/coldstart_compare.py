@@ -53,9 +53,13 @@ def cpu_ms(pid: int) -> float:
 def once(command: list[str], extra: dict[str, str]) -> tuple[float, int, int, float]:
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([part.format(port=port) for part in command], cwd=peers.ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env=peers.server_env(**extra))
+    process = subprocess.Popen(
+        [part.format(port=port) for part in command],
+        cwd=peers.ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=peers.server_env(**extra),
+    )
     try:
         wait_ready(f"http://127.0.0.1:{port}/api/health")
         elapsed = (time.perf_counter() - started) * 1000
@@ -80,10 +84,12 @@ def main() -> None:
     print(f"{'variant':12} {'median ms':>10} {'min ms':>8} {'CPU ms':>8} {'PSS MB':>8} {'RSS MB':>8}")
     for name, rows in samples.items():
         times = [row[0] for row in rows]
-        print(f"{name:12} {statistics.median(times):10.1f} {min(times):8.1f} "
-              f"{statistics.median(r[3] for r in rows):8.1f} "
-              f"{statistics.median(r[1] for r in rows) / 1024:8.1f} "
-              f"{statistics.median(r[2] for r in rows) / 1024:8.1f}")
+        print(
+            f"{name:12} {statistics.median(times):10.1f} {min(times):8.1f} "
+            f"{statistics.median(r[3] for r in rows):8.1f} "
+            f"{statistics.median(r[1] for r in rows) / 1024:8.1f} "
+            f"{statistics.median(r[2] for r in rows) / 1024:8.1f}"
+        )
     print(f"(load average {os.getloadavg()[0]:.1f})")
 
 

@@ -34,13 +34,25 @@ def instructions(extra: dict[str, str], args: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         process = subprocess.Popen(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}.%p", sys.executable, "-m",
-             "zigttp", *args, "-p", str(port)], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={out}.%p",
+                sys.executable,
+                "-m",
+                "zigttp",
+                *args,
+                "-p",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             _wait_200(port)
-            subprocess.run(["callgrind_control", "--dump", str(process.pid)], capture_output=True,
-                           check=True)
+            subprocess.run(["callgrind_control", "--dump", str(process.pid)], capture_output=True, check=True)
             text = _dumped(Path(tmp))
         finally:
             process.send_signal(signal.SIGKILL)

@@ -43,9 +43,13 @@ def once(extra: dict[str, str]) -> float:
     api.outcomes[request_id] = queue.Queue()
     api.events.put((request_id, json.dumps(EVENT).encode()))
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "zigttp", "lambda", HANDLER], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env=server_env(AWS_LAMBDA_RUNTIME_API=api.address, **extra))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zigttp", "lambda", HANDLER],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=server_env(AWS_LAMBDA_RUNTIME_API=api.address, **extra),
+    )
     try:
         outcome = api.outcomes[request_id].get(timeout=30)
         elapsed = (time.perf_counter() - started) * 1000
@@ -72,8 +76,10 @@ def main() -> None:
             if round_:
                 samples[name].append(elapsed)
     for name, times in samples.items():
-        print(f"{name:14} init → first invocation: median {statistics.median(times):.1f} ms, "
-              f"min {min(times):.1f} ms")
+        print(
+            f"{name:14} init → first invocation: median {statistics.median(times):.1f} ms, "
+            f"min {min(times):.1f} ms"
+        )
     print(f"(load average {os.getloadavg()[0]:.1f})")
 
 

@@ -39,8 +39,10 @@ HANDLER = str(ROOT / "bench" / "handlers" / "bench.tsx")
 REQUESTS = {
     "health": b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n",
     "greet": b"GET /api/greet/world HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n",
-    "echo": (b"POST /api/echo HTTP/1.1\r\nHost: 127.0.0.1:8080\r\ncontent-type: application/json\r\n"
-             b"content-length: 26\r\n\r\n{\"name\":\"bench\",\"n\":[1,2]}"),
+    "echo": (
+        b"POST /api/echo HTTP/1.1\r\nHost: 127.0.0.1:8080\r\ncontent-type: application/json\r\n"
+        b'content-length: 26\r\n\r\n{"name":"bench","n":[1,2]}'
+    ),
 }
 
 
@@ -87,6 +89,7 @@ def in_process(requests: int, fixed: str = "") -> dict[str, dict[str, float]]:
     for name, raw in REQUESTS.items():
         if fixed and name != "health":
             continue
+
         def one(raw: bytes = raw) -> None:
             connection.data_received(raw)
             server._flush()
@@ -94,11 +97,13 @@ def in_process(requests: int, fixed: str = "") -> dict[str, dict[str, float]]:
         head, _, body = raw.partition(b"\r\n\r\n")
         target = head.split(b" ")[1].decode()
         method = head.split(b" ")[0].decode()
-        wire = "host\0127.0.0.1:8080" + ("\0content-type\0application/json\0content-length\026"
-                                         if body else "")
+        wire = "host\0127.0.0.1:8080" + (
+            "\0content-type\0application/json\0content-length\026" if body else ""
+        )
 
-        def js(method: str = method, target: str = target, wire: str = wire,
-               body: bytes | None = body or None) -> None:
+        def js(
+            method: str = method, target: str = target, wire: str = wire, body: bytes | None = body or None
+        ) -> None:
             runtime.dispatch(method, target, wire, body)
             runtime.settle_leftovers()
 
@@ -119,14 +124,30 @@ def callgrind(requests: int) -> dict[str, float]:
     for mode in ("total", "js"):
         runs = [_instructions(mode, n) for n in (requests, 2 * requests)]
         counts[mode] = (runs[1] - runs[0]) / requests
-    return {"total_instr": counts["total"], "js_instr": counts["js"],
-            "python_instr": counts["total"] - counts["js"]}
+    return {
+        "total_instr": counts["total"],
+        "js_instr": counts["js"],
+        "python_instr": counts["total"] - counts["js"],
+    }
 
 
 def _instructions(mode: str, requests: int) -> int:
-    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                          sys.executable, __file__, "--fixed", mode, "--requests", str(requests)],
-                         capture_output=True, text=True, check=True).stderr
+    out = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            __file__,
+            "--fixed",
+            mode,
+            "--requests",
+            str(requests),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
     return int(re.search(r"Collected : (\d+)", out).group(1))  # type: ignore[union-attr]
 
 
@@ -149,23 +170,29 @@ def on_server(seconds: int, endpoint: str = "/api/health") -> dict[str, float]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "zigttp", "serve", "-q", "-w", "1", HANDLER,
-                                "-p", str(port)], stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zigttp", "serve", "-q", "-w", "1", HANDLER, "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}{endpoint}"
     try:
         time.sleep(1.0)
         subprocess.run(["wrk", "-t1", "-c50", "-d2s", url], capture_output=True, check=True)
         before = _cpu_ticks(process.pid)
-        out = subprocess.run(["wrk", "-t1", "-c50", f"-d{seconds}s", url], capture_output=True,
-                             text=True, check=True).stdout
+        out = subprocess.run(
+            ["wrk", "-t1", "-c50", f"-d{seconds}s", url], capture_output=True, text=True, check=True
+        ).stdout
         after = _cpu_ticks(process.pid)
     finally:
         process.terminate()
         process.wait(10)
     served = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     tick = 1e6 / os.sysconf("SC_CLK_TCK")
-    return {"rps": served / seconds, "user_us": (after[0] - before[0]) * tick / served,
-            "kernel_us": (after[1] - before[1]) * tick / served}
+    return {
+        "rps": served / seconds,
+        "user_us": (after[0] - before[0]) * tick / served,
+        "kernel_us": (after[1] - before[1]) * tick / served,
+    }
 
 
 def _cpu_ticks(pid: int) -> tuple[int, int]:
@@ -185,16 +212,22 @@ def main() -> None:
         return
     if args.callgrind:
         row = callgrind(args.requests)
-        print(f"health instructions per request: total {row['total_instr']:,.0f}, JS "
-              f"{row['js_instr']:,.0f}, Python {row['python_instr']:,.0f}")
+        print(
+            f"health instructions per request: total {row['total_instr']:,.0f}, JS "
+            f"{row['js_instr']:,.0f}, Python {row['python_instr']:,.0f}"
+        )
         return
     for name, row in in_process(args.requests).items():
-        print(f"{name:7} total {row['total_us']:6.2f} µs  JS {row['js_us']:6.2f} µs  "
-              f"Python {row['python_us']:6.2f} µs")
+        print(
+            f"{name:7} total {row['total_us']:6.2f} µs  JS {row['js_us']:6.2f} µs  "
+            f"Python {row['python_us']:6.2f} µs"
+        )
     if args.server:
         row = on_server(args.server)
-        print(f"server /api/health: {row['rps']:,.0f} rps, user {row['user_us']:.1f} µs, "
-              f"kernel {row['kernel_us']:.1f} µs per request")
+        print(
+            f"server /api/health: {row['rps']:,.0f} rps, user {row['user_us']:.1f} µs, "
+            f"kernel {row['kernel_us']:.1f} µs per request"
+        )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,7 @@ _request = threading.local()  # the request a pool thread is running, for module
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # C0 controls, DEL, C1 controls and the Unicode line/paragraph separators.
 _CONTROLS = [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
-_ESCAPES = {c: _NAMED.get(chr(c)) or (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}")
-            for c in _CONTROLS}
+_ESCAPES = {c: _NAMED.get(chr(c)) or (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _CONTROLS}
 
 
 def escape(text: str) -> str:
@@ -49,8 +48,14 @@ def current_request() -> str | None:
     return getattr(_request, "id", None)
 
 
-_LEVELS = {"log": "info", "info": "info", "debug": "debug", "warn": "warn", "error": "error",
-           "trace": "debug"}
+_LEVELS = {
+    "log": "info",
+    "info": "info",
+    "debug": "debug",
+    "warn": "warn",
+    "error": "error",
+    "trace": "debug",
+}
 
 
 def timestamp(now: float | None = None) -> str:
@@ -58,14 +63,21 @@ def timestamp(now: float | None = None) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
 
 
-def start_line(fmt: str, url: str, *, handler: str, pool: int, load_ms: float,
-               workers: int = 0, mode: str = "") -> str:
+def start_line(
+    fmt: str, url: str, *, handler: str, pool: int, load_ms: float, workers: int = 0, mode: str = ""
+) -> str:
     """The `Listening on URL (...)` line on stdout that scripts wait for: one JSON object under
     `--log-format json` (its `msg` still starts `Listening on URL`), else the text form."""
     if fmt == "json":
-        record: dict[str, Any] = {"ts": timestamp(), "level": "info", "msg": f"Listening on {url}",
-                                  "url": url, "handler": handler, "pool": pool,
-                                  "load_ms": round(load_ms, 1)}
+        record: dict[str, Any] = {
+            "ts": timestamp(),
+            "level": "info",
+            "msg": f"Listening on {url}",
+            "url": url,
+            "handler": handler,
+            "pool": pool,
+            "load_ms": round(load_ms, 1),
+        }
         if workers:
             record["workers"] = workers
         if mode:
@@ -77,8 +89,9 @@ def start_line(fmt: str, url: str, *, handler: str, pool: int, load_ms: float,
 
 
 class ServerLog:
-    def __init__(self, stream: TextIO | None = None, *, access: bool = True, fmt: str = "text",
-                 worker: int = 1) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, access: bool = True, fmt: str = "text", worker: int = 1
+    ) -> None:
         self.stream = stream or sys.stderr
         self.access_enabled = access
         self.json = fmt == "json"
@@ -100,16 +113,23 @@ class ServerLog:
         record.update(fields)
         self.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
-    def access(self, request_id: str, method: str, url: str, status: int, size: int,
-               seconds: float) -> None:
+    def access(self, request_id: str, method: str, url: str, status: int, size: int, seconds: float) -> None:
         if not self.access_enabled:
             return
         if self.json:
-            self.event("info", request_id, method=method, path=url, status=status,
-                       duration_ms=round(seconds * 1000, 3), bytes=size)
+            self.event(
+                "info",
+                request_id,
+                method=method,
+                path=url,
+                status=status,
+                duration_ms=round(seconds * 1000, 3),
+                bytes=size,
+            )
         else:
-            self.write(f"[{request_id}] {escape(method)} {escape(url)} -> {status} {size}B "
-                       f"{seconds * 1000:.2f}ms")
+            self.write(
+                f"[{request_id}] {escape(method)} {escape(url)} -> {status} {size}B {seconds * 1000:.2f}ms"
+            )
 
     def console(self, level: str, request_id: str, text: str) -> None:
         if self.json:

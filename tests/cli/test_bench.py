@@ -63,19 +63,39 @@ def test_bench_runs_from_a_regular_non_editable_install(tmp_path) -> None:
         shutil.copytree(ROOT / tree, source / tree)
     shutil.copytree(ROOT / "zigttp", source / "zigttp", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "wheel"),
-                    str(source)], check=True, timeout=600, capture_output=True)
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "wheel"), str(source)],
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
     site = tmp_path / "site"
     wheel = next((tmp_path / "wheel").glob("zigttp-*.whl"))
-    subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True,
-                   timeout=300, capture_output=True)
+    subprocess.run(
+        [*pip, "install", "--no-deps", "--target", str(site), str(wheel)],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     env = {**os.environ, "PYTHONPATH": str(site)}  # before the editable install on sys.path
-    where = subprocess.run([sys.executable, "-c", "import zigttp; print(zigttp.__file__)"], env=env,
-                           capture_output=True, text=True, cwd=tmp_path, check=True)
+    where = subprocess.run(
+        [sys.executable, "-c", "import zigttp; print(zigttp.__file__)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
     assert where.stdout.startswith(str(site))
     out = tmp_path / "engine.json"
-    result = subprocess.run([sys.executable, "-m", "zigttp", "bench", "engine", "--quick", "--json",
-                             str(out)], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "zigttp", "bench", "engine", "--quick", "--json", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert {row["name"] for row in json.loads(out.read_text())["engine"]} >= {"intArithmetic", "jsonOps"}
     for asset in ("handlers/bench.tsx", "peers/node_server.js", "peers/page.js", "wrk/post.lua"):
@@ -89,17 +109,24 @@ def test_the_same_run_table_gives_each_figure_against_node_and_the_best_peer() -
         return {"server": server, "endpoint": "health", "rps": rps}
 
     results = {
-        "http": [row("zigttp loop w2 (default)", 30000), row("node", 15000), row("deno", 60000),
-                 row("bun", 40000)],
-        "coldstart": {"runs": [
-            {"name": "zigttp source", "median_ms": 50.0, "pss_mb": 30.0, "rss_mb": 70.0},
-            {"name": "node", "median_ms": 100.0, "pss_mb": 40.0, "rss_mb": 44.0},
-            {"name": "deno", "median_ms": 40.0, "pss_mb": 29.0, "rss_mb": 31.0},
-            {"name": "bun", "median_ms": 10.0, "pss_mb": 25.0, "rss_mb": 28.0},
-        ]},
+        "http": [
+            row("zigttp loop w2 (default)", 30000),
+            row("node", 15000),
+            row("deno", 60000),
+            row("bun", 40000),
+        ],
+        "coldstart": {
+            "runs": [
+                {"name": "zigttp source", "median_ms": 50.0, "pss_mb": 30.0, "rss_mb": 70.0},
+                {"name": "node", "median_ms": 100.0, "pss_mb": 40.0, "rss_mb": 44.0},
+                {"name": "deno", "median_ms": 40.0, "pss_mb": 29.0, "rss_mb": 31.0},
+                {"name": "bun", "median_ms": 10.0, "pss_mb": 25.0, "rss_mb": 28.0},
+            ]
+        },
     }
     lines = summary_table(results).splitlines()
     assert "| health rps | 30,000 | 15,000 | 60,000 | 40,000 | 2.00 | 0.50 (deno) |" in lines
-    assert ("| spawn → first 200, source | 50.0 ms | 100.0 ms | 40.0 ms | 10.0 ms | 0.50 | 5.00 (bun) |"
-            in lines)
+    assert (
+        "| spawn → first 200, source | 50.0 ms | 100.0 ms | 40.0 ms | 10.0 ms | 0.50 | 5.00 (bun) |" in lines
+    )
     assert "| memory (PSS), source | 30.0 MB | 40.0 MB | 29.0 MB | 25.0 MB | 0.75 | 1.20 (bun) |" in lines

@@ -76,8 +76,11 @@ def test_example_passes_its_fixture(fixture: str, handler: str) -> None:
 
 
 def test_every_example_handler_has_a_fixture() -> None:
-    handlers = {p.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("*")
-                if p.suffix in (".js", ".jsx", ".ts", ".tsx") and not {"static", "public"} & set(p.parts)}
+    handlers = {
+        p.relative_to(EXAMPLES).as_posix()
+        for p in EXAMPLES.rglob("*")
+        if p.suffix in (".js", ".jsx", ".ts", ".tsx") and not {"static", "public"} & set(p.parts)
+    }
     assert handlers
     assert handlers == {h for _, h in PAIRS}
 

@@ -20,7 +20,7 @@ CASES = {
     "padStart": ('const big = comptime("x".padStart(1e12));', 22),
     "replaceAll": ('const big = comptime("a".repeat(1000000).replaceAll("a", "bbbb"));', 22),
     "concat": ('const big = comptime("a".repeat(1000000) + "b".repeat(1000000));', 22),
-    "split": ('const big = comptime([' + ', '.join(['"a".repeat(1000000).split("")'] * 3) + ']);', 13),
+    "split": ("const big = comptime([" + ", ".join(['"a".repeat(1000000).split("")'] * 3) + "]);", 13),
 }
 
 
@@ -29,8 +29,9 @@ def _capped() -> None:
 
 
 def run_capped(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(zigttp_command(*args), capture_output=True, text=True, timeout=120,
-                          preexec_fn=_capped)
+    return subprocess.run(
+        zigttp_command(*args), capture_output=True, text=True, timeout=120, preexec_fn=_capped
+    )
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -49,10 +50,12 @@ def test_an_oversized_comptime_is_a_diagnostic_at_its_position(tmp_path: Path, n
 def test_many_large_comptime_calls_hit_the_per_file_budget(tmp_path: Path) -> None:
     lines = [f'const a{i} = comptime("a".repeat(1000000));' for i in range(40)]
     path = tmp_path / "h.js"
-    path.write_text("\n".join(lines) + '\nfunction handler() { return Response.text(a0); }\n')
+    path.write_text("\n".join(lines) + "\nfunction handler() { return Response.text(a0); }\n")
     result = run_capped("check", str(path))
     assert result.returncode == 1
-    assert f"{path}:9:12: error[ZT409]: comptime: comptime() results in this file exceed 8 MiB" in result.stdout
+    assert (
+        f"{path}:9:12: error[ZT409]: comptime: comptime() results in this file exceed 8 MiB" in result.stdout
+    )
 
 
 def test_serve_refuses_it_at_load_with_the_same_diagnostic(tmp_path: Path) -> None:

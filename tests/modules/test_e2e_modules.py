@@ -34,8 +34,9 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
     stderr_path = tmp_path / "server.stderr"
 
     def start(code: str, modules: list[str], workers: int = 1, pool: int = 2, **options: Any) -> str:
-        spec = json.dumps({"code": code, "modules": modules, "workers": workers, "pool": pool,
-                           "options": options})
+        spec = json.dumps(
+            {"code": code, "modules": modules, "workers": workers, "pool": pool, "options": options}
+        )
         with stderr_path.open("a") as stderr:
             process = subprocess.Popen(
                 [sys.executable, str(LAUNCHER), spec],

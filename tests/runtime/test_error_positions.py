@@ -14,15 +14,22 @@ import pytest
 from zigttp.frontend.pipeline import compile_source
 
 CASES = {
-    "line one": ("function handler(req) { return Response.text(req.url.foo.bar); }\n",
-                 ["at handler ({file}:1:46)"]),
-    "one-line function": ("function f(x) { return x.a.b; }\nfunction handler(req) {\n"
-                          "  return Response.text(f({}));\n}\n",
-                          ["at f ({file}:1:24)", "at handler ({file}:3:24)"]),
-    "loop on one line": ("function handler(req) { for (let i = 0; i < 2; i++) { req.no.x; } }\n",
-                         ["at handler ({file}:1:55)"]),
-    "workers style": ("export default {\n  fetch(req) {\n    return Response.text(req.nope.x);\n  }\n};\n",
-                      ["at fetch ({file}:3:26)"]),
+    "line one": (
+        "function handler(req) { return Response.text(req.url.foo.bar); }\n",
+        ["at handler ({file}:1:46)"],
+    ),
+    "one-line function": (
+        "function f(x) { return x.a.b; }\nfunction handler(req) {\n  return Response.text(f({}));\n}\n",
+        ["at f ({file}:1:24)", "at handler ({file}:3:24)"],
+    ),
+    "loop on one line": (
+        "function handler(req) { for (let i = 0; i < 2; i++) { req.no.x; } }\n",
+        ["at handler ({file}:1:55)"],
+    ),
+    "workers style": (
+        "export default {\n  fetch(req) {\n    return Response.text(req.nope.x);\n  }\n};\n",
+        ["at fetch ({file}:3:26)"],
+    ),
 }
 
 
@@ -38,9 +45,7 @@ def test_logged_stack_frames_point_at_the_users_code(serve, tmp_path, name: str)
     assert stack == [frame.format(file=path) for frame in frames], log
 
 
-ARROWS_AND_LOOPS = (
-    "const g = (a) => a + 1; function h(b) { while (b) { b--; } return b; } const k = 1;"
-)
+ARROWS_AND_LOOPS = "const g = (a) => a + 1; function h(b) { while (b) { b--; } return b; } const k = 1;"
 
 
 def test_every_identifier_maps_back_to_its_own_column() -> None:

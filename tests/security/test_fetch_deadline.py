@@ -26,6 +26,7 @@ export function handler(req) {
 """
 DRIP_SECONDS = 60
 
+
 @pytest.fixture
 def drip() -> Iterator[str]:
     """An upstream that sends its headers, then one body byte every 0.3 s for a minute."""
@@ -57,21 +58,32 @@ def drip() -> Iterator[str]:
     stop.set()
     listener.close()
 
+
 def test_a_dripping_upstream_is_cut_at_the_outbound_timeout(serve, drip: str) -> None:
     server = serve(HANDLER, "--outbound-host", "127.0.0.1", "--outbound-timeout-ms", "1000", "-q")
     result = server.get("/?" + drip, timeout=20).json()
     assert (result["status"], result["error"]) == (599, "timeout"), result
 
+
 def test_a_fetch_never_outlives_the_requests_own_deadline(serve, drip: str) -> None:
-    server = serve(HANDLER, "--outbound-host", "127.0.0.1", "--outbound-timeout-ms", "120000",
-                   "--timeout", "1", "-q")
+    server = serve(
+        HANDLER, "--outbound-host", "127.0.0.1", "--outbound-timeout-ms", "120000", "--timeout", "1", "-q"
+    )
     response = server.get("/?" + drip, timeout=20)
     assert response.json()["error"] == "timeout", response.text
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:1/a\r\nX-Injected: 1", "http://127.0.0.1:1/a\nb", "http://127.0.0.1:1/a b",
-    "http://127.0.0.1:1/\x00", "http://127.0.0.1:99999/", "http://127.0.0.1:x/",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:1/a\r\nX-Injected: 1",
+        "http://127.0.0.1:1/a\nb",
+        "http://127.0.0.1:1/a b",
+        "http://127.0.0.1:1/\x00",
+        "http://127.0.0.1:99999/",
+        "http://127.0.0.1:x/",
+    ],
+)
 def test_a_url_that_cannot_be_sent_is_an_invalid_url_result(serve, url: str) -> None:
     server = serve(HANDLER, "--outbound-host", "127.0.0.1", "-q")
 

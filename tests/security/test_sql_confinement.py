@@ -48,8 +48,9 @@ def confined(serve, tmp_path: Path):
     return server, copy
 
 
-@pytest.mark.parametrize("name", ["attach", "attachRo", "vacuumInto", "detach", "extension",
-                                  "tempDir", "writableSchema"])
+@pytest.mark.parametrize(
+    "name", ["attach", "attachRo", "vacuumInto", "detach", "extension", "tempDir", "writableSchema"]
+)
 def test_statements_reaching_beyond_the_database_are_not_allowed(confined, name: str) -> None:
     server, copy = confined
     result = server.get("/" + name).json()

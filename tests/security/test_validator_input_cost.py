@@ -37,7 +37,7 @@ def test_hostile_email_is_answered_before_the_client_gives_up(serve, route: str,
     body = json.dumps({"email": HOSTILE_EMAILS[name]})
     response = server.post(route, data=body, timeout=20)
     assert response.json() == {
-        "ok": False, "errors": [{"path": "email", "message": "invalid email format"}],
+        "ok": False,
+        "errors": [{"path": "email", "message": "invalid email format"}],
     }
     assert server.get("/validate", data='{"email":"ann@example.com"}').json()["ok"] is True
-

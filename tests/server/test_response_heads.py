@@ -26,8 +26,8 @@ def test_keep_alive_is_part_of_the_key():
 
 def test_statuses_without_a_body_get_no_length_and_no_body():
     assert b"content-length" not in serialize(204, b"", b"ignored", keep_alive=True)
-    head = serialize(304, b"etag: \"a\"\r\n", b"", keep_alive=False)
-    assert head.endswith(b"etag: \"a\"\r\nconnection: close\r\n\r\n")
+    head = serialize(304, b'etag: "a"\r\n', b"", keep_alive=False)
+    assert head.endswith(b'etag: "a"\r\nconnection: close\r\n\r\n')
 
 
 def test_head_requests_announce_the_length_without_the_body():

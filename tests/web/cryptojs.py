@@ -26,7 +26,8 @@ def handler_source(body: str) -> str:
 
 
 def run_js(body: str, limits: RuntimeLimits | None = None) -> Any:
-    handler = load_handler(compile_source(handler_source(body), "web.js"), limits or RuntimeLimits(),
-                           console=lambda *a: None)
+    handler = load_handler(
+        compile_source(handler_source(body), "web.js"), limits or RuntimeLimits(), console=lambda *a: None
+    )
     response = handler.new_runtime().dispatch("GET", "/", "", None)
     return json.loads(response.body)

@@ -15,9 +15,11 @@ from zigttp.runtime.handler import load_handler
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.web import NativeError, form
 
-MULTIPART = (b'--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nh\xc3\xa9llo\r\n'
-             b'--XyZ\r\nContent-Disposition: form-data; name="upload"; filename="a.bin"\r\n'
-             b"Content-Type: application/x-thing\r\n\r\n\x00\x01\xff\r\n--XyZ--\r\n")
+MULTIPART = (
+    b'--XyZ\r\nContent-Disposition: form-data; name="title"\r\n\r\nh\xc3\xa9llo\r\n'
+    b'--XyZ\r\nContent-Disposition: form-data; name="upload"; filename="a.bin"\r\n'
+    b"Content-Type: application/x-thing\r\n\r\n\x00\x01\xff\r\n--XyZ--\r\n"
+)
 
 
 def test_multipart_fields_and_files_come_back_in_order() -> None:
@@ -39,15 +41,23 @@ def test_multipart_without_a_boundary_is_a_type_error_that_says_so() -> None:
 
 def test_urlencoded_follows_the_whatwg_parser() -> None:
     assert form.parse_urlencoded(b"a=1&b=%E2%82%AC+x&c&=d&e=%FF") == [
-        ["a", "1"], ["b", "€ x"], ["c", ""], ["", "d"], ["e", "\ufffd"]]
+        ["a", "1"],
+        ["b", "€ x"],
+        ["c", ""],
+        ["", "d"],
+        ["e", "\ufffd"],
+    ]
 
 
 def _form_runtime(body: str):
     """A runtime whose handler can reach hooks.webForm (as web-fetch's body mixin does)."""
-    handler = load_handler(compile_source(handler_source(body), "form.js"), RuntimeLimits(), console=lambda *a: None)
+    handler = load_handler(
+        compile_source(handler_source(body), "form.js"), RuntimeLimits(), console=lambda *a: None
+    )
     runtime = handler.new_runtime()
-    runtime._runtime.run(compile_script("(function (hooks) { globalThis.__webForm = hooks.webForm; })", "t.js"),
-                         0.0, True)
+    runtime._runtime.run(
+        compile_script("(function (hooks) { globalThis.__webForm = hooks.webForm; })", "t.js"), 0.0, True
+    )
     return runtime
 
 
@@ -82,4 +92,7 @@ def test_serialized_form_data_parses_back_with_the_multipart_package() -> None:
     """)
     content_type, body = json.loads(runtime.dispatch("GET", "/", "", None).body)
     entries = form.parse_multipart(content_type, bytes.fromhex(body))
-    assert entries == [["name", 'a "quoted"\r\nline'], ["file", b"\x00\r\n\xff", "x.bin", "application/octet-stream"]]
+    assert entries == [
+        ["name", 'a "quoted"\r\nline'],
+        ["file", b"\x00\r\n\xff", "x.bin", "application/octet-stream"],
+    ]

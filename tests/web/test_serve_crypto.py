@@ -26,4 +26,8 @@ def test_hmac_of_a_posted_body_matches_python_and_the_runtime_keeps_serving(serv
         signature = hmac.new(b"hook-secret", body, hashlib.sha256).hexdigest()
         response = server.post("/hook", data=body, headers={"x-signature": signature})
         assert response.status_code == 200
-        assert response.json() == {"hex": signature, "ok": True, "blob": [len(body) + 1, "text/plain", body.decode() + "!"]}
+        assert response.json() == {
+            "hex": signature,
+            "ok": True,
+            "blob": [len(body) + 1, "text/plain", body.decode() + "!"],
+        }

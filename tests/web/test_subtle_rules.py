@@ -74,18 +74,26 @@ def test_crypto_key_and_subtle_have_no_public_constructor() -> None:
     assert out[4][0] == "TypeError"
 
 
-@pytest.mark.parametrize(("call", "name"), [
-    ('crypto.subtle.digest("MD5", new Uint8Array(1))', "NotSupportedError"),
-    ('crypto.subtle.importKey("raw", new Uint8Array(5), "AES-GCM", false, ["encrypt"])', "DataError"),
-    ('crypto.subtle.generateKey({name: "AES-GCM", length: 128}, false, ["sign"])', "SyntaxError"),
-    ('crypto.subtle.generateKey({name: "AES-GCM", length: 100}, false, ["encrypt"])', "OperationError"),
-    ('crypto.subtle.generateKey({name: "HMAC", hash: "SHA-256"}, false, [])', "SyntaxError"),
-    ('crypto.subtle.importKey("raw", new Uint8Array(8), "PBKDF2", true, ["deriveBits"])', "SyntaxError"),
-    ('crypto.subtle.importKey("jwk", {kty: "oct", k: "!!"}, "AES-CBC", false, ["encrypt"])', "DataError"),
-    ('crypto.subtle.importKey("spki", new Uint8Array(3), {name: "ECDSA", namedCurve: "P-256"}, false, ["verify"])',
-     "DataError"),
-    ('crypto.subtle.generateKey({name: "ECDSA", namedCurve: "P-512"}, false, ["sign"])', "NotSupportedError"),
-])
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        ('crypto.subtle.digest("MD5", new Uint8Array(1))', "NotSupportedError"),
+        ('crypto.subtle.importKey("raw", new Uint8Array(5), "AES-GCM", false, ["encrypt"])', "DataError"),
+        ('crypto.subtle.generateKey({name: "AES-GCM", length: 128}, false, ["sign"])', "SyntaxError"),
+        ('crypto.subtle.generateKey({name: "AES-GCM", length: 100}, false, ["encrypt"])', "OperationError"),
+        ('crypto.subtle.generateKey({name: "HMAC", hash: "SHA-256"}, false, [])', "SyntaxError"),
+        ('crypto.subtle.importKey("raw", new Uint8Array(8), "PBKDF2", true, ["deriveBits"])', "SyntaxError"),
+        ('crypto.subtle.importKey("jwk", {kty: "oct", k: "!!"}, "AES-CBC", false, ["encrypt"])', "DataError"),
+        (
+            'crypto.subtle.importKey("spki", new Uint8Array(3), {name: "ECDSA", namedCurve: "P-256"}, false, ["verify"])',
+            "DataError",
+        ),
+        (
+            'crypto.subtle.generateKey({name: "ECDSA", namedCurve: "P-512"}, false, ["sign"])',
+            "NotSupportedError",
+        ),
+    ],
+)
 def test_failures_are_the_dom_exceptions_the_standard_names(call: str, name: str) -> None:
     out = run_js(f"return Response.json(await fail({call}));")
     assert out[:2] == [name, True], out
@@ -102,18 +110,26 @@ def test_wrong_usage_and_wrong_algorithm_are_invalid_access_errors() -> None:
         await fail(crypto.subtle.encrypt({name: "AES-GCM"}, key, new Uint8Array(1))),
       ]);
     """)
-    assert [entry[0] for entry in out] == ["InvalidAccessError", "InvalidAccessError", "OperationError", "TypeError"]
+    assert [entry[0] for entry in out] == [
+        "InvalidAccessError",
+        "InvalidAccessError",
+        "OperationError",
+        "TypeError",
+    ]
     assert out[3][1] is False  # a WebIDL conversion failure is a TypeError, not a DOMException
 
 
 def test_pbkdf2_that_would_outrun_the_deadline_is_refused_up_front() -> None:
     """9 million iterations take seconds; with a 1 s request budget the call is refused with a
     typed OperationError naming the deadline, and the handler can still answer."""
-    out = run_js("""
+    out = run_js(
+        """
       const key = await crypto.subtle.importKey("raw", text("pw"), "PBKDF2", false, ["deriveBits"]);
       const params = {name: "PBKDF2", hash: "SHA-512", salt: text("salt"), iterations: 9000000};
       return Response.json(await fail(crypto.subtle.deriveBits(params, key, 512)));
-    """, RuntimeLimits(timeout=1.0))
+    """,
+        RuntimeLimits(timeout=1.0),
+    )
     assert out[:2] == ["OperationError", True]
     assert "deadline" in out[2] and "--timeout" in out[2]
 
@@ -140,7 +156,7 @@ def test_subtle_loads_lazily_and_cryptography_only_when_a_handler_needs_it() -> 
         "assert lazy_bytecode.cache_info().currsize == 0, 'a plain request loaded the subtle code'\n"
         "run_js('return Response.json(await crypto.subtle.digest(\"SHA-256\", new Uint8Array(1)) && 1)')\n"
         "assert 'cryptography' not in sys.modules, 'digest imported cryptography'\n"
-        "run_js('await crypto.subtle.generateKey(\"Ed25519\", false, [\"sign\"]); return Response.json(1)')\n"
+        'run_js(\'await crypto.subtle.generateKey("Ed25519", false, ["sign"]); return Response.json(1)\')\n'
         "assert 'cryptography' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)

@@ -37,8 +37,7 @@ def test_hkdf_sha256_matches_rfc5869_case_1() -> None:
                       info: bytes("f0f1f2f3f4f5f6f7f8f9")};
       return Response.json(hex(await crypto.subtle.deriveBits(params, key, 42 * 8)));
     """)
-    assert out == ("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
-                   "34007208d5b887185865")
+    assert out == ("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")
 
 
 def test_aes_gcm_matches_nist_test_case_4() -> None:
@@ -50,8 +49,10 @@ def test_aes_gcm_matches_nist_test_case_4() -> None:
       const opened = await crypto.subtle.decrypt(params, key, sealed);
       return Response.json([hex(sealed), hex(opened) === hex(plain)]);
     """)
-    assert out[0] == ("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa05"
-                      "1ba30b396a0aac973d58e091" + "5bc94fbc3221a5db94fae95ae7121a47")
+    assert out[0] == (
+        "42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa05"
+        "1ba30b396a0aac973d58e091" + "5bc94fbc3221a5db94fae95ae7121a47"
+    )
     assert out[1] is True
 
 
@@ -84,8 +85,9 @@ def test_ecdsa_p256_signature_verifies_in_python() -> None:
 
 def test_ed25519_pkcs8_from_python_signs_like_python() -> None:
     private = ed25519.Ed25519PrivateKey.generate()
-    pkcs8 = private.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption())
+    pkcs8 = private.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     out = run_js(f"""
       const key = await crypto.subtle.importKey("pkcs8", bytes("{pkcs8.hex()}"), "Ed25519", false, ["sign"]);
       return Response.json(hex(await crypto.subtle.sign("Ed25519", key, text("msg"))));
@@ -95,7 +97,9 @@ def test_ed25519_pkcs8_from_python_signs_like_python() -> None:
 
 def test_ecdh_agrees_with_python_and_derives_an_aes_key() -> None:
     mine = ec.generate_private_key(ec.SECP384R1())
-    spki = mine.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    spki = mine.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     out = run_js(f"""
       const peer = await crypto.subtle.importKey("spki", bytes("{spki.hex()}"), {{name: "ECDH", namedCurve: "P-384"}}, true, []);
       const pair = await crypto.subtle.generateKey({{name: "ECDH", namedCurve: "P-384"}}, true, ["deriveBits", "deriveKey"]);
@@ -125,7 +129,13 @@ def test_jwk_round_trip_keeps_the_key_and_names_the_algorithm() -> None:
         await crypto.subtle.verify({name: "ECDSA", hash: "SHA-512"}, pair.publicKey, ecSig, text("y"))]);
     """)
     jwk, verified, curve, ec_verified = out
-    assert jwk == {"kty": "oct", "k": "MDEyMzQ1Njc4OWFiY2RlZg", "alg": "HS384", "key_ops": ["sign", "verify"], "ext": True}
+    assert jwk == {
+        "kty": "oct",
+        "k": "MDEyMzQ1Njc4OWFiY2RlZg",
+        "alg": "HS384",
+        "key_ops": ["sign", "verify"],
+        "ext": True,
+    }
     assert verified is True and ec_verified is True and curve == "P-521"
 
 
@@ -139,7 +149,9 @@ def test_rsa_pss_signature_verifies_in_python() -> None:
     from cryptography.hazmat.primitives.asymmetric import padding
 
     public = serialization.load_der_public_key(bytes.fromhex(out[0]))
-    public.verify(bytes.fromhex(out[1]), b"data", padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
+    public.verify(
+        bytes.fromhex(out[1]), b"data", padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()
+    )
 
 
 def test_digest_matches_hashlib_for_each_hash() -> None:
@@ -148,5 +160,10 @@ def test_digest_matches_hashlib_for_each_hash() -> None:
       for (const n of names) out[n] = hex(await crypto.subtle.digest(n, text("zigttp")));
       return Response.json(out);
     """)
-    for name, algorithm in {"SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}.items():
+    for name, algorithm in {
+        "SHA-1": "sha1",
+        "SHA-256": "sha256",
+        "SHA-384": "sha384",
+        "SHA-512": "sha512",
+    }.items():
         assert out[name] == hashlib.new(algorithm, b"zigttp").hexdigest()

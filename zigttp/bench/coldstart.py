@@ -47,8 +47,13 @@ def _tree_sum(pid: int, template: str, field: str) -> int:
 def _spawn_to_200(command: list[str], port: int, settle: float = 0.0) -> tuple[float, int, int]:
     """ms to the first 200, then RSS and PSS (KB), read `settle` seconds after it."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               cwd=peers.ASSETS, env=peers.server_env(PORT=str(port)))
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=peers.ASSETS,
+        env=peers.server_env(PORT=str(port)),
+    )
     try:
         wait_ready(f"http://127.0.0.1:{port}/api/health")
         elapsed = (time.perf_counter() - started) * 1000
@@ -75,7 +80,9 @@ def _wait_port_free(port: int, timeout: float = 10.0) -> None:
 def _built_artifact(workdir: Path) -> str | None:
     out = workdir / "bench-handler.pyz"
     result = subprocess.run(
-        peers.zigttp_command("build", HANDLER, "-o", str(out)), capture_output=True, text=True,
+        peers.zigttp_command("build", HANDLER, "-o", str(out)),
+        capture_output=True,
+        text=True,
         cwd=peers.ASSETS,
     )
     return str(out) if result.returncode == 0 and out.exists() else None

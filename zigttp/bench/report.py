@@ -47,18 +47,22 @@ def http_table(rows: list[dict[str, Any]]) -> str:
 def coldstart_table(result: dict[str, Any]) -> str:
     runs = {row["name"]: row for row in result["runs"]}
     node = runs.get("node")
-    best = min((row for name, row in runs.items() if name in PEERS), key=lambda r: r["median_ms"],
-               default=None)
-    lines = [f"{'start':18} {'median ms':>10} {'p95 ms':>8} {'RSS MB':>8} {'PSS MB':>8} "
-             f"{'x node':>7} {'x best':>7}"]
+    best = min(
+        (row for name, row in runs.items() if name in PEERS), key=lambda r: r["median_ms"], default=None
+    )
+    lines = [
+        f"{'start':18} {'median ms':>10} {'p95 ms':>8} {'RSS MB':>8} {'PSS MB':>8} "
+        f"{'x node':>7} {'x best':>7}"
+    ]
     for row in result["runs"]:
         lines.append(
             f"{row['name']:18} {row['median_ms']:10.1f} {row['p95_ms']:8.1f} {row['rss_mb']:8.1f} "
             f"{row.get('pss_mb', 0):8.1f} {_ratio(row['median_ms'], node and node['median_ms']):>7} "
             f"{_ratio(row['median_ms'], best and best['median_ms']):>7}"
         )
-    lines.append("(x node / x best: the time as a multiple of node's and of the fastest peer's; "
-                 "lower is better)")
+    lines.append(
+        "(x node / x best: the time as a multiple of node's and of the fastest peer's; lower is better)"
+    )
     lines.append(
         f"pre-warming a 64-runtime pool: {result['prewarm_64_ms']:.1f} ms; "
         f"RSS per extra pooled runtime: {result['rss_per_runtime_kb']:.0f} KB"
@@ -74,20 +78,32 @@ def summary_table(results: dict[str, Any]) -> str:
     with its ratio to node and to the best peer (markdown, as bench/README.md shows it)."""
     http = results.get("http", [])
     ours = next((row["server"] for row in http if row["server"].endswith("(default)")), None)
-    peers = [p for p in PEERS if any(row["server"] == p for row in http)
-             or any(row["name"] == p for row in results.get("coldstart", {}).get("runs", []))]
-    lines = ["| | zigttp | " + " | ".join(peers) + " | zigttp ÷ node | zigttp ÷ best peer |",
-             "|---" * (len(peers) + 4) + "|"]
+    peers = [
+        p
+        for p in PEERS
+        if any(row["server"] == p for row in http)
+        or any(row["name"] == p for row in results.get("coldstart", {}).get("runs", []))
+    ]
+    lines = [
+        "| | zigttp | " + " | ".join(peers) + " | zigttp ÷ node | zigttp ÷ best peer |",
+        "|---" * (len(peers) + 4) + "|",
+    ]
     best = _best_peer_rps(http)
     for endpoint in dict.fromkeys(row["endpoint"] for row in http):
         rps = {row["server"]: row["rps"] for row in http if row["endpoint"] == endpoint}
         mine = rps.get(ours) if ours else None
         peak = best.get(endpoint, (None, 0))
-        lines.append(f"| {endpoint} rps | {_num(mine)} | " + " | ".join(_num(rps.get(p)) for p in peers)
-                     + f" | {_ratio(mine, rps.get('node'))} | {_ratio(mine, peak[1])} ({peak[0]}) |")
+        lines.append(
+            f"| {endpoint} rps | {_num(mine)} | "
+            + " | ".join(_num(rps.get(p)) for p in peers)
+            + f" | {_ratio(mine, rps.get('node'))} | {_ratio(mine, peak[1])} ({peak[0]}) |"
+        )
     runs = {row["name"]: row for row in results.get("coldstart", {}).get("runs", [])}
-    for key, label, unit in (("median_ms", "spawn → first 200", "ms"), ("pss_mb", "memory (PSS)", "MB"),
-                             ("rss_mb", "memory (RSS sum)", "MB")):
+    for key, label, unit in (
+        ("median_ms", "spawn → first 200", "ms"),
+        ("pss_mb", "memory (PSS)", "MB"),
+        ("rss_mb", "memory (RSS sum)", "MB"),
+    ):
         for name in (n for n in runs if n.startswith("zigttp")):
             mine = runs[name].get(key)
             values = {p: runs[p].get(key) for p in peers if p in runs}

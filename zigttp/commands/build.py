@@ -49,7 +49,7 @@ def project_handler() -> str:
     project = project_defaults()
     handler = project.options.get("handler") if project is not None else None
     if handler is None:
-        where = f"{project.path} has no \"handler\"" if project else "no zigttp.json found"
+        where = f'{project.path} has no "handler"' if project else "no zigttp.json found"
         raise UsageError(f"no handler to build: pass HANDLER ({where})")
     return str(handler)
 
@@ -72,7 +72,8 @@ def run_build(handler: str | None, output: str | None) -> int:
 
     info = write_artifact(compiled, str(source), target)
     elapsed = (time.perf_counter() - started) * 1000
-    print(f"Built {info.path} from {handler} ({info.size} bytes, sha256 {info.sha256[:16]}, "
-          f"{elapsed:.1f} ms)")
+    print(
+        f"Built {info.path} from {handler} ({info.size} bytes, sha256 {info.sha256[:16]}, {elapsed:.1f} ms)"
+    )
     print(f"Run it with: zigttp serve {info.path}   or   python {info.path}")
     return 0

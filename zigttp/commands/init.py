@@ -44,8 +44,10 @@ def run_init(name: str, template: str, parent: Path | None = None) -> int:
     target = ((parent or Path.cwd()) / name).resolve()
     project = target.name
     if not _NAME.match(project):
-        raise UsageError(f"invalid project name {project!r} (from {name!r}): use letters, digits, "
-                         "'.', '_' and '-', starting with a letter or digit")
+        raise UsageError(
+            f"invalid project name {project!r} (from {name!r}): use letters, digits, "
+            "'.', '_' and '-', starting with a letter or digit"
+        )
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; refusing to overwrite it")
     if template not in TEMPLATES:

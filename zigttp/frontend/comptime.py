@@ -64,9 +64,7 @@ class Evaluator:
 
     def eval(self, node: Node, depth: int = 0) -> JsValue:
         if depth > MAX_DEPTH:
-            raise ComptimeFailure(
-                node, "DepthExceeded", f"expression nested deeper than {MAX_DEPTH}"
-            )
+            raise ComptimeFailure(node, "DepthExceeded", f"expression nested deeper than {MAX_DEPTH}")
         if time.monotonic() > self.deadline:
             raise ComptimeFailure(node, "TimeExceeded", f"evaluation took longer than {MAX_SECONDS:g} s")
         method = getattr(self, "eval_" + node.type, None)
@@ -79,8 +77,12 @@ class Evaluator:
         if isinstance(value, str | list | dict):
             self.work += len(value)
             if self.work > MAX_WORK:
-                raise ComptimeFailure(node, "OutputTooLarge", "the expression builds more than "
-                                      f"{MAX_WORK:,} characters in all; the limit bounds memory")
+                raise ComptimeFailure(
+                    node,
+                    "OutputTooLarge",
+                    "the expression builds more than "
+                    f"{MAX_WORK:,} characters in all; the limit bounds memory",
+                )
         return value
 
     def eval_number(self, node: Node, _: int) -> JsValue:
@@ -135,9 +137,7 @@ class Evaluator:
         result: dict[str, JsValue] = {}
         for child in node.named_children:
             if child.type != "pair":
-                raise ComptimeFailure(
-                    child, "UnsupportedOp", f"`{_describe(child)}` is not allowed"
-                )
+                raise ComptimeFailure(child, "UnsupportedOp", f"`{_describe(child)}` is not allowed")
             key = field(child, "key")
             name = self.eval(key, depth) if key.type in ("string", "number") else self.text(key)
             result[to_string(name)] = self.eval(field(child, "value"), depth)

@@ -32,7 +32,7 @@ HINT = (
 MAX_FILE_OUTPUT = 8 * MAX_STRING  # bytes of folded literals in one file: bounds the bundle
 HINTS = {
     "OutputTooLarge": "comptime() results are capped (1 MiB per string, 8 MiB per file): build "
-                      "large values at run time, or serve big assets with --static",
+    "large values at run time, or serve big assets with --static",
     "TimeExceeded": "comptime() is for small constant expressions; compute this at run time",
 }
 
@@ -54,8 +54,11 @@ def fold(em: Emitter, node: Node) -> bytes | None:
         folded = literal(Evaluator(em.data).eval(exprs[0])).encode()
         em.comptime_bytes += len(folded)
         if em.comptime_bytes > MAX_FILE_OUTPUT:
-            raise ComptimeFailure(node, "OutputTooLarge", "comptime() results in this file exceed "
-                                  f"{MAX_FILE_OUTPUT // MAX_STRING} MiB")
+            raise ComptimeFailure(
+                node,
+                "OutputTooLarge",
+                f"comptime() results in this file exceed {MAX_FILE_OUTPUT // MAX_STRING} MiB",
+            )
         return folded
     except ComptimeFailure as failure:
         hint = HINTS.get(failure.kind, HINT)

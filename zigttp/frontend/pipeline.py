@@ -41,7 +41,10 @@ __all__ = ["CompiledHandler", "LineSpan", "compile_file", "compile_source", "dia
 
 
 def compile_source(
-    source: str, filename: str = "<inline>", *, require_handler: bool = False,
+    source: str,
+    filename: str = "<inline>",
+    *,
+    require_handler: bool = False,
 ) -> CompiledHandler:
     """Compile inline code (`serve -e`); relative imports are not available.
     `require_handler` (what serving needs) makes a file without a handler ZT107, as `check`."""
@@ -53,7 +56,9 @@ def compile_source(
 
 
 def compile_file(
-    path: str | Path, *, use_cache: bool = True,
+    path: str | Path,
+    *,
+    use_cache: bool = True,
     require_handler: bool = False,
 ) -> CompiledHandler:
     """Compile a handler file and everything it imports; cached on disk by content."""

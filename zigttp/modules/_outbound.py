@@ -75,8 +75,15 @@ class _Watchdog:
         self._timer.cancel()
 
 
-def exchange(parts: SplitResult, port: int, method: str, headers: dict[str, str],
-             body: bytes | None, seconds: float, limit: int) -> Reply:
+def exchange(
+    parts: SplitResult,
+    port: int,
+    method: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    seconds: float,
+    limit: int,
+) -> Reply:
     """Send one request and read the whole response within `seconds` (raises Timeout,
     TooLarge, or OSError, NetworkError included, for network failures)."""
     if seconds <= 0:

@@ -27,11 +27,15 @@ MAX_SQL_BYTES = 1024 * 1024  # SQLITE_LIMIT_SQL_LENGTH
 STATEMENT_CAP_S = 30.0  # outside a request (top-level code), the same as the default --timeout
 PROGRESS_EVERY = 10_000  # VM instructions between deadline checks (~0.1 ms each)
 DENIED_FUNCTIONS = frozenset({"load_extension"})
-DENIED_PRAGMAS = frozenset({
-    "temp_store_directory", "data_store_directory",  # move temp/data files anywhere
-    "writable_schema", "trusted_schema",  # hand-edited schema: corrupts or escapes the checks
-    "mmap_size",  # maps the file into the process beyond the page cache budget
-})
+DENIED_PRAGMAS = frozenset(
+    {
+        "temp_store_directory",
+        "data_store_directory",  # move temp/data files anywhere
+        "writable_schema",
+        "trusted_schema",  # hand-edited schema: corrupts or escapes the checks
+        "mmap_size",  # maps the file into the process beyond the page cache budget
+    }
+)
 
 
 class Denied(sqlite3.DatabaseError):
@@ -45,8 +49,9 @@ class Guard:
         self.denied: str | None = None
         self.stop_at = 0.0
 
-    def authorize(self, action: int, arg1: str | None, arg2: str | None,
-                  _db: str | None, _trigger: str | None) -> int:
+    def authorize(
+        self, action: int, arg1: str | None, arg2: str | None, _db: str | None, _trigger: str | None
+    ) -> int:
         reason = _denial(action, arg1, arg2)
         if reason is None:
             return sqlite3.SQLITE_OK
@@ -72,8 +77,7 @@ def _denial(action: int, arg1: str | None, arg2: str | None) -> str | None:
     if action == sqlite3.SQLITE_ATTACH and arg1 == "":
         return None  # a private temporary database (plain VACUUM attaches one): no path
     if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
-        return ("ATTACH, DETACH and VACUUM INTO are not allowed: zigttp:sql only reaches the "
-                "--sqlite database")
+        return "ATTACH, DETACH and VACUUM INTO are not allowed: zigttp:sql only reaches the --sqlite database"
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
         return f"{arg2}() is not allowed in zigttp:sql"
     if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in DENIED_PRAGMAS:

@@ -55,8 +55,9 @@ def cached_compile(source: str, name: str, compile_: Callable[[], bytes]) -> byt
     """The bytecode of `source` (named `name`): from the cache, else `compile_()`, stored."""
     if not enabled():
         return compile_()
-    key = hashlib.sha256(_engine_stamp() + b"\0" + name.encode() + b"\0" + source.encode(
-        "utf-8", "surrogatepass")).hexdigest()
+    key = hashlib.sha256(
+        _engine_stamp() + b"\0" + name.encode() + b"\0" + source.encode("utf-8", "surrogatepass")
+    ).hexdigest()
     path = cache_root() / "bytecode" / key[:2] / key
     found = _read(path)
     if found is not None:

@@ -91,8 +91,11 @@ def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tup
     js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
 
     def compiled(text: str, name: str) -> bytes:
-        return cached_compile(text, f"zigttp:{name}\0stripped",
-                              lambda: compile_script(text, f"zigttp:{name}", strip_source=True))
+        return cached_compile(
+            text,
+            f"zigttp:{name}\0stripped",
+            lambda: compile_script(text, f"zigttp:{name}", strip_source=True),
+        )
 
     plain = tuple(compiled((js / f"{n}.js").read_text("utf-8"), n) for n in ("jsx_runtime", "dialect"))
     web: list[bytes] = []
@@ -119,8 +122,10 @@ def lazy_bytecode(group: str) -> tuple[bytes, ...]:
     """The scripts of `js/web/<group>/` (sorted by name), compiled once per process; a
     runtime evaluates them on first use (hooks.evalBytecode via web.bytecode), not at build."""
     folder = Path(__file__).parent / "js" / "web" / group
-    return tuple(compile_script(path.read_text("utf-8"), f"zigttp:web/{group}/{path.stem}", strip_source=True)
-                 for path in sorted(folder.glob("*.js")))
+    return tuple(
+        compile_script(path.read_text("utf-8"), f"zigttp:web/{group}/{path.stem}", strip_source=True)
+        for path in sorted(folder.glob("*.js"))
+    )
 
 
 class JsRuntime:
@@ -146,8 +151,13 @@ class JsRuntime:
         self.host_state = HostState()  # this runtime's host objects (zlib streams): freed with it
         state = self.host_state
         self._runtime = _engine.Runtime(
-            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function,
-            lambda name, args: call_native(name, args, state), lazy,
+            limits.memory,
+            limits.stack_size,
+            limits.max_call_depth,
+            console,
+            host_function,
+            lambda name, args: call_native(name, args, state),
+            lazy,
         )
         try:
             self._runtime.install_prelude(prelude)
@@ -182,9 +192,12 @@ class JsRuntime:
     def _warn_if_tainted(self) -> None:
         if self._runtime.tainted and not self._warned_taint:
             self._warned_taint = True
-            self._console("warn", "zigttp: this request changed shared JavaScript builtins (e.g. "
-                          "Object.prototype, JSON, Array.prototype, Response); its runtime is "
-                          "replaced before the next request. Patch builtins at the top level instead.")
+            self._console(
+                "warn",
+                "zigttp: this request changed shared JavaScript builtins (e.g. "
+                "Object.prototype, JSON, Array.prototype, Response); its runtime is "
+                "replaced before the next request. Patch builtins at the top level instead.",
+            )
 
     def settle_leftovers(self) -> bool:
         """Run what the last request left (promise jobs, finalizers) before the next one.
@@ -209,7 +222,8 @@ def translate(exc: _engine.Fault, limits: RuntimeLimits, timeout: float | None =
     if kind == "memory":
         return errors.MemoryLimitExceeded(
             f"handler exceeded the memory limit of {limits.memory} bytes"
-            if limits.memory else "out of memory"
+            if limits.memory
+            else "out of memory"
         )
     if kind == "stack":
         return errors.StackOverflow("stack overflow: " + message.split("\n", 1)[0])

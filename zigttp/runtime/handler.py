@@ -61,8 +61,9 @@ class LoadedHandler:
             except Exception:  # a log sink failing must not fail the request
                 pass
 
-        host = self.bridge.host_function(lambda: self.taps.get(slot_index),
-                                         getattr(slot, "note_effect", None))
+        host = self.bridge.host_function(
+            lambda: self.taps.get(slot_index), getattr(slot, "note_effect", None)
+        )
         try:
             return JsRuntime(
                 self.bytecode,
@@ -88,8 +89,10 @@ def bytecode_of(compiled: CompiledHandler) -> bytes:
         return handler_bytecode(compiled.code)
     except CompileFailure as failure:
         file, line = compiled.locate(failure.line)
-        raise HandlerLoadError(f"failed to load {compiled.filename}: {file}:{line}:{failure.column}: "
-                               f"SyntaxError: {failure.message}") from None
+        raise HandlerLoadError(
+            f"failed to load {compiled.filename}: {file}:{line}:{failure.column}: "
+            f"SyntaxError: {failure.message}"
+        ) from None
 
 
 def module_specs(compiled: CompiledHandler, extra: tuple[ModuleSpec, ...] = ()) -> list[ModuleSpec]:

@@ -77,9 +77,17 @@ class Supervisor:
         host = self.config.host
         url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
         workers = self.config.workers if self.config.workers > 1 else 0  # -w 1: as one process
-        print(start_line(self.config.log_format, url, handler=self.compiled.filename,
-                         pool=self.config.pool_size, load_ms=load_ms, workers=workers),
-              flush=True)
+        print(
+            start_line(
+                self.config.log_format,
+                url,
+                handler=self.compiled.filename,
+                pool=self.config.pool_size,
+                load_ms=load_ms,
+                workers=workers,
+            ),
+            flush=True,
+        )
         return self._supervise()
 
     def _spawn(self, index: int) -> None:
@@ -101,11 +109,14 @@ class Supervisor:
             for other in self._sockets:
                 if other is not sock:
                     other.close()
-            server = Server(self.compiled, self.config.with_changes(port=self.port),
-                            state_dir=self.state_dir, worker=index,
-                            heartbeat=self.board.heartbeat(index))
-            server.serve_forever(sock, announce=False,
-                                 on_ready=lambda: os.write(self._ready_w, b"."))
+            server = Server(
+                self.compiled,
+                self.config.with_changes(port=self.port),
+                state_dir=self.state_dir,
+                worker=index,
+                heartbeat=self.board.heartbeat(index),
+            )
+            server.serve_forever(sock, announce=False, on_ready=lambda: os.write(self._ready_w, b"."))
             return 0
         except ZigttpError as exc:  # a load error, --static DIR missing, ...
             self._report_failure(f"zigttp: {exc}\n")
@@ -139,8 +150,9 @@ class Supervisor:
                 self.children.pop(pid, None)
                 if os.WIFEXITED(status):  # the worker (or the first of them) said why
                     return os.WEXITSTATUS(status) or 1
-                sys.stderr.write(f"zigttp: worker failed to start (pid {pid}, killed by signal "
-                                 f"{os.WTERMSIG(status)})\n")
+                sys.stderr.write(
+                    f"zigttp: worker failed to start (pid {pid}, killed by signal {os.WTERMSIG(status)})\n"
+                )
                 return 1
             import select
 
@@ -186,8 +198,11 @@ class Supervisor:
             frozen = self.watchdog.killed(pid)
             if index is None or self.stopping:
                 continue
-            reason = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-                      else f"exit {os.WEXITSTATUS(status)}")
+            reason = (
+                f"signal {os.WTERMSIG(status)}"
+                if os.WIFSIGNALED(status)
+                else f"exit {os.WEXITSTATUS(status)}"
+            )
             what = "was killed by the watchdog" if frozen else "died"
             sys.stderr.write(f"zigttp: worker {index} (pid {pid}) {what} ({reason}); restarting\n")
             self._spawn(index)
@@ -233,8 +248,10 @@ def _exit_with_parent(parent: int, drain_timeout: float) -> None:
             time.sleep(0.5)
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(drain_timeout + GRACE)
-        sys.stderr.write("zigttp: worker outlived its supervisor and did not drain within "
-                         f"{drain_timeout:g} s + {GRACE:g} s; exiting\n")
+        sys.stderr.write(
+            "zigttp: worker outlived its supervisor and did not drain within "
+            f"{drain_timeout:g} s + {GRACE:g} s; exiting\n"
+        )
         sys.stderr.flush()
         os._exit(1)
 

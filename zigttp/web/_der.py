@@ -35,8 +35,9 @@ def load(kind: str, der: bytes) -> Any:
 def private_der(key: Any) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
-    return key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def public_der(key: Any) -> bytes:
@@ -53,8 +54,12 @@ def hash_of(name: str) -> Any:
     """A WebCrypto hash name → a `cryptography` hash instance."""
     from cryptography.hazmat.primitives import hashes
 
-    known = {"SHA-1": hashes.SHA1, "SHA-256": hashes.SHA256,
-             "SHA-384": hashes.SHA384, "SHA-512": hashes.SHA512}
+    known = {
+        "SHA-1": hashes.SHA1,
+        "SHA-256": hashes.SHA256,
+        "SHA-384": hashes.SHA384,
+        "SHA-512": hashes.SHA512,
+    }
     if name not in known:
         raise NativeError("NotSupportedError", f"unsupported hash {name!r}")
     return known[name]()

@@ -43,14 +43,15 @@ def _gcm(encrypt: bool, key: bytes, params: dict[str, Any], data: bytes) -> byte
         return out + enc.tag[:tag_size]
     if len(data) < tag_size:
         raise _fail("AES-GCM: ciphertext is shorter than its tag")
-    body, tag = data[: len(data) - tag_size], data[len(data) - tag_size:]
+    body, tag = data[: len(data) - tag_size], data[len(data) - tag_size :]
     dec = _cipher(modes.GCM(iv, tag, min_tag_length=4), key).decryptor()
     dec.authenticate_additional_data(aad)
     try:
         return dec.update(body) + dec.finalize()
     except InvalidTag:
-        raise _fail("AES-GCM: the data failed authentication (wrong key, iv, additionalData or tag)") \
-            from None
+        raise _fail(
+            "AES-GCM: the data failed authentication (wrong key, iv, additionalData or tag)"
+        ) from None
 
 
 def _cbc(encrypt: bool, key: bytes, params: dict[str, Any], data: bytes) -> bytes:

@@ -122,9 +122,12 @@ def open_stream(state: HostState, fmt: str, decompress: bool) -> int:
     stream = _make(fmt, decompress)
     held = sum(COST.get(type(value), 0) for value in state.handles.values())
     if held + COST[type(stream)] > HOST_BUDGET:
-        raise NativeError("RangeError", "too many compression streams open at once in this runtime (their "
-                          f"codecs may hold {HOST_BUDGET >> 20} MiB); close or cancel the ones you are done "
-                          "with")
+        raise NativeError(
+            "RangeError",
+            "too many compression streams open at once in this runtime (their "
+            f"codecs may hold {HOST_BUDGET >> 20} MiB); close or cancel the ones you are done "
+            "with",
+        )
     return state.add(stream)
 
 

@@ -144,13 +144,19 @@ def _jwk(name: str, key: Any, private: bool) -> dict[str, str]:
     if name in OKP:
         out = {"kty": "OKP", "crv": name, "x": b64url_encode(raw)}
         if private:
-            raw_private = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                            serialization.NoEncryption())
+            raw_private = key.private_bytes(
+                serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+            )
             out["d"] = b64url_encode(raw_private)
         return out
     curve = _curve_of(key)
     size = CURVE_BYTES[curve]
-    out = {"kty": "EC", "crv": curve, "x": b64url_encode(raw[1:1 + size]), "y": b64url_encode(raw[1 + size:])}
+    out = {
+        "kty": "EC",
+        "crv": curve,
+        "x": b64url_encode(raw[1 : 1 + size]),
+        "y": b64url_encode(raw[1 + size :]),
+    }
     if private:
         out["d"] = int_b64url(key.private_numbers().private_value, size)
     return out
@@ -219,4 +225,3 @@ def derive(name: str, private: bytes, public: bytes) -> bytes:
         return mine.exchange(ec.ECDH(), theirs)
     except ValueError as exc:
         raise NativeError("OperationError", f"{name}: {exc}") from None
-

@@ -24,8 +24,13 @@ def _type_error(message: str) -> NativeError:
 
 @native("form.urlencoded")
 def parse_urlencoded(body: bytes) -> list[Entry]:
-    pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace",
-                      max_num_fields=MAX_PARTS)
+    pairs = parse_qsl(
+        body.decode("latin-1"),
+        keep_blank_values=True,
+        encoding="utf-8",
+        errors="replace",
+        max_num_fields=MAX_PARTS,
+    )
     return [[name, value] for name, value in pairs]
 
 
@@ -39,8 +44,9 @@ def parse_multipart(content_type: str, body: bytes) -> list[Entry]:
         raise _type_error("the multipart/form-data Content-Type has no boundary parameter")
     entries: list[Entry] = []
     try:
-        with multipart.PushMultipartParser(boundary, content_length=len(body), max_segment_count=MAX_PARTS,
-                                           strict=True) as parser:
+        with multipart.PushMultipartParser(
+            boundary, content_length=len(body), max_segment_count=MAX_PARTS, strict=True
+        ) as parser:
             _collect(parser, body, entries)
     except multipart.MultipartError as exc:
         raise _type_error(f"malformed multipart/form-data body: {exc}") from None
@@ -59,8 +65,9 @@ def _collect(parser: object, body: bytes, entries: list[Entry]) -> None:
             if segment.filename is None:
                 entries.append([segment.name, data.decode("utf-8", "replace")])
             else:
-                entries.append([segment.name, data, segment.filename,
-                                segment.content_type or "application/octet-stream"])
+                entries.append(
+                    [segment.name, data, segment.filename, segment.content_type or "application/octet-stream"]
+                )
             segment = None
         elif isinstance(event, bytes | bytearray):
             chunks.append(bytes(event))

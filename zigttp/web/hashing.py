@@ -56,14 +56,20 @@ def _seconds_per_iteration(algorithm: str) -> float:
 def pbkdf2(name: str, password: bytes, salt: bytes, iterations: int, bits: int, remaining_ms: float) -> bytes:
     algorithm = _hash(name)
     if iterations > MAX_PBKDF2_ITERATIONS:
-        raise NativeError("OperationError", f"PBKDF2: {iterations} iterations, at most "
-                          f"{MAX_PBKDF2_ITERATIONS} (zigttp's bound; 600000 is OWASP's SHA-256 advice)")
+        raise NativeError(
+            "OperationError",
+            f"PBKDF2: {iterations} iterations, at most "
+            f"{MAX_PBKDF2_ITERATIONS} (zigttp's bound; 600000 is OWASP's SHA-256 advice)",
+        )
     blocks = -(-bits // (8 * hashlib.new(algorithm).digest_size))
     estimate = _seconds_per_iteration(algorithm) * iterations * blocks
     if estimate * 1000 > remaining_ms:
-        raise NativeError("OperationError", f"PBKDF2: {iterations} iterations would take ~{estimate:.2f} s, "
-                          f"more than the {remaining_ms / 1000:.2f} s left before the request's deadline "
-                          "(lower the iterations or raise --timeout)")
+        raise NativeError(
+            "OperationError",
+            f"PBKDF2: {iterations} iterations would take ~{estimate:.2f} s, "
+            f"more than the {remaining_ms / 1000:.2f} s left before the request's deadline "
+            "(lower the iterations or raise --timeout)",
+        )
     return hashlib.pbkdf2_hmac(algorithm, password, salt, iterations, bits // 8)
 
 

@@ -22,8 +22,12 @@ def _describe(key: Any, private: bool) -> dict[str, Any]:
     numbers = (key.public_key() if private else key).public_numbers()
     exponent = numbers.e.to_bytes(max(1, (numbers.e.bit_length() + 7) // 8), "big")
     der = private_der(key) if private else public_der(key)
-    return {"type": "private" if private else "public", "der": der,
-            "modulusLength": numbers.n.bit_length(), "publicExponent": exponent}
+    return {
+        "type": "private" if private else "public",
+        "der": der,
+        "modulusLength": numbers.n.bit_length(),
+        "publicExponent": exponent,
+    }
 
 
 @native("rsa.generate")
@@ -32,8 +36,11 @@ def generate(modulus_length: int, exponent: bytes) -> dict[str, Any]:
 
     e = int.from_bytes(exponent, "big")
     if e not in (3, 65537) or modulus_length < 1024 or modulus_length % 8 or modulus_length > MAX_MODULUS:
-        raise NativeError("OperationError", f"RSA: unsupported modulusLength {modulus_length} or "
-                          f"publicExponent {e} (use 2048 to {MAX_MODULUS} bits, a multiple of 8, and 65537)")
+        raise NativeError(
+            "OperationError",
+            f"RSA: unsupported modulusLength {modulus_length} or "
+            f"publicExponent {e} (use 2048 to {MAX_MODULUS} bits, a multiple of 8, and 65537)",
+        )
     private = rsa.generate_private_key(e, modulus_length)
     out = pair(private)
     out.update(_describe(private, True))
@@ -95,8 +102,9 @@ def sign(name: str, hash_name: str, der: bytes, salt_length: int | None, data: b
 
 
 @native("rsa.verify")
-def verify(name: str, hash_name: str, der: bytes, salt_length: int | None, signature: bytes,
-           data: bytes) -> bool:
+def verify(
+    name: str, hash_name: str, der: bytes, salt_length: int | None, signature: bytes, data: bytes
+) -> bool:
     from cryptography.exceptions import InvalidSignature
 
     scheme = _padding(name, hash_name, salt_length)
@@ -119,5 +127,3 @@ def oaep(encrypt: bool, hash_name: str, der: bytes, label: bytes | None, data: b
         return load("private", der).decrypt(data, scheme)
     except ValueError as exc:
         raise NativeError("OperationError", f"RSA-OAEP: {exc}") from None
-
-
