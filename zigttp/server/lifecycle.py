@@ -72,6 +72,9 @@ def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
         import tempfile
 
         state_dir = tempfile.mkdtemp(prefix="zigttp-state-")
+    from zigttp.web import outbound
+
+    outbound.configure(config.outbound_hosts, config.outbound_timeout_ms)  # the global fetch()'s
     options = {**config.module_options(), "log_sink": log.module_log}
     context = ModuleContext(state_dir=state_dir, options=options)
     return load_handler(source, RuntimeLimits.from_config(config), module_context=context,
@@ -89,7 +92,9 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         factory,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
-        inline_lane=config.backend == "loop" and config.inline_lane and not handler.bridge.blocking,
+        # fetch() blocks on the network: with outbound hosts allowed it never runs on the loop.
+        inline_lane=(config.backend == "loop" and config.inline_lane and not handler.bridge.blocking
+                     and not config.outbound_hosts),
     )
     handler.pool = pool  # type: ignore[attr-defined]
     pool.start()

@@ -21,7 +21,8 @@ from typing import Any
 
 NativeFunction = Callable[..., Any]
 _REGISTRY: dict[str, NativeFunction] = {}
-_AREAS = {"random": "zigttp.web.random"}  # "area" of "area.name" → the module defining it
+# "area" of "area.name" → the module defining it
+_AREAS = {"random": "zigttp.web.random", "fetch": "zigttp.web.fetch", "body": "zigttp.web.multipart"}
 
 
 class NativeError(Exception):
