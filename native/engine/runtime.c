@@ -397,30 +397,34 @@ static void check_intact(Runtime *self)
 }
 
 /* One request: method, target and "name\0value\0..." headers as str, the body as bytes or
- * None. Returns (status, header_block: bytes, body: bytes) or raises Fault. */
+ * None, the timeout, and optionally the listening socket's origin ("http://host:port", the
+ * absolute URL's fallback when a request has no Host header). Returns (status,
+ * header_block: bytes, body: bytes) or raises Fault. */
 static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (!usable(self))
         return NULL;
-    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
-        !PyUnicode_Check(args[2]) || !(args[3] == Py_None || PyBytes_Check(args[3]))) {
-        PyErr_SetString(PyExc_TypeError, "dispatch(method: str, url: str, headers: str, body: bytes | None, timeout: float)");
+    if (nargs < 5 || nargs > 6 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyUnicode_Check(args[2]) || !(args[3] == Py_None || PyBytes_Check(args[3])) ||
+        (nargs == 6 && !PyUnicode_Check(args[5]))) {
+        PyErr_SetString(PyExc_TypeError, "dispatch(method: str, url: str, headers: str, body: bytes | None, timeout: float, origin: str = ...)");
         return NULL;
     }
     double timeout = PyFloat_AsDouble(args[4]);
     if (timeout == -1.0 && PyErr_Occurred())
         return NULL;
     JSContext *ctx = self->ctx;
-    JSValue argv[4];
+    JSValue argv[5];
     argv[0] = new_string(ctx, args[0]);
     argv[1] = new_string(ctx, args[1]);
     argv[2] = new_string(ctx, args[2]);
     argv[3] = args[3] == Py_None ? JS_NULL
               : JS_NewArrayBufferCopy(ctx, (const uint8_t *)PyBytes_AS_STRING(args[3]),
                                       (size_t)PyBytes_GET_SIZE(args[3]));
-    for (int i = 0; i < 4; i++) {
+    argv[4] = nargs == 6 ? new_string(ctx, args[5]) : JS_UNDEFINED;
+    for (int i = 0; i < 5; i++) {
         if (JS_IsException(argv[i])) {
-            for (int j = 0; j < 4; j++)
+            for (int j = 0; j < 5; j++)
                 JS_FreeValue(ctx, argv[j]);
             if (!PyErr_Occurred())
                 PyErr_NoMemory();
@@ -429,8 +433,8 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
     }
     self->busy = 1;
     arm_deadline(self, timeout);
-    JSValue answer = call_js(self, self->fn_dispatch, 4, (JSValueConst *)argv);
-    for (int i = 0; i < 4; i++)
+    JSValue answer = call_js(self, self->fn_dispatch, 5, (JSValueConst *)argv);
+    for (int i = 0; i < 5; i++)
         JS_FreeValue(ctx, argv[i]);
     if (JS_IsNull(answer)) { /* a pending promise: run its jobs, then read the outcome */
         leave_python(self);
@@ -548,7 +552,7 @@ static PyMethodDef runtime_methods[] = {
     {"seal", (PyCFunction)runtime_seal, METH_NOARGS,
      "seal(): snapshot the builtins after the handler's top level"},
     {"dispatch", (PyCFunction)(void (*)(void))runtime_dispatch, METH_FASTCALL,
-     "dispatch(method, url, headers, body, timeout) -> (status, header_block, body)"},
+     "dispatch(method, url, headers, body, timeout, origin='') -> (status, header_block, body)"},
     {"settle_leftovers", (PyCFunction)runtime_settle_leftovers, METH_O,
      "settle_leftovers(budget) -> healthy: run jobs a request left behind"},
     {"eval", (PyCFunction)runtime_eval, METH_VARARGS,

@@ -125,10 +125,13 @@ class JsRuntime:
         """A request changed shared builtins: the pool replaces this runtime before the next."""
         return self._runtime.tainted
 
-    def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None) -> HandlerResponse:
-        """Run the handler once. Headers are "name\\0value\\0..." (lower-case names)."""
+    def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None,
+                 origin: str = "") -> HandlerResponse:
+        """Run the handler once. Headers are "name\\0value\\0..." (lower-case names); `origin`
+        ("http://host:port" of the listening socket) completes a `{ fetch }` request's URL
+        when it has no Host header."""
         try:
-            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body, self.timeout)
+            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body, self.timeout, origin)
         except _engine.Fault as exc:
             self._warn_if_tainted()
             raise translate(exc, self.limits, self.timeout) from None

@@ -48,6 +48,7 @@ class Call:
     headers_wire: str
     body: bytes | None
     request_id: str
+    origin: str = ""  # "http://host:port" of the listening socket (a `{ fetch }` request's URL)
 
 
 class Slot:
@@ -100,7 +101,7 @@ class Slot:
         cpu_started = time.thread_time()
         try:
             assert self.runtime is not None
-            return self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
+            return self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body, call.origin)
         except errors.HandlerError as exc:
             return exc
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
@@ -166,7 +167,7 @@ class InlineSlot:
         self.effects += 1
 
     def run(self, method: str, url: str, headers_wire: str, body: bytes | None,
-            request_id: str) -> HandlerResponse:
+            request_id: str, origin: str = "") -> HandlerResponse:
         """One request on the loop thread: the request's parts, not a `Call` (hot path)."""
         runtime = self.runtime
         self.request_id = request_id
@@ -176,7 +177,7 @@ class InlineSlot:
         started = perf_counter()
         effects = self.effects
         try:
-            return runtime.dispatch(method, url, headers_wire, body)
+            return runtime.dispatch(method, url, headers_wire, body, origin)
         except errors.HandlerError as exc:
             if exc.replace_context:
                 self._replace()
@@ -367,7 +368,8 @@ class RuntimePool:
     def run_inline(self, call: Call) -> HandlerResponse:
         """Run on the calling (event-loop) thread; only when `lanes.inline_allowed` said so."""
         assert self.inline is not None
-        return self.inline.run(call.method, call.url, call.headers_wire, call.body, call.request_id)
+        return self.inline.run(call.method, call.url, call.headers_wire, call.body, call.request_id,
+                               call.origin)
 
     async def run(self, call: Call) -> HandlerResponse:
         """Event-loop path: run one handler call on a free slot; raises HandlerError."""

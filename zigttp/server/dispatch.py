@@ -45,6 +45,7 @@ class Dispatcher:
         self.locate = locate
         self._ids = itertools.count(1)
         self._worker = worker
+        self.origin = ""  # "http://host:port" once the socket is bound (Server._prepare)
         self.served = 0
         self.static = _static_files(config) if config.static_dir else None
         self.cors = CorsPolicy(config.cors_origins) if config.cors or config.cors_origins else None
@@ -76,7 +77,7 @@ class Dispatcher:
 
     def call_for(self, request: Request, request_id: str) -> Call:
         return Call(request.method, request.url, encode_headers(request.headers), _body_bytes(request),
-                    request_id)
+                    request_id, self.origin)
 
     async def handle(self, request: Request) -> Reply:
         """Event-loop path. Returns the response bytes and whether to keep the connection."""
@@ -162,7 +163,7 @@ class Dispatcher:
         assert inline is not None
         try:
             response = inline.run(request.method, request.url, encode_headers(request.headers),
-                                  _body_bytes(request), request_id)
+                                  _body_bytes(request), request_id, self.origin)
         except errors.HandlerError as exc:
             return None if _retry_on_threads(exc) else self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)

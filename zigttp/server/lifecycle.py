@@ -131,6 +131,7 @@ class Server:
         self.port = sock.getsockname()[1]
         dispatcher = Dispatcher(self.config, pool, self.log, locate=self.compiled.locate,
                                 worker=self.worker, state_dir=self.state_dir)
+        dispatcher.origin = _origin(sock)
         self.dispatcher = dispatcher
         return dispatcher, sock, pool
 
@@ -234,3 +235,11 @@ def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
 
 def fatal(message: str) -> None:
     sys.stderr.write(f"zigttp: {message}\n")
+
+
+def _origin(sock: socket.socket) -> str:
+    """http://host:port of a listening socket: a `{ fetch }` request's URL without a Host header."""
+    host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", "::"):
+        host = "localhost"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
