@@ -92,7 +92,6 @@ PROBES = {
     "exports": "typeof exports",
     "std": "typeof std",
     "os": "typeof os",
-    "fetch": "typeof fetch",
     "XMLHttpRequest": "typeof XMLHttpRequest",
     "WebSocket": "typeof WebSocket",
     "Deno": "typeof Deno",
@@ -132,6 +131,7 @@ ALLOWED_GLOBALS = {
     "__zigttp_import", "handler",
     # the web-platform API (runtime/js/web/*.js, host side in zigttp/web/)
     "crypto",
+    "fetch",  # only to --outbound-host hosts (tests/web/test_fetch_global.py)
     # the original zigttp's dialect (runtime/js/dialect.js): read-only helpers, and range()
     "range", "__zigttp_pipe", "__zigttp_match", "__zigttp_any", "__zigttp_assert_failed",
     "__zigttp_compose",
