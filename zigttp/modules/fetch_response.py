@@ -57,7 +57,8 @@ _TO_RESPONSE = """
       return failed("invalid_response", "the fetch reply has no status");
     }
     const statusText = record.statusText === undefined ? undefined : String(record.statusText);
-    return makeResponse(record.status, statusText, pairsOf(record.headers), record.body === undefined ? "" : String(record.body), "", false, true);
+    const body = record.body === undefined ? "" : String(record.body);
+    return makeResponse(record.status, statusText, pairsOf(record.headers), body, "", false, true);
   }
   function withQuery(url, query) {
     if (query === undefined || query === null) return url;

@@ -131,7 +131,8 @@ class JsRuntime:
         ("http://host:port" of the listening socket) completes a `{ fetch }` request's URL
         when it has no Host header."""
         try:
-            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body, self.timeout, origin)
+            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body,
+                                                            self.timeout, origin)
         except _engine.Fault as exc:
             self._warn_if_tainted()
             raise translate(exc, self.limits, self.timeout) from None

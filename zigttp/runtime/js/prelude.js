@@ -19,6 +19,10 @@
 //     [status, "name: value\r\n"..., body]   a response; body a string or bytes (see `encode`)
 //     [0, kind, message]                    a failure (kinds at FAIL below)
 //     null                                  a pending promise: the host runs jobs, then settle()
+// * For the web API's own files (never handler code) it adds to `hooks`: `fetchInternals`
+//   (makeResponse, requestParts, newRequest: web/fetch.js and the zigttp:fetch shim) and reads
+//   two optional registrations: `hooks.bodyStream(bytes)` → a ReadableStream for `body`
+//   (web/streams), `hooks.blobBytes(blob)` → a Blob's bytes as a body (web/blob).
 // * Deadlines, memory and stack are the engine's: an interrupt handler ends a call at its
 //   deadline (uncatchable), the engine's fault flags classify memory, stack and call depth.
 (function (hooks) {
