@@ -38,6 +38,7 @@ typedef struct {
     PyObject *native;        /* callable(name: str, args: tuple) -> value, or None (values.c) */
     JSValue hooks;           /* object handed to the prelude and the module shims */
     JSValue fn_dispatch, fn_settle, fn_intact, fn_snapshot; /* from the prelude */
+    JSValue fn_timers;       /* timers(nowMs, phase) -> ms to the next timer or -1 (run_loop) */
 } Runtime;
 
 extern PyTypeObject RuntimeType;
@@ -46,6 +47,7 @@ extern PyObject *CompileError; /* CompileError(message_with_stack: str) */
 
 /* runtime.c */
 int64_t monotonic_ns(void);
+int run_loop(Runtime *self, int phase);
 JSValue call_js(Runtime *self, JSValueConst fn, int argc, JSValueConst *argv);
 void enter_python(Runtime *self);
 void leave_python(Runtime *self);

@@ -208,6 +208,28 @@ static JSValue hook_remaining(JSContext *ctx, JSValueConst this_val, int argc, J
     return JS_NewFloat64(ctx, left > 0 ? (double)left / 1e6 : 0.0);
 }
 
+/* setTimerSource(fn): the timers' entry point for run_loop (runtime.c); settable once. */
+static JSValue hook_set_timer_source(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    Runtime *self = owner_of(ctx);
+    (void)this_val;
+    if (argc < 1 || !JS_IsFunction(ctx, argv[0]))
+        return JS_ThrowTypeError(ctx, "setTimerSource(fn)");
+    if (!JS_IsUndefined(self->fn_timers))
+        return JS_ThrowTypeError(ctx, "setTimerSource: a timer source is already set");
+    self->fn_timers = JS_DupValue(ctx, argv[0]);
+    return JS_UNDEFINED;
+}
+
+/* now() -> milliseconds on the monotonic clock (performance.now, the timers' clock). */
+static JSValue hook_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    (void)argc;
+    (void)argv;
+    return JS_NewFloat64(ctx, (double)monotonic_ns() / 1e6);
+}
+
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
@@ -217,6 +239,8 @@ JSValue make_hooks(JSContext *ctx)
         {"utf8Encode", hook_utf8_encode, 1},
         {"native", hook_native, 1},
         {"remaining", hook_remaining, 0},
+        {"setTimerSource", hook_set_timer_source, 1},
+        {"now", hook_now, 0},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

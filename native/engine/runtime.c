@@ -183,6 +183,45 @@ static int drain_jobs(Runtime *self)
     }
 }
 
+/* The event loop of one request (GIL released): run jobs; when none is left, ask the timer
+ * source (web/timers.js, via hooks.setTimerSource) to fire the due timers; it answers the
+ * milliseconds until its next timer, or -1 when nothing keeps this phase alive (phase 0:
+ * the handler's promise settled or has nothing left to wait for; phase 1, between requests:
+ * no ctx.waitUntil promise is pending; it cancels what is left then). Sleeps until the next
+ * timer or the deadline, whichever comes first. -1 on an uncatchable error or the deadline. */
+int run_loop(Runtime *self, int phase)
+{
+    for (;;) {
+        if (drain_jobs(self) < 0)
+            return -1;
+        if (JS_IsUndefined(self->fn_timers))
+            return 0;
+        JSValue argv[2] = {JS_NewFloat64(self->ctx, (double)monotonic_ns() / 1e6), JS_NewInt32(self->ctx, phase)};
+        JSValue next = JS_Call(self->ctx, self->fn_timers, JS_UNDEFINED, 2, argv);
+        double wait = -1;
+        if (JS_IsException(next) || JS_ToFloat64(self->ctx, &wait, next) < 0) {
+            JS_FreeValue(self->ctx, next);
+            return -1;
+        }
+        JS_FreeValue(self->ctx, next);
+        if (JS_IsJobPending(self->rt))
+            continue; /* the timers queued promise jobs: run them first */
+        if (wait < 0)
+            return 0;
+        int64_t until = monotonic_ns() + (int64_t)(wait * 1e6);
+        if (self->deadline_ns != 0 && until >= self->deadline_ns) {
+            until = self->deadline_ns;
+        }
+        struct timespec ts = {.tv_sec = (time_t)(until / 1000000000), .tv_nsec = (long)(until % 1000000000)};
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0) {
+        }
+        if (self->deadline_ns != 0 && monotonic_ns() >= self->deadline_ns) {
+            self->deadline_hit = 1;
+            return -1;
+        }
+    }
+}
+
 /* ---- construction ------------------------------------------------------------------- */
 
 static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
@@ -203,7 +242,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     if (self == NULL)
         return NULL;
     self->hooks = self->fn_dispatch = self->fn_settle = JS_UNDEFINED;
-    self->fn_intact = self->fn_snapshot = JS_UNDEFINED;
+    self->fn_intact = self->fn_snapshot = self->fn_timers = JS_UNDEFINED;
     self->owner = PyThread_get_thread_ident();
     self->memory_limit = (size_t)memory_limit;
     self->console = Py_NewRef(console);
@@ -230,7 +269,7 @@ static void runtime_close(Runtime *self)
 {
     if (self->ctx != NULL) {
         JSValue *values[] = {&self->hooks, &self->fn_dispatch, &self->fn_settle,
-                             &self->fn_intact, &self->fn_snapshot};
+                             &self->fn_intact, &self->fn_snapshot, &self->fn_timers};
         JS_UpdateStackTop(self->rt); /* freeing may happen on another thread's stack */
         for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
             JS_FreeValue(self->ctx, *values[i]);
@@ -438,7 +477,7 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
         JS_FreeValue(ctx, argv[i]);
     if (JS_IsNull(answer)) { /* a pending promise: run its jobs, then read the outcome */
         leave_python(self);
-        int drained = drain_jobs(self);
+        int drained = run_loop(self, 0); /* jobs and timers until it settles */
         enter_python(self);
         answer = drained < 0 ? JS_EXCEPTION : call_js(self, self->fn_settle, 0, NULL);
     }
@@ -467,13 +506,15 @@ static PyObject *runtime_settle_leftovers(Runtime *self, PyObject *arg)
     double budget = PyFloat_AsDouble(arg);
     if ((budget == -1.0 && PyErr_Occurred()) || !usable(self))
         return NULL;
-    if (!JS_IsJobPending(self->rt) && !JS_IsFinalizerPending(self->rt))
+    if (!JS_IsJobPending(self->rt) && !JS_IsFinalizerPending(self->rt) && JS_IsUndefined(self->fn_timers))
         return PyBool_FromLong(!self->tainted);
     self->busy = 1;
     arm_deadline(self, budget);
     int failed = 0;
     JSContext *job_ctx;
     leave_python(self);
+    /* ctx.waitUntil work and its timers run here (phase 1); timers left then are dropped */
+    failed = run_loop(self, 1) < 0;
     while (!failed && (JS_IsJobPending(self->rt) || JS_IsFinalizerPending(self->rt))) {
         failed = drain_jobs(self) < 0 || JS_ExecutePendingFinalizer(self->rt, &job_ctx) < 0;
     }

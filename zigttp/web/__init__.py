@@ -21,8 +21,15 @@ from typing import Any
 
 NativeFunction = Callable[..., Any]
 _REGISTRY: dict[str, NativeFunction] = {}
-# "area" of "area.name" → the module defining it
-_AREAS = {"random": "zigttp.web.random", "fetch": "zigttp.web.fetch", "body": "zigttp.web.multipart"}
+_AREAS = {  # "area" of "area.name" → the module defining it
+    "random": "zigttp.web.random",
+    "platform": "zigttp.web.platform",
+    "encoding": "zigttp.web.encoding",
+    "url": "zigttp.web.url",
+    "urlpattern": "zigttp.web.urlpattern",
+    "fetch": "zigttp.web.fetch",
+    "body": "zigttp.web.multipart",
+}
 
 
 class NativeError(Exception):

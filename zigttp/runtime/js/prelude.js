@@ -1034,12 +1034,29 @@
   // A `{ fetch }` handler gets the Fetch standard's Request, a function the original's shape.
   let fetchOwner = null;
   let fetchWrapper = null;
+  // `fetch(request, env, ctx)`: env is empty (no bindings yet); ctx.waitUntil(promise) keeps
+  // the runtime's loop (timers included) running after the response, within the deadline.
+  let waiting = 0; // waitUntil promises of the current request not settled yet
+  let serial = 0; // the running request: timers of an earlier one never fire (web/timers.js)
+  const settled = () => { waiting--; };
+  const fetchEnv = freeze(objectCreate(null));
+  const fetchCtx = freeze({
+    waitUntil(promise) {
+      const mine = serial;
+      waiting++;
+      call(promiseThen, call(promiseResolve, PromiseCtor, promise),
+        () => { if (mine === serial) settled(); }, () => { if (mine === serial) settled(); });
+    },
+    passThroughOnException() {},
+  });
+  hooks.request = () => serial;
+  hooks.alive = (phase) => (phase === 0 ? pending !== null && !pending.done : waiting > 0);
   function asHandler(candidate) {
     if (typeof candidate === "function") return candidate;
     if (candidate && typeof candidate === "object" && typeof candidate.fetch === "function") {
       if (candidate !== fetchOwner) {
         fetchOwner = candidate;
-        fetchWrapper = (request) => candidate.fetch(request);
+        fetchWrapper = (request) => candidate.fetch(request, fetchEnv, fetchCtx);
       }
       return fetchWrapper;
     }
@@ -1139,6 +1156,9 @@
   let pending = null;
   function dispatch(method, url, headersWire, body, origin) {
     consoleBytes = 0;
+    serial++;
+    waiting = 0;
+    pending = null;
     const handler = findHandler();
     if (handler === null) {
       return fail("H", "no handler defined: define `function handler(request)`, " +
