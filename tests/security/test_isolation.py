@@ -99,7 +99,6 @@ PROBES = {
     "scriptArgs": "typeof scriptArgs",
     "print": "typeof print",
     "load": "typeof load",
-    "setTimeout": "typeof setTimeout",
     "Worker": "typeof Worker",
     "host-function": "typeof __zigttp_host",
     "dispatch-hook": "typeof __zigttp_dispatch",
@@ -132,6 +131,11 @@ ALLOWED_GLOBALS = {
     # the web-platform API (runtime/js/web/*.js, host side in zigttp/web/)
     "crypto",
     "fetch",  # only to --outbound-host hosts (tests/web/test_fetch_global.py)
+    # web-core's (merged): events, abort, URL, encoding, timers, structuredClone, navigator
+    "AbortController", "AbortSignal", "CustomEvent", "ErrorEvent", "Event", "EventTarget",
+    "Navigator", "Performance", "TextDecoder", "TextEncoder", "URL", "URLPattern", "URLSearchParams",
+    "addEventListener", "clearInterval", "clearTimeout", "dispatchEvent", "navigator",
+    "removeEventListener", "reportError", "setInterval", "setTimeout", "structuredClone",
     # the original zigttp's dialect (runtime/js/dialect.js): read-only helpers, and range()
     "range", "__zigttp_pipe", "__zigttp_match", "__zigttp_any", "__zigttp_assert_failed",
     "__zigttp_compose",

@@ -37,8 +37,9 @@ export default { async fetch(request) {
     if (path === "/escape") await fetch(base + "/away");
     if (path === "/blocked") await fetch("http://example.com/");
     if (path === "/aborted") {
-      const signal = { aborted: true, reason: "stop", addEventListener() {} };
-      await fetch(base + "/echo", { signal });
+      const controller = new AbortController();
+      controller.abort("stop");
+      await fetch(base + "/echo", { signal: controller.signal });
     }
     return Response.json({ resolved: true });
   } catch (e) {
