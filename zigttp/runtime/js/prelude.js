@@ -251,13 +251,16 @@
     }
   }
   setPrototypeOf(HeadersIterator.prototype, IteratorProto);
+  // (WebIDL: `next` enumerable and writable; replacing it only affects the handler's own loops)
+  defineProperty(HeadersIterator.prototype, "next", { enumerable: true });
+  const headersIterate = HeadersImpl.prototype[SymbolIterator];
   defineProperty(HeadersIterator.prototype, Symbol.toStringTag, { value: "Headers Iterator", configurable: true });
   const headersBlock = HeadersImpl.prototype[LINES];
   const reflectOwnKeys = Reflect.ownKeys, getOwnDescriptor = Object.getOwnPropertyDescriptor;
   // A sequence of pairs, a record, or (fast path) another Headers. A record's array values
   // append one line each (a zigttp extension kept from the original: {"set-cookie": [a, b]}).
   function fillHeaders(target, init) {
-    if (init instanceof HeadersImpl) {
+    if (init instanceof HeadersImpl && init[SymbolIterator] === headersIterate) {
       const pairs = headerPairs(init);
       for (let i = 0; i < pairs.length; i++) target.append(pairs[i][0], pairs[i][1]);
       return;
@@ -585,10 +588,14 @@
     const statusText = options.statusText === undefined ? undefined : checkStatusText(options.statusText);
     return new ResponseImpl(body, checkStatus(options.status), statusText, type, options.headers);
   }
-  Response.json = function (data, init) {
+  Response.json = function json(data, init) {
     // (no `arguments` here: referencing it allocates an arguments object on every call)
     const body = data === undefined ? "{}" : jsonStringify(data);
-    return typed(body === undefined ? "null" : body, init, "application/json");
+    if (body === undefined) throw new TypeErrorCtor(`Response.json: a ${typeof data} cannot be serialised as JSON`);
+    if (init !== undefined && init !== null && NULL_BODY[init.status] === true) {
+      throw new TypeErrorCtor(`Response.json: a ${init.status} response cannot have a body`);
+    }
+    return typed(body, init, "application/json");
   };
   Response.text = function text(body, init) {
     return typed(typeof body === "string" ? body : textOf(body, "Response.text", text), init,
@@ -599,15 +606,15 @@
   };
   const REDIRECT = { 301: true, 302: true, 303: true, 307: true, 308: true };
   // (a relative URL is kept as given: a server has no base URL to resolve it against)
-  Response.redirect = function (url, status) {
-    const code = status === undefined ? 302 : status;
+  Response.redirect = function redirect(url, status = 302) {
+    const code = status;
     if (REDIRECT[code] !== true) {
       throw new RangeErrorCtor(`Response.redirect: status must be 301, 302, 303, 307 or 308, got ${StringCtor(code)}`);
     }
-    const location = checkValue("location", StringCtor(url));
-    return immutableResponse(new ResponseImpl(null, code, undefined, null, { location }));
+    const location = checkValue("location", regexTest(SCHEME, StringCtor(url)) ? requestUrl(url, "Response.redirect") : StringCtor(url));
+    return immutableResponse(new ResponseImpl(null, code, "", null, { location }));
   };
-  Response.error = function () {
+  Response.error = function error() {
     return immutableResponse(new ResponseImpl(null, 0, "", null, undefined, ERROR_META));
   };
   const ERROR_META = metaOf("error", "", false, false);
@@ -946,12 +953,12 @@
   }
   // A URL string: an absolute one is checked (no credentials, parsed by URL when web/url
   // defines it); a relative one is kept as given, a server having no base to resolve it.
-  function requestUrl(input) {
+  function requestUrl(input, where = "new Request") {
     const url = StringCtor(input);
-    if (regexTest(CREDENTIALS, url)) throw new TypeErrorCtor(`new Request: ${jsonStringify(url)} includes credentials`);
+    if (regexTest(CREDENTIALS, url)) throw new TypeErrorCtor(`${where}: ${jsonStringify(url)} includes credentials`);
     const URLCtor = global.URL;
     if (typeof URLCtor === "function" && strIndexOf(url, ":") > 0 && regexTest(SCHEME, url)) {
-      try { return new URLCtor(url).href; } catch (_e) { throw new TypeErrorCtor(`new Request: invalid URL ${jsonStringify(url)}`); }
+      try { return new URLCtor(url).href; } catch (_e) { throw new TypeErrorCtor(`${where}: invalid URL ${jsonStringify(url)}`); }
     }
     return url;
   }
@@ -1192,7 +1199,7 @@
   }
 
   for (const glue of [Headers, HeadersImpl.prototype, Response, ResponseImpl.prototype, Request,
-    RequestImpl.prototype, HeadersIterator, HeadersIterator.prototype, SeedRequest]) freeze(glue);
+    RequestImpl.prototype, HeadersIterator, SeedRequest]) freeze(glue);
   Object.seal(SeedRequest.prototype);
   global.Headers = Headers;
   global.Response = Response;
