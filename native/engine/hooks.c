@@ -195,6 +195,23 @@ static JSValue hook_native(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     return result;
 }
 
+/* evalBytecode(buffer) -> the completion value of a script compiled by engine.compile_script.
+ * The web API's large parts (web/streams/) load so on first use instead of in every
+ * runtime's build (engine.lazy_bytecode hands the bytes over through `native`). Trusted
+ * bytecode only: like every hook it is unreachable from handler code. */
+static JSValue hook_eval_bytecode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t size;
+    (void)this_val;
+    uint8_t *data = argc > 0 ? JS_GetArrayBuffer(ctx, &size, argv[0]) : NULL;
+    if (data == NULL)
+        return JS_ThrowTypeError(ctx, "evalBytecode(arrayBuffer)");
+    JSValue function = JS_ReadObject(ctx, data, size, JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(function))
+        return function;
+    return JS_EvalFunction(ctx, function); /* consumes `function` */
+}
+
 /* remaining() -> milliseconds until the running call's deadline (Infinity without one). */
 static JSValue hook_remaining(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
@@ -241,6 +258,7 @@ JSValue make_hooks(JSContext *ctx)
         {"remaining", hook_remaining, 0},
         {"setTimerSource", hook_set_timer_source, 1},
         {"now", hook_now, 0},
+        {"evalBytecode", hook_eval_bytecode, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -9,6 +9,8 @@
  *   Array                      list            (tuples come back as arrays too)
  *   plain object               dict            (own enumerable string keys)
  *
+ * Python -> JS defines elements and keys (never assigns), so a setter a handler planted on
+ * Array.prototype["0"] or Object.prototype cannot intercept what the host returns.
  * Nesting is bounded (MAX_DEPTH) so a cyclic or hostile structure is a TypeError, not a
  * crash. Reading an object's properties may run handler getters: that happens inside a call
  * whose deadline is armed, like any other JS.
@@ -179,7 +181,7 @@ JSValue py_to_js(JSContext *ctx, PyObject *value, int depth)
         PyObject **items = PySequence_Fast_ITEMS(value);
         for (Py_ssize_t i = 0; !JS_IsException(array) && i < n; i++) {
             JSValue item = py_to_js(ctx, items[i], depth + 1);
-            if (JS_IsException(item) || JS_SetPropertyInt64(ctx, array, i, item) < 0) {
+            if (JS_IsException(item) || JS_DefinePropertyValueInt64(ctx, array, i, item, JS_PROP_C_W_E) < 0) {
                 JS_FreeValue(ctx, array);
                 array = JS_EXCEPTION;
             }
@@ -193,7 +195,7 @@ JSValue py_to_js(JSContext *ctx, PyObject *value, int depth)
         while (!JS_IsException(object) && PyDict_Next(value, &pos, &key, &item)) {
             const char *name = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
             JSValue converted = name ? py_to_js(ctx, item, depth + 1) : JS_ThrowTypeError(ctx, "host dict key is not a str");
-            if (JS_IsException(converted) || JS_SetPropertyStr(ctx, object, name, converted) < 0) {
+            if (JS_IsException(converted) || JS_DefinePropertyValueStr(ctx, object, name, converted, JS_PROP_C_W_E) < 0) {
                 PyErr_Clear();
                 JS_FreeValue(ctx, object);
                 object = JS_EXCEPTION;

@@ -136,6 +136,12 @@ ALLOWED_GLOBALS = {
     "Navigator", "Performance", "TextDecoder", "TextEncoder", "URL", "URLPattern", "URLSearchParams",
     "addEventListener", "clearInterval", "clearTimeout", "dispatchEvent", "navigator",
     "removeEventListener", "reportError", "setInterval", "setTimeout", "structuredClone",
+    # streams (runtime/js/web/30-streams.js, loaded on first use from web/streams/)
+    "ByteLengthQueuingStrategy", "CountQueuingStrategy", "ReadableStream", "ReadableStreamDefaultReader",
+    "ReadableStreamDefaultController", "ReadableStreamBYOBReader", "ReadableByteStreamController",
+    "ReadableStreamBYOBRequest", "WritableStream", "WritableStreamDefaultWriter",
+    "WritableStreamDefaultController", "TransformStream", "TransformStreamDefaultController",
+    "TextEncoderStream", "TextDecoderStream", "CompressionStream", "DecompressionStream",
     # the original zigttp's dialect (runtime/js/dialect.js): read-only helpers, and range()
     "range", "__zigttp_pipe", "__zigttp_match", "__zigttp_any", "__zigttp_assert_failed",
     "__zigttp_compose",

@@ -23,7 +23,7 @@ from zigttp import errors
 from zigttp.runtime import _engine
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import HandlerResponse
-from zigttp.web import call_native
+from zigttp.web import HostState, call_native
 
 ENGINE_VERSION: str = _engine.ENGINE_VERSION
 HANDLER_FILE = "<input>"  # the name stack frames of handler code carry (marshal.map_stack)
@@ -83,6 +83,16 @@ def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...]]:
     return compiled(js / "prelude.js", "prelude"), plain, web
 
 
+@cache
+def lazy_bytecode(group: str) -> tuple[bytes, ...]:
+    """The scripts of `js/web/<group>/` (sorted by name), compiled once per process; a
+    runtime evaluates them on first use (hooks.evalBytecode), not at build: see
+    js/web/30-streams.js. Each evaluates to `function (hooks, S, B)`."""
+    folder = Path(__file__).parent / "js" / "web" / group
+    return tuple(compile_script(path.read_text("utf-8"), f"zigttp:web/{group}/{path.stem}", strip_source=True)
+                 for path in sorted(folder.glob("*.js")))
+
+
 class JsRuntime:
     """One pre-warmed runtime with the prelude, module shims and the handler loaded."""
 
@@ -102,8 +112,11 @@ class JsRuntime:
         self.has_modules = host_function is not None
         self._console = console
         self._warned_taint = False
+        self.host_state = HostState()  # this runtime's host objects (zlib streams): freed with it
+        state = self.host_state
         self._runtime = _engine.Runtime(
-            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function, call_native
+            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function,
+            lambda name, args: call_native(name, args, state),
         )
         prelude, plain, web = runtime_bytecode()
         try:

@@ -10,7 +10,9 @@ raises is a zigttp bug, printed with its traceback, and the JS caller gets an In
 
 Register functions with `@native("area.name")` in a module of this package and list the
 module in `_AREAS`: they are imported on first use, so serve's start-up does not pay for
-what a handler never calls.
+what a handler never calls. A function that keeps host objects between calls (a zlib
+stream) registers with `stateful=True` and gets the calling runtime's `HostState` first:
+each runtime has its own (`JsRuntime` makes it), so its handles die with the runtime.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 NativeFunction = Callable[..., Any]
 _REGISTRY: dict[str, NativeFunction] = {}
+_STATEFUL: set[str] = set()
 _AREAS = {  # "area" of "area.name" → the module defining it
     "random": "zigttp.web.random",
     "platform": "zigttp.web.platform",
@@ -29,7 +32,31 @@ _AREAS = {  # "area" of "area.name" → the module defining it
     "urlpattern": "zigttp.web.urlpattern",
     "fetch": "zigttp.web.fetch",
     "body": "zigttp.web.multipart",
+    "compression": "zigttp.web.compression",
+    "web": "zigttp.web.bundles",
 }
+
+
+class HostState:
+    """One runtime's host-side objects, by integer handle (what JS holds instead of them)."""
+
+    def __init__(self) -> None:
+        self.handles: dict[int, Any] = {}
+        self._next = 1
+
+    def add(self, value: Any) -> int:
+        handle, self._next = self._next, self._next + 1
+        self.handles[handle] = value
+        return handle
+
+    def get(self, handle: Any, what: str) -> Any:
+        value = self.handles.get(handle) if isinstance(handle, int) else None
+        if value is None:
+            raise NativeError("TypeError", f"{what}: the stream is closed")
+        return value
+
+    def count(self, kind: type) -> int:
+        return sum(1 for value in self.handles.values() if isinstance(value, kind))
 
 
 class NativeError(Exception):
@@ -41,16 +68,18 @@ class NativeError(Exception):
         self.message = message
 
 
-def native(name: str) -> Callable[[NativeFunction], NativeFunction]:
+def native(name: str, *, stateful: bool = False) -> Callable[[NativeFunction], NativeFunction]:
     def register(function: NativeFunction) -> NativeFunction:
         _REGISTRY[name] = function
+        if stateful:
+            _STATEFUL.add(name)
         return function
 
     return register
 
 
-def call_native(name: str, args: tuple[Any, ...]) -> Any:
-    """The engine's `native` hook: run one registered function."""
+def call_native(name: str, args: tuple[Any, ...], state: HostState | None = None) -> Any:
+    """The engine's `native` hook: run one registered function (stateful ones get `state`)."""
     function = _REGISTRY.get(name)
     if function is None:
         area = _AREAS.get(name.partition(".")[0])
@@ -59,6 +88,10 @@ def call_native(name: str, args: tuple[Any, ...]) -> Any:
             function = _REGISTRY.get(name)
     if function is None:
         raise NativeError("TypeError", f"unknown native function {name!r}")
+    if name in _STATEFUL:
+        if state is None:
+            raise NativeError("TypeError", f"{name} needs a runtime's host state")
+        args = (state, *args)
     try:
         return function(*args)
     except TypeError as exc:
