@@ -39,6 +39,7 @@ typedef struct {
     JSValue hooks;           /* object handed to the prelude and the module shims */
     JSValue fn_dispatch, fn_settle, fn_intact, fn_snapshot; /* from the prelude */
     JSValue fn_timers;       /* timers(nowMs, phase) -> ms to the next timer or -1 (run_loop) */
+    JSValue fn_pull;         /* pull(step): the next chunk of a streamed response (runtime_pull) */
 } Runtime;
 
 extern PyTypeObject RuntimeType;
@@ -56,6 +57,7 @@ PyObject *exception_text(JSContext *ctx, JSValueConst error, int with_name);
 
 /* marshal.c */
 PyObject *read_response(Runtime *self, JSValueConst answer, int faults);
+PyObject *read_chunk(Runtime *self, JSValueConst answer, int faults);
 PyObject *utf8_bytes(JSContext *ctx, JSValueConst string);
 void replace_lone_surrogates(uint8_t *utf8, size_t size);
 JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size);

@@ -208,8 +208,14 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
         if (!is_buffer)
             malformed("the body is neither a string nor bytes");
     }
-    if (body != NULL)
-        out = Py_BuildValue("(iOO)", (int)status, block, body);
+    if (body != NULL) {
+        /* a 4th element (true) marks a streamed body: the host pulls it (runtime_pull) */
+        JSValue streamed = JS_GetPropertyUint32(ctx, answer, 3);
+        int stream = JS_ToBool(ctx, streamed) > 0;
+        JS_FreeValue(ctx, streamed);
+        out = stream ? Py_BuildValue("(iOOO)", (int)status, block, body, Py_True)
+                     : Py_BuildValue("(iOO)", (int)status, block, body);
+    }
 done:
     Py_XDECREF(block);
     Py_XDECREF(body);
@@ -217,6 +223,28 @@ done:
     JS_FreeValue(ctx, block_v);
     JS_FreeValue(ctx, body_v);
     return out;
+}
+
+/* One chunk from the prelude's pull(): bytes (an ArrayBuffer or view; a string as UTF-8),
+ * null at the end of the stream, or [0, kind, message] when the stream failed. */
+PyObject *read_chunk(Runtime *self, JSValueConst answer, int faults)
+{
+    JSContext *ctx = self->ctx;
+    if (JS_IsNull(answer) || JS_IsUndefined(answer))
+        Py_RETURN_NONE;
+    if (JS_IsString(answer))
+        return utf8_bytes(ctx, answer);
+    if (JS_IsArray(answer)) {
+        JSValue kind = JS_GetPropertyUint32(ctx, answer, 1);
+        JSValue message = JS_GetPropertyUint32(ctx, answer, 2);
+        failure(self, kind, message, faults);
+        JS_FreeValue(ctx, kind);
+        JS_FreeValue(ctx, message);
+        return NULL;
+    }
+    int is_buffer;
+    PyObject *out = buffer_bytes(ctx, answer, &is_buffer);
+    return is_buffer ? out : malformed("a stream chunk is neither a string nor bytes");
 }
 
 /* Bytes → string, invalid sequences as U+FFFD and a leading BOM dropped (WHATWG "UTF-8

@@ -242,7 +242,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     if (self == NULL)
         return NULL;
     self->hooks = self->fn_dispatch = self->fn_settle = JS_UNDEFINED;
-    self->fn_intact = self->fn_snapshot = self->fn_timers = JS_UNDEFINED;
+    self->fn_intact = self->fn_snapshot = self->fn_timers = self->fn_pull = JS_UNDEFINED;
     self->owner = PyThread_get_thread_ident();
     self->memory_limit = (size_t)memory_limit;
     self->console = Py_NewRef(console);
@@ -269,7 +269,7 @@ static void runtime_close(Runtime *self)
 {
     if (self->ctx != NULL) {
         JSValue *values[] = {&self->hooks, &self->fn_dispatch, &self->fn_settle,
-                             &self->fn_intact, &self->fn_snapshot, &self->fn_timers};
+                             &self->fn_intact, &self->fn_snapshot, &self->fn_timers, &self->fn_pull};
         JS_UpdateStackTop(self->rt); /* freeing may happen on another thread's stack */
         for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
             JS_FreeValue(self->ctx, *values[i]);
@@ -374,7 +374,8 @@ static PyObject *runtime_install_prelude(Runtime *self, PyObject *args)
     int failed = take_function(self->ctx, api, "dispatch", &self->fn_dispatch) ||
                  take_function(self->ctx, api, "settle", &self->fn_settle) ||
                  take_function(self->ctx, api, "intact", &self->fn_intact) ||
-                 take_function(self->ctx, api, "snapshot", &self->fn_snapshot);
+                 take_function(self->ctx, api, "snapshot", &self->fn_snapshot) ||
+                 take_function(self->ctx, api, "pull", &self->fn_pull);
     JS_FreeValue(self->ctx, api);
     if (failed)
         return NULL;
@@ -497,6 +498,41 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
     return out;
 }
 
+/* The next chunk of the streamed response the last dispatch returned (its body a
+ * ReadableStream): the prelude's pull(0) starts a read, the request's loop (jobs and timers,
+ * run_loop) runs until it settles or `timeout` passes, pull(1) answers: bytes, None at the
+ * end, or a Fault. With `cancel`, pull(2) cancels the stream instead. */
+static PyObject *runtime_pull(Runtime *self, PyObject *args)
+{
+    int cancel;
+    double timeout;
+    if (!usable(self) || !PyArg_ParseTuple(args, "pd", &cancel, &timeout))
+        return NULL;
+    JSContext *ctx = self->ctx;
+    self->busy = 1;
+    arm_deadline(self, timeout);
+    JSValue step = JS_NewInt32(ctx, cancel ? 2 : 0);
+    JSValue answer = call_js(self, self->fn_pull, 1, &step);
+    if (JS_IsUndefined(answer)) { /* a read is pending: run the loop until it settles */
+        leave_python(self);
+        int drained = run_loop(self, 0);
+        enter_python(self);
+        step = JS_NewInt32(ctx, 1);
+        answer = drained < 0 ? JS_EXCEPTION : call_js(self, self->fn_pull, 1, &step);
+    }
+    int threw = JS_IsException(answer);
+    int faults = JS_TakeFaults(self->rt);
+    self->busy = 0;
+    PyObject *out = NULL;
+    if (threw || self->deadline_hit || (faults & JS_FAULT_OUT_OF_MEMORY))
+        raise_for(self, faults, threw);
+    else
+        out = read_chunk(self, answer, faults);
+    self->deadline_ns = 0;
+    JS_FreeValue(ctx, answer);
+    return out;
+}
+
 /* Between requests: run what the last one left behind (promise jobs, FinalizationRegistry
  * callbacks) within `budget` seconds, so none of it runs inside another request.
  * False when the runtime must be replaced (leftovers threw, ran out of time or memory,
@@ -594,6 +630,8 @@ static PyMethodDef runtime_methods[] = {
      "seal(): snapshot the builtins after the handler's top level"},
     {"dispatch", (PyCFunction)(void (*)(void))runtime_dispatch, METH_FASTCALL,
      "dispatch(method, url, headers, body, timeout, origin='') -> (status, header_block, body)"},
+    {"pull", (PyCFunction)runtime_pull, METH_VARARGS,
+     "pull(cancel, timeout) -> bytes | None: the next chunk of a streamed response"},
     {"settle_leftovers", (PyCFunction)runtime_settle_leftovers, METH_O,
      "settle_leftovers(budget) -> healthy: run jobs a request left behind"},
     {"eval", (PyCFunction)runtime_eval, METH_VARARGS,

@@ -89,6 +89,8 @@ class Slot:
             call, deliver = item
             outcome = self._execute(call)
             deliver(outcome)
+            if outcome.__class__ is HandlerResponse and outcome.stream is not None:
+                outcome.stream.serve()  # type: ignore[attr-defined]  # (runtime.streams)
             if self._must_rebuild(outcome) or not self._settle_leftovers():
                 self._rebuild()
             self.pool.release(self)
@@ -177,7 +179,12 @@ class InlineSlot:
         started = perf_counter()
         effects = self.effects
         try:
-            return runtime.dispatch(method, url, headers_wire, body, origin)
+            response = runtime.dispatch(method, url, headers_wire, body, origin)
+            if response.stream is not None:  # a stream is pulled on a slot thread, never here
+                runtime.pull(cancel=True)
+                self.pool.lanes.demote(url)
+                raise _bound_exceeded(runtime.timeout, retry=self.effects == effects)
+            return response
         except errors.HandlerError as exc:
             if exc.replace_context:
                 self._replace()

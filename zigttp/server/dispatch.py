@@ -188,6 +188,8 @@ class Dispatcher:
 
     def _success(self, request: Request, request_id: str, response: HandlerResponse,
                  started: float) -> Reply:
+        if response.stream is not None:
+            return self._streamed(request, request_id, response, started)
         size = len(response.body) + len(response.header_block)  # headers count too
         if size > self.config.max_response_bytes:
             limit = self.config.max_response_bytes
@@ -203,6 +205,22 @@ class Dispatcher:
                          keep_alive=keep_alive, head_request=request.method == "HEAD")
         self._finish(request, request_id, response.status, len(response.body), started)
         return data, keep_alive
+
+    def _streamed(self, request: Request, request_id: str, response: HandlerResponse,
+                  started: float) -> Reply:
+        """A stream body: chunked, as it is produced (server.streaming; not counted by the
+        --max-response-bytes cap, which bounds what is buffered)."""
+        from zigttp.server.streaming import stream_response
+
+        if self.cors is not None:
+            response.header_block = header_block(self.cors.apply(request.headers, response.headers))
+        if "x-request-id" in request.headers:
+            response.add_header("x-request-id", request_id)
+        keep_alive = request.keep_alive
+        reply = stream_response(response.status, response.header_block, response.stream,  # type: ignore[arg-type]
+                                keep_alive=keep_alive, head_request=request.method == "HEAD")
+        self._finish(request, request_id, response.status, 0, started)
+        return reply, keep_alive  # type: ignore[return-value]
 
     def _failure(self, request: Request, request_id: str, exc: errors.HandlerError,
                  started: float) -> Reply:

@@ -347,6 +347,10 @@
     if (init === undefined || init === null) return [null, null];
     if (typeof init === "string") return [init, TEXT_TYPE];
     if (isBinary(init)) return [init, null];
+    if (isStream(init)) return [init, null];
+    if (isObject(init) && typeof init[SymbolAsyncIterator] === "function") {
+      return [global.ReadableStream.from(init), null]; // (Deno's and Bun's extension)
+    }
     const USP = global.URLSearchParams;
     if (typeof USP === "function" && init instanceof USP) return [StringCtor(init), FORM_TYPE];
     const BlobCtor = global.Blob;
@@ -362,6 +366,14 @@
   function consume(owner, sync, read) {
     if (sync) return read();
     try { return resolved(read()); } catch (error) { return rejected(error); }
+  }
+  // `read(raw)` over a body that may be a stream: drained first (a promise), else as consume().
+  function consumeBody(raw, sync, take, read) {
+    if (raw !== null && isStream(raw)) {
+      try { take(); } catch (error) { return rejected(error); }
+      return call(promiseThen, drainStream(raw), read);
+    }
+    return consume(null, sync, () => read(take()));
   }
   function mimeOf(headers) {
     const type = headers.get("content-type");
@@ -400,11 +412,37 @@
     }
     return form;
   }
-  // The `body` attribute: a ReadableStream once web/streams registers its factory
-  // (hooks.bodyStream(bytes) → stream), otherwise the stored string or bytes.
+  // Streams come from web/30-streams.js (`hooks.streams`, installed after this file): a body
+  // may be a ReadableStream; the `body` attribute is one (over the stored bytes otherwise).
+  const SymbolAsyncIterator = Symbol.asyncIterator;
+  function isStream(value) { return hooks.streams !== undefined && hooks.streams.isReadableStream(value); }
   function bodyStreamOf(raw) {
-    if (raw === null) return null;
-    return typeof hooks.bodyStream === "function" ? hooks.bodyStream(bodyBuffer(raw)) : raw;
+    if (raw === null || isStream(raw)) return raw;
+    return hooks.streams !== undefined ? hooks.streams.fromBytes(new Uint8ArrayCtor(bodyBuffer(raw))) : raw;
+  }
+  // A streamed body read to its end: a promise of its bytes (ArrayBuffer).
+  function drainStream(stream) {
+    return new PromiseCtor((resolve, reject) => {
+      const reader = hooks.streams.reader(stream);
+      const parts = safeList();
+      let size = 0;
+      const next = () => reader.read((chunk) => {
+        const bytes = chunkBytes(chunk);
+        arrayPush(parts, bytes); size += bytes.byteLength; next();
+      }, () => {
+        const out = new Uint8ArrayCtor(size);
+        let at = 0;
+        for (let i = 0; i < parts.length; i++) { out.set(parts[i], at); at += parts[i].byteLength; }
+        resolve(out.buffer);
+      }, reject);
+      next();
+    });
+  }
+  function chunkBytes(chunk) {
+    if (typeof chunk === "string") return new Uint8ArrayCtor(utf8Encode(chunk));
+    if (chunk instanceof ArrayBufferCtor) return new Uint8ArrayCtor(chunk);
+    if (isView(chunk)) return new Uint8ArrayCtor(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    throw new TypeErrorCtor("a body stream chunk must be a Uint8Array (or other bytes, or a string)");
   }
   const REASON = pinned(/^[\t\x20-\x7e\x80-\xff]*$/);
   function checkStatusText(text) {
@@ -478,12 +516,13 @@
       if (this.#body !== null) this.#used = true;
       return this.#body;
     }
-    text() { return consume(this, this.#meta.sync, () => bodyText(this.#read())); }
-    json() { return consume(this, this.#meta.sync, () => jsonParse(bodyText(this.#read()))); }
-    arrayBuffer() { return consume(this, this.#meta.sync, () => bodyBuffer(this.#read())); }
-    bytes() { return consume(this, this.#meta.sync, () => new Uint8ArrayCtor(bodyBuffer(this.#read()))); }
-    blob() { return consume(this, this.#meta.sync, () => blobOf(this.#read(), mimeOf(this.headers))); }
-    formData() { return consume(this, this.#meta.sync, () => formDataOf(this.#read(), mimeOf(this.headers))); }
+    #consume(read) { return consumeBody(this.#body, this.#meta.sync, () => this.#read(), read); }
+    text() { return this.#consume((raw) => bodyText(raw)); }
+    json() { return this.#consume((raw) => jsonParse(bodyText(raw))); }
+    arrayBuffer() { return this.#consume((raw) => bodyBuffer(raw)); }
+    bytes() { return this.#consume((raw) => new Uint8ArrayCtor(bodyBuffer(raw))); }
+    blob() { return this.#consume((raw) => blobOf(raw, mimeOf(this.headers))); }
+    formData() { return this.#consume((raw) => formDataOf(raw, mimeOf(this.headers))); }
     clone() {
       if (this.#used) throw new TypeErrorCtor("Response.clone: the body is already used");
       const copy = new ResponseImpl(this.#body, this.#status, this.#statusText, null, this.headers, this.#meta);
@@ -497,7 +536,16 @@
       return this.#type !== null ? "content-type: " + this.#type + "\r\n" : "";
     }
     // The host's view: status and body from the private fields, never a getter's say.
-    [PARTS]() { return [checkStatus(this.#status), call(responseBlock, this), this.#body === null ? "" : this.#body]; }
+    [PARTS]() {
+      const body = this.#body;
+      if (body !== null && isStream(body)) {
+        if (this.#used) throw new TypeErrorCtor("the response's body stream is already used");
+        this.#used = true;
+        streaming = hooks.streams.reader(body);
+        return [checkStatus(this.#status), call(responseBlock, this), "", true];
+      }
+      return [checkStatus(this.#status), call(responseBlock, this), body === null ? "" : body];
+    }
   }
   const immutableResponse = ResponseImpl.immutable;
   // A response that came over the network (fetch(), zigttp:fetch): `pairs` [[name, value]...]
@@ -574,11 +622,12 @@
     setPrototypeOf(response, new.target.prototype); // a subclass (its fields stay the glue's)
     return response;
   }
-  // Objects the standard accepts as a body besides bytes: URLSearchParams, Blob (and their
-  // subclasses); any other object is refused, not sent as "[object Object]".
+  // Objects the standard accepts as a body besides bytes: URLSearchParams, Blob, ReadableStream
+  // (and async iterables); any other object is refused, not sent as "[object Object]".
   function isBodyObject(body) {
     const USP = global.URLSearchParams, BlobCtor = global.Blob;
-    return (typeof USP === "function" && body instanceof USP) || (typeof BlobCtor === "function" && body instanceof BlobCtor);
+    return (typeof USP === "function" && body instanceof USP) || (typeof BlobCtor === "function" && body instanceof BlobCtor) ||
+      isStream(body) || typeof body[SymbolAsyncIterator] === "function";
   }
   Response.prototype = ResponseImpl.prototype;
   defineProperty(ResponseImpl.prototype, "constructor", { value: Response });
@@ -780,7 +829,10 @@
       return std.signal;
     }
     get body() {
-      if (this.#std !== null) return bodyStreamOf(this.#raw);
+      if (this.#std !== null) { // one stream per request (its text cache is unused here)
+        if (this.#text === undefined) this.#text = bodyStreamOf(this.#raw);
+        return this.#text;
+      }
       if (this.#raw === null) return null;
       if (this.#text === undefined) this.#text = bodyText(this.#raw);
       return this.#text;
@@ -805,7 +857,7 @@
     }
     text() {
       if (this.#std === null) { this.#take(); return this.#raw === null ? "" : this.body; }
-      return consume(this, false, () => bodyText(this.#take()));
+      return consumeBody(this.#raw, false, () => this.#take(), (raw) => bodyText(raw));
     }
     json() {
       if (this.#std === null) {
@@ -813,12 +865,13 @@
         if (text === "") return undefined;
         try { return jsonParse(text); } catch (_e) { return undefined; }
       }
-      return consume(this, false, () => jsonParse(bodyText(this.#take())));
+      return consumeBody(this.#raw, false, () => this.#take(), (raw) => jsonParse(bodyText(raw)));
     }
-    arrayBuffer() { return consume(this, this.#std === null, () => bodyBuffer(this.#take())); }
-    bytes() { return consume(this, this.#std === null, () => new Uint8ArrayCtor(bodyBuffer(this.#take()))); }
-    blob() { return consume(this, this.#std === null, () => blobOf(this.#take(), this.#mime())); }
-    formData() { return consume(this, this.#std === null, () => formDataOf(this.#take(), this.#mime())); }
+    #consume(read) { return consumeBody(this.#raw, this.#std === null, () => this.#take(), read); }
+    arrayBuffer() { return this.#consume((raw) => bodyBuffer(raw)); }
+    bytes() { return this.#consume((raw) => new Uint8ArrayCtor(bodyBuffer(raw))); }
+    blob() { return this.#consume((raw) => blobOf(raw, this.#mime())); }
+    formData() { return this.#consume((raw) => formDataOf(raw, this.#mime())); }
     #mime() {
       const type = this.headers.get("content-type");
       return type === null ? "" : type;
@@ -1164,6 +1217,7 @@
   function dispatch(method, url, headersWire, body, origin) {
     consoleBytes = 0;
     serial++;
+    streaming = null;
     waiting = 0;
     pending = null;
     const handler = findHandler();
@@ -1188,6 +1242,37 @@
       return classify(error);
     }
   }
+  // ---- streamed responses ------------------------------------------------------------------
+  // The host pulls the body of a Response whose body is a stream, one chunk per call, on this
+  // runtime's thread (runtime_pull in C): pull(0) starts a read (undefined: the loop runs until
+  // it settles, `pending` keeping it alive), pull(1) answers bytes or null at the end; pull(2)
+  // cancels it (the client went away, or the deadline). A failed stream answers [0, "X", ...].
+  let streaming = null; // the reader over the streamed body, until it ends
+  let reading = null;
+  function pull(step) {
+    const reader = streaming;
+    if (reader === null) return null;
+    if (step === 2) { streaming = null; pending = null; try { reader.cancel(undefined); } catch (_e) { /* gone */ } return null; }
+    if (step === 0) {
+      const state = objectCreate(null);
+      state.done = false;
+      reading = state;
+      pending = state;
+      reader.read((chunk) => { state.done = true; state.chunk = chunk; },
+        () => { state.done = true; state.end = true; },
+        (error) => { state.done = true; state.failed = true; state.error = error; });
+      return undefined;
+    }
+    const state = reading;
+    reading = null; pending = null;
+    if (state === null || !state.done) {
+      streaming = null;
+      return fail("R", "the response's body stream stalled: no chunk, end or error while nothing else was pending");
+    }
+    if (state.failed) { streaming = null; return classify(state.error); }
+    if (state.end) { streaming = null; return null; }
+    try { return chunkBytes(state.chunk); } catch (error) { streaming = null; return classify(error); }
+  }
   function settle() {
     const state = pending;
     pending = null;
@@ -1209,5 +1294,5 @@
   // For the web API's own files (web/fetch.js) and the zigttp:fetch shim, never handler code.
   hooks.fetchInternals = freeze({ makeResponse, requestParts, isRequest: (v) => v instanceof RequestImpl,
     newRequest: standardRequest });
-  return freeze({ dispatch, settle, intact, snapshot });
+  return freeze({ dispatch, settle, intact, snapshot, pull });
 })
