@@ -11,10 +11,11 @@ from zigttp.errors import SourceError
 from zigttp.frontend.pipeline import compile_source, diagnose
 
 
-def _check(tmp_path: Path, source: str, name: str = "handler.ts") -> list[tuple[str, int, int]]:
+def _check(tmp_path: Path, source: str, name: str = "handler.ts",
+           profile: str = "default") -> list[tuple[str, int, int]]:
     path = tmp_path / name
     path.write_text(source)
-    return [(d.code, d.line, d.col) for d in diagnose(path).diagnostics]
+    return [(d.code, d.line, d.col) for d in diagnose(path, profile=profile).diagnostics]
 
 
 def test_pipe_becomes_a_call_chain_on_the_same_line() -> None:
@@ -51,7 +52,7 @@ def test_every_line_keeps_its_number(tmp_path: Path) -> None:
 def test_an_unused_variable_after_a_rewrite_is_reported_at_its_source_column(tmp_path: Path) -> None:
     # `__zigttp_pipe(` is inserted before `a`: the diagnostic for `unused` must not move.
     source = "const x = a |> f; const unused = 1;\nfunction handler() { return x; }\n"
-    found = _check(tmp_path, source)
+    found = _check(tmp_path, source, profile="strict")
     assert ("ZT202", 1, 25) in found
 
 
@@ -62,7 +63,7 @@ def test_an_error_inside_a_match_arm_points_at_the_user_column(tmp_path: Path) -
         "  var late = 1;\n"
         "}\n"
     )
-    found = _check(tmp_path, source, "handler.js")
+    found = _check(tmp_path, source, "handler.js", profile="strict")
     assert ("ZT101", 3, 3) in found
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from zigttp.errors import AnalyzerError, SourceError, SyntaxDiagnosticError
+from zigttp.errors import SourceError, SyntaxDiagnosticError
 from zigttp.frontend.pipeline import CompiledHandler, LineSpan, compile_file, compile_source
 
 Write = Callable[[str, str], Path]
@@ -64,10 +64,16 @@ def test_no_import_or_export_syntax_is_left(js: Any) -> None:
 
 
 def test_errors_raise_source_error_subclass() -> None:
-    with pytest.raises(AnalyzerError) as info:
-        compile_source("var a = 1;", "h.js")
-    assert isinstance(info.value, SourceError)
-    assert info.value.diagnostics[0].headline() == "h.js:1:1: error[ZT101]: 'var' is not supported"
+    with pytest.raises(SourceError) as info:
+        compile_source("with (o) {}", "h.js")  # the engine's strict-mode SyntaxError
+    assert info.value.diagnostics[0].headline() == "h.js:1:1: error[ZT003]: SyntaxError: invalid keyword: with"
+
+
+def test_full_javascript_compiles_in_the_default_profile() -> None:
+    """Issue 17 item 6: `var`, `new Date(...)`, holes and `==` are ordinary JavaScript."""
+    compiled = compile_source("var a = [1,,2]; const d = new Date(0);\n"
+                              "function handler(r) { return r == a ? d : null; }", "h.js")
+    assert [d.severity for d in compiled.diagnostics if d.severity == "error"] == []
 
 
 def test_syntax_error_is_located() -> None:
@@ -83,8 +89,8 @@ def test_jsx_in_a_ts_file_suggests_renaming() -> None:
 
 
 def test_warnings_ride_along() -> None:
-    compiled = compile_source("function handler(r) { return r == 1; }", "h.js")
-    assert [d.code for d in compiled.diagnostics] == ["ZT203"]
+    compiled = compile_source("function handler(r) { return r + nope; }", "h.js")
+    assert [d.code for d in compiled.diagnostics] == ["ZT204"]
 
 
 def test_missing_handler_does_not_block_serve() -> None:
@@ -111,9 +117,8 @@ def test_byte_order_mark_is_dropped(write: Write) -> None:
 
 
 def test_non_ascii_columns_count_characters() -> None:
-    with pytest.raises(SourceError) as info:
-        compile_source('const s = "ééé"; var x = 1;', "h.js")
-    assert info.value.diagnostics[0].col == 18
+    compiled = compile_source('const s = "ééé"; nope(s);\nfunction handler() {}', "h.js")
+    assert compiled.diagnostics[0].col == 18
 
 
 def test_locate_defaults_to_entry_file() -> None:

@@ -64,7 +64,7 @@ def test_serve_refuses_a_handler_with_errors(tmp_path) -> None:
     from tests.conftest import run_zigttp
 
     handler = tmp_path / "bad.js"
-    handler.write_text("var x = 1;\nfunction handler() { return Response.text('x') }\n")
+    handler.write_text("with (Math) {}\nfunction handler() { return Response.text('x') }\n")
     result = run_zigttp("serve", str(handler), "-p", "0")
     assert result.returncode == 1
     assert f"{handler}:1:1: error" in result.stderr and "help:" in result.stderr

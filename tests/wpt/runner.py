@@ -144,12 +144,64 @@ def resources_of(test: str, scripts: list[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
-def handler_source(test: str, budget_ms: int) -> str:
+# The same files in another runtime (node, deno, bun: docs/web-api.md's comparison): a script
+# that prints the harness's results as JSON.
+_PEER = r"""
+const WPT_SOURCES = %s;
+const WPT_RESOURCES = %s;
+const run = (0, eval);
+run("(function (RESOURCES, TEST_URL) {" + WPT_SOURCES.boot + "})")(WPT_RESOURCES, WPT_SOURCES.url);
+run(WPT_SOURCES.harness[1]);
+const finished = run("(function (BUDGET_MS) {" + WPT_SOURCES.report + "; return finished; })")(%d);
+let loaded = true;
+for (const [name, text] of WPT_SOURCES.scripts) {
+  try { run(text); } catch (e) {
+    loaded = false;
+    console.log(JSON.stringify({ harness: 1, message: "load " + name + ": " + e, tests: [] }));
+    break;
+  }
+}
+if (loaded) finished.then((report) => process.stdout.write(JSON.stringify(report) + "\n", () => process.exit(0)));
+"""
+
+
+def peer_source(test: str, budget_ms: int) -> str:
+    """A standalone script running `test` under another runtime (see _PEER)."""
+    sources, resources = _sources(test)
+    return _PEER % (json.dumps(sources), json.dumps(resources), budget_ms)
+
+
+def run_peer(test: str, command: list[str], timeout: float = FILE_TIMEOUT) -> FileResult:
+    """Run one test file under a peer runtime (`node`, `deno run -A`, `bun`)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".js", delete=False) as script:
+        script.write(peer_source(test, int(timeout * 1000) - 1000))
+    try:
+        done = subprocess.run([*command, script.name], capture_output=True, text=True, timeout=timeout + 5)
+    except subprocess.TimeoutExpired:
+        return FileResult(test, "TIMEOUT", "peer timed out")
+    finally:
+        Path(script.name).unlink()
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        return FileResult(test, "CRASH", done.stderr[-300:])
+    return _result(test, json.loads(lines[-1]), [])
+
+
+def _sources(test: str) -> tuple[dict, dict[str, str]]:
+    """What the generated script evaluates, and the JSON resources it may fetch."""
     scripts = scripts_of(test)
+    harness = locate("/resources/testharness.js").read_text("utf-8")
     sources = {"boot": _BOOT, "report": _REPORT, "url": f"http://web-platform.test:8000/{test}",
-               "harness": ["/resources/testharness.js", locate("/resources/testharness.js").read_text("utf-8")],
-               "scripts": scripts}
-    return _HANDLER % (json.dumps(sources), json.dumps(resources_of(test, scripts)), budget_ms)
+               "harness": ["/resources/testharness.js", harness], "scripts": scripts}
+    return sources, resources_of(test, scripts)
+
+
+def handler_source(test: str, budget_ms: int) -> str:
+    sources, resources = _sources(test)
+    return _HANDLER % (json.dumps(sources), json.dumps(resources), budget_ms)
 
 
 def run_file(test: str, timeout: float = FILE_TIMEOUT) -> FileResult:
@@ -162,7 +214,10 @@ def run_file(test: str, timeout: float = FILE_TIMEOUT) -> FileResult:
         answer = runtime.dispatch("GET", "/", "", None)
     except errors.HandlerError as exc:
         return FileResult(test, "CRASH", f"{type(exc).__name__}: {exc}", console=console)
-    report = json.loads(answer.body)
+    return _result(test, json.loads(answer.body), console)
+
+
+def _result(test: str, report: dict, console: list[str]) -> FileResult:
     subtests: dict[str, str] = {}
     for item in report["tests"]:
         subtests[item["name"]] = STATUS.get(item["status"], "FAIL")
@@ -172,9 +227,12 @@ def run_file(test: str, timeout: float = FILE_TIMEOUT) -> FileResult:
 
 # ---- areas and baselines -----------------------------------------------------------------
 
+
 def area_files(area: str) -> list[str]:
     """The WPT test files of an area (tests/wpt/areas/AREA.txt; `#` starts a comment)."""
-    lines = (line.split("#", 1)[0].strip() for line in (AREAS / f"{area}.txt").read_text("utf-8").splitlines())
+    lines = (
+        line.split("#", 1)[0].strip() for line in (AREAS / f"{area}.txt").read_text("utf-8").splitlines()
+    )
     return [line for line in lines if line]
 
 
@@ -234,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("targets", nargs="*", help="areas (tests/wpt/areas/*.txt) or WPT test paths")
     parser.add_argument("--update", action="store_true", help="rewrite the expected-failure baselines")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every failing subtest")
+    parser.add_argument("--peer", help="run the files under another runtime instead, e.g. 'node' or 'deno run -A'")
     options = parser.parse_args(argv)
     targets = options.targets or all_areas()
     total_pass = total = 0
@@ -244,13 +303,15 @@ def main(argv: list[str] | None = None) -> int:
             if not available(test):
                 print(f"  missing {test} (tests/wpt/README.md: fetching the suite)")
                 continue
-            result = run_file(test)
+            result = run_peer(test, options.peer.split()) if options.peer else run_file(test)
             area_pass += result.passed
             area_total += len(result.subtests)
-            if options.update:
+            if options.update and not options.peer:
                 write_baseline(result)
             if options.verbose or result.harness != "OK":
-                print(f"  {test}: {result.harness} {result.message[:200]} {result.passed}/{len(result.subtests)}")
+                print(
+                    f"  {test}: {result.harness} {result.message[:200]} {result.passed}/{len(result.subtests)}"
+                )
             if options.verbose:
                 for name, status in sorted(result.subtests.items()):
                     if status != "PASS":

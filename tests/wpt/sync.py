@@ -26,8 +26,10 @@ def wanted(test: str, source: Path) -> list[str]:
             value = value.strip()
             paths.append((value if value.startswith("/") else base + value).lstrip("/"))
     folder = test.rsplit("/", 1)[0]
-    paths += [f"{folder}/{ref}".lstrip("/") if not ref.startswith("/") else ref.lstrip("/")
-              for ref in runner._JSON_RESOURCE.findall(text)]
+    paths += [
+        f"{folder}/{ref}".lstrip("/") if not ref.startswith("/") else ref.lstrip("/")
+        for ref in runner._JSON_RESOURCE.findall(text)
+    ]
     return paths
 
 

@@ -21,11 +21,16 @@ def test_no_new_failures(area: str, test: str) -> None:
     outcome = runner.compare(result)
     if outcome.newly_passing:
         names = "\n  ".join(sorted(outcome.newly_passing))
-        warnings.warn(f"{test}: now passing, tighten its baseline "
-                      f"(python -m tests.wpt.runner --update {area}):\n  {names}", stacklevel=1)
+        warnings.warn(
+            f"{test}: now passing, tighten its baseline "
+            f"(python -m tests.wpt.runner --update {area}):\n  {names}",
+            stacklevel=1,
+        )
     assert not outcome.new_failures, (
         f"{test} ({result.harness} {result.message}): new failures:\n  "
-        + "\n  ".join(f"{result.subtests.get(name, result.harness)} {name}" for name in sorted(outcome.new_failures))
+        + "\n  ".join(
+            f"{result.subtests.get(name, result.harness)} {name}" for name in sorted(outcome.new_failures)
+        )
         + ("\nconsole:\n  " + "\n  ".join(result.console[-20:]) if result.console else "")
     )
 
@@ -37,13 +42,17 @@ def test_runner_reports_a_new_failure_and_a_new_pass(tmp_path, monkeypatch) -> N
     monkeypatch.setattr(runner, "EXPECTED", tmp_path)
     result = runner.run_file("zigttp/runner-selftest.any.js")
     assert result.harness == "OK"
-    assert result.subtests == {"a passing subtest": "PASS", "a failing subtest (baselined)": "FAIL",
-                               "an asynchronous subtest": "PASS"}
+    assert result.subtests == {
+        "a passing subtest": "PASS",
+        "a failing subtest (baselined)": "FAIL",
+        "an asynchronous subtest": "PASS",
+    }
     assert runner.compare(result).new_failures == {"a failing subtest (baselined)"}
     runner.write_baseline(result)
     assert runner.compare(result).new_failures == set()
     (tmp_path / "zigttp" / "runner-selftest.any.js.txt").write_text(
-        "# header\na failing subtest (baselined)\na passing subtest\n", "utf-8")
+        "# header\na failing subtest (baselined)\na passing subtest\n", "utf-8"
+    )
     assert runner.compare(result).newly_passing == {"a passing subtest"}
 
 

@@ -14,6 +14,7 @@ taken as gone: the stream is cancelled and the slot returns to the pool.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -76,10 +77,9 @@ class BodyStream:
                 return
 
     def _cancel(self) -> None:
-        try:
+        # (a failure here: the slot checks the runtime next, and replaces it if need be)
+        with contextlib.suppress(errors.HandlerError):
             self.runtime.pull(cancel=True)
-        except errors.HandlerError:
-            pass  # the runtime is checked (and replaced if need be) by the slot next
 
 
 def _settle(future: asyncio.Future[Chunk], chunk: Chunk) -> None:

@@ -7,12 +7,25 @@ list in COMPONENTS order and asks again after each setter.
 
 from __future__ import annotations
 
+import contextlib
+
 import ada_url
 
 from zigttp.web import native
 
-COMPONENTS = ("href", "origin", "protocol", "username", "password", "host", "hostname", "port",
-              "pathname", "search", "hash")
+COMPONENTS = (
+    "href",
+    "origin",
+    "protocol",
+    "username",
+    "password",
+    "host",
+    "hostname",
+    "port",
+    "pathname",
+    "search",
+    "hash",
+)
 
 
 def _components(url: ada_url.URL) -> list[str]:
@@ -32,8 +45,6 @@ def parse(text: str, base: str | None) -> list[str] | None:
 def set_component(href: str, name: str, value: str) -> list[str]:
     """The components after one setter; an invalid value leaves the URL as it was (WHATWG)."""
     url = ada_url.URL(href)
-    try:
+    with contextlib.suppress(ValueError):
         setattr(url, name, value)
-    except ValueError:
-        pass
     return _components(url)

@@ -21,7 +21,9 @@ def _compile(key: str) -> urlpattern.URLPattern:
     options = {"ignoreCase": True} if ignore_case else None
     try:
         if base is not None:
-            return urlpattern.URLPattern(init, base, options) if options else urlpattern.URLPattern(init, base)
+            return (
+                urlpattern.URLPattern(init, base, options) if options else urlpattern.URLPattern(init, base)
+            )
         return urlpattern.URLPattern(init, options) if options else urlpattern.URLPattern(init)
     except (ValueError, TypeError) as exc:
         raise NativeError("TypeError", f"URLPattern: {exc}") from None

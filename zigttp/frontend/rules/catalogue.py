@@ -1,8 +1,9 @@
 """Every analyzer rule: stable code, message, fix hint, and the profiles it applies to.
 
-Codes never change meaning once released; `docs/check.md` lists them. ZT1xx are the
-default profile's errors (the seed's subset), ZT2xx its warnings, ZT3xx the strict profile's
-additional errors. In the strict profile ZT203 (`==`) is an error rather than a warning.
+Codes never change meaning once released; `docs/check.md` lists them. ZT1xx are the seed's
+subset (errors in the `portable` profile; ZT107/ZT108 in every profile), ZT2xx warnings
+(ZT201, ZT204 in every profile; ZT202, ZT203 in `portable`), ZT3xx `portable`'s additional
+errors. In the portable profile ZT203 (`==`) is an error rather than a warning.
 """
 
 from __future__ import annotations
@@ -70,6 +71,13 @@ RULES: dict[str, Rule] = {
         ),
         Rule("ZT202", "unused variable", "remove it, or prefix the name with `_`", "warning"),
         Rule("ZT203", "loose equality", "use === or !== (no type coercion)", "warning"),
+        Rule(
+            "ZT204",
+            "unknown global",
+            "declare it, import it, or check the spelling: it is neither a standard nor a zigttp "
+            "global and will throw a ReferenceError when this line runs",
+            "warning",
+        ),
         _strict("ZT301", "'class' is not supported", "use plain objects and functions"),
         _strict("ZT302", "'this' is not supported", "pass the value as a parameter"),
         _strict("ZT303", "'new' is not supported", "use a factory function or a literal"),
