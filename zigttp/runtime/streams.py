@@ -56,6 +56,22 @@ class BodyStream:
         done.wait()
         return box[0]
 
+    def read_all(self) -> bytes:
+        """The whole body, from another thread (embedding: zigttp.Runtime.handle)."""
+        return _join(self.next_blocking)
+
+    async def read_all_async(self) -> bytes:
+        parts = []
+        while (chunk := await self.next()) is not None:
+            if isinstance(chunk, errors.HandlerError):
+                raise chunk
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def read_here(self) -> bytes:
+        """The whole body, pulled on the calling thread, which must own the runtime (`zigttp test`)."""
+        return _join(self.runtime.pull)
+
     # -- the runtime's thread ------------------------------------------------------------
     def serve(self) -> None:
         """Answer the server's requests until the stream ends, fails or is cancelled."""
@@ -85,3 +101,12 @@ class BodyStream:
 def _settle(future: asyncio.Future[Chunk], chunk: Chunk) -> None:
     if not future.done():
         future.set_result(chunk)
+
+
+def _join(next_chunk: Callable[[], Chunk]) -> bytes:
+    parts = []
+    while (chunk := next_chunk()) is not None:
+        if isinstance(chunk, errors.HandlerError):
+            raise chunk
+        parts.append(chunk)
+    return b"".join(parts)
