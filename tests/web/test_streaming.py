@@ -17,7 +17,7 @@ function ticks(forever) {
       n++;
       if (!forever && n > 3) { c.close(); return; }
       if (n === 1) { c.enqueue(enc.encode("data: 1\n\n")); return; }
-      if (forever === "stall") return new Promise(() => {}); // never another chunk
+      if (forever === "stall") { timer = setInterval(() => {}, 50); return new Promise(() => {}); } // busy, no chunk
       return new Promise((r) => { timer = setTimeout(() => { c.enqueue(enc.encode(`data: ${n}\n\n`)); r(); }, 5); });
     },
     cancel() { cancelled++; clearTimeout(timer); },
@@ -98,9 +98,14 @@ def test_an_async_iterable_body_is_streamed_too(server) -> None:
 
 
 def test_a_chunk_is_sent_before_the_stream_ends_and_the_idle_limit_ends_a_stalled_one(server) -> None:
+    with _get(server.port, "/forever") as conn:  # (leaves a cancellation counted in the runtime)
+        _read_chunks(conn, 1)
+    assert server.get("/cancelled").json()["cancelled"] >= 1
     with _get(server.port, "/stall") as conn:
         _head, chunks = _read_chunks(conn, 2)  # the first chunk, then the connection closes
     assert chunks == [b"data: 1\n\n"]  # no terminating chunk: the client sees a cut-off body
+    # the stream ran past its idle limit (--timeout): its runtime was replaced, counters reset
+    assert server.get("/cancelled").json() == {"cancelled": 0}
 
 
 def test_a_client_disconnect_cancels_the_stream(server) -> None:

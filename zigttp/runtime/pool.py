@@ -89,9 +89,10 @@ class Slot:
             call, deliver = item
             outcome = self._execute(call)
             deliver(outcome)
+            healthy = True
             if outcome.__class__ is HandlerResponse and outcome.stream is not None:
-                outcome.stream.serve()  # type: ignore[attr-defined]  # (runtime.streams)
-            if self._must_rebuild(outcome) or not self._settle_leftovers():
+                healthy = outcome.stream.serve()  # type: ignore[attr-defined]  # (runtime.streams)
+            if not healthy or self._must_rebuild(outcome) or not self._settle_leftovers():
                 self._rebuild()
             self.pool.release(self)
         self.runtime = None

@@ -14,7 +14,6 @@ taken as gone: the stream is cancelled and the slot returns to the pool.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -73,8 +72,9 @@ class BodyStream:
         return _join(self.runtime.pull)
 
     # -- the runtime's thread ------------------------------------------------------------
-    def serve(self) -> None:
-        """Answer the server's requests until the stream ends, fails or is cancelled."""
+    def serve(self) -> bool:
+        """Answer the server's requests until the stream ends, fails or is cancelled; False
+        when the runtime must be replaced (the stream ran past its idle limit, out of memory)."""
         wait = self.runtime.limits.timeout + ASK_MARGIN
         while True:
             try:
@@ -82,20 +82,21 @@ class BodyStream:
             except queue.Empty:
                 deliver = _CANCEL
             if deliver is _CANCEL:
-                self._cancel()
-                return
+                return self._cancel()
             try:
                 chunk: Chunk = self.runtime.pull()
             except errors.HandlerError as exc:
                 chunk = exc
             deliver(chunk)
             if not isinstance(chunk, bytes):
-                return
+                return not (isinstance(chunk, errors.HandlerError) and chunk.replace_context)
 
-    def _cancel(self) -> None:
-        # (a failure here: the slot checks the runtime next, and replaces it if need be)
-        with contextlib.suppress(errors.HandlerError):
+    def _cancel(self) -> bool:
+        try:
             self.runtime.pull(cancel=True)
+            return True
+        except errors.HandlerError as exc:
+            return not exc.replace_context
 
 
 def _settle(future: asyncio.Future[Chunk], chunk: Chunk) -> None:
