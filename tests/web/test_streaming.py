@@ -125,3 +125,13 @@ def test_head_gets_the_head_of_a_stream_only(server) -> None:
     with _get(server.port, "/three", method="HEAD") as conn:
         data = conn.recv(65536)
     assert data.startswith(b"HTTP/1.1 200") and data.endswith(b"\r\n\r\n")
+
+
+def test_a_streaming_path_never_streams_on_the_event_loop_thread(serve) -> None:
+    # Past the inline lane's probation (lanes.PROBATION thread runs), the first inline run of a
+    # streaming path is cancelled, the path demoted and the request repeated on the pool threads.
+    from zigttp.runtime.lanes import PROBATION
+
+    server = serve(HANDLER, "-n", "2", "--backend", "loop")
+    for _ in range(PROBATION + 8):
+        assert server.get("/iterable").text == "one,two"
