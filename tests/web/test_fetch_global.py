@@ -36,6 +36,7 @@ export default { async fetch(request) {
     if (path === "/error") await fetch(base + "/redirect", { redirect: "error" });
     if (path === "/escape") await fetch(base + "/away");
     if (path === "/blocked") await fetch("http://example.com/");
+    if (path === "/drip") await (await fetch(base + "/drip")).text();
     if (path === "/aborted") {
       const controller = new AbortController();
       controller.abort("stop");
@@ -59,6 +60,17 @@ class _Upstream(BaseHTTPRequestHandler):
     def _route(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length).decode()
+        if self.path == "/drip":  # headers at once, then a byte every 100 ms for 3 s
+            import time
+
+            self.send_response(200)
+            self.send_header("Content-Length", "30")
+            self.end_headers()
+            for _ in range(30):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.1)
+            return
         if self.path == "/redirect":
             self._send(302, b"", [("Location", "/echo")])
         elif self.path == "/away":
@@ -130,3 +142,11 @@ def test_without_outbound_hosts_fetch_throws_a_type_error_naming_the_flag(serve)
     body = server.get("/blocked").json()
     assert body["name"] == "TypeError"
     assert "not an allowed outbound host" in body["message"] and "--outbound-host" in body["message"]
+
+
+def test_one_deadline_covers_the_whole_call_not_each_read(serve, upstream) -> None:
+    # every read succeeds within 100 ms, but the body takes 3 s: past --outbound-timeout-ms
+    server = serve(HANDLER, "-n", "1", "--outbound-host", "127.0.0.1", "--outbound-timeout-ms", "500")
+    response = server.get("/drip", headers={"x-upstream": upstream})
+    body = response.json()
+    assert body["name"] == "TypeError" and "no complete response within 0.5 s" in body["message"]

@@ -115,11 +115,13 @@ def _exchange(method: str, url: str, headers: list[tuple[str, str]], body: bytes
         if body is not None and not any(name.lower() == "content-length" for name, _ in headers):
             conn.putheader("content-length", str(len(body)))
         conn.endheaders(body)
+        sock = conn.sock  # (getresponse() drops conn.sock for a closing response; the fd lives on)
         response = conn.getresponse()
         data = bytearray()
         while True:
-            if conn.sock is not None:
-                conn.sock.settimeout(_left(deadline, timeout))
+            left = _left(deadline, timeout)
+            if sock is not None:
+                sock.settimeout(left)
             chunk = response.read1(_CHUNK) if method != "HEAD" else b""
             if not chunk:
                 break
