@@ -45,8 +45,9 @@ def default_handler() -> Path:
 def measure_once(command: list[str], env: dict[str, str]) -> float:
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([*command, "-p", str(port)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    process = subprocess.Popen(
+        [*command, "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT
+    )
     try:
         wait_ready(f"http://127.0.0.1:{port}/", process=process)
         return (time.perf_counter() - started) * 1000
@@ -77,19 +78,27 @@ def main() -> None:
     flags = ["-q", "-n", str(args.pool)]
     with tempfile.TemporaryDirectory() as scratch:
         artifact = Path(scratch) / "handler.pyz"
-        subprocess.run([sys.executable, "-m", "zigttp", "build", str(handler), "-o", str(artifact)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "zigttp", "build", str(handler), "-o", str(artifact)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         variants = {
-            "source (no front-end cache)": ([sys.executable, "-m", "zigttp", "serve", *flags,
-                                             str(handler)], {**base_env, "ZIGTTP_NO_CACHE": "1"}),
-            "source (default)": ([sys.executable, "-m", "zigttp", "serve", *flags, str(handler)],
-                                 base_env),
-            "artifact: zigttp serve": ([sys.executable, "-m", "zigttp", "serve", *flags,
-                                        str(artifact)], base_env),
+            "source (no front-end cache)": (
+                [sys.executable, "-m", "zigttp", "serve", *flags, str(handler)],
+                {**base_env, "ZIGTTP_NO_CACHE": "1"},
+            ),
+            "source (default)": ([sys.executable, "-m", "zigttp", "serve", *flags, str(handler)], base_env),
+            "artifact: zigttp serve": (
+                [sys.executable, "-m", "zigttp", "serve", *flags, str(artifact)],
+                base_env,
+            ),
             "artifact: python OUT.pyz": ([sys.executable, str(artifact), *flags], base_env),
         }
-        print(f"Cold start (spawn -> first 200) of {handler.relative_to(ROOT)}, pool {args.pool}, "
-              f"median of {args.runs} runs after 3 warm-ups")
+        print(
+            f"Cold start (spawn -> first 200) of {handler.relative_to(ROOT)}, pool {args.pool}, "
+            f"median of {args.runs} runs after 3 warm-ups"
+        )
         for name, values in measure(variants, args.runs).items():
             ordered = sorted(values)
             p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]

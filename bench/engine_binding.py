@@ -23,8 +23,10 @@ from zigttp.runtime.limits import RuntimeLimits
 
 HANDLERS = {
     "json": "function handler(req) { return Response.json({ok: true}); }",
-    "headers+query": ("function handler(req) { return Response.json({a: req.headers.get('accept'), "
-                      "q: req.query.x}, {status: 201, headers: {'x-one': '1', 'set-cookie': 'a=b'}}); }"),
+    "headers+query": (
+        "function handler(req) { return Response.json({a: req.headers.get('accept'), "
+        "q: req.query.x}, {status: 201, headers: {'x-one': '1', 'set-cookie': 'a=b'}}); }"
+    ),
     "text": "function handler(req) { return 'hello'; }",
     "async": "async function handler(req) { await null; return Response.text('hi'); }",
     "echo": "function handler(req) { return Response.json({body: req.json()}); }",

@@ -17,8 +17,14 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args()
-    return run_bench(("http", "coldstart"), quick=False, json_path=None, check_path=None,
-                     seconds=args.duration, connections=args.connections)
+    return run_bench(
+        ("http", "coldstart"),
+        quick=False,
+        json_path=None,
+        check_path=None,
+        seconds=args.duration,
+        connections=args.connections,
+    )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,9 @@ OPS: dict[str, tuple[Any, Op]] = {
 }
 
 
-def run_threads(state_dir: str, op_name: str, threads: int, calls: int, go: Any = None,
-                state: str | None = None) -> float:
+def run_threads(
+    state_dir: str, op_name: str, threads: int, calls: int, go: Any = None, state: str | None = None
+) -> float:
     """Run `threads` x `calls` ops once `go` is set; return the elapsed wall time."""
     module, op = OPS[op_name]
     options = {"state": state, "state_timeout_ms": 5000, "state_connections": threads}
@@ -74,8 +75,9 @@ def run_threads(state_dir: str, op_name: str, threads: int, calls: int, go: Any 
     return time.perf_counter() - started
 
 
-def _process_main(state_dir: str, op_name: str, threads: int, calls: int, go: Any, out: Any,
-                  state: str | None) -> None:
+def _process_main(
+    state_dir: str, op_name: str, threads: int, calls: int, go: Any, out: Any, state: str | None
+) -> None:
     out.put(run_threads(state_dir, op_name, threads, calls, go, state))
 
 
@@ -103,8 +105,12 @@ def measure(op_name: str, processes: int, threads: int, calls: int, state: str |
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=5_000, help="calls per thread")
-    parser.add_argument("--state", default=None, metavar="URL",
-                        help="measure a Redis/Valkey store (as `zigttp serve --state URL`)")
+    parser.add_argument(
+        "--state",
+        default=None,
+        metavar="URL",
+        help="measure a Redis/Valkey store (as `zigttp serve --state URL`)",
+    )
     args = parser.parse_args()
     shapes = [(1, 1), (1, 4), (2, 1), (2, 2), (4, 1)]
     print(f"store: {args.state or 'sqlite'}")

@@ -65,8 +65,24 @@ class Tally:
 def start_server(workers: int, pool: int, timeout: float) -> tuple[subprocess.Popen[str], int]:
     path = Path(tempfile.mkdtemp(prefix="zigttp-soak-")) / "soak.js"
     path.write_text(HANDLER)
-    command = [sys.executable, "-m", "zigttp", "serve", str(path), "--port", "0", "-q", "-n", str(pool),
-               "-m", "32m", "--timeout", str(timeout), "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "zigttp",
+        "serve",
+        str(path),
+        "--port",
+        "0",
+        "-q",
+        "-n",
+        str(pool),
+        "-m",
+        "32m",
+        "--timeout",
+        str(timeout),
+        "--workers",
+        str(workers),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
     for line in process.stdout:
@@ -142,8 +158,9 @@ def client(port: int, stop: threading.Event, tally: Tally, fault_ratio: float, s
     conn.close()
 
 
-def _good(conn: http.client.HTTPConnection, port: int, rng: random.Random,
-          tally: Tally) -> http.client.HTTPConnection:
+def _good(
+    conn: http.client.HTTPConnection, port: int, rng: random.Random, tally: Tally
+) -> http.client.HTTPConnection:
     body = "b" * rng.randint(0, 4096)
     try:
         if body:
@@ -190,15 +207,18 @@ def _disconnect(port: int, rng: random.Random, tally: Tally) -> None:
     tally.add("disconnects")
 
 
-def run(seconds: float, clients: int, workers: int, pool: int, fault_ratio: float,
-        warmup: float) -> dict[str, object]:
+def run(
+    seconds: float, clients: int, workers: int, pool: int, fault_ratio: float, warmup: float
+) -> dict[str, object]:
     process, port = start_server(workers, pool, timeout=0.3)
     try:
         time.sleep(0.5)
         worker_pids = set(process_tree(process.pid)) - {process.pid}
         stop, tally = threading.Event(), Tally()
-        threads = [threading.Thread(target=client, args=(port, stop, tally, fault_ratio, seed), daemon=True)
-                   for seed in range(clients)]
+        threads = [
+            threading.Thread(target=client, args=(port, stop, tally, fault_ratio, seed), daemon=True)
+            for seed in range(clients)
+        ]
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -221,16 +241,25 @@ def run(seconds: float, clients: int, workers: int, pool: int, fault_ratio: floa
             exit_code = -9
     steady = [s for s in samples if s[0] >= warmup * seconds] or samples
     return {
-        "seconds": round(duration, 1), "clients": clients, "workers": workers, "pool": pool,
-        "good_requests": tally.good, "good_failed": tally.good_failed,
+        "seconds": round(duration, 1),
+        "clients": clients,
+        "workers": workers,
+        "pool": pool,
+        "good_requests": tally.good,
+        "good_failed": tally.good_failed,
         "good_per_second": round(tally.good / duration, 1),
-        "fault_requests": tally.faults, "fault_statuses": tally.fault_statuses,
+        "fault_requests": tally.faults,
+        "fault_statuses": tally.fault_statuses,
         "disconnects": tally.disconnects,
-        "fd_first": steady[0][1], "fd_last": steady[-1][1], "fd_max": max(s[1] for s in steady),
+        "fd_first": steady[0][1],
+        "fd_last": steady[-1][1],
+        "fd_max": max(s[1] for s in steady),
         "fd_slope_per_min": round(slope_per_minute([(t, f) for t, f, _ in steady]), 2),
-        "rss_mb_first": round(steady[0][2], 1), "rss_mb_last": round(steady[-1][2], 1),
+        "rss_mb_first": round(steady[0][2], 1),
+        "rss_mb_last": round(steady[-1][2], 1),
         "rss_slope_mb_per_min": round(slope_per_minute([(t, r) for t, _, r in steady]), 2),
-        "workers_started": sorted(worker_pids), "workers_alive_at_end": sorted(alive),
+        "workers_started": sorted(worker_pids),
+        "workers_alive_at_end": sorted(alive),
         "server_exit_code": exit_code,
     }
 
@@ -256,8 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pool", type=int, default=4)
-    parser.add_argument("--fault-ratio", type=float, default=0.02,
-                        help="share of requests that are handler faults (and as many disconnects)")
+    parser.add_argument(
+        "--fault-ratio",
+        type=float,
+        default=0.02,
+        help="share of requests that are handler faults (and as many disconnects)",
+    )
     parser.add_argument("--warmup", type=float, default=0.2, help="share of the run excluded from slopes")
     parser.add_argument("--max-fd-growth", type=int, default=32)
     parser.add_argument("--max-rss-slope", type=float, default=20.0, help="MB per minute")

@@ -105,17 +105,28 @@ def zigttp_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "zigttp", *args]
 
 
-def run_zigttp(*args: str, timeout: float = 60, cwd: Path | None = None,
-               input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(zigttp_command(*args), capture_output=True, text=True, timeout=timeout,
-                          cwd=cwd or ROOT, input=input_text)
+def run_zigttp(
+    *args: str, timeout: float = 60, cwd: Path | None = None, input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        zigttp_command(*args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd or ROOT,
+        input=input_text,
+    )
 
 
-def start_server(args: list[str], *, cwd: Path | None = None, timeout: float = 30,
-                 env: dict[str, str] | None = None) -> ServerProcess:
+def start_server(
+    args: list[str], *, cwd: Path | None = None, timeout: float = 30, env: dict[str, str] | None = None
+) -> ServerProcess:
     process = subprocess.Popen(
         zigttp_command("serve", "--port", "0", *args),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd or ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd or ROOT,
         env={"ZIGTTP_WORKERS": "1", **os.environ, **(env or {})},  # one process unless a test asks
     )
     assert process.stdout is not None
@@ -139,8 +150,9 @@ def start_server(args: list[str], *, cwd: Path | None = None, timeout: float = 3
 def serve(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
     started: list[ServerProcess] = []
 
-    def factory(handler: str | Path, *flags: str, suffix: str = ".js",
-                env: dict[str, str] | None = None) -> ServerProcess:
+    def factory(
+        handler: str | Path, *flags: str, suffix: str = ".js", env: dict[str, str] | None = None
+    ) -> ServerProcess:
         if isinstance(handler, Path) or ("\n" not in handler and Path(handler).exists()):
             path = Path(handler)
         else:

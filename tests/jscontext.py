@@ -21,8 +21,9 @@ class JsContext:
 
     def __init__(self, host: Callable[[int, str], str] | None = None, stack_size: int = 4 << 20) -> None:
         self.console: list[tuple[str, str]] = []
-        self.runtime = _engine.Runtime(0, stack_size, 0, lambda level, text: self.console.append((level, text)),
-                                       host)
+        self.runtime = _engine.Runtime(
+            0, stack_size, 0, lambda level, text: self.console.append((level, text)), host
+        )
         if host is not None:
             self.runtime.run(_engine.compile(_HOST_GLOBAL, "<test>"), 0.0, True)
 

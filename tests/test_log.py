@@ -29,7 +29,13 @@ def test_json_access_line_fields(serve, backend):
     server.get("/hi?x=1")
     access = next(r for r in wait_json(server, '"status"') if "status" in r)
     assert {k: access[k] for k in ("level", "method", "path", "status", "bytes", "worker")} == {
-        "level": "info", "method": "GET", "path": "/hi?x=1", "status": 200, "bytes": 5, "worker": 1}
+        "level": "info",
+        "method": "GET",
+        "path": "/hi?x=1",
+        "status": 200,
+        "bytes": 5,
+        "worker": 1,
+    }
     assert access["ts"].endswith("Z") and isinstance(access["duration_ms"], float)
     assert access["request_id"] == "1-1"
 
@@ -112,8 +118,13 @@ def test_module_log_lines_carry_the_running_request_id(tmp_path):
         pool.close()
     record = json.loads(stream.getvalue().splitlines()[0])
     assert {k: record[k] for k in ("level", "request_id", "source", "msg", "context", "worker")} == {
-        "level": "warn", "request_id": "req-9", "source": "zigttp:log", "msg": "hi /x",
-        "context": {"k": 1}, "worker": 3}
+        "level": "warn",
+        "request_id": "req-9",
+        "source": "zigttp:log",
+        "msg": "hi /x",
+        "context": {"k": 1},
+        "worker": 3,
+    }
 
 
 LOGGING = """
@@ -131,7 +142,9 @@ def test_zigttp_log_shares_the_json_stream_with_the_request_id(serve, backend):
     server.get("/p", headers={"X-Request-Id": "rid-5"})
     records = [r for r in wait_json(server, '"status"') if r.get("source") == "zigttp:log"]
     assert [(r["level"], r["msg"], r["request_id"]) for r in records] == [
-        ("info", "handling /p", "rid-5"), ("warn", "careful", "rid-5")]
+        ("info", "handling /p", "rid-5"),
+        ("warn", "careful", "rid-5"),
+    ]
     assert records[0]["context"] == {"user": "u1"}
 
 

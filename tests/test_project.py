@@ -40,8 +40,10 @@ def test_memory_uses_the_size_grammar_and_cors_lists_are_origins(tmp_path):
     assert (options["cors"], options["cors_origins"]) == (True, ("https://a.example",))
 
 
-@pytest.mark.parametrize("settings", [{"prot": 1}, {"port": "80"}, {"cors": "yes"}, {"pool": True},
-                                      {"logFormat": "xml"}, {"memory": "lots"}])
+@pytest.mark.parametrize(
+    "settings",
+    [{"prot": 1}, {"port": "80"}, {"cors": "yes"}, {"pool": True}, {"logFormat": "xml"}, {"memory": "lots"}],
+)
 def test_bad_settings_are_usage_errors(tmp_path, settings):
     write_project(tmp_path, **settings)
     with pytest.raises(UsageError, match=r"zigttp\.json"):

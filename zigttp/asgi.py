@@ -119,8 +119,9 @@ async def _read_body(receive: Receive, headers: list[tuple[str, str]], cap: int)
     return b"".join(chunks)
 
 
-async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes,
-                *, head: bool) -> None:
+async def _send(
+    send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes, *, head: bool
+) -> None:
     names = {name.lower() for name, _ in headers}
     if b"content-length" not in names:
         headers = [*headers, (b"content-length", str(len(body)).encode())]

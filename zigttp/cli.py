@@ -42,87 +42,227 @@ def cli() -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("handler", required=False, type=click.Path(dir_okay=False), envvar="ZIGTTP_HANDLER")
-@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              envvar="PORT", help="Port to listen on (0 picks a free port; env PORT).")
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    envvar="PORT",
+    help="Port to listen on (0 picks a free port; env PORT).",
+)
 @click.option("-h", "--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
-@click.option("-m", "--memory", type=SizeType(), default="0",
-              help="Per-runtime JS memory ceiling: 64k, 1m, 256mb, 1g; bare number = bytes; "
-                   "0 = no limit.")
-@click.option("-n", "--pool", "pool_size", type=click.IntRange(min=0), default=0,
-              help="Number of isolated runtimes (default: cpu*2 clamped to 8..128).")
+@click.option(
+    "-m",
+    "--memory",
+    type=SizeType(),
+    default="0",
+    help="Per-runtime JS memory ceiling: 64k, 1m, 256mb, 1g; bare number = bytes; 0 = no limit.",
+)
+@click.option(
+    "-n",
+    "--pool",
+    "pool_size",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Number of isolated runtimes (default: cpu*2 clamped to 8..128).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No request log.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-              show_default=True, help="Per-request time budget in seconds (CPU time).")
-@click.option("--backend", type=click.Choice(["loop", "threads"]), default="loop",
-              show_default=True, help="Event-loop (uvloop) or thread-per-connection server.")
-@click.option("-w", "--workers", type=click.IntRange(min=1), default=None, envvar="ZIGTTP_WORKERS",
-              help="Worker processes sharing the port (SO_REUSEPORT; default: one per CPU core, "
-                   "at most 8; env ZIGTTP_WORKERS).")
-@click.option("--isolation", type=click.Choice(["context", "request"]), default="context",
-              show_default=True,
-              help="'request' gives every request a fresh runtime (multi-tenant use).")
-@click.option("--pool-wait-timeout-ms", type=click.IntRange(min=0), default=5000,
-              show_default=True, help="How long a request waits for a free runtime before 503.")
-@click.option("--header-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
-              show_default=True, help="Seconds for a request head to arrive (else 408).")
-@click.option("--body-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-              show_default=True, help="Seconds a request body may stall (else 408).")
-@click.option("--keepalive-timeout", type=click.FloatRange(min=0, min_open=True), default=5.0,
-              show_default=True, help="Seconds an idle keep-alive connection stays open.")
-@click.option("--sqlite", type=click.Path(dir_okay=False), default=None,
-              help="SQLite database file for zigttp:sql.")
-@click.option("--allow-env", "allow_env", multiple=True, metavar="NAME",
-              help="Environment variable (or glob) zigttp:env may read; repeatable.")
-@click.option("--outbound-host", "outbound_hosts", multiple=True, metavar="HOST",
-              help="Host zigttp:fetch may call; repeatable.")
-@click.option("--outbound-timeout-ms", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Timeout for zigttp:fetch calls.")
-@click.option("--state", metavar="URL", default=None, envvar="ZIGTTP_STATE",
-              help="Keep zigttp:cache and zigttp:ratelimit state in Redis/Valkey, shared by every "
-                   "instance: redis://[user:pass@]HOST:PORT/DB, rediss:// (TLS), unix:///PATH "
-                   "(env ZIGTTP_STATE; default: embedded SQLite, per server).")
-@click.option("--state-timeout-ms", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Longest wait on the --state store before a call returns state_unavailable.")
-@click.option("--ratelimit-fail", type=click.Choice(["closed", "open"]), default="closed",
-              show_default=True,
-              help="rateCheck while the --state store is down: refuse (closed) or allow (open).")
-@click.option("--metrics-every", "pool_metrics_every", type=click.IntRange(min=0), default=0,
-              help="Log a pool metrics line every N requests (0 = off).")
-@click.option("--max-connections", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Open connections per worker; more are answered 503 and closed.")
-@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
-              help="Load user-defined zigttp:* modules (@zigttp.native functions); repeatable.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Per-request time budget in seconds (CPU time).",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["loop", "threads"]),
+    default="loop",
+    show_default=True,
+    help="Event-loop (uvloop) or thread-per-connection server.",
+)
+@click.option(
+    "-w",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="ZIGTTP_WORKERS",
+    help="Worker processes sharing the port (SO_REUSEPORT; default: one per CPU core, "
+    "at most 8; env ZIGTTP_WORKERS).",
+)
+@click.option(
+    "--isolation",
+    type=click.Choice(["context", "request"]),
+    default="context",
+    show_default=True,
+    help="'request' gives every request a fresh runtime (multi-tenant use).",
+)
+@click.option(
+    "--pool-wait-timeout-ms",
+    type=click.IntRange(min=0),
+    default=5000,
+    show_default=True,
+    help="How long a request waits for a free runtime before 503.",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds for a request head to arrive (else 408).",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds a request body may stall (else 408).",
+)
+@click.option(
+    "--keepalive-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=5.0,
+    show_default=True,
+    help="Seconds an idle keep-alive connection stays open.",
+)
+@click.option(
+    "--sqlite", type=click.Path(dir_okay=False), default=None, help="SQLite database file for zigttp:sql."
+)
+@click.option(
+    "--allow-env",
+    "allow_env",
+    multiple=True,
+    metavar="NAME",
+    help="Environment variable (or glob) zigttp:env may read; repeatable.",
+)
+@click.option(
+    "--outbound-host",
+    "outbound_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Host zigttp:fetch may call; repeatable.",
+)
+@click.option(
+    "--outbound-timeout-ms",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Timeout for zigttp:fetch calls.",
+)
+@click.option(
+    "--state",
+    metavar="URL",
+    default=None,
+    envvar="ZIGTTP_STATE",
+    help="Keep zigttp:cache and zigttp:ratelimit state in Redis/Valkey, shared by every "
+    "instance: redis://[user:pass@]HOST:PORT/DB, rediss:// (TLS), unix:///PATH "
+    "(env ZIGTTP_STATE; default: embedded SQLite, per server).",
+)
+@click.option(
+    "--state-timeout-ms",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Longest wait on the --state store before a call returns state_unavailable.",
+)
+@click.option(
+    "--ratelimit-fail",
+    type=click.Choice(["closed", "open"]),
+    default="closed",
+    show_default=True,
+    help="rateCheck while the --state store is down: refuse (closed) or allow (open).",
+)
+@click.option(
+    "--metrics-every",
+    "pool_metrics_every",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Log a pool metrics line every N requests (0 = off).",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Open connections per worker; more are answered 503 and closed.",
+)
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="FILE.py|MODULE",
+    help="Load user-defined zigttp:* modules (@zigttp.native functions); repeatable.",
+)
 @click.option("--cors", is_flag=True, help="CORS headers on every response; answer OPTIONS preflight.")
-@click.option("--cors-origin", "cors_origins", multiple=True, metavar="URL",
-              help="Allow only this origin (repeatable; echoed with Vary: Origin). Implies --cors.")
-@click.option("--static", "static_dir", type=click.Path(file_okay=False), metavar="DIR",
-              help="Serve files from DIR (at /path and /static/path) before the handler.")
-@click.option("--static-cache-max-bytes", type=SizeType(), default="2m", show_default=True,
-              help="Byte bound of the static-file LRU cache.")
-@click.option("--static-cache-max-file-size", type=SizeType(), default="128k", show_default=True,
-              help="Largest file the cache holds; bigger files are streamed with sendfile.")
-@click.option("--metrics", is_flag=True,
-              help="Serve GET /_zigttp/metrics (Prometheus text) and GET /_zigttp/health.")
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="URL",
+    help="Allow only this origin (repeatable; echoed with Vary: Origin). Implies --cors.",
+)
+@click.option(
+    "--static",
+    "static_dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Serve files from DIR (at /path and /static/path) before the handler.",
+)
+@click.option(
+    "--static-cache-max-bytes",
+    type=SizeType(),
+    default="2m",
+    show_default=True,
+    help="Byte bound of the static-file LRU cache.",
+)
+@click.option(
+    "--static-cache-max-file-size",
+    type=SizeType(),
+    default="128k",
+    show_default=True,
+    help="Largest file the cache holds; bigger files are streamed with sendfile.",
+)
+@click.option(
+    "--metrics", is_flag=True, help="Serve GET /_zigttp/metrics (Prometheus text) and GET /_zigttp/health."
+)
 @click.option("--health", is_flag=True, help="Serve GET /_zigttp/health (200 once the pool is warm).")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Request/console log lines as text or JSON lines.")
-@click.option("--trace", "trace_file", type=click.Path(dir_okay=False), default=None,
-              help="Record every request, module call and response to FILE as test fixtures.")
-@click.option("--replay", "replay", type=click.Path(dir_okay=False), default=None,
-              help="Run FILE (a trace or fixture) against HANDLER as tests and exit "
-                   "(same as `zigttp test FILE HANDLER`).")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Request/console log lines as text or JSON lines.",
+)
+@click.option(
+    "--trace",
+    "trace_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record every request, module call and response to FILE as test fixtures.",
+)
+@click.option(
+    "--replay",
+    "replay",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Run FILE (a trace or fixture) against HANDLER as tests and exit "
+    "(same as `zigttp test FILE HANDLER`).",
+)
 @click.pass_context
-def serve(ctx: click.Context, handler: str | None, inline: str | None, replay: str | None,
-          **options: Any) -> None:
+def serve(
+    ctx: click.Context, handler: str | None, inline: str | None, replay: str | None, **options: Any
+) -> None:
     """Serve HANDLER (.js .ts .jsx .tsx, or a .pyz from `zigttp build`) or inline code (-e).
 
     Defaults come from zigttp.json in this or a parent directory; flags override it."""
     if replay is not None:
         from zigttp.commands.test import run_test
 
-        sys.exit(run_test((replay, handler) if handler else (replay,),
-                          modules=tuple(options.get("modules", ()))))
+        sys.exit(
+            run_test((replay, handler) if handler else (replay,), modules=tuple(options.get("modules", ())))
+        )
     from zigttp.commands.serve import run_serve
     from zigttp.project import explicit_params
 
@@ -148,8 +288,14 @@ dev.params.extend(p for p in serve.params if p.name not in ("handler", "inline",
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("name")
-@click.option("-t", "--template", type=click.Choice(["basic", "api", "htmx"]), default="basic",
-              show_default=True, help="Project template.")
+@click.option(
+    "-t",
+    "--template",
+    type=click.Choice(["basic", "api", "htmx"]),
+    default="basic",
+    show_default=True,
+    help="Project template.",
+)
 def init(name: str, template: str) -> None:
     """Create project NAME: handler, fixtures, public/, zigttp.json, README."""
     from zigttp.commands.init import run_init
@@ -160,11 +306,21 @@ def init(name: str, template: str) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable diagnostics.")
-@click.option("--profile", type=click.Choice(["default", "strict", "portable"]), default="default",
-              show_default=True, help="Rule set: the seed's subset, or the stricter later one "
-                   "(portable = strict: the original zigttp's restrictions).")
-@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
-              help="User-defined zigttp:* modules the handler imports; repeatable.")
+@click.option(
+    "--profile",
+    type=click.Choice(["default", "strict", "portable"]),
+    default="default",
+    show_default=True,
+    help="Rule set: the seed's subset, or the stricter later one "
+    "(portable = strict: the original zigttp's restrictions).",
+)
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="FILE.py|MODULE",
+    help="User-defined zigttp:* modules the handler imports; repeatable.",
+)
 def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tuple[str, ...]) -> None:
     """Run the front end and subset analyzer on FILES: exit 0 clean, 1 errors, 2 warnings."""
     from zigttp.frontend.check import run_check
@@ -172,22 +328,42 @@ def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tupl
 
     load_modules(modules)
 
-    sys.exit(run_check(list(files), json_output=json_output, profile=profile,
-                       color=sys.stderr.isatty()))
+    sys.exit(run_check(list(files), json_output=json_output, profile=profile, color=sys.stderr.isatty()))
 
 
 @cli.command("lambda", context_settings=CONTEXT)
 @click.argument("handler", required=False, type=click.Path(dir_okay=False))
 @click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
-@click.option("-m", "--memory", "memory_limit", type=SizeType(), default=None,
-              help="Per-runtime JS memory ceiling (as for serve).")
-@click.option("-n", "--pool", "pool_size", type=click.IntRange(min=1), default=None,
-              help="Runtimes in the pool (default 1: Lambda sends one event at a time).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Per-request time budget in seconds (CPU time).")
+@click.option(
+    "-m",
+    "--memory",
+    "memory_limit",
+    type=SizeType(),
+    default=None,
+    help="Per-runtime JS memory ceiling (as for serve).",
+)
+@click.option(
+    "-n",
+    "--pool",
+    "pool_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Runtimes in the pool (default 1: Lambda sends one event at a time).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Per-request time budget in seconds (CPU time).",
+)
 @click.option("-q", "--quiet", is_flag=True, default=None, help="No request log.")
-@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
-              help="Load user-defined zigttp:* modules; repeatable.")
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="FILE.py|MODULE",
+    help="Load user-defined zigttp:* modules; repeatable.",
+)
 def lambda_(handler: str | None, inline: str | None, **options: Any) -> None:
     """Run HANDLER as an AWS Lambda custom runtime (Runtime API; API Gateway v1/v2, Function URLs).
 
@@ -204,10 +380,16 @@ def lambda_(handler: str | None, inline: str | None, **options: Any) -> None:
 @click.option("--json", "json_output", is_flag=True, help="Machine-readable results on stdout.")
 @click.option("--strict-io", is_flag=True, help="Module-call divergences fail the test.")
 @click.option("--watch", is_flag=True, help="Rerun when a fixture or handler changes.")
-@click.option("--module", "modules", multiple=True, metavar="FILE.py|MODULE",
-              help="Load user-defined zigttp:* modules (as for serve); repeatable.")
-def test(paths: tuple[str, ...], json_output: bool, strict_io: bool, watch: bool,
-         modules: tuple[str, ...]) -> None:
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="FILE.py|MODULE",
+    help="Load user-defined zigttp:* modules (as for serve); repeatable.",
+)
+def test(
+    paths: tuple[str, ...], json_output: bool, strict_io: bool, watch: bool, modules: tuple[str, ...]
+) -> None:
     """Run declarative fixtures: zigttp test [FIXTURE.jsonl] [HANDLER].
 
     Without arguments, finds every *.test.jsonl under the current directory and pairs it with
@@ -216,14 +398,17 @@ def test(paths: tuple[str, ...], json_output: bool, strict_io: bool, watch: bool
     """
     from zigttp.commands.test import run_test
 
-    sys.exit(run_test(paths, json_output=json_output, strict_io=strict_io, watch=watch,
-                      modules=modules))
+    sys.exit(run_test(paths, json_output=json_output, strict_io=strict_io, watch=watch, modules=modules))
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("handler", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Artifact path (default: HANDLER's name with .pyz, in the current directory).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Artifact path (default: HANDLER's name with .pyz, in the current directory).",
+)
 def build(handler: str, output: str | None) -> None:
     """Precompile HANDLER into one artifact that `zigttp serve` (or `python OUT.pyz`) runs."""
     from zigttp.commands.build import run_build
@@ -235,18 +420,42 @@ def build(handler: str, output: str | None) -> None:
 @click.argument("parts", nargs=-1, type=click.Choice(["engine", "http", "coldstart"]))
 @click.option("--quick", is_flag=True, help="Short runs (seconds, not minutes): a smoke test.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write results as JSON.")
-@click.option("--check", "check_path", type=click.Path(exists=True, dir_okay=False),
-              help="Fail (exit 1) when a ratio to Node drops >10% below this baseline JSON.")
-@click.option("--duration", "seconds", type=click.FloatRange(min=1), default=10, show_default=True,
-              help="Seconds of load per HTTP endpoint.")
+@click.option(
+    "--check",
+    "check_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Fail (exit 1) when a ratio to Node drops >10% below this baseline JSON.",
+)
+@click.option(
+    "--duration",
+    "seconds",
+    type=click.FloatRange(min=1),
+    default=10,
+    show_default=True,
+    help="Seconds of load per HTTP endpoint.",
+)
 @click.option("--connections", type=click.IntRange(min=1), default=50, show_default=True)
-def bench(parts: tuple[str, ...], quick: bool, json_path: str | None, check_path: str | None,
-          seconds: float, connections: int) -> None:
+def bench(
+    parts: tuple[str, ...],
+    quick: bool,
+    json_path: str | None,
+    check_path: str | None,
+    seconds: float,
+    connections: int,
+) -> None:
     """Benchmarks against Node, Deno and Bun: engine, http, coldstart (default: all)."""
     from zigttp.commands.bench import run_bench
 
-    sys.exit(run_bench(parts, quick=quick, json_path=json_path, check_path=check_path,
-                       seconds=seconds, connections=connections))
+    sys.exit(
+        run_bench(
+            parts,
+            quick=quick,
+            json_path=json_path,
+            check_path=check_path,
+            seconds=seconds,
+            connections=connections,
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -271,8 +480,9 @@ def _explain(exc: click.ClickException) -> click.ClickException:
     """`-h` is `--host` (as in the original zigttp), so a bare `zigttp serve -h` asking for help
     gets told where help is instead of click's `Option '-h' requires an argument.`"""
     if isinstance(exc, click.BadOptionUsage) and exc.option_name == "-h":
-        return click.UsageError("-h is --host and needs an address (e.g. -h 0.0.0.0); "
-                                "for help use --help", exc.ctx)
+        return click.UsageError(
+            "-h is --host and needs an address (e.g. -h 0.0.0.0); for help use --help", exc.ctx
+        )
     return exc
 
 

@@ -153,7 +153,6 @@ class ServerConfig:
             "ratelimit_fail": self.ratelimit_fail,
         }
 
-
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise UsageError(f"invalid port {self.port}: must be 0..65535")
@@ -188,8 +187,14 @@ class ServerConfig:
 
 
 _ENV_ALIASES = {"POOL": "pool_size", "MEMORY": "memory_limit"}
-_SIZE_FIELDS = {"memory_limit", "max_body_size", "max_response_bytes", "static_cache_max_bytes",
-                "static_cache_max_file_size", "js_stack_size"}
+_SIZE_FIELDS = {
+    "memory_limit",
+    "max_body_size",
+    "max_response_bytes",
+    "static_cache_max_bytes",
+    "static_cache_max_file_size",
+    "js_stack_size",
+}
 
 
 def with_upstream_env(environ: MutableMapping[str, str]) -> MutableMapping[str, str]:

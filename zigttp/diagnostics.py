@@ -45,8 +45,10 @@ def render(diag: Diagnostic, *, color: bool = False) -> str:
     codes = ("\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m")
     red, yellow, bold, reset = codes if color else ("",) * 4
     tint = red if diag.is_error else yellow
-    lines = [f"{bold}{diag.file}:{diag.line}:{diag.col}:{reset} "
-             f"{tint}{diag.severity}[{diag.code}]{reset}: {diag.message}"]
+    lines = [
+        f"{bold}{diag.file}:{diag.line}:{diag.col}:{reset} "
+        f"{tint}{diag.severity}[{diag.code}]{reset}: {diag.message}"
+    ]
     if diag.source_line:
         gutter = " " * len(str(diag.line))
         lines.append(f" {diag.line} | {diag.source_line.rstrip()}")

@@ -159,8 +159,13 @@ class ModuleResolutionError(SourceError):
 
 
 _FAMILIES: dict[str, type[SourceError]] = {
-    "ZT0": SyntaxDiagnosticError, "ZT1": AnalyzerError, "ZT2": AnalyzerError,
-    "ZT3": AnalyzerError, "ZT4": ComptimeError, "ZT5": ModuleResolutionError, "ZT6": JSXError,
+    "ZT0": SyntaxDiagnosticError,
+    "ZT1": AnalyzerError,
+    "ZT2": AnalyzerError,
+    "ZT3": AnalyzerError,
+    "ZT4": ComptimeError,
+    "ZT5": ModuleResolutionError,
+    "ZT6": JSXError,
 }
 _TYPESCRIPT_CODES = frozenset({"ZT010", "ZT011", "ZT012", "ZT013", "ZT014"})
 

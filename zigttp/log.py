@@ -34,8 +34,14 @@ def current_request() -> str | None:
     return getattr(_request, "id", None)
 
 
-_LEVELS = {"log": "info", "info": "info", "debug": "debug", "warn": "warn", "error": "error",
-           "trace": "debug"}
+_LEVELS = {
+    "log": "info",
+    "info": "info",
+    "debug": "debug",
+    "warn": "warn",
+    "error": "error",
+    "trace": "debug",
+}
 
 
 def timestamp(now: float | None = None) -> str:
@@ -43,14 +49,21 @@ def timestamp(now: float | None = None) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
 
 
-def start_line(fmt: str, url: str, *, handler: str, pool: int, load_ms: float,
-               workers: int = 0, mode: str = "") -> str:
+def start_line(
+    fmt: str, url: str, *, handler: str, pool: int, load_ms: float, workers: int = 0, mode: str = ""
+) -> str:
     """The `Listening on URL (...)` line on stdout that scripts wait for: one JSON object under
     `--log-format json` (its `msg` still starts `Listening on URL`), else the text form."""
     if fmt == "json":
-        record: dict[str, Any] = {"ts": timestamp(), "level": "info", "msg": f"Listening on {url}",
-                                  "url": url, "handler": handler, "pool": pool,
-                                  "load_ms": round(load_ms, 1)}
+        record: dict[str, Any] = {
+            "ts": timestamp(),
+            "level": "info",
+            "msg": f"Listening on {url}",
+            "url": url,
+            "handler": handler,
+            "pool": pool,
+            "load_ms": round(load_ms, 1),
+        }
         if workers:
             record["workers"] = workers
         if mode:
@@ -62,8 +75,9 @@ def start_line(fmt: str, url: str, *, handler: str, pool: int, load_ms: float,
 
 
 class ServerLog:
-    def __init__(self, stream: TextIO | None = None, *, access: bool = True, fmt: str = "text",
-                 worker: int = 1) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, access: bool = True, fmt: str = "text", worker: int = 1
+    ) -> None:
         self.stream = stream or sys.stderr
         self.access_enabled = access
         self.json = fmt == "json"
@@ -85,13 +99,19 @@ class ServerLog:
         record.update(fields)
         self.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
-    def access(self, request_id: str, method: str, url: str, status: int, size: int,
-               seconds: float) -> None:
+    def access(self, request_id: str, method: str, url: str, status: int, size: int, seconds: float) -> None:
         if not self.access_enabled:
             return
         if self.json:
-            self.event("info", request_id, method=method, path=url, status=status,
-                       duration_ms=round(seconds * 1000, 3), bytes=size)
+            self.event(
+                "info",
+                request_id,
+                method=method,
+                path=url,
+                status=status,
+                duration_ms=round(seconds * 1000, 3),
+                bytes=size,
+            )
         else:
             self.write(f"[{request_id}] {method} {url} -> {status} {size}B {seconds * 1000:.2f}ms")
 

@@ -119,9 +119,9 @@ def _convert(path: Path, name: str, value: Any) -> dict[str, Any]:
             raise UsageError(f"{path}: 'cors' list must hold origin strings")
         return {"cors": True, "cors_origins": tuple(value)}
     if name == "log_format" and value not in ("text", "json"):
-        raise UsageError(f"{path}: 'logFormat' must be \"text\" or \"json\"")
+        raise UsageError(f'{path}: \'logFormat\' must be "text" or "json"')
     if name == "ratelimit_fail" and value not in ("closed", "open"):
-        raise UsageError(f"{path}: 'ratelimitFail' must be \"closed\" or \"open\"")
+        raise UsageError(f'{path}: \'ratelimitFail\' must be "closed" or "open"')
     if name == "state":
         from zigttp.modules._state import parse_state_url
 
@@ -137,8 +137,9 @@ def project_defaults(start: Path | None = None) -> ProjectConfig | None:
     return load_config(found) if found is not None else None
 
 
-def merge_options(options: dict[str, Any], explicit: set[str],
-                  project: ProjectConfig | None) -> dict[str, Any]:
+def merge_options(
+    options: dict[str, Any], explicit: set[str], project: ProjectConfig | None
+) -> dict[str, Any]:
     """`options` with every value the user did not give explicitly taken from `project`."""
     if project is None:
         return options

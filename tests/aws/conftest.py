@@ -28,8 +28,13 @@ class LambdaProcess:
     def __init__(self, args: list[str], env: dict[str, str] | None = None, command: str = "lambda") -> None:
         self.api = RuntimeApiDouble()
         self.process = subprocess.Popen(
-            zigttp_command(command, *args), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, env={**os.environ, "AWS_LAMBDA_RUNTIME_API": self.api.address, **(env or {})})
+            zigttp_command(command, *args),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "AWS_LAMBDA_RUNTIME_API": self.api.address, **(env or {})},
+        )
 
     def stop(self) -> str:
         if self.process.poll() is None:

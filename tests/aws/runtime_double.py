@@ -68,10 +68,16 @@ class RuntimeApiDouble:
                 request_id, raw = double.events.get()
                 if not request_id:
                     return self._reply(500, b'{"errorMessage":"shutting down"}')
-                self._reply(200, raw, {"Lambda-Runtime-Aws-Request-Id": request_id,
-                                       "Lambda-Runtime-Deadline-Ms": "9999999999999",
-                                       "Lambda-Runtime-Trace-Id": "Root=1-5e1b4151-5ac6c58f5b5dbd6a6f2ac2e1",
-                                       "Lambda-Runtime-Invoked-Function-Arn": "arn:aws:lambda:us-east-1:1:function:f"})
+                self._reply(
+                    200,
+                    raw,
+                    {
+                        "Lambda-Runtime-Aws-Request-Id": request_id,
+                        "Lambda-Runtime-Deadline-Ms": "9999999999999",
+                        "Lambda-Runtime-Trace-Id": "Root=1-5e1b4151-5ac6c58f5b5dbd6a6f2ac2e1",
+                        "Lambda-Runtime-Invoked-Function-Arn": "arn:aws:lambda:us-east-1:1:function:f",
+                    },
+                )
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))

@@ -72,7 +72,11 @@ def test_base64_request_body_is_decoded(warm_lambda: LambdaProcess) -> None:
 def test_handler_error_is_an_invocation_error_with_the_message(warm_lambda: LambdaProcess) -> None:
     outcome = warm_lambda.api.invoke(event("apigw-http-v2", rawPath="/throw"))
     assert outcome.kind == "error"
-    assert outcome.payload == {"errorMessage": "lambda boom", "errorType": "HandlerException", "stackTrace": []}
+    assert outcome.payload == {
+        "errorMessage": "lambda boom",
+        "errorType": "HandlerException",
+        "stackTrace": [],
+    }
     assert outcome.error_type_header == "HandlerException"
     assert warm_lambda.api.invoke(event("apigw-http-v2")).kind == "response"  # the runtime recovered
 
@@ -98,8 +102,9 @@ def test_cold_then_warm_invocations_reuse_the_runtime(start_lambda: Callable[...
     assert counts == [1, 2, 3, 4]  # one warm runtime: module state survives across invocations
 
 
-def test_handler_that_cannot_load_posts_init_error(start_lambda: Callable[..., LambdaProcess],
-                                                   tmp_path: Path) -> None:
+def test_handler_that_cannot_load_posts_init_error(
+    start_lambda: Callable[..., LambdaProcess], tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.js"
     broken.write_text("function handler( {")
     process = start_lambda(str(broken))
@@ -109,7 +114,9 @@ def test_handler_that_cannot_load_posts_init_error(start_lambda: Callable[..., L
     assert process.process.wait(10) == 1
 
 
-def test_serve_switches_to_lambda_when_the_runtime_api_is_set(start_lambda: Callable[..., LambdaProcess]) -> None:
+def test_serve_switches_to_lambda_when_the_runtime_api_is_set(
+    start_lambda: Callable[..., LambdaProcess],
+) -> None:
     process = start_lambda(str(HANDLER), command="serve")
     assert body_of(process.api.invoke(event("function-url")))["method"] == "POST"
 

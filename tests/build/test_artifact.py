@@ -50,7 +50,9 @@ def test_artifact_holds_code_metadata_and_hash(artifact: Path) -> None:
     assert meta["sourceSha256"] == sha256_hex(HELLO.read_bytes())
     assert meta["builtAt"].endswith("Z")
     assert "function handler" in decoded["handler"]["code"]
-    assert meta["engine"] == ENGINE_VERSION and decoded["handler"]["bytecode"]  # base64 of the engine's compile
+    assert (
+        meta["engine"] == ENGINE_VERSION and decoded["handler"]["bytecode"]
+    )  # base64 of the engine's compile
     assert artifact.read_bytes().startswith(b"#!/usr/bin/env python3\n")
 
 
@@ -62,7 +64,9 @@ def test_artifact_for_another_engine_is_refused_with_rebuild_advice(artifact: Pa
     manifest = json.dumps({"format": "zigttp-artifact", "formatVersion": 2, "sha256": sha256_hex(payload)})
     other = tmp_path / "other.pyz"
     rewrite(artifact, other, handler_json=payload, manifest_json=manifest.encode())
-    with pytest.raises(BuildError, match=r"built for the engine 'quickjs-ng 0.0.1\+other'.*rebuild it with `zigttp build`"):
+    with pytest.raises(
+        BuildError, match=r"built for the engine 'quickjs-ng 0.0.1\+other'.*rebuild it with `zigttp build`"
+    ):
         load_artifact(other)
 
 
@@ -79,17 +83,23 @@ def test_serving_the_artifact_answers_like_the_source(artifact: Path) -> None:
     for target in (HELLO, artifact):
         server = start_server(["-n", "1", "-q", str(target)])
         try:
-            answers.append([(r.status_code, r.headers["content-type"], r.text)
-                            for r in (server.get(p) for p in PATHS)]
-                           + [server.post("/api/echo", data='{"k":[1]}').text])
+            answers.append(
+                [(r.status_code, r.headers["content-type"], r.text) for r in (server.get(p) for p in PATHS)]
+                + [server.post("/api/echo", data='{"k":[1]}').text]
+            )
         finally:
             server.stop()
     assert answers[0] == answers[1]
 
 
 def test_artifact_runs_directly_with_python(artifact: Path) -> None:
-    process = subprocess.Popen([sys.executable, str(artifact), "-p", "0", "-n", "1", "-q"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, str(artifact), "-p", "0", "-n", "1", "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         assert process.stdout is not None
         match = BANNER.search(process.stdout.readline())
@@ -104,11 +114,18 @@ def test_artifact_runs_directly_with_python(artifact: Path) -> None:
 
 
 def test_artifact_without_arguments_takes_port_and_workers_from_the_environment(
-        artifact: Path, tmp_path: Path) -> None:
+    artifact: Path, tmp_path: Path
+) -> None:
     # the launcher's lean path (no CLI parser): PORT=0 picks a free port, ZIGTTP_WORKERS=2 forks
     env = {**os.environ, "PORT": "0", "ZIGTTP_WORKERS": "2"}
-    process = subprocess.Popen([sys.executable, str(artifact)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    process = subprocess.Popen(
+        [sys.executable, str(artifact)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
@@ -123,14 +140,25 @@ def test_artifact_without_arguments_takes_port_and_workers_from_the_environment(
         process.communicate(timeout=15)
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("PORT", "http", "is not a number"), ("PORT", "70000", "out of range"),
-    ("ZIGTTP_WORKERS", "0", "at least 1"),
-])
-def test_artifact_launcher_refuses_a_bad_environment(artifact: Path, tmp_path: Path, variable: str,
-                                                     value: str, message: str) -> None:
-    result = subprocess.run([sys.executable, str(artifact)], capture_output=True, text=True, cwd=tmp_path,
-                            env={**os.environ, variable: value}, timeout=60)
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("PORT", "http", "is not a number"),
+        ("PORT", "70000", "out of range"),
+        ("ZIGTTP_WORKERS", "0", "at least 1"),
+    ],
+)
+def test_artifact_launcher_refuses_a_bad_environment(
+    artifact: Path, tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, str(artifact)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, variable: value},
+        timeout=60,
+    )
     assert result.returncode == 2
     assert variable in result.stderr and message in result.stderr
 
@@ -165,7 +193,7 @@ def test_tampered_payload_is_refused(artifact: Path, tmp_path: Path) -> None:
 def test_corrupted_bytes_are_refused(artifact: Path, tmp_path: Path) -> None:
     data = bytearray(artifact.read_bytes())
     middle = data.index(b"handler.json") + 40
-    data[middle:middle + 8] = b"\x00" * 8
+    data[middle : middle + 8] = b"\x00" * 8
     bad = tmp_path / "corrupt.pyz"
     bad.write_bytes(bytes(data))
     assert "refusing to run artifact" in refused(bad).stderr
@@ -224,8 +252,9 @@ def _front_end_rejects_syntax_errors() -> bool:
     return False
 
 
-@pytest.mark.skipif(not _front_end_rejects_syntax_errors(),
-                    reason="the interim front end passes JavaScript through unparsed")
+@pytest.mark.skipif(
+    not _front_end_rejects_syntax_errors(), reason="the interim front end passes JavaScript through unparsed"
+)
 def test_build_with_source_errors_exits_1_with_diagnostics(tmp_path: Path) -> None:
     broken = tmp_path / "broken.js"
     broken.write_text("function handler(req) {\n  return Response.text(\n}\n")

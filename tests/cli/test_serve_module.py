@@ -27,7 +27,9 @@ function handler(r) {
 """
 
 
-def test_module_file_is_callable_from_the_handler(serve: Callable[..., ServerProcess], tmp_path: Path) -> None:
+def test_module_file_is_callable_from_the_handler(
+    serve: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
     module = tmp_path / "billing.py"
     module.write_text(BILLING)
     server = serve(HANDLER, "--module", str(module), "-n", "2")
@@ -35,7 +37,8 @@ def test_module_file_is_callable_from_the_handler(serve: Callable[..., ServerPro
 
 
 def test_python_exception_is_500_with_its_message_and_the_server_keeps_serving(
-        serve: Callable[..., ServerProcess], tmp_path: Path) -> None:
+    serve: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
     module = tmp_path / "billing.py"
     module.write_text(BILLING)
     server = serve(HANDLER, "--module", str(module), "-n", "1")
@@ -64,8 +67,13 @@ def test_port_env_is_honoured(tmp_path: Path) -> None:
     port = free_port()
     handler = tmp_path / "h.js"
     handler.write_text("function handler() { return 'ok'; }")
-    process = subprocess.Popen(zigttp_command("serve", "-n", "1", str(handler)), stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PORT": str(port)})
+    process = subprocess.Popen(
+        zigttp_command("serve", "-n", "1", str(handler)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PORT": str(port)},
+    )
     try:
         assert process.stdout is not None
         assert f"Listening on http://127.0.0.1:{port} " in process.stdout.readline()

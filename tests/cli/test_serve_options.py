@@ -13,8 +13,19 @@ from zigttp.errors import UsageError
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("0", 0), ("100", 100), ("1k", 1024), ("1K", 1024), ("1kb", 1024), ("256k", 262144),
-     ("1m", 1048576), ("1MB", 1048576), ("256mb", 268435456), ("1g", 1073741824), ("2GB", 2 << 30)],
+    [
+        ("0", 0),
+        ("100", 100),
+        ("1k", 1024),
+        ("1K", 1024),
+        ("1kb", 1024),
+        ("256k", 262144),
+        ("1m", 1048576),
+        ("1MB", 1048576),
+        ("256mb", 268435456),
+        ("1g", 1073741824),
+        ("2GB", 2 << 30),
+    ],
 )
 def test_memory_size_grammar_accepts_units(text: str, expected: int) -> None:
     assert parse_size(text) == expected
@@ -47,8 +58,10 @@ def test_default_workers_are_one_per_core_at_most_8(cpus: int, workers: int) -> 
     assert default_workers(cpus) == workers
 
 
-@pytest.mark.parametrize(("content", "cpus"), [("max 100000", None), ("150000 100000", 2),
-                                               ("50000 100000", 1), ("400000 100000", 4), ("junk", None)])
+@pytest.mark.parametrize(
+    ("content", "cpus"),
+    [("max 100000", None), ("150000 100000", 2), ("50000 100000", 1), ("400000 100000", 4), ("junk", None)],
+)
 def test_cgroup_cpu_quota_caps_the_default_workers(tmp_path, content: str, cpus: int | None) -> None:
     cpu_max = tmp_path / "cpu.max"
     cpu_max.write_text(content + "\n")
@@ -72,8 +85,19 @@ def test_serve_without_workers_flag_starts_one_worker_per_core(tmp_path, monkeyp
 def test_help_lists_every_seed_option_and_h_is_host() -> None:
     result = run_zigttp("serve", "--help")
     assert result.returncode == 0
-    for flag in ["-p, --port", "-h, --host", "-e, --eval", "-m, --memory", "-n, --pool",
-                 "-q, --quiet", "--help", "--timeout", "--backend", "--workers", "--isolation"]:
+    for flag in [
+        "-p, --port",
+        "-h, --host",
+        "-e, --eval",
+        "-m, --memory",
+        "-n, --pool",
+        "-q, --quiet",
+        "--help",
+        "--timeout",
+        "--backend",
+        "--workers",
+        "--isolation",
+    ]:
         assert flag in result.stdout, flag
 
 

@@ -28,8 +28,13 @@ BROKEN = 'function handler(r) { return Response.text("v3" }'
 
 
 def start_dev(*args: str, cwd: Path = ROOT) -> ServerProcess:
-    process = subprocess.Popen(zigttp_command("dev", "--port", "0", "--no-status", *args),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
+    process = subprocess.Popen(
+        zigttp_command("dev", "--port", "0", "--no-status", *args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+    )
     assert process.stdout is not None
     line = process.stdout.readline()
     match = BANNER.search(line)
@@ -132,8 +137,10 @@ def test_dev_uses_the_handler_from_zigttp_json(tmp_path):
 def test_saving_an_imported_file_reloads(tmp_path):
     (tmp_path / "lib.js").write_text('export function version() { return "lib-1"; }\n')
     handler = tmp_path / "main.js"
-    handler.write_text('import { version } from "./lib.js";\n'
-                       'export function handler(r) { return Response.text(version()); }\n')
+    handler.write_text(
+        'import { version } from "./lib.js";\n'
+        "export function handler(r) { return Response.text(version()); }\n"
+    )
     server = start_dev(str(handler))
     try:
         assert server.get("/").text == "lib-1"
@@ -150,8 +157,9 @@ def test_a_newly_imported_file_is_watched_after_reload(tmp_path):
     server = start_dev(str(handler))
     try:
         (tmp_path / "extra.js").write_text('export const word = "extra-1";\n')
-        handler.write_text('import { word } from "./extra.js";\n'
-                           'export function handler(r) { return Response.text(word); }\n')
+        handler.write_text(
+            'import { word } from "./extra.js";\nexport function handler(r) { return Response.text(word); }\n'
+        )
         server.wait_for_log("(reload #1)", timeout=10)
         assert server.get("/").text == "extra-1"
         (tmp_path / "extra.js").write_text('export const word = "extra-2";\n')

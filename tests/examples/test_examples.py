@@ -31,7 +31,10 @@ PAIRS = [
     ("auth.test.jsonl", "auth.ts"),
     ("sql-crud.test.jsonl", "sql-crud.ts"),
     ("embed/handler.test.jsonl", "embed/handler.ts"),
-    ("sse.test.jsonl", "sse.js"),  # a streamed (ReadableStream) body: Server-Sent Events  # a user module, named in the fixture
+    (
+        "sse.test.jsonl",
+        "sse.js",
+    ),  # a streamed (ReadableStream) body: Server-Sent Events  # a user module, named in the fixture
     # the original zigttp's dialect (|>, match, assert, range, zttp:compose), its style
     ("original/match-routes.test.jsonl", "original/match-routes.ts"),
     ("original/guards.test.jsonl", "original/guards.ts"),
@@ -77,8 +80,11 @@ def test_example_passes_its_fixture(fixture: str, handler: str) -> None:
 
 
 def test_every_example_handler_has_a_fixture() -> None:
-    handlers = {p.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("*")
-                if p.suffix in (".js", ".jsx", ".ts", ".tsx") and not {"static", "public"} & set(p.parts)}
+    handlers = {
+        p.relative_to(EXAMPLES).as_posix()
+        for p in EXAMPLES.rglob("*")
+        if p.suffix in (".js", ".jsx", ".ts", ".tsx") and not {"static", "public"} & set(p.parts)
+    }
     assert handlers
     assert handlers == {h for _, h in PAIRS}
 

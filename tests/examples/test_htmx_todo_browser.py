@@ -40,8 +40,9 @@ def page(todo_server: ServerProcess):
     if executable is None:
         pytest.skip("Chromium is not installed (Debian package `chromium`)")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable,
-                                             args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             page = browser.new_page()
             page.set_default_timeout(10_000)

@@ -108,20 +108,25 @@ def test_sigterm_under_load_drains_in_flight_and_refuses_new_ones_cleanly(serve,
     in_flight = [outcome for sent, _, outcome in results if sent < term_at - 0.05]
     assert in_flight and all(outcome == 200 for outcome in in_flight), in_flight
     late = [outcome for sent, _, outcome in results if sent > term_at + 0.05]
-    assert all(outcome == 200 or outcome in ("ConnectionRefusedError", "ConnectionResetError",
-                                             "RemoteDisconnected", "BadStatusLine")
-               for outcome in late), late
+    assert all(
+        outcome == 200
+        or outcome
+        in ("ConnectionRefusedError", "ConnectionResetError", "RemoteDisconnected", "BadStatusLine")
+        for outcome in late
+    ), late
     # nothing hung: every attempt ended within the drain window
     assert all(ended - sent < 12 for sent, ended, _ in results)
 
 
 def test_unusable_sqlite_file_is_a_clear_error_and_the_server_stays_up(serve, tmp_path) -> None:
-    source = ('import { sql, sqlOne, sqlExec } from "zigttp:sql";\n'
-              'sql("one", "SELECT 1 AS one");\n'
-              'sql("put", "CREATE TABLE t (x)");\n'
-              "function handler(req) {\n"
-              "  if (req.path === '/ok') return Response.json({ok: true});\n"
-              "  return Response.json(req.path === '/write' ? sqlExec('put') : sqlOne('one'));\n}\n")
+    source = (
+        'import { sql, sqlOne, sqlExec } from "zigttp:sql";\n'
+        'sql("one", "SELECT 1 AS one");\n'
+        'sql("put", "CREATE TABLE t (x)");\n'
+        "function handler(req) {\n"
+        "  if (req.path === '/ok') return Response.json({ok: true});\n"
+        "  return Response.json(req.path === '/write' ? sqlExec('put') : sqlOne('one'));\n}\n"
+    )
     server = serve(source, "-n", "2", "--sqlite", str(tmp_path / "no" / "such" / "dir" / "app.db"))
     for path in ("/read", "/write", "/read"):
         response = server.get(path)
@@ -145,7 +150,9 @@ def test_unwritable_trace_file_is_a_clear_usage_error(tmp_path) -> None:
 def test_trace_on_a_full_disk_is_reported_and_requests_still_succeed(serve) -> None:
     if not os.path.exists("/dev/full"):
         pytest.skip("needs /dev/full (Linux) to simulate a full disk")
-    server = serve("function handler() { return Response.json({ok: true}); }", "-n", "1", "--trace", "/dev/full")
+    server = serve(
+        "function handler() { return Response.json({ok: true}); }", "-n", "1", "--trace", "/dev/full"
+    )
     assert [server.get(f"/{i}").status_code for i in range(5)] == [200] * 5
     server.wait_for_log("No space left on device")
     assert "Traceback" not in server.stderr

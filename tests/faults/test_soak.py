@@ -20,9 +20,21 @@ from tests.conftest import ROOT
 @pytest.mark.timeout(90)
 def test_short_soak_loses_no_good_request_and_no_worker() -> None:
     result = subprocess.run(
-        [sys.executable, "bench/soak.py", "--seconds", "15", "--clients", "8", "--json",
-         "--max-rss-slope", "100000"],
-        capture_output=True, text=True, timeout=80, cwd=ROOT,
+        [
+            sys.executable,
+            "bench/soak.py",
+            "--seconds",
+            "15",
+            "--clients",
+            "8",
+            "--json",
+            "--max-rss-slope",
+            "100000",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=80,
+        cwd=ROOT,
     )
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["problems"] == [], report

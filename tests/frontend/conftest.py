@@ -26,17 +26,13 @@ globalThis.__fake_modules = {
 """
 FAKE_MODULES = {
     "env": ModuleSpec(name="env", exports=("env",), create=lambda ctx: {}),
-    "ratelimit": ModuleSpec(
-        name="ratelimit", exports=("rateCheck", "rateReset"), create=lambda ctx: {}
-    ),
+    "ratelimit": ModuleSpec(name="ratelimit", exports=("rateCheck", "rateReset"), create=lambda ctx: {}),
     "compose": ModuleSpec(name="compose", exports=("guard", "pipe"), create=lambda ctx: {}),
 }
 
 
 @pytest.fixture(autouse=True)
-def isolated_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("ZIGTTP_CACHE_DIR", str(cache))
     monkeypatch.delenv("ZIGTTP_NO_CACHE", raising=False)
@@ -46,9 +42,7 @@ def isolated_cache(
 @pytest.fixture(autouse=True)
 def fake_modules(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real modules are written elsewhere; imports are resolved against these two."""
-    monkeypatch.setattr(
-        imports, "find_module", lambda spec: FAKE_MODULES.get(module_name(spec))
-    )
+    monkeypatch.setattr(imports, "find_module", lambda spec: FAKE_MODULES.get(module_name(spec)))
 
 
 def new_context() -> Any:

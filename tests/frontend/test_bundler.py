@@ -45,9 +45,7 @@ def test_entry_lines_are_preserved_exactly(project: Path, write: Write) -> None:
 
 def test_locate_maps_dependency_lines_to_their_file(project: Path, write: Write) -> None:
     write("dep.ts", "export const a = 1;\nexport function boom() {\n  throw new Error('x');\n}\n")
-    entry = write(
-        "handler.ts", 'import { boom } from "./dep";\nexport function handler() { boom(); }\n'
-    )
+    entry = write("handler.ts", 'import { boom } from "./dep";\nexport function handler() { boom(); }\n')
     compiled = compile_file(entry, use_cache=False)
     lines = compiled.code.splitlines()
     throw_line = next(i for i, text in enumerate(lines, 1) if "throw new Error" in text)
@@ -60,9 +58,7 @@ def test_stack_trace_line_maps_back_to_dependency(
     project: Path, write: Write, context: Callable[[], Any]
 ) -> None:
     write("dep.js", "export function boom() {\n  throw new Error('bad');\n}\n")
-    entry = write(
-        "handler.js", 'import { boom } from "./dep.js";\nfunction handler() { return boom(); }\n'
-    )
+    entry = write("handler.js", 'import { boom } from "./dep.js";\nfunction handler() { return boom(); }\n')
     compiled = compile_file(entry, use_cache=False)
     ctx = context()
     ctx.eval(compiled.code)
@@ -184,9 +180,7 @@ def test_dependency_errors_name_the_dependency_file(project: Path, write: Write)
 
 def test_only_code_files_can_be_imported(project: Path, write: Write) -> None:
     write("data.json", '{"a": 1}')
-    entry = write(
-        "handler.ts", 'import data from "./data.json";\nfunction handler() { return data; }\n'
-    )
+    entry = write("handler.ts", 'import data from "./data.json";\nfunction handler() { return data; }\n')
     with pytest.raises(ModuleResolutionError) as info:
         compile_file(entry, use_cache=False)
     assert info.value.diagnostics[0].code == "ZT504"
@@ -194,9 +188,7 @@ def test_only_code_files_can_be_imported(project: Path, write: Write) -> None:
 
 def test_exports_assignment_is_the_last_line(project: Path, write: Write) -> None:
     write("dep.ts", "export const a = 1;\n")
-    entry = write(
-        "handler.ts", 'import { a } from "./dep";\nexport function handler() { return a; }\n'
-    )
+    entry = write("handler.ts", 'import { a } from "./dep";\nexport function handler() { return a; }\n')
     compiled = compile_file(entry, use_cache=False)
     lines = compiled.code.splitlines()
     assert lines[-1] == "globalThis.__zigttp_exports = {handler: handler};"

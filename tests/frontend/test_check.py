@@ -47,15 +47,14 @@ def test_warnings_only_exit_2(write: Write) -> None:
 
 
 def test_strict_profile_turns_loose_equality_into_error(write: Write) -> None:
-    code, out = check(
-        write("h.js", "function handler(req) { return req.a == 1; }\n"), profile="strict"
-    )
+    code, out = check(write("h.js", "function handler(req) { return req.a == 1; }\n"), profile="strict")
     assert code == 1 and "error[ZT203]" in out
 
 
 def test_json_output_is_machine_readable(write: Write) -> None:
     code, out = check(
-        write("h.js", "var a = 1;\nfunction handler() { return a; }\n"), json_output=True,
+        write("h.js", "var a = 1;\nfunction handler() { return a; }\n"),
+        json_output=True,
         profile="portable",
     )
     doc = json.loads(out)
@@ -86,9 +85,7 @@ def test_multiple_files_aggregate(write: Write) -> None:
     good = write("a.js", "function handler() { return 1; }\n")
     bad = write("b.js", "function handler() { with (a) {} }\n")
     out = io.StringIO()
-    code = run_check(
-        [str(good), str(bad)], json_output=False, profile="portable", color=False, out=out
-    )
+    code = run_check([str(good), str(bad)], json_output=False, profile="portable", color=False, out=out)
     assert code == 1 and "ZT102" in out.getvalue()
 
 
@@ -115,7 +112,9 @@ def test_unknown_profile_is_usage_error(write: Write) -> None:
     ],
 )
 def test_portable_profile_keeps_the_originals_subset(write: Write, source: str, code: str) -> None:
-    exit_code, out = check(write("h.js", f"{source}\nfunction handler() {{ return 1; }}\n"), profile="portable")
+    exit_code, out = check(
+        write("h.js", f"{source}\nfunction handler() {{ return 1; }}\n"), profile="portable"
+    )
     assert exit_code == 1 and f"error[{code}]" in out
 
 
@@ -135,10 +134,15 @@ def test_portable_profile_warnings(write: Write, source: str, code: str) -> None
 @pytest.mark.parametrize(
     "source",
     [
-        "var a = 1;", "const d = new Date(2020, 1, 1).toISOString();", "const a = [1,,2];",
-        "const b = new Boolean(true);", "const u = new URL('https://x').host;",
-        "const t = setTimeout(() => {}, 1); clearTimeout(t);", "const e = eval('1');",
-        "class A { m() { return this; } }", "function handler(r) { return r != 1; }",
+        "var a = 1;",
+        "const d = new Date(2020, 1, 1).toISOString();",
+        "const a = [1,,2];",
+        "const b = new Boolean(true);",
+        "const u = new URL('https://x').host;",
+        "const t = setTimeout(() => {}, 1); clearTimeout(t);",
+        "const e = eval('1');",
+        "class A { m() { return this; } }",
+        "function handler(r) { return r != 1; }",
     ],
 )
 def test_default_profile_is_full_javascript(write: Write, source: str) -> None:
@@ -223,9 +227,7 @@ def test_default_export_fetch_writes_are_module_state(write: Write) -> None:
 
 
 def test_other_exported_functions_are_not_handlers(write: Write) -> None:
-    source = (
-        "let n = 0;\nexport function reset() { n = 0; }\nexport function handler() { return n; }\n"
-    )
+    source = "let n = 0;\nexport function reset() { n = 0; }\nexport function handler() { return n; }\n"
     code, out = check(write("h.js", source))
     assert "ZT201" not in out and code == 0
 

@@ -11,8 +11,9 @@ from zigttp.errors import SourceError
 from zigttp.frontend.pipeline import compile_source, diagnose
 
 
-def _check(tmp_path: Path, source: str, name: str = "handler.ts",
-           profile: str = "default") -> list[tuple[str, int, int]]:
+def _check(
+    tmp_path: Path, source: str, name: str = "handler.ts", profile: str = "default"
+) -> list[tuple[str, int, int]]:
     path = tmp_path / name
     path.write_text(source)
     return [(d.code, d.line, d.col) for d in diagnose(path, profile=profile).diagnostics]
@@ -67,15 +68,18 @@ def test_an_error_inside_a_match_arm_points_at_the_user_column(tmp_path: Path) -
     assert ("ZT101", 3, 3) in found
 
 
-@pytest.mark.parametrize(("source", "code", "line", "col"), [
-    ("function handler(r) {\n  return match (r) { when foo(): 1 };\n}", "ZT021", 2, 27),
-    ("function handler(r) {\n  return match (r) { when {a 1}: 1 };\n}", "ZT021", 2, 28),
-    ("function handler(r) {\n  return match (r) { when 1 2 };\n}", "ZT021", 2, 22),
-    ("function handler(r) {\n  return match (r) { };\n}", "ZT021", 2, 10),
-    ("function handler(r) {\n  assert r.ok, ;\n  return 1;\n}", "ZT024", 2, 14),
-    ("function handler(r) {\n  return 1 |> ;\n}", "ZT025", 2, 12),
-    ("function handler(r) {\n  return (|> f);\n}", "ZT025", 2, 11),
-])
+@pytest.mark.parametrize(
+    ("source", "code", "line", "col"),
+    [
+        ("function handler(r) {\n  return match (r) { when foo(): 1 };\n}", "ZT021", 2, 27),
+        ("function handler(r) {\n  return match (r) { when {a 1}: 1 };\n}", "ZT021", 2, 28),
+        ("function handler(r) {\n  return match (r) { when 1 2 };\n}", "ZT021", 2, 22),
+        ("function handler(r) {\n  return match (r) { };\n}", "ZT021", 2, 10),
+        ("function handler(r) {\n  assert r.ok, ;\n  return 1;\n}", "ZT024", 2, 14),
+        ("function handler(r) {\n  return 1 |> ;\n}", "ZT025", 2, 12),
+        ("function handler(r) {\n  return (|> f);\n}", "ZT025", 2, 11),
+    ],
+)
 def test_check_reports_dialect_misuse_at_file_line_col(
     tmp_path: Path, source: str, code: str, line: int, col: int
 ) -> None:
@@ -151,7 +155,8 @@ def test_dialect_runs_in_a_real_server(serve) -> None:
         "  };\n"
         "}\n"
         "const handler = guard(key) |> main;\n",
-        "-n", "1",
+        "-n",
+        "1",
     )
     key = {"x-key": "k"}
     assert server.get("/sum").status_code == 401
@@ -169,8 +174,10 @@ def test_a_guard_chain_with_two_handlers_fails_at_load_naming_the_problem(tmp_pa
         "const handler = a |> ((r) => Response.text('1')) |> ((r) => Response.text('2'));\n"
     )
     path = tmp_path / "two.test.jsonl"
-    path.write_text('{"type":"test","name":"t"}\n{"type":"request","method":"GET","url":"/",'
-                    '"headers":{},"body":null}\n{"type":"expect","status":200}\n')
+    path.write_text(
+        '{"type":"test","name":"t"}\n{"type":"request","method":"GET","url":"/",'
+        '"headers":{},"body":null}\n{"type":"expect","status":200}\n'
+    )
     result = run_zigttp("test", str(path), str(handler))
     assert result.returncode == 1
     assert "exactly one handler between its guards, found 2" in result.stdout
@@ -203,9 +210,11 @@ def test_portable_profile_accepts_the_dialect_and_keeps_the_original_restriction
 CASES = Path(__file__).parent / "cases"
 
 
-@pytest.mark.parametrize("case", sorted(p.name for p in (CASES / "jsx").iterdir()
-                                        if p.suffix in (".jsx", ".tsx"))
-                         + sorted(p.name for p in (CASES / "strip").glob("*.ts")))
+@pytest.mark.parametrize(
+    "case",
+    sorted(p.name for p in (CASES / "jsx").iterdir() if p.suffix in (".jsx", ".tsx"))
+    + sorted(p.name for p in (CASES / "strip").glob("*.ts")),
+)
 def test_a_pipe_added_to_any_golden_case_leaves_the_rest_of_its_output_alone(case: str) -> None:
     """The tokenizer must read real TS/JSX (generics, regexes, JSX text, templates) right."""
     path = next(p for p in (CASES / "jsx", CASES / "strip") if (p / case).exists()) / case
@@ -226,20 +235,27 @@ def _places(exc: SourceError) -> list[tuple[str, int, int]]:
     return [(d.code, d.line, d.col) for d in exc.diagnostics]
 
 
-@pytest.mark.parametrize(("chain", "col"), [
-    ("g(a) |> h |> h", 30),
-    ("g(a) |> g(a)", 17),
-])
+@pytest.mark.parametrize(
+    ("chain", "col"),
+    [
+        ("g(a) |> h |> h", 30),
+        ("g(a) |> g(a)", 17),
+    ],
+)
 def test_check_reports_a_guard_chain_without_exactly_one_handler(
     tmp_path: Path, chain: str, col: int
 ) -> None:
-    source = (f'import {{ guard as g }} from "zttp:compose";\nconst a = (r) => undefined;\n'
-              f"const h = (r) => Response.text('x');\nconst handler = {chain};\n")
+    source = (
+        f'import {{ guard as g }} from "zttp:compose";\nconst a = (r) => undefined;\n'
+        f"const h = (r) => Response.text('x');\nconst handler = {chain};\n"
+    )
     assert _check(tmp_path, source, "handler.js") == [("ZT026", 4, col)]
 
 
 def test_a_guard_chain_with_one_handler_checks_clean(tmp_path: Path) -> None:
-    source = ('import { guard } from "zigttp:compose";\nconst a = (r) => undefined;\n'
-              "const h = (r) => Response.text('x');\n"
-              "const handler = guard(a) |> h |> guard(a);\n")
+    source = (
+        'import { guard } from "zigttp:compose";\nconst a = (r) => undefined;\n'
+        "const h = (r) => Response.text('x');\n"
+        "const handler = guard(a) |> h |> guard(a);\n"
+    )
     assert _check(tmp_path, source, "handler.js") == []

@@ -51,7 +51,7 @@ def test_entities_decode_known_names_only() -> None:
         ("<p>{a}{/* c */}{...xs}</p>", '$j( a,         [...xs])`["<p>",0,"",0,"</p>"]`'),
         ("<p>{cond && <b/>}</p>", '$j( cond && $j()`["<b></b>"]`)`["<p>",0,"</p>"]`'),
         ("<br>{a}</br>", '$j(  a)`["<br />",1,""]`'),  # a void element's children: evaluated only
-        ('<a className="c" key="k" ref={r}/>', r'$j(' + ' ' * 27 + r'r)`["<a class=\\"c\\"",1,"></a>"]`'),
+        ('<a className="c" key="k" ref={r}/>', r"$j(" + " " * 27 + r'r)`["<a class=\\"c\\"",1,"></a>"]`'),
         # components, and HTML elements whose props exist only at run time: h()
         ("<Card/>", "h(Card, null)"),
         ("<UI.Button/>", "h(UI.Button, null)"),
@@ -82,9 +82,7 @@ def test_empty_attribute_expression_is_an_error() -> None:
 
 
 def test_less_than_comparison_in_tsx_is_not_jsx() -> None:
-    code = compile_source(
-        "const ok = (n: number) => n <= 1 && n < 2;", "h.tsx"
-    ).code
+    code = compile_source("const ok = (n: number) => n <= 1 && n < 2;", "h.tsx").code
     assert "n <= 1 && n < 2" in code
 
 

@@ -43,19 +43,45 @@ def outcome(code: str) -> str:
 
 def both(expression: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     source = VALUES + f"function render() {{ return renderToString({expression}); }}\n"
-    return outcome(compile_code(source, True, monkeypatch)), outcome(
-        compile_code(source, False, monkeypatch)
-    )
+    return outcome(compile_code(source, True, monkeypatch)), outcome(compile_code(source, False, monkeypatch))
 
 
 # ---- a generated corpus: element trees of every kind of tag, attribute and child ----------
 TAGS = ["div", "p", "span", "br", "img", "input", "my-el", "svg:rect", "Comp", "Wrap", ""]
-NAMES = ["id", "class", "className", "htmlFor", "title", "style", "data-x", "key", "ref",
-         "disabled", "aria-label", "xlink:href", "children", "dangerouslySetInnerHTML"]
-STATIC_VALUES = ['"a &amp; b"', "'say \"hi\"'", '"it&apos;s <b>"', '""', '"&#x41;&nbsp;&bogus;"',
-                 '"line\nbreak"']
-TEXTS = ["text", " spaced  out ", "\n    indented\n    lines\n  ", "&amp;&lt;&copy;", "it's \"q\"",
-         "&gt;", "\u00a0", "\t"]
+NAMES = [
+    "id",
+    "class",
+    "className",
+    "htmlFor",
+    "title",
+    "style",
+    "data-x",
+    "key",
+    "ref",
+    "disabled",
+    "aria-label",
+    "xlink:href",
+    "children",
+    "dangerouslySetInnerHTML",
+]
+STATIC_VALUES = [
+    '"a &amp; b"',
+    "'say \"hi\"'",
+    '"it&apos;s <b>"',
+    '""',
+    '"&#x41;&nbsp;&bogus;"',
+    '"line\nbreak"',
+]
+TEXTS = [
+    "text",
+    " spaced  out ",
+    "\n    indented\n    lines\n  ",
+    "&amp;&lt;&copy;",
+    'it\'s "q"',
+    "&gt;",
+    "\u00a0",
+    "\t",
+]
 
 
 def value() -> st.SearchStrategy[str]:
@@ -73,7 +99,7 @@ def attribute(draw: st.DrawFn) -> str:
     if kind == "expr":
         return f"{name}={{{draw(value())}}}"
     if kind == "spread":
-        return f"{{...{{\"{name}\": {draw(value())}}}}}"
+        return f'{{...{{"{name}": {draw(value())}}}}}'
     return f"{{...{draw(value())}}}"
 
 
@@ -142,40 +168,56 @@ def render(js: Callable[[str, str], Any], body: str) -> str:
 
 
 def test_data_strings_are_escaped_in_children_and_attributes(js: Callable[[str, str], Any]) -> None:
-    html = render(js, "const d = '\"><script>alert(1)</script>'; "
-                      "return renderToString(<a title={d} href={d}>{d}</a>);")
+    html = render(
+        js, "const d = '\"><script>alert(1)</script>'; return renderToString(<a title={d} href={d}>{d}</a>);"
+    )
     assert "<script>" not in html
     assert html.count("&quot;&gt;&lt;script&gt;") == 3
 
 
 def test_a_vnode_shaped_object_from_data_is_text(js: Callable[[str, str], Any]) -> None:
-    html = render(js, "const d = JSON.parse('{\"tag\":\"script\",\"props\":{},\"children\":[\"x\"]}'); "
-                      "return renderToString(<div>{d}{h('p', null, d)}</div>) + renderToString(d);")
+    html = render(
+        js,
+        'const d = JSON.parse(\'{"tag":"script","props":{},"children":["x"]}\'); '
+        "return renderToString(<div>{d}{h('p', null, d)}</div>) + renderToString(d);",
+    )
     assert html == "<div>[object Object]<p>[object Object]</p></div>[object Object]"
 
 
 def test_an_html_value_cannot_be_forged_from_its_prototype(js: Callable[[str, str], Any]) -> None:
-    html = render(js, "const proto = Object.getPrototypeOf(<b/>); const fake = Object.create(proto); "
-                      "return [proto.constructor === Object, renderToString(<p>{fake}{{__html: '<i>'}}</p>)].join();")
+    html = render(
+        js,
+        "const proto = Object.getPrototypeOf(<b/>); const fake = Object.create(proto); "
+        "return [proto.constructor === Object, renderToString(<p>{fake}{{__html: '<i>'}}</p>)].join();",
+    )
     assert html == "true,<p>[object Object][object Object]</p>"
 
 
 def test_spread_attribute_names_from_data_cannot_close_the_tag(js: Callable[[str, str], Any]) -> None:
-    html = render(js, "const d = JSON.parse('{\"a><script>x\": 1, \"b c\": 2, \"ok-name\": \"<\"}'); "
-                      "return renderToString(<div {...d}/>);")
+    html = render(
+        js,
+        'const d = JSON.parse(\'{"a><script>x": 1, "b c": 2, "ok-name": "<"}\'); '
+        "return renderToString(<div {...d}/>);",
+    )
     assert html == '<div ok-name="&lt;"></div>'
 
 
 def test_component_output_is_not_escaped_twice(js: Callable[[str, str], Any]) -> None:
-    html = render(js, "function B() { return <b title=\"&amp;\">{'&'}</b>; } "
-                      "return renderToString(<div><B/>{[<B/>, <i>{'<'}</i>]}</div>);")
+    html = render(
+        js,
+        "function B() { return <b title=\"&amp;\">{'&'}</b>; } "
+        "return renderToString(<div><B/>{[<B/>, <i>{'<'}</i>]}</div>);",
+    )
     assert html == '<div><b title="&amp;">&amp;</b><b title="&amp;">&amp;</b><i>&lt;</i></div>'
 
 
 def test_templates_survive_hostile_builtins(js: Callable[[str, str], Any]) -> None:
-    html = render(js, "Map.prototype.get = () => () => 'HACKED'; JSON.parse = () => ['HACKED']; "
-                      "Function.prototype.call = () => 'HACKED'; "
-                      "return renderToString(<p title={'\"'}>{'<x>'}</p>);")
+    html = render(
+        js,
+        "Map.prototype.get = () => () => 'HACKED'; JSON.parse = () => ['HACKED']; "
+        "Function.prototype.call = () => 'HACKED'; "
+        "return renderToString(<p title={'\"'}>{'<x>'}</p>);",
+    )
     assert html == '<p title="&quot;">&lt;x&gt;</p>'
 
 
@@ -228,8 +270,10 @@ def test_every_expression_keeps_its_line_and_column(tree: str, indent: str) -> N
 
 
 def test_component_children_and_code_after_elements_keep_their_columns() -> None:
-    source = ("x = 1;\nconst page = <Layout title={q0}>\n  <main class=\"m\">{q1}\n"
-              "    {q2.map((r) => <td>{q3}</td>)}\n  </main>\n</Layout>; q4();\n")
+    source = (
+        'x = 1;\nconst page = <Layout title={q0}>\n  <main class="m">{q1}\n'
+        "    {q2.map((r) => <td>{q3}</td>)}\n  </main>\n</Layout>; q4();\n"
+    )
     code = compile_source(source, "p.jsx", depth_guard=False).code
     expected = positions(source)
     del expected["q0"]  # a component's props move (`h(Layout, {title: q0}`): same line only
@@ -239,8 +283,10 @@ def test_component_children_and_code_after_elements_keep_their_columns() -> None
 
 
 def test_a_runtime_error_in_a_template_points_at_the_expression() -> None:
-    source = ("let x = 1;\nfunction render() {\n  const u = undefined;\n"
-              "  return renderToString(<ul class=\"list\">\n    <li title=\"t\">{u.name}</li>\n  </ul>);\n}\n")
+    source = (
+        "let x = 1;\nfunction render() {\n  const u = undefined;\n"
+        '  return renderToString(<ul class="list">\n    <li title="t">{u.name}</li>\n  </ul>);\n}\n'
+    )
     ctx = new_context()
     ctx.eval(compile_source(source, "p.jsx", depth_guard=False).code)
     stack = ctx.eval("(() => { try { render(); } catch (e) { return e.stack; } })()")
@@ -258,9 +304,11 @@ def test_an_element_glued_to_a_keyword_stays_separate(tag: str, js: Callable[[st
 def test_a_component_inside_an_html_element_runs_when_the_element_is_evaluated(
     js: Callable[[str, str], Any],
 ) -> None:
-    source = ("let calls = 0;\nfunction Clock() { calls++; return <b>{calls}</b>; }\n"
-              "const page = <main><Clock/></main>;\nconst lazy = <Clock/>;\n"
-              "function render() { return [renderToString(page), renderToString(page), "
-              "renderToString(lazy), renderToString(lazy), calls].join(); }\n")
+    source = (
+        "let calls = 0;\nfunction Clock() { calls++; return <b>{calls}</b>; }\n"
+        "const page = <main><Clock/></main>;\nconst lazy = <Clock/>;\n"
+        "function render() { return [renderToString(page), renderToString(page), "
+        "renderToString(lazy), renderToString(lazy), calls].join(); }\n"
+    )
     code = compile_source(source, "t.jsx", depth_guard=False).code
     assert js(code, "render()") == "<main><b>1</b></main>,<main><b>1</b></main>,<b>2</b>,<b>3</b>,3"

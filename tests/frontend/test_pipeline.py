@@ -42,9 +42,7 @@ def test_plain_javascript_passes_through_with_only_the_guard() -> None:
         ),
     ],
 )
-def test_export_forms_reach_the_runtime(
-    source: str, expression: str, expected: int, js: Any
-) -> None:
+def test_export_forms_reach_the_runtime(source: str, expression: str, expected: int, js: Any) -> None:
     assert js(compile_source(source, "h.js").code, expression) == expected
 
 
@@ -66,13 +64,16 @@ def test_no_import_or_export_syntax_is_left(js: Any) -> None:
 def test_errors_raise_source_error_subclass() -> None:
     with pytest.raises(SourceError) as info:
         compile_source("with (o) {}", "h.js")  # the engine's strict-mode SyntaxError
-    assert info.value.diagnostics[0].headline() == "h.js:1:1: error[ZT003]: SyntaxError: invalid keyword: with"
+    assert (
+        info.value.diagnostics[0].headline() == "h.js:1:1: error[ZT003]: SyntaxError: invalid keyword: with"
+    )
 
 
 def test_full_javascript_compiles_in_the_default_profile() -> None:
     """Issue 17 item 6: `var`, `new Date(...)`, holes and `==` are ordinary JavaScript."""
-    compiled = compile_source("var a = [1,,2]; const d = new Date(0);\n"
-                              "function handler(r) { return r == a ? d : null; }", "h.js")
+    compiled = compile_source(
+        "var a = [1,,2]; const d = new Date(0);\nfunction handler(r) { return r == a ? d : null; }", "h.js"
+    )
     assert [d.severity for d in compiled.diagnostics if d.severity == "error"] == []
 
 

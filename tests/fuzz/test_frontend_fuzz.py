@@ -22,26 +22,85 @@ EXAMPLES = int(os.environ.get("ZIGTTP_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 SEEDS = [
-    ("h.js", 'function handler(req) {\n  return Response.json({ok: true, path: req.path});\n}\n'),
-    ("h.ts", 'interface User { id: number; name?: string }\n'
-             'export default function handler(req: Request): Response {\n'
-             '  const u: User = {id: 1} as User;\n  return Response.json(u satisfies User);\n}\n'),
-    ("h.tsx", 'import { env } from "zigttp:env";\n'
-              'function Card(props: {title: string}) { return <div class="c">{props.title}</div>; }\n'
-              'export default { fetch(req: Request) { return Response.html(<Card title={env("X") ?? "t"} />); } };\n'),
-    ("h.jsx", 'const items = ["a", "b"];\nfunction handler() {\n'
-              '  return Response.html(<ul>{items.map((i) => <li key={i}>{i}</li>)}</ul>);\n}\n'),
-    ("h.ts", 'const TABLE = comptime(60 * 60 * 24);\nconst H = comptime(hash("k"));\n'
-             'enum Color { Red, Green }\ntype T<A> = A | null;\n'
-             'export function handler(req: Request) { return Response.json({TABLE, H, c: Color.Red}); }\n'),
-    ("h.js", 'import { rateCheck } from "zigttp:ratelimit";\nimport { sha256 } from "zigttp:crypto";\n'
-             'async function handler(req) {\n  if (!rateCheck(req.path, 5, 60)) return Response.text("slow", {status: 429});\n'
-             '  return Response.text(sha256(await req.text()));\n}\n'),
+    ("h.js", "function handler(req) {\n  return Response.json({ok: true, path: req.path});\n}\n"),
+    (
+        "h.ts",
+        "interface User { id: number; name?: string }\n"
+        "export default function handler(req: Request): Response {\n"
+        "  const u: User = {id: 1} as User;\n  return Response.json(u satisfies User);\n}\n",
+    ),
+    (
+        "h.tsx",
+        'import { env } from "zigttp:env";\n'
+        'function Card(props: {title: string}) { return <div class="c">{props.title}</div>; }\n'
+        'export default { fetch(req: Request) { return Response.html(<Card title={env("X") ?? "t"} />); } };\n',
+    ),
+    (
+        "h.jsx",
+        'const items = ["a", "b"];\nfunction handler() {\n'
+        "  return Response.html(<ul>{items.map((i) => <li key={i}>{i}</li>)}</ul>);\n}\n",
+    ),
+    (
+        "h.ts",
+        'const TABLE = comptime(60 * 60 * 24);\nconst H = comptime(hash("k"));\n'
+        "enum Color { Red, Green }\ntype T<A> = A | null;\n"
+        "export function handler(req: Request) { return Response.json({TABLE, H, c: Color.Red}); }\n",
+    ),
+    (
+        "h.js",
+        'import { rateCheck } from "zigttp:ratelimit";\nimport { sha256 } from "zigttp:crypto";\n'
+        'async function handler(req) {\n  if (!rateCheck(req.path, 5, 60)) return Response.text("slow", {status: 429});\n'
+        "  return Response.text(sha256(await req.text()));\n}\n",
+    ),
 ]
-TOKENS = ["{", "}", "(", ")", "<", ">", "</", "/>", ";", "\n", "`", "${", '"', "'", "/*", "*/", "//",
-          ":", "?", "as", "=>", "import", "export", "default", "from", '"zigttp:nope"', '"./missing"',
-          "comptime(", "hash(", "enum", "type", "interface", "declare", "abstract", "@dec", "\\u{",
-          "\u00e9", "\ud83d\ude00", "\x00", "\ufeff", "<!--", "#!", "eval(", "with (x)", "0x", "1e999"]
+TOKENS = [
+    "{",
+    "}",
+    "(",
+    ")",
+    "<",
+    ">",
+    "</",
+    "/>",
+    ";",
+    "\n",
+    "`",
+    "${",
+    '"',
+    "'",
+    "/*",
+    "*/",
+    "//",
+    ":",
+    "?",
+    "as",
+    "=>",
+    "import",
+    "export",
+    "default",
+    "from",
+    '"zigttp:nope"',
+    '"./missing"',
+    "comptime(",
+    "hash(",
+    "enum",
+    "type",
+    "interface",
+    "declare",
+    "abstract",
+    "@dec",
+    "\\u{",
+    "\u00e9",
+    "\ud83d\ude00",
+    "\x00",
+    "\ufeff",
+    "<!--",
+    "#!",
+    "eval(",
+    "with (x)",
+    "0x",
+    "1e999",
+]
 
 
 @st.composite
@@ -54,9 +113,9 @@ def mutated_handlers(draw: st.DrawFn) -> tuple[str, str]:
         if action == "insert":
             text[at:at] = list(draw(st.sampled_from(TOKENS) | st.text(max_size=4)))
         elif action == "delete":
-            del text[at:at + draw(st.integers(1, 15))]
+            del text[at : at + draw(st.integers(1, 15))]
         elif action == "repeat":
-            text[at:at] = text[at:at + draw(st.integers(1, 30))]
+            text[at:at] = text[at : at + draw(st.integers(1, 30))]
         elif text:
             other = draw(st.integers(0, len(text) - 1))
             if at < len(text):

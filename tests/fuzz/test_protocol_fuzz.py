@@ -32,16 +32,38 @@ SEEDS = [
     b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
     b"GET http://h/abs HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
 ]
-TOKENS = [b"\r\n", b"\n", b"\r", b"\x00", b" ", b"\t", b":", b";", b",", b"0", b"ffffffff", b"-1",
-          b"Content-Length: 3\r\n", b"Transfer-Encoding: chunked\r\n", b"Host: y\r\n", b"\r\n\r\n",
-          b"HTTP/1.1", b"HTTP/2.0", b"\xff", b"\x80", b"A" * 3000, b"Expect: 100-continue\r\n"]
+TOKENS = [
+    b"\r\n",
+    b"\n",
+    b"\r",
+    b"\x00",
+    b" ",
+    b"\t",
+    b":",
+    b";",
+    b",",
+    b"0",
+    b"ffffffff",
+    b"-1",
+    b"Content-Length: 3\r\n",
+    b"Transfer-Encoding: chunked\r\n",
+    b"Host: y\r\n",
+    b"\r\n\r\n",
+    b"HTTP/1.1",
+    b"HTTP/2.0",
+    b"\xff",
+    b"\x80",
+    b"A" * 3000,
+    b"Expect: 100-continue\r\n",
+]
 
 
 def parse(chunks: list[bytes]) -> tuple[list[tuple[object, ...]], int | None]:
     """Feed chunks until the first error: (requests, error status or None)."""
     found, status = parse_chunks(chunks, MAX_BODY, MAX_HEAD)
-    requests = [(r.method, r.url, r.headers, r.body, r.keep_alive, r.http_version, r.expect_continue)
-                for r in found]
+    requests = [
+        (r.method, r.url, r.headers, r.body, r.keep_alive, r.http_version, r.expect_continue) for r in found
+    ]
     return requests, status
 
 
@@ -54,11 +76,11 @@ def mutated_requests(draw: st.DrawFn) -> bytes:
         if action == "insert":
             data[at:at] = draw(st.sampled_from(TOKENS) | st.binary(max_size=8))
         elif action == "delete":
-            del data[at:at + draw(st.integers(1, 12))]
+            del data[at : at + draw(st.integers(1, 12))]
         elif action == "flip" and at < len(data):
             data[at] = draw(st.integers(0, 255))
         else:
-            data[at:at] = data[at:at + draw(st.integers(1, 40))]
+            data[at:at] = data[at : at + draw(st.integers(1, 40))]
     return bytes(data)
 
 

@@ -83,7 +83,10 @@ def get(serve, upstream):
 
 def test_fetch_returns_a_response_and_encodes_query(get) -> None:
     assert get("/shape").json() == {
-        "ok": True, "status": 200, "statusText": "OK", "type": "application/json",
+        "ok": True,
+        "status": 200,
+        "statusText": "OK",
+        "type": "application/json",
         "data": {"path": "/json?x=1&q=a%20b%26c&n=2"},
     }
 
@@ -115,7 +118,7 @@ def test_fetch_with_retry_retries_retryable_statuses_and_honours_limits(get) -> 
 
 
 def test_fetch_with_retry_never_sleeps_past_the_request_deadline(serve, upstream) -> None:
-    source = HANDLER.replace('{ baseDelayMs: 1, maxDelayMs: 5 }', '{ baseDelayMs: 5000 }')
+    source = HANDLER.replace("{ baseDelayMs: 1, maxDelayMs: 5 }", "{ baseDelayMs: 5000 }")
     server = serve(source, "-n", "1", "--outbound-host", "127.0.0.1", "--timeout", "2")
     _Upstream.flaky_calls = 0
     response = server.get("/retry", params={"base": upstream})

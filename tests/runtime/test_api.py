@@ -29,8 +29,13 @@ def test_handle_returns_status_headers_and_body(runtime: zigttp.Runtime) -> None
     response = runtime.handle("POST", "/created?id=7", {"X-Agent": "py"}, b"hello")
     assert response.status == 201
     assert response.header("X-Out") == "1"
-    assert response.json() == {"method": "POST", "path": "/created", "query": {"id": 7},
-                               "agent": "py", "body": "hello"}
+    assert response.json() == {
+        "method": "POST",
+        "path": "/created",
+        "query": {"id": 7},
+        "agent": "py",
+        "body": "hello",
+    }
 
 
 def test_text_decodes_the_body(runtime: zigttp.Runtime) -> None:

@@ -45,8 +45,17 @@ function handler(r) {
 
 def test_range_follows_upstream_arguments(serve) -> None:
     body = serve(RANGES, "-n", "1").get("/").json()
-    assert body == {"n": [0, 1, 2, 3], "se": [2, 3, 4], "neg": [3, 2, 1], "zero": [0, 1, 2],
-                    "frac": [0, 1], "empty": [], "none": True, "len": 4, "text": []}
+    assert body == {
+        "n": [0, 1, 2, 3],
+        "se": [2, 3, 4],
+        "neg": [3, 2, 1],
+        "zero": [0, 1, 2],
+        "frac": [0, 1],
+        "empty": [],
+        "none": True,
+        "len": 4,
+        "text": [],
+    }
 
 
 def test_guard_composition_awaits_async_handlers_and_runs_post_guards(serve) -> None:
@@ -59,8 +68,16 @@ def test_guard_composition_awaits_async_handlers_and_runs_post_guards(serve) -> 
 
 def test_match_patterns_nested_presence_literal_and_no_fallback(serve) -> None:
     server = serve(MATCH, "-n", "1")
-    answers = {'{"a":{"b":1}}': "nested", '{"a":0}': "has a", '{"a":null}': "has a",
-               "{}": "nothing", "null": "null", "[1,2]": "pair", "[1]": "nothing", '"x"': "x"}
+    answers = {
+        '{"a":{"b":1}}': "nested",
+        '{"a":0}': "has a",
+        '{"a":null}': "has a",
+        "{}": "nothing",
+        "null": "null",
+        "[1,2]": "pair",
+        "[1]": "nothing",
+        '"x"': "x",
+    }
     for body, expected in answers.items():
         assert server.post("/", data=body).json() == expected, body
 
@@ -89,6 +106,11 @@ async function handler(r) {
 
 def test_pipes_and_matches_in_every_expression_position(serve) -> None:
     assert serve(PLACES, "-n", "1").get("/").json() == {
-        "inArrow": [2, 4], "inObject": {"a": 6, "b": 1}, "inTemplate": "5!", "ternaryLeft": 2,
-        "awaited": 10, "multiline": 4, "nested": "both",
+        "inArrow": [2, 4],
+        "inObject": {"a": 6, "b": 1},
+        "inTemplate": "5!",
+        "ternaryLeft": 2,
+        "awaited": 10,
+        "multiline": 4,
+        "nested": "both",
     }

@@ -18,17 +18,23 @@ WITH_MODULE = 'import { sha256 } from "zigttp:crypto";\n'
 
 
 @pytest.mark.parametrize("prefix", ["", WITH_MODULE], ids=["plain", "with-module"])
-@pytest.mark.parametrize("body", [
-    'return Response.text(String(/^(a+)+$/.test("a".repeat(32) + "!")));',
-    'return Response.text(String((0, eval)("for (;;) {}")));',
-    'return Response.text(String(new Function("for (;;) {}")()));',
-    'Array.prototype.reverse.call({length: 2 ** 40}); return Response.text("done");',
-    'Array.prototype.fill.call({length: 2 ** 40}, 1); return Response.text("done");',
-    'Array.prototype.copyWithin.call({length: 2 ** 40}, 1, 0); return Response.text("done");',
-], ids=["regex", "indirect-eval", "function-ctor", "reverse", "fill", "copyWithin"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        'return Response.text(String(/^(a+)+$/.test("a".repeat(32) + "!")));',
+        'return Response.text(String((0, eval)("for (;;) {}")));',
+        'return Response.text(String(new Function("for (;;) {}")()));',
+        'Array.prototype.reverse.call({length: 2 ** 40}); return Response.text("done");',
+        'Array.prototype.fill.call({length: 2 ** 40}, 1); return Response.text("done");',
+        'Array.prototype.copyWithin.call({length: 2 ** 40}, 1, 0); return Response.text("done");',
+    ],
+    ids=["regex", "indirect-eval", "function-ctor", "reverse", "fill", "copyWithin"],
+)
 def test_runaway_code_stops_at_the_wall_clock_deadline(serve, prefix: str, body: str) -> None:
-    source = prefix + "export function handler(r) {\n  if (r.path === '/spin') { " + body + " }\n" \
-             "  return Response.text('fine');\n}\n"
+    source = (
+        prefix + "export function handler(r) {\n  if (r.path === '/spin') { " + body + " }\n"
+        "  return Response.text('fine');\n}\n"
+    )
     server = serve(source, "-n", "1", "-w", "1", "--timeout", "0.3")
     for _ in range(3):  # more than the pool size: no slot stays stuck (the old server went 503)
         started = time.monotonic()
@@ -39,23 +45,29 @@ def test_runaway_code_stops_at_the_wall_clock_deadline(serve, prefix: str, body:
 
 
 def test_an_async_handler_whose_jobs_never_end_times_out(serve) -> None:
-    server = serve("export default { async fetch(r) { for (;;) await null; } }", "-n", "1",
-                   "--timeout", "0.3")
+    server = serve(
+        "export default { async fetch(r) { for (;;) await null; } }", "-n", "1", "--timeout", "0.3"
+    )
     assert server.get("/", timeout=20).status_code == 500
     assert "time limit" in server.get("/", timeout=20).text
 
 
 def test_memory_64k_serves_a_small_handler_and_types_an_overrun(serve) -> None:
-    source = ("export function handler(r) {\n"
-              "  if (r.path === '/big') { const a = []; for (let i = 0; i < 1e6; i++) a.push('x' + i); }\n"
-              "  if (r.path === '/normalize') { return Response.text('\u00e9'.repeat(1 << 20).normalize('NFD')); }\n"
-              "  return Response.json({ ok: true });\n}\n")
+    source = (
+        "export function handler(r) {\n"
+        "  if (r.path === '/big') { const a = []; for (let i = 0; i < 1e6; i++) a.push('x' + i); }\n"
+        "  if (r.path === '/normalize') { return Response.text('\u00e9'.repeat(1 << 20).normalize('NFD')); }\n"
+        "  return Response.json({ ok: true });\n}\n"
+    )
     server = serve(source, "-n", "1", "-w", "1", "-m", "64k")
     assert server.get("/").json() == {"ok": True}
     big = server.get("/big")
     assert (big.status_code, big.text) == (500, "handler exceeded the memory limit of 65536 bytes")
     inside_builtin = server.get("/normalize")
-    assert (inside_builtin.status_code, inside_builtin.text) == (500, "handler exceeded the memory limit of 65536 bytes")
+    assert (inside_builtin.status_code, inside_builtin.text) == (
+        500,
+        "handler exceeded the memory limit of 65536 bytes",
+    )
     assert server.get("/").json() == {"ok": True}  # replaced runtime, serving again
     assert "MemoryLimitExceeded" in server.wait_for_log("MemoryLimitExceeded")
 
@@ -67,11 +79,13 @@ def test_a_memory_limit_too_small_to_honour_is_a_usage_error() -> None:
 
 
 def test_binary_bodies_cross_unchanged_both_ways(serve) -> None:
-    source = ("export function handler(r) {\n"
-              "  const bytes = r.bytes();\n"
-              "  const out = new Uint8Array(bytes.length);\n"
-              "  for (let i = 0; i < bytes.length; i++) out[i] = bytes[bytes.length - 1 - i];\n"
-              "  return new Response(out, { headers: { 'content-type': 'application/octet-stream' } });\n}\n")
+    source = (
+        "export function handler(r) {\n"
+        "  const bytes = r.bytes();\n"
+        "  const out = new Uint8Array(bytes.length);\n"
+        "  for (let i = 0; i < bytes.length; i++) out[i] = bytes[bytes.length - 1 - i];\n"
+        "  return new Response(out, { headers: { 'content-type': 'application/octet-stream' } });\n}\n"
+    )
     server = serve(source, "-n", "1")
     payload = bytes(range(256)) * 4 + b"\xff\xfe\x00\x80"
     response = server.post("/", data=payload)
@@ -80,35 +94,48 @@ def test_binary_bodies_cross_unchanged_both_ways(serve) -> None:
 
 
 def test_request_text_decodes_and_array_buffer_keeps_the_bytes(serve) -> None:
-    source = ("export function handler(r) {\n"
-              "  const raw = new Uint8Array(r.arrayBuffer());\n"
-              "  return Response.json({ text: r.body, n: raw.length, first: raw[0] });\n}\n")
+    source = (
+        "export function handler(r) {\n"
+        "  const raw = new Uint8Array(r.arrayBuffer());\n"
+        "  return Response.json({ text: r.body, n: raw.length, first: raw[0] });\n}\n"
+    )
     server = serve(source, "-n", "1")
     assert server.post("/", data=b"\xffok").json() == {"text": "\ufffdok", "n": 3, "first": 255}
 
 
-@pytest.mark.parametrize("probe", [
-    "typeof __zigttp_dispatch + typeof __zigttp_configure + typeof __zigttp_snapshot + typeof __zigttp_host",
-    "String((0, eval)('typeof __zigttp_dispatch'))",
-    "String((0, eval)('__zdl = Infinity; typeof __zdl'))",
-])
+@pytest.mark.parametrize(
+    "probe",
+    [
+        "typeof __zigttp_dispatch + typeof __zigttp_configure + typeof __zigttp_snapshot + typeof __zigttp_host",
+        "String((0, eval)('typeof __zigttp_dispatch'))",
+        "String((0, eval)('__zdl = Infinity; typeof __zdl'))",
+    ],
+)
 def test_host_hooks_are_not_reachable_from_handler_code(serve, probe: str) -> None:
-    server = serve(f"export function handler(r) {{ return Response.text({probe}); }}", "-n", "1",
-                   "--timeout", "0.3")
+    server = serve(
+        f"export function handler(r) {{ return Response.text({probe}); }}", "-n", "1", "--timeout", "0.3"
+    )
     text = server.get("/").text
     assert "function" not in text
-    spin = serve("export function handler(r) { (0, eval)('__zdl = Infinity'); for (;;) {} }",
-                 "-n", "1", "--timeout", "0.3")
+    spin = serve(
+        "export function handler(r) { (0, eval)('__zdl = Infinity'); for (;;) {} }",
+        "-n",
+        "1",
+        "--timeout",
+        "0.3",
+    )
     assert spin.get("/", timeout=20).status_code == 500  # the deadline lives in C, not in JS
 
 
 def test_finalization_callbacks_never_run_inside_another_request(serve) -> None:
-    source = ("let seen = [];\n"
-              "const registry = new FinalizationRegistry((held) => { seen.push(held); throw new Error('boom ' + held); });\n"
-              "export function handler(r) {\n"
-              "  if (r.path === '/leave') { registry.register({ big: new Array(1000).fill(r.url) }, 'secret-1'); }\n"
-              "  let junk = []; for (let i = 0; i < 20000; i++) junk.push({ i });\n"
-              "  return Response.json({ seen });\n}\n")
+    source = (
+        "let seen = [];\n"
+        "const registry = new FinalizationRegistry((held) => { seen.push(held); throw new Error('boom ' + held); });\n"
+        "export function handler(r) {\n"
+        "  if (r.path === '/leave') { registry.register({ big: new Array(1000).fill(r.url) }, 'secret-1'); }\n"
+        "  let junk = []; for (let i = 0; i < 20000; i++) junk.push({ i });\n"
+        "  return Response.json({ seen });\n}\n"
+    )
     server = serve(source, "-n", "1", "-w", "1")
     assert server.get("/leave").status_code == 200
     for _ in range(20):

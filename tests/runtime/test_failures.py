@@ -44,7 +44,10 @@ def test_js_exception_is_500_with_its_message_then_200(serve) -> None:
 
 def test_thrown_non_error_values_are_500_with_their_string(serve) -> None:
     server = serve(FAULTS, "-n", "1")
-    assert (server.get("/throw-string").status_code, server.get("/throw-string").text) == (500, "a plain string")
+    assert (server.get("/throw-string").status_code, server.get("/throw-string").text) == (
+        500,
+        "a plain string",
+    )
     assert server.get("/throw-object").status_code == 500
     assert server.get("/").status_code == 200
 

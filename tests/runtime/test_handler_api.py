@@ -66,13 +66,20 @@ function handler(req) {
 
 
 def test_request_fields_method_url_path_query_headers_body(api_server) -> None:
-    response = api_server.post("/a/b?x=1&y=hello+world&z=%C3%A9%26&n=-5&big=99999999999&f=1.5&x=2",
-                               data="payload", headers={"X-Custom": "cv", "User-Agent": "ua/1"})
+    response = api_server.post(
+        "/a/b?x=1&y=hello+world&z=%C3%A9%26&n=-5&big=99999999999&f=1.5&x=2",
+        data="payload",
+        headers={"X-Custom": "cv", "User-Agent": "ua/1"},
+    )
     assert response.json() == {
-        "method": "POST", "url": "/a/b?x=1&y=hello+world&z=%C3%A9%26&n=-5&big=99999999999&f=1.5&x=2",
+        "method": "POST",
+        "url": "/a/b?x=1&y=hello+world&z=%C3%A9%26&n=-5&big=99999999999&f=1.5&x=2",
         "path": "/a/b",
         "query": {"x": 2, "y": "hello world", "z": "é&", "n": -5, "big": "99999999999", "f": "1.5"},
-        "ua": "ua/1", "viaGet": "cv", "missing": None, "body": "payload",
+        "ua": "ua/1",
+        "viaGet": "cv",
+        "missing": None,
+        "body": "payload",
     }
 
 
@@ -106,7 +113,11 @@ def test_user_headers_override_defaults_case_insensitively(api_server) -> None:
 
 def test_response_text_and_html_set_their_content_types(api_server) -> None:
     text = api_server.get("/text")
-    assert (text.status_code, text.text, text.headers["content-type"]) == (202, "plain", "text/plain; charset=utf-8")
+    assert (text.status_code, text.text, text.headers["content-type"]) == (
+        202,
+        "plain",
+        "text/plain; charset=utf-8",
+    )
     html = api_server.get("/html")
     assert html.headers["content-type"] == "text/html; charset=utf-8"
     assert html.headers["cache-control"] == "no-store"
@@ -130,8 +141,14 @@ def test_headers_factory_get_set_append_has_delete(api_server) -> None:
 
 def test_request_factory_with_and_without_new(api_server) -> None:
     assert api_server.get("/request").json() == {
-        "m": "POST", "url": "/x/y?z=1", "path": "/x/y", "q": {"z": 1}, "h": "b", "body": "hi",
-        "m2": "GET", "b2": None,
+        "m": "POST",
+        "url": "/x/y?z=1",
+        "path": "/x/y",
+        "q": {"z": 1},
+        "h": "b",
+        "body": "hi",
+        "m2": "GET",
+        "b2": None,
     }
 
 
@@ -147,7 +164,11 @@ def test_string_return_is_a_200_text_response(api_server) -> None:
 
 def test_response_object_fields(api_server) -> None:
     assert api_server.get("/response-fields").json() == {
-        "ok": False, "status": 404, "statusText": "Not Found", "ct": "application/json"}
+        "ok": False,
+        "status": 404,
+        "statusText": "Not Found",
+        "ct": "application/json",
+    }
 
 
 def test_multiple_set_cookie_headers_stay_separate(api_server) -> None:
@@ -163,10 +184,12 @@ def test_204_has_no_body_and_no_content_length(api_server) -> None:
 
 
 def test_console_writes_to_stderr_with_the_request_id(serve) -> None:
-    server = serve("function handler(r) { console.log('hello', {n: 1}); console.error('bad'); return Response.text('x') }")
+    server = serve(
+        "function handler(r) { console.log('hello', {n: 1}); console.error('bad'); return Response.text('x') }"
+    )
     server.get("/", headers={"X-Request-Id": "abc-123"})
     log = server.wait_for_log("console.error: bad")
-    assert "[abc-123] console.info: hello {\"n\":1}" in log
+    assert '[abc-123] console.info: hello {"n":1}' in log
     assert "[abc-123] console.error: bad" in log
 
 
@@ -184,11 +207,18 @@ def test_global_state_persists_across_requests_on_one_runtime(serve) -> None:
 
 
 def test_isolation_request_gives_every_request_a_fresh_runtime(serve) -> None:
-    server = serve("let hits = 0; function handler() { hits++; return Response.json({hits}) }",
-                   "-n", "1", "--isolation", "request")
+    server = serve(
+        "let hits = 0; function handler() { hits++; return Response.json({hits}) }",
+        "-n",
+        "1",
+        "--isolation",
+        "request",
+    )
     assert [server.get("/").json()["hits"] for _ in range(3)] == [1, 1, 1]
 
 
 def test_async_handlers_are_awaited(serve) -> None:
-    server = serve("async function handler(r) { const v = await Promise.resolve(41); return Response.json({v: v + 1}) }")
+    server = serve(
+        "async function handler(r) { const v = await Promise.resolve(41); return Response.json({v: v + 1}) }"
+    )
     assert server.get("/").json() == {"v": 42}

@@ -51,8 +51,10 @@ def test_new_response_renders_a_component_as_html(server: ServerProcess) -> None
     response = server.get("/component")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    assert response.text == ("<html><head><title>T &amp; T</title></head><body><ul>"
-                             "<li>&lt;b&gt;x&lt;/b&gt;</li><li>y &amp; z</li></ul></body></html>")
+    assert response.text == (
+        "<html><head><title>T &amp; T</title></head><body><ul>"
+        "<li>&lt;b&gt;x&lt;/b&gt;</li><li>y &amp; z</li></ul></body></html>"
+    )
 
 
 def test_new_response_renders_an_element_and_keeps_its_init(server: ServerProcess) -> None:
@@ -87,8 +89,10 @@ def test_an_object_body_is_a_clear_500_never_object_object(server: ServerProcess
     response = server.get(path)
     assert response.status_code == 500
     assert "[object Object]" not in response.text
-    assert response.text == ("new Response: body must be a string, a Uint8Array/ArrayBuffer, "
-                             "URLSearchParams, Blob or a JSX element, got an object; use Response.json(data) for data")
+    assert response.text == (
+        "new Response: body must be a string, a Uint8Array/ArrayBuffer, "
+        "URLSearchParams, Blob or a JSX element, got an object; use Response.json(data) for data"
+    )
     assert server.get("/other").text == "plain"  # the worker keeps serving
 
 

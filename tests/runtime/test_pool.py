@@ -50,13 +50,25 @@ def test_a_slow_handler_does_not_stall_other_connections(serve, backend) -> None
 
 
 def test_runtimes_are_isolated_from_each_other(serve) -> None:
-    server = serve("let mine; function handler(r) { if (r.path === '/set') { mine = 'secret'; } "
-                   "return Response.json({mine: mine ?? null}) }", "-n", "2", "--isolation", "context")
+    server = serve(
+        "let mine; function handler(r) { if (r.path === '/set') { mine = 'secret'; } "
+        "return Response.json({mine: mine ?? null}) }",
+        "-n",
+        "2",
+        "--isolation",
+        "context",
+    )
     # Occupy both runtimes at once so each request lands on a different one.
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda p: server.get(p).json(), ["/set", "/set"]))
     assert results == [{"mine": "secret"}] * 2
-    fresh = serve("let mine; function handler(r) { if (r.path === '/set') { mine = 'secret'; } "
-                  "return Response.json({mine: mine ?? null}) }", "-n", "1", "--isolation", "request")
+    fresh = serve(
+        "let mine; function handler(r) { if (r.path === '/set') { mine = 'secret'; } "
+        "return Response.json({mine: mine ?? null}) }",
+        "-n",
+        "1",
+        "--isolation",
+        "request",
+    )
     fresh.get("/set")
     assert fresh.get("/read").json() == {"mine": None}

@@ -16,8 +16,9 @@ from tests.security.rawhttp import ECHO
 
 
 @pytest.fixture(scope="module", params=["loop", "threads"])
-def attack_server(request: pytest.FixtureRequest,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def attack_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
     path: Path = tmp_path_factory.mktemp("attack") / "echo.js"
     path.write_text(ECHO)
     server = start_server([str(path), "-n", "2", "-q", "--backend", str(request.param)])

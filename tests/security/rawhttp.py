@@ -55,7 +55,6 @@ def assert_serves_next(server: ServerProcess) -> None:
     assert server.process.poll() is None
 
 
-
 def wait_until(predicate: object, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -68,8 +68,7 @@ def test_extensions_on_every_chunk_cannot_outgrow_the_body_cap(attack_server) ->
 
 def test_small_chunks_with_extensions_and_trailers_are_accepted(attack_server) -> None:
     body = b"".join(b"1;n=%d\r\n%c\r\n" % (i, 97 + i % 26) for i in range(3000))
-    raw = (HEAD[:-2] + b"Connection: close\r\n\r\n" + body
-           + b"0\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n")
+    raw = HEAD[:-2] + b"Connection: close\r\n\r\n" + body + b"0\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n"
     data, closed = exchange(attack_server.host, attack_server.port, raw, timeout=10)
     assert statuses(data) == [200] and closed, data[:200]
     expected = bytes(97 + i % 26 for i in range(3000))

@@ -140,8 +140,10 @@ MUTATIONS = {
     "headers-global": "globalThis.Headers = function () { return {}; };",
     "response-json": "try { Response.json = () => ({status: 200, body: 'fake'}); } catch (e) {}",
     "response-prototype": "try { Response.prototype.text = () => 'EVIL'; } catch (e) {}",
-    "lines-symbol": ("try { const s = Object.getOwnPropertySymbols(Response.prototype)[0];"
-                     " Response.prototype[s] = () => 'x-a: 1\\r\\nInjected: 2\\r\\n'; } catch (e) {}"),
+    "lines-symbol": (
+        "try { const s = Object.getOwnPropertySymbols(Response.prototype)[0];"
+        " Response.prototype[s] = () => 'x-a: 1\\r\\nInjected: 2\\r\\n'; } catch (e) {}"
+    ),
     "headers-prototype": "try { Headers.prototype.get = () => 'EVIL'; } catch (e) {}",
     "uint8array": "globalThis.Uint8Array = function () { throw new Error('u8'); };",
 }
@@ -191,9 +193,11 @@ def test_builtins_mutated_at_load_do_not_fool_the_glue(name: str) -> None:
 
 @pytest.mark.parametrize("name", list(MUTATIONS))
 def test_builtins_mutated_during_a_request_are_gone_on_the_next(name: str) -> None:
-    source = (PROBE + "let mutate = false;\nfunction handler(req) {\n"
-              f"  if (req.path === '/mutate') {{ {MUTATIONS[name]} return 'mutated'; }}\n"
-              "  return probe(req);\n}\n")
+    source = (
+        PROBE + "let mutate = false;\nfunction handler(req) {\n"
+        f"  if (req.path === '/mutate') {{ {MUTATIONS[name]} return 'mutated'; }}\n"
+        "  return probe(req);\n}\n"
+    )
     runtime = _runtime(source)
     try:
         refused = runtime.dispatch("GET", "/mutate", "", None) is None
@@ -209,9 +213,21 @@ def test_builtins_mutated_during_a_request_are_gone_on_the_next(name: str) -> No
 
 # Mutations the per-request check does not look for (it watches the builtins handler code leans
 # on most; see SECURITY.md) -- the glue is immune to them anyway, as the tests above show.
-UNDETECTED = {"object-defineproperty", "symbol-iterator", "response-json", "response-prototype",
-              "lines-symbol", "headers-prototype", "uint8array", "array-iterator-next", "regexp-exec",
-              "regexp-test", "promise-resolve", "object-keys", "date-now"}
+UNDETECTED = {
+    "object-defineproperty",
+    "symbol-iterator",
+    "response-json",
+    "response-prototype",
+    "lines-symbol",
+    "headers-prototype",
+    "uint8array",
+    "array-iterator-next",
+    "regexp-exec",
+    "regexp-test",
+    "promise-resolve",
+    "object-keys",
+    "date-now",
+}
 
 
 MERGE_GADGET = r"""
@@ -241,17 +257,25 @@ def test_new_key_pollution_through_a_request_body_is_refused(serve) -> None:
 
 
 def test_overwriting_pollution_through_a_request_body_does_not_reach_the_next_request(serve) -> None:
-    server = serve(MERGE_GADGET.replace("const user = {};", "const user = {}; if (req.path === '/s') return String(user);"),
-                   "-n", "1")
+    server = serve(
+        MERGE_GADGET.replace(
+            "const user = {};", "const user = {}; if (req.path === '/s') return String(user);"
+        ),
+        "-n",
+        "1",
+    )
     assert server.post("/", data='{"__proto__": {"toString": "not a function"}}').status_code == 200
     assert server.get("/s").text == "[object Object]", "the polluted context must have been replaced"
     server.wait_for_log("changed shared JavaScript builtins")
 
 
 def test_mutation_at_the_top_level_is_accepted_as_the_baseline(serve) -> None:
-    server = serve("Array.prototype.last = function () { return this[this.length - 1]; };\n"
-                   "let calls = 0;\nfunction handler() { calls++; return Response.json({last: [1, 2].last(), calls}); }",
-                   "-n", "1")
+    server = serve(
+        "Array.prototype.last = function () { return this[this.length - 1]; };\n"
+        "let calls = 0;\nfunction handler() { calls++; return Response.json({last: [1, 2].last(), calls}); }",
+        "-n",
+        "1",
+    )
     assert server.get("/").json() == {"last": 2, "calls": 1}
     assert server.get("/").json() == {"last": 2, "calls": 2}, "no replacement: state survives"
     assert "changed shared JavaScript builtins" not in server.stderr

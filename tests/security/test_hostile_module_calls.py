@@ -16,8 +16,23 @@ from zigttp.modules import find_module
 from zigttp.runtime.handler import load_handler
 from zigttp.runtime.limits import RuntimeLimits
 
-MODULES = ["auth", "cache", "crypto", "decode", "env", "http", "id", "log", "ratelimit", "router",
-           "sql", "text", "time", "url", "validate"]
+MODULES = [
+    "auth",
+    "cache",
+    "crypto",
+    "decode",
+    "env",
+    "http",
+    "id",
+    "log",
+    "ratelimit",
+    "router",
+    "sql",
+    "text",
+    "time",
+    "url",
+    "validate",
+]
 HOSTILE = r"""
 const cyclic = {}; cyclic.self = cyclic;
 const ARGS = [
@@ -53,8 +68,9 @@ def _source() -> tuple[str, int]:
 
 def test_module_calls_with_hostile_arguments_never_escape_as_python_errors() -> None:
     source, exports = _source()
-    handler = load_handler(compile_source(source, "modules.js"), RuntimeLimits(timeout=60),
-                           console=lambda *args: None)
+    handler = load_handler(
+        compile_source(source, "modules.js"), RuntimeLimits(timeout=60), console=lambda *args: None
+    )
     runtime = handler.new_runtime()
     log = io.StringIO()
     with contextlib.redirect_stderr(log):
@@ -69,5 +85,7 @@ def test_module_calls_with_hostile_arguments_never_escape_as_python_errors() -> 
 def test_a_response_with_a_lone_surrogate_sends_the_replacement_character() -> None:
     """As TextEncoder and Workers' Response do: a lone surrogate becomes U+FFFD on the wire."""
     source = 'function handler(req) { return Response.text("cut: " + "\\ud83d\\ude00".slice(0, 1)); }'
-    runtime = load_handler(compile_source(source, "cut.js"), RuntimeLimits(), console=lambda *a: None).new_runtime()
+    runtime = load_handler(
+        compile_source(source, "cut.js"), RuntimeLimits(), console=lambda *a: None
+    ).new_runtime()
     assert runtime.dispatch("GET", "/", "", None).body == "cut: \ufffd".encode()

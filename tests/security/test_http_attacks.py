@@ -81,7 +81,10 @@ MALFORMED = {
 }
 
 UNSUPPORTED = {
-    "te-gzip-chunked": (501, b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
+    "te-gzip-chunked": (
+        501,
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+    ),
     "method-propfind": (501, b"PROPFIND / HTTP/1.1\r\nHost: x\r\n\r\n"),
     "method-connect": (501, b"CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n"),
     "http-0.9": (505, b"GET /\r\n\r\n"),
@@ -93,9 +96,16 @@ OVERSIZED = {
     "header-value-70k": (431, b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70000 + b"\r\n\r\n"),
     "header-name-70k": (431, b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X" * 70000 + b": 1\r\n\r\n"),
     "unterminated-header-70k": (431, b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70000),
-    "101-headers": (431, b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(100)) + b"\r\n"),
-    "many-headers-over-64k": (431, b"GET / HTTP/1.1\r\nHost: x\r\n"
-                              + b"".join(b"Y%02d: " % i + b"c" * 700 + b"\r\n" for i in range(95)) + b"\r\n"),
+    "101-headers": (
+        431,
+        b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(100)) + b"\r\n",
+    ),
+    "many-headers-over-64k": (
+        431,
+        b"GET / HTTP/1.1\r\nHost: x\r\n"
+        + b"".join(b"Y%02d: " % i + b"c" * 700 + b"\r\n" for i in range(95))
+        + b"\r\n",
+    ),
     "content-length-over-cap": (413, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1048577\r\n\r\n"),
 }
 
@@ -148,20 +158,41 @@ def _json_body(raw: bytes) -> bytes:
 
 
 ACCEPTED = {
-    "chunk-extension": (CHUNKED[:-2] + b"Connection: close\r\n\r\n4;foo=bar\r\nabcd\r\n0\r\n\r\n", b'"body":"abcd"'),
-    "absolute-form-target": (b"GET http://x/abs?q=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                             b'"p":"/abs?q=1"'),
+    "chunk-extension": (
+        CHUNKED[:-2] + b"Connection: close\r\n\r\n4;foo=bar\r\nabcd\r\n0\r\n\r\n",
+        b'"body":"abcd"',
+    ),
+    "absolute-form-target": (
+        b"GET http://x/abs?q=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b'"p":"/abs?q=1"',
+    ),
     "options-asterisk": (b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b'"p":"*"'),
-    "leading-empty-lines": (b"\r\n\r\nGET /lead HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b'"p":"/lead"'),
-    "four-leading-empty-lines": (b"\r\n" * 4 + b"GET /four HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                                 b'"p":"/four"'),
-    "url-of-8190-bytes": (b"GET /" + b"a" * 8189 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b'"m":"GET"'),
-    "100-headers": (b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                    + b"".join(b"X-%d: 1\r\n" % i for i in range(98)) + b"\r\n", b'"x-97":"1"'),
-    "non-ascii-header-value-is-latin-1": ("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX: h\u00e9\r\n\r\n"
-                                          .encode(), '"x":"h\u00c3\u00a9"'.encode()),
-    "traversal-target-reaches-handler-verbatim": (b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close"
-                                                  b"\r\n\r\n", b'"p":"/../../etc/passwd"'),
+    "leading-empty-lines": (
+        b"\r\n\r\nGET /lead HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b'"p":"/lead"',
+    ),
+    "four-leading-empty-lines": (
+        b"\r\n" * 4 + b"GET /four HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b'"p":"/four"',
+    ),
+    "url-of-8190-bytes": (
+        b"GET /" + b"a" * 8189 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b'"m":"GET"',
+    ),
+    "100-headers": (
+        b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        + b"".join(b"X-%d: 1\r\n" % i for i in range(98))
+        + b"\r\n",
+        b'"x-97":"1"',
+    ),
+    "non-ascii-header-value-is-latin-1": (
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX: h\u00e9\r\n\r\n".encode(),
+        '"x":"h\u00c3\u00a9"'.encode(),
+    ),
+    "traversal-target-reaches-handler-verbatim": (
+        b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b'"p":"/../../etc/passwd"',
+    ),
 }
 
 
@@ -182,8 +213,11 @@ def test_trailer_fields_are_not_shown_to_the_handler(attack_server) -> None:
 
 @pytest.mark.parametrize("upgrade", [b"websocket", b"h2c"])
 def test_upgrade_is_ignored_answered_over_http_1_1_then_closed(attack_server, upgrade: bytes) -> None:
-    raw = (b"GET /up HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: " + upgrade
-           + b"\r\n\r\nGET /after-upgrade HTTP/1.1\r\nHost: x\r\n\r\n")
+    raw = (
+        b"GET /up HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: "
+        + upgrade
+        + b"\r\n\r\nGET /after-upgrade HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
     data, closed = exchange(attack_server.host, attack_server.port, raw)
     assert statuses(data) == [200] and closed
     assert b"connection: close" in data.lower() and b"after-upgrade" not in data
@@ -198,8 +232,10 @@ def test_http_1_0_is_answered_and_closed(attack_server) -> None:
 # -- Expect: 100-continue -------------------------------------------------------------------------
 def test_expect_within_the_cap_gets_100_then_the_response(attack_server) -> None:
     with socket.create_connection((attack_server.host, attack_server.port), timeout=5) as sock:
-        sock.sendall(b"POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n"
-                     b"Connection: close\r\n\r\n")
+        sock.sendall(
+            b"POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n"
+            b"Connection: close\r\n\r\n"
+        )
         assert sock.recv(1024) == b"HTTP/1.1 100 Continue\r\n\r\n"
         sock.sendall(b"data")
         final = sock.recv(65536)
@@ -226,9 +262,11 @@ def test_expect_on_http_1_0_is_ignored(attack_server) -> None:
 
 def test_100_never_overtakes_an_earlier_pipelined_response(attack_server) -> None:
     with socket.create_connection((attack_server.host, attack_server.port), timeout=5) as sock:
-        sock.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
-                     b"POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n"
-                     b"Connection: close\r\n\r\n")
+        sock.sendall(
+            b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n"
+            b"Connection: close\r\n\r\n"
+        )
         data = b""
         while b"100 Continue" not in data:
             data += sock.recv(65536)
@@ -243,16 +281,25 @@ def test_100_never_overtakes_an_earlier_pipelined_response(attack_server) -> Non
 # -- pipelining and errors ---------------------------------------------------------------------------
 SMUGGLED = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
 PIPELINED_ERRORS = {
-    "bad-request-between-good-ones": (b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\nBAD\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n",
-                                      [200, 400]),
-    "oversized-after-good": (b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\n"
-                             b"Content-Length: 9999999\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n", [200, 413]),
-    "smuggle-after-two-good": (b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
-                               b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
-                               [200, 200, 400]),
+    "bad-request-between-good-ones": (
+        b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\nBAD\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n",
+        [200, 400],
+    ),
+    "oversized-after-good": (
+        b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Length: 9999999\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n",
+        [200, 413],
+    ),
+    "smuggle-after-two-good": (
+        b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+        [200, 200, 400],
+    ),
     "error-first-then-good": (b"BAD\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n", [400]),
-    "smuggled-request-inside-a-body": (b"POST /1 HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%sBAD\r\n\r\n"
-                                       % (len(SMUGGLED), SMUGGLED), [200, 400]),
+    "smuggled-request-inside-a-body": (
+        b"POST /1 HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%sBAD\r\n\r\n" % (len(SMUGGLED), SMUGGLED),
+        [200, 400],
+    ),
 }
 
 
@@ -283,7 +330,7 @@ def _trickle(socks: list[socket.socket], seconds: float) -> dict[socket.socket, 
                     answers[sock] = b""
                 continue
             try:
-                sock.send(payload[sent[sock]:sent[sock] + 1])
+                sock.send(payload[sent[sock] : sent[sock] + 1])
                 sent[sock] += 1
             except OSError:
                 answers[sock] = b""
@@ -293,7 +340,9 @@ def _trickle(socks: list[socket.socket], seconds: float) -> dict[socket.socket, 
 
 def _fresh_request_ms(server) -> float:
     started = time.perf_counter()
-    data, _ = exchange(server.host, server.port, b"GET /fresh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    data, _ = exchange(
+        server.host, server.port, b"GET /fresh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
     assert statuses(data) == [200]
     return (time.perf_counter() - started) * 1000
 

@@ -123,15 +123,19 @@ ALLOWED_GLOBALS = set(runtime_globals.ALL)
 @pytest.fixture(scope="module")
 def probe_runtime():
     checks = ", ".join(f"{json.dumps(name)}: {expr}" for name, expr in PROBES.items())
-    attempts = ", ".join(f"{json.dumps(name)}: {expr}.then(() => 'loaded', (e) => 'refused: ' + e)"
-                         for name, expr in ATTEMPTS.items())
-    source = (f"async function handler(req) {{\n"
-              f"  if (req.path === '/globals') return Response.json(Object.getOwnPropertyNames(globalThis));\n"
-              f"  if (req.path === '/typeof') return Response.json({{{checks}}});\n"
-              f"  const a = {{{attempts}}};\n"
-              f"  const out = {{}};\n"
-              f"  for (const k of Object.keys(a)) out[k] = await a[k];\n"
-              f"  return Response.json(out);\n}}\n")
+    attempts = ", ".join(
+        f"{json.dumps(name)}: {expr}.then(() => 'loaded', (e) => 'refused: ' + e)"
+        for name, expr in ATTEMPTS.items()
+    )
+    source = (
+        f"async function handler(req) {{\n"
+        f"  if (req.path === '/globals') return Response.json(Object.getOwnPropertyNames(globalThis));\n"
+        f"  if (req.path === '/typeof') return Response.json({{{checks}}});\n"
+        f"  const a = {{{attempts}}};\n"
+        f"  const out = {{}};\n"
+        f"  for (const k of Object.keys(a)) out[k] = await a[k];\n"
+        f"  return Response.json(out);\n}}\n"
+    )
     return _runtime(source)
 
 
@@ -154,12 +158,14 @@ def test_global_scope_holds_only_allowed_names(probe_runtime) -> None:
 
 
 def test_module_host_is_reachable_only_through_declared_modules() -> None:
-    source = ('import { env } from "zigttp:env";\n'
-              "function handler() {\n"
-              "  let unknown;\n"
-              "  try { __zigttp_import('fs'); unknown = 'loaded'; } catch (e) { unknown = String(e); }\n"
-              "  return Response.json({host: typeof __zigttp_host, unknown, home: env('HOME') ?? null,"
-              " path: env('PATH') ?? null}); }\n")
+    source = (
+        'import { env } from "zigttp:env";\n'
+        "function handler() {\n"
+        "  let unknown;\n"
+        "  try { __zigttp_import('fs'); unknown = 'loaded'; } catch (e) { unknown = String(e); }\n"
+        "  return Response.json({host: typeof __zigttp_host, unknown, home: env('HOME') ?? null,"
+        " path: env('PATH') ?? null}); }\n"
+    )
     body = _call(_runtime(source), "/")
     assert body["host"] == "undefined"
     assert "unknown module" in body["unknown"]
@@ -167,9 +173,17 @@ def test_module_host_is_reachable_only_through_declared_modules() -> None:
 
 
 def test_env_exposes_only_allow_listed_variables(serve) -> None:
-    source = ('import { env } from "zigttp:env";\n'
-              "function handler() { return Response.json({ok: env('ZIGTTP_TEST_OK') ?? null,"
-              " secret: env('ZIGTTP_TEST_SECRET') ?? null, home: env('HOME') ?? null}); }\n")
-    server = serve(source, "-n", "1", "--allow-env", "ZIGTTP_TEST_OK",
-                   env={"ZIGTTP_TEST_OK": "visible", "ZIGTTP_TEST_SECRET": "hidden"})
+    source = (
+        'import { env } from "zigttp:env";\n'
+        "function handler() { return Response.json({ok: env('ZIGTTP_TEST_OK') ?? null,"
+        " secret: env('ZIGTTP_TEST_SECRET') ?? null, home: env('HOME') ?? null}); }\n"
+    )
+    server = serve(
+        source,
+        "-n",
+        "1",
+        "--allow-env",
+        "ZIGTTP_TEST_OK",
+        env={"ZIGTTP_TEST_OK": "visible", "ZIGTTP_TEST_SECRET": "hidden"},
+    )
     assert server.get("/").json() == {"ok": "visible", "secret": None, "home": None}

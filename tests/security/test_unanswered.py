@@ -35,8 +35,7 @@ def static_server(serve, tmp_path: Path, backend: str):
     root = tmp_path / "public"
     root.mkdir()
     (root / "app.css").write_text("body { color: red }")
-    return serve(HANDLER, "-q", "--static", str(root), "--backend", backend,
-                 "--max-connections", "8")
+    return serve(HANDLER, "-q", "--static", str(root), "--backend", backend, "--max-connections", "8")
 
 
 @pytest.mark.parametrize("name", list(MALFORMED_CONDITIONS))
@@ -57,9 +56,11 @@ def test_malformed_headers_never_exhaust_the_connection_limit(static_server) -> 
     # Before the fix every such request left its connection open and silent on the loop
     # backend, so 8 of them (the --max-connections) turned every later client away with 503.
     for _ in range(12):
-        data, closed = exchange(static_server.host, static_server.port,
-                                b"GET /app.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                                b"Range: bytes=\xb2-\r\n\r\n")
+        data, closed = exchange(
+            static_server.host,
+            static_server.port,
+            b"GET /app.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\nRange: bytes=\xb2-\r\n\r\n",
+        )
         assert statuses(data) == [200] and closed, data[:200]
     assert requests.get(static_server.url + "/app.css", timeout=5).status_code == 200
     assert static_server.process.poll() is None

@@ -36,8 +36,10 @@ def test_keep_alive_serves_several_requests_on_one_connection(server) -> None:
 
 
 def test_pipelined_requests_are_answered_in_order(server) -> None:
-    raw = server.raw(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
-                     b"GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    raw = server.raw(
+        b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
     bodies = _responses(raw)
     assert len(bodies) == 3
     assert b'"/a"' in bodies[0] and b'"/slow"' in bodies[1] and b'"/c"' in bodies[2]
@@ -55,8 +57,10 @@ def test_content_length_body(server) -> None:
 
 
 def test_chunked_request_body(server) -> None:
-    raw = server.raw(b"POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                     b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+    raw = server.raw(
+        b"POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+    )
     assert b'"len":11' in raw
 
 
@@ -70,7 +74,9 @@ def test_413_arrives_before_any_body_byte_is_sent(server) -> None:
 
 def test_body_of_exactly_the_cap_is_accepted(server) -> None:
     body = b"x" * 1048576
-    raw = server.raw(b"POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\nConnection: close\r\n\r\n" + body)
+    raw = server.raw(
+        b"POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\nConnection: close\r\n\r\n" + body
+    )
     assert raw.startswith(b"HTTP/1.1 200") and b'"len":1048576' in raw
 
 
@@ -87,17 +93,22 @@ def test_chunked_body_growing_past_the_cap_is_413(server) -> None:
     assert data.startswith(b"HTTP/1.1 413")
 
 
-@pytest.mark.parametrize("raw", [
-    b"GARBAGE\r\n\r\n",
-    b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello",
-    b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
-    b"GET / HTTP/1.1\r\nBad Header\r\n\r\n",
-    b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello",
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+        b"GET / HTTP/1.1\r\nBad Header\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+)
 def test_malformed_and_smuggling_requests_are_400(server, raw: bytes) -> None:
     data = server.raw(raw)
     assert data.startswith(b"HTTP/1.1 400"), data[:80]
-    assert server.raw(b"GET /next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")
+    assert server.raw(b"GET /next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(
+        b"HTTP/1.1 200"
+    )
 
 
 def test_header_block_over_64k_is_431(server) -> None:
@@ -172,8 +183,14 @@ def test_server_keeps_serving_after_a_client_disconnects_mid_request(server) -> 
 
 
 def test_a_request_longer_than_the_keepalive_timeout_is_not_cut_off(serve, backend) -> None:
-    server = serve("function handler(r) { const end = Date.now() + 1200; while (Date.now() < end) {} "
-                   "return Response.text('done') }", "--backend", backend, "--keepalive-timeout", "0.3")
+    server = serve(
+        "function handler(r) { const end = Date.now() + 1200; while (Date.now() < end) {} "
+        "return Response.text('done') }",
+        "--backend",
+        backend,
+        "--keepalive-timeout",
+        "0.3",
+    )
     with server.connect(timeout=10) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         assert sock.recv(65536).startswith(b"HTTP/1.1 200")

@@ -47,15 +47,19 @@ def test_pipelined_requests_on_the_inline_lane_come_back_in_order(warm) -> None:
     raw = warm.raw(burst + b"GET /p?n=last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     bodies = [part.split(b"\r\n\r\n", 1)[1] for part in raw.split(b"HTTP/1.1 200 OK")[1:]]
     assert [body.split(b'"n":')[1].split(b",")[0] for body in bodies] == [
-        *(str(i).encode() for i in range(25)), b'"last"']
+        *(str(i).encode() for i in range(25)),
+        b'"last"',
+    ]
 
 
 def test_concurrent_connections_in_one_batch_get_their_own_answers(warm) -> None:
     sockets = [warm.connect() for _ in range(40)]
     try:
         for index, sock in enumerate(sockets):  # all requests first: they share loop iterations
-            sock.sendall(f"GET /c?n={index} HTTP/1.1\r\nHost: x\r\nX-Who: client-{index}\r\n"
-                         f"Connection: close\r\n\r\n".encode())
+            sock.sendall(
+                f"GET /c?n={index} HTTP/1.1\r\nHost: x\r\nX-Who: client-{index}\r\n"
+                f"Connection: close\r\n\r\n".encode()
+            )
         answers = [read_all(sock) for sock in sockets]
     finally:
         for sock in sockets:
@@ -66,14 +70,17 @@ def test_concurrent_connections_in_one_batch_get_their_own_answers(warm) -> None
 
 
 def test_connection_close_mid_pipeline_stops_the_connection_there(warm) -> None:
-    raw = warm.raw(b"GET /a?n=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                   b"GET /b?n=2 HTTP/1.1\r\nHost: x\r\n\r\n")
+    raw = warm.raw(
+        b"GET /a?n=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /b?n=2 HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
     assert raw.count(b"HTTP/1.1 200 OK") == 1 and b'"/a"' in raw and b'"/b"' not in raw
 
 
 def test_a_throw_in_the_batch_is_a_500_for_that_request_only(warm) -> None:
-    raw = warm.raw(b"GET /ok?n=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /boom?n=2 HTTP/1.1\r\nHost: x\r\n\r\n"
-                   b"GET /ok?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    raw = warm.raw(
+        b"GET /ok?n=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /boom?n=2 HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /ok?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
     assert re.findall(rb"HTTP/1\.1 (\d{3}) ", raw) == [b"200", b"500", b"200"]
     assert b"boom at 2" in raw
 
@@ -117,8 +124,10 @@ def test_a_bug_while_answering_fails_only_that_connection(capfd) -> None:
             return healthy(request)
 
         dispatcher.handle_inline = buggy  # type: ignore[method-assign]
-        with socket.create_connection(("127.0.0.1", server.port)) as bad, \
-                socket.create_connection(("127.0.0.1", server.port)) as good:
+        with (
+            socket.create_connection(("127.0.0.1", server.port)) as bad,
+            socket.create_connection(("127.0.0.1", server.port)) as good,
+        ):
             bad.sendall(b"GET /bug HTTP/1.1\r\nHost: x\r\n\r\n")
             good.sendall(b"GET /fine?n=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             bad.settimeout(5)

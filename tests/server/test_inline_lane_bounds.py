@@ -73,8 +73,10 @@ def test_demotion_is_sticky_however_many_fast_requests_follow_a_slow_one(serve) 
 def _race(server, slow: str) -> tuple[bytes, bytes, str]:
     """Send `slow`, then (while it runs) a fast request on another connection; return both
     answers and which began to arrive first."""
-    with socket.create_connection((server.host, server.port), timeout=30) as slow_sock, \
-            socket.create_connection((server.host, server.port), timeout=30) as fast_sock:
+    with (
+        socket.create_connection((server.host, server.port), timeout=30) as slow_sock,
+        socket.create_connection((server.host, server.port), timeout=30) as fast_sock,
+    ):
         slow_sock.sendall(f"GET {slow} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
         time.sleep(0.5)  # the slow request is running by now
         fast_sock.sendall(b"GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")

@@ -48,15 +48,17 @@ def test_a_killed_worker_is_restarted(serve) -> None:
     import subprocess
 
     server = serve(SLOW, "--workers", "2", "-n", "1")
-    children = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True,
-                              text=True).stdout.split()
+    children = subprocess.run(
+        ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True
+    ).stdout.split()
     assert len(children) == 2
     os.kill(int(children[0]), signal.SIGKILL)
     server.wait_for_log("died (signal 9); restarting")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        now = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True,
-                             text=True).stdout.split()
+        now = subprocess.run(
+            ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True
+        ).stdout.split()
         if len(now) == 2 and children[0] not in now:
             break
         time.sleep(0.1)
@@ -75,8 +77,9 @@ def test_a_second_server_on_a_busy_port_fails_with_port_in_use(serve, first_work
 
     handler = first.process.args[first.process.args.index("serve") + 3]
     try:
-        second = run_zigttp("serve", handler, "--port", str(first.port), "--workers", "2",
-                            "-n", "1", timeout=30)
+        second = run_zigttp(
+            "serve", handler, "--port", str(first.port), "--workers", "2", "-n", "1", timeout=30
+        )
     except subprocess.TimeoutExpired as exc:
         raise AssertionError(f"the second server kept running:\n{exc.stdout}") from None
     assert second.returncode == 1, second.stdout + second.stderr

@@ -20,8 +20,11 @@ def scrape(server) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     response = server.get("/_zigttp/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
-    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
-            for family in text_string_to_metric_families(response.text) for sample in family.samples}
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
 
 
 def test_metrics_line_every_n_requests(serve):
@@ -103,8 +106,9 @@ def test_workers_are_reported_each_and_summed(serve):
         requests.get(f"{server.url}/r{index}", headers={"Connection": "close"}, timeout=10)
     time.sleep(1.5)  # other workers publish their snapshot about once a second
     samples = scrape(server)
-    per_worker = {labels: value for (name, labels), value in samples.items()
-                  if name == "zigttp_worker_requests_total"}
+    per_worker = {
+        labels: value for (name, labels), value in samples.items() if name == "zigttp_worker_requests_total"
+    }
     assert {dict(labels)["worker"] for labels in per_worker} <= {"1", "2"}
     assert sum(per_worker.values()) == 20
     assert samples[("zigttp_requests_total", (("status", "200"),))] == 20

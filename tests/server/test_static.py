@@ -112,8 +112,12 @@ def test_if_none_match_with_another_tag_gives_200(static_server):
 
 def test_if_modified_since_gives_304_and_older_date_200(static_server, site):
     mtime = (site / "app.css").stat().st_mtime
-    assert fetch(static_server, "/app.css", {"If-Modified-Since": formatdate(mtime + 5, usegmt=True)})[0] == 304
-    assert fetch(static_server, "/app.css", {"If-Modified-Since": formatdate(mtime - 60, usegmt=True)})[0] == 200
+    assert (
+        fetch(static_server, "/app.css", {"If-Modified-Since": formatdate(mtime + 5, usegmt=True)})[0] == 304
+    )
+    assert (
+        fetch(static_server, "/app.css", {"If-Modified-Since": formatdate(mtime - 60, usegmt=True)})[0] == 200
+    )
 
 
 def test_etag_changes_when_the_file_changes(static_server, site):

@@ -65,8 +65,12 @@ def _metrics(server) -> dict[str, float]:
     conn.request("GET", "/_zigttp/metrics")
     text = conn.getresponse().read().decode()
     conn.close()
-    return {sample.name: sample.value for family in text_string_to_metric_families(text)
-            for sample in family.samples if not sample.labels}
+    return {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if not sample.labels
+    }
 
 
 def test_eviction_order_and_bound_over_http(serve, tmp_path):
@@ -74,8 +78,16 @@ def test_eviction_order_and_bound_over_http(serve, tmp_path):
     root.mkdir()
     for name in "abcd":
         (root / f"{name}.txt").write_bytes(name.encode() * 100)
-    server = serve('function handler() { return Response.text("h"); }', "--static", str(root),
-                   "--metrics", "--static-cache-max-bytes", "300", "--static-cache-max-file-size", "200")
+    server = serve(
+        'function handler() { return Response.text("h"); }',
+        "--static",
+        str(root),
+        "--metrics",
+        "--static-cache-max-bytes",
+        "300",
+        "--static-cache-max-file-size",
+        "200",
+    )
     for name in "abcad":  # a, b, c cached; a touched; d evicts b (least recently used)
         assert server.get(f"/{name}.txt").content == name.encode() * 100
     before = _metrics(server)

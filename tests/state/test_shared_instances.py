@@ -40,8 +40,10 @@ Serve = Callable[..., ServerProcess]
 
 def pair(serve: Serve, url: str, *flags: str) -> tuple[ServerProcess, ServerProcess]:
     """Two instances: one single-process, one with two workers (a pool per worker)."""
-    return (serve(HANDLER, "--state", url, "-q", *flags),
-            serve(HANDLER, "--state", url, "-q", "--workers", "2", *flags))
+    return (
+        serve(HANDLER, "--state", url, "-q", *flags),
+        serve(HANDLER, "--state", url, "-q", "--workers", "2", *flags),
+    )
 
 
 def get_json(server: ServerProcess, path: str) -> Any:
@@ -126,22 +128,28 @@ def test_store_stopped_and_restarted_under_traffic(serve: Serve, own_redis: Redi
         wait_for(lambda: traffic.seen(unavailable, mark), "state_unavailable while stopped")
         own_redis.start()
         mark = len(traffic.answers)
-        wait_for(lambda: sum(isinstance(v, int) for _, v in traffic.answers[mark:]) >= 20,
-                 "numbers again after the restart")
+        wait_for(
+            lambda: sum(isinstance(v, int) for _, v in traffic.answers[mark:]) >= 20,
+            "numbers again after the restart",
+        )
     assert {status for status, _ in traffic.answers} == {200}
     assert all(isinstance(v, int) or unavailable(v) for _, v in traffic.answers)
     assert all(server.process.poll() is None for server in servers)
     assert "state store redis://127.0.0.1" in servers[0].stderr and "is back" in servers[0].stderr
 
 
-def test_a_stalled_store_answers_state_unavailable_then_recovers(serve: Serve,
-                                                                 own_redis: RedisServer) -> None:
+def test_a_stalled_store_answers_state_unavailable_then_recovers(
+    serve: Serve, own_redis: RedisServer
+) -> None:
     server = serve(HANDLER, "--state", own_redis.url, "-q")
     assert get_json(server, "/incr/k") == {"value": 1}
     own_redis.pause()  # accepts connections, answers nothing
     try:
         assert get_json(server, "/incr/k") == {"value": {"ok": False, "error": {"tag": "state_unavailable"}}}
-        assert get_json(server, "/rate/k?limit=5&window=60") == {"ok": False, "error": {"tag": "state_unavailable"}}
+        assert get_json(server, "/rate/k?limit=5&window=60") == {
+            "ok": False,
+            "error": {"tag": "state_unavailable"},
+        }
     finally:
         own_redis.resume()
     wait_for(lambda: isinstance(get_json(server, "/incr/k")["value"], int), "recovery")
@@ -149,7 +157,8 @@ def test_a_stalled_store_answers_state_unavailable_then_recovers(serve: Serve,
 
 @pytest.mark.parametrize(("flags", "expected_ok"), [((), False), (("--ratelimit-fail", "open"), True)])
 def test_rate_check_fails_closed_by_default_and_open_on_request(
-        serve: Serve, own_redis: RedisServer, flags: tuple[str, ...], expected_ok: bool) -> None:
+    serve: Serve, own_redis: RedisServer, flags: tuple[str, ...], expected_ok: bool
+) -> None:
     server = serve(HANDLER, "--state", own_redis.url, "-q", *flags)
     own_redis.stop()
     result = get_json(server, "/rate/k?limit=5&window=60")
@@ -168,22 +177,24 @@ def test_metrics_count_store_calls_errors_and_latency(serve: Serve, own_redis: R
         get_json(server, "/incr/k")
     own_redis.stop()
     get_json(server, "/incr/k")
-    samples = {s.name + str(sorted(s.labels.items())): s.value
-               for family in text_string_to_metric_families(server.get("/_zigttp/metrics").text)
-               for s in family.samples}
+    samples = {
+        s.name + str(sorted(s.labels.items())): s.value
+        for family in text_string_to_metric_families(server.get("/_zigttp/metrics").text)
+        for s in family.samples
+    }
     assert samples["zigttp_state_calls_total[]"] == 4
     assert samples["zigttp_state_errors_total[]"] == 1
     assert samples["zigttp_state_call_duration_seconds_count[]"] == 4
 
 
-def test_a_server_started_before_its_store_serves_and_then_uses_it(serve: Serve,
-                                                                  own_redis: RedisServer) -> None:
+def test_a_server_started_before_its_store_serves_and_then_uses_it(
+    serve: Serve, own_redis: RedisServer
+) -> None:
     own_redis.stop()
     server = serve(HANDLER, "--state", own_redis.url, "-q")
     assert unavailable(get_json(server, "/incr/k")["value"])
     own_redis.start()
     wait_for(lambda: get_json(server, "/incr/k")["value"] == 1, "first count once the store is up")
-
 
 
 def test_calls_in_the_cooldown_fail_at_once_and_count_as_errors_only(own_redis: RedisServer) -> None:

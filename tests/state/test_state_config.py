@@ -18,20 +18,30 @@ from zigttp.modules import find_module
 from zigttp.modules._state import parse_state_url, redact
 
 
-@pytest.mark.parametrize("url", ["redis://localhost:6379/0", "rediss://user:pw@cache.internal:6380/2",
-                                 "unix:///run/redis/redis.sock?db=1", "redis://10.0.0.5"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://localhost:6379/0",
+        "rediss://user:pw@cache.internal:6380/2",
+        "unix:///run/redis/redis.sock?db=1",
+        "redis://10.0.0.5",
+    ],
+)
 def test_accepted_urls(url: str) -> None:
     assert parse_state_url(url) == url
 
 
-@pytest.mark.parametrize(("url", "problem"), [
-    ("memcached://host:11211", "unknown scheme"),
-    ("localhost:6379", "unknown scheme"),
-    ("redis://:6379/0", "no host"),
-    ("redis://host:port/0", "Port could not be cast"),
-    ("redis://host:6379/cache", "database 'cache' is not a number"),
-    ("unix://", "no socket path"),
-])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("memcached://host:11211", "unknown scheme"),
+        ("localhost:6379", "unknown scheme"),
+        ("redis://:6379/0", "no host"),
+        ("redis://host:port/0", "Port could not be cast"),
+        ("redis://host:6379/cache", "database 'cache' is not a number"),
+        ("unix://", "no socket path"),
+    ],
+)
 def test_bad_urls_say_what_and_what_is_accepted(url: str, problem: str) -> None:
     with pytest.raises(UsageError, match=problem) as raised:
         ServerConfig(state=url)
@@ -66,8 +76,9 @@ def test_zigttp_state_env_reaches_asgi_and_lambda_configs() -> None:
 
 def test_env_and_zigttp_json_both_select_the_store(tmp_path: Path, redis_url: str) -> None:
     (tmp_path / "handler.js").write_text(HANDLER)
-    (tmp_path / "zigttp.json").write_text(json.dumps({"handler": "handler.js", "state": redis_url,
-                                                     "ratelimitFail": "closed"}))
+    (tmp_path / "zigttp.json").write_text(
+        json.dumps({"handler": "handler.js", "state": redis_url, "ratelimitFail": "closed"})
+    )
     from_json = start_server(["-q"], cwd=tmp_path)
     from_env = start_server([str(tmp_path / "handler.js"), "-q"], env={"ZIGTTP_STATE": redis_url})
     try:
@@ -98,14 +109,19 @@ print("redis" in sys.modules, handler.bridge.blocking)
 """
 
 
-@pytest.mark.parametrize(("state", "expected"), [("", "False False"),
-                                                 ("redis://127.0.0.1:1/0", "True True")])
+@pytest.mark.parametrize(("state", "expected"), [("", "False False"), ("redis://127.0.0.1:1/0", "True True")])
 def test_redis_is_imported_only_with_state_and_then_calls_leave_the_event_loop(
-        tmp_path: Path, state: str, expected: str) -> None:
+    tmp_path: Path, state: str, expected: str
+) -> None:
     handler = tmp_path / "h.js"
     handler.write_text(HANDLER)
-    result = subprocess.run([sys.executable, "-c", LOAD_AND_LIST, str(handler), state],
-                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_AND_LIST, str(handler), state],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.stdout.split("\n")[-2] == expected, result.stderr
 
 

@@ -39,6 +39,7 @@ def _wait_until(epoch_seconds: float) -> None:
 
 # -- zigttp:ratelimit --------------------------------------------------------------------------
 
+
 def test_fixed_window_counts_down_then_denies_without_counting(load: Load) -> None:
     rl = load("ratelimit")
     results = [rl["rateCheck"]("k", 3, 60) for _ in range(5)]
@@ -101,6 +102,7 @@ def test_bad_arguments_are_type_errors_on_every_store(load: Load) -> None:
 
 # -- zigttp:cache ------------------------------------------------------------------------------
 
+
 def test_get_set_delete(load: Load) -> None:
     cache = load("cache")
     assert cache["cacheGet"]("ns", "k") is None
@@ -136,23 +138,27 @@ def test_namespaces_are_isolated_even_with_separators_in_names(load: Load) -> No
     assert cache["cacheGet"]("a:b", "c") == "first"
 
 
-@pytest.mark.parametrize(("stored", "delta", "expected", "text"), [
-    (None, None, 1, "1"),
-    ("5", 2, 7, "7"),
-    ("1.5", 1, 2.5, "2.5"),
-    ("0.1", 0.2, 0.30000000000000004, "0.30000000000000004"),
-    (" 7 ", 1, 8, "8"),
-    ("abc", 3, 3, "3"),
-    ("1_0", 1, 1, "1"),
-    ("0x10", 1, 1, "1"),
-    ("1e400", 1, 1, "1"),
-    ("-2e3", 0.5, -1999.5, "-1999.5"),
-    ("9007199254740991", 1, 9007199254740992.0, "9007199254740992.0"),
-    ("1e20", 1, 1e20, "1e+20"),
-    ("1.7e308", 1.7e308, float("inf"), "inf"),
-])
-def test_incr_parses_and_formats_numbers_alike(load: Load, stored: str | None, delta: Any,
-                                               expected: float, text: str) -> None:
+@pytest.mark.parametrize(
+    ("stored", "delta", "expected", "text"),
+    [
+        (None, None, 1, "1"),
+        ("5", 2, 7, "7"),
+        ("1.5", 1, 2.5, "2.5"),
+        ("0.1", 0.2, 0.30000000000000004, "0.30000000000000004"),
+        (" 7 ", 1, 8, "8"),
+        ("abc", 3, 3, "3"),
+        ("1_0", 1, 1, "1"),
+        ("0x10", 1, 1, "1"),
+        ("1e400", 1, 1, "1"),
+        ("-2e3", 0.5, -1999.5, "-1999.5"),
+        ("9007199254740991", 1, 9007199254740992.0, "9007199254740992.0"),
+        ("1e20", 1, 1e20, "1e+20"),
+        ("1.7e308", 1.7e308, float("inf"), "inf"),
+    ],
+)
+def test_incr_parses_and_formats_numbers_alike(
+    load: Load, stored: str | None, delta: Any, expected: float, text: str
+) -> None:
     cache = load("cache")
     if stored is not None:
         cache["cacheSet"]("n", "k", stored)

@@ -147,7 +147,8 @@ def test_strict_io_flag_makes_divergence_fail(tmp_path: Path) -> None:
     unused_io = PASSING.replace(
         '{"type":"expect","status":200,"body":"hello /"}',
         '{"type":"io","module":"env","fn":"env","args":["X"],"result":"y"}\n'
-        '{"type":"expect","status":200,"body":"hello /"}')
+        '{"type":"expect","status":200,"body":"hello /"}',
+    )
     project(tmp_path, unused_io)
     relaxed = run_zigttp("test", "app.test.jsonl", "app.js", cwd=tmp_path)
     assert relaxed.returncode == 0
@@ -167,15 +168,17 @@ def test_handler_that_does_not_compile_fails_every_test(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[-1] == "0 passed, 2 failed"
 
 
-BILLING = '''import zigttp
+BILLING = """import zigttp
 
 
 @zigttp.native("zigttp:billing")
 def charge(cents: int) -> dict:
     return {"charged": cents, "real": True}
-'''
-SHOP = ('import { charge } from "zigttp:billing";\n'
-        "export function handler(r: Request): Response { return Response.json(charge(5)); }\n")
+"""
+SHOP = (
+    'import { charge } from "zigttp:billing";\n'
+    "export function handler(r: Request): Response { return Response.json(charge(5)); }\n"
+)
 SHOP_FIXTURE = """{"type":"test","name":"charge is stubbed"}
 {"type":"request","url":"/"}
 {"type":"io","module":"billing","fn":"charge","args":[5],"result":{"charged":5,"real":false}}
@@ -189,6 +192,7 @@ def test_module_flag_loads_user_modules_for_fixtures(tmp_path: Path) -> None:
     (tmp_path / "shop.test.jsonl").write_text(SHOP_FIXTURE)
     result = run_zigttp("test", "--strict-io", "--module", "billing.py", "shop.ts", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    replay = run_zigttp("serve", "--module", "billing.py", "--replay", "shop.test.jsonl", "shop.ts",
-                        cwd=tmp_path)
+    replay = run_zigttp(
+        "serve", "--module", "billing.py", "--replay", "shop.test.jsonl", "shop.ts", cwd=tmp_path
+    )
     assert replay.returncode == 0, replay.stdout + replay.stderr

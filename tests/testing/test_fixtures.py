@@ -28,7 +28,9 @@ def test_every_row_type_is_parsed() -> None:
     assert (first.request.method, first.request.url, first.request.body) == ("POST", "/x?a=1", "hi")
     assert first.request.headers == {"X-A": "1"}
     assert [(r.module, r.fn, r.args, r.result, r.line) for r in first.io] == [
-        ("env", "env", ["A"], "v", 3), ("crypto", "sha256", [], None, 4)]
+        ("env", "env", ["A"], "v", 3),
+        ("crypto", "sha256", [], None, 4),
+    ]
     assert first.expect is not None
     assert (first.expect.status, first.expect.body, first.expect.body_contains) == (201, "b", "c")
     assert first.expect.headers == {"X-B": "2"}
@@ -43,11 +45,15 @@ def test_defaults_for_missing_fields() -> None:
 
 
 def test_last_request_and_last_expect_win() -> None:
-    text = "\n".join([
-        '{"type":"test","name":"t"}',
-        '{"type":"request","url":"/a"}', '{"type":"request","url":"/b"}',
-        '{"type":"expect","status":200,"bodyContains":"x"}', '{"type":"expect","status":404}',
-    ])
+    text = "\n".join(
+        [
+            '{"type":"test","name":"t"}',
+            '{"type":"request","url":"/a"}',
+            '{"type":"request","url":"/b"}',
+            '{"type":"expect","status":200,"bodyContains":"x"}',
+            '{"type":"expect","status":404}',
+        ]
+    )
     test = parse_fixture_text(text).tests[0]
     assert test.request is not None and test.request.url == "/b"
     assert test.expect is not None and (test.expect.status, test.expect.body_contains) == (404, None)
@@ -73,27 +79,43 @@ def test_empty_fixture_has_no_tests() -> None:
     assert parse_fixture_text("\n\n").tests == []
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [
-    ('{"type":"test"}\nnot json', 2, "not valid JSON"),
-    ('["type","test"]', 1, "not a JSON object"),
-    ('{"type":"test"}\n{"name":"x"}', 2, 'missing string field "type"'),
-    ('{"type":7}', 1, 'missing string field "type"'),
-    ('{"type":"test"}\n{"type":"response"}', 2, 'unknown type "response"'),
-    ('{"type":"request","url":"/"}', 1, '"request" row before any "test" row'),
-    ('{"type":"expect","status":200}', 1, '"expect" row before any "test" row'),
-    ('{"type":"io","module":"env","fn":"env"}', 1, '"io" row before any "test" row'),
-    ('{"type":"test","name":"lonely"}\n{"type":"expect","status":200}', 1,
-     'test "lonely" has no "request" row'),
-    ('{"type":"test","name":"a"}\n{"type":"request"}\n{"type":"test","name":"b"}\n'
-     '{"type":"request"}\n{"type":"expect"}', 1, 'test "a" has no "expect" row'),
-    ('{"type":"test"}\n{"type":"request","url":5}', 2, 'field "url" must be str'),
-    ('{"type":"test"}\n{"type":"request","headers":{"a":1}}', 2, 'header "a" in "headers"'),
-    ('{"type":"test"}\n{"type":"request"}\n{"type":"expect","status":"200"}', 3,
-     'field "status" must be int'),
-    ('{"type":"test"}\n{"type":"request"}\n{"type":"expect","status":true}', 3,
-     'field "status" must be int'),
-    ('{"type":"test"}\n{"type":"io","module":"env"}', 2, '"module" and "fn"'),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ('{"type":"test"}\nnot json', 2, "not valid JSON"),
+        ('["type","test"]', 1, "not a JSON object"),
+        ('{"type":"test"}\n{"name":"x"}', 2, 'missing string field "type"'),
+        ('{"type":7}', 1, 'missing string field "type"'),
+        ('{"type":"test"}\n{"type":"response"}', 2, 'unknown type "response"'),
+        ('{"type":"request","url":"/"}', 1, '"request" row before any "test" row'),
+        ('{"type":"expect","status":200}', 1, '"expect" row before any "test" row'),
+        ('{"type":"io","module":"env","fn":"env"}', 1, '"io" row before any "test" row'),
+        (
+            '{"type":"test","name":"lonely"}\n{"type":"expect","status":200}',
+            1,
+            'test "lonely" has no "request" row',
+        ),
+        (
+            '{"type":"test","name":"a"}\n{"type":"request"}\n{"type":"test","name":"b"}\n'
+            '{"type":"request"}\n{"type":"expect"}',
+            1,
+            'test "a" has no "expect" row',
+        ),
+        ('{"type":"test"}\n{"type":"request","url":5}', 2, 'field "url" must be str'),
+        ('{"type":"test"}\n{"type":"request","headers":{"a":1}}', 2, 'header "a" in "headers"'),
+        (
+            '{"type":"test"}\n{"type":"request"}\n{"type":"expect","status":"200"}',
+            3,
+            'field "status" must be int',
+        ),
+        (
+            '{"type":"test"}\n{"type":"request"}\n{"type":"expect","status":true}',
+            3,
+            'field "status" must be int',
+        ),
+        ('{"type":"test"}\n{"type":"io","module":"env"}', 2, '"module" and "fn"'),
+    ],
+)
 def test_invalid_fixture_names_file_and_line(text: str, line: int, message: str) -> None:
     with pytest.raises(FixtureError) as caught:
         parse_fixture_text(text, "bad.test.jsonl")
@@ -110,8 +132,10 @@ def test_missing_fixture_file_is_a_fixture_error(tmp_path) -> None:
 def test_unknown_expect_keys_are_a_warning() -> None:
     text = '{"type":"test"}\n{"type":"request"}\n{"type":"expect","status":200,"bodycontains":"x"}'
     fixture = parse_fixture_text(text, "w.test.jsonl")
-    assert fixture.warnings == ["w.test.jsonl:3: expect row ignores unknown keys: bodycontains "
-                                "(known: status, body, bodyContains, headers)"]
+    assert fixture.warnings == [
+        "w.test.jsonl:3: expect row ignores unknown keys: bodycontains "
+        "(known: status, body, bodyContains, headers)"
+    ]
 
 
 def test_first_row_may_name_user_modules() -> None:

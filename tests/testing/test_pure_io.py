@@ -35,8 +35,10 @@ def test_pure_call_without_row_runs_for_real_and_impure_one_uses_its_row(tmp_pat
 
 
 def test_a_recorded_row_still_answers_a_pure_call(tmp_path: Path) -> None:
-    rows = ['{"type":"io","seq":0,"module":"text","fn":"escapeHtml","args":["<b>"],"result":"REC"}',
-            '{"type":"io","seq":1,"module":"env","fn":"env","args":["HOME"],"result":"/r"}']
+    rows = [
+        '{"type":"io","seq":0,"module":"text","fn":"escapeHtml","args":["<b>"],"result":"REC"}',
+        '{"type":"io","seq":1,"module":"env","fn":"env","args":["HOME"],"result":"/r"}',
+    ]
     code, out = _run(tmp_path, rows, '"{\\"html\\":\\"REC\\",\\"env\\":\\"/r\\"}"')
     assert code == 0, out
 
@@ -44,4 +46,4 @@ def test_a_recorded_row_still_answers_a_pure_call(tmp_path: Path) -> None:
 def test_an_impure_call_without_row_is_still_a_divergence(tmp_path: Path) -> None:
     code, out = _run(tmp_path, [], '"{\\"html\\":\\"&lt;b&gt;\\",\\"env\\":\\"none\\"}"')
     assert code == 1
-    assert "env.env(\"HOME\") has no io row" in out
+    assert 'env.env("HOME") has no io row' in out

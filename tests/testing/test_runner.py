@@ -25,8 +25,10 @@ def one(handler: str, *rows: str, **options: object):  # type: ignore[no-untyped
 
 
 def test_all_assertions_pass() -> None:
-    expect = ('{"type":"expect","status":200,"body":' + '"' + BODY.replace('"', '\\"') + '"'
-              ',"bodyContains":"POST","headers":{"x-trace":"abc","CONTENT-TYPE":"application/json"}}')
+    expect = (
+        '{"type":"expect","status":200,"body":' + '"' + BODY.replace('"', '\\"') + '"'
+        ',"bodyContains":"POST","headers":{"x-trace":"abc","CONTENT-TYPE":"application/json"}}'
+    )
     result = one(ECHO, REQ, expect)
     assert result.status == "pass", result.reasons
     assert result.reasons == []
@@ -77,8 +79,9 @@ def test_handler_error_fails_with_the_error() -> None:
 
 
 def test_expected_500_from_a_throw_passes() -> None:
-    result = one(ECHO, '{"type":"request","url":"/boom"}',
-                 '{"type":"expect","status":500,"bodyContains":"kaboom"}')
+    result = one(
+        ECHO, '{"type":"request","url":"/boom"}', '{"type":"expect","status":500,"bodyContains":"kaboom"}'
+    )
     assert result.status == "pass", result.reasons
 
 
@@ -102,8 +105,9 @@ def test_every_test_gets_a_fresh_runtime() -> None:
 
 
 def test_skipped_test_is_not_run() -> None:
-    run = run_text(ECHO, fixture('{"type":"test","name":"s","skip":true}', REQ,
-                                 '{"type":"expect","status":999}'))
+    run = run_text(
+        ECHO, fixture('{"type":"test","name":"s","skip":true}', REQ, '{"type":"expect","status":999}')
+    )
     assert run.results[0].status == "skip"
 
 
@@ -123,8 +127,9 @@ IO_B = '{"type":"io","seq":1,"module":"fake","fn":"lookup","args":["second"],"re
 
 def test_io_rows_answer_calls_in_file_order() -> None:
     REAL_CALLS.clear()
-    result = one(LOOKUP, REQ, IO_A, IO_B,
-                 '{"type":"expect","body":"{\\"a\\":\\"stub-a\\",\\"b\\":{\\"ok\\":true}}"}')
+    result = one(
+        LOOKUP, REQ, IO_A, IO_B, '{"type":"expect","body":"{\\"a\\":\\"stub-a\\",\\"b\\":{\\"ok\\":true}}"}'
+    )
     assert result.status == "pass", result.reasons
     assert result.warnings == []
     assert ("lookup", "first") not in REAL_CALLS  # stubbed, never run for real
@@ -146,15 +151,18 @@ def test_call_without_io_row_is_a_divergence_warning() -> None:
     result = one(LOOKUP, REQ, IO_A, '{"type":"expect","bodyContains":"\\"b\\":\\"undef\\""}')
     assert result.status == "pass"
     assert result.warnings == [
-        'io divergence: call #2 fake.lookup("second") has no io row (returned undefined)']
+        'io divergence: call #2 fake.lookup("second") has no io row (returned undefined)'
+    ]
 
 
 def test_mismatched_io_row_is_a_divergence_but_answers() -> None:
     other = IO_B.replace('"fn":"lookup"', '"fn":"other"')
     result = one(LOOKUP, REQ, IO_A, other, '{"type":"expect","bodyContains":"\\"ok\\":true"}')
     assert result.status == "pass", result.reasons
-    assert result.warnings == ['io divergence: call #2 fake.lookup("second") does not match io row '
-                               "at line 4 (fake.other); its result was used"]
+    assert result.warnings == [
+        'io divergence: call #2 fake.lookup("second") does not match io row '
+        "at line 4 (fake.other); its result was used"
+    ]
 
 
 def test_unused_io_row_is_a_divergence() -> None:
@@ -168,7 +176,8 @@ def test_strict_io_turns_divergences_into_failures() -> None:
     assert result.status == "fail"
     assert result.warnings == []
     assert result.reasons == [
-        'io divergence: call #2 fake.lookup("second") has no io row (returned undefined)']
+        'io divergence: call #2 fake.lookup("second") has no io row (returned undefined)'
+    ]
 
 
 def test_top_level_calls_consume_io_rows_first() -> None:
@@ -176,7 +185,9 @@ def test_top_level_calls_consume_io_rows_first() -> None:
 const boot = lookup("boot");
 function handler(req) { return Response.text(String(boot) + "/" + String(lookup("req"))); }
 """)
-    rows = ('{"type":"io","module":"fake","fn":"lookup","result":"B"}',
-            '{"type":"io","module":"fake","fn":"lookup","result":"R"}')
+    rows = (
+        '{"type":"io","module":"fake","fn":"lookup","result":"B"}',
+        '{"type":"io","module":"fake","fn":"lookup","result":"R"}',
+    )
     result = one(handler, REQ, *rows, '{"type":"expect","body":"B/R"}')
     assert result.status == "pass", result.reasons

@@ -67,8 +67,16 @@ def test_replay_flag_exits_with_the_test_status(tmp_path: Path) -> None:
 
 def test_unwritable_trace_file_is_a_startup_error(tmp_path: Path) -> None:
     (tmp_path / "app.js").write_text(HANDLER)
-    result = run_zigttp("serve", "--port", "0", "--trace", str(tmp_path / "no" / "t.jsonl"), "app.js",
-                        cwd=tmp_path, timeout=30)
+    result = run_zigttp(
+        "serve",
+        "--port",
+        "0",
+        "--trace",
+        str(tmp_path / "no" / "t.jsonl"),
+        "app.js",
+        cwd=tmp_path,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert "cannot write trace file" in result.stderr
     assert "Traceback" not in result.stderr
@@ -81,11 +89,13 @@ register("r");
 function handler(req) { return Response.text(boot + "|" + lookup(req.path) + "|" + lookup("again")); }
 """)
     trace = tmp_path / "trace.jsonl"
-    handler = load_handler(compiled, RuntimeLimits(), module_context=ModuleContext(str(tmp_path)),
-                           extra_modules=(FAKE,))
+    handler = load_handler(
+        compiled, RuntimeLimits(), module_context=ModuleContext(str(tmp_path)), extra_modules=(FAKE,)
+    )
     pool = RuntimePool(3, tracing_factory(handler, str(trace)))
     pool.start()
     try:
+
         def call(index: int) -> bytes:
             return pool.run_blocking(Call("GET", f"/r{index}", "", None, f"id-{index}")).body
 
@@ -99,8 +109,7 @@ function handler(req) { return Response.text(boot + "|" + lookup(req.path) + "|"
     first = fixture.tests[0]
     assert (first.io[0].fn, first.io[0].args) == ("lookup", ["boot"])  # load-time call first
     assert len(first.io) == 3  # `register` is not traceable: not recorded
-    run = run_fixture(fixture, compiled.filename, compiled=compiled, extra_modules=(FAKE,),
-                      strict_io=True)
+    run = run_fixture(fixture, compiled.filename, compiled=compiled, extra_modules=(FAKE,), strict_io=True)
     assert [r.status for r in run.results] == ["pass"] * 24, run.results[0].reasons
 
 
@@ -125,8 +134,9 @@ def test_trace_with_workers_keeps_every_block_whole(tmp_path: Path) -> None:
     server = start_server(["-w", "2", "-n", "2", "-q", "--trace", str(trace), str(handler)], cwd=tmp_path)
     try:
         with concurrent.futures.ThreadPoolExecutor(8) as workers:
-            statuses = list(workers.map(lambda i: server.get(f"/p{i}", data="x" * 2000).status_code,
-                                        range(40)))
+            statuses = list(
+                workers.map(lambda i: server.get(f"/p{i}", data="x" * 2000).status_code, range(40))
+            )
     finally:
         server.stop()
     assert statuses == [200] * 40
@@ -140,7 +150,8 @@ def test_real_module_calls_are_traced_and_replayed(tmp_path: Path) -> None:
         'import { sha256 } from "zigttp:crypto";\n'
         "export function handler(req: Request): Response {\n"
         '  return Response.json({ digest: sha256(req.body ?? "") });\n'
-        "}\n")
+        "}\n"
+    )
     trace = tmp_path / "trace.jsonl"
     server = start_server(["-n", "1", "-q", "--trace", str(trace), "digest.ts"], cwd=tmp_path)
     try:

@@ -30,12 +30,19 @@ def read_until(lines: queue.Queue[str], needle: str, timeout: float = 20.0) -> N
 def test_watch_reruns_after_a_change(tmp_path: Path) -> None:
     (tmp_path / "app.js").write_text(HANDLER)
     (tmp_path / "app.test.jsonl").write_text(PASSING)
-    process = subprocess.Popen(zigttp_command("test", "--watch", "app.test.jsonl", "app.js"),
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        zigttp_command("test", "--watch", "app.test.jsonl", "app.js"),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None
-    reader = threading.Thread(target=lambda: [lines.put(x) for x in process.stdout],  # type: ignore[union-attr]
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: [lines.put(x) for x in process.stdout],  # type: ignore[union-attr]
+        daemon=True,
+    )
     reader.start()
     try:
         read_until(lines, "2 passed, 0 failed")

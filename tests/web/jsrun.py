@@ -12,8 +12,11 @@ from zigttp.runtime.limits import RuntimeLimits
 
 
 def runtime(source: str, **limits: Any) -> JsRuntime:
-    handler = load_handler(compile_source(source, "web.js"), RuntimeLimits(**{"timeout": 10.0, **limits}),
-                           console=lambda *_a: None)
+    handler = load_handler(
+        compile_source(source, "web.js"),
+        RuntimeLimits(**{"timeout": 10.0, **limits}),
+        console=lambda *_a: None,
+    )
     return handler.new_runtime()
 
 

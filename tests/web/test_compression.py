@@ -27,13 +27,16 @@ function chunked(bytes, size) {  // the body in `size`-byte chunks, to split the
   return ReadableStream.from(chunks);
 }
 """
-ROUND_TRIP = COLLECT + """
+ROUND_TRIP = (
+    COLLECT
+    + """
 async function handler(req) {
   const [mode, format] = req.path.slice(1).split("/");
   const Stream = mode === "compress" ? CompressionStream : DecompressionStream;
   return new Response(await collect(chunked(req.bytes(), 1000).pipeThrough(new Stream(format))));
 }
 """
+)
 PAYLOAD = os.urandom(20000) + b"zigttp " * 5000
 PY_COMPRESS = {
     "gzip": gzip.compress,
@@ -63,7 +66,9 @@ def test_what_python_compresses_decompression_stream_reads(round_trip, fmt: str)
     assert call(round_trip, PY_COMPRESS[fmt](PAYLOAD), f"/decompress/{fmt}") == PAYLOAD
 
 
-ERRORS = COLLECT + """
+ERRORS = (
+    COLLECT
+    + """
 async function attempt(format, bytes) {
   try { await collect(chunked(bytes, 7).pipeThrough(new DecompressionStream(format))); return "ok"; }
   catch (e) { return e.name + ": " + e.message; }
@@ -82,6 +87,7 @@ async function handler(req) {
   });
 }
 """
+)
 
 
 def test_corrupt_truncated_and_trailing_input_are_type_errors_and_leave_no_handle() -> None:

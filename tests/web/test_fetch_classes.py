@@ -82,8 +82,15 @@ def server(tmp_path_factory):
 
 def test_a_fetch_handler_gets_a_standard_request_with_an_absolute_url(server) -> None:
     body = server.post("/url?x=1", data="payload", headers={"Host": "api.example.com:8443"}).json()
-    assert body == {"url": "http://api.example.com:8443/url?x=1", "path": "/url", "method": "POST",
-                    "mode": "cors", "body": "payload", "used": True, "isRequest": True}
+    assert body == {
+        "url": "http://api.example.com:8443/url?x=1",
+        "path": "/url",
+        "method": "POST",
+        "mode": "cors",
+        "body": "payload",
+        "used": True,
+        "isRequest": True,
+    }
 
 
 def test_without_a_host_header_the_url_uses_the_listening_socket(server) -> None:
@@ -107,18 +114,42 @@ def test_headers_validate_normalise_sort_and_combine(server) -> None:
 def test_request_init_is_validated_and_methods_normalised(server) -> None:
     body = server.get("/request").json()
     assert {k: body[k] for k in ("trace", "getBody", "navigate", "badEnum", "credentials", "badSignal")} == {
-        "trace": "TypeError", "getBody": "TypeError", "navigate": "TypeError", "badEnum": "TypeError",
-        "credentials": "TypeError", "badSignal": "TypeError"}
-    assert body["fields"] == ["POST", "patch", "manual", "default", "same-origin",
-                              "text/plain;charset=UTF-8", "1", "http://x/a?b=1"]
+        "trace": "TypeError",
+        "getBody": "TypeError",
+        "navigate": "TypeError",
+        "badEnum": "TypeError",
+        "credentials": "TypeError",
+        "badSignal": "TypeError",
+    }
+    assert body["fields"] == [
+        "POST",
+        "patch",
+        "manual",
+        "default",
+        "same-origin",
+        "text/plain;charset=UTF-8",
+        "1",
+        "http://x/a?b=1",
+    ]
 
 
 def test_response_fields_body_mixin_clone_and_statics(server) -> None:
     body = server.get("/response").json()
     assert body == {
-        "text": "body", "again": "TypeError", "used": True, "cloneText": "body", "type": "default", "url": "",
-        "redirected": False, "statusText": "Made", "error": ["error", 0, False], "json": {"a": 1},
-        "bytes": [97, 98], "status": "RangeError", "nullBody": "TypeError", "redirect": "RangeError",
+        "text": "body",
+        "again": "TypeError",
+        "used": True,
+        "cloneText": "body",
+        "type": "default",
+        "url": "",
+        "redirected": False,
+        "statusText": "Made",
+        "error": ["error", 0, False],
+        "json": {"a": 1},
+        "bytes": [97, 98],
+        "status": "RangeError",
+        "nullBody": "TypeError",
+        "redirect": "RangeError",
         "reason": "TypeError",
     }
 

@@ -113,8 +113,16 @@ def call(tmp_path_factory, upstream):
 
 
 def test_fetch_returns_a_standard_response_with_immutable_headers(call, upstream) -> None:
-    assert call("/get") == {"status": 200, "ok": True, "type": "basic", "url": upstream + "/echo",
-                            "redirected": False, "sent": "yes", "ct": "application/json", "immutable": True}
+    assert call("/get") == {
+        "status": 200,
+        "ok": True,
+        "type": "basic",
+        "url": upstream + "/echo",
+        "redirected": False,
+        "sent": "yes",
+        "ct": "application/json",
+        "immutable": True,
+    }
 
 
 def test_fetch_sends_a_request_object_with_its_body(call) -> None:

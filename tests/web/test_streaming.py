@@ -63,7 +63,7 @@ def _read_chunks(conn: socket.socket, want: int) -> tuple[bytes, list[bytes]]:
                 return head, chunks
             rest += more
         chunks.append(rest[:size])
-        rest = rest[size + 2:]
+        rest = rest[size + 2 :]
         if size == 0:
             break
     return head, chunks
@@ -118,7 +118,11 @@ def test_a_client_disconnect_cancels_the_stream(server) -> None:
 
 
 def test_request_body_is_a_readable_stream_over_the_received_bytes(server) -> None:
-    assert server.post("/echo", data=b"x" * 70_000).json() == {"size": 70_000, "isStream": True, "reads": True}
+    assert server.post("/echo", data=b"x" * 70_000).json() == {
+        "size": 70_000,
+        "isStream": True,
+        "reads": True,
+    }
 
 
 def test_head_gets_the_head_of_a_stream_only(server) -> None:

@@ -21,8 +21,15 @@ function handler(req) {
 
 def test_stream_classes_load_on_first_use_as_webidl_data_properties() -> None:
     out = call_json(runtime(LAZY))
-    assert out == {"beforeAccessor": True, "kind": "function", "data": True, "writable": True,
-                   "enumerable": False, "configurable": True, "others": "functionfunctionfunction"}
+    assert out == {
+        "beforeAccessor": True,
+        "kind": "function",
+        "data": True,
+        "writable": True,
+        "enumerable": False,
+        "configurable": True,
+        "others": "functionfunctionfunction",
+    }
 
 
 def test_a_handlers_own_global_assignment_wins_over_the_lazy_class() -> None:
@@ -55,8 +62,12 @@ async function handler(req) {
 
 
 def test_pipe_through_tee_and_byob_reads_deliver_every_chunk_in_order() -> None:
-    assert call_json(runtime(PIPELINE)) == {"seen": ["A", "B", "C"], "left": [1, 2], "right": [1, 2],
-                                            "byob": [42, 43]}
+    assert call_json(runtime(PIPELINE)) == {
+        "seen": ["A", "B", "C"],
+        "left": [1, 2],
+        "right": [1, 2],
+        "byob": [42, 43],
+    }
 
 
 def test_backpressure_holds_pull_until_the_reader_asks() -> None:

@@ -194,8 +194,13 @@ def _sources(test: str) -> tuple[dict, dict[str, str]]:
     """What the generated script evaluates, and the JSON resources it may fetch."""
     scripts = scripts_of(test)
     harness = locate("/resources/testharness.js").read_text("utf-8")
-    sources = {"boot": _BOOT, "report": _REPORT, "url": f"http://web-platform.test:8000/{test}",
-               "harness": ["/resources/testharness.js", harness], "scripts": scripts}
+    sources = {
+        "boot": _BOOT,
+        "report": _REPORT,
+        "url": f"http://web-platform.test:8000/{test}",
+        "harness": ["/resources/testharness.js", harness],
+        "scripts": scripts,
+    }
     return sources, resources_of(test, scripts)
 
 
@@ -292,7 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("targets", nargs="*", help="areas (tests/wpt/areas/*.txt) or WPT test paths")
     parser.add_argument("--update", action="store_true", help="rewrite the expected-failure baselines")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every failing subtest")
-    parser.add_argument("--peer", help="run the files under another runtime instead, e.g. 'node' or 'deno run -A'")
+    parser.add_argument(
+        "--peer", help="run the files under another runtime instead, e.g. 'node' or 'deno run -A'"
+    )
     options = parser.parse_args(argv)
     targets = options.targets or all_areas()
     total_pass = total = 0

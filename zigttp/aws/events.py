@@ -23,8 +23,13 @@ from zigttp.errors import ZigttpError
 from zigttp.runtime.api import Response
 
 Shape = Literal["v1", "v2"]
-_TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml",
-               "application/x-www-form-urlencoded")
+_TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "application/x-www-form-urlencoded",
+)
 
 
 class InvalidEvent(ZigttpError):
@@ -117,8 +122,11 @@ def proxy_result(response: Response, shape: Shape) -> dict[str, Any]:
 def encode_body(response: Response) -> tuple[str, bool]:
     """(body, isBase64Encoded): text content types that decode as UTF-8 stay text."""
     content_type = (response.header("content-type") or "").lower()
-    texty = not content_type or content_type.startswith(_TEXT_TYPES) or content_type.split(";")[0].endswith(
-        ("+json", "+xml"))
+    texty = (
+        not content_type
+        or content_type.startswith(_TEXT_TYPES)
+        or content_type.split(";")[0].endswith(("+json", "+xml"))
+    )
     if texty:
         try:
             return response.body.decode("utf-8"), False

@@ -35,8 +35,9 @@ def _warm() -> Runtime:
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request = parse_event(event)
     request_id = getattr(context, "aws_request_id", None)
-    response = _warm().handle(request.method, request.url, request.headers, request.body,
-                              request_id=request_id)
+    response = _warm().handle(
+        request.method, request.url, request.headers, request.body, request_id=request_id
+    )
     if response.error is not None and response.status >= 500:
         raise HandlerFailed(f"{response.error}: {response.text()}")
     return proxy_result(response, request.shape)

@@ -40,8 +40,9 @@ class RuntimeApi:
         self.port = int(port)
         self._connection: http.client.HTTPConnection | None = None
 
-    def _request(self, method: str, path: str, body: bytes | None = None,
-                 headers: dict[str, str] | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+    def _request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
         for attempt in (1, 2):  # one retry on a dropped keep-alive connection
             try:
                 if self._connection is None:
@@ -76,8 +77,9 @@ class RuntimeApi:
         )
 
     def respond(self, request_id: str, payload: bytes) -> int:
-        status, _, _ = self._request("POST", f"/invocation/{request_id}/response", payload,
-                                     {"Content-Type": "application/json"})
+        status, _, _ = self._request(
+            "POST", f"/invocation/{request_id}/response", payload, {"Content-Type": "application/json"}
+        )
         return status
 
     def error(self, request_id: str, error_type: str, message: str) -> int:
@@ -88,6 +90,10 @@ class RuntimeApi:
 
     def _post_error(self, path: str, error_type: str, message: str) -> int:
         payload = json.dumps({"errorMessage": message, "errorType": error_type, "stackTrace": []})
-        status, _, _ = self._request("POST", path, payload.encode("utf-8"), {
-            "Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type})
+        status, _, _ = self._request(
+            "POST",
+            path,
+            payload.encode("utf-8"),
+            {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type},
+        )
         return status

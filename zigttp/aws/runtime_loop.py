@@ -66,8 +66,9 @@ def run_lambda(handler: str | None, inline: str | None, config: ServerConfig) ->
         runtime.close()
 
 
-def _init(api: RuntimeApi, handler: str | None, inline: str | None, config: ServerConfig,
-          log: ServerLog) -> Runtime | None:
+def _init(
+    api: RuntimeApi, handler: str | None, inline: str | None, config: ServerConfig, log: ServerLog
+) -> Runtime | None:
     from zigttp.modules._loader import load_modules
     from zigttp.runtime.handler import compile_entry
 
@@ -92,14 +93,18 @@ def serve_invocation(api: RuntimeApi, runtime: Runtime, invocation: Invocation) 
     except (ValueError, InvalidEvent) as exc:
         api.error(request_id, "Runtime.InvalidEvent", str(exc))
         return
-    response = runtime.handle(request.method, request.url, request.headers, request.body,
-                              request_id=request_id)
+    response = runtime.handle(
+        request.method, request.url, request.headers, request.body, request_id=request_id
+    )
     if response.error is not None and response.status >= 500:
         api.error(request_id, response.error, response.text())
         return
     payload = json.dumps(proxy_result(response, request.shape), ensure_ascii=False).encode("utf-8")
     if len(payload) > MAX_RESPONSE_PAYLOAD:
-        api.error(request_id, "Runtime.ResponseTooLarge",
-                  f"proxy result of {len(payload)} bytes exceeds Lambda's {MAX_RESPONSE_PAYLOAD}-byte limit")
+        api.error(
+            request_id,
+            "Runtime.ResponseTooLarge",
+            f"proxy result of {len(payload)} bytes exceeds Lambda's {MAX_RESPONSE_PAYLOAD}-byte limit",
+        )
         return
     api.respond(request_id, payload)

@@ -33,8 +33,13 @@ def rss_kb(pid: int) -> int:
 
 def _spawn_to_200(command: list[str], port: int) -> tuple[float, int]:
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT,
-                               env=peers.server_env(PORT=str(port)))
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=peers.ROOT,
+        env=peers.server_env(PORT=str(port)),
+    )
     try:
         wait_ready(f"http://127.0.0.1:{port}/api/health")
         elapsed = (time.perf_counter() - started) * 1000

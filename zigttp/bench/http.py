@@ -67,8 +67,18 @@ def _pinning() -> tuple[list[str], list[str]]:
 
 
 def wrk(url: str, seconds: float, connections: int, pin: list[str], post: bool) -> dict[str, float]:
-    command = [*pin, "wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-               "--latency", url]
+    command = [
+        *pin,
+        "wrk",
+        "-t",
+        "1",
+        "-c",
+        str(connections),
+        "-d",
+        f"{max(1, round(seconds))}s",
+        "--latency",
+        url,
+    ]
     if post:
         command[len(pin) + 1 : len(pin) + 1] = ["-s", str(peers.BENCH / "wrk" / "post.lua")]
     out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
@@ -98,7 +108,10 @@ def run(quick: bool = False, seconds: float = 10, connections: int = 50) -> list
     port = free_port()
     for name, command in contenders(port, quick).items():
         process = subprocess.Popen(
-            [*server_pin, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ROOT,
+            [*server_pin, *command],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=peers.ROOT,
             env=peers.server_env(),
         )
         try:

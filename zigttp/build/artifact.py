@@ -159,8 +159,11 @@ def read_payload(path: str | Path) -> dict[str, Any]:
     _check_manifest(path, manifest)
     actual = sha256_hex(payload)
     if actual != manifest["sha256"]:
-        raise _refuse(path, f"content hash mismatch (sha256 of {PAYLOAD} is {actual[:16]}..., "
-                            f"the manifest says {str(manifest['sha256'])[:16]}...)")
+        raise _refuse(
+            path,
+            f"content hash mismatch (sha256 of {PAYLOAD} is {actual[:16]}..., "
+            f"the manifest says {str(manifest['sha256'])[:16]}...)",
+        )
     try:
         decoded = json.loads(payload)
     except ValueError:
@@ -172,12 +175,19 @@ def read_payload(path: str | Path) -> dict[str, Any]:
 
 def _check_manifest(path: str | Path, manifest: Any) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _refuse(path, f"it is not a zigttp artifact (format {manifest.get('format')!r})"
-                      if isinstance(manifest, dict) else "it is not a zigttp artifact")
+        raise _refuse(
+            path,
+            f"it is not a zigttp artifact (format {manifest.get('format')!r})"
+            if isinstance(manifest, dict)
+            else "it is not a zigttp artifact",
+        )
     version = manifest.get("formatVersion")
     if version != FORMAT_VERSION:
-        raise _refuse(path, f"artifact format version {version!r} is not supported by zigttp "
-                            f"{__version__} (it reads version {FORMAT_VERSION})")
+        raise _refuse(
+            path,
+            f"artifact format version {version!r} is not supported by zigttp "
+            f"{__version__} (it reads version {FORMAT_VERSION})",
+        )
     if not isinstance(manifest.get("sha256"), str):
         raise _refuse(path, "its manifest has no sha256")
 
@@ -195,8 +205,9 @@ def load_artifact(path: str | Path) -> CompiledHandler:
             bytecode=base64.b64decode(_want(handler["bytecode"], str), validate=True),
             modules=tuple(str(m) for m in handler.get("modules", ())),
             files=tuple(str(f) for f in handler.get("files", ())),
-            line_map=tuple(span_type(int(a), int(b), str(f), int(c))
-                           for a, b, f, c in handler.get("lineMap", ())),
+            line_map=tuple(
+                span_type(int(a), int(b), str(f), int(c)) for a, b, f, c in handler.get("lineMap", ())
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _refuse(path, f"its handler payload is malformed ({exc})") from None
@@ -208,8 +219,11 @@ def _check_engine(path: str | Path, meta: Any) -> None:
 
     built_for = meta.get("engine") if isinstance(meta, dict) else None
     if built_for != ENGINE_VERSION:
-        raise _refuse(path, f"it was built for the engine {built_for!r}, and this zigttp runs "
-                            f"{ENGINE_VERSION!r}: rebuild it with `zigttp build`")
+        raise _refuse(
+            path,
+            f"it was built for the engine {built_for!r}, and this zigttp runs "
+            f"{ENGINE_VERSION!r}: rebuild it with `zigttp build`",
+        )
 
 
 def _result_types() -> tuple[Any, Any]:

@@ -56,7 +56,8 @@ def run_build(handler: str, output: str | None) -> int:
 
     info = write_artifact(compiled, str(source), target)
     elapsed = (time.perf_counter() - started) * 1000
-    print(f"Built {info.path} from {handler} ({info.size} bytes, sha256 {info.sha256[:16]}, "
-          f"{elapsed:.1f} ms)")
+    print(
+        f"Built {info.path} from {handler} ({info.size} bytes, sha256 {info.sha256[:16]}, {elapsed:.1f} ms)"
+    )
     print(f"Run it with: zigttp serve {info.path}   or   python {info.path}")
     return 0

@@ -41,8 +41,7 @@ class DevStatus:
         self.last = result
         if result.ok:
             self.reloads += 1
-            self.log.info(f"Reloaded {self.entry} in {result.seconds * 1000:.1f} ms "
-                          f"(reload #{self.reloads})")
+            self.log.info(f"Reloaded {self.entry} in {result.seconds * 1000:.1f} ms (reload #{self.reloads})")
             for diagnostic in result.diagnostics:
                 self.log.info(self._render(diagnostic))
             return
@@ -95,11 +94,17 @@ class _ConsoleStream:
         pass
 
 
-def run_dev(handler: str | None, options: dict[str, Any], *, explicit: set[str],
-            status_line: bool = True, stream: TextIO | None = None) -> int:
+def run_dev(
+    handler: str | None,
+    options: dict[str, Any],
+    *,
+    explicit: set[str],
+    status_line: bool = True,
+    stream: TextIO | None = None,
+) -> int:
     handler, options = resolve_options(handler, options, explicit)
     if handler is None:
-        raise UsageError("no handler: run `zigttp dev handler.js` or set \"handler\" in zigttp.json")
+        raise UsageError('no handler: run `zigttp dev handler.js` or set "handler" in zigttp.json')
     options["workers"] = 1  # one process: the reloader swaps its pool in place
     config = config_from_options(options).with_changes(inline_lane=False)
 
@@ -142,11 +147,18 @@ def _rich_console() -> Any:
     return Console(stderr=True)
 
 
-def _watch_with_status_line(reloader: Reloader, stop: threading.Event, status: DevStatus,
-                            console: Any) -> None:
+def _watch_with_status_line(
+    reloader: Reloader, stop: threading.Event, status: DevStatus, console: Any
+) -> None:
     from rich.live import Live
     from rich.text import Text
 
-    with Live(get_renderable=lambda: Text.from_markup(status.line()), console=console,
-              refresh_per_second=4, transient=True, redirect_stdout=False, redirect_stderr=False):
+    with Live(
+        get_renderable=lambda: Text.from_markup(status.line()),
+        console=console,
+        refresh_per_second=4,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ):
         reloader.watch(stop)

@@ -20,8 +20,9 @@ def config_from_options(options: dict[str, Any]) -> ServerConfig:
     return ServerConfig(pool_size=pool_size, memory_limit=memory, **options)
 
 
-def resolve_options(handler: str | None, options: dict[str, Any],
-                    explicit: set[str]) -> tuple[str | None, dict[str, Any]]:
+def resolve_options(
+    handler: str | None, options: dict[str, Any], explicit: set[str]
+) -> tuple[str | None, dict[str, Any]]:
     """Fill what the command line left at its default from zigttp.json (see zigttp.project)."""
     from zigttp.project import merge_options, project_defaults
 
@@ -29,13 +30,14 @@ def resolve_options(handler: str | None, options: dict[str, Any],
     return merged.pop("handler"), merged
 
 
-def run_serve(handler: str | None, inline: str | None, options: dict[str, Any],
-              explicit: set[str] | None = None) -> int:
+def run_serve(
+    handler: str | None, inline: str | None, options: dict[str, Any], explicit: set[str] | None = None
+) -> int:
     handler, options = resolve_options(handler, options, explicit or set())
     if handler is None and inline is None:
         raise UsageError(
             "no handler specified: pass a handler file (zigttp serve handler.ts) "
-            "or inline code (zigttp serve -e \"function handler(r) { ... }\")"
+            'or inline code (zigttp serve -e "function handler(r) { ... }")'
         )
     if handler is not None and inline is not None:
         raise UsageError("pass either a handler file or -e CODE, not both")

@@ -15,8 +15,13 @@ from zigttp.testing.report import exit_status, write_json, write_text
 from zigttp.testing.runner import FixtureRun, run_fixture
 
 
-def run_once(paths: tuple[str, ...], *, json_output: bool = False, strict_io: bool = False,
-             modules: tuple[str, ...] = ()) -> int:
+def run_once(
+    paths: tuple[str, ...],
+    *,
+    json_output: bool = False,
+    strict_io: bool = False,
+    modules: tuple[str, ...] = (),
+) -> int:
     pairs = resolve(paths)  # FixtureError (exit 2) before anything runs
     runs: list[FixtureRun] = []
     for fixture, handler in pairs:
@@ -36,8 +41,14 @@ def run_once(paths: tuple[str, ...], *, json_output: bool = False, strict_io: bo
     return exit_status(runs)
 
 
-def run_test(paths: tuple[str, ...], *, json_output: bool = False, strict_io: bool = False,
-             watch: bool = False, modules: tuple[str, ...] = ()) -> int:
+def run_test(
+    paths: tuple[str, ...],
+    *,
+    json_output: bool = False,
+    strict_io: bool = False,
+    watch: bool = False,
+    modules: tuple[str, ...] = (),
+) -> int:
     if not watch:
         return run_once(paths, json_output=json_output, strict_io=strict_io, modules=modules)
     return _watch(paths, json_output=json_output, strict_io=strict_io, modules=modules)
@@ -58,8 +69,7 @@ def _user_modules(entries: tuple[str, ...]) -> tuple[Any, ...]:
     return load_modules(entries)
 
 
-def _watch(paths: tuple[str, ...], *, json_output: bool, strict_io: bool,
-           modules: tuple[str, ...]) -> int:
+def _watch(paths: tuple[str, ...], *, json_output: bool, strict_io: bool, modules: tuple[str, ...]) -> int:
     try:
         from watchfiles import watch
     except ImportError:

@@ -55,9 +55,7 @@ def compile_unit(path: Path, display: str, is_entry: bool, graph: Graph, options
         source = read_source(path, display)
     except (OSError, UnicodeDecodeError) as exc:
         graph.diagnostics.append(
-            Diagnostic(
-                display, 1, 1, "error", "ZT002", f"cannot read file: {exc}", "check the path"
-            )
+            Diagnostic(display, 1, 1, "error", "ZT002", f"cannot read file: {exc}", "check the path")
         )
         return Unit(path, display, "", Exports())
     unit = compile_text(source, is_entry, graph, options, graph)

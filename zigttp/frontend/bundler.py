@@ -55,9 +55,7 @@ class Graph:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     modules: set[str] = field(default_factory=set)
 
-    def resolve(
-        self, em: Emitter, node: Node, specifier: str
-    ) -> tuple[str, frozenset[str] | None] | None:
+    def resolve(self, em: Emitter, node: Node, specifier: str) -> tuple[str, frozenset[str] | None] | None:
         importer = Path(self.stack[-1]).parent
         target = find_file(importer, specifier)
         if target is None:
@@ -65,8 +63,7 @@ class Graph:
                 node,
                 "ZT504",
                 f"cannot find module `{specifier}`",
-                f"create the file, or fix the path (only {', '.join(EXTENSIONS)} files "
-                "can be imported)",
+                f"create the file, or fix the path (only {', '.join(EXTENSIONS)} files can be imported)",
             )
             return None
         if not target.is_relative_to(self.root):
@@ -79,9 +76,7 @@ class Graph:
             return None
         if target in self.stack:
             chain = " -> ".join(display_path(p) for p in [*self.stack, target])
-            em.report(
-                node, "ZT506", f"import cycle: {chain}", "move shared code into a third module"
-            )
+            em.report(node, "ZT506", f"import cycle: {chain}", "move shared code into a third module")
             return None
         unit = self.units.get(target) or self.load(target)
         return f"__zigttp_mod_{unit.index}()", unit.known

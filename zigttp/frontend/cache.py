@@ -49,8 +49,9 @@ def _key(path: Path, options: Options) -> str | None:
         content = path.read_bytes()
     except OSError:
         return None
-    meta = json.dumps([FORMAT, __version__, _frontend_digest(), dataclasses.asdict(options),
-                       str(path.resolve())])
+    meta = json.dumps(
+        [FORMAT, __version__, _frontend_digest(), dataclasses.asdict(options), str(path.resolve())]
+    )
     return _digest(meta.encode() + b"\0" + content)
 
 

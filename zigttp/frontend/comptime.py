@@ -59,9 +59,7 @@ class Evaluator:
 
     def eval(self, node: Node, depth: int = 0) -> JsValue:
         if depth > MAX_DEPTH:
-            raise ComptimeFailure(
-                node, "DepthExceeded", f"expression nested deeper than {MAX_DEPTH}"
-            )
+            raise ComptimeFailure(node, "DepthExceeded", f"expression nested deeper than {MAX_DEPTH}")
         method = getattr(self, "eval_" + node.type, None)
         if method is None:
             raise ComptimeFailure(node, "UnsupportedOp", f"`{_describe(node)}` is not allowed")
@@ -119,9 +117,7 @@ class Evaluator:
         result: dict[str, JsValue] = {}
         for child in node.named_children:
             if child.type != "pair":
-                raise ComptimeFailure(
-                    child, "UnsupportedOp", f"`{_describe(child)}` is not allowed"
-                )
+                raise ComptimeFailure(child, "UnsupportedOp", f"`{_describe(child)}` is not allowed")
             key = field(child, "key")
             name = self.eval(key, depth) if key.type in ("string", "number") else self.text(key)
             result[to_string(name)] = self.eval(field(child, "value"), depth)

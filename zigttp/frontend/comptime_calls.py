@@ -28,9 +28,7 @@ def evaluate_call(ev: Evaluator, node: Node, depth: int) -> JsValue:
         raise ComptimeFailure(node, "TypeMismatch", f"bad arguments to `{name}`: {exc}") from exc
 
 
-def _dispatch(
-    ev: Evaluator, node: Node, callee: Node, name: str, args: list[JsValue], depth: int
-) -> JsValue:
+def _dispatch(ev: Evaluator, node: Node, callee: Node, name: str, args: list[JsValue], depth: int) -> JsValue:
     if callee.type == "identifier" and name in builtins.GLOBAL_FUNCTIONS:
         return builtins.GLOBAL_FUNCTIONS[name](*args)
     if name == "JSON.parse":

@@ -42,9 +42,16 @@ def desugar(source: SourceFile) -> tuple[SourceFile, list[Diagnostic]]:
     try:
         tokens = tokenize(source.data, jsx=source.jsx)
     except LexError as exc:  # tree-sitter's own syntax errors follow this warning
-        return source, [_at(source, exc.offset, "ZT020", f"cannot read the dialect here: {exc}",
-                            "close it, or the dialect in this file cannot be rewritten",
-                            "warning")]
+        return source, [
+            _at(
+                source,
+                exc.offset,
+                "ZT020",
+                f"cannot read the dialect here: {exc}",
+                "close it, or the dialect in this file cannot be rewritten",
+                "warning",
+            )
+        ]
     edits = Edits(source.data)
     diagnostics: list[Diagnostic] = []
     # Innermost first: text inserted at one offset closes pipes before asserts and arms.
@@ -56,21 +63,28 @@ def desugar(source: SourceFile) -> tuple[SourceFile, list[Diagnostic]]:
     try:
         text = edits.apply().decode("utf-8", "surrogatepass")
     except ValueError as exc:  # constructs interleaved in a way no rewrite can express
-        return source, [*diagnostics, _at(source, 0, "ZT020", f"cannot rewrite the dialect: {exc}",
-                                          "split the expression into simpler statements",
-                                          "warning")]
+        return source, [
+            *diagnostics,
+            _at(
+                source,
+                0,
+                "ZT020",
+                f"cannot rewrite the dialect: {exc}",
+                "split the expression into simpler statements",
+                "warning",
+            ),
+        ]
     return SourceFile(source.path, text, original=source, offsets=edits), diagnostics
 
 
-def _at(source: SourceFile, offset: int, code: str, message: str, hint: str,
-        severity: Severity = "error") -> Diagnostic:
+def _at(
+    source: SourceFile, offset: int, code: str, message: str, hint: str, severity: Severity = "error"
+) -> Diagnostic:
     line, col = source.position_at(offset)
     return source.diagnostic_at(line, col, code, message, hint, severity)
 
 
-def _rewrite_pipes(
-    source: SourceFile, tokens: list[Token], edits: Edits, out: list[Diagnostic]
-) -> None:
+def _rewrite_pipes(source: SourceFile, tokens: list[Token], edits: Edits, out: list[Diagnostic]) -> None:
     """Each chain `a |> f |> g` (one depth, no terminator between) → `__zigttp_pipe(a, f, g)`."""
     done: set[int] = set()
     guards = _guard_names(tokens)
@@ -86,8 +100,15 @@ def _rewrite_pipes(
         done.update(operators)
         if start == i or any(end_ == op + 1 for op, end_ in _operands(tokens, operators, end)):
             missing = token if start == i else tokens[operators[-1]]
-            out.append(_at(source, missing.start, "ZT025", "`|>` needs a value on its left and "
-                           "a function on its right", "write `value |> fn`"))
+            out.append(
+                _at(
+                    source,
+                    missing.start,
+                    "ZT025",
+                    "`|>` needs a value on its left and a function on its right",
+                    "write `value |> fn`",
+                )
+            )
             continue
         _check_guard_chain(source, tokens, start, operators, end, guards, out)
         edits.insert(tokens[start].start, b"__zigttp_pipe(")
@@ -115,8 +136,13 @@ def _guard_names(tokens: list[Token]) -> frozenset[bytes]:
 
 
 def _check_guard_chain(
-    source: SourceFile, tokens: list[Token], start: int, operators: list[int], end: int,
-    guards: frozenset[bytes], out: list[Diagnostic],
+    source: SourceFile,
+    tokens: list[Token],
+    start: int,
+    operators: list[int],
+    end: int,
+    guards: frozenset[bytes],
+    out: list[Diagnostic],
 ) -> None:
     """Upstream's compile-time rule: a chain holding `guard(...)` calls has one handler."""
     if not guards:
@@ -128,18 +154,22 @@ def _check_guard_chain(
     handlers = [a for (a, _), guard in zip(steps, is_guard, strict=True) if not guard]
     if any(is_guard) and len(handlers) != 1:
         where = tokens[handlers[1]] if len(handlers) > 1 else tokens[start]
-        message = ("a guard composition has exactly one handler; this is another"
-                   if handlers else "a guard composition needs a handler between its guards")
-        out.append(_at(source, where.start, "ZT026", message,
-                       "write `guard(pre) |> handler |> guard(post)`"))
+        message = (
+            "a guard composition has exactly one handler; this is another"
+            if handlers
+            else "a guard composition needs a handler between its guards"
+        )
+        out.append(_at(source, where.start, "ZT026", message, "write `guard(pre) |> handler |> guard(post)`"))
 
 
 def _is_guard_call(tokens: list[Token], a: int, b: int, guards: frozenset[bytes]) -> bool:
     """tokens[a:b] is exactly `NAME(...)` with NAME a local name of compose's guard."""
     if b - a < 3 or tokens[a].text not in guards or tokens[a + 1].text != b"(":
         return False
-    return tokens[b - 1].text == b")" and tokens[b - 1].depth == tokens[a + 1].depth and all(
-        t.depth > tokens[a + 1].depth for t in tokens[a + 2 : b - 1]
+    return (
+        tokens[b - 1].text == b")"
+        and tokens[b - 1].depth == tokens[a + 1].depth
+        and all(t.depth > tokens[a + 1].depth for t in tokens[a + 2 : b - 1])
     )
 
 
@@ -149,9 +179,7 @@ def _operands(tokens: list[Token], operators: list[int], end: int) -> list[tuple
     return list(zip(operators, bounds, strict=True))
 
 
-def _rewrite_asserts(
-    source: SourceFile, tokens: list[Token], edits: Edits, out: list[Diagnostic]
-) -> None:
+def _rewrite_asserts(source: SourceFile, tokens: list[Token], edits: Edits, out: list[Diagnostic]) -> None:
     """`assert cond, response;` → `if (!(cond)) return (response);`, at statement starts."""
     for i, token in enumerate(tokens):
         if token.text != b"assert" or token.kind != "ident" or not is_statement_start(tokens, i):
@@ -160,15 +188,29 @@ def _rewrite_asserts(
             continue
         end = expression_end(tokens, i)
         if end == i + 1:
-            out.append(_at(source, token.start, "ZT024", "`assert` needs a condition",
-                           "write `assert condition, response;`"))
+            out.append(
+                _at(
+                    source,
+                    token.start,
+                    "ZT024",
+                    "`assert` needs a condition",
+                    "write `assert condition, response;`",
+                )
+            )
             continue
         edits.replace(token.start, token.end, b"if (!(")
         if end < len(tokens) and tokens[end].text == b"," and tokens[end].depth == token.depth:
             response_end = expression_end(tokens, end)
             if response_end == end + 1:
-                out.append(_at(source, tokens[end].start, "ZT024", "`assert` has no response "
-                               "after the comma", "write `assert condition, response;`"))
+                out.append(
+                    _at(
+                        source,
+                        tokens[end].start,
+                        "ZT024",
+                        "`assert` has no response after the comma",
+                        "write `assert condition, response;`",
+                    )
+                )
                 continue
             edits.replace(tokens[end].start, tokens[end].end, b")) return (")
             edits.insert(tokens[response_end - 1].end, b")")

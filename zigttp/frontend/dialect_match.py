@@ -34,9 +34,7 @@ class MatchError(Exception):
         self.token, self.hint = token, hint
 
 
-def rewrite_matches(
-    source: SourceFile, tokens: list[Token], edits: Edits, out: list[Diagnostic]
-) -> None:
+def rewrite_matches(source: SourceFile, tokens: list[Token], edits: Edits, out: list[Diagnostic]) -> None:
     for i in range(len(tokens)):
         if not _is_match(tokens, i):
             continue
@@ -68,36 +66,43 @@ def _closer(tokens: list[Token], open_index: int) -> int:
     return len(tokens) - 1
 
 
-def _rewrite(
-    tokens: list[Token], i: int, edits: Edits, source: SourceFile, out: list[Diagnostic]
-) -> None:
+def _rewrite(tokens: list[Token], i: int, edits: Edits, source: SourceFile, out: list[Diagnostic]) -> None:
     brace = _closer(tokens, i + 1) + 1
     end = _closer(tokens, brace)
     if tokens[end].text != b"}" or end == brace:
         raise MatchError(tokens[brace], "`match` body is not closed", "close it with `}`")
     arms = _arms(tokens, brace + 1, end)
     if not arms:
-        raise MatchError(tokens[i], "`match` needs at least one arm",
-                         "add `when PATTERN: expr` or `default: expr`")
+        raise MatchError(
+            tokens[i], "`match` needs at least one arm", "add `when PATTERN: expr` or `default: expr`"
+        )
     awaits = any(t.kind == "ident" and t.text == b"await" for t in tokens[brace:end])
     thunk = b"async () => (" if awaits else b"() => ("
-    edits.replace(tokens[i].start, tokens[i + 1].start,
-                  b"(await __zigttp_match(" if awaits else b"__zigttp_match(")
+    edits.replace(
+        tokens[i].start, tokens[i + 1].start, b"(await __zigttp_match(" if awaits else b"__zigttp_match("
+    )
     edits.replace(tokens[brace].start, tokens[brace].end, b", [")
     fallback_seen: Token | None = None
     for keyword, colon, body_end, separator in arms:
         if fallback_seen is not None:
             line, col = source.position_at(tokens[keyword].start)
-            out.append(source.diagnostic_at(
-                line, col, "ZT023", "this arm follows a fallback arm (`default` / `when _`)",
-                "the fallback applies only when no other arm matches; write it last",
-                "warning"))
+            out.append(
+                source.diagnostic_at(
+                    line,
+                    col,
+                    "ZT023",
+                    "this arm follows a fallback arm (`default` / `when _`)",
+                    "the fallback applies only when no other arm matches; write it last",
+                    "warning",
+                )
+            )
             fallback_seen = None
         word = tokens[keyword]
         if word.text == b"default" or _is_wildcard(tokens, keyword + 1, colon):
             fallback_seen = word
-            edits.replace(word.start, tokens[colon - 1].end if word.text == b"when" else word.end,
-                          b"[__zigttp_any")
+            edits.replace(
+                word.start, tokens[colon - 1].end if word.text == b"when" else word.end, b"[__zigttp_any"
+            )
         else:
             edits.replace(word.start, word.end, b"[")
             _check_pattern(tokens, keyword + 1, colon, edits)
@@ -116,22 +121,25 @@ def _arms(tokens: list[Token], first: int, end: int) -> list[tuple[int, int, int
     while j < end:
         word = tokens[j]
         if word.kind != "ident" or word.text not in (b"when", b"default"):
-            raise MatchError(word, "expected `when PATTERN:` or `default:` in `match`",
-                             "each arm is `when PATTERN: expr` or `default: expr`")
+            raise MatchError(
+                word,
+                "expected `when PATTERN:` or `default:` in `match`",
+                "each arm is `when PATTERN: expr` or `default: expr`",
+            )
         colon = j + 1
         while colon < end and not (tokens[colon].depth == depth and tokens[colon].text == b":"):
             colon += 1
         if colon >= end:
-            raise MatchError(word, "this arm has no `:` before its value",
-                             "write `when PATTERN: expr`")
+            raise MatchError(word, "this arm has no `:` before its value", "write `when PATTERN: expr`")
         if word.text == b"default" and colon != j + 1:
             raise MatchError(tokens[j + 1], "`default` takes no pattern", "write `default: expr`")
         if word.text == b"when" and colon == j + 1:
             raise MatchError(tokens[colon], "`when` needs a pattern", PATTERN_HINT)
         body_end = _arm_end(tokens, colon + 1, end, depth)
         if body_end == colon + 1:
-            raise MatchError(tokens[colon], "this arm has no value after `:`",
-                             "write an expression after the colon")
+            raise MatchError(
+                tokens[colon], "this arm has no value after `:`", "write an expression after the colon"
+            )
         separator = body_end if tokens[body_end].text == b"," else None
         arms.append((j, colon, body_end, separator))
         j = body_end + (1 if separator is not None else 0)
@@ -146,8 +154,10 @@ def _arm_end(tokens: list[Token], start: int, end: int, depth: int) -> int:
         if token.depth == depth and j > start:
             if token.text == b",":
                 return j
-            if token.kind == "ident" and token.text in (b"when", b"default") and (
-                ends_operand(tokens[j - 1]) or tokens[j - 1].text == b","
+            if (
+                token.kind == "ident"
+                and token.text in (b"when", b"default")
+                and (ends_operand(tokens[j - 1]) or tokens[j - 1].text == b",")
             ):
                 return j
         j += 1
@@ -185,8 +195,7 @@ def _pattern(tokens: list[Token], j: int, stop: int, edits: Edits) -> int:
     raise MatchError(token, f"`{token.text.decode(errors='replace')}` is not a pattern")
 
 
-def _sequence(tokens: list[Token], j: int, stop: int, edits: Edits, closer: bytes,
-              keyed: bool) -> int:
+def _sequence(tokens: list[Token], j: int, stop: int, edits: Edits, closer: bytes, keyed: bool) -> int:
     j += 1
     while j < stop and tokens[j].text != closer:
         if keyed:
@@ -194,8 +203,11 @@ def _sequence(tokens: list[Token], j: int, stop: int, edits: Edits, closer: byte
             if key.kind not in ("ident", "str", "num"):
                 raise MatchError(key, "expected a property name in an object pattern")
             if j + 1 >= stop or tokens[j + 1].text != b":":
-                raise MatchError(key, "object patterns need `key: pattern`",
-                                 "write `{ key: \"value\" }` or `{ key: _ }` for any value")
+                raise MatchError(
+                    key,
+                    "object patterns need `key: pattern`",
+                    'write `{ key: "value" }` or `{ key: _ }` for any value',
+                )
             j += 2
         j = _pattern(tokens, j, stop, edits)
         if j < stop and tokens[j].text == b",":

@@ -12,13 +12,9 @@ from __future__ import annotations
 
 from zigttp.frontend.dialect_lex import Token
 
-_ASSIGN = frozenset(
-    b"= += -= *= /= %= **= <<= >>= >>>= &= |= ^= &&= ||= ??=".split()
-)
+_ASSIGN = frozenset(b"= += -= *= /= %= **= <<= >>= >>>= &= |= ^= &&= ||= ??=".split())
 _TERMINATORS = _ASSIGN | {b",", b";", b"=>", b"?", b":", b"|>"}
-_STOP_WORDS = frozenset(
-    b"return throw case yield else do export default extends of in when assert".split()
-)
+_STOP_WORDS = frozenset(b"return throw case yield else do export default extends of in when assert".split())
 # Words that end an operand (`x`, `this`) versus operators spelled as words (`typeof x`).
 _OPERATOR_WORDS = frozenset(
     b"typeof void delete await new in instanceof of return throw case yield else do export "

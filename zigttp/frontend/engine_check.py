@@ -33,8 +33,9 @@ def _diagnostic(compiled: CompiledHandler, message: str, line: int, column: int)
     file, file_line = compiled.locate(line)
     if line == 1:  # the output's line 1 starts with the injected "use strict";
         column = max(1, column - len(PREFIX))
-    return Diagnostic(file, file_line, column, "error", CODE, f"SyntaxError: {message}", HINT,
-                      _source_line(file, file_line))
+    return Diagnostic(
+        file, file_line, column, "error", CODE, f"SyntaxError: {message}", HINT, _source_line(file, file_line)
+    )
 
 
 def _source_line(file: str, line: int) -> str:

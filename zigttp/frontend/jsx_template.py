@@ -43,8 +43,22 @@ from zigttp.frontend.transform import Emitter
 CALLEE = b"$j("  # two characters: fits even `<>{x}` (jsx_runtime.js defines it)
 CHILD, DROP = 0, 1
 VOID = frozenset(
-    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-     "source", "track", "wbr")
+    (
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    )
 )
 NOT_RENDERED = frozenset(("key", "ref", "__self", "__source"))  # evaluated, never markup
 RUNTIME_ONLY = frozenset(("children", "dangerouslySetInnerHTML", "__proto__"))

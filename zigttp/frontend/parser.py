@@ -60,9 +60,7 @@ def syntax_errors(source: SourceFile, root: Node) -> list[Diagnostic]:
         snippet = source.data[node.start_byte : node.end_byte][:20].decode("utf-8", "replace")
         line = source.line_text(node.start_point.row + 1)
         found.append(
-            source.diagnostic(
-                node, "ZT001", f"syntax error near `{snippet.strip()}`", _hint(source, line)
-            )
+            source.diagnostic(node, "ZT001", f"syntax error near `{snippet.strip()}`", _hint(source, line))
         )
     found.extend(_missing(source, root))
     found.sort(key=lambda d: (d.line, d.col))
@@ -75,9 +73,7 @@ def _missing(source: SourceFile, node: Node) -> list[Diagnostic]:
     while stack:
         current = stack.pop()
         if current.is_missing:
-            out.append(
-                source.diagnostic(current, "ZT001", f"syntax error: missing `{current.type}`")
-            )
+            out.append(source.diagnostic(current, "ZT001", f"syntax error: missing `{current.type}`"))
         elif current.has_error:
             stack.extend(current.children)
     return out

@@ -23,9 +23,7 @@ def _enum(em: Emitter, node: Node) -> bytes:
     body = field(node, "body")
     out = Out(node.start_point.row)
     out.add(f"const {name} = {{}};".encode())
-    members = [
-        c for c in body.named_children if c.type in ("property_identifier", "enum_assignment")
-    ]
+    members = [c for c in body.named_children if c.type in ("property_identifier", "enum_assignment")]
     keys = [_member_name(em, m) for m in members]
     names = set(keys)
     previous: str | None = "-1"

@@ -111,9 +111,7 @@ def _decorator(em: Emitter, node: Node) -> bytes:
 
 
 def _import_alias(em: Emitter, node: Node) -> bytes:
-    em.report(
-        node, "ZT013", "`import x = require(...)` is not supported", 'use `import x from "./file"`'
-    )
+    em.report(node, "ZT013", "`import x = require(...)` is not supported", 'use `import x from "./file"`')
     return em.blank(node)
 
 

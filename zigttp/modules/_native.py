@@ -28,11 +28,24 @@ from zigttp.modules._spec import module_name as _spec_module_name
 F = TypeVar("F", bound=Callable[..., Any])
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 _JSON_TYPES: dict[Any, tuple[type, ...]] = {
-    int: (int,), float: (int, float), str: (str,), bool: (bool,),
-    list: (list,), dict: (dict,), None: (type(None),), type(None): (type(None),),
+    int: (int,),
+    float: (int, float),
+    str: (str,),
+    bool: (bool,),
+    list: (list,),
+    dict: (dict,),
+    None: (type(None),),
+    type(None): (type(None),),
 }
-_JS_NAMES = {int: "number", float: "number", str: "string", bool: "boolean", list: "array",
-             dict: "object", type(None): "null"}
+_JS_NAMES = {
+    int: "number",
+    float: "number",
+    str: "string",
+    bool: "boolean",
+    list: "array",
+    dict: "object",
+    type(None): "null",
+}
 
 _lock = threading.Lock()
 _declared: dict[str, dict[str, Callable[..., Any]]] = {}

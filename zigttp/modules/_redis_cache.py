@@ -162,7 +162,7 @@ def _add_sizes(client: Any, names: list[str], entries: int, size: int) -> tuple[
     replies = pipe.execute()
     for name, length, exists in zip(names, replies[::2], replies[1::2], strict=True):
         if exists:  # (it may have expired since SCAN saw it)
-            ns_and_key = name[len(PREFIX):].partition(":")[2]  # "<ns>:<key>"
+            ns_and_key = name[len(PREFIX) :].partition(":")[2]  # "<ns>:<key>"
             entries += 1
             size += len(ns_and_key.encode()) - 1 + length
     return entries, size

@@ -60,7 +60,8 @@ class RedisRateLimiter:
         key, limit, span = check_args(key, limit, window_sec)
         try:
             hits, ends, denied, now_ms = self._store.call(
-                lambda: self._check(keys=[PREFIX + key], args=[limit, span]))
+                lambda: self._check(keys=[PREFIX + key], args=[limit, span])
+            )
         except StoreUnavailable:
             return self._unavailable(limit, span)
         return window_result(limit, int(hits), int(ends), bool(denied), int(now_ms))

@@ -81,8 +81,13 @@ class RedisStore:
         started = time.perf_counter()
         try:
             result = operation()
-        except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError,
-                redis.ReadOnlyError, redis.exceptions.OutOfMemoryError) as problem:
+        except (
+            redis.ConnectionError,
+            redis.TimeoutError,
+            redis.BusyLoadingError,
+            redis.ReadOnlyError,
+            redis.exceptions.OutOfMemoryError,
+        ) as problem:
             self.metrics.record(time.perf_counter() - started, failed=True)
             self._mark_down(problem)
             raise StoreUnavailable(str(problem)) from None
@@ -96,9 +101,11 @@ class RedisStore:
             self._down_until = time.monotonic() + COOLDOWN_S
             if not self._down:
                 self._down = True
-                sys.stderr.write(f"zigttp: state store {redact(self.url)} unavailable "
-                                 f"({type(problem).__name__}: {problem}); state calls return "
-                                 "state_unavailable until it answers\n")
+                sys.stderr.write(
+                    f"zigttp: state store {redact(self.url)} unavailable "
+                    f"({type(problem).__name__}: {problem}); state calls return "
+                    "state_unavailable until it answers\n"
+                )
 
     def _mark_up(self) -> None:
         with self._lock:

@@ -33,6 +33,8 @@ def module_name(specifier: str) -> str:
 
 def is_module_specifier(specifier: str) -> bool:
     return specifier.startswith(SCHEMES)
+
+
 Export = Callable[..., JsonValue]
 
 
@@ -83,12 +85,11 @@ class ModuleSpec:
     blocking: bool = False
     # Decided per server instead, from its options: e.g. cache and ratelimit block on the
     # network only when their state lives in Redis (`--state`).
-    blocking_when: Callable[[ModuleContext], bool] | None = field(
-        default=None, hash=False, compare=False
-    )
+    blocking_when: Callable[[ModuleContext], bool] | None = field(default=None, hash=False, compare=False)
 
     def blocks(self, context: ModuleContext) -> bool:
         return self.blocking or (self.blocking_when is not None and self.blocking_when(context))
+
     # False for modules whose calls change nothing outside the call (no store, no output): an
     # inline run interrupted after calling only such modules may be run again on the pool
     # threads (see runtime.lanes). True, the safe default, for everything else.

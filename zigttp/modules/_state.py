@@ -56,8 +56,7 @@ def parse_state_url(text: str | None) -> str | None:
         raise UsageError(f"invalid --state {redact(text)!r}: no host; {URL_GRAMMAR}")
     db = parts.path.strip("/") if parts.scheme != "unix" else ""
     if db and not db.isdigit():
-        raise UsageError(f"invalid --state {redact(text)!r}: database {db!r} is not a number; "
-                         f"{URL_GRAMMAR}")
+        raise UsageError(f"invalid --state {redact(text)!r}: database {db!r} is not a number; {URL_GRAMMAR}")
     return text
 
 
@@ -94,8 +93,12 @@ class StateMetrics:
             self.duration_sum += seconds
 
     def snapshot(self) -> dict[str, Any]:
-        return {"calls": self.calls, "errors": self.errors, "buckets": list(self.bucket_counts),
-                "duration_sum": self.duration_sum}
+        return {
+            "calls": self.calls,
+            "errors": self.errors,
+            "buckets": list(self.bucket_counts),
+            "duration_sum": self.duration_sum,
+        }
 
 
 STATE_METRICS = StateMetrics()

@@ -200,6 +200,11 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("parseBearer", "jwtVerify", "jwtSign", "verifyWebhookSignature", "timingSafeEqual")
-MODULE = ModuleSpec(name="auth", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset({"parseBearer", "timingSafeEqual", "verifyWebhookSignature"}), effects=False,
+MODULE = ModuleSpec(
+    name="auth",
+    exports=EXPORTS,
+    create=create,
+    traceable=frozenset(EXPORTS),
+    pure=frozenset({"parseBearer", "timingSafeEqual", "verifyWebhookSignature"}),
+    effects=False,
 )

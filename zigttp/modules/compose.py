@@ -30,6 +30,4 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
     return {"guard": _js_only, "pipe": _js_only}
 
 
-MODULE = ModuleSpec(
-    name="compose", exports=("guard", "pipe"), create=create, js_wrappers=JS_WRAPPERS
-)
+MODULE = ModuleSpec(name="compose", exports=("guard", "pipe"), create=create, js_wrappers=JS_WRAPPERS)

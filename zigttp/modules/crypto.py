@@ -55,6 +55,11 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("sha256", "hmacSha256", "base64Encode", "base64Decode")
-MODULE = ModuleSpec(name="crypto", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset(EXPORTS), effects=False,
+MODULE = ModuleSpec(
+    name="crypto",
+    exports=EXPORTS,
+    create=create,
+    traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+    effects=False,
 )

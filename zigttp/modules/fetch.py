@@ -92,8 +92,16 @@ class Fetcher:
 
     def _send(self, request: Outgoing, timeout_ms: int, limit: int) -> Result:
         try:
-            reply = outbound.send(request.method, request.url, request.headers, request.body,
-                                  redirect="manual", timeout_ms=timeout_ms, limit=limit, hosts=self.hosts)
+            reply = outbound.send(
+                request.method,
+                request.url,
+                request.headers,
+                request.body,
+                redirect="manual",
+                timeout_ms=timeout_ms,
+                limit=limit,
+                hosts=self.hosts,
+            )
         except outbound.OutboundError as exc:
             return _failure(exc.tag, exc.message)
         headers = {name.lower(): value for name, value in reply.headers}

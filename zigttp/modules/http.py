@@ -170,6 +170,11 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("parseCookies", "setCookie", "negotiate", "parseContentType", "cors")
-MODULE = ModuleSpec(name="http", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset(EXPORTS), effects=False,
+MODULE = ModuleSpec(
+    name="http",
+    exports=EXPORTS,
+    create=create,
+    traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+    effects=False,
 )

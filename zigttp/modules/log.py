@@ -30,8 +30,9 @@ def iso_timestamp(seconds: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def make_logger(fn: str, level: str, clock: Callable[[], float],
-                sink: Callable[..., None] | None = None) -> Callable[..., None]:
+def make_logger(
+    fn: str, level: str, clock: Callable[[], float], sink: Callable[..., None] | None = None
+) -> Callable[..., None]:
     def log(message: Any, context: Any = None) -> None:
         if sink is not None:
             text = want_str(fn, "message", message)

@@ -91,5 +91,6 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
     return {"routerMatch": match}
 
 
-MODULE = ModuleSpec(name="router", exports=("routerMatch",), create=create, js_wrappers=JS_WRAPPERS,
-                    effects=False)
+MODULE = ModuleSpec(
+    name="router", exports=("routerMatch",), create=create, js_wrappers=JS_WRAPPERS, effects=False
+)

@@ -68,6 +68,11 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("escapeHtml", "unescapeHtml", "slugify", "truncate", "mask")
-MODULE = ModuleSpec(name="text", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset(EXPORTS), effects=False,
+MODULE = ModuleSpec(
+    name="text",
+    exports=EXPORTS,
+    create=create,
+    traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+    effects=False,
 )

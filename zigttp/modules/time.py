@@ -70,6 +70,11 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("formatIso", "formatHttp", "parseIso", "addSeconds")
-MODULE = ModuleSpec(name="time", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset(EXPORTS), effects=False,
+MODULE = ModuleSpec(
+    name="time",
+    exports=EXPORTS,
+    create=create,
+    traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+    effects=False,
 )

@@ -74,6 +74,11 @@ def create(ctx: ModuleContext) -> dict[str, Any]:
 
 
 EXPORTS = ("urlParse", "urlSearchParams", "urlEncode", "urlDecode")
-MODULE = ModuleSpec(name="url", exports=EXPORTS, create=create, traceable=frozenset(EXPORTS),
-    pure=frozenset(EXPORTS), effects=False,
+MODULE = ModuleSpec(
+    name="url",
+    exports=EXPORTS,
+    create=create,
+    traceable=frozenset(EXPORTS),
+    pure=frozenset(EXPORTS),
+    effects=False,
 )

@@ -57,17 +57,26 @@ class Response:
 class Runtime:
     """A warm pool of runtimes for one handler. Use as a context manager or call `close()`."""
 
-    def __init__(self, handler: CompiledHandler | str | Path, config: ServerConfig | None = None,
-                 *, log: ServerLog | None = None, id_prefix: str = "rt") -> None:
+    def __init__(
+        self,
+        handler: CompiledHandler | str | Path,
+        config: ServerConfig | None = None,
+        *,
+        log: ServerLog | None = None,
+        id_prefix: str = "rt",
+    ) -> None:
         from zigttp.server.lifecycle import build_handler, compile_handler
 
         self.config = config or ServerConfig()
         self.log = log or ServerLog(access=False)
         self.compiled = compile_handler(handler, self.config)
         self.handler = build_handler(self.compiled, self.config, self.log)
-        self.pool = RuntimePool(self.config.pool_size, self.handler.new_runtime,
-                                wait_timeout_ms=self.config.pool_wait_timeout_ms,
-                                fresh_per_request=self.config.isolation == "request")
+        self.pool = RuntimePool(
+            self.config.pool_size,
+            self.handler.new_runtime,
+            wait_timeout_ms=self.config.pool_wait_timeout_ms,
+            fresh_per_request=self.config.isolation == "request",
+        )
         self.pool.start()
         self._ids = itertools.count(1)
         self._prefix = id_prefix
@@ -84,8 +93,15 @@ class Runtime:
             self.closed = True
             self.pool.close()
 
-    def handle(self, method: str = "GET", url: str = "/", headers: Headers | None = None,
-               body: bytes | str | None = None, *, request_id: str | None = None) -> Response:
+    def handle(
+        self,
+        method: str = "GET",
+        url: str = "/",
+        headers: Headers | None = None,
+        body: bytes | str | None = None,
+        *,
+        request_id: str | None = None,
+    ) -> Response:
         """Run the handler for one request on a pooled runtime (blocks this thread)."""
         call = self._call(method, url, headers, body, request_id)
         if isinstance(call, Response):
@@ -99,8 +115,15 @@ class Runtime:
             outcome = exc
         return self._finish(call, outcome, started)
 
-    async def handle_async(self, method: str = "GET", url: str = "/", headers: Headers | None = None,
-                           body: bytes | str | None = None, *, request_id: str | None = None) -> Response:
+    async def handle_async(
+        self,
+        method: str = "GET",
+        url: str = "/",
+        headers: Headers | None = None,
+        body: bytes | str | None = None,
+        *,
+        request_id: str | None = None,
+    ) -> Response:
         """Same as `handle`, awaiting a free runtime without blocking the event loop."""
         call = self._call(method, url, headers, body, request_id)
         if isinstance(call, Response):
@@ -114,8 +137,9 @@ class Runtime:
             outcome = exc
         return self._finish(call, outcome, started)
 
-    def _call(self, method: str, url: str, headers: Headers | None, body: bytes | str | None,
-              request_id: str | None) -> Call | Response:
+    def _call(
+        self, method: str, url: str, headers: Headers | None, body: bytes | str | None, request_id: str | None
+    ) -> Call | Response:
         if self.closed:
             raise errors.ZigttpError("Runtime is closed")
         lowered = normalize_headers(headers)
@@ -124,26 +148,40 @@ class Runtime:
             return Response(413, [("content-type", _TEXT)], b"Payload Too Large", "PayloadTooLarge")
         incoming = lowered.get("x-request-id")
         if request_id is None:
-            request_id = (incoming if incoming and _REQUEST_ID.match(incoming)
-                          else f"{self._prefix}-{next(self._ids)}")
-        return _Call(method.upper(), url or "/", encode_headers(lowered), data or None, request_id,
-                     echo_id=incoming is not None)
+            request_id = (
+                incoming if incoming and _REQUEST_ID.match(incoming) else f"{self._prefix}-{next(self._ids)}"
+            )
+        return _Call(
+            method.upper(),
+            url or "/",
+            encode_headers(lowered),
+            data or None,
+            request_id,
+            echo_id=incoming is not None,
+        )
 
-    def _finish(self, call: _Call, outcome: HandlerResponse | errors.HandlerError,
-                started: float) -> Response:
-        if (isinstance(outcome, HandlerResponse)
-                and len(outcome.body) > self.config.max_response_bytes):
+    def _finish(
+        self, call: _Call, outcome: HandlerResponse | errors.HandlerError, started: float
+    ) -> Response:
+        if isinstance(outcome, HandlerResponse) and len(outcome.body) > self.config.max_response_bytes:
             limit = self.config.max_response_bytes
             outcome = errors.ResponseTooLarge(
-                f"response body of {len(outcome.body)} bytes exceeds the {limit}-byte cap")
+                f"response body of {len(outcome.body)} bytes exceeds the {limit}-byte cap"
+            )
         if isinstance(outcome, errors.HandlerError):
             response = self._failure(call.request_id, outcome)
         else:
             response = Response(outcome.status, list(outcome.headers), outcome.body)
         if call.echo_id:
             response.headers.append(("x-request-id", call.request_id))
-        self.log.access(call.request_id, call.method, call.url, response.status, len(response.body),
-                        time.perf_counter() - started)
+        self.log.access(
+            call.request_id,
+            call.method,
+            call.url,
+            response.status,
+            len(response.body),
+            time.perf_counter() - started,
+        )
         return response
 
     def _failure(self, request_id: str, exc: errors.HandlerError) -> Response:

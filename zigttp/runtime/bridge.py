@@ -35,6 +35,7 @@ def _text(message: object) -> str:
     """An error message that can cross into JS whatever it quotes."""
     return str(message).encode("utf-8", "backslashreplace").decode("utf-8")
 
+
 _JS_TEMPLATE = """(function (hooks) {
   "use strict";
   const host = hooks.host;
@@ -87,8 +88,11 @@ class ModuleBridge:
             wrappers: dict[str, str] = getattr(spec, "js_wrappers", {}) or {}
             for name in spec.exports:
                 index = len(self.exports)
-                self.exports.append(Export(spec.name, name, table[name], name in spec.traceable,
-                                           name in spec.pure, spec.effects))
+                self.exports.append(
+                    Export(
+                        spec.name, name, table[name], name in spec.traceable, name in spec.pure, spec.effects
+                    )
+                )
                 shim = f"function (...args) {{ return call({index}, args); }}"
                 if name in wrappers:
                     shim = f"(function (__host) {{ return ({wrappers[name]}); }})({shim})"
@@ -105,8 +109,9 @@ class ModuleBridge:
 
         return compile_script(self.js_source, "zigttp:modules", strip_source=True)
 
-    def host_function(self, tap: Callable[[], IoTap | None],
-                      on_effect: Callable[[], None] | None = None) -> Callable[[int, str], str]:
+    def host_function(
+        self, tap: Callable[[], IoTap | None], on_effect: Callable[[], None] | None = None
+    ) -> Callable[[int, str], str]:
         """The `host` hook for one slot; `tap()` returns its current IoTap; `on_effect()` is
         told of every call to a module with effects (the inline lane's retry)."""
         exports = self.exports
@@ -121,9 +126,7 @@ class ModuleBridge:
                 if current is None:
                     result = export.function(*args)
                 else:
-                    result = current.call(
-                        export.module, export.name, args, lambda: export.function(*args)
-                    )
+                    result = current.call(export.module, export.name, args, lambda: export.function(*args))
                 return "u" if result is None else "o" + _dumps(result)
             except ModuleTypeError as exc:
                 return "t" + _text(exc)

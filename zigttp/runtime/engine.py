@@ -89,8 +89,10 @@ def lazy_bytecode(group: str) -> tuple[bytes, ...]:
     runtime evaluates them on first use (hooks.evalBytecode), not at build: see
     js/web/30-streams.js. Each evaluates to `function (hooks, S, B)`."""
     folder = Path(__file__).parent / "js" / "web" / group
-    return tuple(compile_script(path.read_text("utf-8"), f"zigttp:web/{group}/{path.stem}", strip_source=True)
-                 for path in sorted(folder.glob("*.js")))
+    return tuple(
+        compile_script(path.read_text("utf-8"), f"zigttp:web/{group}/{path.stem}", strip_source=True)
+        for path in sorted(folder.glob("*.js"))
+    )
 
 
 class JsRuntime:
@@ -115,7 +117,11 @@ class JsRuntime:
         self.host_state = HostState()  # this runtime's host objects (zlib streams): freed with it
         state = self.host_state
         self._runtime = _engine.Runtime(
-            limits.memory, limits.stack_size, limits.max_call_depth, console, host_function,
+            limits.memory,
+            limits.stack_size,
+            limits.max_call_depth,
+            console,
+            host_function,
             lambda name, args: call_native(name, args, state),
         )
         prelude, plain, web = runtime_bytecode()
@@ -138,8 +144,9 @@ class JsRuntime:
         """A request changed shared builtins: the pool replaces this runtime before the next."""
         return self._runtime.tainted
 
-    def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None,
-                 origin: str = "") -> HandlerResponse:
+    def dispatch(
+        self, method: str, url: str, headers_wire: str, body: bytes | None, origin: str = ""
+    ) -> HandlerResponse:
         """Run the handler once. Headers are "name\\0value\\0..." (lower-case names); `origin`
         ("http://host:port" of the listening socket) completes a `{ fetch }` request's URL
         when it has no Host header."""
@@ -167,9 +174,12 @@ class JsRuntime:
     def _warn_if_tainted(self) -> None:
         if self._runtime.tainted and not self._warned_taint:
             self._warned_taint = True
-            self._console("warn", "zigttp: this request changed shared JavaScript builtins (e.g. "
-                          "Object.prototype, JSON, Array.prototype, Response); its runtime is "
-                          "replaced before the next request. Patch builtins at the top level instead.")
+            self._console(
+                "warn",
+                "zigttp: this request changed shared JavaScript builtins (e.g. "
+                "Object.prototype, JSON, Array.prototype, Response); its runtime is "
+                "replaced before the next request. Patch builtins at the top level instead.",
+            )
 
     def settle_leftovers(self) -> bool:
         """Run what the last request left (promise jobs, finalizers) before the next one.
@@ -192,7 +202,8 @@ def translate(exc: _engine.Fault, limits: RuntimeLimits, timeout: float | None =
     if kind == "memory":
         return errors.MemoryLimitExceeded(
             f"handler exceeded the memory limit of {limits.memory} bytes"
-            if limits.memory else "out of memory"
+            if limits.memory
+            else "out of memory"
         )
     if kind == "stack":
         return errors.StackOverflow("stack overflow: " + message.split("\n", 1)[0])

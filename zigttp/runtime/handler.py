@@ -69,8 +69,9 @@ class LoadedHandler:
             except Exception:  # a log sink failing must not fail the request
                 pass
 
-        host = self.bridge.host_function(lambda: self.taps.get(slot_index),
-                                         getattr(slot, "note_effect", None))
+        host = self.bridge.host_function(
+            lambda: self.taps.get(slot_index), getattr(slot, "note_effect", None)
+        )
         try:
             return JsRuntime(
                 self.bytecode,

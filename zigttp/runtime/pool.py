@@ -61,14 +61,10 @@ class Slot:
         self.runtime: JsRuntime | None = None
         self.startup_error: BaseException | None = None
         self.ready = threading.Event()
-        self._inbox: queue.SimpleQueue[tuple[Call, Callable[[Outcome], None]] | None] = (
-            queue.SimpleQueue()
-        )
+        self._inbox: queue.SimpleQueue[tuple[Call, Callable[[Outcome], None]] | None] = queue.SimpleQueue()
         previous = threading.stack_size(SLOT_THREAD_STACK)
         try:
-            self.thread = threading.Thread(
-                target=self._serve, name=f"zigttp-slot-{index}", daemon=True
-            )
+            self.thread = threading.Thread(target=self._serve, name=f"zigttp-slot-{index}", daemon=True)
             self.thread.start()
         finally:
             threading.stack_size(previous)
@@ -143,8 +139,9 @@ class Slot:
                 self.runtime = self.pool.factory(self)
                 return
             except BaseException:
-                sys.stderr.write(f"zigttp: slot {self.index} could not rebuild its runtime "
-                                 f"(retrying in {delay:g}s):\n")
+                sys.stderr.write(
+                    f"zigttp: slot {self.index} could not rebuild its runtime (retrying in {delay:g}s):\n"
+                )
                 traceback.print_exc()
             time.sleep(delay)
             delay = min(delay * 2, REBUILD_MAX_DELAY)
@@ -169,8 +166,9 @@ class InlineSlot:
     def note_effect(self) -> None:
         self.effects += 1
 
-    def run(self, method: str, url: str, headers_wire: str, body: bytes | None,
-            request_id: str, origin: str = "") -> HandlerResponse:
+    def run(
+        self, method: str, url: str, headers_wire: str, body: bytes | None, request_id: str, origin: str = ""
+    ) -> HandlerResponse:
         """One request on the loop thread: the request's parts, not a `Call` (hot path)."""
         runtime = self.runtime
         self.request_id = request_id
@@ -217,12 +215,13 @@ class InlineSlot:
 
 def _bound_exceeded(bound: float, *, retry: bool) -> errors.InlineBoundExceeded:
     if retry:
-        return errors.InlineBoundExceeded("inline run interrupted; retried on the pool threads",
-                                          retry=True)
+        return errors.InlineBoundExceeded("inline run interrupted; retried on the pool threads", retry=True)
     return errors.InlineBoundExceeded(
         f"handler exceeded the {bound * 1000:g} ms bound of requests run on the event-loop "
         "thread, after calling a module with effects, so it was not run again; this path has "
-        "proven slow and now runs on the pool threads with the full --timeout", retry=False)
+        "proven slow and now runs on the pool threads with the full --timeout",
+        retry=False,
+    )
 
 
 class _Waiter:
@@ -376,8 +375,9 @@ class RuntimePool:
     def run_inline(self, call: Call) -> HandlerResponse:
         """Run on the calling (event-loop) thread; only when `lanes.inline_allowed` said so."""
         assert self.inline is not None
-        return self.inline.run(call.method, call.url, call.headers_wire, call.body, call.request_id,
-                               call.origin)
+        return self.inline.run(
+            call.method, call.url, call.headers_wire, call.body, call.request_id, call.origin
+        )
 
     async def run(self, call: Call) -> HandlerResponse:
         """Event-loop path: run one handler call on a free slot; raises HandlerError."""
@@ -410,4 +410,3 @@ class RuntimePool:
 def _settle(future: asyncio.Future[Outcome], outcome: Outcome) -> None:
     if not future.done():
         future.set_result(outcome)
-

@@ -160,8 +160,13 @@ class HttpConnection(asyncio.Protocol):
 
     def _maybe_continue(self) -> None:
         """`100 Continue` for a waiting upload, once every earlier response has been written."""
-        if (self.reader.head_complete_pending_continue and not self._continue_sent
-                and not self.busy and not self.reader.requests and self._pending_error is None):
+        if (
+            self.reader.head_complete_pending_continue
+            and not self._continue_sent
+            and not self.busy
+            and not self.reader.requests
+            and self._pending_error is None
+        ):
             self._continue_sent = True
             self._write(CONTINUE)
 
@@ -252,8 +257,12 @@ class HttpConnection(asyncio.Protocol):
         if not keep_alive:
             self._close()
             return False
-        if (self._reading_paused and transport is not None and len(self.reader.requests) <= MAX_QUEUED
-                and self._pending_error is None):
+        if (
+            self._reading_paused
+            and transport is not None
+            and len(self.reader.requests) <= MAX_QUEUED
+            and self._pending_error is None
+        ):
             self._reading_paused = False
             self.transport.resume_reading()
         return True
@@ -287,8 +296,13 @@ class HttpConnection(asyncio.Protocol):
     def _arm(self, kind: str) -> None:
         """Set a deadline; a per-server sweeper checks it (cheaper than a timer per request)."""
         config = self.config
-        delay = (config.header_timeout if kind == "head" else
-                 config.body_timeout if kind == "body" else config.keepalive_timeout)
+        delay = (
+            config.header_timeout
+            if kind == "head"
+            else config.body_timeout
+            if kind == "body"
+            else config.keepalive_timeout
+        )
         self._timer_kind = kind
         self.deadline = self.loop.time() + delay
 

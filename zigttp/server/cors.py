@@ -27,19 +27,23 @@ class CorsPolicy:
         self.allow_all = not self.origins or "*" in self.origins
 
     def is_preflight(self, method: str, request: dict[str, str]) -> bool:
-        return (method == "OPTIONS" and "origin" in request
-                and "access-control-request-method" in request)
+        return method == "OPTIONS" and "origin" in request and "access-control-request-method" in request
 
     def preflight(self, request: dict[str, str]) -> tuple[int, Headers, bytes]:
         origin = request.get("origin", "")
         if not self.allow_all and origin not in self.origins:
-            return 400, [("content-type", "text/plain; charset=utf-8"), ("vary", "Origin")], \
-                b"Disallowed CORS origin"
+            return (
+                400,
+                [("content-type", "text/plain; charset=utf-8"), ("vary", "Origin")],
+                b"Disallowed CORS origin",
+            )
         requested = request.get("access-control-request-headers", "").strip()
-        headers = [*self._origin_headers(request),
-                   ("access-control-allow-methods", ALLOW_METHODS),
-                   ("access-control-allow-headers", requested or DEFAULT_ALLOW_HEADERS),
-                   ("access-control-max-age", MAX_AGE)]
+        headers = [
+            *self._origin_headers(request),
+            ("access-control-allow-methods", ALLOW_METHODS),
+            ("access-control-allow-headers", requested or DEFAULT_ALLOW_HEADERS),
+            ("access-control-max-age", MAX_AGE),
+        ]
         return 204, headers, b""
 
     def apply(self, request: dict[str, str], headers: Headers) -> Headers:

@@ -37,8 +37,15 @@ HEALTH_PATH = "/_zigttp/health"
 
 
 class Dispatcher:
-    def __init__(self, config: ServerConfig, pool: RuntimePool, log: ServerLog,
-                 locate: object = None, worker: int = 1, state_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        config: ServerConfig,
+        pool: RuntimePool,
+        log: ServerLog,
+        locate: object = None,
+        worker: int = 1,
+        state_dir: str | None = None,
+    ) -> None:
         self.config = config
         self.pool = pool
         self.log = log
@@ -76,8 +83,14 @@ class Dispatcher:
         return f"{self._worker}-{next(self._ids)}"
 
     def call_for(self, request: Request, request_id: str) -> Call:
-        return Call(request.method, request.url, encode_headers(request.headers), _body_bytes(request),
-                    request_id, self.origin)
+        return Call(
+            request.method,
+            request.url,
+            encode_headers(request.headers),
+            _body_bytes(request),
+            request_id,
+            self.origin,
+        )
 
     async def handle(self, request: Request) -> Reply:
         """Event-loop path. Returns the response bytes and whether to keep the connection."""
@@ -113,13 +126,19 @@ class Dispatcher:
         keep_alive = request.keep_alive
         if path == HEALTH_PATH:
             body = b'{"status":"ok","worker":%d,"pool":%d}' % (self._worker, self.pool.size)
-            return serialize(200, b"content-type: application/json\r\n", body,
-                             keep_alive=keep_alive, head_request=request.method == "HEAD"), keep_alive
+            return serialize(
+                200,
+                b"content-type: application/json\r\n",
+                body,
+                keep_alive=keep_alive,
+                head_request=request.method == "HEAD",
+            ), keep_alive
         if path == METRICS_PATH and self.store is not None:
             text = render(self.store.collect()).encode()
             headers = b"content-type: text/plain; version=0.0.4; charset=utf-8\r\n"
-            return serialize(200, headers, text, keep_alive=keep_alive,
-                             head_request=request.method == "HEAD"), keep_alive
+            return serialize(
+                200, headers, text, keep_alive=keep_alive, head_request=request.method == "HEAD"
+            ), keep_alive
         return None
 
     def _static(self, request: Request, request_id: str, reply: StaticReply, started: float) -> Reply:
@@ -133,19 +152,34 @@ class Dispatcher:
             return head, keep_alive
         return FileResponse(head, reply.file, reply.offset, reply.length), keep_alive
 
-    def _decorate(self, request: Request, request_id: str, headers: list[tuple[str, str]],
-                  cors: bool = True) -> list[tuple[str, str]]:
+    def _decorate(
+        self, request: Request, request_id: str, headers: list[tuple[str, str]], cors: bool = True
+    ) -> list[tuple[str, str]]:
         if cors and self.cors is not None:
             headers = self.cors.apply(request.headers, headers)
         if "x-request-id" in request.headers:
             headers = [*headers, ("x-request-id", request_id)]
         return headers
 
-    def _reply(self, request: Request, request_id: str, status: int, headers: list[tuple[str, str]],
-               body: bytes, started: float, *, cors: bool = True) -> Reply:
+    def _reply(
+        self,
+        request: Request,
+        request_id: str,
+        status: int,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        started: float,
+        *,
+        cors: bool = True,
+    ) -> Reply:
         keep_alive = request.keep_alive
-        data = serialize(status, header_block(self._decorate(request, request_id, headers, cors)),
-                         body, keep_alive=keep_alive, head_request=request.method == "HEAD")
+        data = serialize(
+            status,
+            header_block(self._decorate(request, request_id, headers, cors)),
+            body,
+            keep_alive=keep_alive,
+            head_request=request.method == "HEAD",
+        )
         self._finish(request, request_id, status, len(body), started)
         return data, keep_alive
 
@@ -162,8 +196,14 @@ class Dispatcher:
         inline = self.pool.inline
         assert inline is not None
         try:
-            response = inline.run(request.method, request.url, encode_headers(request.headers),
-                                  _body_bytes(request), request_id, self.origin)
+            response = inline.run(
+                request.method,
+                request.url,
+                encode_headers(request.headers),
+                _body_bytes(request),
+                request_id,
+                self.origin,
+            )
         except errors.HandlerError as exc:
             return None if _retry_on_threads(exc) else self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
@@ -186,28 +226,38 @@ class Dispatcher:
             return None if _retry_on_threads(exc) else self._failure(request, request_id, exc, started)
         return self._success(request, request_id, response, started)
 
-    def _success(self, request: Request, request_id: str, response: HandlerResponse,
-                 started: float) -> Reply:
+    def _success(self, request: Request, request_id: str, response: HandlerResponse, started: float) -> Reply:
         if response.stream is not None:
             return self._streamed(request, request_id, response, started)
         size = len(response.body) + len(response.header_block)  # headers count too
         if size > self.config.max_response_bytes:
             limit = self.config.max_response_bytes
-            return self._failure(request, request_id, errors.ResponseTooLarge(
-                f"response of {size} bytes (body and headers) exceeds the {limit}-byte cap"
-            ), started)
+            return self._failure(
+                request,
+                request_id,
+                errors.ResponseTooLarge(
+                    f"response of {size} bytes (body and headers) exceeds the {limit}-byte cap"
+                ),
+                started,
+            )
         if self.cors is not None:  # rare: rebuild the block; the common path keeps it as is
             response.header_block = header_block(self.cors.apply(request.headers, response.headers))
         if "x-request-id" in request.headers:
             response.add_header("x-request-id", request_id)
         keep_alive = request.keep_alive
-        data = serialize(response.status, response.header_block, response.body,
-                         keep_alive=keep_alive, head_request=request.method == "HEAD")
+        data = serialize(
+            response.status,
+            response.header_block,
+            response.body,
+            keep_alive=keep_alive,
+            head_request=request.method == "HEAD",
+        )
         self._finish(request, request_id, response.status, len(response.body), started)
         return data, keep_alive
 
-    def _streamed(self, request: Request, request_id: str, response: HandlerResponse,
-                  started: float) -> Reply:
+    def _streamed(
+        self, request: Request, request_id: str, response: HandlerResponse, started: float
+    ) -> Reply:
         """A stream body: chunked, as it is produced (server.streaming; not counted by the
         --max-response-bytes cap, which bounds what is buffered)."""
         from zigttp.server.streaming import stream_response
@@ -217,13 +267,17 @@ class Dispatcher:
         if "x-request-id" in request.headers:
             response.add_header("x-request-id", request_id)
         keep_alive = request.keep_alive
-        reply = stream_response(response.status, response.header_block, response.stream,  # type: ignore[arg-type]
-                                keep_alive=keep_alive, head_request=request.method == "HEAD")
+        reply = stream_response(
+            response.status,
+            response.header_block,
+            response.stream,  # type: ignore[arg-type]
+            keep_alive=keep_alive,
+            head_request=request.method == "HEAD",
+        )
         self._finish(request, request_id, response.status, 0, started)
         return reply, keep_alive  # type: ignore[return-value]
 
-    def _failure(self, request: Request, request_id: str, exc: errors.HandlerError,
-                 started: float) -> Reply:
+    def _failure(self, request: Request, request_id: str, exc: errors.HandlerError, started: float) -> Reply:
         message, stack = split_message(str(exc))
         if self.locate is not None and stack:
             from zigttp.runtime.marshal import map_stack
@@ -233,13 +287,11 @@ class Dispatcher:
         extra = [("retry-after", "1")] if isinstance(exc, errors.PoolExhausted) else []
         extra = self._decorate(request, request_id, extra)
         keep_alive = request.keep_alive
-        data = plain_error(exc.status, message or "Internal Server Error", keep_alive=keep_alive,
-                           extra=extra)
+        data = plain_error(exc.status, message or "Internal Server Error", keep_alive=keep_alive, extra=extra)
         self._finish(request, request_id, exc.status, len(message), started)
         return data, keep_alive
 
-    def _finish(self, request: Request, request_id: str, status: int, size: int,
-                started: float) -> None:
+    def _finish(self, request: Request, request_id: str, status: int, size: int, started: float) -> None:
         elapsed = perf_counter() - started
         if self.log.access_enabled:
             self.log.access(request_id, request.method, request.url, status, size, elapsed)
@@ -252,7 +304,6 @@ class Dispatcher:
 
 def _retry_on_threads(exc: errors.HandlerError) -> bool:
     return isinstance(exc, errors.InlineBoundExceeded) and exc.retry
-
 
 
 def _body_bytes(request: Request) -> bytes | None:
@@ -271,5 +322,8 @@ def _static_files(config: ServerConfig) -> StaticFiles:
     from zigttp.server.static import StaticFiles  # imported only when --static is used
 
     assert config.static_dir is not None
-    return StaticFiles(config.static_dir, cache_max_bytes=config.static_cache_max_bytes,
-                       cache_max_file_size=config.static_cache_max_file_size)
+    return StaticFiles(
+        config.static_dir,
+        cache_max_bytes=config.static_cache_max_bytes,
+        cache_max_file_size=config.static_cache_max_file_size,
+    )

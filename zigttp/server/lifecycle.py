@@ -40,8 +40,10 @@ def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool 
         from zigttp.errors import ZigttpError
 
         if exc.errno == errno.EADDRINUSE:
-            raise ZigttpError(f"cannot listen on {host}:{port}: port in use (another server is "
-                              "listening there: stop it, or choose another --port)") from None
+            raise ZigttpError(
+                f"cannot listen on {host}:{port}: port in use (another server is "
+                "listening there: stop it, or choose another --port)"
+            ) from None
         raise ZigttpError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     if listen:
         sock.listen(2048)
@@ -64,8 +66,9 @@ def bind_group(host: str, port: int, count: int) -> list[socket.socket]:
     return [bind_socket(host, port, reuse_port=True) for _ in range(count)]
 
 
-def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
-                  state_dir: str | None = None) -> LoadedHandler:
+def build_handler(
+    source: CompiledHandler, config: ServerConfig, log: ServerLog, state_dir: str | None = None
+) -> LoadedHandler:
     from zigttp.modules._loader import load_modules
 
     if state_dir is None:
@@ -77,8 +80,13 @@ def build_handler(source: CompiledHandler, config: ServerConfig, log: ServerLog,
     outbound.configure(config.outbound_hosts, config.outbound_timeout_ms)  # the global fetch()'s
     options = {**config.module_options(), "log_sink": log.module_log}
     context = ModuleContext(state_dir=state_dir, options=options)
-    return load_handler(source, RuntimeLimits.from_config(config), module_context=context,
-                        extra_modules=load_modules(config.modules), console=log.console)
+    return load_handler(
+        source,
+        RuntimeLimits.from_config(config),
+        module_context=context,
+        extra_modules=load_modules(config.modules),
+        console=log.console,
+    )
 
 
 def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
@@ -93,8 +101,12 @@ def start_pool(handler: LoadedHandler, config: ServerConfig) -> RuntimePool:
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
         # fetch() blocks on the network: with outbound hosts allowed it never runs on the loop.
-        inline_lane=(config.backend == "loop" and config.inline_lane and not handler.bridge.blocking
-                     and not config.outbound_hosts),
+        inline_lane=(
+            config.backend == "loop"
+            and config.inline_lane
+            and not handler.bridge.blocking
+            and not config.outbound_hosts
+        ),
     )
     handler.pool = pool  # type: ignore[attr-defined]
     pool.start()
@@ -105,12 +117,17 @@ class Server:
     """Serve one handler. `start()`/`stop()` run it in a background thread (tests, embedding);
     `serve_forever()` runs it in the calling thread until SIGTERM/SIGINT."""
 
-    def __init__(self, handler: CompiledHandler | str | Path, config: ServerConfig | None = None,
-                 *, log: ServerLog | None = None, state_dir: str | None = None,
-                 worker: int = 1) -> None:
+    def __init__(
+        self,
+        handler: CompiledHandler | str | Path,
+        config: ServerConfig | None = None,
+        *,
+        log: ServerLog | None = None,
+        state_dir: str | None = None,
+        worker: int = 1,
+    ) -> None:
         self.config = config or ServerConfig()
-        self.log = log or ServerLog(access=not self.config.quiet, fmt=self.config.log_format,
-                                    worker=worker)
+        self.log = log or ServerLog(access=not self.config.quiet, fmt=self.config.log_format, worker=worker)
         self.compiled = compile_handler(handler, self.config)
         self.state_dir = state_dir
         self.worker = worker
@@ -129,18 +146,31 @@ class Server:
         if sock is None:
             sock = bind_socket(self.config.host, self.config.port)
         self.port = sock.getsockname()[1]
-        dispatcher = Dispatcher(self.config, pool, self.log, locate=self.compiled.locate,
-                                worker=self.worker, state_dir=self.state_dir)
+        dispatcher = Dispatcher(
+            self.config,
+            pool,
+            self.log,
+            locate=self.compiled.locate,
+            worker=self.worker,
+            state_dir=self.state_dir,
+        )
         dispatcher.origin = _origin(sock)
         self.dispatcher = dispatcher
         return dispatcher, sock, pool
 
     def banner(self, mode: str = "") -> str:
-        return start_line(self.config.log_format, self.url, handler=self.compiled.filename,
-                          pool=self.config.pool_size, load_ms=self.load_ms, mode=mode)
+        return start_line(
+            self.config.log_format,
+            self.url,
+            handler=self.compiled.filename,
+            pool=self.config.pool_size,
+            load_ms=self.load_ms,
+            mode=mode,
+        )
 
-    def serve_forever(self, sock: socket.socket | None = None, *, announce: bool = True,
-                      on_ready: object = None) -> None:
+    def serve_forever(
+        self, sock: socket.socket | None = None, *, announce: bool = True, on_ready: object = None
+    ) -> None:
         dispatcher, sock, pool = self._prepare(sock)
 
         def ready() -> None:
@@ -155,18 +185,31 @@ class Server:
         finally:
             pool.close()
 
-    def _run_backend(self, dispatcher: Dispatcher, sock: socket.socket, ready: object,
-                     *, install_signals: bool) -> None:
+    def _run_backend(
+        self, dispatcher: Dispatcher, sock: socket.socket, ready: object, *, install_signals: bool
+    ) -> None:
         if self.config.backend == "threads":
             from zigttp.server.thread_backend import run_thread_backend
 
-            run_thread_backend(self.config, dispatcher, sock, ready,  # type: ignore[arg-type]
-                               install_signals=install_signals, server_box=self._box)
+            run_thread_backend(
+                self.config,
+                dispatcher,
+                sock,
+                ready,  # type: ignore[arg-type]
+                install_signals=install_signals,
+                server_box=self._box,
+            )
         else:
             from zigttp.server.loop_backend import run_loop_backend
 
-            run_loop_backend(self.config, dispatcher, sock, ready,  # type: ignore[arg-type]
-                             install_signals=install_signals, server_box=self._box)
+            run_loop_backend(
+                self.config,
+                dispatcher,
+                sock,
+                ready,  # type: ignore[arg-type]
+                install_signals=install_signals,
+                server_box=self._box,
+            )
 
     def start(self, timeout: float = 30.0) -> int:
         """Serve in a background thread; returns the bound port once the pool is warm."""

@@ -32,8 +32,7 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
 
 
 class LoopServer:
-    def __init__(self, config: ServerConfig, dispatcher: Dispatcher,
-                 loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, config: ServerConfig, dispatcher: Dispatcher, loop: asyncio.AbstractEventLoop) -> None:
         self.config = config
         self.dispatcher = dispatcher
         self.loop = loop
@@ -65,16 +64,15 @@ class LoopServer:
             connection.deliver(answers)
 
     async def start(self, sock: socket.socket) -> None:
-        self._server = await self.loop.create_server(
-            lambda: HttpConnection(self), sock=sock, backlog=2048
-        )
+        self._server = await self.loop.create_server(lambda: HttpConnection(self), sock=sock, backlog=2048)
         self._sweeper = self.loop.create_task(self._sweep_deadlines())
 
     async def _sweep_deadlines(self) -> None:
         """Expire connection deadlines (header/body/idle timeouts) a few times per timeout."""
         config = self.config
-        tick = max(0.02, min(0.25, config.header_timeout / 5, config.keepalive_timeout / 5,
-                             config.body_timeout / 5))
+        tick = max(
+            0.02, min(0.25, config.header_timeout / 5, config.keepalive_timeout / 5, config.body_timeout / 5)
+        )
         while not self._stopped.is_set():
             await asyncio.sleep(tick)
             now = self.loop.time()
@@ -117,11 +115,15 @@ def _run_inline(connection: HttpConnection) -> list[Reply]:
         return []
 
 
-def run_loop_backend(config: ServerConfig, dispatcher: Dispatcher, sock: socket.socket,
-                     on_ready: Callable[[], None],
-                     loop: asyncio.AbstractEventLoop | None = None,
-                     install_signals: bool = True,
-                     server_box: list[LoopServer] | None = None) -> None:
+def run_loop_backend(
+    config: ServerConfig,
+    dispatcher: Dispatcher,
+    sock: socket.socket,
+    on_ready: Callable[[], None],
+    loop: asyncio.AbstractEventLoop | None = None,
+    install_signals: bool = True,
+    server_box: list[LoopServer] | None = None,
+) -> None:
     """Serve until drained; blocks the calling thread."""
     import signal
 

@@ -40,18 +40,26 @@ class RequestMetrics:
         self.count += 1
 
 
-def snapshot(worker: int, requests: RequestMetrics, pool: Any, cache: Any | None,
-             state: Snapshot | None = None) -> Snapshot:
+def snapshot(
+    worker: int, requests: RequestMetrics, pool: Any, cache: Any | None, state: Snapshot | None = None
+) -> Snapshot:
     return {
         "worker": worker,
         "requests": {str(k): v for k, v in requests.by_status.items()},
         "buckets": list(requests.bucket_counts),
         "duration_sum": requests.duration_sum,
-        "pool": {"size": pool.size, "in_use": pool.in_use, "exhausted": pool.exhausted,
-                 "acquisitions": pool.acquisitions, "wait_total": pool.wait_total,
-                 "wait_max": pool.wait_max, "executions": pool.executions,
-                 "exec_total": pool.exec_total, "exec_max": pool.exec_max,
-                 "inline_executions": pool.inline_executions},
+        "pool": {
+            "size": pool.size,
+            "in_use": pool.in_use,
+            "exhausted": pool.exhausted,
+            "acquisitions": pool.acquisitions,
+            "wait_total": pool.wait_total,
+            "wait_max": pool.wait_max,
+            "executions": pool.executions,
+            "exec_total": pool.exec_total,
+            "exec_max": pool.exec_max,
+            "inline_executions": pool.inline_executions,
+        },
         "static": cache.stats() if cache is not None else None,
         "state": state,  # --state: calls to the Redis store (modules._state.StateMetrics)
     }
@@ -99,8 +107,10 @@ class SnapshotStore:
 
 def render(snapshots: list[Snapshot]) -> str:
     out: list[str] = []
-    for prefix, rows in (("zigttp", [(None, _sum(snapshots))]),
-                         ("zigttp_worker", [(str(s["worker"]), s) for s in snapshots])):
+    for prefix, rows in (
+        ("zigttp", [(None, _sum(snapshots))]),
+        ("zigttp_worker", [(str(s["worker"]), s) for s in snapshots]),
+    ):
         _family_lines(out, prefix, rows)
     return "\n".join(out) + "\n"
 
@@ -111,8 +121,9 @@ def _labels(worker: str | None, **extra: str) -> str:
 
 
 def _family_lines(out: list[str], prefix: str, rows: list[tuple[str | None, Snapshot]]) -> None:
-    def family(name: str, kind: str, help_text: str, values: Callable[[str | None, Snapshot], list[str]]
-               ) -> None:
+    def family(
+        name: str, kind: str, help_text: str, values: Callable[[str | None, Snapshot], list[str]]
+    ) -> None:
         out.append(f"# HELP {prefix}_{name} {help_text}")
         out.append(f"# TYPE {prefix}_{name} {kind}")
         for worker, snap in rows:
@@ -122,8 +133,12 @@ def _family_lines(out: list[str], prefix: str, rows: list[tuple[str | None, Snap
         return lambda w, s: [f"{_pool_name(key)}{_labels(w)} {_num(s['pool'][key])}"]
 
     family("requests_total", "counter", "Requests answered, by status.", _status_lines)
-    family("request_duration_seconds", "histogram", "Time from request parsed to response ready.",
-           lambda w, s: _histogram_lines("request_duration_seconds", w, s, BUCKETS))
+    family(
+        "request_duration_seconds",
+        "histogram",
+        "Time from request parsed to response ready.",
+        lambda w, s: _histogram_lines("request_duration_seconds", w, s, BUCKETS),
+    )
     for key, kind, text in _POOL_FIELDS:
         family(_pool_name(key), kind, text, pool(key))
     if any(s["static"] is not None for _, s in rows):
@@ -139,14 +154,21 @@ def _state_families(family: Callable[..., None]) -> None:
     def counter(key: str) -> Callable[[str | None, Snapshot], list[str]]:
         return lambda w, s: [f"state_{key}_total{_labels(w)} {(s.get('state') or {}).get(key, 0)}"]
 
-    family("state_calls_total", "counter", "Calls to the --state store (cache, ratelimit).",
-           counter("calls"))
-    family("state_errors_total", "counter",
-           "Calls that got state_unavailable: store unreachable, too slow, or in cooldown.",
-           counter("errors"))
-    family("state_call_duration_seconds", "histogram", "Time of one call to the --state store.",
-           lambda w, s: _histogram_lines("state_call_duration_seconds", w, s.get("state") or
-                                         _EMPTY_STATE, STATE_BUCKETS))
+    family("state_calls_total", "counter", "Calls to the --state store (cache, ratelimit).", counter("calls"))
+    family(
+        "state_errors_total",
+        "counter",
+        "Calls that got state_unavailable: store unreachable, too slow, or in cooldown.",
+        counter("errors"),
+    )
+    family(
+        "state_call_duration_seconds",
+        "histogram",
+        "Time of one call to the --state store.",
+        lambda w, s: _histogram_lines(
+            "state_call_duration_seconds", w, s.get("state") or _EMPTY_STATE, STATE_BUCKETS
+        ),
+    )
 
 
 _POOL_FIELDS = (
@@ -184,10 +206,16 @@ def _static_line(key: str) -> Callable[[str | None, Snapshot], list[str]]:
 
 
 def _pool_name(key: str) -> str:
-    renamed = {"exhausted": "exhausted_total", "acquisitions": "acquisitions_total",
-               "wait_total": "wait_seconds_total", "wait_max": "wait_seconds_max",
-               "executions": "executions_total", "exec_total": "exec_seconds_total",
-               "exec_max": "exec_seconds_max", "inline_executions": "inline_executions_total"}
+    renamed = {
+        "exhausted": "exhausted_total",
+        "acquisitions": "acquisitions_total",
+        "wait_total": "wait_seconds_total",
+        "wait_max": "wait_seconds_max",
+        "executions": "executions_total",
+        "exec_total": "exec_seconds_total",
+        "exec_max": "exec_seconds_max",
+        "inline_executions": "inline_executions_total",
+    }
     return "pool_" + renamed.get(key, key)
 
 
@@ -195,8 +223,7 @@ def _num(value: float) -> str:
     return repr(float(value)) if isinstance(value, float) else str(value)
 
 
-def _histogram_lines(name: str, worker: str | None, snap: Snapshot,
-                     buckets: tuple[float, ...]) -> list[str]:
+def _histogram_lines(name: str, worker: str | None, snap: Snapshot, buckets: tuple[float, ...]) -> list[str]:
     lines, running = [], 0
     for bound, count in zip((*buckets, float("inf")), snap["buckets"], strict=True):
         running += count
@@ -211,8 +238,13 @@ _EMPTY_STATE: Snapshot = {"calls": 0, "errors": 0, "buckets": [0] * 13, "duratio
 
 
 def _sum(snapshots: list[Snapshot]) -> Snapshot:
-    total: Snapshot = {"requests": {}, "buckets": [0] * (len(BUCKETS) + 1), "duration_sum": 0.0,
-                       "pool": {}, "static": None}
+    total: Snapshot = {
+        "requests": {},
+        "buckets": [0] * (len(BUCKETS) + 1),
+        "duration_sum": 0.0,
+        "pool": {},
+        "static": None,
+    }
     for snap in snapshots:
         for status, count in snap["requests"].items():
             total["requests"][status] = total["requests"].get(status, 0) + count
@@ -232,6 +264,9 @@ def _sum(snapshots: list[Snapshot]) -> Snapshot:
 def _add_state(base: Snapshot | None, more: Snapshot) -> Snapshot:
     if base is None:
         return dict(more)
-    return {"calls": base["calls"] + more["calls"], "errors": base["errors"] + more["errors"],
-            "duration_sum": base["duration_sum"] + more["duration_sum"],
-            "buckets": [a + b for a, b in zip(base["buckets"], more["buckets"], strict=True)]}
+    return {
+        "calls": base["calls"] + more["calls"],
+        "errors": base["errors"] + more["errors"],
+        "duration_sum": base["duration_sum"] + more["duration_sum"],
+        "buckets": [a + b for a, b in zip(base["buckets"], more["buckets"], strict=True)],
+    }

@@ -46,9 +46,7 @@ MAX_URL_BYTES = 8 * 1024
 MAX_LEADING_EMPTY = 8  # bytes of CRLF / LF before a request line (4 empty lines)
 MAX_CHUNK_LINE = 16 * 1024  # a chunk-size line with its extensions (Node's limit, CVE-2024-22019)
 MAX_HEADER_COUNT = 100
-ALLOWED_METHODS = frozenset(
-    {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"}
-)
+ALLOWED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"})
 _METHOD_NAMES = {name.encode(): name for name in ALLOWED_METHODS}  # llhttp's bytes → our str
 HTTP_VERSIONS = frozenset({"1.0", "1.1"})
 
@@ -58,9 +56,16 @@ class Request:
 
     __slots__ = ("body", "expect_continue", "headers", "http_version", "keep_alive", "method", "url")
 
-    def __init__(self, method: str, url: str, headers: dict[str, str], body: bytes = b"",
-                 keep_alive: bool = True, http_version: str = "1.1",
-                 expect_continue: bool = False) -> None:
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes = b"",
+        keep_alive: bool = True,
+        http_version: str = "1.1",
+        expect_continue: bool = False,
+    ) -> None:
         self.method = method
         self.url = url
         self.headers = headers
@@ -151,7 +156,7 @@ class RequestReader:
 
     def _count_empty_lines(self, data: bytes) -> None:
         """Empty lines (llhttp skips them silently) before the next request line."""
-        start = data[:MAX_LEADING_EMPTY + 1]
+        start = data[: MAX_LEADING_EMPTY + 1]
         self._leading_empty += len(start) - len(start.lstrip(b"\r\n"))
         if self._leading_empty > MAX_LEADING_EMPTY and self._first:
             raise ProtocolError(400, "Bad Request: too many empty lines before the request line")

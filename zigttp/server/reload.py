@@ -59,9 +59,13 @@ class ReloadResult:
 
 
 class Reloader:
-    def __init__(self, server: Server, entry: str,
-                 on_result: Callable[[ReloadResult], None] | None = None,
-                 stamps: Stamps | None = None) -> None:
+    def __init__(
+        self,
+        server: Server,
+        entry: str,
+        on_result: Callable[[ReloadResult], None] | None = None,
+        stamps: Stamps | None = None,
+    ) -> None:
         """`stamps`: the files' stamps taken just before the running version was compiled."""
         self.server = server
         self.entry = entry
@@ -86,8 +90,9 @@ class Reloader:
 
     def _attempt(self, changed: list[str], started: float) -> ReloadResult:
         def done(**fields: object) -> ReloadResult:
-            return ReloadResult(at=time.time(), seconds=time.perf_counter() - started,
-                                changed=changed, **fields)  # type: ignore[arg-type]
+            return ReloadResult(
+                at=time.time(), seconds=time.perf_counter() - started, changed=changed, **fields
+            )  # type: ignore[arg-type]
 
         try:
             compiled = compile_file(Path(self.entry))
@@ -118,9 +123,14 @@ class Reloader:
             files = self.watched()
             directories = sorted({os.path.dirname(path) for path in files})
             for changes in watchfiles.watch(
-                *directories, stop_event=stop, debounce=debounce_ms, step=50,
+                *directories,
+                stop_event=stop,
+                debounce=debounce_ms,
+                step=50,
                 watch_filter=lambda _change, path, files=files: os.path.realpath(path) in files,
-                raise_interrupt=False, rust_timeout=500, yield_on_timeout=True,
+                raise_interrupt=False,
+                rust_timeout=500,
+                yield_on_timeout=True,
             ):
                 if not changes and file_stamps(files) == self.stamps:
                     continue

@@ -36,8 +36,10 @@ def date_header() -> bytes:
     now = int(time.time())
     if _date_cache[0] != now:
         t = time.gmtime(now)  # RFC 9110 IMF-fixdate, spelled out to stay locale-independent
-        stamp = (f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
-                 f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT")
+        stamp = (
+            f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
+        )
         _date_cache = (now, b"date: " + stamp.encode("ascii") + b"\r\n")
     return _date_cache[1]
 
@@ -62,8 +64,9 @@ def serialize(
     return b"".join((line, date_header(), header_block, tail, body))
 
 
-def plain_error(status: int, message: str, *, keep_alive: bool = False,
-                extra: list[tuple[str, str]] | None = None) -> bytes:
+def plain_error(
+    status: int, message: str, *, keep_alive: bool = False, extra: list[tuple[str, str]] | None = None
+) -> bytes:
     """A server-generated error response (text/plain body = the message)."""
     headers = [("content-type", "text/plain; charset=utf-8"), *(extra or [])]
     return serialize(status, header_block(headers), message.encode("utf-8"), keep_alive=keep_alive)
@@ -82,8 +85,7 @@ class FileResponse:
         self.count = count
 
 
-def serialize_head(status: int, headers: list[tuple[str, str]], length: int, *,
-                   keep_alive: bool) -> bytes:
+def serialize_head(status: int, headers: list[tuple[str, str]], length: int, *, keep_alive: bool) -> bytes:
     """Status line and headers announcing a `length`-byte body that is sent separately."""
     head = serialize(status, header_block(headers), b"", keep_alive=keep_alive, head_request=True)
     return head.replace(b"content-length: 0\r\n", b"content-length: %d\r\n" % length, 1)

@@ -36,9 +36,16 @@ from email.utils import formatdate, parsedate_to_datetime
 
 from zigttp.server.static_cache import StaticCache
 
-_EXTRA_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".webp": "image/webp",
-                ".mjs": "text/javascript", ".map": "application/json", ".ico": "image/x-icon",
-                ".avif": "image/avif", ".webmanifest": "application/manifest+json"}
+_EXTRA_TYPES = {
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".webp": "image/webp",
+    ".mjs": "text/javascript",
+    ".map": "application/json",
+    ".ico": "image/x-icon",
+    ".avif": "image/avif",
+    ".webmanifest": "application/manifest+json",
+}
 _TEXTUAL = re.compile(r"^(text/.*|application/(javascript|json|xml|manifest\+json)|image/svg\+xml)$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
@@ -134,7 +141,7 @@ class StaticFiles:
         relative = decoded[1:]
         candidates = [relative]
         if relative.startswith("static/"):
-            candidates.append(relative[len("static/"):])
+            candidates.append(relative[len("static/") :])
         for candidate in candidates:
             found = self._lookup(candidate, raw, query)
             if found is not None:
@@ -171,9 +178,13 @@ class StaticFiles:
             return None
         info = variant.info
         tag = etag_for(info, f"-{variant.encoding}" if variant.encoding else "")
-        headers = [("content-type", content_type(path)), ("etag", tag),
-                   ("last-modified", formatdate(info.st_mtime, usegmt=True)),
-                   ("accept-ranges", "bytes"), *variant.extra]
+        headers = [
+            ("content-type", content_type(path)),
+            ("etag", tag),
+            ("last-modified", formatdate(info.st_mtime, usegmt=True)),
+            ("accept-ranges", "bytes"),
+            *variant.extra,
+        ]
         if variant.vary:
             headers.append(("vary", "Accept-Encoding"))
         if _not_modified(request, tag, info):
@@ -205,16 +216,19 @@ class StaticFiles:
                 siblings[encoding] = (path + suffix, sibling)
         if not siblings:
             return _Variant(path, info, None)
-        chosen = None if "range" in request else choose_encoding(request.get("accept-encoding", ""),
-                                                                 tuple(siblings))
+        chosen = (
+            None
+            if "range" in request
+            else choose_encoding(request.get("accept-encoding", ""), tuple(siblings))
+        )
         if chosen is None:
             return _Variant(path, info, None, vary=True)
         sibling_path, sibling_info = siblings[chosen]
-        return _Variant(sibling_path, sibling_info, chosen, vary=True,
-                        extra=[("content-encoding", chosen)])
+        return _Variant(sibling_path, sibling_info, chosen, vary=True, extra=[("content-encoding", chosen)])
 
-    def _body(self, status: int, headers: list[tuple[str, str]], variant: _Variant,
-              span: tuple[int, int]) -> StaticReply:
+    def _body(
+        self, status: int, headers: list[tuple[str, str]], variant: _Variant, span: tuple[int, int]
+    ) -> StaticReply:
         start, end = span
         if not self.cache.cacheable(variant.info.st_size):
             return StaticReply(status, headers, file=variant.path, offset=start, length=end - start)

@@ -75,5 +75,11 @@ class StaticCache:
 
     def stats(self) -> dict[str, int]:
         with self._lock:
-            return {"hits": self.hits, "misses": self.misses, "evictions": self.evictions,
-                    "bytes": self.bytes, "entries": len(self._entries), "hit_bytes": self.hit_bytes}
+            return {
+                "hits": self.hits,
+                "misses": self.misses,
+                "evictions": self.evictions,
+                "bytes": self.bytes,
+                "entries": len(self._entries),
+                "hit_bytes": self.hit_bytes,
+            }

@@ -35,8 +35,9 @@ class StreamResponse:
         self.bodyless = bodyless
 
 
-def stream_response(status: int, header_block: bytes, stream: BodyStream, *, keep_alive: bool,
-                    head_request: bool) -> StreamResponse:
+def stream_response(
+    status: int, header_block: bytes, stream: BodyStream, *, keep_alive: bool, head_request: bool
+) -> StreamResponse:
     bodyless = head_request or status == 204 or status == 304
     framing = b"" if status == 204 or status == 304 else b"transfer-encoding: chunked\r\n"
     tail = b"\r\n" if keep_alive else b"connection: close\r\n\r\n"

@@ -60,9 +60,17 @@ class Supervisor:
         load_ms = (time.perf_counter() - started) * 1000
         host = self.config.host
         url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
-        print(start_line(self.config.log_format, url, handler=self.compiled.filename,
-                         pool=self.config.pool_size, load_ms=load_ms, workers=self.config.workers),
-              flush=True)
+        print(
+            start_line(
+                self.config.log_format,
+                url,
+                handler=self.compiled.filename,
+                pool=self.config.pool_size,
+                load_ms=load_ms,
+                workers=self.config.workers,
+            ),
+            flush=True,
+        )
         return self._supervise()
 
     def _spawn(self, index: int) -> None:
@@ -82,10 +90,13 @@ class Supervisor:
             for other in self._sockets:
                 if other is not sock:
                     other.close()
-            server = Server(self.compiled, self.config.with_changes(port=self.port),
-                            state_dir=self.state_dir, worker=index)
-            server.serve_forever(sock, announce=False,
-                                 on_ready=lambda: os.write(self._ready_w, b"."))
+            server = Server(
+                self.compiled,
+                self.config.with_changes(port=self.port),
+                state_dir=self.state_dir,
+                worker=index,
+            )
+            server.serve_forever(sock, announce=False, on_ready=lambda: os.write(self._ready_w, b"."))
             return 0
         except ZigttpError as exc:  # a load error, --static DIR missing, ...
             self._report_failure(f"zigttp: {exc}\n")
@@ -119,8 +130,9 @@ class Supervisor:
                 self.children.pop(pid, None)
                 if os.WIFEXITED(status):  # the worker (or the first of them) said why
                     return os.WEXITSTATUS(status) or 1
-                sys.stderr.write(f"zigttp: worker failed to start (pid {pid}, killed by signal "
-                                 f"{os.WTERMSIG(status)})\n")
+                sys.stderr.write(
+                    f"zigttp: worker failed to start (pid {pid}, killed by signal {os.WTERMSIG(status)})\n"
+                )
                 return 1
             import select
 
@@ -149,8 +161,11 @@ class Supervisor:
             index = self.children.pop(pid, None)
             if index is None or self.stopping:
                 continue
-            reason = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-                      else f"exit {os.WEXITSTATUS(status)}")
+            reason = (
+                f"signal {os.WTERMSIG(status)}"
+                if os.WIFSIGNALED(status)
+                else f"exit {os.WEXITSTATUS(status)}"
+            )
             sys.stderr.write(f"zigttp: worker {index} (pid {pid}) died ({reason}); restarting\n")
             self._spawn(index)
         return 0

@@ -151,8 +151,9 @@ class ThreadServer:
             if not keep_alive or self.draining.is_set():
                 return
 
-    def _receive(self, conn: socket.socket, reader: RequestReader,
-                 head_started: float | None, body_deadline: float) -> bytes | None:
+    def _receive(
+        self, conn: socket.socket, reader: RequestReader, head_started: float | None, body_deadline: float
+    ) -> bytes | None:
         """Read with the right timeout; None means close (EOF, idle timeout or 408 sent)."""
         config = self.config
         if reader.in_head and head_started is not None:
@@ -197,9 +198,14 @@ def _linger(conn: socket.socket, seconds: float = 1.0, budget: int = 4 << 20) ->
             budget -= len(data)
 
 
-def run_thread_backend(config: ServerConfig, dispatcher: Dispatcher, sock: socket.socket,
-                       on_ready: Callable[[], None], install_signals: bool = True,
-                       server_box: list[ThreadServer] | None = None) -> None:
+def run_thread_backend(
+    config: ServerConfig,
+    dispatcher: Dispatcher,
+    sock: socket.socket,
+    on_ready: Callable[[], None],
+    install_signals: bool = True,
+    server_box: list[ThreadServer] | None = None,
+) -> None:
     server = ThreadServer(config, dispatcher, sock)
     if server_box is not None:
         server_box.append(server)

@@ -57,8 +57,10 @@ def check_expectations(test: FixtureTest, actual: Actual) -> list[str]:
     if expect.body is not None and expect.body != actual.body:
         reasons.append(f"body mismatch: expected {preview(expect.body)}, actual {preview(actual.body)}")
     if expect.body_contains is not None and expect.body_contains not in actual.body:
-        reasons.append(f"body does not contain {preview(expect.body_contains, NEEDLE_PREVIEW)}; "
-                       f"actual body: {preview(actual.body)}")
+        reasons.append(
+            f"body does not contain {preview(expect.body_contains, NEEDLE_PREVIEW)}; "
+            f"actual body: {preview(actual.body)}"
+        )
     for name, value in expect.headers.items():
         got = actual.headers.get(name.lower())
         if got is None:

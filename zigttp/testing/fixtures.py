@@ -150,20 +150,24 @@ class _Parser:
         fn = self.want(row, "fn", str, None)
         if module is None or fn is None:
             raise self.error('an "io" row needs string fields "module" and "fn"')
-        test.io.append(IoRow(
-            line=self.line,
-            module=module.removeprefix("zigttp:"),
-            fn=fn,
-            args=self.want(row, "args", list, None) or [],
-            result=row.get("result"),
-            seq=self.want(row, "seq", int, None),
-        ))
+        test.io.append(
+            IoRow(
+                line=self.line,
+                module=module.removeprefix("zigttp:"),
+                fn=fn,
+                args=self.want(row, "args", list, None) or [],
+                result=row.get("result"),
+                seq=self.want(row, "seq", int, None),
+            )
+        )
 
     def add_expect(self, test: FixtureTest, row: dict[str, Any]) -> None:
         unknown = sorted(set(row) - EXPECT_KEYS)
         if unknown:  # kept loadable for newer writers, but a typo must not pass silently
-            self.warnings.append(f"{self.path}:{self.line}: expect row ignores unknown keys: "
-                                 f"{', '.join(unknown)} (known: status, body, bodyContains, headers)")
+            self.warnings.append(
+                f"{self.path}:{self.line}: expect row ignores unknown keys: "
+                f"{', '.join(unknown)} (known: status, body, bodyContains, headers)"
+            )
         body = self.want(row, "body", str, None)
         test.expect = Expect(
             line=self.line,

@@ -87,7 +87,7 @@ class StubTap:
 
     def finish(self) -> list[str]:
         """Divergences, including io rows the handler never consumed."""
-        for row in self.rows[self.position:]:
+        for row in self.rows[self.position :]:
             self.divergences.append(f"io row at line {row.line} ({row.module}.{row.fn}) was not used")
         self.position = max(self.position, len(self.rows))
         return self.divergences

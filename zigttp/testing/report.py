@@ -85,8 +85,12 @@ def _result_json(result: TestResult) -> dict[str, Any]:
         data["console"] = result.console
     if result.actual is not None:
         actual = asdict(result.actual)
-        data["actual"] = {"status": actual["status"], "headers": actual["headers"],
-                          "body": actual["body"], "error": actual["error"]}
+        data["actual"] = {
+            "status": actual["status"],
+            "headers": actual["headers"],
+            "body": actual["body"],
+            "error": actual["error"],
+        }
     return data
 
 
@@ -98,8 +102,11 @@ def to_json(runs: Sequence[FixtureRun]) -> dict[str, Any]:
         "skipped": skipped,
         "success": failed == 0,
         "fixtures": [
-            {"fixture": run.fixture, "handler": run.handler,
-             "tests": [_result_json(result) for result in run.results]}
+            {
+                "fixture": run.fixture,
+                "handler": run.handler,
+                "tests": [_result_json(result) for result in run.results],
+            }
             for run in runs
         ],
     }

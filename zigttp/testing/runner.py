@@ -53,9 +53,15 @@ class FixtureRun:
         return sum(1 for result in self.results if result.status == status)
 
 
-def run_fixture(fixture: Fixture, handler_path: str, *, strict_io: bool = False,
-                limits: RuntimeLimits = DEFAULT_LIMITS, compiled: CompiledHandler | None = None,
-                extra_modules: tuple[ModuleSpec, ...] = ()) -> FixtureRun:
+def run_fixture(
+    fixture: Fixture,
+    handler_path: str,
+    *,
+    strict_io: bool = False,
+    limits: RuntimeLimits = DEFAULT_LIMITS,
+    compiled: CompiledHandler | None = None,
+    extra_modules: tuple[ModuleSpec, ...] = (),
+) -> FixtureRun:
     """Compile the handler once, then run every test of `fixture` in its own runtime.
 
     `compiled` skips the compile step and `extra_modules` adds module specs (embedding, tests).
@@ -71,8 +77,10 @@ def run_fixture(fixture: Fixture, handler_path: str, *, strict_io: bool = False,
 
 
 def _all_failed(fixture: Fixture, handler_path: str, reason: str) -> FixtureRun:
-    results = [TestResult(t.name, t.line, "skip" if t.skip else "fail",
-                          reasons=[] if t.skip else [reason]) for t in fixture.tests]
+    results = [
+        TestResult(t.name, t.line, "skip" if t.skip else "fail", reasons=[] if t.skip else [reason])
+        for t in fixture.tests
+    ]
     return FixtureRun(fixture.path, handler_path, results)
 
 
@@ -100,8 +108,13 @@ def _on_worker_thread(work: Callable[[], T]) -> T:
 
 
 class _Runner:
-    def __init__(self, compiled: CompiledHandler, strict_io: bool, limits: RuntimeLimits,
-                 extra_modules: tuple[ModuleSpec, ...]) -> None:
+    def __init__(
+        self,
+        compiled: CompiledHandler,
+        strict_io: bool,
+        limits: RuntimeLimits,
+        extra_modules: tuple[ModuleSpec, ...],
+    ) -> None:
         self.compiled = compiled
         self.extra_modules = extra_modules
         self.strict_io = strict_io
@@ -126,14 +139,24 @@ class _Runner:
             reasons.extend(warnings)
             warnings = []
         return TestResult(
-            test.name, test.line, "fail" if reasons else "pass", reasons, warnings,
-            console=self.console, actual=actual,
+            test.name,
+            test.line,
+            "fail" if reasons else "pass",
+            reasons,
+            warnings,
+            console=self.console,
+            actual=actual,
             duration_ms=(time.perf_counter() - started) * 1000,
         )
 
     def _load(self, state_dir: str) -> LoadedHandler:
-        return load_handler(self.compiled, self.limits, module_context=ModuleContext(state_dir),
-                            extra_modules=self.extra_modules, console=self._console)
+        return load_handler(
+            self.compiled,
+            self.limits,
+            module_context=ModuleContext(state_dir),
+            extra_modules=self.extra_modules,
+            console=self._console,
+        )
 
     def _console(self, level: str, _request_id: str, text: str) -> None:
         self.console.append(f"console.{level}: {text}")

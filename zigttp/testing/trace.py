@@ -53,16 +53,18 @@ class TraceWriter:
         self._failed = False
         self.handler = _relative_handler(path, handler_file)
 
-    def record(self, name: str, request: dict[str, Any], calls: list[RecordedCall],
-               actual: Actual) -> None:
+    def record(self, name: str, request: dict[str, Any], calls: list[RecordedCall], actual: Actual) -> None:
         test: dict[str, Any] = {"type": "test", "name": name}
         if self.handler:
             test["handler"] = self.handler
         rows = [test, {"type": "request", **request}]
-        rows += [{"type": "io", "seq": seq, "module": c.module, "fn": c.fn, "args": c.args,
-                  "result": c.result} for seq, c in enumerate(calls)]
-        rows.append({"type": "expect", "status": actual.status, "body": actual.body,
-                     "headers": actual.headers})
+        rows += [
+            {"type": "io", "seq": seq, "module": c.module, "fn": c.fn, "args": c.args, "result": c.result}
+            for seq, c in enumerate(calls)
+        ]
+        rows.append(
+            {"type": "expect", "status": actual.status, "body": actual.body, "headers": actual.headers}
+        )
         self.write("".join(_dumps(row) + "\n" for row in rows) + "\n")
 
     def write(self, text: str) -> None:
@@ -102,8 +104,9 @@ class TracedRuntime:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.runtime, name)
 
-    def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None,
-                 origin: str = "") -> HandlerResponse:
+    def dispatch(
+        self, method: str, url: str, headers_wire: str, body: bytes | None, origin: str = ""
+    ) -> HandlerResponse:
         self.tap.begin_request()
         text = body.decode("utf-8", "replace") if body is not None else None
         request = {"method": method, "url": url, "headers": decode_headers(headers_wire), "body": text}

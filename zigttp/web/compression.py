@@ -68,8 +68,11 @@ def open_stream(state: HostState, fmt: str, decompress: bool) -> int:
     if wbits is None:
         raise NativeError("TypeError", f"unsupported compression format {fmt!r} (gzip, deflate, deflate-raw)")
     if state.count(_Inflater) + state.count(_Deflater) >= MAX_OPEN:
-        raise NativeError("RangeError", f"at most {MAX_OPEN} compression streams can be open at once in a "
-                          "runtime; close or cancel the ones you are done with")
+        raise NativeError(
+            "RangeError",
+            f"at most {MAX_OPEN} compression streams can be open at once in a "
+            "runtime; close or cancel the ones you are done with",
+        )
     return state.add(_Inflater(wbits) if decompress else _Deflater(wbits))
 
 

@@ -88,8 +88,11 @@ def _target(url: str, hosts: tuple[str, ...]) -> tuple[str, str, int, str]:
     if parts.username is not None or parts.password is not None:
         raise OutboundError("invalid_url", f"URL {url!r} includes credentials; send an Authorization header")
     if not host_allowed(parts.hostname, port, hosts):
-        raise OutboundError("host_not_allowed", f"{parts.hostname}:{port} is not an allowed outbound host: "
-                            f"allow it with --outbound-host {parts.hostname}")
+        raise OutboundError(
+            "host_not_allowed",
+            f"{parts.hostname}:{port} is not an allowed outbound host: "
+            f"allow it with --outbound-host {parts.hostname}",
+        )
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return parts.scheme, parts.hostname, port, path
 
@@ -101,8 +104,16 @@ def _left(deadline: float, timeout: float) -> float:
     return left
 
 
-def _exchange(method: str, url: str, headers: list[tuple[str, str]], body: bytes | None,
-              deadline: float, timeout: float, limit: int, hosts: tuple[str, ...]) -> Reply:
+def _exchange(
+    method: str,
+    url: str,
+    headers: list[tuple[str, str]],
+    body: bytes | None,
+    deadline: float,
+    timeout: float,
+    limit: int,
+    hosts: tuple[str, ...],
+) -> Reply:
     import http.client
 
     scheme, host, port, path = _target(url, hosts)
@@ -137,9 +148,17 @@ def _exchange(method: str, url: str, headers: list[tuple[str, str]], body: bytes
         conn.close()
 
 
-def send(method: str, url: str, headers: list[tuple[str, str]], body: bytes | None, *,
-         redirect: str = "follow", timeout_ms: float | None = None, limit: int = MAX_RESPONSE_BYTES,
-         hosts: tuple[str, ...] | None = None) -> Reply:
+def send(
+    method: str,
+    url: str,
+    headers: list[tuple[str, str]],
+    body: bytes | None,
+    *,
+    redirect: str = "follow",
+    timeout_ms: float | None = None,
+    limit: int = MAX_RESPONSE_BYTES,
+    hosts: tuple[str, ...] | None = None,
+) -> Reply:
     """One outbound call under one deadline, redirects included."""
     rules = _policy
     allowed = rules.hosts if hosts is None else hosts
@@ -152,7 +171,7 @@ def send(method: str, url: str, headers: list[tuple[str, str]], body: bytes | No
             reply.redirected = hop > 0
             return reply
         if redirect == "error":
-            raise OutboundError("redirect", f"{url} redirected ({reply.status}) and redirect is \"error\"")
+            raise OutboundError("redirect", f'{url} redirected ({reply.status}) and redirect is "error"')
         target = urljoin(url, location)
         to_get = reply.status == 303 and method not in ("GET", "HEAD")
         if to_get or (reply.status in (301, 302) and method == "POST"):

@@ -14,6 +14,8 @@ def random_bytes(count: int) -> bytes:
     if not isinstance(count, int) or count < 0:
         raise NativeError("TypeError", "random.bytes(count): count must be a non-negative integer")
     if count > MAX_RANDOM_BYTES:
-        raise NativeError("QuotaExceededError",
-                          f"getRandomValues: {count} bytes requested, at most {MAX_RANDOM_BYTES} per call")
+        raise NativeError(
+            "QuotaExceededError",
+            f"getRandomValues: {count} bytes requested, at most {MAX_RANDOM_BYTES} per call",
+        )
     return os.urandom(count)

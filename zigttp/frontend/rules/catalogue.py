@@ -54,8 +54,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "ZT107",
             "no `handler` is defined",
-            "define `function handler(request) { ... }` "
-            "or `export default { fetch(request) { ... } }`",
+            "define `function handler(request) { ... }` or `export default { fetch(request) { ... } }`",
         ),
         Rule(
             "ZT108",
@@ -103,8 +102,6 @@ RULES: dict[str, Rule] = {
             "regular expressions are not supported",
             "use string methods (includes, startsWith, split, replaceAll)",
         ),
-        _strict(
-            "ZT315", "'delete' is not supported", "build a new object without the key ({...rest})"
-        ),
+        _strict("ZT315", "'delete' is not supported", "build a new object without the key ({...rest})"),
     )
 }

@@ -62,9 +62,7 @@ def handler_functions(root: Node) -> Iterator[Node]:
         is_default = False
         if statement.type == "export_statement":
             is_default = any(c.type == "default" for c in statement.children)
-            target = statement.child_by_field_name("declaration") or statement.child_by_field_name(
-                "value"
-            )
+            target = statement.child_by_field_name("declaration") or statement.child_by_field_name("value")
         if target is None:
             continue
         yield from _serving(target, is_default)
