@@ -7,6 +7,7 @@ from stdout, and stops the process (SIGTERM, then SIGKILL) at teardown.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -180,3 +181,17 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
 def backend(request: pytest.FixtureRequest) -> str:
     """Run a test against both server backends."""
     return str(request.param)
+
+
+@contextlib.contextmanager
+def http_upstream(handler_class: type) -> Iterator[str]:
+    """A real loopback HTTP server (stdlib) answering with `handler_class`: its base URL."""
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -51,6 +51,7 @@ typedef struct {
     JSValue fn_dispatch, fn_settle, fn_intact, fn_snapshot; /* from the prelude */
     JSValue getters[GETTERS]; /* builtins.c: captured before any handler code ran */
     JSValue fn_timers;       /* timers(nowMs, phase) -> ms to the next timer or -1 (run_loop) */
+    JSValue fn_pull;         /* pull(step): the next chunk of a streamed response (runtime_pull) */
 } Runtime;
 
 extern PyTypeObject RuntimeType;
@@ -69,6 +70,7 @@ PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_
 /* marshal.c */
 PyObject *read_response(Runtime *self, JSValueConst answer, int faults);
 int body_bytes(Runtime *self, JSValueConst value, const uint8_t **data, size_t *size);
+PyObject *read_chunk(Runtime *self, JSValueConst answer, int faults);
 PyObject *utf8_bytes(JSContext *ctx, JSValueConst string);
 void replace_lone_surrogates(uint8_t *utf8, size_t size);
 

@@ -246,8 +246,14 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
             malformed("the body's bytes cannot be read (a view outside its buffer)");
         }
     }
-    if (body != NULL)
-        out = Py_BuildValue("(iOO)", (int)status, block, body);
+    if (body != NULL) {
+        /* a 4th element (true) marks a streamed body: the host pulls it (runtime_pull) */
+        JSValue streamed = JS_GetPropertyUint32(ctx, answer, 3);
+        int stream = JS_ToBool(ctx, streamed) > 0;
+        JS_FreeValue(ctx, streamed);
+        out = stream ? Py_BuildValue("(iOOO)", (int)status, block, body, Py_True)
+                     : Py_BuildValue("(iOO)", (int)status, block, body);
+    }
 done:
     Py_XDECREF(block);
     Py_XDECREF(body);
@@ -256,3 +262,31 @@ done:
     JS_FreeValue(ctx, body_v);
     return out;
 }
+
+/* One chunk from the prelude's pull(): bytes (an ArrayBuffer or view; a string as UTF-8),
+ * null at the end of the stream, or [0, kind, message] when the stream failed. */
+PyObject *read_chunk(Runtime *self, JSValueConst answer, int faults)
+{
+    JSContext *ctx = self->ctx;
+    if (JS_IsNull(answer) || JS_IsUndefined(answer))
+        Py_RETURN_NONE;
+    if (JS_IsString(answer))
+        return utf8_bytes(ctx, answer);
+    if (JS_IsArray(answer)) {
+        JSValue kind = JS_GetPropertyUint32(ctx, answer, 1);
+        JSValue message = JS_GetPropertyUint32(ctx, answer, 2);
+        failure(self, kind, message, faults);
+        JS_FreeValue(ctx, kind);
+        JS_FreeValue(ctx, message);
+        return NULL;
+    }
+    const uint8_t *data;
+    size_t length;
+    int bytes = body_bytes(self, answer, &data, &length);
+    if (bytes > 0)
+        return PyBytes_FromStringAndSize((const char *)data, (Py_ssize_t)length);
+    if (bytes < 0)
+        JS_FreeValue(ctx, JS_GetException(ctx));
+    return malformed("a stream chunk is neither a string nor bytes");
+}
+

@@ -255,7 +255,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     if (self == NULL)
         return NULL;
     self->hooks = self->fn_dispatch = self->fn_settle = JS_UNDEFINED;
-    self->fn_intact = self->fn_snapshot = self->fn_timers = JS_UNDEFINED;
+    self->fn_intact = self->fn_snapshot = self->fn_timers = self->fn_pull = JS_UNDEFINED;
     for (int i = 0; i < GETTERS; i++)
         self->getters[i] = JS_UNDEFINED;
     self->owner = PyThread_get_thread_ident();
@@ -296,7 +296,7 @@ static void runtime_close(Runtime *self)
 {
     if (self->ctx != NULL) {
         JSValue *values[] = {&self->hooks, &self->fn_dispatch, &self->fn_settle,
-                             &self->fn_intact, &self->fn_snapshot, &self->fn_timers};
+                             &self->fn_intact, &self->fn_snapshot, &self->fn_timers, &self->fn_pull};
         JS_UpdateStackTop(self->rt); /* freeing may happen on another thread's stack */
         for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
             JS_FreeValue(self->ctx, *values[i]);
@@ -403,7 +403,8 @@ static PyObject *runtime_install_prelude(Runtime *self, PyObject *args)
     int failed = take_function(self->ctx, api, "dispatch", &self->fn_dispatch) ||
                  take_function(self->ctx, api, "settle", &self->fn_settle) ||
                  take_function(self->ctx, api, "intact", &self->fn_intact) ||
-                 take_function(self->ctx, api, "snapshot", &self->fn_snapshot);
+                 take_function(self->ctx, api, "snapshot", &self->fn_snapshot) ||
+                 take_function(self->ctx, api, "pull", &self->fn_pull);
     JS_FreeValue(self->ctx, api);
     if (failed)
         return NULL;
@@ -468,30 +469,34 @@ static void check_intact(Runtime *self)
 }
 
 /* One request: method, target and "name\0value\0..." headers as str, the body as bytes or
- * None. Returns (status, header_block: bytes, body: bytes) or raises Fault. */
+ * None, the timeout, and optionally the listening socket's origin ("http://host:port", the
+ * absolute URL's fallback when a request has no Host header). Returns (status,
+ * header_block: bytes, body: bytes) or raises Fault. */
 static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (!usable(self))
         return NULL;
-    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
-        !PyUnicode_Check(args[2]) || !(args[3] == Py_None || PyBytes_Check(args[3]))) {
-        PyErr_SetString(PyExc_TypeError, "dispatch(method: str, url: str, headers: str, body: bytes | None, timeout: float)");
+    if (nargs < 5 || nargs > 6 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyUnicode_Check(args[2]) || !(args[3] == Py_None || PyBytes_Check(args[3])) ||
+        (nargs == 6 && !PyUnicode_Check(args[5]))) {
+        PyErr_SetString(PyExc_TypeError, "dispatch(method: str, url: str, headers: str, body: bytes | None, timeout: float, origin: str = ...)");
         return NULL;
     }
     double timeout = PyFloat_AsDouble(args[4]);
     if (timeout == -1.0 && PyErr_Occurred())
         return NULL;
     JSContext *ctx = self->ctx;
-    JSValue argv[4];
+    JSValue argv[5];
     argv[0] = new_string(ctx, args[0]);
     argv[1] = new_string(ctx, args[1]);
     argv[2] = new_string(ctx, args[2]);
     argv[3] = args[3] == Py_None ? JS_NULL
               : JS_NewArrayBufferCopy(ctx, (const uint8_t *)PyBytes_AS_STRING(args[3]),
                                       (size_t)PyBytes_GET_SIZE(args[3]));
-    for (int i = 0; i < 4; i++) {
+    argv[4] = nargs == 6 ? new_string(ctx, args[5]) : JS_UNDEFINED;
+    for (int i = 0; i < 5; i++) {
         if (JS_IsException(argv[i])) {
-            for (int j = 0; j < 4; j++)
+            for (int j = 0; j < 5; j++)
                 JS_FreeValue(ctx, argv[j]);
             if (PyErr_Occurred()) /* a str with a lone surrogate */
                 return NULL;
@@ -502,8 +507,8 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
     }
     self->busy = 1;
     arm_deadline(self, timeout);
-    JSValue answer = call_js(self, self->fn_dispatch, 4, (JSValueConst *)argv);
-    for (int i = 0; i < 4; i++)
+    JSValue answer = call_js(self, self->fn_dispatch, 5, (JSValueConst *)argv);
+    for (int i = 0; i < 5; i++)
         JS_FreeValue(ctx, argv[i]);
     if (JS_IsNull(answer)) { /* a pending promise: run its jobs, then read the outcome */
         leave_python(self);
@@ -522,6 +527,41 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
         raise_for(self, faults, threw); /* reads no getters; the deadline stays armed anyway */
     else
         out = read_response(self, answer, faults);
+    self->deadline_ns = 0;
+    JS_FreeValue(ctx, answer);
+    return out;
+}
+
+/* The next chunk of the streamed response the last dispatch returned (its body a
+ * ReadableStream): the prelude's pull(0) starts a read, the request's loop (jobs and timers,
+ * run_loop) runs until it settles or `timeout` passes, pull(1) answers: bytes, None at the
+ * end, or a Fault. With `cancel`, pull(2) cancels the stream instead. */
+static PyObject *runtime_pull(Runtime *self, PyObject *args)
+{
+    int cancel;
+    double timeout;
+    if (!usable(self) || !PyArg_ParseTuple(args, "pd", &cancel, &timeout))
+        return NULL;
+    JSContext *ctx = self->ctx;
+    self->busy = 1;
+    arm_deadline(self, timeout);
+    JSValue step = JS_NewInt32(ctx, cancel ? 2 : 0);
+    JSValue answer = call_js(self, self->fn_pull, 1, &step);
+    if (JS_IsUndefined(answer)) { /* a read is pending: run the loop until it settles */
+        leave_python(self);
+        int drained = run_loop(self, 0);
+        enter_python(self);
+        step = JS_NewInt32(ctx, 1);
+        answer = drained < 0 ? JS_EXCEPTION : call_js(self, self->fn_pull, 1, &step);
+    }
+    int threw = JS_IsException(answer);
+    int faults = JS_TakeFaults(self->rt);
+    self->busy = 0;
+    PyObject *out = NULL;
+    if (threw || self->deadline_hit || (faults & JS_FAULT_OUT_OF_MEMORY))
+        raise_for(self, faults, threw);
+    else
+        out = read_chunk(self, answer, faults);
     self->deadline_ns = 0;
     JS_FreeValue(ctx, answer);
     return out;
@@ -640,7 +680,9 @@ static PyMethodDef runtime_methods[] = {
     {"seal", (PyCFunction)runtime_seal, METH_VARARGS,
      "seal(timeout=5.0): snapshot the builtins after the handler's top level"},
     {"dispatch", (PyCFunction)(void (*)(void))runtime_dispatch, METH_FASTCALL,
-     "dispatch(method, url, headers, body, timeout) -> (status, header_block, body)"},
+     "dispatch(method, url, headers, body, timeout, origin='') -> (status, header_block, body)"},
+    {"pull", (PyCFunction)runtime_pull, METH_VARARGS,
+     "pull(cancel, timeout) -> bytes | None: the next chunk of a streamed response"},
     {"settle_leftovers", (PyCFunction)runtime_settle_leftovers, METH_O,
      "settle_leftovers(budget) -> None, or why the runtime must be replaced"},
     {"eval", (PyCFunction)runtime_eval, METH_VARARGS,

@@ -30,7 +30,11 @@ PAIRS = [
     ("ratelimit.test.jsonl", "ratelimit.ts"),
     ("auth.test.jsonl", "auth.ts"),
     ("sql-crud.test.jsonl", "sql-crud.ts"),
-    ("embed/handler.test.jsonl", "embed/handler.ts"),  # a user module, named in the fixture
+    ("embed/handler.test.jsonl", "embed/handler.ts"),
+    (
+        "sse.test.jsonl",
+        "sse.js",
+    ),  # a streamed (ReadableStream) body: Server-Sent Events  # a user module, named in the fixture
     # the original zigttp's dialect (|>, match, assert, range, zttp:compose), its style
     ("original/match-routes.test.jsonl", "original/match-routes.ts"),
     ("original/guards.test.jsonl", "original/guards.ts"),

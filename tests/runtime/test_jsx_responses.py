@@ -90,8 +90,8 @@ def test_an_object_body_is_a_clear_500_never_object_object(server: ServerProcess
     assert response.status_code == 500
     assert "[object Object]" not in response.text
     assert response.text == (
-        "new Response: body must be a string, a Uint8Array/ArrayBuffer or a "
-        "JSX element, got an object; use Response.json(data) for data"
+        "new Response: body must be a string, a Uint8Array/ArrayBuffer, "
+        "URLSearchParams, Blob or a JSX element, got an object; use Response.json(data) for data"
     )
     assert server.get("/other").text == "plain"  # the worker keeps serving
 

@@ -93,7 +93,6 @@ PROBES = {
     "exports": "typeof exports",
     "std": "typeof std",
     "os": "typeof os",
-    "fetch": "typeof fetch",
     "XMLHttpRequest": "typeof XMLHttpRequest",
     "WebSocket": "typeof WebSocket",
     "Deno": "typeof Deno",

@@ -4,23 +4,21 @@ The host function `fetch(url, init?)` with `init = {method?, headers?, body?, ti
 maxResponseBytes?}` returns `{ok: true, value: {status, headers, body}}` for ANY HTTP status
 (a 404 is still a response) and `{ok: false, error: {tag, message}}` when there is no
 response: tags "host_not_allowed", "invalid_url", "timeout", "too_large", "network". JS
-handlers get a `Response` made from it (`fetch_response.py`).
+handlers get a `Response` made from it (`fetch_response.py`). The wire work is the global
+`fetch()`'s (`zigttp.web.outbound`), with `redirect: "manual"`.
 
 Rules: only `http`/`https`; the host must match `ctx.options["outbound_hosts"]` (exact names,
 `*.example.com` globs, optional `:port`); redirects are NOT followed (a 3xx comes back as is,
-so a redirect can never leave the allow-list); the timeout covers the WHOLE call (connect,
-headers, body: see _outbound.py), is capped by `outbound_timeout_ms` (default 10 s) and never
-runs past the request's own deadline (`--timeout`); a URL with a space or control character
-(CR/LF would split the request line) is "invalid_url"; the body is read up to `maxResponseBytes` (default and
+so a redirect can never leave the allow-list); the per-call timeout is capped by
+`outbound_timeout_ms` (default 10 s); the body is read up to `maxResponseBytes` (default and
 cap 10 MiB) and a longer body is an error, never silently truncated. Bodies are decoded as
 UTF-8 with replacement; response header names are lower-cased.
 """
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from zigttp import deadline
 from zigttp.modules._result import (
@@ -35,18 +33,22 @@ from zigttp.modules._result import (
 )
 from zigttp.modules._spec import ModuleContext, ModuleSpec
 from zigttp.modules.fetch_response import JS_WRAPPERS, retry_sleep
+from zigttp.web import outbound
 
-DEFAULT_TIMEOUT_MS = 10_000
-MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+DEFAULT_TIMEOUT_MS = outbound.DEFAULT_TIMEOUT_MS
+MAX_RESPONSE_BYTES = outbound.MAX_RESPONSE_BYTES
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-def host_allowed(host: str, port: int, patterns: tuple[str, ...]) -> bool:
-    for pattern in patterns:
-        name, _, want_port = pattern.lower().partition(":")
-        if fnmatchcase(host, name) and (not want_port or want_port == str(port)):
-            return True
-    return False
+@dataclass(frozen=True)
+class Outgoing:
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: bytes | None
+
+
+host_allowed = outbound.host_allowed  # (kept for importers)
 
 
 def _failure(tag: str, message: str) -> Result:
@@ -62,34 +64,19 @@ def _number_option(init: dict[str, Any], key: str, default: int, cap: int) -> in
     return int(min(value, cap))
 
 
-def _request(init: dict[str, Any]) -> tuple[str, dict[str, str], bytes | None]:
+def _request(url: str, init: dict[str, Any]) -> Outgoing:
     method = (want_opt_str("fetch", "init.method", init.get("method")) or "GET").upper()
     if method not in METHODS:
         raise bad_arg("fetch", "init.method", f"one of {', '.join(sorted(METHODS))}")
     headers = want_opt_dict("fetch", "init.headers", init.get("headers"))
     body = want_opt_str("fetch", "init.body", init.get("body"))
-    checked: dict[str, str] = {}
+    pairs = []
     for name, value in headers.items():
         text = want_str("fetch", f"init.headers.{name}", value)
         if any(c in name + text for c in "\r\n\0") or not name:
             raise bad_arg("fetch", f"init.headers.{name}", "free of CR, LF and NUL")
-        checked[name] = text
-    return method, checked, body.encode() if body else None
-
-
-def _bad_url(url: str) -> str | None:
-    """Why `url` cannot be fetched, or None. Control characters and spaces would split the
-    request line (CRLF injection), so they are refused before anything is sent."""
-    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
-        return f"the URL contains a space or control character (percent-encode it): {url!r}"
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"only absolute http(s) URLs can be fetched: {url!r}"
-    try:
-        parts.port  # noqa: B018 -- raises ValueError for a non-numeric or out-of-range port
-    except ValueError:
-        return f"invalid URL {url!r}"
-    return None
+        pairs.append((name, text))
+    return Outgoing(method, url, pairs, body.encode() if body else None)
 
 
 class Fetcher:
@@ -105,26 +92,26 @@ class Fetcher:
         problem = _bad_url(url)
         if problem is not None:
             return _failure("invalid_url", problem)
-        parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        if not host_allowed(parts.hostname or "", port, self.hosts):
-            message = f"{parts.hostname}:{port} is not an allowed outbound host (--outbound-host)"
-            return _failure("host_not_allowed", message)
-        method, headers, body = _request(options)
-        seconds = deadline.remaining(timeout_ms / 1000)  # never beyond the request's deadline
-        # http.client costs ~15 ms of imports: paid on the first fetch, not at serve start
-        from zigttp.modules._outbound import Timeout, TooLarge, exchange
+        # one deadline for the whole call, never beyond the request's own
+        timeout_ms = min(timeout_ms, int(deadline.remaining(timeout_ms / 1000) * 1000))
+        return self._send(_request(url, options), timeout_ms, limit)
 
+    def _send(self, request: Outgoing, timeout_ms: int, limit: int) -> Result:
         try:
-            reply = exchange(parts, port, method, headers, body, seconds, limit)
-        except Timeout:
-            return _failure("timeout", f"no complete response within {seconds:.3g} s")
-        except TooLarge:
-            return _failure("too_large", f"response body exceeds {limit} bytes")
-        except OSError as failure:
-            return _failure("network", str(getattr(failure, "reason", failure)) or type(failure).__name__)
-        body_text = reply.body.decode("utf-8", "replace")
-        return ok({"status": reply.status, "headers": reply.headers, "body": body_text})
+            reply = outbound.send(
+                request.method,
+                request.url,
+                request.headers,
+                request.body,
+                redirect="manual",
+                timeout_ms=timeout_ms,
+                limit=limit,
+                hosts=self.hosts,
+            )
+        except outbound.OutboundError as exc:
+            return _failure(exc.tag, exc.message)
+        headers = {name.lower(): value for name, value in reply.headers}
+        return ok({"status": reply.status, "headers": headers, "body": reply.body.decode("utf-8", "replace")})
 
 
 def create(ctx: ModuleContext) -> dict[str, Any]:
@@ -140,3 +127,12 @@ MODULE = ModuleSpec(
     blocking=True,
     js_wrappers=JS_WRAPPERS,
 )
+
+
+def _bad_url(url: str) -> str | None:
+    """Why `url` cannot be sent, or None. Control characters and spaces would split the
+    request line (CRLF injection), so they are refused before anything is sent; the rest of
+    the URL checks are the outbound client's (scheme, port, credentials, allow-list)."""
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        return f"the URL contains a space or control character (percent-encode it): {url!r}"
+    return None

@@ -31,11 +31,18 @@ from zigttp.modules._result import bad_arg, is_number
 MAX_SLEEP_MS = 30_000
 
 _TO_RESPONSE = """
-  const ResponseCtor = Response, stringify = JSON.stringify, isArray = Array.isArray;
+  const makeResponse = hooks.fetchInternals.makeResponse, stringify = JSON.stringify, isArray = Array.isArray;
   const keysOf = Object.keys, encode = encodeURIComponent;
+  function pairsOf(headers) {
+    const out = [];
+    if (headers === null || typeof headers !== "object") return out;
+    for (const name of keysOf(headers)) out.push([name, String(headers[name])]);
+    return out;
+  }
+  // The original's synchronous, re-readable Response (prelude's makeResponse, `sync`).
   function failed(tag, details) {
-    const res = new ResponseCtor(stringify({ error: tag, details }), { status: 599,
-      statusText: tag, headers: { "content-type": "application/json" } });
+    const res = makeResponse(599, tag, [["content-type", "application/json"]],
+      stringify({ error: tag, details }), "", false, true);
     Object.defineProperty(res, "error", { value: tag, enumerable: true });
     Object.defineProperty(res, "details", { value: details, enumerable: true });
     return res;
@@ -49,9 +56,9 @@ _TO_RESPONSE = """
     if (record === null || typeof record !== "object" || typeof record.status !== "number") {
       return failed("invalid_response", "the fetch reply has no status");
     }
-    const init = { status: record.status, headers: record.headers || {} };
-    if (record.statusText !== undefined) init.statusText = record.statusText;
-    return new ResponseCtor(record.body === undefined ? "" : record.body, init);
+    const statusText = record.statusText === undefined ? undefined : String(record.statusText);
+    const body = record.body === undefined ? "" : String(record.body);
+    return makeResponse(record.status, statusText, pairsOf(record.headers), body, "", false, true);
   }
   function withQuery(url, query) {
     if (query === undefined || query === null) return url;

@@ -111,6 +111,8 @@ class Runtime:
         started = time.perf_counter()
         try:
             outcome: HandlerResponse | errors.HandlerError = self.pool.run_blocking(call)
+            if outcome.stream is not None:  # a streamed body, collected whole here
+                outcome.body, outcome.stream = outcome.stream.read_all(), None  # type: ignore[attr-defined]
         except errors.HandlerError as exc:
             outcome = exc
         return self._finish(call, outcome, started)
@@ -131,6 +133,8 @@ class Runtime:
         started = time.perf_counter()
         try:
             outcome: HandlerResponse | errors.HandlerError = await self.pool.run(call)
+            if outcome.stream is not None:
+                outcome.body, outcome.stream = await outcome.stream.read_all_async(), None  # type: ignore[attr-defined]
         except errors.HandlerError as exc:
             outcome = exc
         return self._finish(call, outcome, started)

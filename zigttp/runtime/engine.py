@@ -178,16 +178,33 @@ class JsRuntime:
         """A request changed shared builtins: the pool replaces this runtime before the next."""
         return self._runtime.tainted
 
-    def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None) -> HandlerResponse:
-        """Run the handler once. Headers are "name\\0value\\0..." (lower-case names)."""
+    def dispatch(
+        self, method: str, url: str, headers_wire: str, body: bytes | None, origin: str = ""
+    ) -> HandlerResponse:
+        """Run the handler once. Headers are "name\\0value\\0..." (lower-case names); `origin`
+        ("http://host:port" of the listening socket) completes a `{ fetch }` request's URL
+        when it has no Host header."""
         try:
-            status, block, payload = self._runtime.dispatch(method, url, headers_wire, body, self.timeout)
+            answer = self._runtime.dispatch(method, url, headers_wire, body, self.timeout, origin)
         except _engine.Fault as exc:
             self._warn_if_tainted()
             raise translate(exc, self.limits, self.timeout) from None
         if self._runtime.tainted:  # (checked here first: no method call on the hot path)
             self._warn_if_tainted()
-        return HandlerResponse(status, block, payload)
+        if len(answer) == 4:  # the body is a stream: pulled on this thread (runtime.streams)
+            from zigttp.runtime.streams import BodyStream
+
+            return HandlerResponse(answer[0], answer[1], b"", BodyStream(self))
+        return HandlerResponse(*answer)
+
+    def pull(self, cancel: bool = False) -> bytes | None:
+        """The next chunk of the streamed body the last dispatch returned (None: its end).
+        Each chunk must come within the request timeout (the stream's idle limit)."""
+        try:
+            chunk: bytes | None = self._runtime.pull(cancel, self.limits.timeout)
+            return chunk
+        except _engine.Fault as exc:
+            raise translate(exc, self.limits, self.limits.timeout) from None
 
     def _warn_if_tainted(self) -> None:
         if self._runtime.tainted and not self._warned_taint:

@@ -21,6 +21,7 @@ class HandlerResponse:
     status: int
     header_block: bytes = b""  # "name: value\r\n" lines, ready for the wire
     body: bytes = b""
+    stream: object = None  # a runtime.streams.BodyStream when the body is pulled chunk by chunk
 
     @property
     def headers(self) -> list[tuple[str, str]]:

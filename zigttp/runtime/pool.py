@@ -51,6 +51,7 @@ class Call:
     headers_wire: str
     body: bytes | None
     request_id: str
+    origin: str = ""  # "http://host:port" of the listening socket (a `{ fetch }` request's URL)
 
 
 class Slot:
@@ -93,7 +94,10 @@ class Slot:
             call, deliver = item
             outcome = self._execute(call)
             deliver(outcome)
-            if self._must_rebuild(outcome) or not self._settle_leftovers():
+            healthy = True
+            if outcome.__class__ is HandlerResponse and outcome.stream is not None:
+                healthy = outcome.stream.serve()  # type: ignore[attr-defined]  # (runtime.streams)
+            if not healthy or self._must_rebuild(outcome) or not self._settle_leftovers():
                 self._rebuild()
             self.pool.release(self)
         self.runtime = None
@@ -106,7 +110,7 @@ class Slot:
         try:
             assert self.runtime is not None
             deadline.begin(self.runtime.limits.timeout)
-            return self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body)
+            return self.runtime.dispatch(call.method, call.url, call.headers_wire, call.body, call.origin)
         except errors.HandlerError as exc:
             return exc
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
@@ -175,7 +179,7 @@ class InlineSlot:
         self.effects += 1
 
     def run(
-        self, method: str, url: str, headers_wire: str, body: bytes | None, request_id: str
+        self, method: str, url: str, headers_wire: str, body: bytes | None, request_id: str, origin: str = ""
     ) -> HandlerResponse:
         """One request on the loop thread: the request's parts, not a `Call` (hot path)."""
         runtime = self.runtime
@@ -188,7 +192,12 @@ class InlineSlot:
         cpu_started = thread_time()
         effects = self.effects
         try:
-            return runtime.dispatch(method, url, headers_wire, body)
+            response = runtime.dispatch(method, url, headers_wire, body, origin)
+            if response.stream is not None:  # a stream is pulled on a slot thread, never here
+                runtime.pull(cancel=True)
+                self.pool.lanes.demote(url)
+                raise _bound_exceeded(runtime.timeout, retry=self.effects == effects)
+            return response
         except errors.HandlerError as exc:
             if exc.replace_context:
                 self._replace()
@@ -438,7 +447,9 @@ class RuntimePool:
     def run_inline(self, call: Call) -> HandlerResponse:
         """Run on the calling (event-loop) thread; only when `lanes.inline_allowed` said so."""
         assert self.inline is not None
-        return self.inline.run(call.method, call.url, call.headers_wire, call.body, call.request_id)
+        return self.inline.run(
+            call.method, call.url, call.headers_wire, call.body, call.request_id, call.origin
+        )
 
     async def run(self, call: Call) -> HandlerResponse:
         """Event-loop path: run one handler call on a free slot; raises HandlerError."""

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from zigttp.errors import ProtocolError
 from zigttp.server.protocol import RequestReader
 from zigttp.server.response import FileResponse, plain_error
+from zigttp.server.streaming import StreamResponse, send_stream
 
 if TYPE_CHECKING:
     from zigttp.server.dispatch import Reply
@@ -184,6 +185,10 @@ class HttpConnection(asyncio.Protocol):
             await self._can_write.wait()
             if isinstance(data, FileResponse):
                 if not await self._send_file(data, keep_alive):
+                    return
+            elif isinstance(data, StreamResponse):
+                if not await send_stream(self, data) or not self._respond(b"", keep_alive):
+                    self._close()
                     return
             elif not self._respond(data, keep_alive):
                 return

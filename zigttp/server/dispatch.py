@@ -53,6 +53,7 @@ class Dispatcher:
         self.locate = locate
         self._ids = itertools.count(1)
         self._worker = worker
+        self.origin = ""  # "http://host:port" once the socket is bound (Server._prepare)
         self.served = 0
         self.static = _static_files(config) if config.static_dir else None
         self.cors = CorsPolicy(config.cors_origins) if config.cors or config.cors_origins else None
@@ -84,7 +85,12 @@ class Dispatcher:
 
     def call_for(self, request: Request, request_id: str) -> Call:
         return Call(
-            request.method, request.url, encode_headers(request.headers), _body_bytes(request), request_id
+            request.method,
+            request.url,
+            encode_headers(request.headers),
+            _body_bytes(request),
+            request_id,
+            self.origin,
         )
 
     async def handle(self, request: Request) -> Reply:
@@ -192,7 +198,12 @@ class Dispatcher:
         assert inline is not None
         try:
             response = inline.run(
-                request.method, request.url, encode_headers(request.headers), _body_bytes(request), request_id
+                request.method,
+                request.url,
+                encode_headers(request.headers),
+                _body_bytes(request),
+                request_id,
+                self.origin,
             )
         except errors.HandlerError as exc:
             return None if _retry_on_threads(exc) else self._failure(request, request_id, exc, started)
@@ -217,6 +228,8 @@ class Dispatcher:
         return self._success(request, request_id, response, started)
 
     def _success(self, request: Request, request_id: str, response: HandlerResponse, started: float) -> Reply:
+        if response.stream is not None:
+            return self._streamed(request, request_id, response, started)
         size = len(response.body) + len(response.header_block)  # headers count too
         if size > self.config.max_response_bytes:
             limit = self.config.max_response_bytes
@@ -242,6 +255,28 @@ class Dispatcher:
         )
         self._finish(request, request_id, response.status, len(response.body), started)
         return data, keep_alive
+
+    def _streamed(
+        self, request: Request, request_id: str, response: HandlerResponse, started: float
+    ) -> Reply:
+        """A stream body: chunked, as it is produced (server.streaming; not counted by the
+        --max-response-bytes cap, which bounds what is buffered)."""
+        from zigttp.server.streaming import stream_response
+
+        if self.cors is not None:
+            response.header_block = header_block(self.cors.apply(request.headers, response.headers))
+        if "x-request-id" in request.headers:
+            response.add_header("x-request-id", request_id)
+        keep_alive = request.keep_alive
+        reply = stream_response(
+            response.status,
+            response.header_block,
+            response.stream,  # type: ignore[arg-type]
+            keep_alive=keep_alive,
+            head_request=request.method == "HEAD",
+        )
+        self._finish(request, request_id, response.status, 0, started)
+        return reply, keep_alive  # type: ignore[return-value]
 
     def _failure(self, request: Request, request_id: str, exc: errors.HandlerError, started: float) -> Reply:
         message, stack = split_message(str(exc))

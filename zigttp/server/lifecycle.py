@@ -77,6 +77,9 @@ def build_handler(
 
     if state_dir is None:
         state_dir = create_state_dir()
+    from zigttp.web import outbound
+
+    outbound.configure(config.outbound_hosts, config.outbound_timeout_ms)  # the global fetch()'s
     options = {**config.module_options(), "log_sink": log.module_log}
     context = ModuleContext(state_dir=state_dir, options=options)
     return load_handler(
@@ -101,7 +104,13 @@ def start_pool(handler: LoadedHandler, config: ServerConfig, *, first_only: bool
         factory,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
-        inline_lane=config.backend == "loop" and config.inline_lane and not handler.bridge.blocking,
+        # fetch() blocks on the network: with outbound hosts allowed it never runs on the loop.
+        inline_lane=(
+            config.backend == "loop"
+            and config.inline_lane
+            and not handler.bridge.blocking
+            and not config.outbound_hosts
+        ),
         blocking_modules=handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
@@ -155,6 +164,7 @@ class Server:
             worker=self.worker,
             state_dir=self.state_dir,
         )
+        dispatcher.origin = _origin(sock)
         self.dispatcher = dispatcher
         return dispatcher, sock, pool
 
@@ -291,3 +301,11 @@ def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
 
 def fatal(message: str) -> None:
     sys.stderr.write(f"zigttp: {message}\n")
+
+
+def _origin(sock: socket.socket) -> str:
+    """http://host:port of a listening socket: a `{ fetch }` request's URL without a Host header."""
+    host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", "::"):
+        host = "localhost"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

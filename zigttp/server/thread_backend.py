@@ -22,6 +22,7 @@ from zigttp.server.connection import CONTINUE, report_internal_error
 from zigttp.server.dispatch import Dispatcher
 from zigttp.server.protocol import RequestReader
 from zigttp.server.response import FileResponse, plain_error
+from zigttp.server.streaming import StreamResponse, send_stream_blocking
 
 
 class ThreadServer:
@@ -139,6 +140,9 @@ class ThreadServer:
                 return
             if isinstance(response, FileResponse):
                 if not _send_file(conn, response):
+                    return
+            elif isinstance(response, StreamResponse):
+                if not send_stream_blocking(conn, response):
                     return
             else:
                 conn.sendall(response)

@@ -104,12 +104,14 @@ class TracedRuntime:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.runtime, name)
 
-    def dispatch(self, method: str, url: str, headers_wire: str, body: bytes | None) -> HandlerResponse:
+    def dispatch(
+        self, method: str, url: str, headers_wire: str, body: bytes | None, origin: str = ""
+    ) -> HandlerResponse:
         self.tap.begin_request()
         text = body.decode("utf-8", "replace") if body is not None else None
         request = {"method": method, "url": url, "headers": decode_headers(headers_wire), "body": text}
         try:
-            response: HandlerResponse = self.runtime.dispatch(method, url, headers_wire, body)
+            response: HandlerResponse = self.runtime.dispatch(method, url, headers_wire, body, origin)
         except errors.HandlerError as exc:
             self._record(request, _failure(exc))
             raise

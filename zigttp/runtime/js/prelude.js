@@ -19,6 +19,10 @@
 //     [status, "name: value\r\n"..., body]   a response; body a string or bytes (see `encode`)
 //     [0, kind, message]                    a failure (kinds at FAIL below)
 //     null                                  a pending promise: the host runs jobs, then settle()
+// * For the web API's own files (never handler code) it adds to `hooks`: `fetchInternals`
+//   (makeResponse, requestParts, newRequest: web/fetch.js and the zigttp:fetch shim) and reads
+//   two optional registrations: `hooks.bodyStream(bytes)` → a ReadableStream for `body`
+//   (web/streams), `hooks.blobBytes(blob)` → a Blob's bytes as a body (web/blob).
 // * Deadlines, memory and stack are the engine's: an interrupt handler ends a call at its
 //   deadline (uncatchable), the engine's fault flags classify memory, stack and call depth.
 (function (hooks) {
@@ -84,7 +88,6 @@
   }
 
   const TOKEN = pinned(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
-  const BAD_VALUE = pinned(/[\r\n\0]/);
   const STATUS_TEXT = {
     200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently",
     302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect",
@@ -96,83 +99,133 @@
   };
 
   // ---- Headers ---------------------------------------------------------------------------
+  // The Fetch standard's Headers: names must be tokens, values are normalised (leading and
+  // trailing HTTP whitespace stripped) and must be byte strings without NUL, CR or LF;
+  // iteration is sorted by name with duplicates combined (set-cookie kept apart,
+  // getSetCookie()); Response.error/redirect and fetch() responses have immutable headers.
+  const BAD_VALUE = pinned(/[\0\r\n]|[^\x00-\xff]/);
+  const sCharCode = StringProto.charCodeAt;
+  const aSort = ArrayProto.sort;
+  function isHttpSpace(c) { return c === 32 || c === 9 || c === 10 || c === 13; }
   function checkName(name) {
     const n = StringCtor(name);
     if (!regexTest(TOKEN, n)) throw new TypeErrorCtor(`Headers: invalid header name ${jsonStringify(n)}`);
     return strToLower(n);
   }
   function checkValue(name, value) {
-    const v = StringCtor(value);
+    let v = StringCtor(value);
+    let a = 0, b = v.length;
+    while (a < b && isHttpSpace(call(sCharCode, v, a))) a++;
+    while (b > a && isHttpSpace(call(sCharCode, v, b - 1))) b--;
+    if (a !== 0 || b !== v.length) v = strSlice(v, a, b);
     if (regexTest(BAD_VALUE, v)) {
-      throw new TypeErrorCtor(`Headers: value of ${jsonStringify(name)} contains CR, LF or NUL`);
+      throw new TypeErrorCtor(`Headers: value of ${jsonStringify(name)} contains NUL, CR, LF or a character above U+00FF`);
     }
     return v;
   }
 
   const LINES = Symbol("zigttp.lines");
+  const GUARD = Symbol("zigttp.guard");
   // Framing belongs to the server: a handler's own values for these are dropped on the wire.
   const FRAMING = { "content-length": true, "transfer-encoding": true, "connection": true, "keep-alive": true };
   function wireLine(name, value) {
     return FRAMING[name] === true ? "" : name + ": " + value + "\r\n";
   }
+  const IteratorProto = Object.getPrototypeOf(Object.getPrototypeOf([][SymbolIterator]()));
   class HeadersImpl {
-    #map = objectCreate(null);
+    #map = objectCreate(null); // lower-case name → combined value (set-cookie apart)
     #cookies = safeList();
+    #immutable = false;
     constructor(init) {
-      if (init !== undefined && init !== null) fillHeaders(this, init);
+      if (init !== undefined) fillHeaders(this, init);
+    }
+    #mutable() {
+      if (this.#immutable) throw new TypeErrorCtor("Headers: these headers are immutable");
     }
     get(name) {
-      const key = strToLower(StringCtor(name));
+      const key = checkName(name);
       if (key === "set-cookie") return this.#cookies.length ? arrayJoin(this.#cookies, ", ") : null;
       const value = this.#map[key];
       return value === undefined ? null : value;
     }
+    getSetCookie() {
+      const out = [];
+      for (let i = 0; i < this.#cookies.length; i++) arrayPush(out, this.#cookies[i]);
+      return out;
+    }
     has(name) {
-      const key = strToLower(StringCtor(name));
+      const key = checkName(name);
       return key === "set-cookie" ? this.#cookies.length > 0 : this.#map[key] !== undefined;
     }
     set(name, value) {
       const key = checkName(name);
       const v = checkValue(key, value);
+      this.#mutable();
       if (key === "set-cookie") { this.#cookies.length = 0; arrayPush(this.#cookies, v); }
       else this.#map[key] = v;
     }
     append(name, value) {
       const key = checkName(name);
       const v = checkValue(key, value);
+      this.#mutable();
       if (key === "set-cookie") arrayPush(this.#cookies, v);
       else this.#map[key] = this.#map[key] === undefined ? v : this.#map[key] + ", " + v;
     }
     delete(name) {
-      const key = strToLower(StringCtor(name));
+      const key = checkName(name);
+      this.#mutable();
       if (key === "set-cookie") this.#cookies.length = 0;
       else delete this.#map[key];
     }
+    // The standard's "sort and combine": [name, value] pairs by name, each cookie its own pair.
+    #pairs() {
+      const keys = objectKeys(this.#map);
+      if (this.#cookies.length) arrayPush(keys, "set-cookie");
+      call(aSort, keys);
+      const out = safeList();
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        if (key !== "set-cookie") { arrayPush(out, [key, this.#map[key]]); continue; }
+        for (let j = 0; j < this.#cookies.length; j++) arrayPush(out, [key, this.#cookies[j]]);
+      }
+      return out;
+    }
     forEach(fn, thisArg) {
-      const keys = objectKeys(this.#map), cookies = this.#cookies;
-      for (let i = 0; i < keys.length; i++) call(fn, thisArg, this.#map[keys[i]], keys[i], this);
-      for (let i = 0; i < cookies.length; i++) call(fn, thisArg, cookies[i], "set-cookie", this);
+      if (typeof fn !== "function") throw new TypeErrorCtor("Headers.forEach: callback is not a function");
+      let pairs = this.#pairs();
+      for (let i = 0; i < pairs.length; i++) {
+        call(fn, thisArg, pairs[i][1], pairs[i][0], this);
+        pairs = this.#pairs(); // the callback may have changed the list
+      }
     }
-    entries() {
-      const out = [];
-      this.forEach((value, name) => arrayPush(out, [name, value]));
-      return call(aValues, out);
-    }
-    keys() {
-      const out = [];
-      this.forEach((_value, name) => arrayPush(out, name));
-      return call(aValues, out);
-    }
-    values() {
-      const out = [];
-      this.forEach((value) => arrayPush(out, value));
-      return call(aValues, out);
-    }
-    [Symbol.iterator]() { return this.entries(); }
+    entries() { return new HeadersIterator(this, 2); }
+    keys() { return new HeadersIterator(this, 0); }
+    values() { return new HeadersIterator(this, 1); }
+    [SymbolIterator]() { return new HeadersIterator(this, 2); }
     toJSON() {
       const out = {};
-      this.forEach((value, name) => { out[name] = value; });
+      const pairs = this.#pairs();
+      for (let i = 0; i < pairs.length; i++) {
+        const name = pairs[i][0];
+        out[name] = name === "set-cookie" && out[name] !== undefined ? out[name] + ", " + pairs[i][1] : pairs[i][1];
+      }
       return out;
+    }
+    // (internal) pairs for an iterator; the guard's switch; wire lines for the host.
+    static pairsOf(headers) { return headers.#pairs(); }
+    static freezeGuard(headers) { headers.#immutable = true; return headers; }
+    static isImmutable(headers) { return headers.#immutable; }
+    // Trusted "name\0value\0..." pairs (request headers from the server): no validation.
+    static fromWire(wire) {
+      const headers = new HeadersImpl();
+      if (wire !== "") {
+        const parts = strSplit(wire, "\0");
+        for (let i = 0; i + 1 < parts.length; i += 2) {
+          if (parts[i] === "set-cookie") arrayPush(headers.#cookies, parts[i + 1]);
+          else headers.#map[parts[i]] = parts[i + 1];
+        }
+      }
+      return headers;
     }
     [LINES]() {
       const keys = objectKeys(this.#map), cookies = this.#cookies;
@@ -182,29 +235,221 @@
       return block;
     }
   }
-  const headersBlock = HeadersImpl.prototype[LINES];
-  function fillHeaders(target, init) {
-    if (init instanceof HeadersImpl) {
-      init.forEach((value, name) => target.append(name, value));
-    } else if (isArray(init)) {
-      for (let i = 0; i < init.length; i++) target.append(init[i][0], init[i][1]);
-    } else if (typeof init === "object") {
-      const names = objectKeys(init);
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i];
-        const value = init[name];
-        if (value === undefined || value === null) continue;
-        if (isArray(value)) { for (let j = 0; j < value.length; j++) target.append(name, value[j]); }
-        else target.set(name, value);
-      }
-    } else {
-      throw new TypeErrorCtor("Headers: init must be an object, an array of pairs or Headers");
+  const headerPairs = HeadersImpl.pairsOf, guardHeaders = HeadersImpl.freezeGuard;
+  const headersImmutable = HeadersImpl.isImmutable, headersFromWire = HeadersImpl.fromWire;
+  delete HeadersImpl.pairsOf; delete HeadersImpl.freezeGuard; delete HeadersImpl.isImmutable;
+  delete HeadersImpl.fromWire;
+  // WebIDL's pair iterator: recomputes the sorted list on every step, as the standard says.
+  class HeadersIterator {
+    #headers; #kind; #index = 0;
+    constructor(headers, kind) { headerPairs(headers); this.#headers = headers; this.#kind = kind; }
+    next() {
+      const pairs = headerPairs(this.#headers);
+      if (this.#index >= pairs.length) return { value: undefined, done: true };
+      const pair = pairs[this.#index++];
+      return { value: this.#kind === 2 ? pair : pair[this.#kind], done: false };
     }
   }
-  function Headers(init) { return new HeadersImpl(init); }
+  setPrototypeOf(HeadersIterator.prototype, IteratorProto);
+  // (WebIDL: `next` enumerable and writable; replacing it only affects the handler's own loops)
+  defineProperty(HeadersIterator.prototype, "next", { enumerable: true });
+  const headersIterate = HeadersImpl.prototype[SymbolIterator];
+  defineProperty(HeadersIterator.prototype, Symbol.toStringTag, { value: "Headers Iterator", configurable: true });
+  const headersBlock = HeadersImpl.prototype[LINES];
+  const reflectOwnKeys = Reflect.ownKeys, getOwnDescriptor = Object.getOwnPropertyDescriptor;
+  // A sequence of pairs, a record, or (fast path) another Headers. A record's array values
+  // append one line each (a zigttp extension kept from the original: {"set-cookie": [a, b]}).
+  function fillHeaders(target, init) {
+    if (init instanceof HeadersImpl && init[SymbolIterator] === headersIterate) {
+      const pairs = headerPairs(init);
+      for (let i = 0; i < pairs.length; i++) target.append(pairs[i][0], pairs[i][1]);
+      return;
+    }
+    if (init === null || (typeof init !== "object" && typeof init !== "function")) {
+      throw new TypeErrorCtor("Headers: init must be an object, a sequence of [name, value] pairs or Headers");
+    }
+    const method = init[SymbolIterator];
+    if (method !== undefined && method !== null) {
+      if (typeof method !== "function") throw new TypeErrorCtor("Headers: init[Symbol.iterator] is not a function");
+      if (isArray(init) && method === aValues) {
+        for (let i = 0; i < init.length; i++) appendPair(target, init[i]);
+      } else {
+        const items = iterate(init, method);
+        for (let i = 0; i < items.length; i++) appendPair(target, items[i]);
+      }
+      return;
+    }
+    const names = reflectOwnKeys(init);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const desc = getOwnDescriptor(init, name);
+      if (desc === undefined || !desc.enumerable) continue;
+      if (typeof name === "symbol") throw new TypeErrorCtor("Headers: a record key is a Symbol");
+      const value = init[name];
+      if (isArray(value)) { for (let j = 0; j < value.length; j++) target.append(name, value[j]); }
+      else target.append(name, value);
+    }
+  }
+  // An iterable's items into a safe list, by the iterator protocol.
+  function iterate(iterable, method) {
+    const out = safeList();
+    const iterator = call(method, iterable);
+    if (!isObject(iterator)) throw new TypeErrorCtor("iterator is not an object");
+    const next = iterator.next;
+    for (;;) {
+      const step = call(next, iterator);
+      if (!isObject(step)) throw new TypeErrorCtor("iterator result is not an object");
+      if (step.done) return out;
+      arrayPush(out, step.value);
+    }
+  }
+  function appendPair(target, item) {
+    if (!isObject(item)) throw new TypeErrorCtor("Headers: each item of the init sequence must be a [name, value] pair");
+    const method = item[SymbolIterator];
+    if (typeof method !== "function") throw new TypeErrorCtor("Headers: each item of the init sequence must be iterable");
+    const pair = isArray(item) && method === aValues ? item : iterate(item, method);
+    if (pair.length !== 2) {
+      throw new TypeErrorCtor(`Headers: each pair must have exactly 2 items (name, value), got ${pair.length}`);
+    }
+    target.append(pair[0], pair[1]);
+  }
+  const reflectConstruct = Reflect.construct;
+  // Callable without `new` (the original zigttp's factories); `new` and subclasses construct.
+  function Headers(init) {
+    if (new.target === undefined || new.target === Headers) return new HeadersImpl(init);
+    return reflectConstruct(HeadersImpl, [init], new.target);
+  }
   Headers.prototype = HeadersImpl.prototype;
   defineProperty(HeadersImpl.prototype, "constructor", { value: Headers });
-
+  defineProperty(HeadersImpl.prototype, Symbol.toStringTag, { value: "Headers", configurable: true });
+  // ---- Body (the Fetch standard's body mixin, shared by Request and Response) -----------------
+  // A body is kept as what it was made from: a string, bytes (ArrayBuffer or a view) or null;
+  // it is decoded only when read. Readers return promises, except on the original zigttp's
+  // synchronous objects (a `handler(request)` request, a `zigttp:fetch` response), where
+  // they return the value itself. `blob()`/`formData()` build the Blob, File and FormData
+  // classes of the web API (web/*.js), looked up when called.
+  const isView = ArrayBufferCtor.isView;
+  function isBinary(body) { return body instanceof ArrayBufferCtor || isView(body); }
+  function bodyText(body) {
+    if (body === null || body === undefined) return "";
+    return typeof body === "string" ? body : utf8Decode(body);
+  }
+  function bodyBuffer(body) {
+    if (body === null || body === undefined) return new ArrayBufferCtor(0);
+    if (typeof body === "string") return utf8Encode(body);
+    if (body instanceof ArrayBufferCtor) return call(abSlice, body, 0);
+    return new Uint8ArrayCtor(body.buffer, body.byteOffset, body.byteLength).slice().buffer;
+  }
+  const abSlice = ArrayBufferCtor.prototype.slice;
+  const TEXT_TYPE = "text/plain;charset=UTF-8", FORM_TYPE = "application/x-www-form-urlencoded;charset=UTF-8";
+  // BodyInit → [stored body, content type or null]; `where` names the caller in errors.
+  function extractBody(init, where) {
+    if (init === undefined || init === null) return [null, null];
+    if (typeof init === "string") return [init, TEXT_TYPE];
+    if (isBinary(init)) return [init, null];
+    if (isStream(init)) return [init, null];
+    if (isObject(init) && typeof init[SymbolAsyncIterator] === "function") {
+      return [global.ReadableStream.from(init), null]; // (Deno's and Bun's extension)
+    }
+    const USP = global.URLSearchParams;
+    if (typeof USP === "function" && init instanceof USP) return [StringCtor(init), FORM_TYPE];
+    const BlobCtor = global.Blob;
+    if (typeof BlobCtor === "function" && init instanceof BlobCtor && typeof hooks.blobBytes === "function") {
+      const type = StringCtor(init.type);
+      return [hooks.blobBytes(init), type === "" ? null : type];
+    }
+    return [StringCtor(init), TEXT_TYPE];
+  }
+  function rejected(error) { return new PromiseCtor((_ok, fail) => fail(error)); }
+  function resolved(value) { return call(promiseResolve, PromiseCtor, value); }
+  // Runs `read` (which may throw) as the standard's "consume body": a promise of its value.
+  function consume(owner, sync, read) {
+    if (sync) return read();
+    try { return resolved(read()); } catch (error) { return rejected(error); }
+  }
+  // `read(raw)` over a body that may be a stream: drained first (a promise), else as consume().
+  function consumeBody(raw, sync, take, read) {
+    if (raw !== null && isStream(raw)) {
+      try { take(); } catch (error) { return rejected(error); }
+      return call(promiseThen, drainStream(raw), read);
+    }
+    return consume(null, sync, () => read(take()));
+  }
+  function mimeOf(headers) {
+    const type = headers.get("content-type");
+    return type === null ? "" : type;
+  }
+  function blobOf(raw, type) {
+    const BlobCtor = global.Blob;
+    if (typeof BlobCtor !== "function") throw new TypeErrorCtor("blob(): Blob is not available in this runtime");
+    return new BlobCtor([bodyBuffer(raw)], { type: strToLower(type) });
+  }
+  const MULTIPART = pinned(/^multipart\/form-data\s*;/i), URLENCODED = pinned(/^application\/x-www-form-urlencoded\s*(;|$)/i);
+  function formDataOf(raw, type) {
+    const FormDataCtor = global.FormData;
+    if (typeof FormDataCtor !== "function") throw new TypeErrorCtor("formData(): FormData is not available in this runtime");
+    const form = new FormDataCtor();
+    if (regexTest(URLENCODED, type)) {
+      const pairs = strSplit(bodyText(raw), "&");
+      for (let i = 0; i < pairs.length; i++) {
+        if (pairs[i] === "") continue;
+        const eq = strIndexOf(pairs[i], "=");
+        form.append(decodePart(eq < 0 ? pairs[i] : strSlice(pairs[i], 0, eq)), eq < 0 ? "" : decodePart(strSlice(pairs[i], eq + 1)));
+      }
+      return form;
+    }
+    if (!regexTest(MULTIPART, type)) {
+      throw new TypeErrorCtor(`formData(): the body's content-type ${jsonStringify(type)} is neither multipart/form-data nor application/x-www-form-urlencoded`);
+    }
+    const parts = hooks.native("body.multipart", bodyBuffer(raw), type);
+    const FileCtor = global.File;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (part.filename === null) form.append(part.name, utf8Decode(part.data));
+      else if (typeof FileCtor === "function") {
+        form.append(part.name, new FileCtor([part.data], part.filename, { type: part.type }));
+      } else throw new TypeErrorCtor("formData(): File is not available in this runtime");
+    }
+    return form;
+  }
+  // Streams come from web/30-streams.js (`hooks.streams`, installed after this file): a body
+  // may be a ReadableStream; the `body` attribute is one (over the stored bytes otherwise).
+  const SymbolAsyncIterator = Symbol.asyncIterator;
+  function isStream(value) { return hooks.streams !== undefined && hooks.streams.isReadableStream(value); }
+  function bodyStreamOf(raw) {
+    if (raw === null || isStream(raw)) return raw;
+    return hooks.streams !== undefined ? hooks.streams.fromBytes(new Uint8ArrayCtor(bodyBuffer(raw))) : raw;
+  }
+  // A streamed body read to its end: a promise of its bytes (ArrayBuffer).
+  function drainStream(stream) {
+    return new PromiseCtor((resolve, reject) => {
+      const reader = hooks.streams.reader(stream);
+      const parts = safeList();
+      let size = 0;
+      const next = () => reader.read((chunk) => {
+        const bytes = chunkBytes(chunk);
+        arrayPush(parts, bytes); size += bytes.byteLength; next();
+      }, () => {
+        const out = new Uint8ArrayCtor(size);
+        let at = 0;
+        for (let i = 0; i < parts.length; i++) { out.set(parts[i], at); at += parts[i].byteLength; }
+        resolve(out.buffer);
+      }, reject);
+      next();
+    });
+  }
+  function chunkBytes(chunk) {
+    if (typeof chunk === "string") return new Uint8ArrayCtor(utf8Encode(chunk));
+    if (chunk instanceof ArrayBufferCtor) return new Uint8ArrayCtor(chunk);
+    if (isView(chunk)) return new Uint8ArrayCtor(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    throw new TypeErrorCtor("a body stream chunk must be a Uint8Array (or other bytes, or a string)");
+  }
+  const REASON = pinned(/^[\t\x20-\x7e\x80-\xff]*$/);
+  function checkStatusText(text) {
+    const t = StringCtor(text);
+    if (!regexTest(REASON, t)) throw new TypeErrorCtor(`Response: statusText ${jsonStringify(t)} is not a valid reason phrase`);
+    return t;
+  }
   // ---- Response --------------------------------------------------------------------------
   // Headers are materialised lazily: the common `Response.json(data)` never builds a Headers
   // object, which keeps the per-request cost of the glue to a few object allocations.
@@ -217,59 +462,113 @@
     }
     return status;
   }
-  // Bytes bodies (ArrayBuffer or any view of one) travel raw: marshal.c copies them out.
-  const isView = ArrayBufferCtor.isView;
-  function isBinary(body) { return body instanceof ArrayBufferCtor || isView(body); }
-  function bodyText(body) {
-    if (body === null || body === undefined) return "";
-    return typeof body === "string" ? body : utf8Decode(body);
+  const NULL_BODY = { 101: true, 103: true, 204: true, 205: true, 304: true };
+  const PARTS = Symbol("zigttp.parts");
+  // Rarely used fields in one record (`meta`), so the common response carries one slot:
+  // type (default "default"), url, redirected, sync (zigttp:fetch's synchronous readers).
+  const DEFAULT_META = freeze({ type: "default", url: "", redirected: false, sync: false });
+  function metaOf(type, url, redirected, sync) {
+    const meta = objectCreate(null);
+    meta.type = type; meta.url = url; meta.redirected = redirected; meta.sync = sync;
+    return freeze(meta);
   }
-  function bodyBuffer(body) {
-    if (body === null || body === undefined) return new ArrayBufferCtor(0);
-    if (typeof body === "string") return utf8Encode(body);
-    if (body instanceof ArrayBufferCtor) return body;
-    return new Uint8ArrayCtor(body.buffer, body.byteOffset, body.byteLength).slice().buffer;
-  }
-
   class ResponseImpl {
     #headers = null; // HeadersImpl once materialised
     #type; // default content-type, or null
     #extra; // the caller's init.headers, merged when materialised
-    constructor(body, status, statusText, type, extra) {
-      this.body = body;
-      this.status = status;
-      if (statusText !== undefined) defineProperty(this, "statusText", { value: StringCtor(statusText), enumerable: true });
+    #body; // string, bytes or null
+    #status;
+    #statusText;
+    #used = false;
+    #meta;
+    constructor(body, status, statusText, type, extra, meta) {
+      this.#body = body;
+      this.#status = status;
+      this.#statusText = statusText;
       this.#type = type;
       this.#extra = extra;
+      this.#meta = meta === undefined ? DEFAULT_META : meta;
       if (extra !== undefined && extra !== null) this.headers; // validate eagerly: errors point at the caller
     }
     get headers() {
       if (this.#headers === null) {
         const headers = new HeadersImpl();
-        if (this.#type !== null) headers.set("content-type", this.#type);
         if (this.#extra !== undefined && this.#extra !== null) fillHeaders(headers, this.#extra);
+        if (this.#type !== null && !headers.has("content-type")) headers.set("content-type", this.#type);
         this.#headers = headers;
       }
       return this.#headers;
     }
-    set headers(value) { this.#headers = value instanceof HeadersImpl ? value : new HeadersImpl(value); }
-    get ok() { return this.status >= 200 && this.status <= 299; }
-    get statusText() { return STATUS_TEXT[this.status] || ""; }
-    text() { return bodyText(this.body); }
-    json() { return jsonParse(bodyText(this.body)); }
-    arrayBuffer() { return bodyBuffer(this.body); }
-    bytes() { return new Uint8ArrayCtor(bodyBuffer(this.body)); }
+    get status() { return this.#status; }
+    get ok() { return this.#status >= 200 && this.#status <= 299; }
+    get statusText() {
+      if (this.#statusText !== undefined) return this.#statusText;
+      return this.#meta.type === "default" ? STATUS_TEXT[this.#status] || "" : "";
+    }
+    get type() { return this.#meta.type; }
+    get url() { return this.#meta.url; }
+    get redirected() { return this.#meta.redirected; }
+    get body() { return this.#meta.sync ? this.#body : bodyStreamOf(this.#body); }
+    get bodyUsed() { return this.#used; }
+    #read() {
+      if (this.#meta.sync) return this.#body;
+      if (this.#used) throw new TypeErrorCtor("Response body already read (bodyUsed): clone() it to read it twice");
+      if (this.#body !== null) this.#used = true;
+      return this.#body;
+    }
+    #consume(read) { return consumeBody(this.#body, this.#meta.sync, () => this.#read(), read); }
+    text() { return this.#consume((raw) => bodyText(raw)); }
+    json() { return this.#consume((raw) => jsonParse(bodyText(raw))); }
+    arrayBuffer() { return this.#consume((raw) => bodyBuffer(raw)); }
+    bytes() { return this.#consume((raw) => new Uint8ArrayCtor(bodyBuffer(raw))); }
+    blob() { return this.#consume((raw) => blobOf(raw, mimeOf(this.headers))); }
+    formData() { return this.#consume((raw) => formDataOf(raw, mimeOf(this.headers))); }
+    clone() {
+      if (this.#used) throw new TypeErrorCtor("Response.clone: the body is already used");
+      const copy = new ResponseImpl(this.#body, this.#status, this.#statusText, null, this.headers, this.#meta);
+      if (headersImmutable(this.headers)) guardHeaders(copy.headers);
+      return copy;
+    }
+    // (internal) the guard of Response.error()/redirect()/fetch() responses.
+    static immutable(response) { guardHeaders(response.headers); return response; }
     [LINES]() {
       if (this.#headers !== null) return call(headersBlock, this.#headers);
       return this.#type !== null ? "content-type: " + this.#type + "\r\n" : "";
     }
+    // The host's view: status and body from the private fields, never a getter's say.
+    [PARTS]() {
+      const body = this.#body;
+      if (body !== null && isStream(body)) {
+        if (this.#used) throw new TypeErrorCtor("the response's body stream is already used");
+        this.#used = true;
+        streaming = hooks.streams.reader(body);
+        return [checkStatus(this.#status), call(responseBlock, this), "", true];
+      }
+      return [checkStatus(this.#status), call(responseBlock, this), body === null ? "" : body];
+    }
   }
+  const immutableResponse = ResponseImpl.immutable;
+  // A response that came over the network (fetch(), zigttp:fetch): `pairs` [[name, value]...]
+  // as the server sent them (a pair the Headers rules refuse is dropped), headers immutable;
+  // `sync` gives the original zigttp's synchronous, re-readable readers.
+  function makeResponse(status, statusText, pairs, body, url, redirected, sync) {
+    const headers = new HeadersImpl();
+    for (let i = 0; i < pairs.length; i++) {
+      try { headers.append(pairs[i][0], pairs[i][1]); } catch (_e) { /* not a valid header */ }
+    }
+    const meta = metaOf(sync ? "default" : "basic", url, redirected, sync);
+    const response = new ResponseImpl(body, status, statusText, null, headers, meta);
+    return sync ? response : immutableResponse(response);
+  }
+  delete ResponseImpl.immutable;
   // Never a thenable, even with a polluted Object.prototype.then: an async handler's Response
   // must resolve to itself.
   defineProperty(ResponseImpl.prototype, "then", { value: undefined });
+  defineProperty(ResponseImpl.prototype, Symbol.toStringTag, { value: "Response", configurable: true });
   // Called through these captured references: a Proxy posing as a Response fails the private
   // field brand check instead of supplying its own header lines.
   const responseBlock = ResponseImpl.prototype[LINES];
+  const responseParts = ResponseImpl.prototype[PARTS];
   // ---- JSX elements as bodies -------------------------------------------------------------
   // jsx_runtime.js (evaluated after this file) hands over its renderer once, through a
   // global it deletes; an element renders to HTML, any other object is refused instead of
@@ -297,29 +596,55 @@
     return isObject(value) ? elementBody(value, where, "a string or a JSX element", api) : StringCtor(value);
   }
   function initOf(init) { return init === undefined || init === null ? {} : init; }
+  // ResponseInit: status 200..599 (RangeError), statusText a reason phrase, headers; a
+  // null-body status (204, 304, ...) refuses a body (TypeError), as the standard says.
   function Response(body, init) {
     const options = initOf(init);
-    let text = body, type = null;
+    const status = checkStatus(options.status);
+    const statusText = options.statusText === undefined ? undefined : checkStatusText(options.statusText);
+    let raw = body, type = null;
     if (typeof body === "string") type = "text/plain; charset=utf-8";
-    else if (body === undefined || body === null) text = "";
-    else if (isObject(body) && !isBinary(body)) {
-      text = elementBody(body, "new Response", "a string, a Uint8Array/ArrayBuffer or a JSX element", Response);
+    else if (body === undefined || body === null) raw = null;
+    else if (isObject(body) && !isBinary(body) && renderElement(body) !== undefined) {
+      raw = elementBody(body, "new Response", "a string, a Uint8Array/ArrayBuffer or a JSX element", Response);
       type = HTML;
+    } else if (isObject(body) && !isBinary(body) && !isBodyObject(body)) {
+      elementBody(body, "new Response", "a string, a Uint8Array/ArrayBuffer, URLSearchParams, Blob or a JSX element", Response);
+    } else {
+      const extracted = extractBody(body, "new Response");
+      raw = extracted[0]; type = extracted[1];
     }
-    else if (!isBinary(body)) text = StringCtor(body);
-    return new ResponseImpl(text, checkStatus(options.status), options.statusText, type, options.headers);
+    if (raw !== null && NULL_BODY[status] === true) {
+      throw new TypeErrorCtor(`new Response: a ${status} response cannot have a body; pass null`);
+    }
+    const response = new ResponseImpl(raw, status, statusText, type, options.headers);
+    if (new.target === undefined || new.target === Response) return response;
+    setPrototypeOf(response, new.target.prototype); // a subclass (its fields stay the glue's)
+    return response;
+  }
+  // Objects the standard accepts as a body besides bytes: URLSearchParams, Blob, ReadableStream
+  // (and async iterables); any other object is refused, not sent as "[object Object]".
+  function isBodyObject(body) {
+    const USP = global.URLSearchParams, BlobCtor = global.Blob;
+    return (typeof USP === "function" && body instanceof USP) || (typeof BlobCtor === "function" && body instanceof BlobCtor) ||
+      isStream(body) || typeof body[SymbolAsyncIterator] === "function";
   }
   Response.prototype = ResponseImpl.prototype;
   defineProperty(ResponseImpl.prototype, "constructor", { value: Response });
   function typed(body, init, type) {
     if (init === undefined) return new ResponseImpl(body, 200, undefined, type, undefined);
     const options = initOf(init);
-    return new ResponseImpl(body, checkStatus(options.status), options.statusText, type, options.headers);
+    const statusText = options.statusText === undefined ? undefined : checkStatusText(options.statusText);
+    return new ResponseImpl(body, checkStatus(options.status), statusText, type, options.headers);
   }
-  Response.json = function (data, init) {
+  Response.json = function json(data, init) {
     // (no `arguments` here: referencing it allocates an arguments object on every call)
     const body = data === undefined ? "{}" : jsonStringify(data);
-    return typed(body === undefined ? "null" : body, init, "application/json");
+    if (body === undefined) throw new TypeErrorCtor(`Response.json: a ${typeof data} cannot be serialised as JSON`);
+    if (init !== undefined && init !== null && NULL_BODY[init.status] === true) {
+      throw new TypeErrorCtor(`Response.json: a ${init.status} response cannot have a body`);
+    }
+    return typed(body, init, "application/json");
   };
   Response.text = function text(body, init) {
     return typed(typeof body === "string" ? body : textOf(body, "Response.text", text), init,
@@ -328,15 +653,21 @@
   Response.html = function html(body, init) {
     return typed(typeof body === "string" ? body : textOf(body, "Response.html", html), init, HTML);
   };
-  Response.redirect = function (url, status) {
-    const code = status === undefined ? 302 : status;
-    if (!NumberIsInteger(code) || code < 300 || code > 399) {
-      throw new RangeErrorCtor(`Response.redirect: status must be a 3xx integer, got ${StringCtor(code)}`);
+  const REDIRECT = { 301: true, 302: true, 303: true, 307: true, 308: true };
+  // (a relative URL is kept as given: a server has no base URL to resolve it against)
+  Response.redirect = function redirect(url, status = 302) {
+    const code = status;
+    if (REDIRECT[code] !== true) {
+      throw new RangeErrorCtor(`Response.redirect: status must be 301, 302, 303, 307 or 308, got ${StringCtor(code)}`);
     }
-    return new ResponseImpl("", code, undefined, null, { location: StringCtor(url) });
+    const location = checkValue("location", regexTest(SCHEME, StringCtor(url)) ? requestUrl(url, "Response.redirect") : StringCtor(url));
+    return immutableResponse(new ResponseImpl(null, code, "", null, { location }));
   };
+  Response.error = function error() {
+    return immutableResponse(new ResponseImpl(null, 0, "", null, undefined, ERROR_META));
+  };
+  const ERROR_META = metaOf("error", "", false, false);
   Response.rawJson = function (text, init) { return typed(StringCtor(text), init, "application/json"); };
-
   // ---- Request ---------------------------------------------------------------------------
   const INT32 = pinned(/^(?:0|-?[1-9][0-9]*)$/); // canonical only: "02134" and "+5" stay text
   function decodePart(text) {
@@ -403,31 +734,114 @@
     return arrayJoin(parts, "\0");
   }
 
-  // The incoming request: headers, query and the body's text are computed on first use
-  // (most handlers never touch them); toJSON keeps `JSON.stringify(request)` complete.
-  // The body stays as the bytes that arrived (an ArrayBuffer, or a string for a Request the
-  // handler built): arrayBuffer()/bytes() return them unchanged, text()/json()/body decode.
+  // The incoming request. Two shapes over one class:
+  // * the original zigttp's, for `handler(request)` (and the `Request(...)` factory): own
+  //   `method`, `url` (path + query), `path`; `query` and `headers` (a plain object with
+  //   get/has) parsed on first use; `body` the text; synchronous, single-use readers;
+  // * the Fetch standard's, for `export default { fetch }` and `new Request(...)`: read-only
+  //   attributes, `url` absolute (scheme and host from the listening socket and the Host
+  //   header), `headers` a Headers, readers returning promises, `clone()`, `signal`.
+  // The body stays as the bytes that arrived (an ArrayBuffer, or what the handler built the
+  // Request with): arrayBuffer()/bytes() return them, text()/json()/body decode.
+  const FORBIDDEN_METHOD = { CONNECT: true, TRACE: true, TRACK: true };
+  const NORMAL_METHOD = { DELETE: true, GET: true, HEAD: true, OPTIONS: true, POST: true, PUT: true };
+  const ENUMS = {
+    mode: { "same-origin": true, "no-cors": true, "cors": true, "navigate": true },
+    credentials: { "omit": true, "same-origin": true, "include": true },
+    cache: { "default": true, "no-store": true, "reload": true, "no-cache": true, "force-cache": true, "only-if-cached": true },
+    redirect: { "follow": true, "error": true, "manual": true },
+    referrerPolicy: { "": true, "no-referrer": true, "no-referrer-when-downgrade": true, "same-origin": true, "origin": true,
+      "strict-origin": true, "origin-when-cross-origin": true, "strict-origin-when-cross-origin": true, "unsafe-url": true },
+    duplex: { "half": true },
+    priority: { "high": true, "low": true, "auto": true },
+  };
+  // Attributes of a standard Request: own values over these defaults (never reachable from
+  // handler code), so an incoming request allocates a two-field record.
+  const FIELDS = ["method", "url", "mode", "credentials", "cache", "redirect", "referrer", "referrerPolicy",
+    "integrity", "keepalive", "signal", "duplex", "destination"];
+  const DEFAULT_FIELDS = objectCreate(null);
+  DEFAULT_FIELDS.mode = "cors"; DEFAULT_FIELDS.credentials = "same-origin"; DEFAULT_FIELDS.cache = "default";
+  DEFAULT_FIELDS.redirect = "follow"; DEFAULT_FIELDS.referrer = "about:client"; DEFAULT_FIELDS.referrerPolicy = "";
+  DEFAULT_FIELDS.integrity = ""; DEFAULT_FIELDS.keepalive = false; DEFAULT_FIELDS.signal = null;
+  DEFAULT_FIELDS.duplex = "half"; DEFAULT_FIELDS.destination = "";
+  function standardFields(method, url) {
+    const f = objectCreate(DEFAULT_FIELDS);
+    f.method = method; f.url = url;
+    return f;
+  }
+  const HOST = pinned(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(:[0-9]{1,5})?$/);
+  // The absolute URL of an incoming request: the Host header if it is a valid authority, else
+  // the listening socket's (`origin`, "http://host:port", from the server).
+  function absoluteUrl(target, host, origin) {
+    if (strIndexOf(target, "://") >= 0) return target;
+    if (host !== null && regexTest(HOST, host)) return "http://" + host + target;
+    return (origin === undefined || origin === "" ? "http://localhost" : origin) + target;
+  }
   class RequestImpl {
-    #headers; // "name\0value\0..." until first use, then the parsed object
+    #headers; // "name\0value\0..." until first use, then the parsed object (or a Headers)
     #query = undefined;
     #used = false;
     #raw; // ArrayBuffer, string or null
     #text = undefined;
-    constructor(method, url, headers, raw) {
-      this.method = method;
-      this.url = url;
-      const q = strIndexOf(url, "?");
-      this.path = q < 0 ? url : strSlice(url, 0, q);
+    #std; // null for the original's shape; else standardFields(), `url` resolved on first use
+    #origin;
+    constructor(headers, raw, std, origin) {
       this.#headers = headers;
       this.#raw = raw;
+      this.#std = std;
+      this.#origin = origin;
+    }
+    get method() { return this.#std.method; }
+    get url() {
+      const std = this.#std;
+      if (this.#origin !== undefined) { // incoming: resolved once, from the Host header
+        const wire = this.headers;
+        std.url = absoluteUrl(std.url, wire.get("host"), this.#origin);
+        this.#origin = undefined;
+      }
+      return std.url;
+    }
+    get path() {
+      const url = this.url;
+      const scheme = strIndexOf(url, "://");
+      let start = 0;
+      if (scheme >= 0) { start = strIndexOf(url, "/", scheme + 3); if (start < 0) return "/"; }
+      const q = strIndexOf(url, "?", start);
+      return strSlice(url, start, q < 0 ? url.length : q);
+    }
+    get mode() { return this.#field("mode"); }
+    get credentials() { return this.#field("credentials"); }
+    get cache() { return this.#field("cache"); }
+    get redirect() { return this.#field("redirect"); }
+    get referrer() { return this.#field("referrer"); }
+    get referrerPolicy() { return this.#field("referrerPolicy"); }
+    get integrity() { return this.#field("integrity"); }
+    get keepalive() { return this.#field("keepalive"); }
+    get destination() { return this.#field("destination"); }
+    get duplex() { return this.#field("duplex"); }
+    #field(name) { const std = this.#std; return std === null ? undefined : std[name]; }
+    get isReloadNavigation() { return false; }
+    get isHistoryNavigation() { return false; }
+    get signal() {
+      const std = this.#std;
+      if (std === null) return undefined;
+      if (std.signal === null) std.signal = newSignal(undefined);
+      return std.signal;
     }
     get body() {
+      if (this.#std !== null) { // one stream per request (its text cache is unused here)
+        if (this.#text === undefined) this.#text = bodyStreamOf(this.#raw);
+        return this.#text;
+      }
       if (this.#raw === null) return null;
       if (this.#text === undefined) this.#text = bodyText(this.#raw);
       return this.#text;
     }
+    get bodyUsed() { return this.#used; }
     get headers() {
-      if (typeof this.#headers === "string") this.#headers = parseHeaders(this.#headers);
+      if (typeof this.#headers === "string") {
+        this.#headers = this.#std === null ? parseHeaders(this.#headers) : headersFromWire(this.#headers);
+      }
       return this.#headers;
     }
     get query() {
@@ -438,23 +852,179 @@
       if (this.#used) {
         throw new TypeErrorCtor("Request body already read: text()/json()/arrayBuffer()/bytes() may be called once");
       }
-      this.#used = true;
+      if (this.#std === null || this.#raw !== null) this.#used = true;
+      return this.#raw;
     }
-    text() { this.#take(); return this.#raw === null ? "" : this.body; }
+    text() {
+      if (this.#std === null) { this.#take(); return this.#raw === null ? "" : this.body; }
+      return consumeBody(this.#raw, false, () => this.#take(), (raw) => bodyText(raw));
+    }
     json() {
-      const text = this.text();
-      if (text === "") return undefined;
-      try { return jsonParse(text); } catch (_e) { return undefined; }
+      if (this.#std === null) {
+        const text = this.text();
+        if (text === "") return undefined;
+        try { return jsonParse(text); } catch (_e) { return undefined; }
+      }
+      return consumeBody(this.#raw, false, () => this.#take(), (raw) => jsonParse(bodyText(raw)));
     }
-    arrayBuffer() { this.#take(); return bodyBuffer(this.#raw); }
-    bytes() { return new Uint8ArrayCtor(this.arrayBuffer()); }
+    #consume(read) { return consumeBody(this.#raw, this.#std === null, () => this.#take(), read); }
+    arrayBuffer() { return this.#consume((raw) => bodyBuffer(raw)); }
+    bytes() { return this.#consume((raw) => new Uint8ArrayCtor(bodyBuffer(raw))); }
+    blob() { return this.#consume((raw) => blobOf(raw, this.#mime())); }
+    formData() { return this.#consume((raw) => formDataOf(raw, this.#mime())); }
+    #mime() {
+      const type = this.headers.get("content-type");
+      return type === null ? "" : type;
+    }
+    clone() {
+      if (this.#used) throw new TypeErrorCtor("Request.clone: the body is already used");
+      if (this.#std === null) return new SeedRequest(this.method, this.url, headerWire(this.headers), this.#raw);
+      const std = copyFields(this.#std);
+      std.url = this.url;
+      std.signal = newSignal(this.signal);
+      return new RequestImpl(new HeadersImpl(this.headers), this.#raw, std, undefined);
+    }
     toJSON() {
       return { method: this.method, url: this.url, path: this.path, query: this.query,
-        headers: this.headers, body: this.body };
+        headers: this.headers, body: this.#std === null ? this.body : bodyText(this.#raw) };
+    }
+    // (internal) what fetch() sends: [method, url, [[name, value]...], body bytes | null].
+    static parts(request) {
+      const pairs = headerPairs(request.headers instanceof HeadersImpl ? request.headers : new HeadersImpl(request.headers));
+      return [request.method, request.url, pairs, request.#raw === null ? null : bodyBuffer(request.#raw), request.redirect];
+    }
+    static raw(request) { return request.#raw; }
+    static fieldsOf(request) { return request.#std; }
+    static take(request) { return request.#take(); }
+  }
+  // The original's shape: own `method`, `url`, `path` data properties, which the writable
+  // (sealed, not frozen) ones of this prototype let it create over the standard's getters.
+  class SeedRequest extends RequestImpl {
+    constructor(method, url, headers, raw) {
+      super(headers, raw, null, undefined);
+      this.method = method;
+      this.url = url;
+      const q = strIndexOf(url, "?");
+      this.path = q < 0 ? url : strSlice(url, 0, q);
     }
   }
+  for (const name of ["method", "url", "path"]) {
+    defineProperty(SeedRequest.prototype, name, { value: undefined, writable: true });
+  }
+  defineProperty(SeedRequest.prototype, "constructor", { value: Request });
+  const requestParts = RequestImpl.parts, requestRaw = RequestImpl.raw, requestTake = RequestImpl.take;
+  const fromFields = RequestImpl.fieldsOf;
+  delete RequestImpl.parts; delete RequestImpl.raw; delete RequestImpl.take; delete RequestImpl.fieldsOf;
+  defineProperty(RequestImpl.prototype, Symbol.toStringTag, { value: "Request", configurable: true });
+  function copyFields(from) {
+    const f = objectCreate(DEFAULT_FIELDS);
+    for (let i = 0; i < FIELDS.length; i++) f[FIELDS[i]] = from[FIELDS[i]];
+    return f;
+  }
+  // request.signal: an AbortSignal following `parent` (web/abort's AbortController when it
+  // is there); without it, the parent itself or a signal that never aborts.
+  function newSignal(parent) {
+    const Controller = global.AbortController;
+    if (typeof Controller !== "function") {
+      return parent !== undefined && parent !== null ? parent : freeze({ aborted: false, reason: undefined });
+    }
+    const controller = new Controller();
+    if (parent !== undefined && parent !== null) {
+      if (parent.aborted) controller.abort(parent.reason);
+      else if (typeof parent.addEventListener === "function") {
+        parent.addEventListener("abort", () => controller.abort(parent.reason));
+      }
+    }
+    return controller.signal;
+  }
+  function checkSignal(signal) {
+    if (signal === null || signal === undefined) return null;
+    const Signal = global.AbortSignal;
+    const ok = typeof Signal === "function" ? signal instanceof Signal
+      : isObject(signal) && "aborted" in signal && typeof signal.addEventListener === "function";
+    if (!ok) throw new TypeErrorCtor("new Request: init.signal must be an AbortSignal or null");
+    return signal;
+  }
+  function enumOption(options, name, fallback) {
+    const value = options[name];
+    if (value === undefined) return fallback;
+    const text = StringCtor(value);
+    if (ENUMS[name][text] !== true) {
+      throw new TypeErrorCtor(`new Request: init.${name} ${jsonStringify(text)} is not one of ${arrayJoin(objectKeys(ENUMS[name]), ", ")}`);
+    }
+    return text;
+  }
+  function normalMethod(value) {
+    const method = StringCtor(value);
+    if (!regexTest(TOKEN, method)) throw new TypeErrorCtor(`new Request: ${jsonStringify(method)} is not a valid method`);
+    const upper = strToUpper(method);
+    if (FORBIDDEN_METHOD[upper] === true) throw new TypeErrorCtor(`new Request: the method ${upper} is forbidden`);
+    return NORMAL_METHOD[upper] === true ? upper : method;
+  }
+  const CREDENTIALS = pinned(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*@/);
+  // The Fetch standard's Request constructor (RequestInit validated as it says).
+  function standardRequest(input, init) {
+    const options = initOf(init);
+    const from = input instanceof RequestImpl ? input : null;
+    const fields = from === null ? null : fromFields(from);
+    const std = from === null ? standardFields("GET", requestUrl(input))
+      : fields === null ? standardFields(from.method, from.url) : copyFields(fields);
+    if (from !== null) std.url = from.url;
+    if (options.window !== undefined && options.window !== null) throw new TypeErrorCtor("new Request: init.window must be null");
+    if (options.method !== undefined) std.method = normalMethod(options.method);
+    std.mode = enumOption(options, "mode", std.mode);
+    if (std.mode === "navigate") throw new TypeErrorCtor("new Request: init.mode cannot be \"navigate\"");
+    std.credentials = enumOption(options, "credentials", std.credentials);
+    std.cache = enumOption(options, "cache", std.cache);
+    if (std.cache === "only-if-cached" && std.mode !== "same-origin") {
+      throw new TypeErrorCtor("new Request: cache \"only-if-cached\" requires mode \"same-origin\"");
+    }
+    std.redirect = enumOption(options, "redirect", std.redirect);
+    std.referrerPolicy = enumOption(options, "referrerPolicy", std.referrerPolicy);
+    enumOption(options, "priority", "auto");
+    if (options.referrer !== undefined) std.referrer = StringCtor(options.referrer) === "" ? "" : "about:client";
+    if (options.integrity !== undefined) std.integrity = StringCtor(options.integrity);
+    if (options.keepalive !== undefined) std.keepalive = !!options.keepalive;
+    const given = options.signal !== undefined ? checkSignal(options.signal) : from !== null ? from.signal : null;
+    std.signal = given === null ? null : newSignal(given);
+    const headers = new HeadersImpl(options.headers !== undefined ? options.headers : from !== null ? from.headers : undefined);
+    let raw = null;
+    if (options.body !== undefined && options.body !== null) {
+      const extracted = extractBody(options.body, "new Request");
+      raw = extracted[0];
+      if (extracted[1] !== null && !headers.has("content-type")) headers.append("content-type", extracted[1]);
+      if (options.duplex !== undefined) std.duplex = enumOption(options, "duplex", "half");
+    } else if (from !== null && options.body === undefined) {
+      if (from.bodyUsed) throw new TypeErrorCtor("new Request: the input Request's body is already used");
+      raw = requestRaw(from);
+      if (raw !== null) requestTake(from); // the body moves to the new Request
+    }
+    if (raw !== null && (std.method === "GET" || std.method === "HEAD")) {
+      throw new TypeErrorCtor(`new Request: a ${std.method} request cannot have a body`);
+    }
+    return new RequestImpl(headers, raw, std, undefined);
+  }
+  // A URL string: an absolute one is checked (no credentials, parsed by URL when web/url
+  // defines it); a relative one is kept as given, a server having no base to resolve it.
+  function requestUrl(input, where = "new Request") {
+    const url = StringCtor(input);
+    if (regexTest(CREDENTIALS, url)) throw new TypeErrorCtor(`${where}: ${jsonStringify(url)} includes credentials`);
+    const URLCtor = global.URL;
+    if (typeof URLCtor === "function" && strIndexOf(url, ":") > 0 && regexTest(SCHEME, url)) {
+      try { return new URLCtor(url).href; } catch (_e) { throw new TypeErrorCtor(`${where}: invalid URL ${jsonStringify(url)}`); }
+    }
+    return url;
+  }
+  const SCHEME = pinned(/^[a-zA-Z][a-zA-Z0-9+.-]*:/);
 
+  // `Request(input, init)` without `new` is the original zigttp's factory (its shape, the
+  // URL reduced to path + query); `new Request(...)` is the Fetch standard's.
   function Request(input, init) {
+    if (new.target !== undefined) {
+      const request = standardRequest(input, init);
+      if (new.target !== Request) setPrototypeOf(request, new.target.prototype);
+      return request;
+    }
     const options = initOf(init);
     let url = StringCtor(input);
     const scheme = strIndexOf(url, "://");
@@ -469,7 +1039,7 @@
     const method = options.method === undefined ? "GET" : strToUpper(StringCtor(options.method));
     const given = options.body;
     const body = given === undefined || given === null ? null : isBinary(given) ? given : StringCtor(given);
-    return new RequestImpl(method, url, headerWire(headers), body);
+    return new SeedRequest(method, url, headerWire(headers), body);
   }
   Request.prototype = RequestImpl.prototype;
   defineProperty(RequestImpl.prototype, "constructor", { value: Request });
@@ -521,6 +1091,7 @@
 
   // The handler is looked up per request (a handler may be reassigned), without allocating:
   // `export default { fetch }` objects get one cached wrapper.
+  // A `{ fetch }` handler gets the Fetch standard's Request, a function the original's shape.
   let fetchOwner = null;
   let fetchWrapper = null;
   // `fetch(request, env, ctx)`: env is empty (no bindings yet); ctx.waitUntil(promise) keeps
@@ -551,6 +1122,10 @@
     }
     return null;
   }
+  function incoming(handler, method, url, headersWire, body, origin) {
+    if (handler !== fetchWrapper) return new SeedRequest(method, url, headersWire, body);
+    return new RequestImpl(headersWire, body, standardFields(method, url), origin === undefined ? "" : origin);
+  }
   function findHandler() {
     const exported = global.__zigttp_exports;
     if (exported) {
@@ -574,11 +1149,7 @@
 
   // A response for the host: [status, header lines, body string or bytes].
   function encode(result) {
-    if (result instanceof ResponseImpl) {
-      const body = result.body; // own, writable: re-checked like the status
-      if (typeof body !== "string" && !isBinary(body)) return badBody(body);
-      return [checkStatus(result.status), call(responseBlock, result), body];
-    }
+    if (result instanceof ResponseImpl) return call(responseParts, result);
     if (typeof result === "string") {
       return [200, "content-type: text/plain; charset=utf-8\r\n", result];
     }
@@ -643,9 +1214,10 @@
   function intact() { try { return identical(); } catch (_e) { return false; } }
 
   let pending = null;
-  function dispatch(method, url, headersWire, body) {
+  function dispatch(method, url, headersWire, body, origin) {
     consoleBytes = 0;
     serial++;
+    streaming = null;
     waiting = 0;
     pending = null;
     const handler = findHandler();
@@ -654,7 +1226,7 @@
         "`export default function handler(request)` or `export default { fetch(request) }`");
     }
     try {
-      const result = handler(new RequestImpl(method, url, headersWire, body));
+      const result = handler(incoming(handler, method, url, headersWire, body, origin));
       if (result !== null && typeof result === "object" && !(result instanceof ResponseImpl)
           && typeof result.then === "function") {
         const state = objectCreate(null);
@@ -670,6 +1242,37 @@
       return classify(error);
     }
   }
+  // ---- streamed responses ------------------------------------------------------------------
+  // The host pulls the body of a Response whose body is a stream, one chunk per call, on this
+  // runtime's thread (runtime_pull in C): pull(0) starts a read (undefined: the loop runs until
+  // it settles, `pending` keeping it alive), pull(1) answers bytes or null at the end; pull(2)
+  // cancels it (the client went away, or the deadline). A failed stream answers [0, "X", ...].
+  let streaming = null; // the reader over the streamed body, until it ends
+  let reading = null;
+  function pull(step) {
+    const reader = streaming;
+    if (reader === null) return null;
+    if (step === 2) { streaming = null; pending = null; try { reader.cancel(undefined); } catch (_e) { /* gone */ } return null; }
+    if (step === 0) {
+      const state = objectCreate(null);
+      state.done = false;
+      reading = state;
+      pending = state;
+      reader.read((chunk) => { state.done = true; state.chunk = chunk; },
+        () => { state.done = true; state.end = true; },
+        (error) => { state.done = true; state.failed = true; state.error = error; });
+      return undefined;
+    }
+    const state = reading;
+    reading = null; pending = null;
+    if (state === null || !state.done) {
+      streaming = null;
+      return fail("R", "the response's body stream stalled: no chunk, end or error while nothing else was pending");
+    }
+    if (state.failed) { streaming = null; return classify(state.error); }
+    if (state.end) { streaming = null; return null; }
+    try { return chunkBytes(state.chunk); } catch (error) { streaming = null; return classify(error); }
+  }
   function settle() {
     const state = pending;
     pending = null;
@@ -681,11 +1284,15 @@
   }
 
   for (const glue of [Headers, HeadersImpl.prototype, Response, ResponseImpl.prototype, Request,
-    RequestImpl.prototype]) freeze(glue);
+    RequestImpl.prototype, HeadersIterator, SeedRequest]) freeze(glue);
+  Object.seal(SeedRequest.prototype);
   global.Headers = Headers;
   global.Response = Response;
   global.Request = Request;
   global.console = consoleObject;
   global.__zigttp_use_jsx = useJsx; // taken (and deleted) by jsx_runtime.js, next
-  return freeze({ dispatch, settle, intact, snapshot });
+  // For the web API's own files (web/fetch.js) and the zigttp:fetch shim, never handler code.
+  hooks.fetchInternals = freeze({ makeResponse, requestParts, isRequest: (v) => v instanceof RequestImpl,
+    newRequest: standardRequest });
+  return freeze({ dispatch, settle, intact, snapshot, pull });
 })

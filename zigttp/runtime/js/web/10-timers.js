@@ -72,9 +72,11 @@
   function clearTimeout(id = 0) { cancel(id); }
   function clearInterval(id = 0) { cancel(id); }
 
-  const enqueue = (callback) => { Promise.resolve().then(() => {
+  // Captured at load: a handler replacing Promise.prototype.then must not see (or break) this.
+  const promiseThen = Promise.prototype.then, settledPromise = Promise.resolve();
+  const enqueue = (callback) => { reflectApply(promiseThen, settledPromise, [() => {
     try { callback(); } catch (error) { reportFailure(error); }
-  }); };
+  }]); };
   function queueMicrotask(callback) {
     if (typeof callback !== "function") {
       throw new TypeErrorCtor("queueMicrotask: argument must be a function");
