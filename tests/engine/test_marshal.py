@@ -200,7 +200,9 @@ def test_leading_and_trailing_whitespace_of_a_value_is_stripped() -> None:
 
 def test_an_own_body_getter_on_a_response_is_not_what_is_sent() -> None:
     """The host reads a Response's body through its private field (brand), not `.body`."""
-    engine = responder("Object.defineProperty(new Response('x'), 'body', {get() { throw new Error('own getter'); }})")
+    engine = responder(
+        "Object.defineProperty(new Response('x'), 'body', {get() { throw new Error('own getter'); }})"
+    )
     assert engine.dispatch()[2] == b"x"
 
 
