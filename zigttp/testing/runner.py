@@ -32,6 +32,9 @@ DEFAULT_LIMITS = RuntimeLimits(timeout=10.0)
 
 
 @dataclass
+FIXTURE_ORIGIN = "http://localhost"  # the origin fixture requests are made against
+
+
 class TestResult:
     name: str
     line: int
@@ -171,7 +174,8 @@ class _Runner:
             return Actual(500, {}, "", error=str(exc), load_failed=True)
         try:
             body = request.body.encode("utf-8") if isinstance(request.body, str) else request.body
-            response = runtime.dispatch(request.method, request.url, headers, body)
+            # a `{ fetch }` handler's request.url is absolute: fixtures run as if on localhost
+            response = runtime.dispatch(request.method, request.url, headers, body, FIXTURE_ORIGIN)
             if response.stream is not None:  # a streamed body: the fixture compares all of it
                 response.body, response.stream = response.stream.read_here(), None  # type: ignore[attr-defined]
             return Actual.from_response(response)
