@@ -31,10 +31,10 @@ WORKER_STACK = 32 * 1024 * 1024  # the pool's slot-thread stack: room for the JS
 DEFAULT_LIMITS = RuntimeLimits(timeout=10.0)
 
 
-@dataclass
 FIXTURE_ORIGIN = "http://localhost"  # the origin fixture requests are made against
 
 
+@dataclass
 class TestResult:
     name: str
     line: int
