@@ -54,16 +54,9 @@ PyObject *js_to_py(JSContext *ctx, JSValueConst value, int depth)
         return PyFloat_FromDouble(number);
     }
     if (JS_IsString(value)) {
-        size_t size;
-        const char *text = JS_ToCStringLen(ctx, &size, value);
-        if (text == NULL)
-            return PyErr_NoMemory();
-        PyObject *out = PyBytes_FromStringAndSize(text, (Py_ssize_t)size);
-        JS_FreeCString(ctx, text);
-        if (out == NULL)
-            return NULL;
-        replace_lone_surrogates((uint8_t *)PyBytes_AS_STRING(out), size);
-        Py_SETREF(out, PyUnicode_FromEncodedObject(out, "utf-8", "replace"));
+        PyObject *out = utf8_bytes(ctx, value); /* lone surrogates already U+FFFD */
+        if (out != NULL)
+            Py_SETREF(out, PyUnicode_FromEncodedObject(out, "utf-8", "replace"));
         return out;
     }
     if (!JS_IsObject(value))
