@@ -46,7 +46,7 @@ typedef struct {
     PyObject *console;       /* callable(level: str, text: str) */
     PyObject *host;          /* callable(index: int, args_json: str) -> str, or None */
     PyObject *native;        /* callable(name: str, args: tuple) -> value, or None (values.c) */
-    PyObject *lazy;          /* tuple of bytecode (bytes) that hooks.load(i) evaluates on first use */
+    PyObject *lazy;          /* tuple of callables giving the bytecode hooks.load(i) evaluates */
     JSValue hooks;           /* object handed to the prelude and the module shims */
     JSValue fn_dispatch, fn_settle, fn_intact, fn_snapshot; /* from the prelude */
     JSValue getters[GETTERS]; /* builtins.c: captured before any handler code ran */

@@ -221,22 +221,45 @@ static JSValue hook_now(JSContext *ctx, JSValueConst this_val, int argc, JSValue
     return JS_NewFloat64(ctx, (double)monotonic_ns() / 1e6);
 }
 
-/* load(i) -> what lazy script i's function(hooks) returns. The web API's classes are compiled
- * once per process but read into a runtime only when handler code first uses one of their
- * globals (web/00-dom-exception.js, lazyGlobals), so building a runtime does not pay for them.
- * The bytes are immutable and owned by the Runtime: read without the GIL. */
+/* The bytecode of lazy script `index`: entry `index` of the Runtime's `lazy` tuple is a
+ * Python callable that compiles the script on the process's first use and caches it (or NULL
+ * with a JS exception). Called with the GIL. */
+static PyObject *lazy_code(JSContext *ctx, Runtime *self, int32_t index)
+{
+    PyObject *code = PyObject_CallNoArgs(PyTuple_GET_ITEM(self->lazy, index));
+    if (code == NULL) {
+        rethrow_python(ctx, "load");
+        return NULL;
+    }
+    if (!PyBytes_Check(code)) {
+        Py_DECREF(code);
+        JS_ThrowTypeError(ctx, "internal: lazy script %d gave no bytecode", index);
+        return NULL;
+    }
+    return code;
+}
+
+/* load(i, ...args) -> what lazy script i's function(hooks, ...args) returns. The web API's
+ * parts that most handlers never touch (a `// lazy:` file behind its globals, the files of the
+ * streams, crypto and file bundles) are compiled once per process on first use and read into
+ * a runtime only when its handler first needs them, so building a runtime pays nothing for
+ * them (engine.runtime_bytecode builds the table; web/00-lazy.js uses it). */
 static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     Runtime *self = owner_of(ctx);
     int32_t index;
     (void)this_val;
     if (argc < 1 || JS_ToInt32(ctx, &index, argv[0]) < 0)
-        return JS_ThrowTypeError(ctx, "load(index)");
+        return JS_ThrowTypeError(ctx, "load(index, ...args)");
     if (index < 0 || index >= PyTuple_GET_SIZE(self->lazy))
         return JS_ThrowRangeError(ctx, "load: no lazy script %d", index);
-    PyObject *code = PyTuple_GET_ITEM(self->lazy, index);
-    JSValue fn = JS_ReadObject(ctx, (const uint8_t *)PyBytes_AS_STRING(code), (size_t)PyBytes_GET_SIZE(code),
-                               JS_READ_OBJ_BYTECODE);
+    int took = hook_enter(self);
+    PyObject *code = lazy_code(ctx, self, index);
+    JSValue fn = code == NULL ? JS_EXCEPTION
+                              : JS_ReadObject(ctx, (const uint8_t *)PyBytes_AS_STRING(code),
+                                              (size_t)PyBytes_GET_SIZE(code), JS_READ_OBJ_BYTECODE);
+    Py_XDECREF(code);
+    hook_leave(self, took);
     if (JS_IsException(fn))
         return fn;
     JSValue installer = JS_EvalFunction(ctx, fn); /* consumes fn */
@@ -246,27 +269,19 @@ static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValu
         JS_FreeValue(ctx, installer);
         return JS_ThrowTypeError(ctx, "internal: lazy script %d did not evaluate to a function", index);
     }
-    JSValue out = JS_Call(ctx, installer, JS_UNDEFINED, 1, (JSValueConst *)&self->hooks);
+    /* installer(hooks, ...args): argv[0] (the index) is replaced by the hooks object */
+    JSValue *call_args = js_malloc(ctx, sizeof(JSValue) * (size_t)argc);
+    if (call_args == NULL) {
+        JS_FreeValue(ctx, installer);
+        return JS_EXCEPTION;
+    }
+    call_args[0] = self->hooks;
+    for (int i = 1; i < argc; i++)
+        call_args[i] = argv[i];
+    JSValue out = JS_Call(ctx, installer, JS_UNDEFINED, argc, (JSValueConst *)call_args);
+    js_free(ctx, call_args);
     JS_FreeValue(ctx, installer);
     return out;
-}
-
-/* evalBytecode(arrayBuffer) -> the script's completion value: the web API's large parts
- * (crypto.subtle's algorithms, the File API, the Streams classes) are compiled once per
- * process and read into a runtime only on first use; the bytes come from
- * hooks.native("web.bytecode"/"web.module"), i.e. from our own compile(). Trusted bytecode
- * only: like every hook it is unreachable from handler code. */
-static JSValue hook_eval_bytecode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    size_t size;
-    (void)this_val;
-    uint8_t *data = argc > 0 ? JS_GetArrayBuffer(ctx, &size, argv[0]) : NULL;
-    if (data == NULL)
-        return JS_ThrowTypeError(ctx, "evalBytecode(arrayBuffer)");
-    JSValue function = JS_ReadObject(ctx, data, size, JS_READ_OBJ_BYTECODE);
-    if (JS_IsException(function))
-        return function;
-    return JS_EvalFunction(ctx, function); /* consumes `function` */
 }
 
 JSValue make_hooks(JSContext *ctx)
@@ -281,7 +296,6 @@ JSValue make_hooks(JSContext *ctx)
         {"setTimerSource", hook_set_timer_source, 1},
         {"now", hook_now, 0},
         {"load", hook_load, 1},
-        {"evalBytecode", hook_eval_bytecode, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

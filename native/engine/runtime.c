@@ -269,9 +269,9 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
         return NULL;
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(self->lazy); i++) {
-        if (!PyBytes_Check(PyTuple_GET_ITEM(self->lazy, i))) {
+        if (!PyCallable_Check(PyTuple_GET_ITEM(self->lazy, i))) {
             Py_DECREF(self);
-            PyErr_SetString(PyExc_TypeError, "lazy must be a tuple of bytecode (bytes)");
+            PyErr_SetString(PyExc_TypeError, "lazy must be a tuple of callables returning bytecode");
             return NULL;
         }
     }

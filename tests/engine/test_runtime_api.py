@@ -249,3 +249,44 @@ def test_constructor_validates_limits() -> None:
         _engine.Runtime(-1, 0, 0, print)
     with pytest.raises(TypeError):
         _engine.Runtime(0, 0, 0)  # type: ignore[call-arg]
+
+
+def _with_lazy(*entries: object) -> _engine.Runtime:
+    return _engine.Runtime(0, 1 << 20, 0, lambda _level, _text: None, None, None, entries)
+
+
+def test_load_evaluates_a_lazy_entry_with_the_hooks_and_extra_arguments() -> None:
+    """hooks.load(i, ...args) calls entry i for its bytecode (each time: the caching is the
+    entry's) and runs its function with (hooks, ...args)."""
+    calls: list[int] = []
+    code = _engine.compile("(function (hooks, a, b) { return [typeof hooks.load, a + b]; })", "<lazy>")
+    runtime = _with_lazy(lambda: calls.append(1) or code)
+    run = "(function (hooks) { globalThis.out = [hooks.load(0, 40, 2), hooks.load(0, 1, 1)]; })"
+    runtime.run(_engine.compile(run, "<t>"), 1.0, True)
+    assert json.loads(runtime.eval("out")) == [["function", 42], ["function", 2]]
+    assert calls == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (lambda: b"not bytecode", "exception"),
+        (lambda: "text", "gave no bytecode"),
+        (lambda: 1 / 0, "internal error in the load hook"),  # a bug: logged, not shown to JS
+    ],
+)
+def test_load_turns_a_bad_lazy_entry_into_a_js_error(entry: object, expected: str) -> None:
+    runtime = _with_lazy(entry)
+    run = "(function (hooks) { try { hooks.load(0); globalThis.out = 'loaded'; } catch (e) { globalThis.out = String(e); } })"
+    runtime.run(_engine.compile(run, "<t>"), 1.0, True)
+    out = json.loads(runtime.eval("out"))
+    assert out != "loaded" and (expected == "exception" or expected in out)
+
+
+def test_load_refuses_an_index_outside_the_table_and_a_table_of_non_callables() -> None:
+    runtime = _with_lazy()
+    run = "(function (hooks) { try { hooks.load(3); } catch (e) { globalThis.out = e.name + ': ' + e.message; } })"
+    runtime.run(_engine.compile(run, "<t>"), 1.0, True)
+    assert json.loads(runtime.eval("out")) == "RangeError: load: no lazy script 3"
+    with pytest.raises(TypeError, match="callables"):
+        _with_lazy(b"bytecode")

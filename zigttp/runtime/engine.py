@@ -16,14 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from zigttp import errors
 from zigttp.runtime import _engine
 from zigttp.runtime.bytecode_cache import cached_compile
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import HandlerResponse
+from zigttp.runtime.scripts import runtime_bytecode
 from zigttp.web import HostState, call_native
 
 ENGINE_VERSION: str = _engine.ENGINE_VERSION
@@ -69,63 +68,9 @@ def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: b
         raise CompileFailure("the source is not valid Unicode (a lone surrogate)", 1, 1) from None
 
 
-_LAZY = re.compile(r"\A// lazy: ([\w$ ]+)\n")
-
-
 def handler_bytecode(source: str) -> bytes:
     """A handler's bytecode, from the on-disk cache when this engine compiled it before."""
     return cached_compile(source, HANDLER_FILE, lambda: compile_script(source))
-
-
-@cache
-def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]:
-    """Compiled once per process from package data: the prelude (it evaluates to the
-    hook-taking installer), the plain runtime scripts (JSX runtime, the dialect's helpers),
-    the web-platform API (`js/web/*.js`, each a `function (hooks)` too) and the lazy web files.
-
-    A web file whose first line is `// lazy: Name ...` is read into a runtime only when
-    handler code first reads one of those globals: its place among the eager scripts takes a
-    one-line stub (`hooks.lazyGlobals`, web/00-dom-exception.js) and its bytecode goes to
-    the runtime's `lazy` tuple, which `hooks.load(i)` evaluates (its function's return value
-    maps each name to its value)."""
-    js = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
-
-    def compiled(text: str, name: str) -> bytes:
-        return cached_compile(
-            text,
-            f"zigttp:{name}\0stripped",
-            lambda: compile_script(text, f"zigttp:{name}", strip_source=True),
-        )
-
-    plain = tuple(compiled((js / f"{n}.js").read_text("utf-8"), n) for n in ("jsx_runtime", "dialect"))
-    web: list[bytes] = []
-    lazy: list[bytes] = []
-    stubs: list[str] = []  # one script for all lazy files: a runtime reads it in one go
-    for path in sorted((js / "web").glob("*.js")):
-        text = path.read_text("utf-8")
-        header = _LAZY.match(text)
-        if header is None:
-            web.append(compiled(text, f"web/{path.stem}"))
-            continue
-        names = ", ".join(f'"{name}"' for name in header.group(1).split())
-        stubs.append(f"lazy([{names}], () => load({len(lazy)}));")
-        lazy.append(compiled(text, f"web/{path.stem}"))
-    if stubs:
-        body = "const lazy = hooks.lazyGlobals, load = hooks.load;\n" + "\n".join(stubs)
-        # after web/00-lazy.js (it sorts first and defines hooks.lazyGlobals)
-        web.insert(1, compiled(f"(function (hooks) {{\n{body}\n}})", "web/lazy-globals"))
-    return compiled((js / "prelude.js").read_text("utf-8"), "prelude"), plain, tuple(web), tuple(lazy)
-
-
-@cache
-def lazy_bytecode(group: str) -> tuple[bytes, ...]:
-    """The scripts of `js/web/<group>/` (sorted by name), compiled once per process; a
-    runtime evaluates them on first use (hooks.evalBytecode via web.bytecode), not at build."""
-    folder = Path(__file__).parent / "js" / "web" / group
-    return tuple(
-        compile_script(path.read_text("utf-8"), f"zigttp:web/{group}/{path.stem}", strip_source=True)
-        for path in sorted(folder.glob("*.js"))
-    )
 
 
 class JsRuntime:

@@ -33,7 +33,6 @@ _AREAS = {  # "area" of "area.name" → the module defining it
     "fetch": "zigttp.web.fetch",
     "body": "zigttp.web.multipart",
     "compression": "zigttp.web.compression",
-    "web": "zigttp.web.bundles",
     "hash": "zigttp.web.hashing",
     "aes": "zigttp.web.aes",
     "ec": "zigttp.web.ec",

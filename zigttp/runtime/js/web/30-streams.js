@@ -1,8 +1,8 @@
 // The Streams Standard and what stands on it (ReadableStream, WritableStream, TransformStream,
 // the queuing strategies, TextEncoderStream/TextDecoderStream, CompressionStream/
 // DecompressionStream), loaded on first use: this file runs in every runtime's build and
-// only captures builtins and defines lazy globals; the ~80 KB of bytecode in web/lazy/
-// (compiled once per process, zigttp/web/lazy.py) is read in with hooks.evalBytecode the first time
+// only captures builtins and defines lazy globals; the ~80 KB of bytecode of web/streams/
+// (compiled once per process, zigttp/runtime/scripts.py) is read in with hooks.loadBundle the first time
 // handler code touches one of the globals or the glue calls `hooks.streams.load()`
 // (docs/streams.md).
 //
@@ -87,21 +87,19 @@
     "TransformStream", "TransformStreamDefaultController",
     "TextEncoderStream", "TextDecoderStream", "CompressionStream", "DecompressionStream",
   ];
-  // web/lazy/ files, in dependency order; each is `function (hooks, S, B)`.
-  const LAZY = ["streams-base", "streams-readable", "streams-bytes", "streams-byob", "streams-pipe", "streams-tee",
-    "streams-writable", "streams-transform", "text-streams", "compression", "streams-glue"];
-  const load = hooks.evalBytecode, native = hooks.native; // bytecode from web.module
+  // web/streams/ files (their names give the dependency order); each is `function (hooks, S, B)`.
+  const loadBundle = hooks.loadBundle;
   const S = create(null); // the internal namespace the lazy files fill
   let loaded = false;
   function loadStreams() {
     if (!loaded) {
       loaded = true;
-      for (let i = 0; i < LAZY.length; i++) load(native("web.module", LAZY[i]))(hooks, S, B);
+      loadBundle("streams", S, B);
     }
     return S;
   }
   // The globals exist from the start as web-core's lazy accessors (hooks.lazyGlobals,
-  // web/00-dom-exception.js); the first read loads the classes, which the lazy files hand
+  // web/00-lazy.js); the first read loads the classes, which the lazy files hand
   // over through S.defineGlobal.
   const exported = create(null);
   S.defineGlobal = (name, value) => { exported[name] = value; };

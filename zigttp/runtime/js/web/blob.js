@@ -1,7 +1,7 @@
 // Blob, File and FormData (File API, XHR §5), loaded on first use: this file runs in every
 // runtime's build, captures the builtins the classes need (hooks.webFilePrimordials) and
 // declares the three globals with web-core's hooks.lazyGlobals; the classes (web/file/*.js,
-// bytecode compiled once per process) are evaluated the first time handler code reads one
+// hooks.loadBundle) are evaluated the first time handler code reads one
 // of them or the body mixin calls hooks.webForm / hooks.webBlob.
 //
 // For fetch's body mixin (docs/web-api-crypto.md):
@@ -11,7 +11,7 @@
 (function (hooks) {
   "use strict";
   const defineProperty = Object.defineProperty;
-  const freeze = Object.freeze, evalBytecode = hooks.evalBytecode, native = hooks.native;
+  const freeze = Object.freeze, loadBundle = hooks.loadBundle;
   const fnCall = Function.prototype.call;
   const call = fnCall.bind(fnCall);
   const reExec = RegExp.prototype.exec;
@@ -33,8 +33,7 @@
   function load() {
     if (loaded) return;
     loaded = true;
-    const scripts = native("web.bytecode", "file"); // web/file/*.js
-    for (let i = 0; i < scripts.length; i++) evalBytecode(scripts[i])(hooks);
+    loadBundle("file"); // web/file/*.js
   }
   hooks.lazyGlobals(["Blob", "File", "FormData"], () => {
     load();

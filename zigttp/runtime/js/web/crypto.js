@@ -1,12 +1,12 @@
 // Crypto, SubtleCrypto and CryptoKey (WebCrypto §§ 10, 13, 14): the shells every runtime
 // builds. crypto.getRandomValues/randomUUID are here (random bytes from the host's CSPRNG);
 // SubtleCrypto's methods and CryptoKey's getters load web/crypto/*.js on first use
-// (hooks.evalBytecode of bytecode compiled once per process), so a runtime that never touches
+// (hooks.loadBundle: bytecode compiled once per process), so a runtime that never touches
 // crypto.subtle pays nothing for it. The builtins the lazy files need are captured here,
 // at load, before handler code can replace them (hooks.webPrimordials).
 (function (hooks) {
   "use strict";
-  const native = hooks.native, evalBytecode = hooks.evalBytecode;
+  const native = hooks.native, loadBundle = hooks.loadBundle;
   const fnCall = Function.prototype.call;
   const call = fnCall.bind(fnCall);
   const Uint8ArrayCtor = Uint8Array, TypeErrorCtor = TypeError;
@@ -78,8 +78,7 @@
     function lazy() {
       if (loaded === null) {
         hooks.webCryptoShell = freeze({ __proto__: null, CryptoKeyProto: keyProto, subtle, domError });
-        const scripts = native("web.bytecode", "crypto"); // web/crypto/*.js, compiled once per process
-        for (let i = 0; i < scripts.length; i++) evalBytecode(scripts[i])(hooks);
+        loadBundle("crypto"); // web/crypto/*.js
         loaded = freeze({ __proto__: null, key: hooks.webCrypto, subtle: hooks.webCryptoSubtle });
       }
       return loaded;

@@ -1,5 +1,5 @@
 // The Streams Standard's shared machinery (https://streams.spec.whatwg.org/): promise
-// helpers, the queue-with-sizes and the queuing strategies. Every streams file of web/lazy/ is
+// helpers, the queue-with-sizes and the queuing strategies. Every streams file of web/streams/ is
 // `function (hooks, S, B)`: S the internal namespace they fill (the glue reaches it through
 // hooks.streams, web/30-streams.js), B the builtins captured before the handler ran.
 //

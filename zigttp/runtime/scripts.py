@@ -1,0 +1,110 @@
+"""The engine scripts every runtime is built from, compiled once per process.
+
+A runtime gets, in order: the prelude (it evaluates to the hook-taking installer), the plain
+runtime scripts (JSX runtime, the dialect's helpers) and the web-platform API
+(`js/web/*.js`, each a `function (hooks)`). What most handlers never touch is *lazy*: it
+sits in the runtime's lazy table and is compiled on the process's first use, then read into
+a runtime with `hooks.load(i, ...args)` only when that runtime's handler first needs it, so
+building a runtime (and starting a process) pays nothing for it. Two kinds share the table:
+
+* a web file whose first line is `// lazy: Name ...`: its place among the eager scripts takes
+  a one-line stub (`hooks.lazyGlobals`, web/00-lazy.js) that loads it when handler code
+  first reads one of those globals (its function returns `{Name: value}`);
+* a bundle, the files of one of the folders `js/web/streams/`, `js/web/crypto/`,
+  `js/web/file/` (sorted by name): the large algorithms behind an eager shell file, read in
+  by `hooks.loadBundle(folder, ...args)` (each file is `function (hooks, ...args)`).
+
+Everything is compiled through the on-disk bytecode cache (runtime/bytecode_cache.py).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+from pathlib import Path
+
+from zigttp.runtime.bytecode_cache import cached_compile
+
+JS = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
+BUNDLES = ("streams", "crypto", "file")
+_LAZY_HEADER = re.compile(r"\A// lazy: ([\w$ ]+)\n")
+
+
+def compiled(text: str, name: str) -> bytes:
+    """Bytecode of one of our own scripts, named `zigttp:<name>` in stack traces."""
+    from zigttp.runtime.engine import compile_script  # the engine module imports this one
+
+    return cached_compile(
+        text, f"zigttp:{name}\0stripped", lambda: compile_script(text, f"zigttp:{name}", strip_source=True)
+    )
+
+
+class LazyScript:
+    """One entry of the lazy table: called (from hooks.load, with the GIL) for its bytecode,
+    which it compiles on the first call in this process and keeps."""
+
+    __slots__ = ("_code", "_lock", "name", "path")
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path = path
+        self.name = name
+        self._code: bytes | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> bytes:
+        code = self._code
+        if code is None:
+            with self._lock:  # two runtimes' threads loading at once compile it once
+                if self._code is None:
+                    self._code = compiled(self.path.read_text("utf-8"), self.name)
+                code = self._code
+        return code
+
+    @property
+    def loaded(self) -> bool:
+        """Whether some runtime of this process has needed this script yet."""
+        return self._code is not None
+
+
+@cache
+def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tuple[LazyScript, ...]]:
+    """(prelude, plain scripts, eager web scripts, the lazy table), built once per process."""
+    plain = tuple(compiled((JS / f"{n}.js").read_text("utf-8"), n) for n in ("jsx_runtime", "dialect"))
+    web: list[bytes] = []
+    lazy: list[LazyScript] = []
+    stubs: list[str] = []
+    for path in sorted((JS / "web").glob("*.js")):
+        text = path.read_text("utf-8")
+        header = _LAZY_HEADER.match(text)
+        if header is None:
+            web.append(compiled(text, f"web/{path.stem}"))
+            continue
+        names = ", ".join(f'"{name}"' for name in header.group(1).split())
+        stubs.append(f"lazy([{names}], () => load({len(lazy)}));")
+        lazy.append(LazyScript(path, f"web/{path.stem}"))
+    bundles: list[str] = []
+    for folder in BUNDLES:
+        start = len(lazy)
+        files = sorted((JS / "web" / folder).glob("*.js"))
+        lazy.extend(LazyScript(path, f"web/{folder}/{path.stem}") for path in files)
+        bundles.append(f"{folder}: [{', '.join(str(i) for i in range(start, len(lazy)))}]")
+    # after web/00-lazy.js (it sorts first and defines hooks.lazyGlobals)
+    web.insert(1, compiled(_table_script(stubs, bundles), "web/lazy-table"))
+    return compiled((JS / "prelude.js").read_text("utf-8"), "prelude"), plain, tuple(web), tuple(lazy)
+
+
+def _table_script(stubs: list[str], bundles: list[str]) -> str:
+    """The eager script that declares the lazy globals and defines hooks.loadBundle."""
+    return (
+        "(function (hooks) {\n"
+        "const lazy = hooks.lazyGlobals, load = hooks.load;\n"
+        + "\n".join(stubs)
+        + f"\nconst bundles = {{ __proto__: null, {', '.join(bundles)} }};\n"
+        # indexed loop: no array iterator a handler could have replaced is involved
+        "hooks.loadBundle = (name, a, b) => {\n"
+        "  const list = bundles[name];\n"
+        "  for (let i = 0; i < list.length; i++) load(list[i], a, b);\n"
+        "};\n"
+        "})"
+    )
