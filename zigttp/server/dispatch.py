@@ -241,10 +241,7 @@ class Dispatcher:
                 ),
                 started,
             )
-        if self.cors is not None:  # rare: rebuild the block; the common path keeps it as is
-            response.header_block = header_block(self.cors.apply(request.headers, response.headers))
-        if "x-request-id" in request.headers:
-            response.add_header("x-request-id", request_id)
+        self._decorate_response(request, request_id, response)
         keep_alive = request.keep_alive
         data = serialize(
             response.status,
@@ -256,6 +253,12 @@ class Dispatcher:
         self._finish(request, request_id, response.status, len(response.body), started)
         return data, keep_alive
 
+    def _decorate_response(self, request: Request, request_id: str, response: HandlerResponse) -> None:
+        """`_decorate` for a handler's response: its header block is rebuilt only when CORS or
+        an `x-request-id` applies (rare), the common path keeps it as the engine made it."""
+        if self.cors is not None or "x-request-id" in request.headers:
+            response.header_block = header_block(self._decorate(request, request_id, response.headers))
+
     def _streamed(
         self, request: Request, request_id: str, response: HandlerResponse, started: float
     ) -> Reply:
@@ -263,10 +266,7 @@ class Dispatcher:
         --max-response-bytes cap, which bounds what is buffered)."""
         from zigttp.server.streaming import stream_response
 
-        if self.cors is not None:
-            response.header_block = header_block(self.cors.apply(request.headers, response.headers))
-        if "x-request-id" in request.headers:
-            response.add_header("x-request-id", request_id)
+        self._decorate_response(request, request_id, response)
         keep_alive = request.keep_alive
         reply = stream_response(
             response.status,
