@@ -27188,6 +27188,15 @@ static __exception int js_parse_postfix_expr(JSParseState *s, int parse_flags)
             str = s->ctx->compile_regexp(s->ctx, s->token.u.regexp.body,
                                          s->token.u.regexp.flags);
             if (JS_IsException(str)) {
+                /* zigttp patch 5: with no frame running (a compile-only parse) the regexp
+                   compiler's SyntaxError was made with an empty backtrace, which would keep
+                   build_backtrace below from recording the literal's position: drop it. */
+                JSValue exc = s->ctx->rt->current_exception;
+                if (JS_VALUE_GET_TAG(exc) == JS_TAG_OBJECT &&
+                    JS_VALUE_GET_OBJ(exc)->class_id == JS_CLASS_ERROR) {
+                    JS_FreeValue(s->ctx, JS_VALUE_GET_OBJ(exc)->u.object_data);
+                    JS_VALUE_GET_OBJ(exc)->u.object_data = JS_UNDEFINED;
+                }
                 /* add the line number info */
                 backtrace_flags = 0;
                 if (s->cur_func && s->cur_func->backtrace_barrier)
