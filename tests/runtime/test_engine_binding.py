@@ -166,6 +166,15 @@ def test_check_points_at_a_regexp_literal_the_engine_refuses(tmp_path) -> None:
     assert "h.js:3:11: error[ZT003]: SyntaxError: expecting ')'" in checked.stdout
 
 
+def test_check_counts_columns_in_characters_not_utf8_bytes(tmp_path) -> None:
+    handler = tmp_path / "h.js"
+    handler.write_text(
+        'const s = "ééééé"; let x = 1; let x = 2;\nfunction handler(r) { return Response.text(s); }\n'
+    )
+    checked = run_zigttp("check", str(handler))
+    assert "h.js:1:37: error[ZT003]: SyntaxError: invalid redefinition" in checked.stdout
+
+
 GATE_MODULE = '''
 import os
 

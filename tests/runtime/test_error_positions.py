@@ -26,6 +26,10 @@ CASES = {
         "function handler(req) { for (let i = 0; i < 2; i++) { req.no.x; } }\n",
         ["at handler ({file}:1:55)"],
     ),
+    "non-ASCII earlier on the line": (  # the engine counts UTF-8 bytes; we report characters
+        'const s = "ééé"; function handler(req) { return Response.text(req.url.foo.bar); }\n',
+        ["at handler ({file}:1:63)"],
+    ),
     "workers style": (
         "export default {\n  fetch(req) {\n    return Response.text(req.nope.x);\n  }\n};\n",
         ["at fetch ({file}:3:26)"],

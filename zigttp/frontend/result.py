@@ -42,8 +42,10 @@ class CompiledHandler:
         """Map an engine position (output line:col, 1-based) to (file, line, col) in the user's
         sources: the line through `line_map`, the column by dropping what the front end
         inserted before it on that output line (`"use strict";` on line 1)."""
+        from zigttp.runtime.engine import char_column  # loaded by whoever runs the handler
+
         file, source_line = self.locate(line)
-        return file, source_line, col if col <= 0 else source_column(line, col)
+        return file, source_line, col if col <= 0 else source_column(line, char_column(self.code, line, col))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -63,9 +63,19 @@ def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: b
         message, _, stack = text.partition("\n")
         found = _POSITION.search(stack)
         line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
-        raise CompileFailure(message, line, column) from None
+        raise CompileFailure(message, line, char_column(source, line, column)) from None
     except UnicodeEncodeError:
         raise CompileFailure("the source is not valid Unicode (a lone surrogate)", 1, 1) from None
+
+
+def char_column(source: str, line: int, column: int) -> int:
+    """The engine counts a position's column in UTF-8 bytes of its line; editors and our
+    diagnostics count characters: the 1-based character column of byte column `column`."""
+    lines = source.split("\n", line)
+    if column <= 1 or not 1 <= line <= len(lines):
+        return column
+    head = lines[line - 1].encode("utf-8", "surrogatepass")[: column - 1]
+    return len(head.decode("utf-8", "ignore")) + 1
 
 
 def handler_bytecode(source: str) -> bytes:
