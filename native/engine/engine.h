@@ -52,6 +52,7 @@ typedef struct {
     JSValue getters[GETTERS]; /* builtins.c: captured before any handler code ran */
     JSValue fn_timers;       /* timers(nowMs, phase) -> ms to the next timer or -1 (run_loop) */
     JSValue fn_pull;         /* pull(step): the next chunk of a streamed response (runtime_pull) */
+    int wake_fd;             /* -1, or a descriptor whose readability ends run_loop's sleep (watch) */
 } Runtime;
 
 extern PyTypeObject RuntimeType;

@@ -6,7 +6,10 @@
  * runaway call ends within a poll interval of its deadline with an uncatchable error.
  * The GIL is released for the call and re-taken by hooks that call Python.
  */
+#include <errno.h>
+#include <poll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine.h"
 
@@ -196,6 +199,34 @@ static int drain_jobs(Runtime *self)
     }
 }
 
+/* Sleep (GIL released) until `until` on CLOCK_MONOTONIC, or until the watched descriptor
+ * becomes readable: the host writes to it when work it runs for this request on another
+ * thread (an outbound fetch) has finished, so the loop runs the JS that waits for it at once.
+ * What was written is read off (the descriptor is non-blocking). */
+static void sleep_until(Runtime *self, int64_t until)
+{
+    while (self->wake_fd >= 0) {
+        int64_t left = until - monotonic_ns();
+        if (left <= 0)
+            return;
+        struct pollfd watched = {.fd = self->wake_fd, .events = POLLIN};
+        int ready = poll(&watched, 1, (int)((left + 999999) / 1000000)); /* ms, rounded up */
+        if (ready > 0 && (watched.revents & POLLIN)) {
+            char drain[64];
+            while (read(self->wake_fd, drain, sizeof drain) > 0) {
+            }
+            return;
+        }
+        if (ready < 0 && errno != EINTR)
+            self->wake_fd = -1; /* a closed descriptor: plain sleep from here on */
+        if (ready > 0)
+            self->wake_fd = -1; /* POLLERR/POLLNVAL without data: likewise */
+    }
+    struct timespec ts = {.tv_sec = (time_t)(until / 1000000000), .tv_nsec = (long)(until % 1000000000)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0) {
+    }
+}
+
 /* The event loop of one request (GIL released): run jobs; when none is left, ask the timer
  * source (web/timers.js, via hooks.setTimerSource) to fire the due timers; it answers the
  * milliseconds until its next timer, or -1 when nothing keeps this phase alive (phase 0:
@@ -225,9 +256,7 @@ int run_loop(Runtime *self, int phase)
         if (self->deadline_ns != 0 && until >= self->deadline_ns) {
             until = self->deadline_ns;
         }
-        struct timespec ts = {.tv_sec = (time_t)(until / 1000000000), .tv_nsec = (long)(until % 1000000000)};
-        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) != 0) {
-        }
+        sleep_until(self, until);
         if (self->deadline_ns != 0 && monotonic_ns() >= self->deadline_ns) {
             self->deadline_hit = 1;
             return -1;
@@ -259,6 +288,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     for (int i = 0; i < GETTERS; i++)
         self->getters[i] = JS_UNDEFINED;
     self->owner = PyThread_get_thread_ident();
+    self->wake_fd = -1;
     self->memory_limit = (size_t)memory_limit;
     self->console = Py_NewRef(console);
     self->host = Py_NewRef(host);
@@ -670,7 +700,29 @@ static PyObject *runtime_get_tainted(Runtime *self, void *unused)
     return PyBool_FromLong(self->tainted);
 }
 
+/* watch(fd): run_loop's sleep also ends when `fd` becomes readable (-1: stop watching). Set
+ * from a native call while JS runs (so no busy check), on the owner thread; the caller owns
+ * the descriptor and keeps it open while this runtime may sleep on it. */
+static PyObject *runtime_watch(Runtime *self, PyObject *arg)
+{
+    if (PyThread_get_thread_ident() != self->owner) {
+        PyErr_SetString(PyExc_RuntimeError, "a Runtime is used only by the thread that created it");
+        return NULL;
+    }
+    long fd = PyLong_AsLong(arg);
+    if (fd == -1 && PyErr_Occurred())
+        return NULL;
+    if (fd > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "watch(fd): not a file descriptor");
+        return NULL;
+    }
+    self->wake_fd = fd < 0 ? -1 : (int)fd;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef runtime_methods[] = {
+    {"watch", (PyCFunction)runtime_watch, METH_O,
+     "watch(fd): the request loop's sleep also ends when fd becomes readable (-1: none)"},
     {"install_prelude", (PyCFunction)runtime_install_prelude, METH_VARARGS,
      "install_prelude(bytecode): evaluate the prelude and keep its dispatcher"},
     {"run", (PyCFunction)runtime_run, METH_VARARGS,

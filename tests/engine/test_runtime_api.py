@@ -290,3 +290,22 @@ def test_load_refuses_an_index_outside_the_table_and_a_table_of_non_callables() 
     assert json.loads(runtime.eval("out")) == "RangeError: load: no lazy script 3"
     with pytest.raises(TypeError, match="callables"):
         _with_lazy(b"bytecode")
+
+
+def test_watch_takes_a_descriptor_only_on_the_owner_thread() -> None:
+    runtime = bare()
+    runtime.watch(-1)
+    with pytest.raises(ValueError):
+        runtime.watch(1 << 40)
+    failures: list[BaseException] = []
+
+    def elsewhere() -> None:
+        try:
+            runtime.watch(0)
+        except RuntimeError as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert len(failures) == 1 and "thread that created it" in str(failures[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -37,6 +38,22 @@ export default { async fetch(request) {
     if (path === "/escape") await fetch(base + "/away");
     if (path === "/blocked") await fetch("http://example.com/");
     if (path === "/drip") await (await fetch(base + "/drip")).text();
+    if (path === "/together") {  // the upstream answers only once all three are in flight
+      const replies = await Promise.all([1, 2, 3].map((n) => fetch(base + "/barrier?n=" + n)));
+      return Response.json(await Promise.all(replies.map((r) => r.text())));
+    }
+    if (path === "/abort-in-flight") {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort("late"), 50);
+      await fetch(base + "/hang", { signal: controller.signal });
+    }
+    if (path === "/ticks") {  // timers keep firing while a call is in flight
+      let ticks = 0;
+      const timer = setInterval(() => { ticks++; }, 5);
+      const text = await (await fetch(base + "/slow")).text();
+      clearInterval(timer);
+      return Response.json({ text, ticked: ticks > 0 });
+    }
     if (path === "/aborted") {
       const controller = new AbortController();
       controller.abort("stop");
@@ -48,6 +65,10 @@ export default { async fetch(request) {
   }
 } };
 """
+
+
+_BARRIER = threading.Barrier(3, timeout=5)  # /barrier: three requests in flight at once
+_HANG = threading.Event()  # never set: /hang and /slow wait on it
 
 
 class _Upstream(BaseHTTPRequestHandler):
@@ -70,6 +91,17 @@ class _Upstream(BaseHTTPRequestHandler):
                 self.wfile.write(b"x")
                 self.wfile.flush()
                 time.sleep(0.1)
+            return
+        if self.path.startswith("/barrier"):
+            try:
+                _BARRIER.wait()
+                self._send(200, self.path[-1].encode(), [])
+            except threading.BrokenBarrierError:
+                self._send(500, b"alone", [])
+            return
+        if self.path in ("/hang", "/slow"):
+            _HANG.wait(5 if self.path == "/hang" else 0.3)
+            self._send(200, b"answered", [])
             return
         if self.path == "/redirect":
             self._send(302, b"", [("Location", "/echo")])
@@ -158,3 +190,19 @@ def test_one_deadline_covers_the_whole_call_not_each_read(serve, upstream) -> No
     response = server.get("/drip", headers={"x-upstream": upstream})
     body = response.json()
     assert body["name"] == "TypeError" and "no complete response within 0.5 s" in body["message"]
+
+
+def test_fetches_run_at_once_while_the_request_waits(call) -> None:
+    """Promise.all of three fetches: the upstream answers each only when all three are in
+    flight (a barrier); fetches one after another would leave the first alone (500)."""
+    _BARRIER.reset()
+    assert call("/together") == ["1", "2", "3"]
+
+
+def test_an_abort_while_the_call_runs_rejects_at_once_with_the_reason(call) -> None:
+    # the upstream holds the call for 5 s; a timer aborts it after 50 ms
+    assert call("/abort-in-flight") == {"name": "late", "message": "undefined"}
+
+
+def test_timers_fire_while_a_fetch_is_in_flight(call) -> None:
+    assert call("/ticks") == {"text": "answered", "ticked": True}

@@ -14,6 +14,7 @@ created, used and dropped on one thread (the extension refuses any other).
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -114,6 +115,8 @@ class JsRuntime:
             lambda name, args: call_native(name, args, state),
             lazy,
         )
+        owner = weakref.ref(self)  # not the bound method: the state must not keep the runtime alive
+        state.watch = lambda fd: owner()._runtime.watch(fd)  # type: ignore[union-attr]
         try:
             self._runtime.install_prelude(prelude)
             for script in plain:

@@ -38,6 +38,7 @@ _AREAS = {  # "area" of "area.name" → the module defining it
     "ec": "zigttp.web.ec",
     "rsa": "zigttp.web.rsa",
     "form": "zigttp.web.form",
+    "task": "zigttp.web.tasks",
 }
 
 
@@ -47,6 +48,8 @@ class HostState:
     def __init__(self) -> None:
         self.handles: dict[int, Any] = {}
         self._next = 1
+        self.tasks: Any = None  # web.tasks.TaskSet, made by the first host task (fetch)
+        self.watch: Callable[[int], None] | None = None  # Runtime.watch: wake the loop on a fd
 
     def add(self, value: Any) -> int:
         handle, self._next = self._next, self._next + 1

@@ -16,10 +16,15 @@ wire work; this module adds the policy:
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
+
+if TYPE_CHECKING:
+    from zigttp.web.tasks import Cancel
 
 DEFAULT_TIMEOUT_MS = 10_000
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
@@ -31,7 +36,7 @@ _CHUNK = 64 * 1024
 
 class OutboundError(Exception):
     """No response: `tag` is one of host_not_allowed, invalid_url, timeout, too_large,
-    network, redirect (zigttp:fetch's failure tags); the message says what and how to fix."""
+    network, redirect, aborted (zigttp:fetch's failure tags); the message says what and how to fix."""
 
     def __init__(self, tag: str, message: str) -> None:
         super().__init__(message)
@@ -113,6 +118,7 @@ def _exchange(
     timeout: float,
     limit: int,
     hosts: tuple[str, ...],
+    cancel: Cancel | None,
 ) -> Reply:
     import http.client
 
@@ -120,6 +126,8 @@ def _exchange(
     kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
     conn = kind(host, port, timeout=_left(deadline, timeout))
     try:
+        if cancel is not None and not cancel.attach(lambda: _shut(conn)):
+            raise OutboundError("aborted", "the call was aborted")
         conn.putrequest(method, path, skip_accept_encoding=True)
         for name, value in headers:
             conn.putheader(name, value)
@@ -143,9 +151,22 @@ def _exchange(
     except TimeoutError:
         raise OutboundError("timeout", f"no complete response within {timeout:g} s") from None
     except (OSError, http.client.HTTPException) as problem:
+        if cancel is not None and cancel.cancelled:
+            raise OutboundError("aborted", "the call was aborted") from None
         raise OutboundError("network", f"{host}:{port}: {problem or type(problem).__name__}") from None
     finally:
         conn.close()
+
+
+def _shut(conn: object) -> None:
+    """Stop a call from another thread: shutting the socket down ends a blocking connect,
+    send or read at once (closing it alone would not wake the thread)."""
+    import socket
+
+    sock = getattr(conn, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def send(
@@ -158,14 +179,16 @@ def send(
     timeout_ms: float | None = None,
     limit: int = MAX_RESPONSE_BYTES,
     hosts: tuple[str, ...] | None = None,
+    cancel: Cancel | None = None,
 ) -> Reply:
-    """One outbound call under one deadline, redirects included."""
+    """One outbound call under one deadline, redirects included; `cancel` (web.tasks) lets
+    another thread stop it."""
     rules = _policy
     allowed = rules.hosts if hosts is None else hosts
     timeout = min(rules.timeout_ms, timeout_ms if timeout_ms is not None else rules.timeout_ms) / 1000
     deadline = time.monotonic() + max(timeout, 0.0)
     for hop in range(MAX_REDIRECTS + 1):
-        reply = _exchange(method, url, headers, body, deadline, timeout, limit, allowed)
+        reply = _exchange(method, url, headers, body, deadline, timeout, limit, allowed, cancel)
         location = next((v for k, v in reply.headers if k.lower() == "location"), None)
         if reply.status not in _REDIRECTS or location is None or redirect == "manual":
             reply.redirected = hop > 0
