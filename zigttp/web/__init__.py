@@ -31,7 +31,6 @@ _AREAS = {  # "area" of "area.name" → the module defining it
     "url": "zigttp.web.url",
     "urlpattern": "zigttp.web.urlpattern",
     "fetch": "zigttp.web.fetch",
-    "body": "zigttp.web.multipart",
     "compression": "zigttp.web.compression",
     "web": "zigttp.web.bundles",
     "hash": "zigttp.web.hashing",
