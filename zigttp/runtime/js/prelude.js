@@ -967,6 +967,13 @@
     if (FORBIDDEN_METHOD[upper] === true) throw new TypeErrorCtor(`new Request: the method ${upper} is forbidden`);
     return NORMAL_METHOD[upper] === true ? upper : method;
   }
+  // A server has no origin of its own: a valid referrer URL is "about:client", as for a
+  // cross-origin one; an invalid one is a TypeError.
+  function referrerOf(text) {
+    if (text === "") return "";
+    if (regexTest(SCHEME, text)) requestUrl(text, "new Request: init.referrer");
+    return "about:client";
+  }
   const CREDENTIALS = pinned(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*@/);
   // The Fetch standard's Request constructor (RequestInit validated as it says).
   function standardRequest(input, init) {
@@ -988,8 +995,14 @@
     std.redirect = enumOption(options, "redirect", std.redirect);
     std.referrerPolicy = enumOption(options, "referrerPolicy", std.referrerPolicy);
     enumOption(options, "priority", "auto");
-    if (options.referrer !== undefined) std.referrer = StringCtor(options.referrer) === "" ? "" : "about:client";
+    if (options.referrer !== undefined) std.referrer = referrerOf(StringCtor(options.referrer));
     if (options.integrity !== undefined) std.integrity = StringCtor(options.integrity);
+    if (std.mode === "no-cors" && (std.method !== "GET" && std.method !== "HEAD" && std.method !== "POST")) {
+      throw new TypeErrorCtor(`new Request: a "no-cors" request's method must be GET, HEAD or POST, not ${std.method}`);
+    }
+    if (std.mode === "no-cors" && std.integrity !== "") {
+      throw new TypeErrorCtor("new Request: a \"no-cors\" request cannot have integrity metadata");
+    }
     if (options.keepalive !== undefined) std.keepalive = !!options.keepalive;
     const given = options.signal !== undefined ? checkSignal(options.signal) : from !== null ? from.signal : null;
     std.signal = given === null ? null : newSignal(given);
