@@ -116,3 +116,12 @@ def test_blob_slice_rounds_fractions_to_even_and_stream_is_a_byte_stream() -> No
       return Response.json([texts, new TextDecoder().decode(value)]);
     """)
     assert out == [["abcd", "cd", "cd", "ab", "cd"], "abcd"]
+
+
+def test_new_response_is_the_standards_and_the_factory_keeps_the_originals_defaults() -> None:
+    out = run_js("""
+      const std = new Response("x", {status: 404}), seed = Response("x", {status: 404});
+      return Response.json([std.statusText, std.headers.get("content-type"),
+                            seed.statusText, seed.headers.get("content-type"), new Response().statusText]);
+    """)
+    assert out == ["", "text/plain;charset=UTF-8", "Not Found", "text/plain; charset=utf-8", ""]

@@ -604,12 +604,16 @@
   function initOf(init) { return init === undefined || init === null ? {} : init; }
   // ResponseInit: status 200..599 (RangeError), statusText a reason phrase, headers; a
   // null-body status (204, 304, ...) refuses a body (TypeError), as the standard says.
+  // `new Response(...)` is the Fetch standard's (statusText "" unless given, a string body is
+  // "text/plain;charset=UTF-8"); `Response(...)` without `new` is the original zigttp's factory
+  // (statusText from the status table, "text/plain; charset=utf-8").
   function Response(body, init) {
     const options = initOf(init);
     const status = checkStatus(options.status);
-    const statusText = options.statusText === undefined ? undefined : checkStatusText(options.statusText);
+    const standard = new.target !== undefined;
+    const statusText = options.statusText !== undefined ? checkStatusText(options.statusText) : standard ? "" : undefined;
     let raw = body, type = null;
-    if (typeof body === "string") type = "text/plain; charset=utf-8";
+    if (typeof body === "string") type = standard ? TEXT_TYPE : "text/plain; charset=utf-8";
     else if (body === undefined || body === null) raw = null;
     else if (isObject(body) && !isBinary(body) && renderElement(body) !== undefined) {
       raw = elementBody(body, "new Response", "a string, a Uint8Array/ArrayBuffer or a JSX element", Response);
