@@ -5,7 +5,10 @@ Headers record conversion order, Request's no-cors and referrer rules, Blob.slic
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.cryptojs import run_js
+from zigttp.web import NativeError, data_url
 
 
 def test_blob_and_form_data_bodies_keep_their_bytes_and_content_type() -> None:
@@ -125,3 +128,24 @@ def test_new_response_is_the_standards_and_the_factory_keeps_the_originals_defau
                             seed.statusText, seed.headers.get("content-type"), new Response().statusText]);
     """)
     assert out == ["", "text/plain;charset=UTF-8", "Not Found", "text/plain; charset=utf-8", ""]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("data:,a%2Cb#frag", ["text/plain;charset=US-ASCII", b"a,b"]),
+        ("data:;charset=utf-8,x", ["text/plain;charset=utf-8", b"x"]),
+        ("data:text/html;base64, aGk g", ["text/html", b"hi "]),
+        ("data:x;base64,aGk=", ["text/plain;charset=US-ASCII", b"hi"]),
+        ("data:image/png ; BASE64,aA==", ["image/png", b"h"]),
+    ],
+)
+def test_data_url_processor_follows_the_fetch_standard(url: str, expected: list) -> None:
+    assert data_url.fetch_data(url) == expected
+
+
+@pytest.mark.parametrize("url", ["data:no-comma", "data:;base64,a", "data:;base64,a*bc"])
+def test_data_url_processor_refuses_what_the_standard_calls_failure(url: str) -> None:
+    with pytest.raises(NativeError) as caught:
+        data_url.fetch_data(url)
+    assert caught.value.js_type == "TypeError"

@@ -31,6 +31,7 @@ _AREAS = {  # "area" of "area.name" → the module defining it
     "url": "zigttp.web.url",
     "urlpattern": "zigttp.web.urlpattern",
     "fetch": "zigttp.web.fetch",
+    "data": "zigttp.web.data_url",
     "compression": "zigttp.web.compression",
     "web": "zigttp.web.bundles",
     "hash": "zigttp.web.hashing",

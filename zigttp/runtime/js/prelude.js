@@ -164,8 +164,8 @@
       if (key === "set-cookie") { this.#cookies.length = 0; arrayPush(this.#cookies, v); }
       else this.#map[key] = v;
     }
-    append(name, value) {
-      const key = checkName(name);
+    append(name, value) { this.#add(checkName(name), value); }
+    #add(key, value) {
       const v = checkValue(key, value);
       this.#mutable();
       if (key === "set-cookie") arrayPush(this.#cookies, v);
@@ -216,6 +216,7 @@
     // A brand check that runs no Proxy trap (instanceof would call getPrototypeOf: WebIDL's
     // record conversion must touch only Symbol.iterator, ownKeys and the properties).
     static isHeaders(value) { return isObject(value) && #map in value; }
+    static appendKey(headers, key, value) { headers.#add(key, value); } // `key` checkName()d
     static freezeGuard(headers) { headers.#immutable = true; return headers; }
     static isImmutable(headers) { return headers.#immutable; }
     // Trusted "name\0value\0..." pairs (request headers from the server): no validation.
@@ -240,8 +241,8 @@
   }
   const headerPairs = HeadersImpl.pairsOf, guardHeaders = HeadersImpl.freezeGuard;
   const headersImmutable = HeadersImpl.isImmutable, headersFromWire = HeadersImpl.fromWire;
-  const isHeaders = HeadersImpl.isHeaders;
-  delete HeadersImpl.pairsOf; delete HeadersImpl.isHeaders; delete HeadersImpl.freezeGuard; delete HeadersImpl.isImmutable;
+  const isHeaders = HeadersImpl.isHeaders, appendKey = HeadersImpl.appendKey;
+  delete HeadersImpl.pairsOf; delete HeadersImpl.isHeaders; delete HeadersImpl.appendKey; delete HeadersImpl.freezeGuard; delete HeadersImpl.isImmutable;
   delete HeadersImpl.fromWire;
   // WebIDL's pair iterator: recomputes the sorted list on every step, as the standard says.
   class HeadersIterator {
@@ -289,10 +290,10 @@
       const desc = getOwnDescriptor(init, name);
       if (desc === undefined || !desc.enumerable) continue;
       if (typeof name === "symbol") throw new TypeErrorCtor("Headers: a record key is a Symbol");
-      checkName(name); // (ByteString conversion of the key comes before the value's [[Get]])
+      const key = checkName(name); // (the key is converted before the value's [[Get]])
       const value = init[name];
-      if (isArray(value)) { for (let j = 0; j < value.length; j++) target.append(name, value[j]); }
-      else target.append(name, value);
+      if (isArray(value)) { for (let j = 0; j < value.length; j++) appendKey(target, key, value[j]); }
+      else appendKey(target, key, value);
     }
   }
   // An iterable's items into a safe list, by the iterator protocol.
