@@ -503,7 +503,9 @@
     get body() {
       if (this.#meta.sync || this.#body === null || isStream(this.#body)) return this.#body;
       const stream = bodyStreamOf(this.#body);
-      if (!this.#used) this.#body = stream;
+      // (a consumed body's stream is locked, as the standard's reader-holding consumer leaves it)
+      if (this.#used && stream !== this.#body) hooks.streams.reader(stream);
+      this.#body = stream;
       return stream;
     }
     get bodyUsed() { return this.#used || (this.#body !== null && isStream(this.#body) && hooks.streams.disturbed(this.#body)); }
