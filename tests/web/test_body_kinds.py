@@ -43,6 +43,17 @@ def test_response_body_is_one_stream_and_reading_it_uses_the_body() -> None:
     assert out == [True, "TypeError", True, "abc"]
 
 
+def test_a_consumed_bodys_stream_is_there_but_locked() -> None:
+    out = run_js("""
+      const r = new Response("abc");
+      await r.text();
+      let reader;
+      try { r.body.getReader(); reader = "got one"; } catch (e) { reader = e.constructor.name; }
+      return Response.json([r.body !== null, r.body === r.body, r.bodyUsed, reader]);
+    """)
+    assert out == [True, True, True, "TypeError"]
+
+
 def test_clone_of_a_stream_body_tees_it_and_clones_the_chunks() -> None:
     out = run_js("""
       const chunk = new Uint8Array([1, 2, 3]);
