@@ -253,18 +253,30 @@ def baseline_path(test: str) -> Path:
 
 
 def _escape(name: str) -> str:
-    return name.replace("\\", "\\\\").replace("\n", "\\n")
+    return name.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _unescape(line: str) -> str:
+    out, i = [], 0
+    while i < len(line):
+        if line[i] == "\\" and i + 1 < len(line) and line[i + 1] in "\\nr":
+            out.append({"\\": "\\", "n": "\n", "r": "\r"}[line[i + 1]])
+            i += 2
+        else:
+            out.append(line[i])
+            i += 1
+    return "".join(out)
 
 
 def read_baseline(test: str) -> set[str]:
-    """Expected failures of one file: one subtest name a line (newlines escaped as \\n)."""
+    """Expected failures of one file: one subtest name a line (\\n, \\r and \\\\ escaped)."""
     path = baseline_path(test)
     if not path.is_file():
         return set()
     names = set()
-    for line in path.read_text("utf-8").splitlines():
+    for line in path.read_bytes().decode("utf-8").split("\n"):  # (no newline translation)
         if line and not line.startswith("# "):
-            names.add(line.replace("\\n", "\n").replace("\\\\", "\\"))
+            names.add(_unescape(line))
     return names
 
 

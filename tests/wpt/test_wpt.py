@@ -61,3 +61,13 @@ def test_a_crashing_file_is_a_harness_failure() -> None:
     result = runner.run_file("zigttp/runner-load-error.any.js")
     assert result.harness == "ERROR"
     assert runner.HARNESS_ENTRY in result.failures
+
+
+def test_baseline_names_keep_cr_lf_and_backslashes(tmp_path, monkeypatch) -> None:
+    """WPT names hold control characters ("forbidden to use value \\rtrace"): a baseline line
+    must come back as exactly that name, not split at the CR."""
+    monkeypatch.setattr(runner, "EXPECTED", tmp_path)
+    names = {"value \rtrace", "value \nconnect", "te\\xt/plain \\n", "form\x0cfeed", "plain"}
+    result = runner.FileResult("x/y.any.js", "OK", subtests={name: "FAIL" for name in names})
+    runner.write_baseline(result)
+    assert runner.read_baseline("x/y.any.js") == names

@@ -31,7 +31,7 @@ _AREAS = {  # "area" of "area.name" → the module defining it
     "url": "zigttp.web.url",
     "urlpattern": "zigttp.web.urlpattern",
     "fetch": "zigttp.web.fetch",
-    "body": "zigttp.web.multipart",
+    "data": "zigttp.web.data_url",
     "compression": "zigttp.web.compression",
     "hash": "zigttp.web.hashing",
     "aes": "zigttp.web.aes",

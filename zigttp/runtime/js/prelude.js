@@ -21,8 +21,8 @@
 //     null                                  a pending promise: the host runs jobs, then settle()
 // * For the web API's own files (never handler code) it adds to `hooks`: `fetchInternals`
 //   (makeResponse, requestParts, newRequest: web/fetch.js and the zigttp:fetch shim) and reads
-//   two optional registrations: `hooks.bodyStream(bytes)` → a ReadableStream for `body`
-//   (web/streams), `hooks.blobBytes(blob)` → a Blob's bytes as a body (web/blob).
+//   optional registrations: `hooks.streams` (web/30-streams.js) for stream bodies,
+//   `hooks.webBlob` / `hooks.webForm` (web/blob.js) for Blob and FormData bodies.
 // * Deadlines, memory and stack are the engine's: an interrupt handler ends a call at its
 //   deadline (uncatchable), the engine's fault flags classify memory, stack and call depth.
 (function (hooks) {
@@ -164,8 +164,8 @@
       if (key === "set-cookie") { this.#cookies.length = 0; arrayPush(this.#cookies, v); }
       else this.#map[key] = v;
     }
-    append(name, value) {
-      const key = checkName(name);
+    append(name, value) { this.#add(checkName(name), value); }
+    #add(key, value) {
       const v = checkValue(key, value);
       this.#mutable();
       if (key === "set-cookie") arrayPush(this.#cookies, v);
@@ -213,6 +213,10 @@
     }
     // (internal) pairs for an iterator; the guard's switch; wire lines for the host.
     static pairsOf(headers) { return headers.#pairs(); }
+    // A brand check that runs no Proxy trap (instanceof would call getPrototypeOf: WebIDL's
+    // record conversion must touch only Symbol.iterator, ownKeys and the properties).
+    static isHeaders(value) { return isObject(value) && #map in value; }
+    static appendKey(headers, key, value) { headers.#add(key, value); } // `key` checkName()d
     static freezeGuard(headers) { headers.#immutable = true; return headers; }
     static isImmutable(headers) { return headers.#immutable; }
     // Trusted "name\0value\0..." pairs (request headers from the server): no validation.
@@ -237,7 +241,8 @@
   }
   const headerPairs = HeadersImpl.pairsOf, guardHeaders = HeadersImpl.freezeGuard;
   const headersImmutable = HeadersImpl.isImmutable, headersFromWire = HeadersImpl.fromWire;
-  delete HeadersImpl.pairsOf; delete HeadersImpl.freezeGuard; delete HeadersImpl.isImmutable;
+  const isHeaders = HeadersImpl.isHeaders, appendKey = HeadersImpl.appendKey;
+  delete HeadersImpl.pairsOf; delete HeadersImpl.isHeaders; delete HeadersImpl.appendKey; delete HeadersImpl.freezeGuard; delete HeadersImpl.isImmutable;
   delete HeadersImpl.fromWire;
   // WebIDL's pair iterator: recomputes the sorted list on every step, as the standard says.
   class HeadersIterator {
@@ -260,7 +265,7 @@
   // A sequence of pairs, a record, or (fast path) another Headers. A record's array values
   // append one line each (a zigttp extension kept from the original: {"set-cookie": [a, b]}).
   function fillHeaders(target, init) {
-    if (init instanceof HeadersImpl && init[SymbolIterator] === headersIterate) {
+    if (isHeaders(init) && init[SymbolIterator] === headersIterate) {
       const pairs = headerPairs(init);
       for (let i = 0; i < pairs.length; i++) target.append(pairs[i][0], pairs[i][1]);
       return;
@@ -285,9 +290,10 @@
       const desc = getOwnDescriptor(init, name);
       if (desc === undefined || !desc.enumerable) continue;
       if (typeof name === "symbol") throw new TypeErrorCtor("Headers: a record key is a Symbol");
+      const key = checkName(name); // (the key is converted before the value's [[Get]])
       const value = init[name];
-      if (isArray(value)) { for (let j = 0; j < value.length; j++) target.append(name, value[j]); }
-      else target.append(name, value);
+      if (isArray(value)) { for (let j = 0; j < value.length; j++) appendKey(target, key, value[j]); }
+      else appendKey(target, key, value);
     }
   }
   // An iterable's items into a safe list, by the iterator protocol.
@@ -347,19 +353,29 @@
     if (init === undefined || init === null) return [null, null];
     if (typeof init === "string") return [init, TEXT_TYPE];
     if (isBinary(init)) return [init, null];
-    if (isStream(init)) return [init, null];
+    if (isStream(init)) {
+      if (hooks.streams.unusable(init)) throw new TypeErrorCtor(`${where}: the body stream is locked or already read`);
+      return [init, null];
+    }
     if (isObject(init) && typeof init[SymbolAsyncIterator] === "function") {
       return [global.ReadableStream.from(init), null]; // (Deno's and Bun's extension)
     }
     const USP = global.URLSearchParams;
     if (typeof USP === "function" && init instanceof USP) return [StringCtor(init), FORM_TYPE];
-    const BlobCtor = global.Blob;
-    if (typeof BlobCtor === "function" && init instanceof BlobCtor && typeof hooks.blobBytes === "function") {
+    if (isBlobBody(init)) {
       const type = StringCtor(init.type);
-      return [hooks.blobBytes(init), type === "" ? null : type];
+      return [hooks.webBlob.bytesOf(init), type === "" ? null : type];
+    }
+    if (isFormBody(init)) {
+      const serialized = hooks.webForm.serialize(init);
+      return [serialized[1], serialized[0]];
     }
     return [StringCtor(init), TEXT_TYPE];
   }
+  // Blob, File and FormData are web/blob.js's (hooks.webBlob, hooks.webForm, registered after
+  // this file); checking a body never loads those classes unless handler code already did.
+  function isBlobBody(value) { return hooks.webBlob !== undefined && hooks.webBlob.isBlob(value); }
+  function isFormBody(value) { return hooks.webForm !== undefined && hooks.webForm.isFormData(value); }
   function rejected(error) { return new PromiseCtor((_ok, fail) => fail(error)); }
   function resolved(value) { return call(promiseResolve, PromiseCtor, value); }
   // Runs `read` (which may throw) as the standard's "consume body": a promise of its value.
@@ -380,37 +396,12 @@
     return type === null ? "" : type;
   }
   function blobOf(raw, type) {
-    const BlobCtor = global.Blob;
-    if (typeof BlobCtor !== "function") throw new TypeErrorCtor("blob(): Blob is not available in this runtime");
-    return new BlobCtor([bodyBuffer(raw)], { type: strToLower(type) });
+    if (hooks.webBlob === undefined) throw new TypeErrorCtor("blob(): Blob is not available in this runtime");
+    return hooks.webBlob.blob(new Uint8ArrayCtor(bodyBuffer(raw)), type);
   }
-  const MULTIPART = pinned(/^multipart\/form-data\s*;/i), URLENCODED = pinned(/^application\/x-www-form-urlencoded\s*(;|$)/i);
   function formDataOf(raw, type) {
-    const FormDataCtor = global.FormData;
-    if (typeof FormDataCtor !== "function") throw new TypeErrorCtor("formData(): FormData is not available in this runtime");
-    const form = new FormDataCtor();
-    if (regexTest(URLENCODED, type)) {
-      const pairs = strSplit(bodyText(raw), "&");
-      for (let i = 0; i < pairs.length; i++) {
-        if (pairs[i] === "") continue;
-        const eq = strIndexOf(pairs[i], "=");
-        form.append(decodePart(eq < 0 ? pairs[i] : strSlice(pairs[i], 0, eq)), eq < 0 ? "" : decodePart(strSlice(pairs[i], eq + 1)));
-      }
-      return form;
-    }
-    if (!regexTest(MULTIPART, type)) {
-      throw new TypeErrorCtor(`formData(): the body's content-type ${jsonStringify(type)} is neither multipart/form-data nor application/x-www-form-urlencoded`);
-    }
-    const parts = hooks.native("body.multipart", bodyBuffer(raw), type);
-    const FileCtor = global.File;
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i];
-      if (part.filename === null) form.append(part.name, utf8Decode(part.data));
-      else if (typeof FileCtor === "function") {
-        form.append(part.name, new FileCtor([part.data], part.filename, { type: part.type }));
-      } else throw new TypeErrorCtor("formData(): File is not available in this runtime");
-    }
-    return form;
+    if (hooks.webForm === undefined) throw new TypeErrorCtor("formData(): FormData is not available in this runtime");
+    return hooks.webForm.parse(type, new Uint8ArrayCtor(bodyBuffer(raw)));
   }
   // Streams come from web/30-streams.js (`hooks.streams`, installed after this file): a body
   // may be a ReadableStream; the `body` attribute is one (over the stored bytes otherwise).
@@ -508,11 +499,22 @@
     get type() { return this.#meta.type; }
     get url() { return this.#meta.url; }
     get redirected() { return this.#meta.redirected; }
-    get body() { return this.#meta.sync ? this.#body : bodyStreamOf(this.#body); }
-    get bodyUsed() { return this.#used; }
+    // One stream per response, made on first use; from then on the body is read through it.
+    get body() {
+      if (this.#meta.sync || this.#body === null || isStream(this.#body)) return this.#body;
+      const stream = bodyStreamOf(this.#body);
+      // (a consumed body's stream is locked, as the standard's reader-holding consumer leaves it)
+      if (this.#used && stream !== this.#body) hooks.streams.reader(stream);
+      this.#body = stream;
+      return stream;
+    }
+    get bodyUsed() { return this.#used || (this.#body !== null && isStream(this.#body) && hooks.streams.disturbed(this.#body)); }
     #read() {
       if (this.#meta.sync) return this.#body;
-      if (this.#used) throw new TypeErrorCtor("Response body already read (bodyUsed): clone() it to read it twice");
+      if (this.bodyUsed) throw new TypeErrorCtor("Response body already read (bodyUsed): clone() it to read it twice");
+      if (this.#body !== null && isStream(this.#body) && hooks.streams.unusable(this.#body)) {
+        throw new TypeErrorCtor("Response body stream is locked to a reader");
+      }
       if (this.#body !== null) this.#used = true;
       return this.#body;
     }
@@ -524,8 +526,15 @@
     blob() { return this.#consume((raw) => blobOf(raw, mimeOf(this.headers))); }
     formData() { return this.#consume((raw) => formDataOf(raw, mimeOf(this.headers))); }
     clone() {
-      if (this.#used) throw new TypeErrorCtor("Response.clone: the body is already used");
-      const copy = new ResponseImpl(this.#body, this.#status, this.#statusText, null, this.headers, this.#meta);
+      if (this.bodyUsed) throw new TypeErrorCtor("Response.clone: the body is already used");
+      let body = this.#body;
+      if (body !== null && isStream(body)) { // the standard's tee: each copy reads all chunks
+        if (hooks.streams.unusable(body)) throw new TypeErrorCtor("Response.clone: the body stream is locked");
+        const branches = hooks.streams.tee(body);
+        this.#body = branches[0];
+        body = branches[1];
+      }
+      const copy = new ResponseImpl(body, this.#status, this.#statusText, null, this.headers, this.#meta);
       if (headersImmutable(this.headers)) guardHeaders(copy.headers);
       return copy;
     }
@@ -598,12 +607,16 @@
   function initOf(init) { return init === undefined || init === null ? {} : init; }
   // ResponseInit: status 200..599 (RangeError), statusText a reason phrase, headers; a
   // null-body status (204, 304, ...) refuses a body (TypeError), as the standard says.
+  // `new Response(...)` is the Fetch standard's (statusText "" unless given, a string body is
+  // "text/plain;charset=UTF-8"); `Response(...)` without `new` is the original zigttp's factory
+  // (statusText from the status table, "text/plain; charset=utf-8").
   function Response(body, init) {
     const options = initOf(init);
     const status = checkStatus(options.status);
-    const statusText = options.statusText === undefined ? undefined : checkStatusText(options.statusText);
+    const standard = new.target !== undefined;
+    const statusText = options.statusText !== undefined ? checkStatusText(options.statusText) : standard ? "" : undefined;
     let raw = body, type = null;
-    if (typeof body === "string") type = "text/plain; charset=utf-8";
+    if (typeof body === "string") type = standard ? TEXT_TYPE : "text/plain; charset=utf-8";
     else if (body === undefined || body === null) raw = null;
     else if (isObject(body) && !isBinary(body) && renderElement(body) !== undefined) {
       raw = elementBody(body, "new Response", "a string, a Uint8Array/ArrayBuffer or a JSX element", Response);
@@ -625,8 +638,8 @@
   // Objects the standard accepts as a body besides bytes: URLSearchParams, Blob, ReadableStream
   // (and async iterables); any other object is refused, not sent as "[object Object]".
   function isBodyObject(body) {
-    const USP = global.URLSearchParams, BlobCtor = global.Blob;
-    return (typeof USP === "function" && body instanceof USP) || (typeof BlobCtor === "function" && body instanceof BlobCtor) ||
+    const USP = global.URLSearchParams;
+    return (typeof USP === "function" && body instanceof USP) || isBlobBody(body) || isFormBody(body) ||
       isStream(body) || typeof body[SymbolAsyncIterator] === "function";
   }
   Response.prototype = ResponseImpl.prototype;
@@ -961,6 +974,13 @@
     if (FORBIDDEN_METHOD[upper] === true) throw new TypeErrorCtor(`new Request: the method ${upper} is forbidden`);
     return NORMAL_METHOD[upper] === true ? upper : method;
   }
+  // A server has no origin of its own: a valid referrer URL is "about:client", as for a
+  // cross-origin one; an invalid one is a TypeError.
+  function referrerOf(text) {
+    if (text === "") return "";
+    if (regexTest(SCHEME, text)) requestUrl(text, "new Request: init.referrer");
+    return "about:client";
+  }
   const CREDENTIALS = pinned(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*@/);
   // The Fetch standard's Request constructor (RequestInit validated as it says).
   function standardRequest(input, init) {
@@ -982,8 +1002,14 @@
     std.redirect = enumOption(options, "redirect", std.redirect);
     std.referrerPolicy = enumOption(options, "referrerPolicy", std.referrerPolicy);
     enumOption(options, "priority", "auto");
-    if (options.referrer !== undefined) std.referrer = StringCtor(options.referrer) === "" ? "" : "about:client";
+    if (options.referrer !== undefined) std.referrer = referrerOf(StringCtor(options.referrer));
     if (options.integrity !== undefined) std.integrity = StringCtor(options.integrity);
+    if (std.mode === "no-cors" && (std.method !== "GET" && std.method !== "HEAD" && std.method !== "POST")) {
+      throw new TypeErrorCtor(`new Request: a "no-cors" request's method must be GET, HEAD or POST, not ${std.method}`);
+    }
+    if (std.mode === "no-cors" && std.integrity !== "") {
+      throw new TypeErrorCtor("new Request: a \"no-cors\" request cannot have integrity metadata");
+    }
     if (options.keepalive !== undefined) std.keepalive = !!options.keepalive;
     const given = options.signal !== undefined ? checkSignal(options.signal) : from !== null ? from.signal : null;
     std.signal = given === null ? null : newSignal(given);

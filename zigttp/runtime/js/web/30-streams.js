@@ -116,10 +116,20 @@
   //                            -> promise, release()} over internal read requests: no promise,
   //                            then or iterator a handler could have replaced is involved
   //   fromBytes(bytes)         a byte ReadableStream that yields `bytes` (request.body)
+  //   tee(stream)              [branch1, branch2], chunks structured-cloned for branch2
+  //                            (the Fetch standard's clone() of a body)
+  //   unusable(stream)         locked or disturbed: cannot become a new body
+  //   disturbed(stream)        read from or cancelled (a body's bodyUsed)
   hooks.streams = Object.freeze({
     isReadableStream: (value) => loaded && S.slotOf(value, "ReadableStream") !== undefined,
     load: loadStreams,
     reader: (stream) => loadStreams().glueReader(stream),
     fromBytes: (bytes) => loadStreams().glueFromBytes(bytes),
+    tee(value) {
+      const branches = S.rsTee(S.streamOf(value, "tee"), true);
+      return [branches[0].wrapper, branches[1].wrapper];
+    },
+    unusable(value) { const stream = S.streamOf(value, "body"); return stream.reader !== undefined || stream.disturbed; },
+    disturbed: (value) => S.streamOf(value, "body").disturbed,
   });
 })

@@ -8,6 +8,7 @@
 //   hooks.webForm.parse(contentType, bytes) -> FormData   (TypeError when it cannot parse)
 //   hooks.webForm.serialize(formData) -> [contentType, Uint8Array]
 //   hooks.webBlob.bytesOf(blob) -> Uint8Array (do not write), .blob(bytes, type) -> Blob, .isBlob(v)
+//   hooks.webForm.isFormData(v)   (isBlob / isFormData never load the classes)
 (function (hooks) {
   "use strict";
   const defineProperty = Object.defineProperty;
@@ -46,5 +47,6 @@
     get Blob() { return blobImpl().Blob; }, get File() { return blobImpl().File; } });
   hooks.webForm = freeze({ __proto__: null, parse: (type, bytes) => formImpl().parse(type, bytes),
     serialize: (form) => formImpl().serialize(form), entries: (form) => formImpl().entries(form),
+    isFormData: (value) => loaded && value instanceof formImpl().FormData,
     get FormData() { return formImpl().FormData; } });
 })

@@ -24,6 +24,11 @@
       const signal = request.signal;
       const watched = signal !== null && typeof signal === "object";
       if (watched && signal.aborted) { reject(abortReason(signal)); return; }
+      if (request.url.startsWith("data:")) { // answered from the URL itself (zigttp/web/data_url.py)
+        const data = native("data.fetch", request.url);
+        resolve(internals.makeResponse(200, "OK", [["content-type", data[0]]], data[1], request.url, false, false));
+        return;
+      }
       const parts = internals.requestParts(request);
       hooks.internal("setTimeout"); // the timers file holds the loop's side of host tasks
       const id = native("fetch.start", parts[0], parts[1], parts[2], parts[3], parts[4], remaining());

@@ -62,9 +62,14 @@
     }
     return options;
   }
+  // WebIDL's [Clamp] long long: rounded to the nearest integer, ties to even (1.5 → 2, 2.5 → 2).
   function relative(value, size) {
     let n = NumberCtor(value);
-    n = isFinite(n) ? MathTrunc(n) : n !== n ? 0 : n;
+    if (n !== n) n = 0;
+    else if (isFinite(n)) {
+      const floor = MathTrunc(n) - (n < 0 && n !== MathTrunc(n) ? 1 : 0), diff = n - floor;
+      n = diff > 0.5 || (diff === 0.5 && floor % 2 !== 0) ? floor + 1 : floor;
+    }
     return n < 0 ? MathMax(size + n, 0) : MathMin(n, size);
   }
 
@@ -100,17 +105,8 @@
     async text() { return utf8Decode(this.#bytes); }
     async arrayBuffer() { return call(abSlice, this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteOffset + this.#bytes.length); }
     async bytes() { return new Uint8ArrayCtor(await this.arrayBuffer()); }
-    stream() {
-      const Stream = P.global.ReadableStream;
-      if (typeof Stream !== "function") {
-        throw new TypeErrorCtor("Blob.stream(): ReadableStream is not available in this build yet");
-      }
-      const bytes = new Uint8ArrayCtor(this.#bytes);
-      return new Stream({ start(controller) {
-        if (bytes.length > 0) controller.enqueue(bytes);
-        controller.close();
-      } });
-    }
+    // A byte stream (the standard's), so a BYOB reader works too.
+    stream() { return hooks.streams.fromBytes(new Uint8ArrayCtor(this.#bytes)); }
     static {
       bytesOf = (blob) => blob.#bytes;
     }
