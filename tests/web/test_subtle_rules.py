@@ -119,6 +119,29 @@ def test_wrong_usage_and_wrong_algorithm_are_invalid_access_errors() -> None:
     assert out[3][1] is False  # a WebIDL conversion failure is a TypeError, not a DOMException
 
 
+def test_generate_key_parameters_reject_before_usages_are_checked() -> None:
+    """An AES length, a curve or an RSA exponent no key can have rejects at once (before a
+    queued microtask runs, as browsers do and WPT's generateKey/failures expects), even with
+    empty usages; bad usages reject only once the operation has started."""
+    out = run_js("""
+      const when = (promise) => {
+        let ticked = false;
+        const seen = promise.then(() => "resolved", (e) => [e.name, ticked]);
+        Promise.resolve().then(() => { ticked = true; });
+        return seen;
+      };
+      return Response.json([
+        await when(crypto.subtle.generateKey({name: "AES-GCM", length: 127}, true, [])),
+        await when(crypto.subtle.generateKey({name: "ECDSA", namedCurve: "P-512"}, true, ["sign"])),
+        await when(crypto.subtle.generateKey({name: "RSA-PSS", hash: "SHA-256", modulusLength: 1024,
+          publicExponent: new Uint8Array([1, 0, 0])}, true, ["sign"])),
+        await when(crypto.subtle.generateKey({name: "AES-GCM", length: 128}, true, ["sign"])),
+      ]);
+    """)
+    assert out == [["OperationError", False], ["NotSupportedError", False], ["OperationError", False],
+                   ["SyntaxError", True]]
+
+
 def test_pbkdf2_that_would_outrun_the_deadline_is_refused_up_front() -> None:
     """9 million iterations take seconds; with a 1 s request budget the call is refused with a
     typed OperationError naming the deadline, and the handler can still answer."""

@@ -53,6 +53,7 @@
         return p.jwkOut({ kty: "oct", k: native("hash.jwkOctExport", slots.material),
           alg: "A" + slots.algorithm.length + suffix }, key);
       },
+      checkGenerate(alg) { checkLength(alg.length); },
       keyLength(alg) { checkLength(alg.length); return alg.length; },
       encrypt(alg, slots, data) { return native("aes.crypt", name, true, slots.material, alg, data); },
       decrypt(alg, slots, data) { return native("aes.crypt", name, false, slots.material, alg, data); },

@@ -89,8 +89,13 @@
     async generateKey(algorithm, extractable, keyUsages) {
       checkThis(this);
       const alg = p.normalize("generateKey", algorithm), usages = p.usagesOf(keyUsages);
+      // The parameters a key cannot be made with (an AES length, a curve, an RSA exponent)
+      // reject at once, as browsers do and WPT's generateKey/failures expects; usages only
+      // after the operation started.
+      const kind = kinds[alg.name];
+      if (kind.checkGenerate !== undefined) kind.checkGenerate(alg);
       await inParallel();
-      return kinds[alg.name].generate(alg, !!extractable, usages);
+      return kind.generate(alg, !!extractable, usages);
     },
     async importKey(fmt, data, algorithm, extractable, keyUsages) {
       checkThis(this);
