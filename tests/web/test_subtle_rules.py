@@ -142,6 +142,22 @@ def test_generate_key_parameters_reject_before_usages_are_checked() -> None:
                    ["SyntaxError", True]]
 
 
+def test_exporting_a_kdf_key_is_not_supported_before_it_is_not_extractable() -> None:
+    """HKDF/PBKDF2 have no export step: exportKey and wrapKey say NotSupportedError (steps
+    6/11) although such a key is also never extractable (steps 7/12, InvalidAccessError)."""
+    out = run_js("""
+      const kdf = await crypto.subtle.importKey("raw", text("pw"), "HKDF", false, ["deriveBits"]);
+      const aes = await crypto.subtle.importKey("raw", new Uint8Array(16), "AES-CBC", false, ["encrypt"]);
+      const kw = await crypto.subtle.importKey("raw", new Uint8Array(16), "AES-KW", false, ["wrapKey"]);
+      return Response.json([
+        await fail(crypto.subtle.exportKey("raw", kdf)),
+        await fail(crypto.subtle.wrapKey("raw", kdf, kw, "AES-KW")),
+        await fail(crypto.subtle.exportKey("raw", aes)),
+      ]);
+    """)
+    assert [entry[0] for entry in out] == ["NotSupportedError", "NotSupportedError", "InvalidAccessError"]
+
+
 def test_pbkdf2_that_would_outrun_the_deadline_is_refused_up_front() -> None:
     """9 million iterations take seconds; with a 1 s request budget the call is refused with a
     typed OperationError naming the deadline, and the handler can still answer."""
