@@ -61,3 +61,12 @@ def test_a_crashing_file_is_a_harness_failure() -> None:
     result = runner.run_file("zigttp/runner-load-error.any.js")
     assert result.harness == "ERROR"
     assert runner.HARNESS_ENTRY in result.failures
+
+
+def test_a_long_timeout_file_gets_the_long_deadline() -> None:
+    """`// META: timeout=long` (RSA key generation files) gets WPT's long deadline, the rest
+    the normal one, under zigttp and under a peer alike."""
+    assert runner.timeout_of("zigttp/runner-long-timeout.any.js") == runner.LONG_TIMEOUT
+    assert runner.timeout_of("zigttp/runner-selftest.any.js") == runner.FILE_TIMEOUT
+    assert runner.LONG_TIMEOUT > runner.FILE_TIMEOUT
+    assert runner.run_file("zigttp/runner-long-timeout.any.js").passed == 1
