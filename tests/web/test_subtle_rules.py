@@ -158,6 +158,25 @@ def test_exporting_a_kdf_key_is_not_supported_before_it_is_not_extractable() -> 
     assert [entry[0] for entry in out] == ["NotSupportedError", "NotSupportedError", "InvalidAccessError"]
 
 
+def test_ed25519_small_order_key_and_signature_verify_nothing() -> None:
+    """The identity point as public key with R = identity, S = 0 satisfies the plain
+    (cofactorless) Ed25519 equation for every message, and OpenSSL accepts it; WebCrypto's
+    Ed25519 verify refuses small-order keys and R values, so it must say false."""
+    identity = "01" + "00" * 31
+    out = run_js(f"""
+      const key = await crypto.subtle.importKey("raw", bytes("{identity}"), "Ed25519", false, ["verify"]);
+      const forged = bytes("{identity}" + "00".repeat(32));
+      const pair = await crypto.subtle.generateKey("Ed25519", false, ["sign", "verify"]);
+      const good = await crypto.subtle.sign("Ed25519", pair.privateKey, text("pay 1"));
+      return Response.json([
+        await crypto.subtle.verify("Ed25519", key, forged, text("pay 1")),
+        await crypto.subtle.verify("Ed25519", key, forged, text("pay 1000")),
+        await crypto.subtle.verify("Ed25519", pair.publicKey, good, text("pay 1")),
+      ]);
+    """)
+    assert out == [False, False, True]
+
+
 def test_pbkdf2_that_would_outrun_the_deadline_is_refused_up_front() -> None:
     """9 million iterations take seconds; with a 1 s request budget the call is refused with a
     typed OperationError naming the deadline, and the handler can still answer."""
