@@ -138,8 +138,12 @@ def test_generate_key_parameters_reject_before_usages_are_checked() -> None:
         await when(crypto.subtle.generateKey({name: "AES-GCM", length: 128}, true, ["sign"])),
       ]);
     """)
-    assert out == [["OperationError", False], ["NotSupportedError", False], ["OperationError", False],
-                   ["SyntaxError", True]]
+    assert out == [
+        ["OperationError", False],
+        ["NotSupportedError", False],
+        ["OperationError", False],
+        ["SyntaxError", True],
+    ]
 
 
 def test_exporting_a_kdf_key_is_not_supported_before_it_is_not_extractable() -> None:

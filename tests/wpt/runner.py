@@ -178,7 +178,8 @@ def peer_source(test: str, budget_ms: int) -> str:
 def timeout_of(test: str) -> float:
     """The file's deadline: LONG_TIMEOUT when it says `// META: timeout=long`, as WPT's runner."""
     metas = _META.findall(locate(test).read_text("utf-8"))
-    return LONG_TIMEOUT if ("timeout", "long") in ((key, value.strip()) for key, value in metas) else FILE_TIMEOUT
+    long = ("timeout", "long") in ((key, value.strip()) for key, value in metas)
+    return LONG_TIMEOUT if long else FILE_TIMEOUT
 
 
 def run_peer(test: str, command: list[str], timeout: float | None = None) -> FileResult:
