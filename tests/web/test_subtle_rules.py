@@ -119,6 +119,68 @@ def test_wrong_usage_and_wrong_algorithm_are_invalid_access_errors() -> None:
     assert out[3][1] is False  # a WebIDL conversion failure is a TypeError, not a DOMException
 
 
+def test_generate_key_parameters_reject_before_usages_are_checked() -> None:
+    """An AES length, a curve or an RSA exponent no key can have rejects at once (before a
+    queued microtask runs, as browsers do and WPT's generateKey/failures expects), even with
+    empty usages; bad usages reject only once the operation has started."""
+    out = run_js("""
+      const when = (promise) => {
+        let ticked = false;
+        const seen = promise.then(() => "resolved", (e) => [e.name, ticked]);
+        Promise.resolve().then(() => { ticked = true; });
+        return seen;
+      };
+      return Response.json([
+        await when(crypto.subtle.generateKey({name: "AES-GCM", length: 127}, true, [])),
+        await when(crypto.subtle.generateKey({name: "ECDSA", namedCurve: "P-512"}, true, ["sign"])),
+        await when(crypto.subtle.generateKey({name: "RSA-PSS", hash: "SHA-256", modulusLength: 1024,
+          publicExponent: new Uint8Array([1, 0, 0])}, true, ["sign"])),
+        await when(crypto.subtle.generateKey({name: "AES-GCM", length: 128}, true, ["sign"])),
+      ]);
+    """)
+    assert out == [
+        ["OperationError", False],
+        ["NotSupportedError", False],
+        ["OperationError", False],
+        ["SyntaxError", True],
+    ]
+
+
+def test_exporting_a_kdf_key_is_not_supported_before_it_is_not_extractable() -> None:
+    """HKDF/PBKDF2 have no export step: exportKey and wrapKey say NotSupportedError (steps
+    6/11) although such a key is also never extractable (steps 7/12, InvalidAccessError)."""
+    out = run_js("""
+      const kdf = await crypto.subtle.importKey("raw", text("pw"), "HKDF", false, ["deriveBits"]);
+      const aes = await crypto.subtle.importKey("raw", new Uint8Array(16), "AES-CBC", false, ["encrypt"]);
+      const kw = await crypto.subtle.importKey("raw", new Uint8Array(16), "AES-KW", false, ["wrapKey"]);
+      return Response.json([
+        await fail(crypto.subtle.exportKey("raw", kdf)),
+        await fail(crypto.subtle.wrapKey("raw", kdf, kw, "AES-KW")),
+        await fail(crypto.subtle.exportKey("raw", aes)),
+      ]);
+    """)
+    assert [entry[0] for entry in out] == ["NotSupportedError", "NotSupportedError", "InvalidAccessError"]
+
+
+def test_ed25519_small_order_key_and_signature_verify_nothing() -> None:
+    """The identity point as public key with R = identity, S = 0 satisfies the plain
+    (cofactorless) Ed25519 equation for every message, and OpenSSL accepts it; WebCrypto's
+    Ed25519 verify refuses small-order keys and R values, so it must say false."""
+    identity = "01" + "00" * 31
+    out = run_js(f"""
+      const key = await crypto.subtle.importKey("raw", bytes("{identity}"), "Ed25519", false, ["verify"]);
+      const forged = bytes("{identity}" + "00".repeat(32));
+      const pair = await crypto.subtle.generateKey("Ed25519", false, ["sign", "verify"]);
+      const good = await crypto.subtle.sign("Ed25519", pair.privateKey, text("pay 1"));
+      return Response.json([
+        await crypto.subtle.verify("Ed25519", key, forged, text("pay 1")),
+        await crypto.subtle.verify("Ed25519", key, forged, text("pay 1000")),
+        await crypto.subtle.verify("Ed25519", pair.publicKey, good, text("pay 1")),
+      ]);
+    """)
+    assert out == [False, False, True]
+
+
 def test_pbkdf2_that_would_outrun_the_deadline_is_refused_up_front() -> None:
     """9 million iterations take seconds; with a 1 s request budget the call is refused with a
     typed OperationError naming the deadline, and the handler can still answer."""

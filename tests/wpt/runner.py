@@ -31,6 +31,7 @@ OWN = ROOT  # our vendored /resources/testharness.js and self-tests take precede
 AREAS = ROOT / "areas"
 EXPECTED = ROOT / "expected"
 FILE_TIMEOUT = 20.0  # seconds for one test file (a runaway test ends as a harness TIMEOUT)
+LONG_TIMEOUT = 60.0  # `// META: timeout=long` files (RSA key generation): WPT's own long timeout
 STATUS = {0: "PASS", 1: "FAIL", 2: "TIMEOUT", 3: "NOTRUN", 4: "PRECONDITION_FAILED"}
 _META = re.compile(r"^//\s*META:\s*(\w+)=(.*)$", re.M)
 _JSON_RESOURCE = re.compile(r"""["']([\w./-]+\.json)["']""")
@@ -174,10 +175,19 @@ def peer_source(test: str, budget_ms: int) -> str:
     return _PEER % (json.dumps(sources), json.dumps(resources), budget_ms)
 
 
-def run_peer(test: str, command: list[str], timeout: float = FILE_TIMEOUT) -> FileResult:
+def timeout_of(test: str) -> float:
+    """The file's deadline: LONG_TIMEOUT when it says `// META: timeout=long`, as WPT's runner."""
+    metas = _META.findall(locate(test).read_text("utf-8"))
+    long = ("timeout", "long") in ((key, value.strip()) for key, value in metas)
+    return LONG_TIMEOUT if long else FILE_TIMEOUT
+
+
+def run_peer(test: str, command: list[str], timeout: float | None = None) -> FileResult:
     """Run one test file under a peer runtime (`node`, `deno run -A`, `bun`)."""
     import subprocess
     import tempfile
+
+    timeout = timeout or timeout_of(test)
 
     with tempfile.NamedTemporaryFile("w", suffix=".js", delete=False) as script:
         script.write(peer_source(test, int(timeout * 1000) - 1000))
@@ -212,8 +222,9 @@ def handler_source(test: str, budget_ms: int) -> str:
     return _HANDLER % (json.dumps(sources), json.dumps(resources), budget_ms)
 
 
-def run_file(test: str, timeout: float = FILE_TIMEOUT) -> FileResult:
+def run_file(test: str, timeout: float | None = None) -> FileResult:
     """Run one WPT test file in a fresh runtime; never raises for what the test does."""
+    timeout = timeout or timeout_of(test)
     console: list[str] = []
     limits = RuntimeLimits(timeout=timeout)
     try:

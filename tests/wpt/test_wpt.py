@@ -71,3 +71,12 @@ def test_baseline_names_keep_cr_lf_and_backslashes(tmp_path, monkeypatch) -> Non
     result = runner.FileResult("x/y.any.js", "OK", subtests={name: "FAIL" for name in names})
     runner.write_baseline(result)
     assert runner.read_baseline("x/y.any.js") == names
+
+
+def test_a_long_timeout_file_gets_the_long_deadline() -> None:
+    """`// META: timeout=long` (RSA key generation files) gets WPT's long deadline, the rest
+    the normal one, under zigttp and under a peer alike."""
+    assert runner.timeout_of("zigttp/runner-long-timeout.any.js") == runner.LONG_TIMEOUT
+    assert runner.timeout_of("zigttp/runner-selftest.any.js") == runner.FILE_TIMEOUT
+    assert runner.LONG_TIMEOUT > runner.FILE_TIMEOUT
+    assert runner.run_file("zigttp/runner-long-timeout.any.js").passed == 1

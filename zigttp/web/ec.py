@@ -189,6 +189,28 @@ def sign(name: str, hash_name: str, der: bytes, data: bytes) -> bytes:
     return r.to_bytes(size, "big") + s.to_bytes(size, "big")
 
 
+# Ed25519 encodings of small-order points (libsodium's blocklist; compared with the sign bit
+# cleared, which also covers their non-canonical twins). A public key or a signature's R
+# among them verifies nothing (Secure Curves in WebCrypto, Ed25519 verify; OpenSSL alone
+# accepts them, and such a signature is valid for many messages at once).
+_ED25519_SMALL_ORDER = frozenset(
+    bytes.fromhex(point)
+    for point in (
+        "00" * 32,
+        "01" + "00" * 31,
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "ec" + "ff" * 30 + "7f",
+        "ed" + "ff" * 30 + "7f",
+        "ee" + "ff" * 30 + "7f",
+    )
+)
+
+
+def _small_order(point: bytes) -> bool:
+    return len(point) == 32 and point[:31] + bytes([point[31] & 0x7F]) in _ED25519_SMALL_ORDER
+
+
 @native("ec.verify")
 def verify(name: str, hash_name: str, der: bytes, signature: bytes, data: bytes) -> bool:
     from cryptography.exceptions import InvalidSignature
@@ -196,6 +218,8 @@ def verify(name: str, hash_name: str, der: bytes, signature: bytes, data: bytes)
     key = load("public", der)
     try:
         if name == "Ed25519":
+            if _small_order(_raw_public(key)) or _small_order(signature[:32]):
+                return False
             key.verify(signature, data)
             return True
         from cryptography.hazmat.primitives.asymmetric import ec

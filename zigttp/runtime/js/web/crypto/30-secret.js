@@ -53,6 +53,7 @@
         return p.jwkOut({ kty: "oct", k: native("hash.jwkOctExport", slots.material),
           alg: "A" + slots.algorithm.length + suffix }, key);
       },
+      checkGenerate(alg) { checkLength(alg.length); },
       keyLength(alg) { checkLength(alg.length); return alg.length; },
       encrypt(alg, slots, data) { return native("aes.crypt", name, true, slots.material, alg, data); },
       decrypt(alg, slots, data) { return native("aes.crypt", name, false, slots.material, alg, data); },
@@ -113,7 +114,8 @@
   };
 
   // PBKDF2 and HKDF keys are passwords / input keying material: raw import only, never
-  // extractable, and their deriveBits wants an explicit length in whole bytes.
+  // extractable, no export step at all (exportKey: NotSupportedError), and their
+  // deriveBits wants an explicit length in whole bytes.
   function kdf(name, derive) {
     kinds[name] = {
       import(format, data, alg, extractable, usages) {
@@ -122,7 +124,6 @@
         if (extractable) throw domError("SyntaxError", name + " keys cannot be extractable");
         return secretKey(false, { name }, usages, data);
       },
-      export() { throw domError("NotSupportedError", name + " keys cannot be exported"); },
       keyLength() { return null; },
       deriveBits(alg, slots, length) {
         if (length === null) throw domError("OperationError", name + ": deriveBits needs a length");

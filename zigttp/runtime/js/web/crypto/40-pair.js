@@ -24,6 +24,7 @@
       return wc.makeKey(type, extractable, algorithm, p.only(usages, type === "private" ? privateUsages : publicUsages), der);
     }
     kinds[name] = {
+      checkGenerate: checkCurve,
       generate(alg, extractable, usages) {
         p.checkUsages(usages, privateUsages.concat(publicUsages), name);
         checkCurve(alg);
@@ -122,6 +123,14 @@
       return wc.makeKey(type, extractable, algorithm, p.only(usages, type === "private" ? privateUsages : publicUsages), der);
     }
     kinds[name] = {
+      checkGenerate(alg) {
+        const e = alg.publicExponent;
+        let value = 0;
+        for (let i = 0; i < e.length; i++) value = value * 256 + e[i];
+        if (value !== 3 && value !== 65537) {
+          throw domError("OperationError", name + ": publicExponent must be 3 or 65537 (bytes [1, 0, 1]), not " + value);
+        }
+      },
       generate(alg, extractable, usages) {
         p.checkUsages(usages, privateUsages.concat(publicUsages), name);
         const pair = native("rsa.generate", alg.modulusLength, alg.publicExponent);

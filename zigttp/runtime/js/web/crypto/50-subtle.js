@@ -37,10 +37,14 @@
   function importKey(fmt, data, alg, extractable, usages) {
     return kinds[alg.name].import(fmt, data, alg, !!extractable, usages);
   }
+  // An algorithm without an export step (HKDF, PBKDF2) is a NotSupportedError before the
+  // extractable check (exportKey steps 6-7, wrapKey steps 11-12).
   function exportKey(fmt, key) {
     const slots = wc.slotsOf(key, "key");
+    const kind = kinds[slots.algorithm.name];
+    if (kind.export === undefined) throw domError("NotSupportedError", slots.algorithm.name + " keys cannot be exported");
     if (!slots.extractable) throw domError("InvalidAccessError", "the key is not extractable");
-    return kinds[slots.algorithm.name].export(fmt, slots, key);
+    return kind.export(fmt, slots, key);
   }
   function deriveLength(length) {
     if (length === undefined || length === null) return null;
@@ -89,8 +93,13 @@
     async generateKey(algorithm, extractable, keyUsages) {
       checkThis(this);
       const alg = p.normalize("generateKey", algorithm), usages = p.usagesOf(keyUsages);
+      // The parameters a key cannot be made with (an AES length, a curve, an RSA exponent)
+      // reject at once, as browsers do and WPT's generateKey/failures expects; usages only
+      // after the operation started.
+      const kind = kinds[alg.name];
+      if (kind.checkGenerate !== undefined) kind.checkGenerate(alg);
       await inParallel();
-      return kinds[alg.name].generate(alg, !!extractable, usages);
+      return kind.generate(alg, !!extractable, usages);
     },
     async importKey(fmt, data, algorithm, extractable, keyUsages) {
       checkThis(this);
