@@ -1,0 +1,89 @@
+"""Hand the fast start's connections to the uvloop server without dropping or reordering bytes.
+
+Why a protocol of its own: `loop.connect_accepted_socket` calls `connection_made` before the
+loop reads the socket, so everything the fast loop owed the client (unsent answer bytes, a
+streamed reply it could not send, the error of a refused connection) is written there, ahead
+of any answer the full server produces. The connection keeps its `RequestReader`, so a
+request the fast loop had partly read (llhttp's state, a body half received) completes on the
+full server as if one loop had served it all, and pipelined requests still queued in it are
+answered next, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from zigttp.server.connection import HttpConnection
+from zigttp.server.response import FileResponse, report_internal_error
+from zigttp.server.streaming import StreamResponse, send_stream
+
+if TYPE_CHECKING:
+    from zigttp.server.dispatch import Reply
+    from zigttp.server.fast_start import FastConnection
+    from zigttp.server.loop_backend import LoopServer
+
+
+class AdoptedConnection(HttpConnection):
+    """An `HttpConnection` that carries on from where the fast loop left one connection."""
+
+    def __init__(self, server: LoopServer, fast: FastConnection) -> None:
+        super().__init__(server)
+        self.reader = fast.reader
+        self._continue_sent = fast.continue_sent
+        self._pending_error = fast.pending_error
+        self._fast = fast
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        fast = self._fast
+        self.transport = transport  # type: ignore[assignment]
+        self.server.connections.add(self)
+        if fast.unsent:
+            self._write(bytes(fast.unsent))
+        if fast.lingering:  # refused by the fast loop: linger out the rest of its time, close
+            self.closing = True
+            if not fast.shut and self.transport is not None and self.transport.can_write_eof():
+                self.transport.write_eof()
+            self.loop.call_later(max(0.0, fast.lingering - time.monotonic()), transport.close)
+            return
+        if fast.special is not None:
+            self.busy = True
+            self.loop.create_task(self._send_special(fast.special))
+            return
+        self._pump()  # queued requests next, else the idle/head/body timer from now
+
+    async def _send_special(self, reply: Reply) -> None:
+        """The streamed reply the fast loop stopped at (the loop backend's `_serve_next`)."""
+        data, keep_alive = reply
+        try:
+            await self._can_write.wait()
+            if isinstance(data, FileResponse):
+                if not await self._send_file(data, keep_alive):
+                    return
+            elif isinstance(data, StreamResponse) and (
+                not await send_stream(self, data) or not self._respond(b"", keep_alive)
+            ):
+                self._close()
+                return
+        except Exception:
+            report_internal_error()
+            self._close()  # the head may be out: a 500 now would corrupt the stream
+            return
+        finally:
+            self.busy = False
+        if not self.closing:
+            self._pump()
+
+
+async def adopt_all(server: LoopServer, connections: list[FastConnection]) -> None:
+    """Give every connection the fast loop still holds to `server` (in accept order)."""
+    loop = server.loop
+    for fast in connections:
+        try:
+            await loop.connect_accepted_socket(
+                lambda fast=fast: AdoptedConnection(server, fast),  # type: ignore[misc]
+                sock=fast.sock,
+            )
+        except OSError:  # the peer is gone already
+            fast.sock.close()
