@@ -21,6 +21,7 @@ adopts it. A SIGTERM here drains here: stop accepting, answer what has arrived (
 from __future__ import annotations
 
 import contextlib
+import os
 import selectors
 import signal
 import socket
@@ -42,6 +43,7 @@ TICK = 0.25  # the loop turns at least this often (heartbeat, drain deadline)
 MAX_UNSENT = 256 * 1024  # stop reading a connection whose peer does not read its answers
 READ = selectors.EVENT_READ
 WRITE = selectors.EVENT_WRITE
+HOLD_ENV = "ZIGTTP_FAST_START_HOLD"  # tests: import only once this file exists (see `hold_path`)
 FULL_SERVER = ("asyncio", "uvloop", "zigttp.server.loop_backend", "zigttp.server.handover")
 
 
@@ -308,6 +310,10 @@ class FastLoop:
             try:
                 import importlib
 
+                hold = hold_path()
+                while hold and not os.path.exists(hold):
+                    time.sleep(0.01)
+
                 for name in FULL_SERVER:
                     importlib.import_module(name)
             except BaseException as exc:  # raised on the serving thread (`_loop`)
@@ -364,3 +370,11 @@ class FastLoop:
             for connection in list(self.connections.values()):
                 self._close(connection)
         return not self.connections
+
+
+def hold_path() -> str:
+    """For tests that must see both loops serve one connection: with `ZIGTTP_FAST_START_HOLD`
+    set, the fast phase lasts until that file exists, and once the full server has adopted the
+    connections it writes `adopted N queued Q unsent U` into the file (`lifecycle`), so a test knows which loop
+    answers each request without timing anything."""
+    return os.environ.get(HOLD_ENV, "")

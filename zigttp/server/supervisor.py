@@ -218,11 +218,12 @@ class Supervisor:
 
 
 def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> CompiledHandler:
-    """Do once, in the supervisor, what every worker would do alike: import the serving code
-    (the event loop backend, uvloop; unless the fast start serves first without it) and compile the prelude and the handler to bytecode.
-    The workers fork from here, so they start serving sooner and share these pages with the
-    supervisor instead of each holding a copy. A handler the engine cannot parse fails here,
-    once. (No runtime is built before the fork: each worker builds its own.)"""
+    """Do once, in the supervisor, what every worker would do alike: compile the prelude and
+    the handler to bytecode, and import the serving code (the event loop backend, uvloop)
+    unless the fast start answers first without it (each worker imports it after its first
+    answer then). The workers fork from here, so they start serving sooner and share these
+    pages with the supervisor instead of each holding a copy. A handler the engine cannot
+    parse fails here, once. (No runtime is built before the fork: each worker builds its own.)"""
     import dataclasses
 
     from zigttp.runtime.engine import runtime_bytecode
