@@ -375,6 +375,6 @@ class FastLoop:
 def hold_path() -> str:
     """For tests that must see both loops serve one connection: with `ZIGTTP_FAST_START_HOLD`
     set, the fast phase lasts until that file exists, and once the full server has adopted the
-    connections it writes `adopted N queued Q unsent U` into the file (`lifecycle`), so a test knows which loop
-    answers each request without timing anything."""
+    connections it writes `adopted N queued Q unsent U` into the file (`lifecycle`), so a test
+    knows which loop answers each request without timing anything."""
     return os.environ.get(HOLD_ENV, "")
