@@ -10,6 +10,7 @@ import to stderr as it happens, which is how the tests see what was loaded befor
 from __future__ import annotations
 
 import re
+import select
 import signal
 import socket
 import time
@@ -21,6 +22,7 @@ from tests.conftest import ServerProcess, read_all
 
 HANDLER = r"""
 function handler(req) {
+  if (req.path === "/slow") { const end = Date.now() + 3000; while (Date.now() < end) {} }
   if (req.path.startsWith("/big/")) return new Response(req.path + "|" + "x".repeat(100000));
   return Response.json({m: req.method, p: req.path, body: req.body});
 }
@@ -133,6 +135,24 @@ def test_a_request_split_across_the_hand_over_completes_on_the_full_server(held)
         second = read_response(sock, buffer)
     assert b'"body":"helloworld"' in first and b'"p":"/upload"' in first
     assert b'"p":"/after"' in second
+
+
+def test_a_slow_request_holds_no_other_connection_and_is_answered_across_the_hand_over(held):
+    """The first requests take the pool threads (the inline lane opens later): the fast loop
+    does not wait for them, and one still running at the hand-over is answered by the full
+    server."""
+    server, release = held
+    with server.connect() as slow, server.connect() as quick:
+        slow.sendall(request("/slow"))
+        time.sleep(0.1)
+        quick.sendall(request("/quick"))
+        assert b'"p":"/quick"' in read_response(quick, bytearray())
+        assert select.select([slow], [], [], 0)[0] == [], "/quick must not wait for /slow"
+        assert release().startswith("adopted 2 ")  # /slow still on its pool thread
+        buffer = bytearray()
+        assert b'"p":"/slow"' in read_response(slow, buffer)
+        slow.sendall(request("/again"))
+        assert b'"p":"/again"' in read_response(slow, buffer)
 
 
 def test_protocol_errors_in_the_fast_phase_are_the_full_servers(held):

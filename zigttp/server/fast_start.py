@@ -32,11 +32,13 @@ from typing import TYPE_CHECKING
 from zigttp.errors import ProtocolError
 from zigttp.server.protocol import RequestReader
 from zigttp.server.response import CONTINUE, LINGER_SECONDS, plain_error, report_internal_error, with_close
+from zigttp.server.threaded_call import ThreadedCall
 
 if TYPE_CHECKING:
     from zigttp.config import ServerConfig
     from zigttp.server.dispatch import Dispatcher, Reply
     from zigttp.server.heartbeat import Heartbeat
+    from zigttp.server.protocol import Request
 
 IDLE_IMPORT = 0.25  # seconds without a request before the full server is imported anyway
 TICK = 0.25  # the loop turns at least this often (heartbeat, drain deadline)
@@ -52,6 +54,7 @@ class FastConnection:
     full server has to send (a stream) when this loop could not."""
 
     __slots__ = (
+        "call",
         "continue_sent",
         "lingering",
         "pending_error",
@@ -69,13 +72,14 @@ class FastConnection:
         self.continue_sent = False
         self.pending_error: ProtocolError | None = None  # answered after the complete requests
         self.special: Reply | None = None  # a streamed reply: the full server sends it
+        self.call: ThreadedCall | None = None  # the request running on a pool thread
         self.lingering = 0.0  # >0: an error was answered; discard input until this time
         self.shut = False  # the write side is shut (after the error answer went out)
 
     @property
     def idle(self) -> bool:
         reader = self.reader
-        return not (self.unsent or reader.requests or reader.mid_request or self.special)
+        return not (self.unsent or reader.requests or reader.mid_request or self.special or self.call)
 
 
 class FastLoop:
@@ -132,6 +136,7 @@ class FastLoop:
                         self._wake_r.recv(4096)
                 else:
                     self._ready(key.data, mask)
+            self._complete()
             if self.stop_requested and not self.draining:
                 self._begin_drain()
             if self.draining:
@@ -202,49 +207,73 @@ class FastLoop:
     def _answer(self, connection: FastConnection) -> None:
         """Answer the queued requests in order, then the pending error, then `100 Continue`."""
         reader = connection.reader
-        while reader.requests and connection.special is None:
+        while reader.requests and connection.special is None and connection.call is None:
             if len(connection.unsent) > MAX_UNSENT:
                 break  # the peer is not reading: resume once it has (`_flush`)
             request = reader.requests.popleft()
             connection.continue_sent = False
-            reply = self._dispatch(request)
-            data, keep_alive = reply
-            if data.__class__ is not bytes:  # a streamed body: the full server sends it
-                connection.special = reply
-                self._urgent = True
-                with contextlib.suppress(KeyError, ValueError):
-                    self.selector.unregister(connection.sock)  # the rest waits in the kernel
+            reply = self._dispatch(connection, request)
+            if reply is None:
+                break  # on a pool thread: `_complete` carries on
+            if not self._take(connection, reply):
                 return
-            if self.draining and keep_alive:
-                data, keep_alive = with_close(data), False  # type: ignore[arg-type]
-            connection.unsent += data  # type: ignore[operator]
-            if not keep_alive:
-                reader.requests.clear()
-                self._flush(connection, then_close=True)
+        if connection.call is None and connection.special is None:
+            if connection.pending_error is not None and not reader.requests:
+                error = connection.pending_error
+                self._refuse(connection, error.status, str(error))
                 return
-        if connection.pending_error is not None and not reader.requests:
-            error = connection.pending_error
-            self._refuse(connection, error.status, str(error))
-            return
-        if (
-            reader.head_complete_pending_continue
-            and not connection.continue_sent
-            and not reader.requests
-            and not connection.unsent
-        ):
-            connection.continue_sent = True
-            connection.unsent += CONTINUE
+            if (
+                reader.head_complete_pending_continue and not connection.continue_sent and not reader.requests
+            ):  # (after the earlier answers in `unsent`: an interim answer never overtakes them)
+                connection.continue_sent = True
+                connection.unsent += CONTINUE
         self._flush(connection)
 
-    def _dispatch(self, request: object) -> Reply:
-        """The loop backend's lanes: inline when the lane allows (again on the pool threads if
-        the run outlasted the inline bound), else on a pool thread, waited for here."""
+    def _take(self, connection: FastConnection, reply: Reply) -> bool:
+        """Queue one answer for writing; False when the connection takes no more answers now."""
+        data, keep_alive = reply
+        if data.__class__ is not bytes:  # a streamed body: the full server sends it
+            connection.special = reply
+            self._urgent = True
+            with contextlib.suppress(KeyError, ValueError):
+                self.selector.unregister(connection.sock)  # the rest waits in the kernel
+            return False
+        if self.draining and keep_alive:
+            data, keep_alive = with_close(data), False  # type: ignore[arg-type]
+        connection.unsent += data  # type: ignore[operator]
+        if not keep_alive:
+            connection.reader.requests.clear()
+            self._flush(connection, then_close=True)
+            return False
+        return True
+
+    def _dispatch(self, connection: FastConnection, request: Request) -> Reply | None:
+        """The loop backend's lanes: inline when the lane allows, else (or when the inline run
+        outlasted its bound) on a pool thread, not waited for here (None: `_complete`)."""
         dispatcher = self.dispatcher
-        if dispatcher.pool.lanes.inline_allowed(request.url):  # type: ignore[attr-defined]
-            reply = dispatcher.handle_inline(request)  # type: ignore[arg-type]
+        if dispatcher.pool.lanes.inline_allowed(request.url):
+            reply = dispatcher.handle_inline(request)
             if reply is not None:
                 return reply
-        return dispatcher.handle_blocking(request)  # type: ignore[arg-type]
+        connection.call = ThreadedCall(dispatcher, request, self._wake)
+        return None
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"\0")
+
+    def _complete(self) -> None:
+        """Carry on with the connections whose pool-thread request has finished."""
+        for connection in list(self.connections.values()):
+            call = connection.call
+            if call is None or not call.done.is_set():
+                continue
+            connection.call = None
+            if call.error is not None:
+                call.report()
+                self._refuse(connection, 500, "Internal Server Error")
+            elif self._take(connection, call.reply):  # type: ignore[arg-type]
+                self._answer(connection)
 
     def _flush(self, connection: FastConnection, *, then_close: bool = False) -> None:
         """Send what the socket takes; wait for writability for the rest. Reading stops while
@@ -277,7 +306,11 @@ class FastLoop:
             events = READ | WRITE if unsent else READ
         with contextlib.suppress(KeyError, ValueError):
             self.selector.modify(connection.sock, events, connection)
-        if events & READ and not connection.lingering and connection.reader.requests:
+        if (
+            events & READ
+            and connection.reader.requests
+            and not (connection.lingering or connection.call or connection.special)
+        ):
             self._answer(connection)  # requests held back while the peer was not reading
 
     def _refuse(self, connection: FastConnection, status: int, message: str) -> None:
@@ -319,8 +352,7 @@ class FastLoop:
             except BaseException as exc:  # raised on the serving thread (`_loop`)
                 self.import_error = exc
             self.loaded.set()
-            with contextlib.suppress(OSError):
-                self._wake_w.send(b"\0")
+            self._wake()
 
         self._importer = threading.Thread(target=load, name="zigttp-import", daemon=True)
         self._importer.start()

@@ -2,11 +2,11 @@
 
 Why a protocol of its own: `loop.connect_accepted_socket` calls `connection_made` before the
 loop reads the socket, so everything the fast loop owed the client (unsent answer bytes, a
-streamed reply it could not send, the error of a refused connection) is written there, ahead
-of any answer the full server produces. The connection keeps its `RequestReader`, so a
-request the fast loop had partly read (llhttp's state, a body half received) completes on the
-full server as if one loop had served it all, and pipelined requests still queued in it are
-answered next, in order.
+streamed reply it could not send, a request still running on a pool thread, the error of a
+refused connection) is written there, ahead of any answer the full server produces. The
+connection keeps its `RequestReader`, so a request the fast loop had partly read (llhttp's
+state, a body half received) completes on the full server as if one loop had served it all,
+and pipelined requests still queued in it are answered next, in order.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from zigttp.server.dispatch import Reply
     from zigttp.server.fast_start import FastConnection
     from zigttp.server.loop_backend import LoopServer
+    from zigttp.server.threaded_call import ThreadedCall
 
 
 class AdoptedConnection(HttpConnection):
@@ -47,24 +48,36 @@ class AdoptedConnection(HttpConnection):
                 self.transport.write_eof()
             self.loop.call_later(max(0.0, fast.lingering - time.monotonic()), transport.close)
             return
-        if fast.special is not None:
+        if fast.special is not None or fast.call is not None:
             self.busy = True
-            self.loop.create_task(self._send_special(fast.special))
+            self.loop.create_task(self._finish(fast.special, fast.call))
             return
         self._pump()  # queued requests next, else the idle/head/body timer from now
 
-    async def _send_special(self, reply: Reply) -> None:
-        """The streamed reply the fast loop stopped at (the loop backend's `_serve_next`)."""
+    async def _finish(self, reply: Reply | None, call: ThreadedCall | None) -> None:
+        """The answer the fast loop left unsent: a streamed reply it stopped at, or a request
+        still running on a pool thread (as the loop backend's `_serve_next` sends them)."""
+        if reply is None:
+            assert call is not None
+            await self.loop.run_in_executor(None, call.done.wait)
+            if call.error is not None:
+                call.report()
+                self.busy = False
+                self.fail_internal()
+                return
+            reply = call.reply
+        assert reply is not None
         data, keep_alive = reply
         try:
             await self._can_write.wait()
             if isinstance(data, FileResponse):
                 if not await self._send_file(data, keep_alive):
                     return
-            elif isinstance(data, StreamResponse) and (
-                not await send_stream(self, data) or not self._respond(b"", keep_alive)
-            ):
-                self._close()
+            elif isinstance(data, StreamResponse):
+                if not await send_stream(self, data) or not self._respond(b"", keep_alive):
+                    self._close()
+                    return
+            elif not self._respond(data, keep_alive):  # type: ignore[arg-type]
                 return
         except Exception:
             report_internal_error()
