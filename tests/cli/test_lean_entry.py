@@ -44,7 +44,11 @@ REFUSED = [
     ["h.js", "--quiet=yes"],
     ["h.js", "--", "-p"],
 ]
-ENVIRONMENTS = [{}, {"PORT": "9001", "ZIGTTP_WORKERS": "3"}, {"ZIGTTP_HANDLER": "env.js", "ZIGTTP_STATE": "redis://e"}]
+ENVIRONMENTS = [
+    {},
+    {"PORT": "9001", "ZIGTTP_WORKERS": "3"},
+    {"ZIGTTP_HANDLER": "env.js", "ZIGTTP_STATE": "redis://e"},
+]
 
 
 def clicks_parse(args: list[str]) -> tuple[object, ...]:
@@ -90,6 +94,8 @@ def test_errors_are_clicks_word_for_word(args, tmp_path):
         )
 
     lean = run("-m", "zigttp")
-    with_click = run("-c", f"import sys; sys.path.insert(0, {str(root)!r}); from zigttp.cli import main; main()")
+    with_click = run(
+        "-c", f"import sys; sys.path.insert(0, {str(root)!r}); from zigttp.cli import main; main()"
+    )
     assert (lean.returncode, lean.stderr) == (with_click.returncode, with_click.stderr)
     assert lean.returncode == 2 and lean.stderr

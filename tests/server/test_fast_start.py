@@ -157,7 +157,9 @@ def test_a_slow_request_holds_no_other_connection_and_is_answered_across_the_han
 
 def test_protocol_errors_in_the_fast_phase_are_the_full_servers(held):
     server, _release = held
-    smuggled = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    smuggled = (
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    )
     assert server.raw(smuggled).startswith(b"HTTP/1.1 400 ")
     assert server.raw(b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 414 ")
     too_big = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n"
