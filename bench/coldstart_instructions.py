@@ -5,8 +5,9 @@
 Wall time of a cold start moves by ±50 % on this shared 2-core VM; instruction counts do not.
 Starts `zigttp serve -q -w 1 bench/handlers/bench.tsx` under `valgrind --tool=callgrind`,
 polls `/api/health` until it answers 200, then has callgrind dump its counters at that moment
-(`callgrind_control --dump`) and stops the server. One process (`-w 1`): callgrind follows
-no fork. `--before DIR` measures another checkout too (see coldstart_compare.py).
+(`callgrind_control --dump`) and stops the server. `-w 1`: the supervisor and its one
+worker (callgrind follows the fork into a dump of its own; both are summed). `--before DIR`
+measures another checkout too (see coldstart_compare.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HANDLER = str(ROOT / "bench" / "handlers" / "bench.tsx")
+HANDLER = str(ROOT / "zigttp" / "bench" / "assets" / "handlers" / "bench.tsx")
 
 
 def instructions(extra: dict[str, str], args: list[str]) -> int:
@@ -52,24 +53,34 @@ def instructions(extra: dict[str, str], args: list[str]) -> int:
         )
         try:
             _wait_200(port)
-            subprocess.run(["callgrind_control", "--dump", str(process.pid)], capture_output=True, check=True)
-            text = _dumped(Path(tmp))
+            pids = [process.pid, *_children(process.pid)]  # the supervisor and its worker
+            for pid in pids:
+                subprocess.run(["callgrind_control", "--dump", str(pid)], capture_output=True, check=True)
+            total = sum(_dumped(Path(tmp), pid) for pid in pids)
         finally:
+            for pid in _children(process.pid):
+                os.kill(pid, signal.SIGKILL)
             process.send_signal(signal.SIGKILL)
             process.wait()
-    return int(re.search(r"^totals: (\d+)", text, re.M).group(1))  # type: ignore[union-attr]
+    return total
 
 
-def _dumped(folder: Path, timeout: float = 60.0) -> str:
-    """The dump's text once callgrind has finished writing it (it ends with the totals)."""
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(child) for child in out.split()]
+
+
+def _dumped(folder: Path, pid: int, timeout: float = 60.0) -> int:
+    """The instructions in `pid`'s dump once callgrind has written it (it ends with the totals);
+    a forked worker's dump counts what it ran after the fork."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for dump in folder.glob("callgrind.out.*"):
-            text = dump.read_text(errors="replace")
-            if re.search(r"^totals: ", text, re.M):
-                return text
+        for dump in folder.glob(f"callgrind.out.{pid}*"):
+            match = re.search(r"^totals: (\d+)", dump.read_text(errors="replace"), re.M)
+            if match:
+                return int(match.group(1))
         time.sleep(0.1)
-    raise TimeoutError("callgrind wrote no dump")
+    raise TimeoutError(f"callgrind wrote no dump for {pid}")
 
 
 def _wait_200(port: int, timeout: float = 300.0) -> None:
