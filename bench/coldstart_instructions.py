@@ -7,7 +7,8 @@ Starts `zigttp serve -q -w 1 bench/handlers/bench.tsx` under `valgrind --tool=ca
 polls `/api/health` until it answers 200, then has callgrind dump its counters at that moment
 (`callgrind_control --dump`) and stops the server. `-w 1`: the supervisor and its one
 worker (callgrind follows the fork into a dump of its own; both are summed). `--before DIR`
-measures another checkout too (see coldstart_compare.py).
+measures another checkout too (see coldstart_compare.py); `--artifact APP.pyz` measures
+`python APP.pyz -q -w 1` (a `zigttp build` of the handler) instead.
 """
 
 from __future__ import annotations
@@ -40,8 +41,6 @@ def instructions(extra: dict[str, str], args: list[str]) -> int:
                 "--tool=callgrind",
                 f"--callgrind-out-file={out}.%p",
                 sys.executable,
-                "-m",
-                "zigttp",
                 *args,
                 "-p",
                 str(port),
@@ -99,13 +98,15 @@ def _wait_200(port: int, timeout: float = 300.0) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before")
+    parser.add_argument("--artifact", help="measure `python APP.pyz -q -w 1` instead")
     parser.add_argument("serve", nargs="*", default=["serve", "-q", "-w", "1", HANDLER])
     args = parser.parse_args()
+    command = [args.artifact, "-q", "-w", "1"] if args.artifact else ["-m", "zigttp", *args.serve]
     variants = {"this tree": {}}
     if args.before:
         variants["before"] = {"PYTHONPATH": args.before}
     for name, extra in variants.items():
-        count = instructions(extra, args.serve)
+        count = instructions(extra, command)
         print(f"{name:10} spawn → first 200: {count / 1e6:,.1f} M instructions")
 
 
