@@ -62,7 +62,7 @@ def once(command: list[str], extra: dict[str, str]) -> tuple[float, int, int, fl
     started = time.perf_counter()
     process = subprocess.Popen(
         [part.format(port=port) for part in command],
-        cwd=peers.ROOT,
+        cwd=extra.get("PYTHONPATH", peers.ROOT),  # (the cwd comes first on sys.path with -m)
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=peers.server_env(**extra),
