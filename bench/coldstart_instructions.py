@@ -3,14 +3,16 @@
     .venv/bin/python bench/coldstart_instructions.py [--before DIR] [-- SERVE ARGS...]
 
 Wall time of a cold start moves by ±50 % on this shared 2-core VM; instruction counts do not.
-Starts `zigttp serve -q -w 1 bench/handlers/bench.tsx` under `valgrind --tool=callgrind`,
+Starts `zigttp serve -q -w 1 -n 1 zigttp/bench/assets/handlers/bench.tsx` under callgrind,
 polls `/api/health` until it answers 200, then has callgrind dump its counters at that moment
 (`callgrind_control --dump`) and stops the server. `-w 1`: the supervisor and its one
 worker, summed; callgrind_control cannot reach a forked worker, so its count is taken at its
-exit after SIGTERM (it includes the pool's warm-up after the first answer and the drain, in
-every tree alike; the fast start is held so that it imports nothing more meanwhile). `--before DIR`
-measures another checkout too (see coldstart_compare.py); `--artifact APP.pyz` measures
-`python APP.pyz -q -w 1` (a `zigttp build` of the handler) instead.
+exit after SIGTERM (it includes the drain, in every tree alike; the fast start is held so that
+it imports nothing more meanwhile). `-n 1`: one runtime, so no pool warms up after the answer
+(the other runtimes of a default pool are built after the first answer and are not part of the
+start; with them the counts would depend on how far the warm-up got before the exit).
+`--before DIR` measures another checkout too (see coldstart_compare.py); `--artifact APP.pyz`
+measures `python APP.pyz -q -w 1 -n 1` (a `zigttp build` of the handler) instead.
 """
 
 from __future__ import annotations
@@ -105,10 +107,10 @@ def _wait_200(port: int, timeout: float = 300.0) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before")
-    parser.add_argument("--artifact", help="measure `python APP.pyz -q -w 1` instead")
-    parser.add_argument("serve", nargs="*", default=["serve", "-q", "-w", "1", HANDLER])
+    parser.add_argument("--artifact", help="measure `python APP.pyz -q -w 1 -n 1` instead")
+    parser.add_argument("serve", nargs="*", default=["serve", "-q", "-w", "1", "-n", "1", HANDLER])
     args = parser.parse_args()
-    command = [args.artifact, "-q", "-w", "1"] if args.artifact else ["-m", "zigttp", *args.serve]
+    command = [args.artifact, "-q", "-w", "1", "-n", "1"] if args.artifact else ["-m", "zigttp", *args.serve]
     variants = {"this tree": {}}
     if args.before:
         variants["before"] = {"PYTHONPATH": args.before}
