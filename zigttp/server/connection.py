@@ -184,7 +184,19 @@ class HttpConnection(asyncio.Protocol):
         try:
             request = self.reader.requests.popleft()
             self._continue_sent = False
-            data, keep_alive = await self.server.dispatcher.handle(request)
+            reply = await self.server.dispatcher.handle(request)
+        except Exception:  # the safety net: a bug in zigttp must not leave the client waiting
+            report_internal_error()
+            self.busy = False
+            self.fail_internal()
+            return
+        await self.send_reply(reply)
+
+    async def send_reply(self, reply: Reply) -> None:
+        """Write one answer (bytes, a file, a stream) once the peer lets us, then carry on with
+        the queue (also the fast start's answers left to this connection: `handover`)."""
+        data, keep_alive = reply
+        try:
             await self._can_write.wait()
             if isinstance(data, FileResponse):
                 if not await self._send_file(data, keep_alive):

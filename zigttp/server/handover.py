@@ -16,8 +16,6 @@ import time
 from typing import TYPE_CHECKING
 
 from zigttp.server.connection import HttpConnection
-from zigttp.server.response import FileResponse, report_internal_error
-from zigttp.server.streaming import StreamResponse, send_stream
 
 if TYPE_CHECKING:
     from zigttp.server.dispatch import Reply
@@ -67,26 +65,7 @@ class AdoptedConnection(HttpConnection):
                 return
             reply = call.reply
         assert reply is not None
-        data, keep_alive = reply
-        try:
-            await self._can_write.wait()
-            if isinstance(data, FileResponse):
-                if not await self._send_file(data, keep_alive):
-                    return
-            elif isinstance(data, StreamResponse):
-                if not await send_stream(self, data) or not self._respond(b"", keep_alive):
-                    self._close()
-                    return
-            elif not self._respond(data, keep_alive):  # type: ignore[arg-type]
-                return
-        except Exception:
-            report_internal_error()
-            self._close()  # the head may be out: a 500 now would corrupt the stream
-            return
-        finally:
-            self.busy = False
-        if not self.closing:
-            self._pump()
+        await self.send_reply(reply)
 
 
 async def adopt_all(server: LoopServer, connections: list[FastConnection]) -> None:
