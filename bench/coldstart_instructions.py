@@ -5,15 +5,16 @@
 Wall time of a cold start moves by ±50 % on this shared 2-core VM; instruction counts do not.
 Starts `zigttp serve -q -w 1 -n 1 zigttp/bench/assets/handlers/bench.tsx` under callgrind,
 polls `/api/health` until it answers 200, then has callgrind dump its counters at that moment
-(`callgrind_control --dump`) and stops the server. `-w 1`: a supervisor and its one worker.
-A forked child starts from its parent's counters, so the worker's count is the start's whole
+(`callgrind_control --dump`) and stops the server. `-w 1`: a supervisor and its one worker. A
+forked child starts from its parent's counters, so the worker's count is the start's whole
 critical path (the supervisor up to the fork, then the worker); callgrind_control cannot reach
 a forked child, so that count is taken at its exit after SIGTERM (it includes the drain, in
-every tree alike; the fast start is held so that it imports nothing more meanwhile).
-`-n 1`: one runtime, so no pool warms up after the answer (the other runtimes of a default pool are built after the first answer and are not part of the
-start; with them the counts would depend on how far the warm-up got before the exit).
-`--before DIR` measures another checkout too (see coldstart_compare.py); `--artifact APP.pyz`
-measures `python APP.pyz -q -w 1 -n 1` (a `zigttp build` of the handler) instead.
+every tree alike; the fast start is held so that it imports nothing more meanwhile). `-n 1`:
+one runtime, so no pool warms up after the answer (the other runtimes of a default pool are
+built after the first answer and are not part of the start; with them the counts would depend
+on how far the warm-up got before the exit). `--before DIR` measures another checkout too (see
+coldstart_compare.py); `--artifact APP.pyz` measures `python APP.pyz -q -w 1 -n 1` (a `zigttp
+build` of the handler) instead.
 """
 
 from __future__ import annotations
