@@ -55,6 +55,7 @@ class FastConnection:
 
     __slots__ = (
         "call",
+        "closing",
         "continue_sent",
         "lingering",
         "pending_error",
@@ -73,6 +74,7 @@ class FastConnection:
         self.pending_error: ProtocolError | None = None  # answered after the complete requests
         self.special: Reply | None = None  # a streamed reply: the full server sends it
         self.call: ThreadedCall | None = None  # the request running on a pool thread
+        self.closing = False  # its last answer is queued: close once `unsent` is written
         self.lingering = 0.0  # >0: an error was answered; discard input until this time
         self.shut = False  # the write side is shut (after the error answer went out)
 
@@ -242,6 +244,7 @@ class FastLoop:
             data, keep_alive = with_close(data), False  # type: ignore[arg-type]
         connection.unsent += data  # type: ignore[operator]
         if not keep_alive:
+            connection.closing = True
             connection.reader.requests.clear()
             self._flush(connection, then_close=True)
             return False

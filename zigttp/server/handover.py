@@ -40,6 +40,9 @@ class AdoptedConnection(HttpConnection):
         self.server.connections.add(self)
         if fast.unsent:
             self._write(bytes(fast.unsent))
+        if fast.closing:  # its last answer is in `unsent`: close once that is written
+            self._close()
+            return
         if fast.lingering:  # refused by the fast loop: linger out the rest of its time, close
             self.closing = True
             if not fast.shut and self.transport is not None and self.transport.can_write_eof():
