@@ -23,6 +23,9 @@ from tests.conftest import ServerProcess, read_all
 HANDLER = r"""
 function handler(req) {
   if (req.path === "/slow") { const end = Date.now() + 3000; while (Date.now() < end) {} }
+  if (req.path === "/stream") {
+    return new Response(new ReadableStream({start(c) { c.enqueue("ab"); c.enqueue("cd"); c.close(); }}));
+  }
   if (req.path === "/huge") return new Response("y".repeat(8000000));
   if (req.path.startsWith("/big/")) return new Response(req.path + "|" + "x".repeat(100000));
   return Response.json({m: req.method, p: req.path, body: req.body});
@@ -143,6 +146,24 @@ def test_a_last_answer_still_being_written_at_the_hand_over_ends_its_connection(
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     assert b"content-length: 8000000" in head and body == b"y" * 8000000
+
+
+def test_a_streamed_answer_waits_for_the_hand_over_and_the_full_server_sends_it(held):
+    server, release = held
+    buffer = bytearray()
+    with server.connect() as sock:
+        sock.settimeout(10)
+        sock.sendall(request("/first") + request("/stream") + request("/after"))
+        assert b'"p":"/first"' in read_response(sock, buffer)
+        assert release().startswith("adopted 1 ")
+        data = bytes(buffer)
+        while b"0\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200 OK") and b"transfer-encoding: chunked" in head.lower()
+        assert body.startswith(b"2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n")
+        rest = bytearray(body[len(b"2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n") :])
+        assert b'"p":"/after"' in read_response(sock, rest)
 
 
 def test_a_request_split_across_the_hand_over_completes_on_the_full_server(held):
