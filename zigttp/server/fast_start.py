@@ -30,7 +30,7 @@ import time
 from typing import TYPE_CHECKING
 
 from zigttp.errors import ProtocolError
-from zigttp.server.protocol import RequestReader
+from zigttp.server.fast_connection import FastConnection
 from zigttp.server.response import CONTINUE, LINGER_SECONDS, plain_error, report_internal_error, with_close
 from zigttp.server.threaded_call import ThreadedCall
 
@@ -47,41 +47,6 @@ READ = selectors.EVENT_READ
 WRITE = selectors.EVENT_WRITE
 HOLD_ENV = "ZIGTTP_FAST_START_HOLD"  # tests: import only once this file exists (see `hold_path`)
 FULL_SERVER = ("asyncio", "uvloop", "zigttp.server.loop_backend", "zigttp.server.handover")
-
-
-class FastConnection:
-    """One accepted connection: its reader (parser state), what is not yet sent, and a reply the
-    full server has to send (a stream) when this loop could not."""
-
-    __slots__ = (
-        "call",
-        "closing",
-        "continue_sent",
-        "lingering",
-        "pending_error",
-        "reader",
-        "shut",
-        "sock",
-        "special",
-        "unsent",
-    )
-
-    def __init__(self, sock: socket.socket, config: ServerConfig) -> None:
-        self.sock = sock
-        self.reader = RequestReader(config.max_body_size, config.max_header_bytes)
-        self.unsent = bytearray()
-        self.continue_sent = False
-        self.pending_error: ProtocolError | None = None  # answered after the complete requests
-        self.special: Reply | None = None  # a streamed reply: the full server sends it
-        self.call: ThreadedCall | None = None  # the request running on a pool thread
-        self.closing = False  # its last answer is queued: close once `unsent` is written
-        self.lingering = 0.0  # >0: an error was answered; discard input until this time
-        self.shut = False  # the write side is shut (after the error answer went out)
-
-    @property
-    def idle(self) -> bool:
-        reader = self.reader
-        return not (self.unsent or reader.requests or reader.mid_request or self.special or self.call)
 
 
 class FastLoop:

@@ -19,7 +19,7 @@ from zigttp.server.connection import HttpConnection
 
 if TYPE_CHECKING:
     from zigttp.server.dispatch import Reply
-    from zigttp.server.fast_start import FastConnection
+    from zigttp.server.fast_connection import FastConnection
     from zigttp.server.loop_backend import LoopServer
     from zigttp.server.threaded_call import ThreadedCall
 
