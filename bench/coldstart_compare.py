@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/coldstart_compare.py [--before DIR] [--runs 15]
 
-`--before DIR`: a checkout of the tree to compare with (`git archive REV | tar -x -C DIR`, plus
+`--artifact APP.pyz` adds `python APP.pyz -q -p PORT` (built from the same handler with
+`zigttp build`). `--before DIR`: a checkout of the tree to compare with
+(`git archive REV | tar -x -C DIR`, plus
 this build's `zigttp/runtime/_engine*.so` copied into it), run with PYTHONPATH=DIR. Round-robin
 over the variants so the machine's drift hits them alike; median and min of `--runs` after one
 warm-up each; also the memory (PSS and summed RSS of the process tree) after the first
@@ -24,12 +26,17 @@ from zigttp.bench.coldstart import pss_kb, rss_kb
 from zigttp.bench.http import HANDLER, free_port, wait_ready
 
 
-def variants(before: str | None) -> dict[str, tuple[list[str], dict[str, str]]]:
+def variants(before: str | None, artifact: str | None) -> dict[str, tuple[list[str], dict[str, str]]]:
     serve = [sys.executable, "-m", "zigttp", "serve", "-q", HANDLER, "-p", "{port}"]
     out = {"zigttp": (serve, {}), "zigttp -w1": ([*serve, "-w", "1"], {})}
+    launch = [sys.executable, artifact or "", "-q", "-p", "{port}"]  # `python APP.pyz ARGS`
+    if artifact:
+        out["artifact"] = (launch, {})
     if before:
         out["before"] = (serve, {"PYTHONPATH": before})
         out["before -w1"] = ([*serve, "-w", "1"], {"PYTHONPATH": before})
+        if artifact:
+            out["artifact before"] = (launch, {"PYTHONPATH": before})
     for peer, executable in peers.available().items():
         out[peer] = ([*peers.server_command(peer, executable, 0)[:-1], "{port}"], {})
     return out
@@ -55,7 +62,7 @@ def once(command: list[str], extra: dict[str, str]) -> tuple[float, int, int, fl
     started = time.perf_counter()
     process = subprocess.Popen(
         [part.format(port=port) for part in command],
-        cwd=peers.ROOT,
+        cwd=extra.get("PYTHONPATH", peers.ROOT),  # (the cwd comes first on sys.path with -m)
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=peers.server_env(**extra),
@@ -73,19 +80,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--artifact", help="a `zigttp build` of the handler: also `python APP.pyz`")
     args = parser.parse_args()
-    chosen = variants(args.before)
+    chosen = variants(args.before, args.artifact)
     samples: dict[str, list[tuple[float, int, int, float]]] = {name: [] for name in chosen}
     for round_ in range(args.runs + 1):
         for name, (command, extra) in chosen.items():
             result = once(command, extra)
             if round_:
                 samples[name].append(result)
-    print(f"{'variant':12} {'median ms':>10} {'min ms':>8} {'CPU ms':>8} {'PSS MB':>8} {'RSS MB':>8}")
+    print(f"{'variant':16} {'median ms':>10} {'min ms':>8} {'CPU ms':>8} {'PSS MB':>8} {'RSS MB':>8}")
     for name, rows in samples.items():
         times = [row[0] for row in rows]
         print(
-            f"{name:12} {statistics.median(times):10.1f} {min(times):8.1f} "
+            f"{name:16} {statistics.median(times):10.1f} {min(times):8.1f} "
             f"{statistics.median(r[3] for r in rows):8.1f} "
             f"{statistics.median(r[1] for r in rows) / 1024:8.1f} "
             f"{statistics.median(r[2] for r in rows) / 1024:8.1f}"

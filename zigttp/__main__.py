@@ -1,5 +1,5 @@
 """`python -m zigttp` is the same as the `zigttp` command."""
 
-from zigttp.cli import main
+from zigttp.entry import main
 
 main()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -16,6 +17,7 @@ import click
 from zigttp import __version__
 from zigttp.config import with_upstream_env
 from zigttp.errors import UsageError, ZigttpError
+from zigttp.serve_options import HANDLER_ENV, SERVE_OPTIONS, Opt
 
 CONTEXT = {"help_option_names": ["--help"], "max_content_width": 100}
 
@@ -40,224 +42,40 @@ def cli() -> None:
     """zigttp: serve a JavaScript/TypeScript handler from a pool of isolated quickjs-ng runtimes."""
 
 
+def _click_type(opt: Opt) -> click.ParamType | None:
+    if opt.kind == "int":
+        return click.IntRange(min=opt.low, max=opt.high)
+    if opt.kind == "float":
+        return click.FloatRange(min=opt.low, max=opt.high, min_open=opt.low_open)
+    if opt.kind == "size":
+        return SizeType()
+    if opt.kind == "choice":
+        return click.Choice(list(opt.choices))
+    if opt.kind in ("file", "dir"):
+        return click.Path(dir_okay=opt.kind == "dir", file_okay=opt.kind == "file")
+    return None  # str
+
+
+def _options(table: tuple[Opt, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a command with the click form of every `Opt` in `table` (in table order)."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for opt in reversed(table):
+            extra: dict[str, Any] = {"help": opt.help}
+            if opt.kind == "flag":
+                extra["is_flag"] = True
+            else:
+                extra.update(type=_click_type(opt), default=opt.default, multiple=opt.multiple)
+                extra.update(show_default=opt.show_default, metavar=opt.metavar, envvar=opt.envvar)
+            command = click.option(*opt.flags, opt.name, **extra)(command)
+        return command
+
+    return decorate
+
+
 @cli.command(context_settings=CONTEXT)
-@click.argument("handler", required=False, type=click.Path(dir_okay=False), envvar="ZIGTTP_HANDLER")
-@click.option(
-    "-p",
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8080,
-    show_default=True,
-    envvar="PORT",
-    help="Port to listen on (0 picks a free port; env PORT).",
-)
-@click.option("-h", "--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
-@click.option(
-    "-m",
-    "--memory",
-    type=SizeType(),
-    default="0",
-    help="Per-runtime JS memory ceiling: 64k, 1m, 256mb, 1g; bare number = bytes; 0 = no limit.",
-)
-@click.option(
-    "-n",
-    "--pool",
-    "pool_size",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Number of isolated runtimes (default: cpu*2 clamped to 8..128).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No request log.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Per-request time budget in seconds (wall clock); a worker whose event loop "
-    "stalls for longer than this + 1 s is replaced.",
-)
-@click.option(
-    "--backend",
-    type=click.Choice(["loop", "threads"]),
-    default="loop",
-    show_default=True,
-    help="Event-loop (uvloop) or thread-per-connection server.",
-)
-@click.option(
-    "-w",
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    envvar="ZIGTTP_WORKERS",
-    help="Worker processes sharing the port (SO_REUSEPORT; default: one per CPU core, "
-    "at most 8; env ZIGTTP_WORKERS).",
-)
-@click.option(
-    "--isolation",
-    type=click.Choice(["context", "request"]),
-    default="context",
-    show_default=True,
-    help="'request' gives every request a fresh runtime (multi-tenant use).",
-)
-@click.option(
-    "--pool-wait-timeout-ms",
-    type=click.IntRange(min=0),
-    default=5000,
-    show_default=True,
-    help="How long a request waits for a free runtime before 503.",
-)
-@click.option(
-    "--header-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    help="Seconds for a request head to arrive (else 408).",
-)
-@click.option(
-    "--body-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Seconds a request body may stall (else 408).",
-)
-@click.option(
-    "--keepalive-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=5.0,
-    show_default=True,
-    help="Seconds an idle keep-alive connection stays open.",
-)
-@click.option(
-    "--drain-timeout",
-    type=click.FloatRange(min=0),
-    default=10.0,
-    show_default=True,
-    help="Seconds SIGTERM waits for in-flight requests; a worker still there after it (+1 s) is killed.",
-)
-@click.option(
-    "--sqlite", type=click.Path(dir_okay=False), default=None, help="SQLite database file for zigttp:sql."
-)
-@click.option(
-    "--allow-env",
-    "allow_env",
-    multiple=True,
-    metavar="NAME",
-    help="Environment variable (or glob) zigttp:env may read; repeatable.",
-)
-@click.option(
-    "--outbound-host",
-    "outbound_hosts",
-    multiple=True,
-    metavar="HOST",
-    help="Host zigttp:fetch may call; repeatable.",
-)
-@click.option(
-    "--outbound-timeout-ms",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Timeout for zigttp:fetch calls.",
-)
-@click.option(
-    "--state",
-    metavar="URL",
-    default=None,
-    envvar="ZIGTTP_STATE",
-    help="Keep zigttp:cache and zigttp:ratelimit state in Redis/Valkey, shared by every "
-    "instance: redis://[user:pass@]HOST:PORT/DB, rediss:// (TLS), unix:///PATH "
-    "(env ZIGTTP_STATE; default: embedded SQLite, per server).",
-)
-@click.option(
-    "--state-timeout-ms",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="Longest wait on the --state store before a call returns state_unavailable.",
-)
-@click.option(
-    "--ratelimit-fail",
-    type=click.Choice(["closed", "open"]),
-    default="closed",
-    show_default=True,
-    help="rateCheck while the --state store is down: refuse (closed) or allow (open).",
-)
-@click.option(
-    "--metrics-every",
-    "pool_metrics_every",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Log a pool metrics line every N requests (0 = off).",
-)
-@click.option(
-    "--max-connections",
-    type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Open connections per worker; more are answered 503 and closed.",
-)
-@click.option(
-    "--module",
-    "modules",
-    multiple=True,
-    metavar="FILE.py|MODULE",
-    help="Load user-defined zigttp:* modules (@zigttp.native functions); repeatable.",
-)
-@click.option("--cors", is_flag=True, help="CORS headers on every response; answer OPTIONS preflight.")
-@click.option(
-    "--cors-origin",
-    "cors_origins",
-    multiple=True,
-    metavar="URL",
-    help="Allow only this origin (repeatable; echoed with Vary: Origin). Implies --cors.",
-)
-@click.option(
-    "--static",
-    "static_dir",
-    type=click.Path(file_okay=False),
-    metavar="DIR",
-    help="Serve files from DIR (at /path and /static/path) before the handler.",
-)
-@click.option(
-    "--static-cache-max-bytes",
-    type=SizeType(),
-    default="2m",
-    show_default=True,
-    help="Byte bound of the static-file LRU cache.",
-)
-@click.option(
-    "--static-cache-max-file-size",
-    type=SizeType(),
-    default="128k",
-    show_default=True,
-    help="Largest file the cache holds; bigger files are streamed with sendfile.",
-)
-@click.option(
-    "--metrics", is_flag=True, help="Serve GET /_zigttp/metrics (Prometheus text) and GET /_zigttp/health."
-)
-@click.option("--health", is_flag=True, help="Serve GET /_zigttp/health (200 once the pool is warm).")
-@click.option(
-    "--log-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Request/console log lines as text or JSON lines.",
-)
-@click.option(
-    "--trace",
-    "trace_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Record every request, module call and response to FILE as test fixtures.",
-)
-@click.option(
-    "--replay",
-    "replay",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Run FILE (a trace or fixture) against HANDLER as tests and exit "
-    "(same as `zigttp test FILE HANDLER`).",
-)
+@click.argument("handler", required=False, type=click.Path(dir_okay=False), envvar=HANDLER_ENV)
+@_options(SERVE_OPTIONS)
 @click.pass_context
 def serve(
     ctx: click.Context, handler: str | None, inline: str | None, replay: str | None, **options: Any

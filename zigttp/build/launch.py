@@ -2,8 +2,8 @@
 
 Without arguments the archive is served exactly as `zigttp serve APP.pyz` would serve it
 (zigttp.json defaults, `PORT` and `ZIGTTP_WORKERS` from the environment) but without loading
-the command-line parser, which is a noticeable share of a cold start; with any argument the
-full CLI parses them (`python APP.pyz --port 9000 -q`).
+the command-line parser, which is a noticeable share of a cold start; with arguments they are
+parsed as `zigttp serve APP.pyz ARGS` would parse them (`python APP.pyz --port 9000 -q`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ ENVIRONMENT = {"PORT": "port", "ZIGTTP_WORKERS": "workers"}  # as the CLI's envv
 
 
 def main(archive: str, args: list[str]) -> None:
-    if args:
-        from zigttp.cli import main as cli_main
+    if args:  # parsed as `zigttp serve APP.pyz ARGS` (click only for help and errors: entry.py)
+        from zigttp.entry import main as entry_main
 
-        cli_main(["serve", archive, *args])
+        entry_main(["serve", archive, *args])
         return
     from zigttp.commands.serve import run_serve
     from zigttp.diagnostics import report_error

@@ -19,22 +19,25 @@ Parsing and limits live in `protocol.RequestReader`; this class only does I/O:
 from __future__ import annotations
 
 import asyncio
-import sys
-import traceback
 from typing import TYPE_CHECKING, BinaryIO
 
 from zigttp.errors import ProtocolError
 from zigttp.server.protocol import RequestReader
-from zigttp.server.response import FileResponse, plain_error
+from zigttp.server.response import (  # (shared with the fast start loop, which has no asyncio)
+    CONTINUE,
+    LINGER_SECONDS,
+    FileResponse,
+    plain_error,
+    report_internal_error,
+    with_close,
+)
 from zigttp.server.streaming import StreamResponse, send_stream
 
 if TYPE_CHECKING:
     from zigttp.server.dispatch import Reply
     from zigttp.server.loop_backend import LoopServer
 
-CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 MAX_QUEUED = 16
-LINGER_SECONDS = 1.0  # after an error response, keep reading (and discarding) this long
 CHUNK = 64 * 1024  # file streaming without sendfile
 
 
@@ -181,7 +184,19 @@ class HttpConnection(asyncio.Protocol):
         try:
             request = self.reader.requests.popleft()
             self._continue_sent = False
-            data, keep_alive = await self.server.dispatcher.handle(request)
+            reply = await self.server.dispatcher.handle(request)
+        except Exception:  # the safety net: a bug in zigttp must not leave the client waiting
+            report_internal_error()
+            self.busy = False
+            self.fail_internal()
+            return
+        await self.send_reply(reply)
+
+    async def send_reply(self, reply: Reply) -> None:
+        """Write one answer (bytes, a file, a stream) once the peer lets us, then carry on with
+        the queue (also the fast start's answers left to this connection: `handover`)."""
+        data, keep_alive = reply
+        try:
             await self._can_write.wait()
             if isinstance(data, FileResponse):
                 if not await self._send_file(data, keep_alive):
@@ -219,7 +234,7 @@ class HttpConnection(asyncio.Protocol):
         """Head, then the file slice; False when the connection is done."""
         if self.server.draining:
             keep_alive = False
-        self._write(_with_close(response.head) if not keep_alive else response.head)
+        self._write(with_close(response.head) if not keep_alive else response.head)
         try:
             with open(response.path, "rb") as file:
                 complete = await self._copy(file, response.offset, response.count)
@@ -256,7 +271,7 @@ class HttpConnection(asyncio.Protocol):
         """Write one response; False when the connection is done."""
         if self.server.draining:
             keep_alive = False
-            data = _with_close(data)
+            data = with_close(data)
         transport = self.transport
         if transport is not None and not transport.is_closing():
             transport.write(data)
@@ -365,22 +380,9 @@ class HttpConnection(asyncio.Protocol):
             self._close()  # (queued requests are in this iteration's batch: answered first)
 
 
-def report_internal_error() -> None:
-    """Log a bug in zigttp met while answering a request (the caller answers 500 and closes)."""
-    sys.stderr.write("zigttp: internal error while answering a request:\n")
-    traceback.print_exc()
-
-
 def _coalesce(replies: list[Reply]) -> list[Reply]:
     """Join consecutive byte answers; only the last may close or be streamed (`run_inline`
     stops a batch there), so the joined answers all keep the connection open but the last."""
     if replies[-1][0].__class__ is FileResponse:
         return [(b"".join([data for data, _ in replies[:-1]]), True), replies[-1]]  # type: ignore[misc]
     return [(b"".join([data for data, _ in replies]), replies[-1][1])]  # type: ignore[misc]
-
-
-def _with_close(data: bytes) -> bytes:
-    head_end = data.find(b"\r\n\r\n")
-    if head_end < 0 or b"\r\nconnection: close\r\n" in data[: head_end + 2]:
-        return data
-    return data[:head_end] + b"\r\nconnection: close" + data[head_end:]

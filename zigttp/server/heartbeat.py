@@ -16,8 +16,8 @@ thread, which leaves the loop turning but holds its runtime and a CPU core for g
 
 from __future__ import annotations
 
-import asyncio
 import mmap
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -65,7 +65,10 @@ class Heartbeat:
         """Called on the serving thread once it serves: a timer on its event loop (the loop
         backend), else a daemon thread (the threaded backend has no loop to freeze; its beat
         still stops when the interpreter is held, and it reports runaway runtime threads)."""
+        asyncio = sys.modules.get("asyncio")  # not imported: no loop runs (the fast start)
         try:
+            if asyncio is None:
+                raise RuntimeError("no event loop")
             loop = asyncio.get_running_loop()
         except RuntimeError:
             threading.Thread(

@@ -8,10 +8,12 @@ own socket of one SO_REUSEPORT group (`bind_group`), which no other process can 
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import sys
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +30,9 @@ WARM_IDLE = 0.25  # seconds after start-up: the rest of the pool is built by the
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
+    from zigttp.server.fast_start import FastLoop
     from zigttp.server.heartbeat import Heartbeat
+    from zigttp.server.loop_backend import LoopServer
 
 
 def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> socket.socket:
@@ -187,14 +191,14 @@ class Server:
             self._drop_state()
             raise
 
-        def ready() -> None:
+        def ready(*, beat: bool = True) -> None:
             pool.warm(after=WARM_IDLE)  # if no request came to warm it first (see dispatch)
             if announce:
                 print(self.banner(), flush=True)
             if callable(on_ready):
                 on_ready()
-            if self.heartbeat is not None:  # from now on the watchdog judges this worker
-                self.heartbeat.start(lambda: dispatcher.pool)
+            if beat:
+                self._beat()
             self._ready.set()
 
         try:
@@ -222,17 +226,31 @@ class Server:
                 install_signals=install_signals,
                 server_box=self._box,
             )
-        else:
-            from zigttp.server.loop_backend import run_loop_backend
+            return
+        adopt = None
+        if install_signals and fast_start_enabled(self.config):  # (the main thread: signals)
+            from zigttp.server.fast_start import FastLoop
 
-            run_loop_backend(
-                self.config,
-                dispatcher,
-                sock,
-                ready,  # type: ignore[arg-type]
-                install_signals=install_signals,
-                server_box=self._box,
-            )
+            fast = FastLoop(self.config, dispatcher, sock, self.heartbeat)
+            ready(beat=False)  # type: ignore[operator]  # the fast loop beats while it turns
+            if not fast.run():
+                return  # drained by SIGTERM before the full server was needed
+            adopt, ready = _adopter(fast), self._beat
+        from zigttp.server.loop_backend import run_loop_backend
+
+        run_loop_backend(
+            self.config,
+            dispatcher,
+            sock,
+            ready,  # type: ignore[arg-type]
+            install_signals=install_signals,
+            server_box=self._box,
+            adopt=adopt,
+        )
+
+    def _beat(self) -> None:
+        if self.heartbeat is not None:  # from now on the watchdog judges this worker
+            self.heartbeat.start(lambda: self.dispatcher.pool)
 
     def start(self, timeout: float = 30.0) -> int:
         """Serve in a background thread; returns the bound port once the pool is warm."""
@@ -297,6 +315,31 @@ def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
     if isinstance(handler, Path) or Path(text).suffix in (".js", ".ts", ".jsx", ".tsx", ".zgt", ".pyz"):
         return compile_entry(text, None)
     return compile_entry(None, text)
+
+
+def fast_start_enabled(config: ServerConfig) -> bool:
+    """The fast start (`server.fast_start`) serves the event-loop backend's first requests;
+    ZIGTTP_FAST_START=0 turns it off (the full server from the first request)."""
+    return config.backend == "loop" and os.environ.get("ZIGTTP_FAST_START", "1") != "0"
+
+
+def _adopter(fast: FastLoop) -> Callable[[LoopServer], Awaitable[None]]:
+    connections = fast.release()
+
+    async def adopt(server: LoopServer) -> None:
+        from zigttp.server.handover import adopt_all
+
+        await adopt_all(server, connections)
+        from zigttp.server.fast_start import hold_path
+
+        if hold_path():  # (a test's hand-shake)
+            queued = sum(len(c.reader.requests) for c in connections)
+            unsent = sum(len(c.unsent) for c in connections)
+            Path(hold_path()).write_text(f"adopted {len(connections)} queued {queued} unsent {unsent}\n")
+        if fast.stop_requested:  # a signal after the fast loop's last turn: drain now
+            server.begin_drain()
+
+    return adopt
 
 
 def fatal(message: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from zigttp.config import ServerConfig
 from zigttp.server.connection import HttpConnection, report_internal_error
@@ -130,8 +130,10 @@ def run_loop_backend(
     loop: asyncio.AbstractEventLoop | None = None,
     install_signals: bool = True,
     server_box: list[LoopServer] | None = None,
+    adopt: Callable[[LoopServer], Awaitable[None]] | None = None,
 ) -> None:
-    """Serve until drained; blocks the calling thread."""
+    """Serve until drained; blocks the calling thread. `adopt`: take over what a fast start
+    (`server.fast_start`) still holds, once this server listens and handles signals."""
     import signal
 
     loop = loop or new_event_loop()
@@ -145,6 +147,8 @@ def run_loop_backend(
         if install_signals:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, server.begin_drain)
+        if adopt is not None:
+            await adopt(server)
         on_ready()
         await server.wait_stopped()
 

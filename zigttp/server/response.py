@@ -8,6 +8,7 @@ Transfer-Encoding and Connection. The Date value is formatted once per second.
 
 from __future__ import annotations
 
+import sys
 import time
 from http import HTTPStatus
 
@@ -17,6 +18,8 @@ _REASONS = {status.value: status.phrase for status in HTTPStatus} | {
     413: "Payload Too Large",  # the seed's wording (RFC 9110: "Content Too Large")
     414: "URI Too Long",
 }
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+LINGER_SECONDS = 1.0  # after an error response, keep reading (and discarding) this long
 _STATUS_LINES: dict[int, bytes] = {}
 _date_cache: tuple[int, bytes] = (0, b"")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -120,3 +123,19 @@ def serialize_head(status: int, headers: list[tuple[str, str]], length: int, *, 
     """Status line and headers announcing a `length`-byte body that is sent separately."""
     head = serialize(status, header_block(headers), b"", keep_alive=keep_alive, head_request=True)
     return head.replace(b"content-length: 0\r\n", b"content-length: %d\r\n" % length, 1)
+
+
+def report_internal_error() -> None:
+    """Log a bug in zigttp met while answering a request (the caller answers 500 and closes)."""
+    import traceback
+
+    sys.stderr.write("zigttp: internal error while answering a request:\n")
+    traceback.print_exc()
+
+
+def with_close(data: bytes) -> bytes:
+    """A keep-alive answer made the connection's last (a drain): add `connection: close`."""
+    head_end = data.find(b"\r\n\r\n")
+    if head_end < 0 or b"\r\nconnection: close\r\n" in data[: head_end + 2]:
+        return data
+    return data[:head_end] + b"\r\nconnection: close" + data[head_end:]

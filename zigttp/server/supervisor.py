@@ -27,7 +27,7 @@ from zigttp.errors import ZigttpError
 from zigttp.log import start_line
 from zigttp.server.dispatch import preflight
 from zigttp.server.heartbeat import TICK, Board, clock
-from zigttp.server.lifecycle import Server, bind_group
+from zigttp.server.lifecycle import Server, bind_group, fast_start_enabled
 from zigttp.server.watchdog import GRACE, Watchdog, dump_stacks_on_signal
 from zigttp.state_dir import create_state_dir, remove_state_dir
 
@@ -218,17 +218,18 @@ class Supervisor:
 
 
 def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> CompiledHandler:
-    """Do once, in the supervisor, what every worker would do alike: import the serving code
-    (the event loop backend, uvloop) and compile the prelude and the handler to bytecode.
-    The workers fork from here, so they start serving sooner and share these pages with the
-    supervisor instead of each holding a copy. A handler the engine cannot parse fails here,
-    once. (No runtime is built before the fork: each worker builds its own.)"""
+    """Do once, in the supervisor, what every worker would do alike: compile the prelude and
+    the handler to bytecode, and import the serving code (the event loop backend, uvloop)
+    unless the fast start answers first without it (each worker imports it after its first
+    answer then). The workers fork from here, so they start serving sooner and share these
+    pages with the supervisor instead of each holding a copy. A handler the engine cannot
+    parse fails here, once. (No runtime is built before the fork: each worker builds its own.)"""
     import dataclasses
 
     from zigttp.runtime.engine import runtime_bytecode
     from zigttp.runtime.handler import bytecode_of
 
-    if config.backend == "loop":
+    if config.backend == "loop" and not fast_start_enabled(config):  # else after the first answer
         import uvloop  # noqa: F401  (what `new_event_loop` imports in the worker)
 
         import zigttp.server.loop_backend  # noqa: F401

@@ -18,10 +18,9 @@ from collections.abc import Callable
 
 from zigttp.config import ServerConfig
 from zigttp.errors import ProtocolError
-from zigttp.server.connection import CONTINUE, report_internal_error
 from zigttp.server.dispatch import Dispatcher
 from zigttp.server.protocol import RequestReader
-from zigttp.server.response import FileResponse, plain_error
+from zigttp.server.response import CONTINUE, FileResponse, plain_error, report_internal_error
 from zigttp.server.streaming import StreamResponse, send_stream_blocking
 
 
