@@ -269,6 +269,55 @@ static JSValue hook_eval_bytecode(JSContext *ctx, JSValueConst this_val, int arg
     return JS_EvalFunction(ctx, function); /* consumes `function` */
 }
 
+/* escapeHtml(string) -> the string with & < > " ' as &amp; &lt; &gt; &quot; &#x27;, for the
+ * JSX runtime's escape() (jsx_runtime.js, handed over by the prelude's useJsx). Text and
+ * attribute values of every rendered element pass through it, and most need nothing: then
+ * the same string comes back after one scan of its bytes (an ASCII string is read in place,
+ * JS_ToCStringLen copies nothing), instead of a regex test and a JS loop. An ASCII string
+ * is escaped here; a non-ASCII one that needs escaping returns undefined and the runtime's
+ * JS loop does it, so lone surrogates come out exactly as they went in. */
+static JSValue hook_escape_html(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t size, extra = 0;
+    unsigned high = 0;
+    (void)this_val;
+    if (argc < 1 || !JS_IsString(argv[0]))
+        return JS_ThrowTypeError(ctx, "escapeHtml(string)");
+    const char *text = JS_ToCStringLen(ctx, &size, argv[0]);
+    if (text == NULL)
+        return JS_EXCEPTION;
+    for (size_t i = 0; i < size; i++) {
+        unsigned char c = (unsigned char)text[i];
+        high |= c;
+        extra += c == '&' ? 4 : c == '<' || c == '>' ? 3 : c == '"' ? 5 : c == '\'' ? 5 : 0;
+    }
+    if (extra == 0 || high >= 0x80) {
+        JS_FreeCString(ctx, text);
+        return extra == 0 ? JS_DupValue(ctx, argv[0]) : JS_UNDEFINED;
+    }
+    char *out = js_malloc(ctx, size + extra);
+    if (out == NULL) {
+        JS_FreeCString(ctx, text);
+        return JS_EXCEPTION;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < size; i++) {
+        const char *entity = text[i] == '&' ? "&amp;" : text[i] == '<' ? "&lt;" : text[i] == '>' ? "&gt;"
+                             : text[i] == '"' ? "&quot;" : text[i] == '\'' ? "&#x27;" : NULL;
+        if (entity == NULL) {
+            out[n++] = text[i];
+            continue;
+        }
+        size_t length = strlen(entity);
+        memcpy(out + n, entity, length);
+        n += length;
+    }
+    JS_FreeCString(ctx, text);
+    JSValue result = JS_NewStringLen(ctx, out, n);
+    js_free(ctx, out);
+    return result;
+}
+
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
@@ -282,6 +331,7 @@ JSValue make_hooks(JSContext *ctx)
         {"now", hook_now, 0},
         {"load", hook_load, 1},
         {"evalBytecode", hook_eval_bytecode, 1},
+        {"escapeHtml", hook_escape_html, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -27,7 +27,6 @@
   const FunctionCtor = Function;
   const toLower = String.prototype.toLowerCase;
   const uncurry = (fn) => Function.prototype.call.bind(fn);
-  const mapGet = uncurry(Map.prototype.get);
   const mapSet = uncurry(Map.prototype.set);
   const VOID = freeze({
     area: 1, base: 1, br: 1, col: 1, embed: 1, hr: 1, img: 1, input: 1, link: 1,
@@ -39,7 +38,15 @@
   const NEEDS_ESCAPE = /[&<>"']/;
   defineProperty(NEEDS_ESCAPE, "exec", { value: RegExp.prototype.exec });
   const needsEscape = RegExp.prototype.test.bind(NEEDS_ESCAPE); // bound: no argument array
-  const ESCAPES = freeze({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
+  // The C escape (hooks.c escapeHtml), handed over by the prelude in return for the renderer
+  // (elementBody, below); without the prelude (a bare test context) the JS loop does it all.
+  const useJsx = global.__zigttp_use_jsx;
+  let nativeEscape;
+  if (typeof useJsx === "function") {
+    delete global.__zigttp_use_jsx;
+    nativeEscape = useJsx(elementBody);
+  }
+  const ESCAPES = freeze({ __proto__: null, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
   const SKIPPED = freeze({ children: 1, key: 1, ref: 1, dangerouslySetInnerHTML: 1, __self: 1, __source: 1 });
   // An attribute name from run-time props (a spread of data) that HTML would not read as one
   // name (space, quote, `>`, `/`, `=`, controls) is dropped, as React does: it could close the
@@ -49,11 +56,11 @@
   const badName = RegExp.prototype.test.bind(BAD_NAME);
 
   // Rendered HTML. The private field is the brand: nothing outside this file can make one.
+  // `textOf` is the one check the renderer makes per object: the HTML, or undefined.
   class Html {
     #html;
     constructor(html) { this.#html = html; }
-    static is(value) { return #html in value; }
-    static text(value) { return value.#html; }
+    static text(value) { return #html in value ? value.#html : undefined; }
   }
   // An h() element: public tag/props/children as before, plus a brand that data cannot carry.
   class VNode {
@@ -69,8 +76,7 @@
   // Without these, `new (Object.getPrototypeOf(el).constructor)(...)` would forge a value.
   delete Html.prototype.constructor;
   delete VNode.prototype.constructor;
-  const isHtml = Html.is;
-  const htmlText = Html.text;
+  const textOf = Html.text;
   const isVNode = VNode.is;
 
   function Fragment(props) {
@@ -78,9 +84,16 @@
   }
 
   // Index access and `+` on primitives cannot be intercepted by user code; no methods used.
+  // The C escape answers for ASCII strings (the same string when nothing needs escaping);
+  // undefined sends a non-ASCII string that needs escaping to the loop below.
   function escape(value) {
-    const s = toStr(value);
-    if (!needsEscape(s)) return s;
+    const s = typeof value === "string" ? value : toStr(value);
+    if (nativeEscape !== undefined) {
+      const escaped = nativeEscape(s);
+      if (escaped !== undefined) return escaped;
+    } else if (!needsEscape(s)) {
+      return s;
+    }
     let out = "";
     let start = 0;
     for (let i = 0; i < s.length; i++) {
@@ -98,44 +111,67 @@
     return nativeSlice(s, [from, to]);
   }
 
-  function h(tag, props) {
-    const children = [];
-    for (let i = 2; i < arguments.length; i++) {
-      const child = arguments[i];
-      if (child !== null && child !== undefined) children[children.length] = child;
+  // The rest array is the children array unless a null/undefined child has to go.
+  function h(tag, props, ...children) {
+    for (let i = 0; i < children.length; i++) {
+      if (children[i] === null || children[i] === undefined) {
+        children = present(children);
+        break;
+      }
     }
     return new VNode(tag, props == null ? {} : props, children);
+  }
+
+  function present(values) {
+    const out = [];
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value !== null && value !== undefined) out[out.length] = value;
+    }
+    return out;
   }
 
   function isFragment(tag) {
     return tag === null || tag === undefined || tag === Fragment;
   }
 
+  // The common kinds first (text, HTML values, arrays, numbers): every hole of every template
+  // and every child comes through here.
   function render(node) {
-    if (node === null || node === undefined || node === true || node === false) return "";
     const type = typeof node;
     if (type === "string") return escape(node);
-    if (type === "number" || type === "bigint") return toStr(node); // digits, "-", ".", "e+": never escaped
-    if (type === "function" || type === "symbol") return "";
-    if (isArray(node)) {
-      let out = "";
-      for (let i = 0; i < node.length; i++) out += render(node[i]);
-      return out;
+    if (type === "object") {
+      if (node === null) return "";
+      const html = textOf(node);
+      if (html !== undefined) return html;
+      if (isArray(node)) {
+        let out = "";
+        for (let i = 0; i < node.length; i++) out += render(node[i]);
+        return out;
+      }
+      return isVNode(node) ? vnode(node) : escape(toStr(node));
     }
-    if (type !== "object") return escape(toStr(node));
-    if (isHtml(node)) return htmlText(node);
-    if (!isVNode(node)) return escape(toStr(node));
+    if (type === "number" || type === "bigint") return toStr(node); // digits, "-", ".", "e+": never escaped
+    if (type === "undefined" || type === "boolean" || type === "function" || type === "symbol") return "";
+    return escape(toStr(node));
+  }
+
+  function vnode(node) {
     if (isFragment(node.tag)) return render(node.children);
     if (typeof node.tag === "function") return render(node.tag(componentProps(node)));
     return element(toStr(node.tag), node.props, node.children);
   }
 
   // A copy of the props with `children` (object spreads: engine-internal, no user hooks, and
-  // a literal's keys are defined, so an Object.prototype setter never runs).
+  // a literal's keys are defined, so an Object.prototype setter never runs; neither can the
+  // assignment, made only when no `children` exists anywhere on the copy's prototype chain).
   function componentProps(node) {
     const props = { ...node.props };
-    if (node.children.length > 0 || !("children" in props)) return { ...props, children: node.children };
-    return props;
+    if (!("children" in props)) {
+      props.children = node.children;
+      return props;
+    }
+    return node.children.length > 0 ? { ...props, children: node.children } : props;
   }
 
   function element(tag, props, children) {
@@ -165,6 +201,7 @@
 
   // One attribute, `spaced` being " name" (already renamed: className -> class).
   function attribute(spaced, value) {
+    if (typeof value === "string") return spaced + "=\"" + escape(value) + "\"";
     if (value === null || value === undefined || value === false) return "";
     const type = typeof value;
     if (type === "function" || type === "symbol") return "";
@@ -197,6 +234,7 @@
   // parsed once per site). Nothing runs in between; fill takes the holes before rendering
   // them (a component inside may run another template).
   const plans = new Map();
+  defineProperty(plans, "get", { value: Map.prototype.get }); // own: one native call, untouchable
   let holes = null;
   function template() {
     holes = arguments;
@@ -205,7 +243,7 @@
   function fill(strings) {
     const values = holes;
     holes = null;
-    let run = mapGet(plans, strings);
+    let run = plans.get(strings);
     if (run === undefined) {
       run = compile(strings[0]);
       mapSet(plans, strings, run);
@@ -222,6 +260,7 @@
       const fixed = new Html(plan[0]);
       return () => fixed;
     }
+    // `new H(...)`: the branded value made in place, no helper call
     let body = "p[0]";
     for (let i = 1, k = 0; i < plan.length; i += 2, k++) {
       const kind = plan[i];
@@ -229,11 +268,8 @@
       else if (kind !== 1) body += " + a(p[" + i + "], v[" + k + "])";
       if (plan[i + 1] !== "") body += " + p[" + (i + 1) + "]";
     }
-    return new FunctionCtor("p", "r", "a", "html", "return function (v) { return html(" + body + "); };")(
-      plan, render, attribute, makeHtml);
-  }
-  function makeHtml(text) {
-    return new Html(text);
+    return new FunctionCtor("p", "r", "a", "H", "return function (v) { return new H(" + body + "); };")(
+      plan, render, attribute, Html);
   }
 
   function renderToString(node) {
@@ -243,13 +279,9 @@
   // A JSX element as a Response body (prelude.js): its HTML, or undefined for anything else.
   function elementBody(value) {
     if (value === null || typeof value !== "object") return undefined;
-    if (isHtml(value)) return htmlText(value);
+    const html = textOf(value);
+    if (html !== undefined) return html;
     return isVNode(value) ? render(value) : undefined;
-  }
-  const useJsx = global.__zigttp_use_jsx;
-  if (typeof useJsx === "function") {
-    delete global.__zigttp_use_jsx;
-    useJsx(elementBody);
   }
 
   global.h = h;
