@@ -232,10 +232,13 @@
   // `$j(a, b)`["<p>",0,"</p>",...]``: $j keeps the holes and returns `fill`, which the engine
   // calls at once with the literal's strings object (one per call site, so the plan is
   // parsed once per site). Nothing runs in between; fill takes the holes before rendering
-  // them (a component inside may run another template).
+  // them (a component inside may run another template). The site last filled is checked
+  // first: a loop renders one site over and over.
   const plans = new Map();
   defineProperty(plans, "get", { value: Map.prototype.get }); // own: one native call, untouchable
   let holes = null;
+  let lastStrings = null;
+  let lastRun = null;
   function template() {
     holes = arguments;
     return fill;
@@ -243,33 +246,48 @@
   function fill(strings) {
     const values = holes;
     holes = null;
+    if (strings === lastStrings) return lastRun(values);
     let run = plans.get(strings);
     if (run === undefined) {
       run = compile(strings[0]);
       mapSet(plans, strings, run);
     }
+    lastStrings = strings;
+    lastRun = run;
     return run(values);
   }
   // plan: [static, kind, static, kind, ..., static]; kind 0 = child, 1 = dropped,
   // " name" = attribute. Compiled once per site into straight-line concatenation (~2x faster
   // than walking the plan per call in quickjs); the generated source holds only indices,
-  // every string stays in the plan array.
+  // every string stays in the plan array. A string or number hole is rendered in place
+  // (what render() and attribute() do for them, without the call); anything else goes to
+  // them. `new H(...)` makes the branded value in place.
+  const STRING = "typeof x === \"string\" ? ";
+  const NUMBER = "typeof x === \"number\" ? ";
+  const ESCAPED = "((y = E(x)) !== undefined ? y : e(x))"; // E: the C escape (undefined: loop)
   function compile(text) {
     const plan = jsonParse(text);
     if (plan.length === 1) {
       const fixed = new Html(plan[0]);
       return () => fixed;
     }
-    // `new H(...)`: the branded value made in place, no helper call
+    const open = []; // open[i]: ' name="' for the attribute at plan[i]
     let body = "p[0]";
     for (let i = 1, k = 0; i < plan.length; i += 2, k++) {
       const kind = plan[i];
-      if (kind === 0) body += " + r(v[" + k + "])";
-      else if (kind !== 1) body += " + a(p[" + i + "], v[" + k + "])";
+      const take = " + (x = v[" + k + "], ";
+      if (kind === 0) {
+        body += take + STRING + ESCAPED + " : " + NUMBER + "\"\" + x : r(x))";
+      } else if (kind !== 1) {
+        open[i] = kind + "=\"";
+        const o = "o[" + i + "] + ";
+        body += take + STRING + o + ESCAPED + " + '\"' : " + NUMBER + o + "x + '\"' : a(p[" + i + "], x))";
+      }
       if (plan[i + 1] !== "") body += " + p[" + (i + 1) + "]";
     }
-    return new FunctionCtor("p", "r", "a", "H", "return function (v) { return new H(" + body + "); };")(
-      plan, render, attribute, Html);
+    const source = "return function (v) { let x, y; return new H(" + body + "); };";
+    return new FunctionCtor("p", "o", "r", "a", "e", "E", "H", source)(
+      plan, open, render, attribute, escape, nativeEscape === undefined ? escape : nativeEscape, Html);
   }
 
   function renderToString(node) {
