@@ -55,29 +55,26 @@
   defineProperty(BAD_NAME, "exec", { value: RegExp.prototype.exec });
   const badName = RegExp.prototype.test.bind(BAD_NAME);
 
-  // Rendered HTML. The private field is the brand: nothing outside this file can make one.
-  // `textOf` is the one check the renderer makes per object: the HTML, or undefined.
+  // Markup made here: rendered HTML (`#html` its text) or an h() element (`#html` null, and
+  // public tag/props/children as before). The private field is the brand: nothing outside
+  // this file can make one, and data cannot carry it. One brand for both, so `textOf`, the
+  // one check the renderer makes per object, tells all three apart: the HTML, null for an
+  // element, undefined for anything else.
   class Html {
     #html;
     constructor(html) { this.#html = html; }
     static text(value) { return #html in value ? value.#html : undefined; }
   }
-  // An h() element: public tag/props/children as before, plus a brand that data cannot carry.
-  class VNode {
-    #vnode;
-    constructor(tag, props, children) {
-      this.#vnode = true;
-      this.tag = tag;
-      this.props = props;
-      this.children = children;
-    }
-    static is(value) { return #vnode in value; }
-  }
-  // Without these, `new (Object.getPrototypeOf(el).constructor)(...)` would forge a value.
+  // Without this, `new (Object.getPrototypeOf(el).constructor)(...)` would forge a value.
   delete Html.prototype.constructor;
-  delete VNode.prototype.constructor;
   const textOf = Html.text;
-  const isVNode = VNode.is;
+  function newElement(tag, props, children) {
+    const node = new Html(null);
+    node.tag = tag;
+    node.props = props;
+    node.children = children;
+    return node;
+  }
 
   function Fragment(props) {
     return props == null ? undefined : props.children;
@@ -119,7 +116,7 @@
         break;
       }
     }
-    return new VNode(tag, props == null ? {} : props, children);
+    return newElement(tag, props == null ? {} : props, children);
   }
 
   function present(values) {
@@ -131,10 +128,6 @@
     return out;
   }
 
-  function isFragment(tag) {
-    return tag === null || tag === undefined || tag === Fragment;
-  }
-
   // The common kinds first (text, HTML values, arrays, numbers): every hole of every template
   // and every child comes through here.
   function render(node) {
@@ -143,13 +136,13 @@
     if (type === "object") {
       if (node === null) return "";
       const html = textOf(node);
-      if (html !== undefined) return html;
+      if (html !== undefined) return html === null ? vnode(node) : html;
       if (isArray(node)) {
         let out = "";
         for (let i = 0; i < node.length; i++) out += render(node[i]);
         return out;
       }
-      return isVNode(node) ? vnode(node) : escape(toStr(node));
+      return escape(toStr(node));
     }
     if (type === "number" || type === "bigint") return toStr(node); // digits, "-", ".", "e+": never escaped
     if (type === "undefined" || type === "boolean" || type === "function" || type === "symbol") return "";
@@ -157,9 +150,15 @@
   }
 
   function vnode(node) {
-    if (isFragment(node.tag)) return render(node.children);
-    if (typeof node.tag === "function") return render(node.tag(componentProps(node)));
-    return element(toStr(node.tag), node.props, node.children);
+    const tag = node.tag;
+    if (tag === null || tag === undefined || tag === Fragment) return render(node.children);
+    if (typeof tag !== "function") return htmlElement(toStr(tag), node.props, node.children);
+    const out = node.tag(componentProps(node)); // (a method call, as before: `this` is the element)
+    if (typeof out === "object" && out !== null) { // a component's usual answer: its template
+      const html = textOf(out);
+      if (typeof html === "string") return html;
+    }
+    return render(out);
   }
 
   // A copy of the props with `children` (object spreads: engine-internal, no user hooks, and
@@ -174,7 +173,7 @@
     return node.children.length > 0 ? { ...props, children: node.children } : props;
   }
 
-  function element(tag, props, children) {
+  function htmlElement(tag, props, children) {
     let out = "<" + tag + attributes(props);
     if (VOID[tag] === 1) return out + " />";
     out += ">";
@@ -298,8 +297,8 @@
   function elementBody(value) {
     if (value === null || typeof value !== "object") return undefined;
     const html = textOf(value);
-    if (html !== undefined) return html;
-    return isVNode(value) ? render(value) : undefined;
+    if (html === null) return render(value);
+    return html; // the HTML, or undefined: not an element
   }
 
   global.h = h;
