@@ -269,20 +269,28 @@ static JSValue hook_eval_bytecode(JSContext *ctx, JSValueConst this_val, int arg
     return JS_EvalFunction(ctx, function); /* consumes `function` */
 }
 
-/* escapeHtml(string) -> the string with & < > " ' as &amp; &lt; &gt; &quot; &#x27;, for the
- * JSX runtime's escape() (jsx_runtime.js, handed over by the prelude's useJsx). Text and
- * attribute values of every rendered element pass through it, and most need nothing: then
- * the same string comes back after one scan of its bytes (an ASCII string is read in place,
- * JS_ToCStringLen copies nothing), instead of a regex test and a JS loop. An ASCII string
- * is escaped here; a non-ASCII one that needs escaping returns undefined and the runtime's
- * JS loop does it, so lone surrogates come out exactly as they went in. */
+/* escapeHtml(value, child) -> the HTML text of a string or number, or undefined: the JSX
+ * runtime's fast path (jsx_runtime.js, handed over by the prelude's useJsx) for escape() and
+ * for the holes of compiled templates, which are mostly strings and numbers. A string comes
+ * back with & < > " ' as &amp; &lt; &gt; &quot; &#x27; (the same string when nothing needs
+ * escaping, the common case: one scan of its bytes, an ASCII string is read in place), a
+ * number as String(n); with `child` true, null, undefined, true and false are "" (they
+ * render nothing as children; as attribute values they mean something else). Anything else
+ * is undefined and the runtime's JS renders it, as it does a non-ASCII string that needs
+ * escaping, so lone surrogates come out exactly as they went in. */
 static JSValue hook_escape_html(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     size_t size, extra = 0;
     unsigned high = 0;
     (void)this_val;
-    if (argc < 1 || !JS_IsString(argv[0]))
-        return JS_ThrowTypeError(ctx, "escapeHtml(string)");
+    if (argc < 2)
+        return JS_ThrowTypeError(ctx, "escapeHtml(value, child)");
+    if (JS_IsNumber(argv[0]))
+        return JS_ToString(ctx, argv[0]);
+    if (!JS_IsString(argv[0])) {
+        bool nothing = JS_IsNull(argv[0]) || JS_IsUndefined(argv[0]) || JS_IsBool(argv[0]);
+        return nothing && JS_ToBool(ctx, argv[1]) == 1 ? JS_NewStringLen(ctx, "", 0) : JS_UNDEFINED;
+    }
     const char *text = JS_ToCStringLen(ctx, &size, argv[0]);
     if (text == NULL)
         return JS_EXCEPTION;
@@ -331,7 +339,7 @@ JSValue make_hooks(JSContext *ctx)
         {"now", hook_now, 0},
         {"load", hook_load, 1},
         {"evalBytecode", hook_eval_bytecode, 1},
-        {"escapeHtml", hook_escape_html, 1},
+        {"escapeHtml", hook_escape_html, 2},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

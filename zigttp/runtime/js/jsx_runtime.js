@@ -38,14 +38,18 @@
   const NEEDS_ESCAPE = /[&<>"']/;
   defineProperty(NEEDS_ESCAPE, "exec", { value: RegExp.prototype.exec });
   const needsEscape = RegExp.prototype.test.bind(NEEDS_ESCAPE); // bound: no argument array
-  // The C escape (hooks.c escapeHtml), handed over by the prelude in return for the renderer
-  // (elementBody, below); without the prelude (a bare test context) the JS loop does it all.
+  // The C fast path (hooks.c escapeHtml(value, child): the text of a string or number, or
+  // undefined), handed over by the prelude in return for the renderer (elementBody, below);
+  // without the prelude (a bare test context) holeText and the JS loop do the same.
   const useJsx = global.__zigttp_use_jsx;
-  let nativeEscape;
+  let nativeText;
   if (typeof useJsx === "function") {
     delete global.__zigttp_use_jsx;
-    nativeEscape = useJsx(elementBody);
+    nativeText = useJsx(elementBody);
   }
+  // String.prototype.concat, uncurried: a template's parts joined by one native call (its
+  // fast path copies each part once; `+` copied the growing string per part).
+  const concat = uncurry(String.prototype.concat);
   const ESCAPES = freeze({ __proto__: null, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
   const SKIPPED = freeze({ children: 1, key: 1, ref: 1, dangerouslySetInnerHTML: 1, __self: 1, __source: 1 });
   // An attribute name from run-time props (a spread of data) that HTML would not read as one
@@ -85,8 +89,8 @@
   // undefined sends a non-ASCII string that needs escaping to the loop below.
   function escape(value) {
     const s = typeof value === "string" ? value : toStr(value);
-    if (nativeEscape !== undefined) {
-      const escaped = nativeEscape(s);
+    if (nativeText !== undefined) {
+      const escaped = nativeText(s, false);
       if (escaped !== undefined) return escaped;
     } else if (!needsEscape(s)) {
       return s;
@@ -102,6 +106,15 @@
       }
     }
     return start === 0 ? s : out + slice(s, start, s.length);
+  }
+
+  // What hooks.c escapeHtml answers, in JS: a string's or number's text; "" for what renders
+  // nothing as a child; undefined for the rest (render/attribute decide).
+  function holeText(value, child) {
+    const type = typeof value;
+    if (type === "string") return escape(value);
+    if (type === "number") return toStr(value);
+    return child && (value === null || value === undefined || value === true || value === false) ? "" : undefined;
   }
 
   function slice(s, from, to) {
@@ -228,65 +241,63 @@
   }
 
   // ---- compiled templates ------------------------------------------------------------------
-  // `$j(a, b)`["<p>",0,"</p>",...]``: $j keeps the holes and returns `fill`, which the engine
-  // calls at once with the literal's strings object (one per call site, so the plan is
-  // parsed once per site). Nothing runs in between; fill takes the holes before rendering
-  // them (a component inside may run another template). The site last filled is checked
-  // first: a loop renders one site over and over.
+  // `$j(a, b)`["<p>",0,"</p>",...]``: $j keeps the holes and returns a tag function, which the
+  // engine calls at once with the literal's strings object (one per call site, so the plan is
+  // parsed once per site). Nothing runs in between; the tag takes the holes before rendering
+  // them (a component inside may run another template). Each site compiles to its own tag
+  // function, and $j returns the one of the site that ran last: a loop renders one site over
+  // and over, so most calls go straight to their site's code; a tag given another site's
+  // strings hands them to `fill`, which finds (or compiles) that site.
   const plans = new Map();
   defineProperty(plans, "get", { value: Map.prototype.get }); // own: one native call, untouchable
-  let holes = null;
-  let lastStrings = null;
-  let lastRun = null;
+  const box = { holes: null };
+  let lastTag = fill;
   function template() {
-    holes = arguments;
-    return fill;
+    box.holes = arguments;
+    return lastTag;
   }
   function fill(strings) {
-    const values = holes;
-    holes = null;
-    if (strings === lastStrings) return lastRun(values);
-    let run = plans.get(strings);
-    if (run === undefined) {
-      run = compile(strings[0]);
-      mapSet(plans, strings, run);
+    let tag = plans.get(strings);
+    if (tag === undefined) {
+      tag = compile(strings);
+      mapSet(plans, strings, tag);
     }
-    lastStrings = strings;
-    lastRun = run;
-    return run(values);
+    lastTag = tag;
+    return tag(strings);
   }
   // plan: [static, kind, static, kind, ..., static]; kind 0 = child, 1 = dropped,
-  // " name" = attribute. Compiled once per site into straight-line concatenation (~2x faster
-  // than walking the plan per call in quickjs); the generated source holds only indices,
-  // every string stays in the plan array. A string or number hole is rendered in place
-  // (what render() and attribute() do for them, without the call); anything else goes to
-  // them. `new H(...)` makes the branded value in place.
-  const STRING = "typeof x === \"string\" ? ";
-  const NUMBER = "typeof x === \"number\" ? ";
-  const ESCAPED = "((y = E(x)) !== undefined ? y : e(x))"; // E: the C escape (undefined: loop)
-  function compile(text) {
-    const plan = jsonParse(text);
-    if (plan.length === 1) {
-      const fixed = new Html(plan[0]);
-      return () => fixed;
-    }
+  // " name" = attribute. Compiled once per site into one native concat of the parts
+  // (straight-line code: ~2x faster than walking the plan per call in quickjs); the generated
+  // source holds only indices, every string stays in the plan's arrays. A hole's text comes
+  // from T (the C fast path: strings and numbers, and the children that render nothing);
+  // what T leaves (undefined) goes to render() or attribute(). An attribute hole is three
+  // parts, ' name="', its text and '"' + the static after it, or attribute()'s answer, "",
+  // and the static. `new H(...)` makes the branded value in place.
+  function compile(strings) {
+    const plan = jsonParse(strings[0]);
     const open = []; // open[i]: ' name="' for the attribute at plan[i]
-    let body = "p[0]";
+    const closed = []; // closed[i]: '"' + the static plan[i]
+    let parts = "p[0]";
     for (let i = 1, k = 0; i < plan.length; i += 2, k++) {
       const kind = plan[i];
-      const take = " + (x = v[" + k + "], ";
+      const next = "p[" + (i + 1) + "]";
       if (kind === 0) {
-        body += take + STRING + ESCAPED + " : " + NUMBER + "\"\" + x : r(x))";
+        parts += ", (y = T(x = v[" + k + "], true)) !== undefined ? y : r(x)";
       } else if (kind !== 1) {
         open[i] = kind + "=\"";
-        const o = "o[" + i + "] + ";
-        body += take + STRING + o + ESCAPED + " + '\"' : " + NUMBER + o + "x + '\"' : a(p[" + i + "], x))";
+        closed[i + 1] = "\"" + plan[i + 1];
+        parts += ", (t = (y = T(x = v[" + k + "], false)) !== undefined) ? o[" + i + "] : a(p[" + i + "], x)" +
+          ", t ? y : \"\", t ? q[" + (i + 1) + "] : " + next;
+        continue;
       }
-      if (plan[i + 1] !== "") body += " + p[" + (i + 1) + "]";
+      if (plan[i + 1] !== "") parts += ", " + next;
     }
-    const source = "return function (v) { let x, y; return new H(" + body + "); };";
-    return new FunctionCtor("p", "o", "r", "a", "e", "E", "H", source)(
-      plan, open, render, attribute, escape, nativeEscape === undefined ? escape : nativeEscape, Html);
+    const result = plan.length === 1 ? "fixed" : "new H(c(" + parts + "))";
+    const source = "const fixed = new H(p[0]); return function (s) { if (s !== S) return f(s); " +
+      "const v = b.holes; b.holes = null; let x, y, t; return " + result + "; };";
+    return new FunctionCtor("S", "f", "b", "p", "o", "q", "c", "r", "a", "T", "H", source)(
+      strings, fill, box, plan, open, closed, concat, render, attribute,
+      nativeText === undefined ? holeText : nativeText, Html);
   }
 
   function renderToString(node) {
