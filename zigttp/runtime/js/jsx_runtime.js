@@ -5,8 +5,9 @@
 // in the plan, each hole is rendered here and the result is an Html value, a branded string
 // that is never escaped again. Components and elements with run-time props stay
 // h(tag, props, ...children) vnodes, rendered when a template, renderToString or a Response
-// meets them. Only values made here (Html and vnodes, recognised by private brands) render
-// as markup: an object from data, even one shaped like {tag, props, children}, is text.
+// meets them. Only values made here (Html and vnodes, recognised by a brand, a symbol of
+// this file) render as markup: an object from data, even one shaped like {tag, props,
+// children}, is text.
 // Rules: text and attribute values escape & < > " ' ; run-time attribute names that are not
 // one HTML name are dropped; null/undefined/true/false render nothing; arrays flatten;
 // numbers render as String(n); className -> class; `true` attributes render bare,
@@ -59,26 +60,16 @@
   defineProperty(BAD_NAME, "exec", { value: RegExp.prototype.exec });
   const badName = RegExp.prototype.test.bind(BAD_NAME);
 
-  // Markup made here: rendered HTML (`#html` its text) or an h() element (`#html` null, and
-  // public tag/props/children as before). The private field is the brand: nothing outside
-  // this file can make one, and data cannot carry it. One brand for both, so `textOf`, the
-  // one check the renderer makes per object, tells all three apart: the HTML, null for an
-  // element, undefined for anything else.
-  class Html {
-    #html;
-    constructor(html) { this.#html = html; }
-    static text(value) { return #html in value ? value.#html : undefined; }
-  }
-  // Without this, `new (Object.getPrototypeOf(el).constructor)(...)` would forge a value.
-  delete Html.prototype.constructor;
-  const textOf = Html.text;
-  function newElement(tag, props, children) {
-    const node = new Html(null);
-    node.tag = tag;
-    node.props = props;
-    node.children = children;
-    return node;
-  }
+  // Markup made here: rendered HTML, `{[MARK]: text}`, or an h() element, `{[MARK]: null,
+  // tag, props, children}` (public tag/props/children as before). The brand is a symbol no
+  // other code is given: data cannot carry one (JSON, form fields, headers and
+  // structuredClone make no symbol keys), so no string from data becomes markup. (Handler
+  // code that digs the symbol out, with Object.getOwnPropertySymbols or a Proxy's trap, can
+  // make markup, as it can with dangerouslySetInnerHTML.) `node[MARK]`, the one check the
+  // renderer makes per object and no call, tells all three apart: the HTML, null for an
+  // element, undefined for anything else. It replaced a class with a private field: making
+  // one was ~2.5x an object literal in quickjs, and each check a call.
+  const MARK = Symbol("zigttp.html");
 
   function Fragment(props) {
     return props == null ? undefined : props.children;
@@ -129,7 +120,7 @@
         break;
       }
     }
-    return newElement(tag, props == null ? {} : props, children);
+    return { [MARK]: null, tag, props: props == null ? {} : props, children };
   }
 
   function present(values) {
@@ -148,7 +139,7 @@
     if (type === "string") return escape(node);
     if (type === "object") {
       if (node === null) return "";
-      const html = textOf(node);
+      const html = node[MARK];
       if (html !== undefined) return html === null ? vnode(node) : html;
       if (isArray(node)) {
         let out = "";
@@ -168,7 +159,7 @@
     if (typeof tag !== "function") return htmlElement(toStr(tag), node.props, node.children);
     const out = node.tag(componentProps(node)); // (a method call, as before: `this` is the element)
     if (typeof out === "object" && out !== null) { // a component's usual answer: its template
-      const html = textOf(out);
+      const html = out[MARK];
       if (typeof html === "string") return html;
     }
     return render(out);
@@ -272,7 +263,7 @@
   // from T (the C fast path: strings and numbers, and the children that render nothing);
   // what T leaves (undefined) goes to render() or attribute(). An attribute hole is three
   // parts, ' name="', its text and '"' + the static after it, or attribute()'s answer, "",
-  // and the static. `new H(...)` makes the branded value in place.
+  // and the static. The branded value is made in place.
   function compile(strings) {
     const plan = jsonParse(strings[0]);
     const open = []; // open[i]: ' name="' for the attribute at plan[i]
@@ -292,12 +283,12 @@
       }
       if (plan[i + 1] !== "") parts += ", " + next;
     }
-    const result = plan.length === 1 ? "fixed" : "new H(c(" + parts + "))";
-    const source = "const fixed = new H(p[0]); return function (s) { if (s !== S) return f(s); " +
+    const result = plan.length === 1 ? "fixed" : "{ [M]: c(" + parts + ") }";
+    const source = "const fixed = z({ [M]: p[0] }); return function (s) { if (s !== S) return f(s); " +
       "const v = b.holes; b.holes = null; let x, y, t; return " + result + "; };";
-    return new FunctionCtor("S", "f", "b", "p", "o", "q", "c", "r", "a", "T", "H", source)(
+    return new FunctionCtor("S", "f", "b", "p", "o", "q", "c", "r", "a", "T", "M", "z", source)(
       strings, fill, box, plan, open, closed, concat, render, attribute,
-      nativeText === undefined ? holeText : nativeText, Html);
+      nativeText === undefined ? holeText : nativeText, MARK, freeze);
   }
 
   function renderToString(node) {
@@ -307,7 +298,7 @@
   // A JSX element as a Response body (prelude.js): its HTML, or undefined for anything else.
   function elementBody(value) {
     if (value === null || typeof value !== "object") return undefined;
-    const html = textOf(value);
+    const html = value[MARK];
     if (html === null) return render(value);
     return html; // the HTML, or undefined: not an element
   }
