@@ -26,7 +26,9 @@ VALUES = r"""const values = [
   null, undefined, true, false, [1, "<", [null, "&"]], {}, { toString() { return "<t>"; } },
 ];
 """
-PAGE = VALUES + r"""
+PAGE = (
+    VALUES
+    + r"""
 function Cell(props) { return <td title={props.v}>{props.v}</td>; }
 function page() {
   const rows = values.map((v, i) => (
@@ -39,13 +41,16 @@ function page() {
   return renderToString(<table>{rows}</table>);
 }
 """
+)
 # JSON on both sides: lone surrogates cross as \\uXXXX escapes (a response body would be UTF-8).
 SERVE = "export default function handler() { return new Response(JSON.stringify(page())); }\n"
 
 
 def both(page_source: str) -> tuple[str, str]:
     """(served, bare): the page rendered with the C fast path and with the JS fallback."""
-    loaded = load_handler(compile_source(page_source + SERVE, "h.jsx"), RuntimeLimits(), console=lambda *a: None)
+    loaded = load_handler(
+        compile_source(page_source + SERVE, "h.jsx"), RuntimeLimits(), console=lambda *a: None
+    )
     response = loaded.new_runtime().dispatch("GET", "/", "host\0x", None)
     assert response.status == 200, response.body
     ctx = new_context()
