@@ -153,28 +153,24 @@
     return escape(toStr(node));
   }
 
+  // A component is called with a copy of the props with `children` (object spreads:
+  // engine-internal, no user hooks, and a literal's keys are defined, so an Object.prototype
+  // setter never runs; neither can the assignment, made only when no `children` exists
+  // anywhere on the copy's prototype chain). All in one function: a call costs quickjs more
+  // than the checks, and every component element of a page comes through here.
   function vnode(node) {
     const tag = node.tag;
     if (tag === null || tag === undefined || tag === Fragment) return render(node.children);
     if (typeof tag !== "function") return htmlElement(toStr(tag), node.props, node.children);
-    const out = node.tag(componentProps(node)); // (a method call, as before: `this` is the element)
+    let props = { ...node.props };
+    if (!("children" in props)) props.children = node.children;
+    else if (node.children.length > 0) props = { ...props, children: node.children };
+    const out = node.tag(props); // (a method call, as before: `this` is the element)
     if (typeof out === "object" && out !== null) { // a component's usual answer: its template
       const html = out[MARK];
       if (typeof html === "string") return html;
     }
     return render(out);
-  }
-
-  // A copy of the props with `children` (object spreads: engine-internal, no user hooks, and
-  // a literal's keys are defined, so an Object.prototype setter never runs; neither can the
-  // assignment, made only when no `children` exists anywhere on the copy's prototype chain).
-  function componentProps(node) {
-    const props = { ...node.props };
-    if (!("children" in props)) {
-      props.children = node.children;
-      return props;
-    }
-    return node.children.length > 0 ? { ...props, children: node.children } : props;
   }
 
   function htmlElement(tag, props, children) {
