@@ -6,12 +6,19 @@ Compares the compiled templates (HTML elements joined to strings at compile time
     .venv/bin/python bench/jsx_render.py [--calls 300]
 
 Each figure is the whole JS side of one request (dispatch → Response.html → wire string),
-CPU time, the best of five interleaved rounds.
+CPU time, the best of five interleaved rounds. `--before DIR` runs the same page, in a second
+process per round, with the zigttp package of another tree (e.g. `git archive` of main with
+this build's extension copied in): the before/after rows of bench/README.md "Compiled JSX".
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,10 +28,9 @@ from zigttp.frontend import jsx_template
 from zigttp.frontend.pipeline import compile_file
 from zigttp.runtime.handler import load_handler
 from zigttp.runtime.limits import RuntimeLimits
-from zigttp.runtime.marshal import decode_response
 
-PAGE = Path(__file__).parent / "handlers" / "bench.tsx"
-HEADERS = '{"host":"x"}'
+PAGE = Path(__file__).resolve().parent.parent / "zigttp" / "bench" / "assets" / "handlers" / "bench.tsx"
+HEADERS = "host\0x"
 
 
 @contextmanager
@@ -48,7 +54,7 @@ def runtime(templates: bool) -> object:
 
 
 def page(rt: object) -> bytes:
-    return bytes(decode_response(rt.dispatch("GET", "/page", HEADERS, None)).body)  # type: ignore[attr-defined]
+    return bytes(rt.dispatch("GET", "/page", HEADERS, None).body)  # type: ignore[attr-defined]
 
 
 def per_call_ms(rt: object, calls: int) -> float:
@@ -59,11 +65,48 @@ def per_call_ms(rt: object, calls: int) -> float:
     return (time.thread_time() - started) / calls * 1e3
 
 
+def other_tree(tree: str, calls: int) -> tuple[float, str]:
+    """(ms per call, page digest) of the compiled page with another tree's zigttp package."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", "--calls", str(calls)],
+        env={**os.environ, "PYTHONPATH": tree},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    row = json.loads(done.stdout)
+    return row["ms"], row["digest"]
+
+
+def before_after(tree: str, calls: int, rounds: int) -> None:
+    new = runtime(True)
+    digest = hashlib.sha256(page(new)).hexdigest()
+    best = {"before": float("inf"), "after": float("inf")}
+    for _ in range(rounds):  # interleaved, best of N: this VM's speed drifts
+        ms, theirs = other_tree(tree, calls)
+        assert theirs == digest, "the page differs from the other tree's"
+        best["before"] = min(best["before"], ms)
+        best["after"] = min(best["after"], per_call_ms(new, calls))
+    print(f"page: {len(page(new)):,} bytes, identical both ways")
+    print(f"before ({tree})  {best['before'] * 1e3:7.0f} µs")
+    print(f"after               {best['after'] * 1e3:7.0f} µs  ({best['before'] / best['after']:.2f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--before", metavar="DIR", help="a tree whose zigttp/ to compare with")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:  # one round for --before, in the other tree's process
+        rt = runtime(True)
+        digest = hashlib.sha256(page(rt)).hexdigest()
+        print(json.dumps({"ms": per_call_ms(rt, args.calls), "digest": digest}))
+        return
+    if args.before:
+        before_after(args.before, args.calls, args.rounds)
+        return
     old, new = runtime(False), runtime(True)
     assert page(new) == page(old), "the compiled page differs from the h() page"
     best = {"old": float("inf"), "new": float("inf")}

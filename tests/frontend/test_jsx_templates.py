@@ -215,10 +215,11 @@ def test_templates_survive_hostile_builtins(js: Callable[[str, str], Any]) -> No
     html = render(
         js,
         "Map.prototype.get = () => () => 'HACKED'; JSON.parse = () => ['HACKED']; "
-        "Function.prototype.call = () => 'HACKED'; "
-        "return renderToString(<p title={'\"'}>{'<x>'}</p>);",
+        "Function.prototype.call = () => 'HACKED'; String.prototype.concat = () => 'HACKED'; "
+        "Symbol = () => 'HACKED'; "
+        "return renderToString(<p title={'\"'}>{'<x>'}{[1, <b>{2}</b>]}</p>);",
     )
-    assert html == '<p title="&quot;">&lt;x&gt;</p>'
+    assert html == '<p title="&quot;">&lt;x&gt;1<b>2</b></p>'
 
 
 # ---- positions: expressions keep their line:col (bytes, as quickjs reports them) ----------

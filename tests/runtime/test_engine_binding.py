@@ -156,7 +156,7 @@ def test_check_and_build_refuse_what_the_engine_refuses(tmp_path) -> None:
 
 
 def test_check_points_at_a_regexp_literal_the_engine_refuses(tmp_path) -> None:
-    """zigttp patch 5: a bad regexp literal is reported at its own line:col, not at 1:1."""
+    """zigttp patch 6: a bad regexp literal is reported at its own line:col, not at 1:1."""
     handler = tmp_path / "h.js"
     handler.write_text(
         "const a = 1;\nconst b = 2;\nconst r = /(ab/;\nfunction handler(r) { return Response.text('x'); }\n"

@@ -5,8 +5,9 @@
 // in the plan, each hole is rendered here and the result is an Html value, a branded string
 // that is never escaped again. Components and elements with run-time props stay
 // h(tag, props, ...children) vnodes, rendered when a template, renderToString or a Response
-// meets them. Only values made here (Html and vnodes, recognised by private brands) render
-// as markup: an object from data, even one shaped like {tag, props, children}, is text.
+// meets them. Only values made here (Html and vnodes, recognised by a brand, a symbol of
+// this file) render as markup: an object from data, even one shaped like {tag, props,
+// children}, is text.
 // Rules: text and attribute values escape & < > " ' ; run-time attribute names that are not
 // one HTML name are dropped; null/undefined/true/false render nothing; arrays flatten;
 // numbers render as String(n); className -> class; `true` attributes render bare,
@@ -27,7 +28,6 @@
   const FunctionCtor = Function;
   const toLower = String.prototype.toLowerCase;
   const uncurry = (fn) => Function.prototype.call.bind(fn);
-  const mapGet = uncurry(Map.prototype.get);
   const mapSet = uncurry(Map.prototype.set);
   const VOID = freeze({
     area: 1, base: 1, br: 1, col: 1, embed: 1, hr: 1, img: 1, input: 1, link: 1,
@@ -39,7 +39,19 @@
   const NEEDS_ESCAPE = /[&<>"']/;
   defineProperty(NEEDS_ESCAPE, "exec", { value: RegExp.prototype.exec });
   const needsEscape = RegExp.prototype.test.bind(NEEDS_ESCAPE); // bound: no argument array
-  const ESCAPES = freeze({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
+  // The C fast path (hooks.c escapeHtml(value, child): the text of a string or number, or
+  // undefined), handed over by the prelude in return for the renderer (elementBody, below);
+  // without the prelude (a bare test context) holeText and the JS loop do the same.
+  const useJsx = global.__zigttp_use_jsx;
+  let nativeText;
+  if (typeof useJsx === "function") {
+    delete global.__zigttp_use_jsx;
+    nativeText = useJsx(elementBody);
+  }
+  // String.prototype.concat, uncurried: a template's parts joined by one native call (its
+  // fast path copies each part once; `+` copied the growing string per part).
+  const concat = uncurry(String.prototype.concat);
+  const ESCAPES = freeze({ __proto__: null, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
   const SKIPPED = freeze({ children: 1, key: 1, ref: 1, dangerouslySetInnerHTML: 1, __self: 1, __source: 1 });
   // An attribute name from run-time props (a spread of data) that HTML would not read as one
   // name (space, quote, `>`, `/`, `=`, controls) is dropped, as React does: it could close the
@@ -48,39 +60,32 @@
   defineProperty(BAD_NAME, "exec", { value: RegExp.prototype.exec });
   const badName = RegExp.prototype.test.bind(BAD_NAME);
 
-  // Rendered HTML. The private field is the brand: nothing outside this file can make one.
-  class Html {
-    #html;
-    constructor(html) { this.#html = html; }
-    static is(value) { return #html in value; }
-    static text(value) { return value.#html; }
-  }
-  // An h() element: public tag/props/children as before, plus a brand that data cannot carry.
-  class VNode {
-    #vnode;
-    constructor(tag, props, children) {
-      this.#vnode = true;
-      this.tag = tag;
-      this.props = props;
-      this.children = children;
-    }
-    static is(value) { return #vnode in value; }
-  }
-  // Without these, `new (Object.getPrototypeOf(el).constructor)(...)` would forge a value.
-  delete Html.prototype.constructor;
-  delete VNode.prototype.constructor;
-  const isHtml = Html.is;
-  const htmlText = Html.text;
-  const isVNode = VNode.is;
+  // Markup made here: rendered HTML, `{[MARK]: text}`, or an h() element, `{[MARK]: null,
+  // tag, props, children}` (public tag/props/children as before). The brand is a symbol no
+  // other code is given: data cannot carry one (JSON, form fields, headers and
+  // structuredClone make no symbol keys), so no string from data becomes markup. (Handler
+  // code that digs the symbol out, with Object.getOwnPropertySymbols or a Proxy's trap, can
+  // make markup, as it can with dangerouslySetInnerHTML.) `node[MARK]`, the one check the
+  // renderer makes per object and no call, tells all three apart: the HTML, null for an
+  // element, undefined for anything else. It replaced a class with a private field: making
+  // one was ~2.5x an object literal in quickjs, and each check a call.
+  const MARK = Symbol("zigttp.html");
 
   function Fragment(props) {
     return props == null ? undefined : props.children;
   }
 
   // Index access and `+` on primitives cannot be intercepted by user code; no methods used.
+  // The C escape answers for ASCII strings (the same string when nothing needs escaping);
+  // undefined sends a non-ASCII string that needs escaping to the loop below.
   function escape(value) {
-    const s = toStr(value);
-    if (!needsEscape(s)) return s;
+    const s = typeof value === "string" ? value : toStr(value);
+    if (nativeText !== undefined) {
+      const escaped = nativeText(s, false);
+      if (escaped !== undefined) return escaped;
+    } else if (!needsEscape(s)) {
+      return s;
+    }
     let out = "";
     let start = 0;
     for (let i = 0; i < s.length; i++) {
@@ -94,51 +99,81 @@
     return start === 0 ? s : out + slice(s, start, s.length);
   }
 
+  // What hooks.c escapeHtml answers, in JS: a string's or number's text; "" for what renders
+  // nothing as a child; undefined for the rest (render/attribute decide).
+  function holeText(value, child) {
+    const type = typeof value;
+    if (type === "string") return escape(value);
+    if (type === "number") return toStr(value);
+    return child && (value === null || value === undefined || value === true || value === false) ? "" : undefined;
+  }
+
   function slice(s, from, to) {
     return nativeSlice(s, [from, to]);
   }
 
-  function h(tag, props) {
-    const children = [];
-    for (let i = 2; i < arguments.length; i++) {
-      const child = arguments[i];
-      if (child !== null && child !== undefined) children[children.length] = child;
+  // The rest array is the children array unless a null/undefined child has to go.
+  function h(tag, props, ...children) {
+    for (let i = 0; i < children.length; i++) {
+      if (children[i] === null || children[i] === undefined) {
+        children = present(children);
+        break;
+      }
     }
-    return new VNode(tag, props == null ? {} : props, children);
+    return { [MARK]: null, tag, props: props == null ? {} : props, children };
   }
 
-  function isFragment(tag) {
-    return tag === null || tag === undefined || tag === Fragment;
+  function present(values) {
+    const out = [];
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value !== null && value !== undefined) out[out.length] = value;
+    }
+    return out;
   }
 
+  // The common kinds first (text, HTML values, arrays, numbers): every hole of every template
+  // and every child comes through here.
   function render(node) {
-    if (node === null || node === undefined || node === true || node === false) return "";
     const type = typeof node;
     if (type === "string") return escape(node);
-    if (type === "number" || type === "bigint") return toStr(node); // digits, "-", ".", "e+": never escaped
-    if (type === "function" || type === "symbol") return "";
-    if (isArray(node)) {
-      let out = "";
-      for (let i = 0; i < node.length; i++) out += render(node[i]);
-      return out;
+    if (type === "object") {
+      if (node === null) return "";
+      const html = node[MARK];
+      if (html !== undefined) return html === null ? vnode(node) : html;
+      if (isArray(node)) {
+        let out = "";
+        for (let i = 0; i < node.length; i++) out += render(node[i]);
+        return out;
+      }
+      return escape(toStr(node));
     }
-    if (type !== "object") return escape(toStr(node));
-    if (isHtml(node)) return htmlText(node);
-    if (!isVNode(node)) return escape(toStr(node));
-    if (isFragment(node.tag)) return render(node.children);
-    if (typeof node.tag === "function") return render(node.tag(componentProps(node)));
-    return element(toStr(node.tag), node.props, node.children);
+    if (type === "number" || type === "bigint") return toStr(node); // digits, "-", ".", "e+": never escaped
+    if (type === "undefined" || type === "boolean" || type === "function" || type === "symbol") return "";
+    return escape(toStr(node));
   }
 
-  // A copy of the props with `children` (object spreads: engine-internal, no user hooks, and
-  // a literal's keys are defined, so an Object.prototype setter never runs).
-  function componentProps(node) {
-    const props = { ...node.props };
-    if (node.children.length > 0 || !("children" in props)) return { ...props, children: node.children };
-    return props;
+  // A component is called with a copy of the props with `children` (object spreads:
+  // engine-internal, no user hooks, and a literal's keys are defined, so an Object.prototype
+  // setter never runs; neither can the assignment, made only when no `children` exists
+  // anywhere on the copy's prototype chain). All in one function: a call costs quickjs more
+  // than the checks, and every component element of a page comes through here.
+  function vnode(node) {
+    const tag = node.tag;
+    if (tag === null || tag === undefined || tag === Fragment) return render(node.children);
+    if (typeof tag !== "function") return htmlElement(toStr(tag), node.props, node.children);
+    let props = { ...node.props };
+    if (!("children" in props)) props.children = node.children;
+    else if (node.children.length > 0) props = { ...props, children: node.children };
+    const out = node.tag(props); // (a method call, as before: `this` is the element)
+    if (typeof out === "object" && out !== null) { // a component's usual answer: its template
+      const html = out[MARK];
+      if (typeof html === "string") return html;
+    }
+    return render(out);
   }
 
-  function element(tag, props, children) {
+  function htmlElement(tag, props, children) {
     let out = "<" + tag + attributes(props);
     if (VOID[tag] === 1) return out + " />";
     out += ">";
@@ -165,6 +200,7 @@
 
   // One attribute, `spaced` being " name" (already renamed: className -> class).
   function attribute(spaced, value) {
+    if (typeof value === "string") return spaced + "=\"" + escape(value) + "\"";
     if (value === null || value === undefined || value === false) return "";
     const type = typeof value;
     if (type === "function" || type === "symbol") return "";
@@ -192,48 +228,63 @@
   }
 
   // ---- compiled templates ------------------------------------------------------------------
-  // `$j(a, b)`["<p>",0,"</p>",...]``: $j keeps the holes and returns `fill`, which the engine
-  // calls at once with the literal's strings object (one per call site, so the plan is
-  // parsed once per site). Nothing runs in between; fill takes the holes before rendering
-  // them (a component inside may run another template).
+  // `$j(a, b)`["<p>",0,"</p>",...]``: $j keeps the holes and returns a tag function, which the
+  // engine calls at once with the literal's strings object (one per call site, so the plan is
+  // parsed once per site). Nothing runs in between; the tag takes the holes before rendering
+  // them (a component inside may run another template). Each site compiles to its own tag
+  // function, and $j returns the one of the site that ran last: a loop renders one site over
+  // and over, so most calls go straight to their site's code; a tag given another site's
+  // strings hands them to `fill`, which finds (or compiles) that site.
   const plans = new Map();
-  let holes = null;
+  defineProperty(plans, "get", { value: Map.prototype.get }); // own: one native call, untouchable
+  const box = { holes: null };
+  let lastTag = fill;
   function template() {
-    holes = arguments;
-    return fill;
+    box.holes = arguments;
+    return lastTag;
   }
   function fill(strings) {
-    const values = holes;
-    holes = null;
-    let run = mapGet(plans, strings);
-    if (run === undefined) {
-      run = compile(strings[0]);
-      mapSet(plans, strings, run);
+    let tag = plans.get(strings);
+    if (tag === undefined) {
+      tag = compile(strings);
+      mapSet(plans, strings, tag);
     }
-    return run(values);
+    lastTag = tag;
+    return tag(strings);
   }
   // plan: [static, kind, static, kind, ..., static]; kind 0 = child, 1 = dropped,
-  // " name" = attribute. Compiled once per site into straight-line concatenation (~2x faster
-  // than walking the plan per call in quickjs); the generated source holds only indices,
-  // every string stays in the plan array.
-  function compile(text) {
-    const plan = jsonParse(text);
-    if (plan.length === 1) {
-      const fixed = new Html(plan[0]);
-      return () => fixed;
-    }
-    let body = "p[0]";
+  // " name" = attribute. Compiled once per site into one native concat of the parts
+  // (straight-line code: ~2x faster than walking the plan per call in quickjs); the generated
+  // source holds only indices, every string stays in the plan's arrays. A hole's text comes
+  // from T (the C fast path: strings and numbers, and the children that render nothing);
+  // what T leaves (undefined) goes to render() or attribute(). An attribute hole is three
+  // parts, ' name="', its text and '"' + the static after it, or attribute()'s answer, "",
+  // and the static. The branded value is made in place.
+  function compile(strings) {
+    const plan = jsonParse(strings[0]);
+    const open = []; // open[i]: ' name="' for the attribute at plan[i]
+    const closed = []; // closed[i]: '"' + the static plan[i]
+    let parts = "p[0]";
     for (let i = 1, k = 0; i < plan.length; i += 2, k++) {
       const kind = plan[i];
-      if (kind === 0) body += " + r(v[" + k + "])";
-      else if (kind !== 1) body += " + a(p[" + i + "], v[" + k + "])";
-      if (plan[i + 1] !== "") body += " + p[" + (i + 1) + "]";
+      const next = "p[" + (i + 1) + "]";
+      if (kind === 0) {
+        parts += ", (y = T(x = v[" + k + "], true)) !== undefined ? y : r(x)";
+      } else if (kind !== 1) {
+        open[i] = kind + "=\"";
+        closed[i + 1] = "\"" + plan[i + 1];
+        parts += ", (t = (y = T(x = v[" + k + "], false)) !== undefined) ? o[" + i + "] : a(p[" + i + "], x)" +
+          ", t ? y : \"\", t ? q[" + (i + 1) + "] : " + next;
+        continue;
+      }
+      if (plan[i + 1] !== "") parts += ", " + next;
     }
-    return new FunctionCtor("p", "r", "a", "html", "return function (v) { return html(" + body + "); };")(
-      plan, render, attribute, makeHtml);
-  }
-  function makeHtml(text) {
-    return new Html(text);
+    const result = plan.length === 1 ? "fixed" : "{ [M]: c(" + parts + ") }";
+    const source = "const fixed = z({ [M]: p[0] }); return function (s) { if (s !== S) return f(s); " +
+      "const v = b.holes; b.holes = null; let x, y, t; return " + result + "; };";
+    return new FunctionCtor("S", "f", "b", "p", "o", "q", "c", "r", "a", "T", "M", "z", source)(
+      strings, fill, box, plan, open, closed, concat, render, attribute,
+      nativeText === undefined ? holeText : nativeText, MARK, freeze);
   }
 
   function renderToString(node) {
@@ -243,13 +294,9 @@
   // A JSX element as a Response body (prelude.js): its HTML, or undefined for anything else.
   function elementBody(value) {
     if (value === null || typeof value !== "object") return undefined;
-    if (isHtml(value)) return htmlText(value);
-    return isVNode(value) ? render(value) : undefined;
-  }
-  const useJsx = global.__zigttp_use_jsx;
-  if (typeof useJsx === "function") {
-    delete global.__zigttp_use_jsx;
-    useJsx(elementBody);
+    const html = value[MARK];
+    if (html === null) return render(value);
+    return html; // the HTML, or undefined: not an element
   }
 
   global.h = h;
