@@ -40,8 +40,14 @@ _JSON_RESOURCE = re.compile(r"""["']([\w./-]+\.json)["']""")
 _BOOT = r"""
 globalThis.self = globalThis;
 globalThis.GLOBAL = { isWindow: () => false, isWorker: () => false, isShadowRealm: () => false };
-// A worker's location: the URL WPT's server would give the file (no variant query).
-globalThis.location = typeof URL === "function" ? new URL(TEST_URL) : { href: TEST_URL, search: "", hash: "" };
+// A worker's location (WorkerLocation: URL's parts, no searchParams): the URL WPT's server
+// would give the file (no variant query).
+globalThis.location = (() => {
+  if (typeof URL !== "function") return { href: TEST_URL, search: "", hash: "", toString: () => TEST_URL };
+  const url = new URL(TEST_URL), out = { toString: () => url.href };
+  for (const key of ["href", "origin", "protocol", "host", "hostname", "port", "pathname", "search", "hash"]) out[key] = url[key];
+  return out;
+})();
 const realFetch = globalThis.fetch;
 globalThis.fetch = function (input, init) {
   const key = String(input instanceof Request ? input.url : input);

@@ -390,12 +390,10 @@
     if (typeof FormDataCtor !== "function") throw new TypeErrorCtor("formData(): FormData is not available in this runtime");
     const form = new FormDataCtor();
     if (regexTest(URLENCODED, type)) {
-      const pairs = strSplit(bodyText(raw), "&");
-      for (let i = 0; i < pairs.length; i++) {
-        if (pairs[i] === "") continue;
-        const eq = strIndexOf(pairs[i], "=");
-        form.append(decodePart(eq < 0 ? pairs[i] : strSlice(pairs[i], 0, eq)), eq < 0 ? "" : decodePart(strSlice(pairs[i], eq + 1)));
-      }
+      // URLSearchParams' parser (web/50-url.js): lenient percent-decoding, as the standard's.
+      if (hooks.parseForm === undefined) hooks.internal("URLSearchParams");
+      const pairs = hooks.parseForm(bodyText(raw));
+      for (let i = 0; i < pairs.length; i++) form.append(pairs[i][0], pairs[i][1]);
       return form;
     }
     if (!regexTest(MULTIPART, type)) {
