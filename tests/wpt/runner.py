@@ -193,7 +193,8 @@ def run_peer(test: str, command: list[str], timeout: float = FILE_TIMEOUT) -> Fi
         return FileResult(test, "TIMEOUT", "peer timed out")
     finally:
         Path(script.name).unlink()
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    # split("\n"), not splitlines(): subtest names may hold U+2028, \x0b... (JSON keeps them raw)
+    lines = [line for line in done.stdout.split("\n") if line.startswith("{")]
     if not lines:
         return FileResult(test, "CRASH", done.stderr[-300:])
     return _result(test, json.loads(lines[-1]), [])
