@@ -80,6 +80,7 @@
     }
     get detail() { return this.#detail; }
     initCustomEvent(type, bubbles = false, cancelable = false, detail = null) {
+      if (arguments.length === 0) throw new TypeErrorCtor("initCustomEvent: 1 argument required, but only 0 present");
       if (state(this, "initCustomEvent").dispatching) return;
       this.initEvent(type, bubbles, cancelable);
       this.#detail = detail;
@@ -178,8 +179,11 @@
     try { globalThis.reportError(error); } catch (_e) { /* never stops a dispatch */ }
   }
   // DOM "dispatch" for a path of one target: the capturing then the bubbling listeners of the
-  // target itself (AT_TARGET), in registration order, on a copy of the list.
+  // target itself (AT_TARGET), in registration order, on a copy of the list. stopPropagation()
+  // stops propagation to other targets, and there are none: only one called by a capturing
+  // listener of this dispatch skips the bubbling ones (WPT Event-propagation-EventTarget).
   function dispatch(target, event, s) {
+    const stoppedBefore = s.stop;
     s.dispatching = true;
     s.target = target;
     s.currentTarget = target;
@@ -203,7 +207,7 @@
         }
         s.inPassive = false;
       }
-      if (s.stop) break;
+      if (s.stop && !stoppedBefore) break;
     }
     s.dispatching = false;
     s.phase = 0;
