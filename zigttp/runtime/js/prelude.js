@@ -1054,17 +1054,56 @@
       return StringCtor(value);
     }
   }
-  function logger(level) {
-    return function (...args) {
-      const parts = list();
-      for (let i = 0; i < args.length; i++) arrayPush(parts, show(args[i]));
-      hostConsole(level, arrayJoin(parts, " "));
-    };
+  let indent = ""; // console.group() nesting
+  function emit(level, args, prefix) {
+    const parts = list();
+    if (prefix !== undefined) arrayPush(parts, prefix);
+    for (let i = 0; i < args.length; i++) arrayPush(parts, show(args[i]));
+    hostConsole(level, indent + arrayJoin(parts, " "));
   }
+  function logger(level) { return function (...args) { emit(level, args); }; }
+  // The Console Standard's namespace: counters and timers are per runtime (like a global), a
+  // label is converted with String() (its toString() may throw), durations are milliseconds.
+  const counts = objectCreate(null), timers = objectCreate(null);
+  const label = (value) => (value === undefined ? "default" : StringCtor(value));
+  const elapsed = (name) => `${name}: ${hooks.now() - timers[name]}ms`;
   const consoleObject = {
-    log: logger("info"), info: logger("info"), debug: logger("debug"),
-    warn: logger("warn"), error: logger("error"),
+    log: logger("info"), info: logger("info"), debug: logger("debug"), warn: logger("warn"),
+    error: logger("error"), dirxml: logger("info"), table: logger("info"),
+    dir(item) { emit("info", [item]); },
+    trace(...args) {
+      const stack = new ErrorCtor().stack;
+      if (typeof stack === "string") arrayPush(args, "\n" + stack);
+      emit("debug", args, "Trace:");
+    },
+    assert(condition, ...args) { if (!condition) emit("error", args, "Assertion failed" + (args.length ? ":" : "")); },
+    count(value) { const name = label(value); counts[name] = (counts[name] || 0) + 1; emit("info", [`${name}: ${counts[name]}`]); },
+    countReset(value) {
+      const name = label(value);
+      if (hasOwn(counts, name)) counts[name] = 0; else emit("warn", [`Count for '${name}' does not exist`]);
+    },
+    time(value) {
+      const name = label(value);
+      if (hasOwn(timers, name)) emit("warn", [`Timer '${name}' already exists`]); else timers[name] = hooks.now();
+    },
+    timeLog(value, ...args) {
+      const name = label(value);
+      if (hasOwn(timers, name)) emit("info", args, elapsed(name)); else emit("warn", [`Timer '${name}' does not exist`]);
+    },
+    timeEnd(value) {
+      const name = label(value);
+      if (!hasOwn(timers, name)) { emit("warn", [`Timer '${name}' does not exist`]); return; }
+      emit("info", [elapsed(name)]);
+      delete timers[name];
+    },
+    group(...args) { if (args.length) emit("info", args); indent += "  "; },
+    groupCollapsed(...args) { if (args.length) emit("info", args); indent += "  "; },
+    groupEnd() { indent = strSlice(indent, 2); },
+    clear() {},
   };
+  // A WebIDL namespace: its [[Prototype]] is an empty object (whose own is Object.prototype).
+  setPrototypeOf(consoleObject, objectCreate(ObjectProto));
+  defineProperty(consoleObject, Symbol.toStringTag, { value: "console", configurable: true });
 
   // ---- dispatch --------------------------------------------------------------------------
   // FAIL kinds: X handler threw, H no/invalid handler, R invalid result. Which X is really a
@@ -1287,7 +1326,7 @@
   global.Headers = Headers;
   global.Response = Response;
   global.Request = Request;
-  global.console = consoleObject;
+  defineProperty(global, "console", { value: consoleObject, writable: true, enumerable: false, configurable: true });
   global.__zigttp_use_jsx = useJsx; // taken (and deleted) by jsx_runtime.js, next
   // For the web API's own files (web/fetch.js) and the zigttp:fetch shim, never handler code.
   hooks.fetchInternals = freeze({ makeResponse, requestParts, isRequest: (v) => v instanceof RequestImpl,

@@ -217,8 +217,10 @@
   }
 
   // `on<type>` attributes (AbortSignal.onabort, globalThis.onerror): a listener slot that
-  // keeps its place in the list when reassigned (HTML event handler semantics).
-  hooks.eventHandler = (proto, type) => {
+  // keeps its place in the list when reassigned (HTML event handler semantics). A global's
+  // onerror is HTML's special case: an ErrorEvent reaches it as (message, filename, lineno,
+  // colno, error), and returning true (not false) cancels it.
+  hooks.eventHandler = (proto, type, globalError = false) => {
     const SLOT = new WeakMap();
     Object.defineProperty(proto, "on" + type, {
       get() { const slot = SLOT.get(this); return slot === undefined ? null : slot.value; },
@@ -229,12 +231,14 @@
           if (callable === null) return;
           slot = { value: callable };
           SLOT.set(this, slot);
-          this.addEventListener(type, function (event) {
+          reflectApply(EventTarget.prototype.addEventListener, this, [type, function (event) {
             const fn = slot.value;
             if (typeof fn !== "function") return;
-            const result = reflectApply(fn, this, [event]);
-            if (result === false) event.preventDefault();
-          });
+            if (globalError && event instanceof ErrorEvent) {
+              const args = [event.message, event.filename, event.lineno, event.colno, event.error];
+              if (reflectApply(fn, this, args) === true) event.preventDefault();
+            } else if (reflectApply(fn, this, [event]) === false) event.preventDefault();
+          }]);
         } else {
           slot.value = callable;
         }
@@ -258,6 +262,10 @@
   const addEventListener = onGlobal("addEventListener");
   const removeEventListener = onGlobal("removeEventListener");
   const dispatchEvent = onGlobal("dispatchEvent");
+  // globalThis.onerror: a value assigned before this file loaded becomes the handler.
+  const earlyOnError = globalThis.onerror;
+  hooks.eventHandler(globalThis, "error", true);
+  if (earlyOnError !== undefined) globalThis.onerror = earlyOnError;
 
   // reportError(e): an "error" event on globalThis; unless a listener cancels it, the error
   // goes to the log like an uncaught exception.
