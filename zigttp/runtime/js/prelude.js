@@ -1,5 +1,5 @@
-// zigttp prelude: the Web-style API a handler sees (Response, Headers, Request, console) and
-// the dispatcher the host calls once per request.
+// zigttp prelude: the Web-style API a handler sees (Response, Headers, Request; console is
+// web/05-console.js over this file's console sink) and the dispatcher the host calls once per request.
 //
 // Rules this file keeps (SECURITY.md, "Hostile handlers"):
 // * Every builtin it relies on is captured here, at load, before user code runs -- the function
@@ -1043,6 +1043,8 @@
   defineProperty(RequestImpl.prototype, "constructor", { value: Request });
 
   // ---- console ---------------------------------------------------------------------------
+  // The namespace itself is web/05-console.js (read on first use); it writes through these:
+  // hostConsole (the per-request byte limit) and show (captured before handler code runs).
   function show(value) {
     if (typeof value === "string") return value;
     if (value instanceof ErrorCtor) return value.stack ? `${StringCtor(value)}\n${value.stack}` : StringCtor(value);
@@ -1054,56 +1056,8 @@
       return StringCtor(value);
     }
   }
-  let indent = ""; // console.group() nesting
-  function emit(level, args, prefix) {
-    const parts = list();
-    if (prefix !== undefined) arrayPush(parts, prefix);
-    for (let i = 0; i < args.length; i++) arrayPush(parts, show(args[i]));
-    hostConsole(level, indent + arrayJoin(parts, " "));
-  }
-  function logger(level) { return function (...args) { emit(level, args); }; }
-  // The Console Standard's namespace: counters and timers are per runtime (like a global), a
-  // label is converted with String() (its toString() may throw), durations are milliseconds.
-  const counts = objectCreate(null), timers = objectCreate(null);
-  const label = (value) => (value === undefined ? "default" : StringCtor(value));
-  const elapsed = (name) => `${name}: ${hooks.now() - timers[name]}ms`;
-  const consoleObject = {
-    log: logger("info"), info: logger("info"), debug: logger("debug"), warn: logger("warn"),
-    error: logger("error"), dirxml: logger("info"), table: logger("info"),
-    dir(item) { emit("info", [item]); },
-    trace(...args) {
-      const stack = new ErrorCtor().stack;
-      if (typeof stack === "string") arrayPush(args, "\n" + stack);
-      emit("debug", args, "Trace:");
-    },
-    assert(condition, ...args) { if (!condition) emit("error", args, "Assertion failed" + (args.length ? ":" : "")); },
-    count(value) { const name = label(value); counts[name] = (counts[name] || 0) + 1; emit("info", [`${name}: ${counts[name]}`]); },
-    countReset(value) {
-      const name = label(value);
-      if (hasOwn(counts, name)) counts[name] = 0; else emit("warn", [`Count for '${name}' does not exist`]);
-    },
-    time(value) {
-      const name = label(value);
-      if (hasOwn(timers, name)) emit("warn", [`Timer '${name}' already exists`]); else timers[name] = hooks.now();
-    },
-    timeLog(value, ...args) {
-      const name = label(value);
-      if (hasOwn(timers, name)) emit("info", args, elapsed(name)); else emit("warn", [`Timer '${name}' does not exist`]);
-    },
-    timeEnd(value) {
-      const name = label(value);
-      if (!hasOwn(timers, name)) { emit("warn", [`Timer '${name}' does not exist`]); return; }
-      emit("info", [elapsed(name)]);
-      delete timers[name];
-    },
-    group(...args) { if (args.length) emit("info", args); indent += "  "; },
-    groupCollapsed(...args) { if (args.length) emit("info", args); indent += "  "; },
-    groupEnd() { indent = strSlice(indent, 2); },
-    clear() {},
-  };
-  // A WebIDL namespace: its [[Prototype]] is an empty object (whose own is Object.prototype).
-  setPrototypeOf(consoleObject, objectCreate(ObjectProto));
-  defineProperty(consoleObject, Symbol.toStringTag, { value: "console", configurable: true });
+  hooks.consoleLine = hostConsole;
+  hooks.consoleShow = show;
 
   // ---- dispatch --------------------------------------------------------------------------
   // FAIL kinds: X handler threw, H no/invalid handler, R invalid result. Which X is really a
@@ -1326,7 +1280,6 @@
   global.Headers = Headers;
   global.Response = Response;
   global.Request = Request;
-  defineProperty(global, "console", { value: consoleObject, writable: true, enumerable: false, configurable: true });
   global.__zigttp_use_jsx = useJsx; // taken (and deleted) by jsx_runtime.js, next
   // For the web API's own files (web/fetch.js) and the zigttp:fetch shim, never handler code.
   hooks.fetchInternals = freeze({ makeResponse, requestParts, isRequest: (v) => v instanceof RequestImpl,
