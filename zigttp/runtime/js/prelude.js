@@ -1,5 +1,5 @@
-// zigttp prelude: the Web-style API a handler sees (Response, Headers, Request; console is
-// web/05-console.js over this file's console sink) and the dispatcher the host calls once per request.
+// zigttp prelude: the Web-style API a handler sees (Response, Headers, Request, a basic console
+// that web/05-console.js replaces) and the dispatcher the host calls once per request.
 //
 // Rules this file keeps (SECURITY.md, "Hostile handlers"):
 // * Every builtin it relies on is captured here, at load, before user code runs -- the function
@@ -1043,7 +1043,7 @@
   defineProperty(RequestImpl.prototype, "constructor", { value: Request });
 
   // ---- console ---------------------------------------------------------------------------
-  // The namespace itself is web/05-console.js (read on first use); it writes through these:
+  // The full namespace is web/05-console.js (read on first use); it writes through these:
   // hostConsole (the per-request byte limit) and show (captured before handler code runs).
   function show(value) {
     if (typeof value === "string") return value;
@@ -1056,6 +1056,18 @@
       return StringCtor(value);
     }
   }
+  function logger(level) {
+    return function (...args) {
+      const parts = list();
+      for (let i = 0; i < args.length; i++) arrayPush(parts, show(args[i]));
+      hostConsole(level, arrayJoin(parts, " "));
+    };
+  }
+  // Enough for a runtime without the web files (tests/engine); they replace it.
+  const consoleObject = {
+    log: logger("info"), info: logger("info"), debug: logger("debug"),
+    warn: logger("warn"), error: logger("error"),
+  };
   hooks.consoleLine = hostConsole;
   hooks.consoleShow = show;
 
@@ -1280,6 +1292,7 @@
   global.Headers = Headers;
   global.Response = Response;
   global.Request = Request;
+  global.console = consoleObject;
   global.__zigttp_use_jsx = useJsx; // taken (and deleted) by jsx_runtime.js, next
   // For the web API's own files (web/fetch.js) and the zigttp:fetch shim, never handler code.
   hooks.fetchInternals = freeze({ makeResponse, requestParts, isRequest: (v) => v instanceof RequestImpl,
