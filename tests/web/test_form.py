@@ -39,16 +39,6 @@ def test_multipart_without_a_boundary_is_a_type_error_that_says_so() -> None:
         form.parse_multipart("multipart/form-data", MULTIPART)
 
 
-def test_urlencoded_follows_the_whatwg_parser() -> None:
-    assert form.parse_urlencoded(b"a=1&b=%E2%82%AC+x&c&=d&e=%FF") == [
-        ["a", "1"],
-        ["b", "€ x"],
-        ["c", ""],
-        ["", "d"],
-        ["e", "\ufffd"],
-    ]
-
-
 def _form_runtime(body: str):
     """A runtime whose handler can reach hooks.webForm (as web-fetch's body mixin does)."""
     handler = load_handler(
@@ -71,6 +61,18 @@ def test_hooks_web_form_parse_builds_a_form_data_with_files() -> None:
     """)
     response = runtime.dispatch("POST", "/", "content-type\0multipart/form-data; boundary=XyZ\0", MULTIPART)
     assert json.loads(response.body) == [True, "héllo", True, "a.bin", "application/x-thing", "0001ff"]
+
+
+def test_urlencoded_bodies_follow_the_whatwg_parser() -> None:
+    """Raw UTF-8 bytes, %-escapes (a bad one kept as is), '+', empty names and values, and
+    invalid UTF-8 (U+FFFD): one parser, URLSearchParams', for formData() and for URLs."""
+    runtime = _form_runtime("""
+      const fd = __webForm.parse("application/x-www-form-urlencoded", new Uint8Array(await req.arrayBuffer()));
+      return Response.json([...fd]);
+    """)
+    body = "a=1&b=%E2%82%AC+x&c&=d&e=%FF&f=é&g=%zz".encode()
+    out = json.loads(runtime.dispatch("POST", "/", "", body).body)
+    assert out == [["a", "1"], ["b", "€ x"], ["c", ""], ["", "d"], ["e", "\ufffd"], ["f", "é"], ["g", "%zz"]]
 
 
 def test_hooks_web_form_parse_refuses_other_content_types() -> None:

@@ -41,8 +41,14 @@ _JSON_RESOURCE = re.compile(r"""["']([\w./-]+\.json)["']""")
 _BOOT = r"""
 globalThis.self = globalThis;
 globalThis.GLOBAL = { isWindow: () => false, isWorker: () => false, isShadowRealm: () => false };
-// A worker's location: the URL WPT's server would give the file (no variant query).
-globalThis.location = typeof URL === "function" ? new URL(TEST_URL) : { href: TEST_URL, search: "", hash: "" };
+// A worker's location (WorkerLocation: URL's parts, no searchParams): the URL WPT's server
+// would give the file (no variant query).
+globalThis.location = (() => {
+  if (typeof URL !== "function") return { href: TEST_URL, search: "", hash: "", toString: () => TEST_URL };
+  const url = new URL(TEST_URL), out = { toString: () => url.href };
+  for (const key of ["href", "origin", "protocol", "host", "hostname", "port", "pathname", "search", "hash"]) out[key] = url[key];
+  return out;
+})();
 const realFetch = globalThis.fetch;
 globalThis.fetch = function (input, init) {
   const key = String(input instanceof Request ? input.url : input);
@@ -197,7 +203,8 @@ def run_peer(test: str, command: list[str], timeout: float | None = None) -> Fil
         return FileResult(test, "TIMEOUT", "peer timed out")
     finally:
         Path(script.name).unlink()
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    # split("\n"), not splitlines(): subtest names may hold U+2028, \x0b... (JSON keeps them raw)
+    lines = [line for line in done.stdout.split("\n") if line.startswith("{")]
     if not lines:
         return FileResult(test, "CRASH", done.stderr[-300:])
     return _result(test, json.loads(lines[-1]), [])

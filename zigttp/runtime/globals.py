@@ -134,6 +134,7 @@ WEB = frozenset(
         "dispatchEvent",
         "fetch",
         "navigator",
+        "onerror",
         "performance",
         "queueMicrotask",
         "removeEventListener",

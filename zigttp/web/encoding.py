@@ -9,6 +9,7 @@ tables differ from WHATWG's, docs/web-api.md and the WPT baseline say so).
 from __future__ import annotations
 
 import codecs
+import functools
 
 from zigttp.web import NativeError, native
 
@@ -94,6 +95,13 @@ _ENCODINGS: dict[str, tuple[str, str]] = {
 }
 _LABELS = {label: name for name, (_codec, labels) in _ENCODINGS.items() for label in labels.split()}
 _WHITESPACE = "\t\n\f\r "
+_SINGLE_BYTE = frozenset(
+    name for name in _ENCODINGS if name.startswith(("IBM", "ISO-8859", "KOI8", "windows-", "mac", "x-mac"))
+)
+# Where WHATWG's index differs from Python's codec beyond the C1 rule (_single_byte_table):
+# its KOI8-U is KOI8-RU, and its windows-1255 has U+05BA at 0xCA.
+_PATCHES = {"KOI8-U": {0xAE: "\u045e", 0xBE: "\u040e"}, "windows-1255": {0xCA: "\u05ba"}}
+_UNMAPPED = "\ufffe"  # what codecs.charmap_decode reads as "no code point here"
 
 
 @native("encoding.label")
@@ -115,7 +123,10 @@ def decode(name: str, data: bytes, fatal: bool, stream: bool) -> list[str | byte
         return ["\ufffd", b""]
     if name == "x-user-defined":
         return ["".join(chr(b) if b < 0x80 else chr(0xF780 + b - 0x80) for b in data), b""]
-    decoder = codecs.getincrementaldecoder(_ENCODINGS[name][0])("strict" if fatal else "replace")
+    if name in _SINGLE_BYTE:
+        return [_decode_single_byte(name, data, fatal), b""]
+    errors = "strict" if fatal else ("zigttp-big5" if name == "Big5" else "replace")
+    decoder = codecs.getincrementaldecoder(_ENCODINGS[name][0])(errors)
     try:
         text = decoder.decode(data, final=not stream)
     except UnicodeDecodeError as exc:
@@ -124,3 +135,44 @@ def decode(name: str, data: bytes, fatal: bool, stream: bool) -> list[str | byte
         ) from None
     pending = decoder.getstate()[0] if stream else b""
     return [text, pending if isinstance(pending, bytes) else b""]
+
+
+@functools.cache
+def _single_byte_table(name: str) -> str:
+    """WHATWG's index of a single-byte encoding as a charmap decoding table, from Python's
+    codec: the windows-* codecs leave the bytes 0x80-0x9F they do not define undecodable,
+    where WHATWG maps each to the C1 control of the same value; _PATCHES covers the rest."""
+    codec, patches = _ENCODINGS[name][0], _PATCHES.get(name, {})
+    table = []
+    for byte in range(256):
+        try:
+            char = bytes([byte]).decode(codec)
+        except UnicodeDecodeError:
+            char = chr(byte) if name.startswith("windows-") and 0x80 <= byte <= 0x9F else _UNMAPPED
+        table.append(patches.get(byte, char))
+    return "".join(table)
+
+
+def _decode_single_byte(name: str, data: bytes, fatal: bool) -> str:
+    try:
+        return codecs.charmap_decode(data, "strict" if fatal else "replace", _single_byte_table(name))[0]
+    except UnicodeDecodeError as exc:
+        raise NativeError(
+            "TypeError", f"TextDecoder: the data is not valid {name} (byte {exc.start} has no code point)"
+        ) from None
+
+
+def _big5_errors(exc: UnicodeError) -> tuple[str, int]:
+    """WHATWG's Big5 decoder: an unmapped lead/trail pair is one U+FFFD (both bytes consumed)
+    unless the trail byte is ASCII, which is then decoded on its own; Python's codec would
+    restart at the trail byte."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    data, start = exc.object, exc.start
+    lead = 0x81 <= data[start] <= 0xFE
+    if lead and start + 1 < len(data) and data[start + 1] >= 0x80:
+        return "\ufffd", start + 2
+    return "\ufffd", start + 1
+
+
+codecs.register_error("zigttp-big5", _big5_errors)

@@ -1,5 +1,5 @@
-"""Body.formData()'s parsers: multipart/form-data (the `multipart` package) and
-application/x-www-form-urlencoded (the WHATWG urlencoded parser via `urllib.parse`).
+"""Body.formData()'s multipart/form-data parser (the `multipart` package); the
+application/x-www-form-urlencoded one is URLSearchParams' (runtime/js/web/50-url.js).
 
 `multipart` (defnull/multipart, pure Python, no dependencies) has a sans-I/O push parser
 that is strict about boundaries and header syntax and bounds header sizes and counts: the
@@ -10,8 +10,6 @@ Entries cross as [name, value] (a text field) or [name, value, filename, type] (
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 from zigttp.web import NativeError, native
 
 Entry = list[str | bytes]
@@ -20,18 +18,6 @@ MAX_PARTS = 10_000  # a body of empty parts cannot make the handler build millio
 
 def _type_error(message: str) -> NativeError:
     return NativeError("TypeError", f"formData(): {message}")
-
-
-@native("form.urlencoded")
-def parse_urlencoded(body: bytes) -> list[Entry]:
-    pairs = parse_qsl(
-        body.decode("latin-1"),
-        keep_blank_values=True,
-        encoding="utf-8",
-        errors="replace",
-        max_num_fields=MAX_PARTS,
-    )
-    return [[name, value] for name, value in pairs]
 
 
 @native("form.multipart")

@@ -1,5 +1,5 @@
-// zigttp prelude: the Web-style API a handler sees (Response, Headers, Request, console) and
-// the dispatcher the host calls once per request.
+// zigttp prelude: the Web-style API a handler sees (Response, Headers, Request, a basic console
+// that web/05-console.js replaces) and the dispatcher the host calls once per request.
 //
 // Rules this file keeps (SECURITY.md, "Hostile handlers"):
 // * Every builtin it relies on is captured here, at load, before user code runs -- the function
@@ -1074,6 +1074,8 @@
   defineProperty(RequestImpl.prototype, "constructor", { value: Request });
 
   // ---- console ---------------------------------------------------------------------------
+  // The full namespace is web/05-console.js (read on first use); it writes through these:
+  // hostConsole (the per-request byte limit) and show (captured before handler code runs).
   function show(value) {
     if (typeof value === "string") return value;
     if (value instanceof ErrorCtor) return value.stack ? `${StringCtor(value)}\n${value.stack}` : StringCtor(value);
@@ -1092,10 +1094,13 @@
       hostConsole(level, arrayJoin(parts, " "));
     };
   }
+  // Enough for a runtime without the web files (tests/engine); they replace it.
   const consoleObject = {
     log: logger("info"), info: logger("info"), debug: logger("debug"),
     warn: logger("warn"), error: logger("error"),
   };
+  hooks.consoleLine = hostConsole;
+  hooks.consoleShow = show;
 
   // ---- dispatch --------------------------------------------------------------------------
   // FAIL kinds: X handler threw, H no/invalid handler, R invalid result. Which X is really a

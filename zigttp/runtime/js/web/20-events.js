@@ -80,6 +80,7 @@
     }
     get detail() { return this.#detail; }
     initCustomEvent(type, bubbles = false, cancelable = false, detail = null) {
+      if (arguments.length === 0) throw new TypeErrorCtor("initCustomEvent: 1 argument required, but only 0 present");
       if (state(this, "initCustomEvent").dispatching) return;
       this.initEvent(type, bubbles, cancelable);
       this.#detail = detail;
@@ -178,8 +179,11 @@
     try { globalThis.reportError(error); } catch (_e) { /* never stops a dispatch */ }
   }
   // DOM "dispatch" for a path of one target: the capturing then the bubbling listeners of the
-  // target itself (AT_TARGET), in registration order, on a copy of the list.
+  // target itself (AT_TARGET), in registration order, on a copy of the list. stopPropagation()
+  // stops propagation to other targets, and there are none: only one called by a capturing
+  // listener of this dispatch skips the bubbling ones (WPT Event-propagation-EventTarget).
   function dispatch(target, event, s) {
+    const stoppedBefore = s.stop;
     s.dispatching = true;
     s.target = target;
     s.currentTarget = target;
@@ -203,7 +207,7 @@
         }
         s.inPassive = false;
       }
-      if (s.stop) break;
+      if (s.stop && !stoppedBefore) break;
     }
     s.dispatching = false;
     s.phase = 0;
@@ -213,8 +217,10 @@
   }
 
   // `on<type>` attributes (AbortSignal.onabort, globalThis.onerror): a listener slot that
-  // keeps its place in the list when reassigned (HTML event handler semantics).
-  hooks.eventHandler = (proto, type) => {
+  // keeps its place in the list when reassigned (HTML event handler semantics). A global's
+  // onerror is HTML's special case: an ErrorEvent reaches it as (message, filename, lineno,
+  // colno, error), and returning true (not false) cancels it.
+  hooks.eventHandler = (proto, type, globalError = false) => {
     const SLOT = new WeakMap();
     Object.defineProperty(proto, "on" + type, {
       get() { const slot = SLOT.get(this); return slot === undefined ? null : slot.value; },
@@ -225,12 +231,14 @@
           if (callable === null) return;
           slot = { value: callable };
           SLOT.set(this, slot);
-          this.addEventListener(type, function (event) {
+          reflectApply(EventTarget.prototype.addEventListener, this, [type, function (event) {
             const fn = slot.value;
             if (typeof fn !== "function") return;
-            const result = reflectApply(fn, this, [event]);
-            if (result === false) event.preventDefault();
-          });
+            if (globalError && event instanceof ErrorEvent) {
+              const args = [event.message, event.filename, event.lineno, event.colno, event.error];
+              if (reflectApply(fn, this, args) === true) event.preventDefault();
+            } else if (reflectApply(fn, this, [event]) === false) event.preventDefault();
+          }]);
         } else {
           slot.value = callable;
         }
@@ -254,6 +262,10 @@
   const addEventListener = onGlobal("addEventListener");
   const removeEventListener = onGlobal("removeEventListener");
   const dispatchEvent = onGlobal("dispatchEvent");
+  // globalThis.onerror: a value assigned before this file loaded becomes the handler.
+  const earlyOnError = globalThis.onerror;
+  hooks.eventHandler(globalThis, "error", true);
+  if (earlyOnError !== undefined) globalThis.onerror = earlyOnError;
 
   // reportError(e): an "error" event on globalThis; unless a listener cancels it, the error
   // goes to the log like an uncaught exception.

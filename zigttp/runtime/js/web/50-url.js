@@ -31,7 +31,9 @@
       }
       out[n++] = b;
     }
-    return utf8Decode(out.subarray(0, n));
+    // UTF-8 decode *without* BOM handling: a leading %EF%BB%BF stays U+FEFF (utf8Decode drops it).
+    const decoded = utf8Decode(out.subarray(0, n));
+    return n >= 3 && out[0] === 0xef && out[1] === 0xbb && out[2] === 0xbf ? "\ufeff" + decoded : decoded;
   }
   function parseForm(input) {
     const list = [];
@@ -101,12 +103,16 @@
             s.list.push([usv(items[0]), usv(items[1])]);
           }
         } else {
+          // A WebIDL record<USVString, USVString>: keys that become equal as USVStrings (lone
+          // surrogates → U+FFFD) keep the first one's place and the last one's value.
+          const record = new Map();
           for (const key of Reflect.ownKeys(init)) {
             const descriptor = Reflect.getOwnPropertyDescriptor(init, key);
             if (descriptor === undefined || !descriptor.enumerable) continue;
             if (typeof key === "symbol") throw new TypeErrorCtor("URLSearchParams: record keys must be strings");
-            s.list.push([usv(key), usv(init[key])]);
+            record.set(usv(key), usv(init[key]));
           }
+          for (const [key, value] of record) s.list.push([key, value]);
         }
       } else {
         let text = usv(init);

@@ -1,9 +1,9 @@
 // lazy: structuredClone
 // structuredClone (HTML "StructuredSerializeInternal" + deserialize in one pass) for the
 // types quickjs-ng has: primitives, wrapper objects, Date, RegExp, ArrayBuffer, typed arrays,
-// DataView, Map, Set, Array, plain objects, Error types, DOMException; cycles and shared
-// references keep their shape. Functions, symbols and other platform objects throw a
-// DataCloneError DOMException, as in browsers. `transfer` moves ArrayBuffers.
+// DataView, Map, Set, Array, plain objects, Error types, DOMException, Blob and File;
+// cycles and shared references keep their shape. Functions, symbols and other platform
+// objects throw a DataCloneError DOMException, as in browsers. `transfer` moves ArrayBuffers.
 (function (hooks) {
   "use strict";
   const DOMExceptionCtor = hooks.internal("DOMException");
@@ -16,6 +16,7 @@
   const getProto = Object.getPrototypeOf;
   const typedArrayProto = getProto(Int8Array.prototype);
   const typedTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag).get;
+  const typedKeys = typedArrayProto.keys; // throws for an out-of-bounds or detached view (ValidateTypedArray)
   const isArrayBuffer = (v) => { try { Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get.call(v); return true; } catch (_e) { return false; } };
 
   function fail(what) {
@@ -56,8 +57,9 @@
     let out;
     if (kind === "ArrayBuffer") {
       if (value.detached === true) throw fail("a detached ArrayBuffer");
-      out = value.slice(0);
+      out = cloneBuffer(value);
     } else if (kind === "TypedArray") {
+      if (!checked((x) => typedKeys.call(x), value)) throw fail("an out-of-bounds or detached typed array");
       const Ctor = TYPED.find((C) => C.name === typedTag.call(value));
       const buffer = clone(value.buffer, memory);
       out = new Ctor(buffer, value.byteOffset, value.length);
@@ -89,6 +91,8 @@
       Set.prototype.forEach.call(value, (v) => items.push(v));
       for (const v of items) Set.prototype.add.call(out, clone(v, memory));
       return out;
+    } else if (hooks.webBlob.isBlob(value)) {
+      out = cloneBlob(value);
     } else if (kind === "Error") {
       return cloneError(value, memory);
     } else if (Array.isArray(value)) {
@@ -121,6 +125,22 @@
       const v = clone(from[key], memory);
       Object.defineProperty(to, key, { value: v, writable: true, enumerable: true, configurable: true });
     }
+  }
+  // A resizable ArrayBuffer stays resizable, with the same maxByteLength.
+  function cloneBuffer(buffer) {
+    if (buffer.resizable !== true) return buffer.slice(0);
+    const out = new ArrayBuffer(buffer.byteLength, { maxByteLength: buffer.maxByteLength });
+    new Uint8Array(out).set(new Uint8Array(buffer));
+    return out;
+  }
+  // Blob and File (their bytes are immutable, so the copy shares them); a subclass instance
+  // comes back as the File or Blob it is, whatever the globals now hold.
+  function cloneBlob(blob) {
+    const bytes = hooks.webBlob.bytesOf(blob), FileCtor = hooks.webBlob.File;
+    if (blob instanceof FileCtor) {
+      return new FileCtor([bytes], blob.name, { type: blob.type, lastModified: blob.lastModified });
+    }
+    return hooks.webBlob.blob(bytes, blob.type);
   }
   function cloneError(value, memory) {
     const nameValue = value.name;

@@ -118,7 +118,11 @@
     const essence = call(sTrim, call(sToLower, call(sSplit, type, ";")[0]));
     let entries;
     if (essence === "multipart/form-data") entries = native("form.multipart", type, bytes);
-    else if (essence === "application/x-www-form-urlencoded") entries = native("form.urlencoded", bytes);
+    else if (essence === "application/x-www-form-urlencoded") {
+      // the one urlencoded parser (URLSearchParams', web/50-url.js): lenient %-decoding, UTF-8
+      if (hooks.parseForm === undefined) hooks.internal("URLSearchParams");
+      entries = hooks.parseForm(hooks.utf8Decode(bytes));
+    }
     else throw new TypeErrorCtor("formData(): the body's Content-Type is neither multipart/form-data nor " +
       "application/x-www-form-urlencoded (got '" + type + "')");
     const form = new FormData();
