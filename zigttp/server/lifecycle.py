@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zigttp.config import ServerConfig
 from zigttp.log import ServerLog, start_line
@@ -215,17 +215,11 @@ class Server:
     def _run_backend(
         self, dispatcher: Dispatcher, sock: socket.socket, ready: object, *, install_signals: bool
     ) -> None:
+        options: dict[str, Any] = {"install_signals": install_signals, "server_box": self._box}
         if self.config.backend == "threads":
             from zigttp.server.thread_backend import run_thread_backend
 
-            run_thread_backend(
-                self.config,
-                dispatcher,
-                sock,
-                ready,  # type: ignore[arg-type]
-                install_signals=install_signals,
-                server_box=self._box,
-            )
+            run_thread_backend(self.config, dispatcher, sock, ready, **options)  # type: ignore[arg-type]
             return
         adopt = None
         if install_signals and fast_start_enabled(self.config):  # (the main thread: signals)
@@ -238,15 +232,7 @@ class Server:
             adopt, ready = _adopter(fast), self._beat
         from zigttp.server.loop_backend import run_loop_backend
 
-        run_loop_backend(
-            self.config,
-            dispatcher,
-            sock,
-            ready,  # type: ignore[arg-type]
-            install_signals=install_signals,
-            server_box=self._box,
-            adopt=adopt,
-        )
+        run_loop_backend(self.config, dispatcher, sock, ready, adopt=adopt, **options)  # type: ignore[arg-type]
 
     def _beat(self) -> None:
         if self.heartbeat is not None:  # from now on the watchdog judges this worker
