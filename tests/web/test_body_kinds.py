@@ -160,3 +160,25 @@ def test_data_url_processor_refuses_what_the_standard_calls_failure(url: str) ->
     with pytest.raises(NativeError) as caught:
         data_url.fetch_data(url)
     assert caught.value.js_type == "TypeError"
+
+
+def test_request_body_stream_and_the_body_methods_use_one_body() -> None:
+    """request.body is the body: reading it marks the request used (text() then refuses),
+    a locked one refuses text(), and text() leaves the stream locked."""
+    out = run_js("""
+      const a = new Request("http://x/", {method: "POST", body: "abc"});
+      const chunk = await a.body.getReader().read();
+      let again;
+      try { await a.text(); again = "read twice"; } catch (e) { again = e.constructor.name; }
+      const b = new Request("http://x/", {method: "POST", body: "abc"});
+      b.body.getReader();
+      let locked;
+      try { await b.text(); locked = "read"; } catch (e) { locked = e.constructor.name; }
+      const c = new Request("http://x/", {method: "POST", body: "abc"});
+      const stream = c.body, text = await c.text();
+      const d = new Request("http://x/", {method: "POST", body: "abc"});
+      await d.text();
+      return Response.json([chunk.value.length, a.bodyUsed, again, locked, b.bodyUsed, text,
+        stream.locked, c.bodyUsed, d.body.locked]);
+    """)
+    assert out == [3, True, "TypeError", "TypeError", False, "abc", True, True, True]

@@ -846,14 +846,19 @@
     }
     get body() {
       if (this.#std !== null) { // one stream per request (its text cache is unused here)
-        if (this.#text === undefined) this.#text = bodyStreamOf(this.#raw);
+        if (this.#text === undefined) {
+          this.#text = bodyStreamOf(this.#raw);
+          // a consumed body's stream is locked, as the standard's reader-holding consumer leaves it
+          if (this.#used && this.#text !== null && this.#text !== this.#raw) hooks.streams.reader(this.#text);
+        }
         return this.#text;
       }
       if (this.#raw === null) return null;
       if (this.#text === undefined) this.#text = bodyText(this.#raw);
       return this.#text;
     }
-    get bodyUsed() { return this.#used; }
+    get bodyUsed() { return this.#used || (this.#std !== null && this.#handedStream() && hooks.streams.disturbed(this.#text)); }
+    #handedStream() { return this.#text !== undefined && this.#text !== null && isStream(this.#text); }
     get headers() {
       if (typeof this.#headers === "string") {
         this.#headers = this.#std === null ? parseHeaders(this.#headers) : headersFromWire(this.#headers);
@@ -865,10 +870,13 @@
       return this.#query;
     }
     #take() {
-      if (this.#used) {
+      if (this.bodyUsed) {
         throw new TypeErrorCtor("Request body already read: text()/json()/arrayBuffer()/bytes() may be called once");
       }
+      const handed = this.#std !== null && this.#handedStream() && this.#text !== this.#raw;
+      if (handed && hooks.streams.unusable(this.#text)) throw new TypeErrorCtor("Request body stream is locked to a reader");
       if (this.#std === null || this.#raw !== null) this.#used = true;
+      if (handed) hooks.streams.reader(this.#text); // the stream handed out is consumed with it
       return this.#raw;
     }
     text() {
