@@ -1,4 +1,4 @@
-"""JSX page render: ms per `/page` of bench/handlers/bench.tsx (200 rows, ~21 KB) on one runtime.
+"""JSX page render: ms per `/page` of the bench handler (zigttp/bench/assets/handlers/bench.tsx).
 
 Compares the compiled templates (HTML elements joined to strings at compile time) with the
 `h()` + `renderToString` lowering every element had before, in the same process and run:
