@@ -76,7 +76,7 @@ PyObject *utf8_bytes(JSContext *ctx, JSValueConst string);
 void replace_lone_surrogates(uint8_t *utf8, size_t size);
 
 /* utf8.c */
-JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size);
+JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size, int keep_bom);
 
 /* A hook called from JS takes the GIL if the call released it; returns whether it did. */
 static inline int hook_enter(Runtime *self)

@@ -78,7 +78,8 @@ static JSValue hook_host(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     return result;
 }
 
-/* utf8Decode(bufferOrView) -> string (invalid sequences as U+FFFD, BOM dropped). */
+/* utf8Decode(bufferOrView, keepBOM = false) -> string (invalid sequences as U+FFFD; a leading
+ * BOM dropped unless keepBOM: WHATWG "UTF-8 decode" vs "UTF-8 decode without BOM"). */
 static JSValue hook_utf8_decode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     const uint8_t *data;
@@ -87,7 +88,8 @@ static JSValue hook_utf8_decode(JSContext *ctx, JSValueConst this_val, int argc,
     int bytes = argc < 1 ? 0 : body_bytes(owner_of(ctx), argv[0], &data, &size);
     if (bytes == 0)
         return JS_ThrowTypeError(ctx, "utf8Decode(buffer)");
-    return bytes < 0 ? JS_EXCEPTION : decode_utf8(ctx, data, size);
+    int keep_bom = argc > 1 && JS_ToBool(ctx, argv[1]) == 1;
+    return bytes < 0 ? JS_EXCEPTION : decode_utf8(ctx, data, size, keep_bom);
 }
 
 /* utf8Encode(string) -> ArrayBuffer (lone surrogates as U+FFFD). */
@@ -346,7 +348,7 @@ JSValue make_hooks(JSContext *ctx)
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
         {"console", hook_console, 2},
         {"host", hook_host, 2},
-        {"utf8Decode", hook_utf8_decode, 1},
+        {"utf8Decode", hook_utf8_decode, 2},
         {"utf8Encode", hook_utf8_encode, 1},
         {"native", hook_native, 1},
         {"remaining", hook_remaining, 0},

@@ -40,11 +40,13 @@ static size_t sequence(const uint8_t *s, size_t n, size_t *bad)
     return 0;
 }
 
-/* Bytes → string, invalid sequences as U+FFFD and a leading BOM dropped. */
-JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size)
+/* Bytes → string, invalid sequences as U+FFFD; a leading BOM is dropped (WHATWG "UTF-8
+ * decode") unless `keep_bom` ("UTF-8 decode without BOM": URL and form percent-decoding, a
+ * TextDecoder with ignoreBOM or past its first chunk). */
+JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size, int keep_bom)
 {
     size_t at = 0, bad = 0, step;
-    if (size >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
+    if (!keep_bom && size >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
         data += 3;
         size -= 3;
     }

@@ -309,3 +309,16 @@ def test_watch_takes_a_descriptor_only_on_the_owner_thread() -> None:
     thread.start()
     thread.join()
     assert len(failures) == 1 and "thread that created it" in str(failures[0])
+
+
+def test_utf8_decode_drops_a_leading_bom_unless_asked_to_keep_it() -> None:
+    """utf8Decode(bytes) is WHATWG's "UTF-8 decode" (a leading BOM dropped);
+    utf8Decode(bytes, true) is "UTF-8 decode without BOM" (URLs, forms, streams past their
+    first chunk): the BOM is data. Only a leading one is ever touched."""
+    runtime = bare()
+    run = (
+        "(function (hooks) { const b = new Uint8Array([0xef, 0xbb, 0xbf, 0x61, 0xef, 0xbb, 0xbf]);\n"
+        "  globalThis.out = [hooks.utf8Decode(b), hooks.utf8Decode(b, true), hooks.utf8Decode(b.subarray(3))]; })"
+    )
+    runtime.run(_engine.compile(run, "<t>"), 1.0, True)
+    assert json.loads(runtime.eval("out")) == ["a\ufeff", "\ufeffa\ufeff", "a\ufeff"]

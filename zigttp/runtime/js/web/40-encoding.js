@@ -91,10 +91,8 @@
       let text;
       // Plain UTF-8 decodes in C; streaming, `fatal`, other encodings, and input the C
       // decoder found invalid (WHATWG's replacement counts need Python's decoder) go to the host.
-      text = s.name === "UTF-8" && !s.fatal && !stream ? utf8Decode(bytes) : null;
-      if (text !== null && text.indexOf("\ufffd") < 0) {
-        if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) text = "\ufeff" + text;
-      } else {
+      text = s.name === "UTF-8" && !s.fatal && !stream ? utf8Decode(bytes, true) : null; // BOM: below
+      if (text === null || text.indexOf("\ufffd") >= 0) {
         const answer = native("encoding.decode", s.name, bytes, s.fatal, stream);
         text = answer[0];
         s.pending = new Uint8ArrayCtor(answer[1]);

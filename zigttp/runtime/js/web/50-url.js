@@ -31,9 +31,7 @@
       }
       out[n++] = b;
     }
-    // UTF-8 decode *without* BOM handling: a leading %EF%BB%BF stays U+FEFF (utf8Decode drops it).
-    const decoded = utf8Decode(out.subarray(0, n));
-    return n >= 3 && out[0] === 0xef && out[1] === 0xbb && out[2] === 0xbf ? "\ufeff" + decoded : decoded;
+    return utf8Decode(out.subarray(0, n), true); // UTF-8 decode *without* BOM: %EF%BB%BF stays U+FEFF
   }
   function parseForm(input) {
     const list = [];

@@ -121,10 +121,7 @@
     else if (essence === "application/x-www-form-urlencoded") {
       // the one urlencoded parser (URLSearchParams', web/50-url.js): lenient %-decoding, UTF-8
       if (hooks.parseForm === undefined) hooks.internal("URLSearchParams");
-      // UTF-8 decode *without* BOM handling: a leading U+FEFF is data here (utf8Decode drops it)
-      const bom = bytes.length >= 3 && bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF;
-      const text = hooks.utf8Decode(bytes);
-      entries = hooks.parseForm(bom ? "\uFEFF" + text : text);
+      entries = hooks.parseForm(hooks.utf8Decode(bytes, true)); // without BOM handling: U+FEFF is data
     }
     else throw new TypeErrorCtor("formData(): the body's Content-Type is neither multipart/form-data nor " +
       "application/x-www-form-urlencoded (got '" + type + "')");

@@ -90,9 +90,7 @@
   }
   function decodeBytes(state, bytes) {
     if (state.fatal && !validUtf8(bytes)) throw new TypeErrorCtor("TextDecoderStream: the data is not valid UTF-8");
-    let text = utf8Decode(bytes);
-    const hadBOM = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-    if (hadBOM && (state.seenBytes || state.ignoreBOM)) text = "\ufeff" + text;
+    const text = utf8Decode(bytes, state.seenBytes || state.ignoreBOM); // a BOM only leads the stream
     state.seenBytes = true;
     return text;
   }
