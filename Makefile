@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The engine extension is compiled at install (setup.py): reinstall when its C sources change.
-ENGINE_SOURCES := setup.py $(wildcard native/engine/*.c native/engine/*.h vendor/quickjs-ng/*.c vendor/quickjs-ng/*.h)
+ENGINE_SOURCES := setup.py $(wildcard native/engine/*.c native/engine/*.h vendor/quickjs-ng/*.c vendor/quickjs-ng/*.h vendor/llhttp/*.c vendor/llhttp/*.h)
 
 .PHONY: serve test lint bench clean check-deploy sanitize
 

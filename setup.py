@@ -16,9 +16,10 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 VENDOR = "vendor/quickjs-ng"
+LLHTTP = "vendor/llhttp"  # the HTTP/1.1 parser of the plain-request lane (httptools' own llhttp)
 SOURCES = sorted(str(p) for p in Path("native/engine").glob("*.c")) + [
     f"{VENDOR}/{name}.c" for name in ("quickjs", "libregexp", "libunicode", "dtoa")
-]
+] + [f"{LLHTTP}/{name}.c" for name in ("llhttp", "api", "http")]
 
 
 class ParallelBuildExt(build_ext):
@@ -33,13 +34,13 @@ class ParallelBuildExt(build_ext):
 engine = Extension(
     "zigttp.runtime._engine",
     sources=SOURCES,
-    include_dirs=[VENDOR, "native/engine"],
+    include_dirs=[VENDOR, LLHTTP, "native/engine"],
     define_macros=[("_GNU_SOURCE", None), ("NDEBUG", None)],
     extra_compile_args=["-O3", "-fwrapv", "-fvisibility=hidden", "-fno-semantic-interposition",
                         "-std=gnu11", "-Wno-sign-compare", "-Wno-unused-parameter",
                         *shlex.split(os.environ.get("ZIGTTP_ENGINE_CFLAGS", ""))],
     extra_link_args=shlex.split(os.environ.get("ZIGTTP_ENGINE_LDFLAGS", "")),
-    depends=[str(p) for p in Path(VENDOR).glob("*.h")] + [str(p) for p in Path("native/engine").glob("*.h")],
+    depends=[str(p) for p in Path(VENDOR).glob("*.h")] + [f"{LLHTTP}/llhttp.h"] + [str(p) for p in Path("native/engine").glob("*.h")],
 )
 
 setup(ext_modules=[engine], cmdclass={"build_ext": ParallelBuildExt})

@@ -29,7 +29,7 @@ if [[ ! -e $ASAN_LIB ]]; then
 fi
 
 KEY=$({ echo "$CFLAGS"; "$CC" --version | head -n1; "$PYTHON" -c 'import sys; print(sys.version)'
-        cat setup.py native/engine/*.[ch] vendor/quickjs-ng/*.[ch]; } | sha256sum | cut -c1-16)
+        cat setup.py native/engine/*.[ch] vendor/quickjs-ng/*.[ch] vendor/llhttp/*.[ch]; } | sha256sum | cut -c1-16)
 OUT=build/sanitize/$KEY
 if ! compgen -G "$OUT/lib/zigttp/runtime/_engine*.so" >/dev/null; then
   echo "building the sanitizer extension into $OUT (about a minute)"

@@ -9,6 +9,7 @@
  *   builtins.c builtin getters captured at creation, for values with no C accessor
  *   utf8.c     bytes to a JS string as WHATWG decodes them
  *   values.c   plain values across the `native` hook (the web-platform API's host side)
+ *   lane*.c    the plain-request lane: HTTP read -> parse -> call -> write in C (lane.h)
  *
  * Rules every file keeps: JS runs with the GIL released and the GIL is re-taken only inside
  * hooks; C never calls into handler code outside call_js() (so every JS step has a
@@ -56,6 +57,7 @@ typedef struct {
 } Runtime;
 
 extern PyTypeObject RuntimeType;
+extern PyTypeObject LaneType; /* lane.c: the plain-request lane */
 extern PyObject *FaultError;   /* Fault(kind: str, message: str) */
 extern PyObject *CompileError; /* CompileError(message_with_stack: str) */
 
@@ -67,6 +69,9 @@ void enter_python(Runtime *self);
 void leave_python(Runtime *self);
 PyObject *fault(const char *kind, const char *message);
 PyObject *exception_text(JSContext *ctx, JSValueConst error, JSValueConst stack_getter, int with_name);
+int usable(Runtime *self); /* open, on its own thread, not re-entered; else raises */
+PyObject *dispatch_call(Runtime *self, JSValue argv[5], double timeout);
+PyObject *settle_call(Runtime *self, double budget); /* None, or why to replace the runtime */
 
 /* marshal.c */
 PyObject *read_response(Runtime *self, JSValueConst answer, int faults);

@@ -71,7 +71,7 @@ static struct PyModuleDef engine_module = {
 
 PyMODINIT_FUNC PyInit__engine(void)
 {
-    if (PyType_Ready(&RuntimeType) < 0)
+    if (PyType_Ready(&RuntimeType) < 0 || PyType_Ready(&LaneType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&engine_module);
     if (m == NULL)
@@ -87,6 +87,7 @@ PyMODINIT_FUNC PyInit__engine(void)
         PyModule_AddObjectRef(m, "Fault", FaultError) < 0 ||
         PyModule_AddObjectRef(m, "CompileError", CompileError) < 0 ||
         PyModule_AddObjectRef(m, "Runtime", (PyObject *)&RuntimeType) < 0 ||
+        PyModule_AddObjectRef(m, "Lane", (PyObject *)&LaneType) < 0 ||
         PyModule_AddStringConstant(m, "ENGINE_VERSION", version) < 0 ||
         PyModule_AddIntConstant(m, "POINTER_BITS", (long)(sizeof(void *) * 8)) < 0) {
         Py_DECREF(m);

@@ -167,7 +167,7 @@ static PyObject *raise_for(Runtime *self, int faults, int threw)
     return NULL;
 }
 
-static int usable(Runtime *self)
+int usable(Runtime *self)
 {
     if (self->ctx == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "runtime is closed");
@@ -498,6 +498,39 @@ static void check_intact(Runtime *self)
     JS_FreeValue(self->ctx, same);
 }
 
+/* The dispatch itself, shared by Runtime.dispatch and the plain-request lane (lane.c):
+ * `argv` are the prelude dispatcher's five arguments, owned (freed) here. The caller checked
+ * usable(). Returns the answer tuple (read_response) or NULL with Fault set. */
+PyObject *dispatch_call(Runtime *self, JSValue argv[5], double timeout)
+{
+    JSContext *ctx = self->ctx;
+    self->busy = 1;
+    arm_deadline(self, timeout);
+    JSValue answer = call_js(self, self->fn_dispatch, 5, (JSValueConst *)argv);
+    for (int i = 0; i < 5; i++)
+        JS_FreeValue(ctx, argv[i]);
+    if (JS_IsNull(answer)) { /* a pending promise: run its jobs, then read the outcome */
+        leave_python(self);
+        int drained = run_loop(self, 0); /* jobs and timers until it settles */
+        enter_python(self);
+        answer = drained < 0 ? JS_EXCEPTION : call_js(self, self->fn_settle, 0, NULL);
+    }
+    int threw = JS_IsException(answer);
+    int faults = JS_TakeFaults(self->rt);
+    if (!self->deadline_hit && !(faults & JS_FAULT_OUT_OF_MEMORY))
+        check_intact(self);
+    faults |= JS_TakeFaults(self->rt);
+    self->busy = 0;
+    PyObject *out = NULL;
+    if (threw || self->deadline_hit || (faults & JS_FAULT_OUT_OF_MEMORY))
+        raise_for(self, faults, threw); /* reads no getters; the deadline stays armed anyway */
+    else
+        out = read_response(self, answer, faults);
+    self->deadline_ns = 0;
+    JS_FreeValue(ctx, answer);
+    return out;
+}
+
 /* One request: method, target and "name\0value\0..." headers as str, the body as bytes or
  * None, the timeout, and optionally the listening socket's origin ("http://host:port", the
  * absolute URL's fallback when a request has no Host header). Returns (status,
@@ -535,31 +568,7 @@ static PyObject *runtime_dispatch(Runtime *self, PyObject *const *args, Py_ssize
             return fault("memory", "out of memory");
         }
     }
-    self->busy = 1;
-    arm_deadline(self, timeout);
-    JSValue answer = call_js(self, self->fn_dispatch, 5, (JSValueConst *)argv);
-    for (int i = 0; i < 5; i++)
-        JS_FreeValue(ctx, argv[i]);
-    if (JS_IsNull(answer)) { /* a pending promise: run its jobs, then read the outcome */
-        leave_python(self);
-        int drained = run_loop(self, 0); /* jobs and timers until it settles */
-        enter_python(self);
-        answer = drained < 0 ? JS_EXCEPTION : call_js(self, self->fn_settle, 0, NULL);
-    }
-    int threw = JS_IsException(answer);
-    int faults = JS_TakeFaults(self->rt);
-    if (!self->deadline_hit && !(faults & JS_FAULT_OUT_OF_MEMORY))
-        check_intact(self);
-    faults |= JS_TakeFaults(self->rt);
-    self->busy = 0;
-    PyObject *out = NULL;
-    if (threw || self->deadline_hit || (faults & JS_FAULT_OUT_OF_MEMORY))
-        raise_for(self, faults, threw); /* reads no getters; the deadline stays armed anyway */
-    else
-        out = read_response(self, answer, faults);
-    self->deadline_ns = 0;
-    JS_FreeValue(ctx, answer);
-    return out;
+    return dispatch_call(self, argv, timeout);
 }
 
 /* The next chunk of the streamed response the last dispatch returned (its body a
@@ -601,11 +610,8 @@ static PyObject *runtime_pull(Runtime *self, PyObject *args)
  * callbacks) within `budget` seconds, so none of it runs inside another request.
  * None when the runtime may serve on; else why it must be replaced (the leftovers threw, ran
  * out of time or memory, or changed shared builtins). */
-static PyObject *runtime_settle_leftovers(Runtime *self, PyObject *arg)
+PyObject *settle_call(Runtime *self, double budget)
 {
-    double budget = PyFloat_AsDouble(arg);
-    if ((budget == -1.0 && PyErr_Occurred()) || !usable(self))
-        return NULL;
     if (!JS_IsJobPending(self->rt) && !JS_IsFinalizerPending(self->rt) && JS_IsUndefined(self->fn_timers)) {
         if (self->tainted)
             return PyUnicode_FromString("a request changed shared builtins");
@@ -645,6 +651,14 @@ static PyObject *runtime_settle_leftovers(Runtime *self, PyObject *arg)
     if (reason == NULL && PyErr_Occurred())
         return NULL;
     return reason != NULL ? reason : Py_NewRef(Py_None);
+}
+
+static PyObject *runtime_settle_leftovers(Runtime *self, PyObject *arg)
+{
+    double budget = PyFloat_AsDouble(arg);
+    if ((budget == -1.0 && PyErr_Occurred()) || !usable(self))
+        return NULL;
+    return settle_call(self, budget);
 }
 
 /* Evaluate source text and return the JSON of its value (tests, benchmarks, tools). */

@@ -174,15 +174,24 @@ class JsRuntime:
                 "replaced before the next request. Patch builtins at the top level instead.",
             )
 
+    @property
+    def engine_runtime(self) -> _engine.Runtime:
+        """The extension's Runtime itself: the C lane (server/lane.py) calls it directly."""
+        return self._runtime
+
+    def report_replacement(self, reason: str | None) -> None:
+        """The warnings `settle_leftovers` gives when a runtime must go (the C lane's runs)."""
+        if reason is not None and not self._runtime.tainted:
+            self._console("warn", f"zigttp: {reason}; its runtime is replaced")
+        self._warn_if_tainted()
+
     def settle_leftovers(self) -> bool:
         """Run what the last request left (promise jobs, finalizers) before the next one.
 
         False when this runtime must be replaced: the leftovers threw, ran past the request
         timeout or the memory ceiling, or changed shared builtins."""
         reason: str | None = self._runtime.settle_leftovers(self.limits.timeout)
-        if reason is not None and not self._runtime.tainted:
-            self._console("warn", f"zigttp: {reason}; its runtime is replaced")
-        self._warn_if_tainted()
+        self.report_replacement(reason)
         return reason is None
 
     def memory_used(self) -> int:

@@ -199,13 +199,10 @@ class InlineSlot:
                 raise _bound_exceeded(runtime.timeout, retry=self.effects == effects)
             return response
         except errors.HandlerError as exc:
-            if exc.replace_context:
-                self._replace()
-            if isinstance(exc, errors.TimeLimitExceeded) and runtime.timeout < runtime.limits.timeout:
-                # Demoted however the clock measured it, so the repeat runs on the threads.
-                self.pool.lanes.demote(url)
-                raise _bound_exceeded(runtime.timeout, retry=self.effects == effects) from None
-            raise
+            outcome = self.fault(exc, runtime, url, effects)
+            if outcome is exc:
+                raise
+            raise outcome from None
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
             sys.stderr.write("zigttp: internal error in the inline runtime:\n")
             traceback.print_exc()
@@ -213,8 +210,7 @@ class InlineSlot:
             raise errors.HandlerError("Internal Server Error") from None
         finally:
             elapsed = perf_counter() - started
-            if self.runtime is runtime and not runtime.settle_leftovers():
-                self._replace()
+            self.settle(runtime)
             pool = self.pool
             metrics = pool.metrics
             metrics.record_exec(elapsed)
@@ -229,8 +225,27 @@ class InlineSlot:
                 bind_request(None)
                 deadline.end()
 
-    def _replace(self) -> None:
+    def fault(self, exc: errors.HandlerError, runtime: JsRuntime, url: str, effects: int) -> errors.HandlerError:
+        """What a fault of an inline run becomes (also for the C lane's runs, server/lane.py):
+        the runtime replaced if the fault spoiled it; a run interrupted at the inline bound
+        demotes its path and is repeated on the threads if it had no effects."""
+        if exc.replace_context:
+            self._replace()
+        if isinstance(exc, errors.TimeLimitExceeded) and runtime.timeout < runtime.limits.timeout:
+            # Demoted however the clock measured it, so the repeat runs on the threads.
+            self.pool.lanes.demote(url)
+            return _bound_exceeded(runtime.timeout, retry=self.effects == effects)
+        return exc
+
+    def settle(self, runtime: JsRuntime) -> None:
+        """Between requests: what the last one left runs now, or the runtime is replaced."""
+        if self.runtime is runtime and not runtime.settle_leftovers():
+            self._replace()
+
+    def replace(self) -> None:
         self.runtime = self.pool.factory(self)  # type: ignore[arg-type]
+
+    _replace = replace
 
 
 def _bound_exceeded(bound: float, *, retry: bool) -> errors.InlineBoundExceeded:

@@ -51,7 +51,8 @@ class Dispatcher:
         self.pool = pool
         self.log = log
         self.locate = locate
-        self._ids = itertools.count(1)
+        self.next_id: Callable[[], int] = itertools.count(1).__next__  # (the C lane shares its own)
+        self.on_swap: Callable[[], None] | None = None  # told when the pool is swapped (server/lane.py)
         self._worker = worker
         self.origin = ""  # "http://host:port" once the socket is bound (Server._prepare)
         self.served = 0
@@ -60,12 +61,14 @@ class Dispatcher:
         self.requests = RequestMetrics()
         self.store = SnapshotStore(state_dir, worker, self.snapshot) if config.metrics else None
         # Anything to answer before the handler? (internal endpoints, preflight, static files)
-        self._screens = bool(config.metrics or config.health or self.cors or self.static)
+        self.screens = bool(config.metrics or config.health or self.cors or self.static)
 
     def swap_pool(self, pool: RuntimePool, locate: object = None) -> RuntimePool:
         """Serve new requests from `pool`; in-flight ones finish on the returned old pool."""
         old, self.pool = self.pool, pool
         self.locate = locate
+        if self.on_swap is not None:
+            self.on_swap()
         return old
 
     def snapshot(self) -> dict[str, object]:
@@ -81,7 +84,7 @@ class Dispatcher:
         incoming = request.headers.get("x-request-id")
         if incoming is not None and _REQUEST_ID.match(incoming):
             return incoming
-        return f"{self._worker}-{next(self._ids)}"
+        return f"{self._worker}-{self.next_id()}"
 
     def call_for(self, request: Request, request_id: str) -> Call:
         return Call(
@@ -190,7 +193,7 @@ class Dispatcher:
         None means: the run outlasted the inline bound and may be repeated, so the caller
         runs the request again on the pool threads. The hot path of the server: no `Call`
         record and no screening when nothing is configured to answer before the handler."""
-        if self._screens:
+        if self.screens:
             return self._handle_sync(request, self.pool.run_inline)
         started = perf_counter()
         request_id = self.request_id(request)
@@ -297,11 +300,16 @@ class Dispatcher:
         if self.log.access_enabled:
             self.log.access(request_id, request.method, request.url, status, size, elapsed)
         self.requests.record(status, elapsed)
-        self.served += 1
-        if self.served == 1:  # the rest of the pool is built once the first answer is out
+        self.count_served(1)
+
+    def count_served(self, count: int) -> None:
+        """`count` more answers (the C lane reports its runs in one call per batch)."""
+        before = self.served
+        self.served += count
+        if before == 0:  # the rest of the pool is built once the first answer is out
             self.pool.warm(after=WARM_AFTER)
         every = self.config.pool_metrics_every
-        if every and self.served % every == 0:
+        if every and self.served // every != before // every:
             self.log.info(self.pool.metrics.line())
 
 

@@ -15,10 +15,14 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
 from zigttp.server.connection import HttpConnection, report_internal_error
 from zigttp.server.dispatch import Dispatcher, Reply
+
+if TYPE_CHECKING:
+    from zigttp.server.lane import LaneHost
 
 MAX_BATCH = 32  # connections per flush: bounds the wait of the first answer in a batch
 
@@ -43,6 +47,7 @@ class LoopServer:
         self._stopped = asyncio.Event()
         self._batch: list[HttpConnection] = []  # connections with inline work this iteration
         self._batched: set[HttpConnection] = set()
+        self.lane: LaneHost | None = None
 
     def defer(self, connection: HttpConnection) -> None:
         """Queue `connection` for this iteration's flush (once, however many requests it has)."""
@@ -71,7 +76,12 @@ class LoopServer:
             connection.deliver(answers)
 
     async def start(self, sock: socket.socket) -> None:
-        self._server = await self.loop.create_server(lambda: HttpConnection(self), sock=sock, backlog=2048)
+        from zigttp.server.lane import LaneHost, lane_enabled
+
+        if lane_enabled():  # accepted and served by the C lane; Python gets what is not plain
+            self.lane = LaneHost(self, sock)
+        else:
+            self._server = await self.loop.create_server(lambda: HttpConnection(self), sock=sock, backlog=2048)
         self._sweeper = self.loop.create_task(self._sweep_deadlines())
 
     async def _sweep_deadlines(self) -> None:
@@ -85,6 +95,8 @@ class LoopServer:
             now = self.loop.time()
             for connection in list(self.connections):
                 connection.check_deadline(now)
+            if self.lane is not None:
+                self.lane.lane.sweep(config.keepalive_timeout)
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()
@@ -96,14 +108,18 @@ class LoopServer:
         self.draining = True
         if self._server is not None:
             self._server.close()
+        if self.lane is not None:
+            self.lane.stop_accepting()
         for connection in list(self.connections):
             connection.shutdown_if_idle()
         self.loop.create_task(self._finish_drain())
 
     async def _finish_drain(self) -> None:
         deadline = self.loop.time() + self.config.drain_timeout
-        while self.connections and self.loop.time() < deadline:
+        while (self.connections or (self.lane is not None and self.lane.count)) and self.loop.time() < deadline:
             await asyncio.sleep(0.02)
+            if self.lane is not None:
+                self.lane.lane.sweep(0.0)  # (draining: a connection idle between answers closes)
         for connection in list(self.connections):
             connection._close()
         if self._sweeper is not None:

@@ -81,14 +81,16 @@ class Request:
 class RequestReader:
     """Turns a byte stream from one connection into Requests."""
 
-    def __init__(self, max_body: int, max_head: int) -> None:
+    def __init__(self, max_body: int, max_head: int, *, first: bool = True) -> None:
+        """`first=False`: the connection answered requests before (another reader, e.g. the
+        C lane's, read them), so empty lines before the next request line are not counted."""
         self.max_body = max_body
         self.max_head = max_head
         self.requests: deque[Request] = deque()
         self._parser = httptools.HttpRequestParser(self)
         self._unparsed_head = 0  # bytes fed since the last head completed
         self._leading_empty = 0  # bytes of empty lines fed before the next request line
-        self._first = True  # no request line seen yet on this connection
+        self._first = first  # no request line seen yet on this connection
         self._reset_message()
         self.head_complete_pending_continue = False
         self._upgraded = False
