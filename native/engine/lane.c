@@ -108,9 +108,8 @@ static void free_conn(Lane *lane, Conn *conn)
 /* A callback raised: that is a bug in zigttp. Say so loudly; the caller fails the connection. */
 static void report_bug(const char *where)
 {
-    PyObject *context = PyUnicode_FromFormat("zigttp: internal error in the plain-request lane (%s)", where);
-    PyErr_WriteUnraisable(context);
-    Py_XDECREF(context);
+    PySys_WriteStderr("zigttp: internal error in the plain-request lane (%s):\n", where);
+    PyErr_Print(); /* the traceback, as server/response.report_internal_error writes it */
 }
 
 /* Call a host callback with a descriptor; a raise is a bug (reported). 0 on success. */

@@ -135,13 +135,14 @@ static int on_headers_complete(llhttp_t *parser)
     req->method = llhttp_get_method(parser);
     req->http_minor = llhttp_get_http_minor(parser);
     req->head_request = req->method == HTTP_HEAD;
-    if (state->python || !allowed_method(req->method) || llhttp_get_http_major(parser) != 1 ||
+    if (state->python || parser->upgrade || !allowed_method(req->method) || llhttp_get_http_major(parser) != 1 ||
         req->http_minor > 1 || req->url.len > PLAIN_MAX_URL || req->url.len == 0 || req->url.at[0] != '/' ||
         has_high_byte(req->url) || !plain_fields(state))
         state->python = 1;
     else if (state->hosts > 1 || (state->hosts == 0 && req->http_minor == 1))
         state->python = 1; /* → 400 in Python */
-    return HPE_PAUSED; /* so the head's end is known (llhttp_get_error_pos) */
+    return HPE_PAUSED; /* so the head's end is known (llhttp_get_error_pos); (an Upgrade is
+                        * answered by Python: it ignores the upgrade, answers, then closes) */
 }
 
 static int on_body(llhttp_t *parser, const char *at, size_t length)

@@ -105,13 +105,23 @@ def test_many_clients_at_once_all_get_answers(warm) -> None:
     assert not failures, failures[:3]
 
 
-def test_a_bug_while_answering_fails_only_that_connection(capfd) -> None:
+@pytest.mark.parametrize(
+    ("lane", "extra"),
+    [
+        ("0", b""),  # the Python protocol path
+        # the C lane: a repeated field makes the request not plain, so C hands it to Python
+        ("1", b"X-A: 1\r\nX-A: 2\r\n"),
+    ],
+    ids=["python-path", "c-lane"],
+)
+def test_a_bug_while_answering_fails_only_that_connection(capfd, monkeypatch, lane: str, extra: bytes) -> None:
     # A zigttp bug (here: a dispatcher that raises for one path) must not hang the other
     # connections of the same batch: that connection gets a 500 and closes, loudly on stderr.
     import requests
 
     import zigttp
 
+    monkeypatch.setenv("ZIGTTP_LANE", lane)
     with zigttp.Server(HANDLER, zigttp.ServerConfig(port=0, pool_size=2, quiet=True)) as server:
         for index in range(WARM_UP):
             requests.get(f"{server.url}/warm?n={index}", timeout=5)
@@ -128,7 +138,7 @@ def test_a_bug_while_answering_fails_only_that_connection(capfd) -> None:
             socket.create_connection(("127.0.0.1", server.port)) as bad,
             socket.create_connection(("127.0.0.1", server.port)) as good,
         ):
-            bad.sendall(b"GET /bug HTTP/1.1\r\nHost: x\r\n\r\n")
+            bad.sendall(b"GET /bug HTTP/1.1\r\nHost: x\r\n" + extra + b"\r\n")
             good.sendall(b"GET /fine?n=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             bad.settimeout(5)
             good.settimeout(5)

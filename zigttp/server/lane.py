@@ -61,7 +61,7 @@ class LaneHost:
         self.dispatcher.on_swap = self.sync
         self._listen_fd = sock.fileno()
         sock.setblocking(False)
-        self._sock = sock  # (kept: closing it is the server's, at exit)
+        self._sock = sock  # closed when draining starts
         self.loop.add_reader(self._listen_fd, self._accept)
         self.sync()
 
@@ -83,7 +83,10 @@ class LaneHost:
         self.loop.remove_reader(fd)
 
     def stop_accepting(self) -> None:
+        """Draining: the listening socket closes (as asyncio's server closes it), idle
+        connections close now, the others after their answer."""
         self.loop.remove_reader(self._listen_fd)
+        self._sock.close()
         self.lane.drain()
 
     @property
