@@ -11,7 +11,7 @@
  * host object's callbacks (server/lane.py), which use the Python server's own code:
  *   on_request(fd, raw, first)  -> (bytes, keep_alive) | None (Python took it) | False (hand over)
  *   on_unusual(kind, payload, raw, first) -> (bytes, keep_alive) | None (route to on_request)
- *   on_handover(fd, unsent, rest, first)    the connection is Python's from here on
+ *   on_handover(fd, unsent, rest, first, closing)  the connection is Python's from here on
  *   on_replace(reason), on_slow(url, seconds), tally(n, total, max), forget(fd), schedule()
  *   access(request_id, method, url, status, size, seconds) when the access log is on
  * Only a bug raises out of a callback; the connection then gets a 500 and is closed, loudly.
@@ -134,12 +134,14 @@ static void close_conn(Lane *lane, Conn *conn)
     free_conn(lane, conn);
 }
 
-/* The connection is Python's from the request at in[pos] on (server/lane.py adopts it). */
+/* The connection is Python's from the request at in[pos] on (server/lane.py adopts it);
+ * `closing`: its last answer is in `out`, so Python closes once that is written. */
 static void handover(Lane *lane, Conn *conn, size_t pos)
 {
-    PyObject *out = PyObject_CallFunction(lane->on_handover, "iy#y#O", conn->fd, conn->out.data,
+    PyObject *out = PyObject_CallFunction(lane->on_handover, "iy#y#OO", conn->fd, conn->out.data,
                                           (Py_ssize_t)conn->out.len, conn->in.data + pos,
-                                          (Py_ssize_t)(conn->in.len - pos), conn->first ? Py_True : Py_False);
+                                          (Py_ssize_t)(conn->in.len - pos), conn->first ? Py_True : Py_False,
+                                          conn->closing ? Py_True : Py_False);
     if (out == NULL) {
         report_bug("on_handover");
         close(conn->fd);
@@ -819,3 +821,33 @@ PyTypeObject LaneType = {
     .tp_methods = lane_methods,
     .tp_getset = lane_getset,
 };
+
+/* parse_request(data, max_body, max_head) -> (verdict, consumed, method, url, headers, body,
+ * keep_alive): the lane's parser alone, for the differential fuzz against protocol.py
+ * (tests/engine/test_lane_parse.py). verdict: "plain", "python" or "handover". */
+PyObject *lane_parse_request(PyObject *module, PyObject *args)
+{
+    const char *data;
+    Py_ssize_t size, max_body, max_head;
+    if (!PyArg_ParseTuple(args, "y#nn", &data, &size, &max_body, &max_head))
+        return NULL;
+    PlainRequest req;
+    size_t used = 0;
+    int kind = parse_plain(data, (size_t)size, (size_t)max_body, (size_t)max_head, &req, &used);
+    if (kind == PARSE_HANDOVER)
+        return Py_BuildValue("(sn)", "handover", (Py_ssize_t)0);
+    PyObject *headers = PyList_New(0);
+    for (int i = 0; headers != NULL && i < req.count && kind == PARSE_PLAIN; i++) {
+        PyObject *pair = Py_BuildValue("(s#s#)", req.names[i].at, (Py_ssize_t)req.names[i].len,
+                                       req.values[i].at ? req.values[i].at : "", (Py_ssize_t)req.values[i].len);
+        if (pair == NULL || PyList_Append(headers, pair) < 0)
+            Py_CLEAR(headers);
+        Py_XDECREF(pair);
+    }
+    if (headers == NULL)
+        return NULL;
+    return Py_BuildValue("(snss#Ny#O)", kind == PARSE_PLAIN ? "plain" : "python", (Py_ssize_t)used,
+                         llhttp_method_name(req.method), req.url.at ? req.url.at : "", (Py_ssize_t)req.url.len,
+                         headers, req.body.at ? req.body.at : "", (Py_ssize_t)req.body.len,
+                         req.keep_alive ? Py_True : Py_False);
+}

@@ -170,18 +170,26 @@ class LaneHost:
             unsent, rest, first = detached
             self._adopt(fd, unsent, rest, first, reply)
 
-    def on_handover(self, fd: int, unsent: bytes, rest: bytes, first: bool) -> None:
+    def on_handover(self, fd: int, unsent: bytes, rest: bytes, first: bool, closing: bool) -> None:
         self.loop.remove_reader(fd)
-        self._adopt(fd, unsent, rest, first, None)
+        self._adopt(fd, unsent, rest, first, None, closing=closing)
 
     def _adopt(
-        self, fd: int, unsent: bytes, rest: bytes, first: bool, reply: Reply | None, *, refuse: bool = False
+        self,
+        fd: int,
+        unsent: bytes,
+        rest: bytes,
+        first: bool,
+        reply: Reply | None,
+        *,
+        refuse: bool = False,
+        closing: bool = False,
     ) -> None:
         sock = socket.socket(fileno=fd)
         server = self.server
 
         def protocol() -> LaneConnection:
-            return LaneConnection(server, unsent, rest, first, reply, refuse)
+            return LaneConnection(server, unsent, rest, first, reply, "refuse" if refuse else "close" if closing else "")
 
         self.loop.create_task(_connect(self.loop, protocol, sock))
 
@@ -252,26 +260,30 @@ async def _connect(loop: asyncio.AbstractEventLoop, protocol: object, sock: sock
 
 class LaneConnection(HttpConnection):
     """A connection the lane handed to Python: it writes what C still owed, then reads on from
-    the request C left (`rest`), with a reply C left to stream first, or refused (503)."""
+    the request C left (`rest`), with a reply C left to stream first. `end`: "close" once the
+    owed bytes are out (they hold the connection's last answer), "refuse" (503: too many)."""
 
     def __init__(
-        self, server: LoopServer, unsent: bytes, rest: bytes, first: bool, reply: Reply | None, refuse: bool
+        self, server: LoopServer, unsent: bytes, rest: bytes, first: bool, reply: Reply | None, end: str
     ) -> None:
         super().__init__(server)
         self.reader = RequestReader(self.config.max_body_size, self.config.max_header_bytes, first=first)
         self._lane_unsent = unsent
         self._lane_rest = rest
         self._lane_reply = reply
-        self._lane_refuse = refuse
+        self._lane_end = end
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
         self.server.connections.add(self)
-        if self._lane_refuse:
+        if self._lane_end == "refuse":
             self._refuse(503, "Service Unavailable: too many connections")
             return
         if self._lane_unsent:
             self._write(self._lane_unsent)
+        if self._lane_end == "close":
+            self._close()  # (the transport writes what it holds first)
+            return
         reply = self._lane_reply
         if reply is not None:  # a file or stream body: sent first, then the queue (send_reply)
             self.busy = True
