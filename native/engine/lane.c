@@ -14,6 +14,8 @@
  *   on_handover(fd, unsent, rest, first, closing)  the connection is Python's from here on
  *   on_replace(reason), on_slow(url, seconds), tally(n, total, max), forget(fd), schedule()
  *   access(request_id, method, url, status, size, seconds) when the access log is on
+ *   begin(request_id), end() around a run when the handler uses host modules (they read the
+ *   request's id and deadline)
  * Only a bug raises out of a callback; the connection then gets a 500 and is closed, loudly.
  */
 #include <errno.h>
@@ -53,14 +55,16 @@ typedef struct {
     char *origin;
     size_t max_body, max_head, max_response;
     int worker, draining, yield;
+    int binds; /* the handler uses host modules: begin(id)/end() around each run */
     unsigned long long next_id;
     PyObject *host;
     PyObject *on_request, *on_unusual, *on_handover, *on_replace, *on_slow, *tally, *forget, *schedule,
-        *access, *status_line;
+        *access, *status_line, *begin, *end;
     PyObject *status_lines[600];
     Buffer scratch; /* the headers' "name\0value\0" text */
     unsigned long long executions;
     double exec_total, exec_max;
+    int64_t cpu_mark, wall_mark; /* run_cpu_ns */
 } Lane;
 
 enum { DONE, ROUTE, BUSY, HANDED };
@@ -298,13 +302,48 @@ static int64_t thread_cpu_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* After the call: leftovers settled, the runtime's state reported, the run timed. */
-static void after_call(Lane *lane, Runtime *runtime, const PlainRequest *req, int64_t wall, int64_t cpu)
+/* The lane policy judges a run by the CPU it took (runtime.lanes: wall time would count
+ * preemption by other processes). The thread's CPU clock is a system call, not a vDSO read,
+ * so it is read once per batch (`mark_cpu`) and again only after a run whose wall time was
+ * over the budget: the CPU since the mark, minus the wall time between the mark and the run's
+ * start, is a lower bound of the run's CPU (exact when nothing preempted the thread). */
+static void mark_cpu(Lane *lane)
+{
+    lane->cpu_mark = thread_cpu_ns();
+    lane->wall_mark = monotonic_ns();
+}
+
+static int64_t run_cpu_ns(Lane *lane, int64_t started, int64_t wall)
+{
+    if (wall <= SLOW_NS)
+        return wall; /* (wall bounds CPU from above: under the budget either way) */
+    int64_t now = thread_cpu_ns();
+    int64_t cpu = (now - lane->cpu_mark) - (started - lane->wall_mark);
+    lane->cpu_mark = now;
+    lane->wall_mark = started + wall;
+    return cpu;
+}
+
+/* Every run, its outcome whatever it was: counted, and judged by the lane policy. */
+static void note_run(Lane *lane, const PlainRequest *req, int64_t wall, int64_t cpu)
 {
     lane->executions++;
     lane->exec_total += (double)wall / 1e9;
     if ((double)wall / 1e9 > lane->exec_max)
         lane->exec_max = (double)wall / 1e9;
+    if (cpu > SLOW_NS) {
+        lane->yield = 1; /* the loop turns before the next run (runtime.lanes) */
+        PyObject *out = PyObject_CallFunction(lane->on_slow, "s#d", req->url.at, (Py_ssize_t)req->url.len,
+                                              (double)cpu / 1e9);
+        if (out == NULL)
+            report_bug("on_slow");
+        Py_XDECREF(out);
+    }
+}
+
+/* After a run that answered: what it left behind settled, or the runtime replaced. */
+static void after_call(Lane *lane, Runtime *runtime)
+{
     PyObject *reason = lane->runtime == runtime ? settle_call(runtime, lane->settle_budget) : NULL;
     if (reason == NULL && PyErr_Occurred())
         report_bug("settle");
@@ -315,14 +354,6 @@ static void after_call(Lane *lane, Runtime *runtime, const PlainRequest *req, in
         Py_XDECREF(out);
     }
     Py_XDECREF(reason);
-    if (cpu > SLOW_NS) {
-        lane->yield = 1; /* the loop turns before the next run (runtime.lanes) */
-        PyObject *out = PyObject_CallFunction(lane->on_slow, "s#d", req->url.at, (Py_ssize_t)req->url.len,
-                                              (double)cpu / 1e9);
-        if (out == NULL)
-            report_bug("on_slow");
-        Py_XDECREF(out);
-    }
 }
 
 static void log_access(Lane *lane, const PlainRequest *req, Span id, int status, size_t size, int64_t wall)
@@ -370,6 +401,16 @@ static int append_answer(Lane *lane, Conn *conn, const PlainRequest *req, PyObje
     return DONE;
 }
 
+/* begin(request_id): host modules read the running request's id and deadline. */
+static int bind_request_id(Lane *lane, const PlainRequest *req)
+{
+    char generated[48];
+    Span id = request_id(lane, req, generated, sizeof generated);
+    PyObject *out = PyObject_CallFunction(lane->begin, "s#", id.at, (Py_ssize_t)id.len);
+    Py_XDECREF(out);
+    return out == NULL ? -1 : 0;
+}
+
 /* Run one plain request in the handler: DONE (answered), ROUTE (Python runs it), or -1. */
 static int run_js(Lane *lane, Conn *conn, const PlainRequest *req, const char *raw, size_t size)
 {
@@ -394,9 +435,16 @@ static int run_js(Lane *lane, Conn *conn, const PlainRequest *req, const char *r
         }
     }
     Py_INCREF(runtime); /* a callback below may replace the lane's runtime */
-    int64_t started = monotonic_ns(), cpu_started = thread_cpu_ns();
+    int binds = lane->binds;
+    if (binds && bind_request_id(lane, req) < 0) {
+        for (int j = 0; j < 5; j++)
+            JS_FreeValue(ctx, argv[j]);
+        Py_DECREF(runtime);
+        return -1;
+    }
+    int64_t started = monotonic_ns();
     PyObject *answer = dispatch_call(runtime, argv, lane->timeout);
-    int64_t wall = monotonic_ns() - started, cpu = thread_cpu_ns() - cpu_started;
+    int64_t wall = monotonic_ns() - started, cpu = run_cpu_ns(lane, started, wall);
     int result;
     if (answer == NULL) {
         if (!PyErr_ExceptionMatches(FaultError)) {
@@ -404,26 +452,35 @@ static int run_js(Lane *lane, Conn *conn, const PlainRequest *req, const char *r
             return -1;
         }
         PyObject *type, *value, *trace;
-        PyErr_Fetch(&type, &value, &trace);
+        PyErr_Fetch(&type, &value, &trace); /* (no callback may run with it set) */
         PyErr_NormalizeException(&type, &value, &trace);
+        note_run(lane, req, wall, cpu);
         result = unusual(lane, conn, "fault", value, raw, size); /* it settles or replaces */
         Py_XDECREF(type);
         Py_XDECREF(value);
         Py_XDECREF(trace);
     } else if (PyTuple_GET_SIZE(answer) == 4) {
+        note_run(lane, req, wall, cpu);
         result = unusual(lane, conn, "stream", Py_None, raw, size);
     } else {
-        after_call(lane, runtime, req, wall, cpu);
+        note_run(lane, req, wall, cpu);
+        after_call(lane, runtime);
         result = append_answer(lane, conn, req, answer, wall, raw, size);
     }
     Py_XDECREF(answer);
     Py_DECREF(runtime);
+    if (binds) {
+        PyObject *out = PyObject_CallNoArgs(lane->end);
+        if (out == NULL)
+            report_bug("end");
+        Py_XDECREF(out);
+    }
     return result;
 }
 
 static int fast_path(Lane *lane, const PlainRequest *req)
 {
-    if (lane->runtime == NULL || lane->yield)
+    if (lane->runtime == NULL)
         return 0;
     if (lane->demoted == NULL || PySet_GET_SIZE(lane->demoted) == 0)
         return 1;
@@ -445,7 +502,7 @@ static int fast_path(Lane *lane, const PlainRequest *req)
 static int serve(Lane *lane, Conn *conn)
 {
     size_t pos = 0;
-    while (!conn->busy && !conn->closing && pos < conn->in.len) {
+    while (!conn->busy && !conn->closing && pos < conn->in.len && !lane->yield) {
         PlainRequest req;
         size_t used = 0;
         const char *raw = conn->in.data + pos;
@@ -474,6 +531,10 @@ static int serve(Lane *lane, Conn *conn)
         conn->first = 0;
     }
     buffer_consume(&conn->in, pos);
+    if (lane->yield && conn->in.len > 0 && !conn->busy && !conn->closing) {
+        queue(lane, conn); /* after a slow run the loop turns first (runtime.lanes) */
+        return 0;
+    }
     if (conn->eof && !conn->busy)
         conn->closing = 1; /* the peer is done sending: what it sent is answered */
     return 0;
@@ -574,6 +635,8 @@ static PyObject *lane_flush(Lane *lane, PyObject *unused)
     Conn *ran[MAX_BATCH];
     int count = 0;
     lane->yield = 0;
+    if (lane->runtime != NULL)
+        mark_cpu(lane);
     while (lane->batch_head != NULL && count < MAX_BATCH && !lane->yield) {
         Conn *conn = lane->batch_head;
         lane->batch_head = conn->next;
@@ -617,6 +680,9 @@ static PyObject *lane_complete(Lane *lane, PyObject *args)
     if (conn == NULL || !conn->busy)
         Py_RETURN_FALSE;
     conn->busy = 0;
+    lane->yield = 0;
+    if (lane->runtime != NULL)
+        mark_cpu(lane);
     if (buffer_append(&conn->out, data, (size_t)size) < 0)
         return PyErr_NoMemory();
     if (!keep_alive || lane->draining)
@@ -674,14 +740,16 @@ static PyObject *lane_drain(Lane *lane, PyObject *unused)
     return out;
 }
 
-/* set_runtime(runtime | None, timeout, settle_budget, demoted: set | None, origin): whether
+/* set_runtime(runtime | None, timeout, settle_budget, demoted: set | None, origin, binds=False):
+ * whether
  * and with what the lane runs plain requests itself (server/lane.py decides: LaneHost.sync). */
 static PyObject *lane_set_runtime(Lane *lane, PyObject *args)
 {
     PyObject *runtime, *demoted;
     double timeout, budget;
     const char *origin;
-    if (!PyArg_ParseTuple(args, "OddOs", &runtime, &timeout, &budget, &demoted, &origin))
+    int binds = 0;
+    if (!PyArg_ParseTuple(args, "OddOs|p", &runtime, &timeout, &budget, &demoted, &origin, &binds))
         return NULL;
     if (runtime != Py_None && !PyObject_TypeCheck(runtime, &RuntimeType)) {
         PyErr_SetString(PyExc_TypeError, "set_runtime: a Runtime or None");
@@ -701,6 +769,7 @@ static PyObject *lane_set_runtime(Lane *lane, PyObject *args)
     Py_XSETREF(lane->demoted, demoted == Py_None ? NULL : Py_NewRef(demoted));
     lane->timeout = timeout;
     lane->settle_budget = budget;
+    lane->binds = binds;
     Py_RETURN_NONE;
 }
 
@@ -722,14 +791,15 @@ static PyObject *lane_get_fast(Lane *lane, void *unused)
 
 /* ---- the type ----------------------------------------------------------------------- */
 
-static const char *CALLBACKS[] = {"on_request", "on_unusual", "on_handover", "on_replace", "on_slow",
-                                  "tally",      "forget",     "schedule",    "access",     "status_line"};
+static const char *CALLBACKS[] = {"on_request", "on_unusual", "on_handover", "on_replace",
+                                  "on_slow",    "tally",      "forget",      "schedule",
+                                  "access",     "status_line", "begin",      "end"};
 
 static PyObject **callback_slot(Lane *lane, int i)
 {
-    PyObject **slots[] = {&lane->on_request, &lane->on_unusual, &lane->on_handover, &lane->on_replace,
-                          &lane->on_slow,    &lane->tally,      &lane->forget,      &lane->schedule,
-                          &lane->access,     &lane->status_line};
+    PyObject **slots[] = {&lane->on_request, &lane->on_unusual,  &lane->on_handover, &lane->on_replace,
+                          &lane->on_slow,    &lane->tally,       &lane->forget,      &lane->schedule,
+                          &lane->access,     &lane->status_line, &lane->begin,       &lane->end};
     return slots[i];
 }
 
@@ -796,7 +866,7 @@ static PyMethodDef lane_methods[] = {
     {"sweep", (PyCFunction)lane_sweep, METH_O, "sweep(keepalive_timeout): close idle connections"},
     {"drain", (PyCFunction)lane_drain, METH_NOARGS, "drain(): close idle connections, the rest after answers"},
     {"set_runtime", (PyCFunction)lane_set_runtime, METH_VARARGS,
-     "set_runtime(runtime | None, timeout, settle_budget, demoted | None, origin)"},
+     "set_runtime(runtime | None, timeout, settle_budget, demoted | None, origin, binds=False)"},
     {"next_id", (PyCFunction)lane_next_id, METH_NOARGS, "next_id() -> int"},
     {NULL, NULL, 0, NULL},
 };

@@ -167,7 +167,7 @@ JSValue py_to_js(JSContext *ctx, PyObject *value, int depth)
         PyObject **items = PySequence_Fast_ITEMS(value);
         for (Py_ssize_t i = 0; !JS_IsException(array) && i < n; i++) {
             JSValue item = py_to_js(ctx, items[i], depth + 1);
-            if (JS_IsException(item) || JS_DefinePropertyValueInt64(ctx, array, i, item, JS_PROP_C_W_E) < 0) {
+            if (JS_IsException(item) || JS_DefinePropertyValueUint32(ctx, array, (uint32_t)i, item, JS_PROP_C_W_E) < 0) {
                 JS_FreeValue(ctx, array);
                 array = JS_EXCEPTION;
             }

@@ -15,7 +15,6 @@ import pytest
 from tests.conftest import ServerProcess, start_server
 from tests.security.rawhttp import ECHO
 
-
 # The loop backend twice: with the C lane (server/lane.py, the default) and without it
 # (`ZIGTTP_LANE=0`, the Python protocol path): issue 16 asks for the security suites to hold
 # on both paths.
@@ -39,7 +38,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 def serve(serve: Callable[..., ServerProcess]) -> Callable[..., ServerProcess]:
     """`serve` that understands the "loop-python" backend (the loop backend, lane off)."""
 
-    def factory(handler: str | Path, *flags: str, env: dict[str, str] | None = None, **options: object) -> ServerProcess:
+    def factory(
+        handler: str | Path, *flags: str, env: dict[str, str] | None = None, **options: object
+    ) -> ServerProcess:
         args = list(flags)
         if "loop-python" in args:
             args[args.index("loop-python")], env = _server_args("loop-python", env)
@@ -77,6 +78,11 @@ def _warm_up(server: ServerProcess) -> None:
 def _complete(answer: bytes) -> bool:
     head, _, body = answer.partition(b"\r\n\r\n")
     length = next(
-        (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0
+        (
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ),
+        0,
     )
     return len(body) >= length

@@ -114,7 +114,9 @@ def test_many_clients_at_once_all_get_answers(warm) -> None:
     ],
     ids=["python-path", "c-lane"],
 )
-def test_a_bug_while_answering_fails_only_that_connection(capfd, monkeypatch, lane: str, extra: bytes) -> None:
+def test_a_bug_while_answering_fails_only_that_connection(
+    capfd, monkeypatch, lane: str, extra: bytes
+) -> None:
     # A zigttp bug (here: a dispatcher that raises for one path) must not hang the other
     # connections of the same batch: that connection gets a 500 and closes, loudly on stderr.
     import requests

@@ -176,7 +176,9 @@ def test_head_204_and_request_ids_are_framed_as_the_python_server_frames_them(la
         empty = _get(sock, "/empty")
         echoed = _get(sock, "/p?n=2", b"X-Request-Id: abc-1\r\n")
         replaced = _get(sock, "/p?n=3", b"X-Request-Id: bad id\r\n")
-    assert head.endswith(b"\r\n\r\n") and b"content-length: 32\r\n" in head.lower()  # {"path":"/p","n":"1","dup":null}
+    assert (
+        head.endswith(b"\r\n\r\n") and b"content-length: 32\r\n" in head.lower()
+    )  # {"path":"/p","n":"1","dup":null}
     assert b"content-length" not in empty.lower() and empty.startswith(b"HTTP/1.1 204 ")
     assert b"\r\nx-request-id: abc-1\r\n" in echoed
     assert b"\r\nx-request-id: 1-" in replaced
@@ -195,3 +197,33 @@ def test_a_slow_reader_gets_the_whole_answer(lane_server) -> None:
     first, _, second = data.partition(b"\r\n\r\n" + b"x" * size)
     assert first.startswith(b"HTTP/1.1 200 OK") and b"content-length: %d" % size in first
     assert second.startswith(b"HTTP/1.1 200 OK") and second.endswith(b'"n":"9","dup":null}')
+
+
+MODULE_HANDLER = r"""
+import { logInfo } from "zigttp:log";
+export default {
+  fetch(request) {
+    const n = new URL(request.url).searchParams.get("n");
+    logInfo("hit " + n);
+    return Response.json({n});
+  }
+};
+"""
+
+
+def test_a_handler_with_host_modules_runs_in_c_with_its_request_bound(tmp_path, monkeypatch, capfd) -> None:
+    # zigttp:log tags each line with the id of the request whose handler logged: C binds it
+    monkeypatch.setenv("ZIGTTP_LANE", "1")
+    path = tmp_path / "handler.js"
+    path.write_text(MODULE_HANDLER)
+    with zigttp.Server(path, zigttp.ServerConfig(port=0, pool_size=2, quiet=True)) as server:
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        with sock:
+            for index in range(WARM_UP):
+                _get(sock, f"/warm?n={index}")
+            assert server._box[0].lane.lane.fast
+            seen = _python_dispatch_forbidden(server, monkeypatch)
+            answer = _get(sock, "/m?n=500", b"X-Request-Id: abc-42\r\n")
+    assert b'{"n":"500"}' in answer and seen == []
+    lines = [line for line in capfd.readouterr().err.splitlines() if "hit 500" in line]
+    assert len(lines) == 1 and "abc-42" in lines[0]

@@ -225,7 +225,9 @@ class InlineSlot:
                 bind_request(None)
                 deadline.end()
 
-    def fault(self, exc: errors.HandlerError, runtime: JsRuntime, url: str, effects: int) -> errors.HandlerError:
+    def fault(
+        self, exc: errors.HandlerError, runtime: JsRuntime, url: str, effects: int
+    ) -> errors.HandlerError:
         """What a fault of an inline run becomes (also for the C lane's runs, server/lane.py):
         the runtime replaced if the fault spoiled it; a run interrupted at the inline bound
         demotes its path and is repeated on the threads if it had no effects."""

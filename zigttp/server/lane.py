@@ -7,8 +7,9 @@ httptools wraps), calls the handler and writes in C, for plain requests only; uv
 readiness and this module owns every decision that is not plain:
 
 * `LaneHost.sync` tells C whether it may run handlers itself: only while the inline lane is open
-  (`runtime.lanes`), nothing screens requests before the handler (metrics, health, CORS,
-  static files) and the handler uses no host modules (which bind a request id and deadline);
+  (`runtime.lanes`) and nothing screens requests before the handler (metrics, health, CORS,
+  static files); for a handler with host modules C calls `begin`/`end` around each run, which
+  bind the request id and deadline the modules read, as `InlineSlot.run` does;
 * a request C will not run comes here as its raw bytes (`on_request`) and is parsed by the same
   `RequestReader` and answered by the same `Dispatcher` as on the Python server, inline or on
   the pool threads;
@@ -28,8 +29,9 @@ import socket
 from time import perf_counter
 from typing import TYPE_CHECKING
 
-from zigttp import errors
+from zigttp import deadline, errors
 from zigttp.errors import ProtocolError
+from zigttp.log import bind_request
 from zigttp.runtime import _engine
 from zigttp.runtime.engine import translate
 from zigttp.server.connection import HttpConnection
@@ -54,8 +56,13 @@ class LaneHost:
         self.dispatcher = server.dispatcher
         config = server.config
         self.access = self._access if self.dispatcher.log.access_enabled else None
+        self._effects = 0  # the inline slot's count of module effects before the running call
         self.lane = _engine.Lane(
-            self, config.max_body_size, config.max_header_bytes, config.max_response_bytes, self.dispatcher._worker
+            self,
+            config.max_body_size,
+            config.max_header_bytes,
+            config.max_response_bytes,
+            self.dispatcher._worker,
         )
         self.dispatcher.next_id = self.lane.next_id  # one id sequence for both paths
         self.dispatcher.on_swap = self.sync
@@ -103,7 +110,6 @@ class LaneHost:
         fast = (
             runtime is not None
             and not dispatcher.screens
-            and not runtime.has_modules
             and lanes.inline_allowed("/")
             and not self.server.draining
         )
@@ -111,8 +117,29 @@ class LaneHost:
             self.lane.set_runtime(None, 0.0, 0.0, None, dispatcher.origin)
             return
         self.lane.set_runtime(
-            runtime.engine_runtime, runtime.timeout, runtime.limits.timeout, lanes.demoted, dispatcher.origin
+            runtime.engine_runtime,
+            runtime.timeout,
+            runtime.limits.timeout,
+            lanes.demoted,
+            dispatcher.origin,
+            runtime.has_modules,
         )
+
+    def begin(self, request_id: str) -> None:
+        """A C run of a handler that uses host modules: what `InlineSlot.run` binds for it."""
+        slot = self.dispatcher.pool.inline
+        assert slot is not None
+        slot.request_id = request_id
+        self._effects = slot.effects
+        bind_request(request_id)
+        deadline.begin(slot.runtime.limits.timeout)
+
+    def end(self) -> None:
+        slot = self.dispatcher.pool.inline
+        if slot is not None:
+            slot.request_id = "-"
+        bind_request(None)
+        deadline.end()
 
     # -- what C hands back --------------------------------------------------------------------
     def _parse(self, raw: bytes, first: bool) -> Request | None:
@@ -189,7 +216,9 @@ class LaneHost:
         server = self.server
 
         def protocol() -> LaneConnection:
-            return LaneConnection(server, unsent, rest, first, reply, "refuse" if refuse else "close" if closing else "")
+            return LaneConnection(
+                server, unsent, rest, first, reply, "refuse" if refuse else "close" if closing else ""
+            )
 
         self.loop.create_task(_connect(self.loop, protocol, sock))
 
@@ -205,7 +234,10 @@ class LaneHost:
         request_id = self.dispatcher.request_id(request)
         try:
             if kind == "fault":
-                exc = slot.fault(translate(payload, runtime.limits, runtime.timeout), runtime, request.url, 0)
+                effects = self._effects if runtime.has_modules else slot.effects
+                exc = slot.fault(
+                    translate(payload, runtime.limits, runtime.timeout), runtime, request.url, effects
+                )
                 slot.settle(runtime)
                 if isinstance(exc, errors.InlineBoundExceeded) and exc.retry:
                     return None

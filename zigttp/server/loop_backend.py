@@ -81,7 +81,9 @@ class LoopServer:
         if lane_enabled():  # accepted and served by the C lane; Python gets what is not plain
             self.lane = LaneHost(self, sock)
         else:
-            self._server = await self.loop.create_server(lambda: HttpConnection(self), sock=sock, backlog=2048)
+            self._server = await self.loop.create_server(
+                lambda: HttpConnection(self), sock=sock, backlog=2048
+            )
         self._sweeper = self.loop.create_task(self._sweep_deadlines())
 
     async def _sweep_deadlines(self) -> None:
@@ -116,7 +118,9 @@ class LoopServer:
 
     async def _finish_drain(self) -> None:
         deadline = self.loop.time() + self.config.drain_timeout
-        while (self.connections or (self.lane is not None and self.lane.count)) and self.loop.time() < deadline:
+        while (
+            self.connections or (self.lane is not None and self.lane.count)
+        ) and self.loop.time() < deadline:
             await asyncio.sleep(0.02)
             if self.lane is not None:
                 self.lane.lane.sweep(0.0)  # (draining: a connection idle between answers closes)
