@@ -28,7 +28,7 @@ def test_one_input(data: bytes) -> None:
     step = data[0] % 16 + 1  # the first byte picks the piece size
     raw = data[1:]
     whole = parse([raw])
-    pieces = parse([raw[i:i + step] for i in range(0, len(raw), step)])
+    pieces = parse([raw[i : i + step] for i in range(0, len(raw), step)])
     if whole != pieces:
         raise AssertionError(f"split parse differs: {whole!r} != {pieces!r}")
 

@@ -12,7 +12,8 @@
  *   on_request(fd, raw, first)  -> (bytes, keep_alive) | None (Python took it) | False (hand over)
  *   on_unusual(kind, payload, raw, first) -> (bytes, keep_alive) | None (route to on_request)
  *   on_handover(fd, unsent, rest, first, closing)  the connection is Python's from here on
- *   on_replace(reason), on_slow(url, seconds), tally(n, total, max), forget(fd), schedule()
+ *   on_replace(reason), on_slow(url, seconds), forget(fd), schedule()
+ *   tally(n, total, max, (statuses, buckets, duration_sum)) per batch: the runs C made
  *   access(request_id, method, url, status, size, seconds) when the access log is on
  *   begin(request_id), end() around a run when the handler uses host modules (they read the
  *   request's id and deadline)
@@ -32,6 +33,8 @@
 #define READ_SIZE 65536
 #define MAX_BATCH 64
 #define SLOW_NS 2000000 /* runtime.lanes.BUDGET */
+#define MAX_BUCKETS 32   /* server/metrics.BUCKETS has 14 */
+#define INTERNAL_PREFIX "/_zigttp/" /* --metrics/--health endpoints: Python answers them */
 
 typedef struct Conn {
     int fd;
@@ -65,6 +68,13 @@ typedef struct {
     unsigned long long executions;
     double exec_total, exec_max;
     int64_t cpu_mark, wall_mark; /* run_cpu_ns */
+    int internal; /* --metrics/--health: /_zigttp/... goes to Python */
+    /* --metrics: the C runs' share of server/metrics.RequestMetrics, handed over per batch */
+    int metrics;
+    double buckets[MAX_BUCKETS];
+    int bucket_count;
+    unsigned long long bucket_counts[MAX_BUCKETS + 1], by_status[600];
+    double duration_sum;
 } Lane;
 
 enum { DONE, ROUTE, BUSY, HANDED };
@@ -366,6 +376,46 @@ static void log_access(Lane *lane, const PlainRequest *req, Span id, int status,
     Py_XDECREF(out);
 }
 
+/* RequestMetrics.record for an answer C built: by status, and the duration histogram
+ * (bisect_left over the bucket bounds). */
+static void record(Lane *lane, int status, int64_t wall)
+{
+    double seconds = (double)wall / 1e9;
+    int i = 0;
+    while (i < lane->bucket_count && lane->buckets[i] < seconds)
+        i++;
+    lane->bucket_counts[i]++;
+    lane->by_status[status >= 0 && status < 600 ? status : 0]++;
+    lane->duration_sum += seconds;
+}
+
+/* The batch's metrics for Python (tally): {status: count}, bucket counts, duration sum. */
+static PyObject *take_metrics(Lane *lane)
+{
+    if (!lane->metrics)
+        return Py_BuildValue("(OOd)", Py_None, Py_None, 0.0);
+    PyObject *statuses = PyDict_New(), *buckets = PyList_New(lane->bucket_count + 1);
+    for (int status = 0; statuses != NULL && status < 600; status++) {
+        if (lane->by_status[status] == 0)
+            continue;
+        PyObject *key = PyLong_FromLong(status), *count = PyLong_FromUnsignedLongLong(lane->by_status[status]);
+        if (key == NULL || count == NULL || PyDict_SetItem(statuses, key, count) < 0)
+            Py_CLEAR(statuses);
+        Py_XDECREF(key);
+        Py_XDECREF(count);
+        lane->by_status[status] = 0;
+    }
+    for (int i = 0; buckets != NULL && i <= lane->bucket_count; i++) {
+        PyList_SET_ITEM(buckets, i, PyLong_FromUnsignedLongLong(lane->bucket_counts[i]));
+        lane->bucket_counts[i] = 0;
+    }
+    PyObject *out = statuses && buckets ? Py_BuildValue("(OOd)", statuses, buckets, lane->duration_sum) : NULL;
+    lane->duration_sum = 0;
+    Py_XDECREF(statuses);
+    Py_XDECREF(buckets);
+    return out;
+}
+
 /* The handler's answer (status, header_block, body) appended as response bytes. */
 static int append_answer(Lane *lane, Conn *conn, const PlainRequest *req, PyObject *answer, int64_t wall,
                          const char *raw, size_t size)
@@ -396,6 +446,8 @@ static int append_answer(Lane *lane, Conn *conn, const PlainRequest *req, PyObje
     }
     if (!keep_alive)
         conn->closing = 1;
+    if (lane->metrics)
+        record(lane, status, wall);
     if (lane->access != Py_None)
         log_access(lane, req, id, status, (size_t)PyBytes_GET_SIZE(body), wall);
     return DONE;
@@ -481,6 +533,9 @@ static int run_js(Lane *lane, Conn *conn, const PlainRequest *req, const char *r
 static int fast_path(Lane *lane, const PlainRequest *req)
 {
     if (lane->runtime == NULL)
+        return 0;
+    size_t prefix = sizeof INTERNAL_PREFIX - 1;
+    if (lane->internal && req->url.len >= prefix && memcmp(req->url.at, INTERNAL_PREFIX, prefix) == 0)
         return 0;
     if (lane->demoted == NULL || PySet_GET_SIZE(lane->demoted) == 0)
         return 1;
@@ -651,10 +706,13 @@ static PyObject *lane_flush(Lane *lane, PyObject *unused)
         write_out(lane, ran[i]);
     }
     if (lane->executions > 0) {
-        PyObject *out = PyObject_CallFunction(lane->tally, "Kdd", lane->executions, lane->exec_total, lane->exec_max);
+        PyObject *metrics = take_metrics(lane);
+        PyObject *out = metrics ? PyObject_CallFunction(lane->tally, "KddO", lane->executions, lane->exec_total,
+                                                        lane->exec_max, metrics) : NULL;
         if (out == NULL)
             report_bug("tally");
         Py_XDECREF(out);
+        Py_XDECREF(metrics);
         lane->executions = 0;
         lane->exec_total = lane->exec_max = 0;
     }
@@ -740,17 +798,23 @@ static PyObject *lane_drain(Lane *lane, PyObject *unused)
     return out;
 }
 
-/* set_runtime(runtime | None, timeout, settle_budget, demoted: set | None, origin, binds=False):
- * whether
+/* set_runtime(runtime | None, timeout, settle_budget, demoted: set | None, origin, binds=False,
+ * internal=False, buckets=None): whether
  * and with what the lane runs plain requests itself (server/lane.py decides: LaneHost.sync). */
 static PyObject *lane_set_runtime(Lane *lane, PyObject *args)
 {
     PyObject *runtime, *demoted;
     double timeout, budget;
     const char *origin;
-    int binds = 0;
-    if (!PyArg_ParseTuple(args, "OddOs|p", &runtime, &timeout, &budget, &demoted, &origin, &binds))
+    int binds = 0, internal = 0;
+    PyObject *buckets = Py_None;
+    if (!PyArg_ParseTuple(args, "OddOs|ppO", &runtime, &timeout, &budget, &demoted, &origin, &binds, &internal,
+                          &buckets))
         return NULL;
+    if (buckets != Py_None && (!PyTuple_Check(buckets) || PyTuple_GET_SIZE(buckets) > MAX_BUCKETS)) {
+        PyErr_SetString(PyExc_TypeError, "set_runtime: buckets is a tuple of at most 32 bounds, or None");
+        return NULL;
+    }
     if (runtime != Py_None && !PyObject_TypeCheck(runtime, &RuntimeType)) {
         PyErr_SetString(PyExc_TypeError, "set_runtime: a Runtime or None");
         return NULL;
@@ -770,6 +834,15 @@ static PyObject *lane_set_runtime(Lane *lane, PyObject *args)
     lane->timeout = timeout;
     lane->settle_budget = budget;
     lane->binds = binds;
+    lane->internal = internal;
+    if (lane->executions == 0) { /* (else the batch's counts are still to be handed over) */
+        lane->metrics = buckets != Py_None;
+        lane->bucket_count = lane->metrics ? (int)PyTuple_GET_SIZE(buckets) : 0;
+        for (int i = 0; i < lane->bucket_count; i++)
+            lane->buckets[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(buckets, i));
+    }
+    if (PyErr_Occurred())
+        return NULL;
     Py_RETURN_NONE;
 }
 
@@ -866,7 +939,8 @@ static PyMethodDef lane_methods[] = {
     {"sweep", (PyCFunction)lane_sweep, METH_O, "sweep(keepalive_timeout): close idle connections"},
     {"drain", (PyCFunction)lane_drain, METH_NOARGS, "drain(): close idle connections, the rest after answers"},
     {"set_runtime", (PyCFunction)lane_set_runtime, METH_VARARGS,
-     "set_runtime(runtime | None, timeout, settle_budget, demoted | None, origin, binds=False)"},
+     "set_runtime(runtime | None, timeout, settle_budget, demoted | None, origin, binds=False, internal=False, "
+     "buckets=None)"},
     {"next_id", (PyCFunction)lane_next_id, METH_NOARGS, "next_id() -> int"},
     {NULL, NULL, 0, NULL},
 };

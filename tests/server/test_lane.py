@@ -227,3 +227,30 @@ def test_a_handler_with_host_modules_runs_in_c_with_its_request_bound(tmp_path, 
     assert b'{"n":"500"}' in answer and seen == []
     lines = [line for line in capfd.readouterr().err.splitlines() if "hit 500" in line]
     assert len(lines) == 1 and "abc-42" in lines[0]
+
+
+def test_with_metrics_c_answers_are_counted_and_the_endpoint_is_python_s(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ZIGTTP_LANE", "1")
+    path = tmp_path / "handler.js"
+    path.write_text(HANDLER)
+    config = zigttp.ServerConfig(port=0, pool_size=2, quiet=True, metrics=True, health=True)
+    with zigttp.Server(path, config) as server:
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        with sock:
+            for index in range(WARM_UP):
+                _get(sock, f"/warm?n={index}")
+            assert server._box[0].lane.lane.fast
+            seen = _python_dispatch_forbidden(server, monkeypatch)
+            for index in range(7):
+                assert b" 200 OK" in _get(sock, f"/counted?n={index}")
+            assert b" 500 " in _get(sock, "/boom?n=1")  # a fault: answered (and counted) by Python
+            health = _get(sock, "/_zigttp/health")
+            metrics = _get(sock, "/_zigttp/metrics").decode()
+    assert seen == ["/_zigttp/health", "/_zigttp/metrics"] and b'"status":"ok"' in health
+    counted = {
+        line.split("{")[1].split("}")[0]: float(line.split()[-1])
+        for line in metrics.splitlines()
+        if line.startswith("zigttp_requests_total{")
+    }
+    assert counted.get('status="200"') == WARM_UP + 7  # (internal endpoints are not counted)
+    assert counted.get('status="500"') == 1

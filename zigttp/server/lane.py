@@ -7,8 +7,8 @@ httptools wraps), calls the handler and writes in C, for plain requests only; uv
 readiness and this module owns every decision that is not plain:
 
 * `LaneHost.sync` tells C whether it may run handlers itself: only while the inline lane is open
-  (`runtime.lanes`) and nothing screens requests before the handler (metrics, health, CORS,
-  static files); for a handler with host modules C calls `begin`/`end` around each run, which
+  (`runtime.lanes`) and no CORS policy or static directory screens requests before the handler
+  (`/_zigttp/` endpoints go to Python; C counts its answers for --metrics); for a handler with host modules C calls `begin`/`end` around each run, which
   bind the request id and deadline the modules read, as `InlineSlot.run` does;
 * a request C will not run comes here as its raw bytes (`on_request`) and is parsed by the same
   `RequestReader` and answered by the same `Dispatcher` as on the Python server, inline or on
@@ -35,6 +35,7 @@ from zigttp.log import bind_request
 from zigttp.runtime import _engine
 from zigttp.runtime.engine import translate
 from zigttp.server.connection import HttpConnection
+from zigttp.server.metrics import BUCKETS
 from zigttp.server.protocol import Request, RequestReader
 from zigttp.server.response import plain_error, report_internal_error, status_line, with_close
 
@@ -107,9 +108,11 @@ class LaneHost:
         slot = pool.inline
         runtime = slot.runtime if slot is not None else None
         lanes = pool.lanes
+        config = self.server.config
         fast = (
             runtime is not None
-            and not dispatcher.screens
+            and dispatcher.cors is None
+            and dispatcher.static is None
             and lanes.inline_allowed("/")
             and not self.server.draining
         )
@@ -123,6 +126,8 @@ class LaneHost:
             lanes.demoted,
             dispatcher.origin,
             runtime.has_modules,
+            config.metrics or config.health,  # /_zigttp/... is answered by Python
+            BUCKETS if config.metrics else None,
         )
 
     def begin(self, request_id: str) -> None:
@@ -267,14 +272,24 @@ class LaneHost:
         self.dispatcher.pool.lanes.record_inline_run(url, seconds)
         self.sync()
 
-    def tally(self, count: int, total: float, longest: float) -> None:
-        """Per flush: the C runs in the pool's metrics and the dispatcher's count."""
+    def tally(
+        self,
+        count: int,
+        total: float,
+        longest: float,
+        answers: tuple[dict[int, int] | None, list[int] | None, float],
+    ) -> None:
+        """Per flush: the C runs in the pool's metrics, the dispatcher's count and, with
+        --metrics, its request metrics (`answers`: by status, histogram, duration sum)."""
         metrics = self.dispatcher.pool.metrics
         metrics.executions += count
         metrics.inline_executions += count
         metrics.exec_total += total
         if longest > metrics.exec_max:
             metrics.exec_max = longest
+        statuses, buckets, duration = answers
+        if statuses is not None and buckets is not None:
+            self.dispatcher.requests.merge(statuses, buckets, duration)
         self.dispatcher.count_served(count)
 
     def _access(self, request_id: str, method: str, url: str, status: int, size: int, seconds: float) -> None:

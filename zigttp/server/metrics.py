@@ -39,6 +39,15 @@ class RequestMetrics:
         self.duration_sum += seconds
         self.count += 1
 
+    def merge(self, by_status: dict[int, int], bucket_counts: list[int], duration_sum: float) -> None:
+        """Counts recorded elsewhere with the same buckets (the C lane's, per batch)."""
+        for status, count in by_status.items():
+            self.by_status[status] = self.by_status.get(status, 0) + count
+            self.count += count
+        for index, count in enumerate(bucket_counts):
+            self.bucket_counts[index] += count
+        self.duration_sum += duration_sum
+
 
 def snapshot(
     worker: int, requests: RequestMetrics, pool: Any, cache: Any | None, state: Snapshot | None = None
