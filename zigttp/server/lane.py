@@ -8,8 +8,9 @@ readiness and this module owns every decision that is not plain:
 
 * `LaneHost.sync` tells C whether it may run handlers itself: only while the inline lane is open
   (`runtime.lanes`) and no CORS policy or static directory screens requests before the handler
-  (`/_zigttp/` endpoints go to Python; C counts its answers for --metrics); for a handler with host modules C calls `begin`/`end` around each run, which
-  bind the request id and deadline the modules read, as `InlineSlot.run` does;
+  (`/_zigttp/` endpoints go to Python; C counts its answers for --metrics); for a handler
+  with host modules C calls `begin`/`end` around each run, which bind the request id and
+  deadline the modules read, as `InlineSlot.run` does;
 * a request C will not run comes here as its raw bytes (`on_request`) and is parsed by the same
   `RequestReader` and answered by the same `Dispatcher` as on the Python server, inline or on
   the pool threads;
@@ -42,6 +43,9 @@ from zigttp.server.response import plain_error, report_internal_error, status_li
 if TYPE_CHECKING:
     from zigttp.server.dispatch import Reply
     from zigttp.server.loop_backend import LoopServer
+
+
+BatchAnswers = tuple[dict[int, int] | None, list[int] | None, float]  # statuses, histogram, sum
 
 
 def lane_enabled() -> bool:
