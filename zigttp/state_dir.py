@@ -5,6 +5,9 @@ created mode 0700 (mkdtemp), removed when the server exits, and named after the 
 process (`zigttp-state-<pid>-XXXX`) so the next server started on the host removes those left
 by a server that was killed (SIGKILL, OOM) before it could clean up. Only directories of our
 own uid whose owner pid no longer runs are swept; a live server's directory is never touched.
+The sweep reads the whole temporary directory (tens of thousands of entries on a busy host, a
+large share of a cold start), so a supervisor creates its directory without it and sweeps once
+its workers answer (`Supervisor._supervise`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ def sweep_leftovers(root: str | None = None) -> int:
     removed = 0
     with contextlib.suppress(OSError), os.scandir(root) as entries:
         for entry in entries:
+            if not entry.name.startswith(PREFIX):  # (most entries: no regex call for them)
+                continue
             match = _OWNED.match(entry.name)
             if not match or not entry.is_dir(follow_symlinks=False):
                 continue
@@ -47,9 +52,11 @@ def sweep_leftovers(root: str | None = None) -> int:
     return removed
 
 
-def create_state_dir() -> str:
-    """A fresh 0700 directory owned by this process, after sweeping crashed servers' ones."""
-    sweep_leftovers()
+def create_state_dir(sweep: bool = True) -> str:
+    """A fresh 0700 directory owned by this process, after sweeping crashed servers' ones
+    (`sweep=False`: the caller sweeps later, off the start path)."""
+    if sweep:
+        sweep_leftovers()
     return tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")
 
 

@@ -29,10 +29,12 @@ from zigttp.server.dispatch import preflight
 from zigttp.server.heartbeat import TICK, Board, clock
 from zigttp.server.lifecycle import Server, bind_group, fast_start_enabled
 from zigttp.server.watchdog import GRACE, Watchdog, dump_stacks_on_signal
-from zigttp.state_dir import create_state_dir, remove_state_dir
+from zigttp.state_dir import create_state_dir, remove_state_dir, sweep_leftovers
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
+
+SWEEP_AFTER = 1.0  # seconds after the workers are ready before the state-directory sweep
 
 
 class Supervisor:
@@ -41,7 +43,7 @@ class Supervisor:
         self.compiled = compiled
         self._sockets = bind_group(config.host, config.port, config.workers)  # fails first
         self.port = self._sockets[0].getsockname()[1]
-        self.state_dir = create_state_dir()  # removed when run() returns (state_dir.py)
+        self.state_dir = create_state_dir(sweep=False)  # removed when run() returns (state_dir.py)
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
         self.drain_deadline = 0.0  # when stopping: kill what is left after this (clock())
@@ -175,10 +177,16 @@ class Supervisor:
                 self.children.pop(pid, None)
 
     def _supervise(self) -> int:
-        """Until every worker is gone: reap and restart, judge heartbeats, enforce the drain."""
+        """Until every worker is gone: reap and restart, judge heartbeats, enforce the drain;
+        once, `SWEEP_AFTER` seconds in, remove crashed servers' state directories (state_dir.py:
+        not before the first answers, which it would delay)."""
+        sweep_at = clock() + SWEEP_AFTER
         while self.children:
             self._reap()
             now = clock()
+            if sweep_at and now >= sweep_at:
+                sweep_at = 0.0
+                sweep_leftovers()
             self.watchdog.sweep(self.children, now)
             if self.stopping and now > self.drain_deadline:
                 self.watchdog.kill_stragglers(self.children, self.config.drain_timeout)
