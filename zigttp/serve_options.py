@@ -9,11 +9,12 @@ does not recognise (help, a bad value, an unknown flag) to click, so the message
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from zigttp.records import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Opt:
     """One option. `kind`: int, float, str, size (64k, 1m), choice, flag, file, dir (paths)."""
 

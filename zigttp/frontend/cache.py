@@ -10,7 +10,6 @@ I/O or format problem is a miss, never an error: the cache can always be deleted
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -22,6 +21,7 @@ from typing import Any
 from zigttp import __version__
 from zigttp.diagnostics import Diagnostic
 from zigttp.frontend.result import CompiledHandler, LineSpan, Options
+from zigttp.records import asdict
 from zigttp.runtime.bytecode_cache import cache_root, enabled
 
 FORMAT = 1
@@ -42,9 +42,7 @@ def _key(path: Path, options: Options) -> str | None:
         content = path.read_bytes()
     except OSError:
         return None
-    meta = json.dumps(
-        [FORMAT, __version__, _frontend_digest(), dataclasses.asdict(options), str(path.resolve())]
-    )
+    meta = json.dumps([FORMAT, __version__, _frontend_digest(), asdict(options), str(path.resolve())])
     return _digest(meta.encode() + b"\0" + content)
 
 
@@ -81,7 +79,7 @@ def store(path: Path, options: Options, compiled: CompiledHandler) -> None:
         return
     try:
         hashes = {f: _digest(Path(f).read_bytes()) for f in compiled.files}
-        result = dataclasses.asdict(compiled)
+        result = asdict(compiled)
         del result["bytecode"]  # engine-specific: compiled from `code` at load
         record = {"hashes": hashes, "result": result}
         target = _entry_path(key)

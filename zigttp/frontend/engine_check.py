@@ -8,12 +8,12 @@ the user's file:line:col, and gives `build` the bytecode its artifact carries.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from zigttp.diagnostics import Diagnostic
 from zigttp.frontend.build import PREFIX
 from zigttp.frontend.result import CompiledHandler
+from zigttp.records import replace
 
 CODE = "ZT003"
 HINT = "the JavaScript engine refuses this code when it loads; fix the statement at this position"
@@ -24,7 +24,7 @@ def compile_with_engine(compiled: CompiledHandler) -> tuple[CompiledHandler, lis
     from zigttp.runtime.engine import CompileFailure, compile_script
 
     try:
-        return dataclasses.replace(compiled, bytecode=compile_script(compiled.code)), []
+        return replace(compiled, bytecode=compile_script(compiled.code)), []
     except CompileFailure as failure:
         return compiled, [_diagnostic(compiled, failure.message, failure.line, failure.column)]
 

@@ -198,9 +198,14 @@ class Runtime:
         return Response(exc.status, headers, body, type(exc).__name__)
 
 
-@dataclass(slots=True)
 class _Call(Call):
-    echo_id: bool = False
+    """A Call that remembers whether the caller sent its own x-request-id (echoed back)."""
+
+    __slots__ = ("echo_id",)
+
+    def __init__(self, *args: object, echo_id: bool = False) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.echo_id = echo_id
 
 
 def normalize_headers(headers: Headers | None) -> dict[str, str]:

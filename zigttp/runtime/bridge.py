@@ -20,11 +20,11 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 
 from zigttp.modules import ModuleContext, ModuleSpec, ModuleTypeError
+from zigttp.records import record
 
 # ASCII-only replies: a lone surrogate in a module's result (from a hostile argument echoed back)
 # stays a `\\udXXX` escape instead of breaking the binding's UTF-8 conversion.
@@ -66,7 +66,7 @@ class IoTap(Protocol):
     def call(self, module: str, fn: str, args: list[Any], real: Callable[[], Any]) -> Any: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Export:
     module: str
     name: str

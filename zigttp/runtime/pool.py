@@ -21,7 +21,6 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from time import perf_counter, thread_time
 from typing import TYPE_CHECKING
 
@@ -42,16 +41,20 @@ REBUILD_FIRST_DELAY = 0.05  # seconds before a failed runtime rebuild is retried
 REBUILD_MAX_DELAY = 5.0
 
 
-@dataclass(slots=True)
 class Call:
-    """One handler invocation, as the slot thread sees it."""
+    """One handler invocation, as the slot thread sees it (a plain class: one per request)."""
 
-    method: str
-    url: str
-    headers_wire: str
-    body: bytes | None
-    request_id: str
-    origin: str = ""  # "http://host:port" of the listening socket (a `{ fetch }` request's URL)
+    __slots__ = ("body", "headers_wire", "method", "origin", "request_id", "url")
+
+    def __init__(
+        self, method: str, url: str, headers_wire: str, body: bytes | None, request_id: str, origin: str = ""
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.headers_wire = headers_wire
+        self.body = body
+        self.request_id = request_id
+        self.origin = origin  # "http://host:port" of the listening socket (a `{ fetch }` request's URL)
 
 
 class Slot:

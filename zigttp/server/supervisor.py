@@ -232,8 +232,7 @@ def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> Compil
     answer then). The workers fork from here, so they start serving sooner and share these
     pages with the supervisor instead of each holding a copy. A handler the engine cannot
     parse fails here, once. (No runtime is built before the fork: each worker builds its own.)"""
-    import dataclasses
-
+    from zigttp.records import replace
     from zigttp.runtime.engine import runtime_bytecode
     from zigttp.runtime.handler import bytecode_of
 
@@ -242,7 +241,7 @@ def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> Compil
 
         import zigttp.server.loop_backend  # noqa: F401
     runtime_bytecode()
-    return dataclasses.replace(compiled, bytecode=bytecode_of(compiled))
+    return replace(compiled, bytecode=bytecode_of(compiled))
 
 
 def _exit_with_parent(parent: int, drain_timeout: float) -> None:
