@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, Protocol
@@ -136,6 +135,8 @@ class ModuleBridge:
             except Exception as exc:
                 name = f"zigttp:{exports[index].module}.{exports[index].name}"
                 sys.stderr.write(f"zigttp: module call {name} failed:\n")
+                import traceback
+
                 traceback.print_exc()
                 return f"e{name} failed: {_text(exc)}"
 

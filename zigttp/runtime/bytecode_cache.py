@@ -13,11 +13,17 @@ it. Any I/O problem is a miss or a skipped store: the cache can always be delete
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+try:  # CPython's own SHA-256: `hashlib` loads OpenSSL first (~10 M instructions of a start)
+    from _sha256 import sha256  # 3.11
+except ImportError:  # pragma: no cover  (3.12 renamed it; a build without it has hashlib's)
+    try:
+        from _sha2 import sha256
+    except ImportError:
+        from hashlib import sha256
 
 _DIGEST = 32  # bytes of SHA-256 in front of the bytecode
 
@@ -30,6 +36,8 @@ def cache_root() -> Path:
     try:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     except RuntimeError:  # no home directory (some containers)
+        import tempfile
+
         base = Path(tempfile.gettempdir())
     return base / "zigttp"
 
@@ -55,7 +63,7 @@ def cached_compile(source: str, name: str, compile_: Callable[[], bytes]) -> byt
     """The bytecode of `source` (named `name`): from the cache, else `compile_()`, stored."""
     if not enabled():
         return compile_()
-    key = hashlib.sha256(
+    key = sha256(
         _engine_stamp() + b"\0" + name.encode() + b"\0" + source.encode("utf-8", "surrogatepass")
     ).hexdigest()
     path = cache_root() / "bytecode" / key[:2] / key
@@ -73,17 +81,19 @@ def _read(path: Path) -> bytes | None:
     except OSError:
         return None
     digest, bytecode = data[:_DIGEST], data[_DIGEST:]
-    if len(digest) != _DIGEST or hashlib.sha256(bytecode).digest() != digest:
+    if len(digest) != _DIGEST or sha256(bytecode).digest() != digest:
         return None
     return bytecode
 
 
 def _write(path: Path, bytecode: bytes) -> None:
+    import tempfile  # (a miss only: not on a warm start's path)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(hashlib.sha256(bytecode).digest() + bytecode)
+            handle.write(sha256(bytecode).digest() + bytecode)
         os.replace(tmp, path)
     except OSError:
         return

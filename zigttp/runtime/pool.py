@@ -18,7 +18,6 @@ import queue
 import sys
 import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable
 from time import perf_counter, thread_time
@@ -55,6 +54,14 @@ class Call:
         self.body = body
         self.request_id = request_id
         self.origin = origin  # "http://host:port" of the listening socket (a `{ fetch }` request's URL)
+
+
+def _print_exception(headline: str) -> None:
+    """`headline`, then the exception being handled (traceback: imported only on a failure)."""
+    import traceback
+
+    sys.stderr.write(headline)
+    traceback.print_exc()
 
 
 class Slot:
@@ -117,8 +124,7 @@ class Slot:
         except errors.HandlerError as exc:
             return exc
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
-            sys.stderr.write(f"zigttp: internal error in slot {self.index}:\n")
-            traceback.print_exc()
+            _print_exception(f"zigttp: internal error in slot {self.index}:\n")
             return errors.HandlerError("Internal Server Error")
         finally:
             self.pool.metrics.record_exec(time.perf_counter() - started)
@@ -135,8 +141,7 @@ class Slot:
         try:
             return self.runtime is not None and self.runtime.settle_leftovers()
         except Exception:  # a bug in zigttp itself: loud; the runtime is replaced
-            sys.stderr.write(f"zigttp: internal error in slot {self.index} between requests:\n")
-            traceback.print_exc()
+            _print_exception(f"zigttp: internal error in slot {self.index} between requests:\n")
             return False
 
     def _must_rebuild(self, outcome: Outcome) -> bool:
@@ -154,10 +159,9 @@ class Slot:
                 self.runtime = self.pool.factory(self)
                 return
             except BaseException:
-                sys.stderr.write(
+                _print_exception(
                     f"zigttp: slot {self.index} could not rebuild its runtime (retrying in {delay:g}s):\n"
                 )
-                traceback.print_exc()
             time.sleep(delay)
             delay = min(delay * 2, REBUILD_MAX_DELAY)
 
@@ -210,8 +214,7 @@ class InlineSlot:
                 raise _bound_exceeded(runtime.timeout, retry=self.effects == effects) from None
             raise
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
-            sys.stderr.write("zigttp: internal error in the inline runtime:\n")
-            traceback.print_exc()
+            _print_exception("zigttp: internal error in the inline runtime:\n")
             self._replace()
             raise errors.HandlerError("Internal Server Error") from None
         finally:

@@ -19,7 +19,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
@@ -124,6 +123,8 @@ class Supervisor:
             self._report_failure(f"zigttp: {exc}\n")
             return exc.exit_code
         except BaseException:
+            import traceback
+
             self._report_failure(traceback.format_exc())
             return 1
         finally:
