@@ -17,13 +17,13 @@ import json
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zigttp import errors
 from zigttp.config import ServerConfig
 from zigttp.log import ServerLog
+from zigttp.records import field, record
 from zigttp.runtime.marshal import HandlerResponse, encode_headers, map_stack, split_message
 from zigttp.runtime.pool import Call, RuntimePool
 
@@ -35,7 +35,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 _TEXT = "text/plain; charset=utf-8"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Response:
     """A handler's answer. `error` names the HandlerError class when the handler failed."""
 
