@@ -40,8 +40,6 @@ def temp_root() -> str:
 
 def sweep_leftovers(root: str | None = None) -> int:
     """Remove state directories whose server is gone; returns how many were removed."""
-    import shutil
-
     root = root or temp_root()
     removed = 0
     with contextlib.suppress(OSError), os.scandir(root) as entries:
@@ -55,6 +53,8 @@ def sweep_leftovers(root: str | None = None) -> int:
                 if entry.stat(follow_symlinks=False).st_uid != os.getuid():
                     continue
                 if not _alive(int(match.group(1))):
+                    import shutil  # (only for a leftover: most sweeps remove nothing)
+
                     shutil.rmtree(entry.path)
                     removed += 1
     return removed
