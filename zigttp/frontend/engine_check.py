@@ -21,10 +21,10 @@ HINT = "the JavaScript engine refuses this code when it loads; fix the statement
 
 def compile_with_engine(compiled: CompiledHandler) -> tuple[CompiledHandler, list[Diagnostic]]:
     """(compiled with its bytecode, []) or (compiled, [the engine's error as a Diagnostic])."""
-    from zigttp.runtime.engine import CompileFailure, compile_script
+    from zigttp.runtime.engine import CompileFailure, handler_bytecode
 
-    try:
-        return replace(compiled, bytecode=compile_script(compiled.code)), []
+    try:  # (through the bytecode cache: the next start of this handler finds it there)
+        return replace(compiled, bytecode=handler_bytecode(compiled.code)), []
     except CompileFailure as failure:
         return compiled, [_diagnostic(compiled, failure.message, failure.line, failure.column)]
 
