@@ -133,13 +133,15 @@ def test_what_the_lean_lambda_parse_does_not_take_goes_to_click(args):
 def test_lambda_starts_without_click_or_http_client(tmp_path):
     """The lean path for real: `python -m zigttp lambda` against an unreachable Runtime API
     exits with the API error and, once its caches are warm (the second start: the first one
-    compiled the handler with the front end), never imported click, http.client or dataclasses."""
+    compiled the handler with the front end), never imported click, http.client, dataclasses or
+    the HTTP server's modules."""
     probe = (
         "import runpy, sys\n"
         "try:\n"
         "    runpy.run_module('zigttp', run_name='__main__')\n"
         "finally:\n"
-        "    print(sorted(m for m in ('click', 'http.client', 'dataclasses', 'ssl') if m in sys.modules))\n"
+        "    unused = ('click', 'http.client', 'dataclasses', 'ssl', 'zigttp.server.lifecycle')\n"
+        "    print(sorted(m for m in unused if m in sys.modules))\n"
     )
     handler = tmp_path / "h.js"
     handler.write_text("function handler(r) { return Response.text('ok') }")

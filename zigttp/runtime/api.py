@@ -67,7 +67,7 @@ class Runtime:
         log: ServerLog | None = None,
         id_prefix: str = "rt",
     ) -> None:
-        from zigttp.server.lifecycle import build_handler, compile_handler
+        from zigttp.runtime.loading import build_handler, compile_handler
 
         self.config = config or ServerConfig()
         self.log = log or ServerLog(access=False)
