@@ -17,7 +17,7 @@ import click
 from zigttp import __version__
 from zigttp.config import with_upstream_env
 from zigttp.errors import UsageError, ZigttpError
-from zigttp.serve_options import HANDLER_ENV, SERVE_OPTIONS, Opt
+from zigttp.serve_options import HANDLER_ENV, LAMBDA_OPTIONS, SERVE_OPTIONS, Opt
 
 CONTEXT = {"help_option_names": ["--help"], "max_content_width": 100}
 
@@ -63,7 +63,7 @@ def _options(table: tuple[Opt, ...]) -> Callable[[Callable[..., Any]], Callable[
         for opt in reversed(table):
             extra: dict[str, Any] = {"help": opt.help}
             if opt.kind == "flag":
-                extra["is_flag"] = True
+                extra.update(is_flag=True, default=opt.default)
             else:
                 extra.update(type=_click_type(opt), default=opt.default, multiple=opt.multiple)
                 extra.update(show_default=opt.show_default, metavar=opt.metavar, envvar=opt.envvar)
@@ -159,37 +159,7 @@ def check(files: tuple[str, ...], json_output: bool, profile: str, modules: tupl
 
 @cli.command("lambda", context_settings=CONTEXT)
 @click.argument("handler", required=False, type=click.Path(dir_okay=False))
-@click.option("-e", "--eval", "inline", metavar="CODE", help="Serve inline JavaScript code.")
-@click.option(
-    "-m",
-    "--memory",
-    "memory_limit",
-    type=SizeType(),
-    default=None,
-    help="Per-runtime JS memory ceiling (as for serve).",
-)
-@click.option(
-    "-n",
-    "--pool",
-    "pool_size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Runtimes in the pool (default 1: Lambda sends one event at a time).",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    help="Per-request time budget in seconds (wall clock).",
-)
-@click.option("-q", "--quiet", is_flag=True, default=None, help="No request log.")
-@click.option(
-    "--module",
-    "modules",
-    multiple=True,
-    metavar="FILE.py|MODULE",
-    help="Load user-defined zigttp:* modules; repeatable.",
-)
+@_options(LAMBDA_OPTIONS)
 def lambda_(handler: str | None, inline: str | None, **options: Any) -> None:
     """Run HANDLER as an AWS Lambda custom runtime (Runtime API; API Gateway v1/v2, Function URLs).
 

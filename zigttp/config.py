@@ -1,4 +1,4 @@
-"""ServerConfig: every knob of `zigttp serve` in one frozen dataclass.
+"""ServerConfig: every knob of `zigttp serve` in one frozen record (zigttp/records.py).
 
 The CLI builds one of these and hands it to the server; embedders build it directly. Nothing is
 configurable from the CLI that is not here. Defaults follow the seed documents
@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import MutableMapping
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from zigttp.errors import UsageError
+from zigttp.records import field, fields, record, replace
 
 if TYPE_CHECKING:
     from zigttp.modules import ModuleSpec
@@ -92,7 +92,7 @@ Isolation = Literal["context", "request"]
 LogFormat = Literal["text", "json"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ServerConfig:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
@@ -212,8 +212,6 @@ def config_from_env(environ: dict[str, str] | None = None, **overrides: object) 
     `ZIGTTP_TIMEOUT=5`, `ZIGTTP_CORS=1`, `ZIGTTP_MODULES=billing.py,myapp.tax`, `PORT=8080`...
     Explicit `overrides` win over the environment; a malformed value is a UsageError.
     """
-    from dataclasses import fields
-
     env = with_upstream_env(dict(os.environ if environ is None else environ))
     values: dict[str, object] = {}
     known = {f.name: f for f in fields(ServerConfig)}
@@ -224,7 +222,7 @@ def config_from_env(environ: dict[str, str] | None = None, **overrides: object) 
             continue
         name = _ENV_ALIASES.get(key[7:], key[7:].lower())
         if name in known and name not in overrides:
-            default = ServerConfig.__dataclass_fields__[name].default
+            default = known[name].default
             values[name] = _env_value(name, text, default)
     values.update(overrides)
     return ServerConfig(**values)  # type: ignore[arg-type]

@@ -12,8 +12,9 @@ produces `Diagnostic`s; `render` prints them the same way everywhere:
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Literal
+
+from zigttp.records import asdict, record
 
 if TYPE_CHECKING:
     from zigttp.errors import ZigttpError
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     file: str
     line: int  # 1-based

@@ -1,8 +1,9 @@
-"""The `zigttp` command's entry point: `serve` without click on the common path.
+"""The `zigttp` command's entry point: `serve` and `lambda` without click on the common path.
 
 Why: click is ~100 M instructions of a cold start (bench/README.md, item 3), and the usual
 `zigttp serve handler.ts -p 8080 -q` needs none of it. `parse_serve` reads such a command line
-from `serve_options.SERVE_OPTIONS`, the table click's `serve` is built from, with click's
+from `serve_options.SERVE_OPTIONS`, the table click's `serve` is built from (`lambda`: from
+`LAMBDA_OPTIONS`), with click's
 semantics (`--opt value`, `--opt=value`, `-p 8080`, `-p8080`, repeatable options, the same
 environment variables, the last value of a repeated option wins); anything else (`--help`,
 `--version`, an unknown flag, a value out of range, `--replay`, any other command) goes to
@@ -13,35 +14,52 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zigttp.errors import ZigttpError
-from zigttp.serve_options import HANDLER_ENV, SERVE_OPTIONS, Opt
+from zigttp.serve_options import HANDLER_ENV, LAMBDA_OPTIONS, SERVE_OPTIONS, Opt
 
-_BY_FLAG = {flag: opt for opt in SERVE_OPTIONS for flag in opt.flags}
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 Parsed = tuple[str | None, str | None, dict[str, Any], set[str]]  # handler, inline, options, explicit
+Environ = os._Environ[str] | dict[str, str]
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["serve"]:
+    lean = _LEAN.get(args[0]) if args else None
+    if lean is not None:
         from zigttp.config import with_upstream_env
 
         with_upstream_env(os.environ)  # ZTTP_* works wherever ZIGTTP_* does (before the env is read)
-        parsed = parse_serve(args[1:], os.environ)
+        parse, run = lean
+        parsed = parse(args[1:], os.environ)
         if parsed is not None:
-            sys.exit(_serve(*parsed))
+            sys.exit(_mapped(run, *parsed))
     from zigttp.cli import main as cli_main
 
     cli_main(args)
 
 
 def _serve(handler: str | None, inline: str | None, options: dict[str, Any], explicit: set[str]) -> int:
-    """What `cli.serve` does with the parsed values, with `cli.main`'s error mapping."""
+    """What `cli.serve` does with the parsed values."""
     from zigttp.commands.serve import run_serve
 
+    return run_serve(handler, inline, options, explicit=explicit)
+
+
+def _lambda(handler: str | None, inline: str | None, options: dict[str, Any], _explicit: set[str]) -> int:
+    """What `cli.lambda_` does with the parsed values."""
+    from zigttp.aws.runtime_loop import lambda_config, run_lambda
+
+    return run_lambda(handler, inline, lambda_config(options))
+
+
+def _mapped(command: Callable[..., int], *args: Any) -> int:
+    """`command(*args)` with `cli.main`'s error mapping."""
     try:
-        return run_serve(handler, inline, options, explicit=explicit)
+        return command(*args)
     except ZigttpError as exc:
         from zigttp.diagnostics import report_error
 
@@ -51,8 +69,24 @@ def _serve(handler: str | None, inline: str | None, options: dict[str, Any], exp
         return 130
 
 
-def parse_serve(args: list[str], environ: os._Environ[str] | dict[str, str]) -> Parsed | None:
+def parse_serve(args: list[str], environ: Environ) -> Parsed | None:
     """`serve`'s arguments as click would parse them, or None for click to handle."""
+    parsed = _parse(args, environ, SERVE_OPTIONS, HANDLER_ENV)
+    if parsed is not None:
+        parsed[2].pop("replay")
+    return parsed
+
+
+def parse_lambda(args: list[str], environ: Environ) -> Parsed | None:
+    """`lambda`'s arguments as click would parse them, or None for click to handle."""
+    return _parse(args, environ, LAMBDA_OPTIONS, None)
+
+
+def _parse(
+    args: list[str], environ: Environ, table: tuple[Opt, ...], handler_env: str | None
+) -> Parsed | None:
+    """A command's HANDLER and `table`'s options, or None where click must answer."""
+    by_flag = {flag: opt for opt in table for flag in opt.flags}
     given: dict[str, Any] = {}
     handler: str | None = None
     position = 0
@@ -64,7 +98,7 @@ def parse_serve(args: list[str], environ: os._Environ[str] | dict[str, str]) -> 
                 return None  # (click: "Got unexpected extra argument", "is a directory")
             handler = token
             continue
-        opt, text, position = _option(token, args, position)
+        opt, text, position = _option(by_flag, token, args, position)
         if opt is None or opt.name == "replay":
             return None
         value = _convert(opt, text)
@@ -75,13 +109,13 @@ def parse_serve(args: list[str], environ: os._Environ[str] | dict[str, str]) -> 
         else:
             given[opt.name] = value
     explicit = set(given)
-    if handler is None and environ.get(HANDLER_ENV):
-        handler = environ[HANDLER_ENV]
+    if handler is None and handler_env and environ.get(handler_env):
+        handler = environ[handler_env]
         if not _path_ok(handler, "file"):
             return None
     if handler is not None:
         explicit.add("handler")
-    for opt in SERVE_OPTIONS:
+    for opt in table:
         if opt.name in given:
             continue
         if opt.envvar and environ.get(opt.envvar):
@@ -93,15 +127,16 @@ def parse_serve(args: list[str], environ: os._Environ[str] | dict[str, str]) -> 
         else:
             given[opt.name] = _default(opt)
     inline = given.pop("inline")
-    given.pop("replay")
     return handler, inline, given, explicit
 
 
-def _option(token: str, args: list[str], position: int) -> tuple[Opt | None, str | None, int]:
+def _option(
+    by_flag: dict[str, Opt], token: str, args: list[str], position: int
+) -> tuple[Opt | None, str | None, int]:
     """The option `token` names, its value text (None for a flag), and the next position."""
     if token.startswith("--"):
         name, equals, inline_value = token.partition("=")
-        opt = _BY_FLAG.get(name)
+        opt = by_flag.get(name)
         if opt is None or (opt.kind == "flag" and equals):
             return None, None, position
         if opt.kind == "flag":
@@ -109,7 +144,7 @@ def _option(token: str, args: list[str], position: int) -> tuple[Opt | None, str
         if equals:
             return opt, inline_value, position
     else:
-        opt = _BY_FLAG.get(token[:2])
+        opt = by_flag.get(token[:2])
         if opt is None:
             return None, None, position
         if opt.kind == "flag":
@@ -165,8 +200,11 @@ def _path_ok(text: str, kind: str) -> bool:
 
 
 def _default(opt: Opt) -> Any:
-    if opt.kind == "size":
+    if opt.kind == "size" and opt.default is not None:
         from zigttp.config import parse_size
 
         return parse_size(opt.default)
     return opt.default
+
+
+_LEAN = {"serve": (parse_serve, _serve), "lambda": (parse_lambda, _lambda)}  # command → (parse, run)

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zigttp.errors import UsageError
+from zigttp.records import record
 
 FILENAME = "zigttp.json"
 UPSTREAM_FILENAME = "zttp.json"
@@ -58,7 +58,7 @@ _UPSTREAM_KEYS = {**_KEYS, "entry": ("handler", (str,))}
 _PATHS = frozenset({"handler", "static_dir"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProjectConfig:
     path: Path
     options: dict[str, Any]  # option name → value, paths already absolute

@@ -1,4 +1,5 @@
-"""Every option of `zigttp serve`, as data: the one definition click and the lean entry share.
+"""Every option of `zigttp serve` and `zigttp lambda`, as data: the one definition click and
+the lean entry share.
 
 Why data and not click decorators: `import click` is ~100 M instructions of a ~450 M start
 (bench/README.md, item 3), and a plain `zigttp serve handler.ts -p 8080` needs none of it.
@@ -9,11 +10,12 @@ does not recognise (help, a bad value, an unknown flag) to click, so the message
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from zigttp.records import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Opt:
     """One option. `kind`: int, float, str, size (64k, 1m), choice, flag, file, dir (paths)."""
 
@@ -110,4 +112,16 @@ SERVE_OPTIONS: tuple[Opt, ...] = (
     Opt(("--replay",), "replay", "file", None,
         "Run FILE (a trace or fixture) against HANDLER as tests and exit "
         "(same as `zigttp test FILE HANDLER`)."),
+)  # fmt: skip
+
+LAMBDA_OPTIONS: tuple[Opt, ...] = (  # (None: not given; lambda_config fills in ZIGTTP_* and defaults)
+    Opt(("-e", "--eval"), "inline", "str", None, "Serve inline JavaScript code.", metavar="CODE"),
+    Opt(("-m", "--memory"), "memory_limit", "size", None, "Per-runtime JS memory ceiling (as for serve)."),
+    Opt(("-n", "--pool"), "pool_size", "int", None,
+        "Runtimes in the pool (default 1: Lambda sends one event at a time).", low=1),
+    Opt(("--timeout",), "timeout", "float", None, "Per-request time budget in seconds (wall clock).",
+        low=0, low_open=True),
+    Opt(("-q", "--quiet"), "quiet", "flag", None, "No request log."),
+    Opt(("--module",), "modules", "str", (), "Load user-defined zigttp:* modules; repeatable.",
+        multiple=True, metavar="FILE.py|MODULE"),
 )  # fmt: skip

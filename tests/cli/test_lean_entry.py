@@ -1,6 +1,7 @@
-"""`zigttp serve` without click (`zigttp/entry.py`): the same values as click's parse, or click.
+"""`zigttp serve` and `zigttp lambda` without click (`zigttp/entry.py`): the same values as
+click's parse, or click.
 
-Both read `serve_options.SERVE_OPTIONS`; these tests hold the lean parser to click's result for
+Both read `serve_options.SERVE_OPTIONS` (`LAMBDA_OPTIONS`); these tests hold the lean parser to click's result for
 the command lines it takes, and check that everything else reaches click unchanged.
 """
 
@@ -13,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from zigttp.cli import serve
-from zigttp.entry import parse_serve
+from zigttp.cli import lambda_, serve
+from zigttp.entry import parse_lambda, parse_serve
 from zigttp.project import explicit_params
 
 TAKEN = [
@@ -99,3 +100,60 @@ def test_errors_are_clicks_word_for_word(args, tmp_path):
     )
     assert (lean.returncode, lean.stderr) == (with_click.returncode, with_click.stderr)
     assert lean.returncode == 2 and lean.stderr
+
+
+LAMBDA_TAKEN = [
+    ["h.js"],
+    [],
+    ["h.js", "-q", "-m", "1m", "-n", "2", "--timeout", "3", "--module", "a.py", "--module=b"],
+    ["-e", "function handler(r) { return new Response('x') }", "--pool=4"],
+]
+LAMBDA_REFUSED = [
+    ["--help"],
+    ["h.js", "-n", "0"],
+    ["h.js", "--timeout", "0"],
+    ["h.js", "-p", "1"],
+    ["a", "b"],
+]
+
+
+@pytest.mark.parametrize("args", LAMBDA_TAKEN)
+def test_the_lean_lambda_parse_equals_clicks(args, monkeypatch):
+    monkeypatch.setenv("ZIGTTP_HANDLER", "env.js")  # (lambda reads it itself, later: not a default)
+    params = dict(lambda_.make_context("lambda", list(args)).params)
+    handler, inline, options, _ = parse_lambda(args, os.environ)
+    assert (handler, inline, options) == (params.pop("handler"), params.pop("inline"), params)
+
+
+@pytest.mark.parametrize("args", LAMBDA_REFUSED)
+def test_what_the_lean_lambda_parse_does_not_take_goes_to_click(args):
+    assert parse_lambda(args, {}) is None
+
+
+def test_lambda_starts_without_click_or_http_client(tmp_path):
+    """The lean path for real: `python -m zigttp lambda` against an unreachable Runtime API
+    exits with the API error and, once its caches are warm (the second start: the first one
+    compiled the handler with the front end), never imported click, http.client, dataclasses or
+    the HTTP server's modules."""
+    probe = (
+        "import runpy, sys\n"
+        "try:\n"
+        "    runpy.run_module('zigttp', run_name='__main__')\n"
+        "finally:\n"
+        "    unused = ('click', 'http.client', 'dataclasses', 'ssl', 'zigttp.server.lifecycle')\n"
+        "    print(sorted(m for m in unused if m in sys.modules))\n"
+    )
+    handler = tmp_path / "h.js"
+    handler.write_text("function handler(r) { return Response.text('ok') }")
+    env = {**os.environ, "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9", "ZIGTTP_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # (port 9: nothing listens)
+        result = subprocess.run(
+            [sys.executable, "-c", probe, "lambda", str(handler)],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+            env=env,
+            timeout=60,
+        )
+        assert "Runtime API" in result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

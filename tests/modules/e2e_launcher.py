@@ -25,16 +25,16 @@ from zigttp.modules import ModuleContext
 
 def inject_module_options(options: dict[str, Any]) -> None:
     """Make the server's ModuleContext carry `options` (test seam for the missing flags)."""
-    import zigttp.server.lifecycle as lifecycle
+    import zigttp.runtime.loading as loading
 
-    original = lifecycle.load_handler
+    original = loading.load_handler
 
     def load_with_options(*args: Any, module_context: Any = None, **kwargs: Any) -> Any:
         context = module_context or ModuleContext(state_dir=tempfile.mkdtemp(prefix="e2e-"))
         context.options.update(options)
         return original(*args, module_context=context, **kwargs)
 
-    lifecycle.load_handler = load_with_options  # type: ignore[assignment]
+    loading.load_handler = load_with_options  # type: ignore[assignment]
 
 
 def main() -> int:

@@ -41,6 +41,18 @@ def test_a_changed_source_is_compiled_again():
     assert calls == [1]
 
 
+def test_a_package_script_is_read_only_on_a_miss_and_an_edit_is_a_miss(tmp_path: Path):
+    """`cached_compile_file` (our own scripts) keys by path, size and mtime: a warm start
+    reads no source; an edited file compiles afresh."""
+    script = tmp_path / "script.js"
+    script.write_text(SOURCE)
+    first = bytecode_cache.cached_compile_file(script, "s", lambda: compile_script(script.read_text()))
+    assert bytecode_cache.cached_compile_file(script, "s", _refuse) == first
+    script.write_text(SOURCE.replace("cached", "edited!"))
+    again = bytecode_cache.cached_compile_file(script, "s", lambda: compile_script(script.read_text()))
+    assert again != first
+
+
 def test_a_damaged_entry_is_a_miss_never_bytecode(cache: Path):
     good = bytecode_cache.cached_compile(SOURCE, "h", lambda: compile_script(SOURCE))
     (entry,) = [p for p in cache.rglob("*") if p.is_file()]

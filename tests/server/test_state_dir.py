@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,15 @@ HANDLER = r"""
 import { cacheSet } from "zigttp:cache";
 export function handler(req) { cacheSet("ns", "k", "secret"); return Response.text("ok"); }
 """
+
+
+def _eventually(condition: Callable[[], bool], within: float = 30.0) -> bool:
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def state_dirs(tmp: Path) -> list[Path]:
@@ -49,7 +60,8 @@ def test_a_killed_servers_state_dir_is_removed_by_the_next_start(serve, tmp: Pat
     alive = tmp / f"zigttp-state-{os.getpid()}-live"  # a running process's: must be kept
     alive.mkdir()
     server = serve(HANDLER, "-w", "1", "-q", env={"TMPDIR": str(tmp)})
-    assert not leftover.exists()
+    assert server.get("/").text == "ok"  # (the sweep comes after the start: SWEEP_AFTER)
+    assert _eventually(lambda: not leftover.exists())
     assert alive.exists()
     assert len(state_dirs(tmp)) == 2  # the live one and the new server's
     server.stop()

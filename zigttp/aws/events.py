@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
 from zigttp.errors import ZigttpError
+from zigttp.records import record
 from zigttp.runtime.api import Response
 
 Shape = Literal["v1", "v2"]
@@ -36,7 +36,7 @@ class InvalidEvent(ZigttpError):
     """The invocation payload is not an API Gateway or Function URL proxy event."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProxyRequest:
     shape: Shape
     method: str

@@ -10,19 +10,17 @@ I/O or format problem is a miss, never an error: the cache can always be deleted
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from zigttp import __version__
 from zigttp.diagnostics import Diagnostic
 from zigttp.frontend.result import CompiledHandler, LineSpan, Options
-from zigttp.runtime.bytecode_cache import cache_root, enabled
+from zigttp.records import asdict
+from zigttp.runtime.bytecode_cache import cache_root, enabled, sha256
 
 FORMAT = 1
 
@@ -34,7 +32,7 @@ def cache_dir() -> Path:
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 def _key(path: Path, options: Options) -> str | None:
@@ -42,20 +40,24 @@ def _key(path: Path, options: Options) -> str | None:
         content = path.read_bytes()
     except OSError:
         return None
-    meta = json.dumps(
-        [FORMAT, __version__, _frontend_digest(), dataclasses.asdict(options), str(path.resolve())]
-    )
+    meta = json.dumps([FORMAT, __version__, _frontend_digest(), asdict(options), str(path.resolve())])
     return _digest(meta.encode() + b"\0" + content)
 
 
 @functools.cache
 def _frontend_digest() -> str:
-    """Hash of the front end's own code: any change to it invalidates every cached entry."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256()
-    for file in sorted(package.rglob("*.py")):
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
+    """What identifies the front end's own code: any change to it invalidates every cached
+    entry. Each file's path, size and mtime (what a .pyc is checked against), not its bytes:
+    reading and hashing 180 KB of source was most of a warm start's cache lookup."""
+    package = os.path.dirname(__file__)
+    stamps = []
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                stamps.append(f"{os.path.relpath(folder, package)}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return sha256("\n".join(stamps).encode()).hexdigest()
 
 
 def _entry_path(key: str) -> Path:
@@ -81,11 +83,13 @@ def store(path: Path, options: Options, compiled: CompiledHandler) -> None:
         return
     try:
         hashes = {f: _digest(Path(f).read_bytes()) for f in compiled.files}
-        result = dataclasses.asdict(compiled)
+        result = asdict(compiled)
         del result["bytecode"]  # engine-specific: compiled from `code` at load
         record = {"hashes": hashes, "result": result}
         target = _entry_path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # (a store only: not on a warm start's path)
+
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(record, handle)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
 from typing import TextIO
 
 from zigttp.diagnostics import Diagnostic, render
 from zigttp.errors import UsageError
 from zigttp.frontend.analyzer import ALIASES, PROFILES
 from zigttp.frontend.pipeline import diagnose
+from zigttp.records import asdict
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_WARNINGS = 0, 1, 2
 

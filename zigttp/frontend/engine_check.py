@@ -8,12 +8,12 @@ the user's file:line:col, and gives `build` the bytecode its artifact carries.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from zigttp.diagnostics import Diagnostic
 from zigttp.frontend.build import PREFIX
 from zigttp.frontend.result import CompiledHandler
+from zigttp.records import replace
 
 CODE = "ZT003"
 HINT = "the JavaScript engine refuses this code when it loads; fix the statement at this position"
@@ -21,10 +21,10 @@ HINT = "the JavaScript engine refuses this code when it loads; fix the statement
 
 def compile_with_engine(compiled: CompiledHandler) -> tuple[CompiledHandler, list[Diagnostic]]:
     """(compiled with its bytecode, []) or (compiled, [the engine's error as a Diagnostic])."""
-    from zigttp.runtime.engine import CompileFailure, compile_script
+    from zigttp.runtime.engine import CompileFailure, handler_bytecode
 
-    try:
-        return dataclasses.replace(compiled, bytecode=compile_script(compiled.code)), []
+    try:  # (through the bytecode cache: the next start of this handler finds it there)
+        return replace(compiled, bytecode=handler_bytecode(compiled.code)), []
     except CompileFailure as failure:
         return compiled, [_diagnostic(compiled, failure.message, failure.line, failure.column)]
 

@@ -79,17 +79,16 @@ def compile_file(
 
 def diagnose(path: str | Path, *, profile: str = "default") -> CompiledHandler:
     """Every diagnostic for `check` (errors included, nothing raised)."""
-    import dataclasses
-
     from zigttp.frontend.build import build_entry
     from zigttp.frontend.engine_check import compile_with_engine
+    from zigttp.records import replace
 
     options = Options(profile=profile, require_handler=True)
     compiled = build_entry(Path(path), options)
     if compiled.errors:
         return compiled
     compiled, refused = compile_with_engine(compiled)
-    return dataclasses.replace(compiled, diagnostics=(*compiled.diagnostics, *refused))
+    return replace(compiled, diagnostics=(*compiled.diagnostics, *refused))
 
 
 def _checked(compiled: CompiledHandler) -> CompiledHandler:

@@ -6,12 +6,11 @@ construct results without importing the pipeline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from zigttp.diagnostics import Diagnostic
+from zigttp.records import field, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LineSpan:
     """Output lines [start, end] (1-based, inclusive) come from `file` starting at `file_line`."""
 
@@ -21,7 +20,7 @@ class LineSpan:
     file_line: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CompiledHandler:
     filename: str
     code: str
@@ -56,7 +55,7 @@ class CompiledHandler:
         return [d for d in self.diagnostics if not d.is_error]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Options:
     """What a compile may vary; part of the cache key. (Here, not in transform.py, so that a
     cache hit never imports the parser.)"""

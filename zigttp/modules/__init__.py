@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import pkgutil
 
 from zigttp.modules._arity import with_js_semantics
 from zigttp.modules._registry import register_module, unregister_module, user_module, user_modules
@@ -55,6 +54,8 @@ def _load(name: str) -> ModuleSpec | None:
 
 
 def builtin_modules() -> dict[str, ModuleSpec]:
+    import pkgutil  # (not at the top: only listing every module needs it, serving does not)
+
     found: dict[str, ModuleSpec] = {}
     for info in pkgutil.iter_modules(__path__):
         spec = _load(info.name)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from zigttp.modules._spec import Export, ModuleContext, ModuleSpec
+from zigttp.records import replace
 
 CO_VARARGS = 0x04
 

@@ -13,7 +13,6 @@ is compiled, and the bridge always loads configured modules, imported or not.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import sys
@@ -68,6 +67,8 @@ def _import(entry: str) -> ModuleType:
 
 def _import_path(path: Path) -> ModuleType:
     """Import a file once per process under a name derived from its absolute path."""
+    import hashlib
+
     digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
     name = f"zigttp_user_{path.stem}_{digest}"
     if name in sys.modules:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from zigttp.records import field, record
 
 JsonValue = Any
 # `zttp:NAME` is the original project's newer spelling of `zigttp:NAME`: the same module.
@@ -42,7 +43,7 @@ class ModuleTypeError(Exception):
     """Raised by an export for a bad argument; surfaces in JS as a TypeError."""
 
 
-@dataclass
+@record
 class ModuleContext:
     """What a module may know about the server it runs in.
 
@@ -66,7 +67,7 @@ class ModuleContext:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ModuleSpec:
     name: str  # "ratelimit" for specifier "zigttp:ratelimit"
     exports: tuple[str, ...]  # export names, checked by `check` and the bundler

@@ -17,13 +17,13 @@ import json
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zigttp import errors
 from zigttp.config import ServerConfig
 from zigttp.log import ServerLog
+from zigttp.records import field, record
 from zigttp.runtime.marshal import HandlerResponse, encode_headers, map_stack, split_message
 from zigttp.runtime.pool import Call, RuntimePool
 
@@ -35,7 +35,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 _TEXT = "text/plain; charset=utf-8"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Response:
     """A handler's answer. `error` names the HandlerError class when the handler failed."""
 
@@ -67,7 +67,7 @@ class Runtime:
         log: ServerLog | None = None,
         id_prefix: str = "rt",
     ) -> None:
-        from zigttp.server.lifecycle import build_handler, compile_handler
+        from zigttp.runtime.loading import build_handler, compile_handler
 
         self.config = config or ServerConfig()
         self.log = log or ServerLog(access=False)
@@ -198,9 +198,14 @@ class Runtime:
         return Response(exc.status, headers, body, type(exc).__name__)
 
 
-@dataclass(slots=True)
 class _Call(Call):
-    echo_id: bool = False
+    """A Call that remembers whether the caller sent its own x-request-id (echoed back)."""
+
+    __slots__ = ("echo_id",)
+
+    def __init__(self, *args: object, echo_id: bool = False) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.echo_id = echo_id
 
 
 def normalize_headers(headers: Headers | None) -> dict[str, str]:

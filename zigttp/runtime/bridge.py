@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import json
 import sys
-import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 
 from zigttp.modules import ModuleContext, ModuleSpec, ModuleTypeError
+from zigttp.records import record
 
 # ASCII-only replies: a lone surrogate in a module's result (from a hostile argument echoed back)
 # stays a `\\udXXX` escape instead of breaking the binding's UTF-8 conversion.
@@ -66,7 +65,7 @@ class IoTap(Protocol):
     def call(self, module: str, fn: str, args: list[Any], real: Callable[[], Any]) -> Any: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Export:
     module: str
     name: str
@@ -136,6 +135,8 @@ class ModuleBridge:
             except Exception as exc:
                 name = f"zigttp:{exports[index].module}.{exports[index].name}"
                 sys.stderr.write(f"zigttp: module call {name} failed:\n")
+                import traceback
+
                 traceback.print_exc()
                 return f"e{name} failed: {_text(exc)}"
 

@@ -4,6 +4,9 @@ Compiling the prelude, the web API scripts and the handler costs a few milliseco
 process start (the largest share of building the first runtime); reading their bytecode
 back costs a file read. Key = SHA-256 of (engine version, the engine extension's size and
 mtime, the script's name, its source), so a rebuilt extension or an edited script is a miss.
+Our own scripts, files of the package (`cached_compile_file`), are keyed by their path, size
+and mtime instead (what a .pyc is checked against): a start then reads none of their 180 KB
+of source, only the bytecode.
 Each entry carries the SHA-256 of its bytecode: a truncated or altered file is a miss, never
 bytecode handed to the engine (quickjs-ng trusts the bytecode it reads). Location:
 `$ZIGTTP_CACHE_DIR/bytecode`, else `~/.cache/zigttp/bytecode`; `ZIGTTP_NO_CACHE=1` disables
@@ -13,11 +16,17 @@ it. Any I/O problem is a miss or a skipped store: the cache can always be delete
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+try:  # CPython's own SHA-256: `hashlib` loads OpenSSL first (~10 M instructions of a start)
+    from _sha256 import sha256  # 3.11
+except ImportError:  # pragma: no cover  (3.12 renamed it; a build without it has hashlib's)
+    try:
+        from _sha2 import sha256
+    except ImportError:
+        from hashlib import sha256
 
 _DIGEST = 32  # bytes of SHA-256 in front of the bytecode
 
@@ -30,6 +39,8 @@ def cache_root() -> Path:
     try:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     except RuntimeError:  # no home directory (some containers)
+        import tempfile
+
         base = Path(tempfile.gettempdir())
     return base / "zigttp"
 
@@ -53,11 +64,23 @@ def _engine_stamp() -> bytes:
 
 def cached_compile(source: str, name: str, compile_: Callable[[], bytes]) -> bytes:
     """The bytecode of `source` (named `name`): from the cache, else `compile_()`, stored."""
+    return _cached(name.encode() + b"\0" + source.encode("utf-8", "surrogatepass"), compile_)
+
+
+def cached_compile_file(file: Path, name: str, compile_: Callable[[], bytes]) -> bytes:
+    """The bytecode of the script in `file` (one of the package's own): from the cache, else
+    `compile_()` (which reads the file), stored. A file that cannot be stat'ed is compiled."""
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return compile_()
+    return _cached(f"{name}\0{file}\0{stat.st_size}:{stat.st_mtime_ns}\0file".encode(), compile_)
+
+
+def _cached(identity: bytes, compile_: Callable[[], bytes]) -> bytes:
     if not enabled():
         return compile_()
-    key = hashlib.sha256(
-        _engine_stamp() + b"\0" + name.encode() + b"\0" + source.encode("utf-8", "surrogatepass")
-    ).hexdigest()
+    key = sha256(_engine_stamp() + b"\0" + identity).hexdigest()
     path = cache_root() / "bytecode" / key[:2] / key
     found = _read(path)
     if found is not None:
@@ -73,17 +96,19 @@ def _read(path: Path) -> bytes | None:
     except OSError:
         return None
     digest, bytecode = data[:_DIGEST], data[_DIGEST:]
-    if len(digest) != _DIGEST or hashlib.sha256(bytecode).digest() != digest:
+    if len(digest) != _DIGEST or sha256(bytecode).digest() != digest:
         return None
     return bytecode
 
 
 def _write(path: Path, bytecode: bytes) -> None:
+    import tempfile  # (a miss only: not on a warm start's path)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(hashlib.sha256(bytecode).digest() + bytecode)
+            handle.write(sha256(bytecode).digest() + bytecode)
         os.replace(tmp, path)
     except OSError:
         return

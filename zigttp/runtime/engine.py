@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from zigttp import errors
+from zigttp.records import record
 from zigttp.runtime import _engine
 from zigttp.runtime.bytecode_cache import cached_compile
 from zigttp.runtime.limits import RuntimeLimits
@@ -43,7 +43,7 @@ _FAULTS: dict[str, type[errors.HandlerError]] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CompileFailure(Exception):
     """The engine's parser refused a script: message and the 1-based position in it."""
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zigttp.errors import HandlerError, HandlerLoadError, MemoryLimitExceeded
 from zigttp.modules import ModuleContext, find_module
+from zigttp.records import field, record
 from zigttp.runtime.bridge import IoTap, ModuleBridge
 from zigttp.runtime.engine import CompileFailure, JsRuntime, handler_bytecode
 from zigttp.runtime.limits import RuntimeLimits
@@ -33,7 +33,7 @@ def stderr_console(level: str, request_id: str, text: str) -> None:
     sys.stderr.write(f"[{request_id}] console.{level}: {text}\n")
 
 
-@dataclass
+@record
 class LoadedHandler:
     compiled: CompiledHandler
     limits: RuntimeLimits

@@ -7,12 +7,11 @@ the runtime's baseline; `max_call_depth` is the engine's frame cap (vendor patch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from zigttp.config import ServerConfig
+from zigttp.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuntimeLimits:
     memory: int = 0  # bytes; 0 = no ceiling
     timeout: float = 30.0  # wall-clock seconds per request

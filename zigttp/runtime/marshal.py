@@ -10,18 +10,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import chain
 
 _FRAME = re.compile(r"<input>:(\d+)(?::(\d+))?")
 
 
-@dataclass(slots=True)
 class HandlerResponse:
-    status: int
-    header_block: bytes = b""  # "name: value\r\n" lines, ready for the wire
-    body: bytes = b""
-    stream: object = None  # a runtime.streams.BodyStream when the body is pulled chunk by chunk
+    """What a handler answered. A plain class (one per request: straight-line `__init__`)."""
+
+    __slots__ = ("body", "header_block", "status", "stream")
+
+    def __init__(
+        self, status: int, header_block: bytes = b"", body: bytes = b"", stream: object = None
+    ) -> None:
+        self.status = status
+        self.header_block = header_block  # "name: value\r\n" lines, ready for the wire
+        self.body = body
+        self.stream = stream  # a runtime.streams.BodyStream when the body is pulled chunk by chunk
+
+    def __repr__(self) -> str:
+        return (
+            f"HandlerResponse(status={self.status}, header_block={self.header_block!r}, body={self.body!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HandlerResponse):
+            return NotImplemented
+        mine = (self.status, self.header_block, self.body, self.stream)
+        return mine == (other.status, other.header_block, other.body, other.stream)
+
+    __hash__ = None  # type: ignore[assignment]  (mutable, as the dataclass was)
 
     @property
     def headers(self) -> list[tuple[str, str]]:

@@ -18,10 +18,8 @@ import queue
 import sys
 import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from time import perf_counter, thread_time
 from typing import TYPE_CHECKING
 
@@ -42,16 +40,28 @@ REBUILD_FIRST_DELAY = 0.05  # seconds before a failed runtime rebuild is retried
 REBUILD_MAX_DELAY = 5.0
 
 
-@dataclass(slots=True)
 class Call:
-    """One handler invocation, as the slot thread sees it."""
+    """One handler invocation, as the slot thread sees it (a plain class: one per request)."""
 
-    method: str
-    url: str
-    headers_wire: str
-    body: bytes | None
-    request_id: str
-    origin: str = ""  # "http://host:port" of the listening socket (a `{ fetch }` request's URL)
+    __slots__ = ("body", "headers_wire", "method", "origin", "request_id", "url")
+
+    def __init__(
+        self, method: str, url: str, headers_wire: str, body: bytes | None, request_id: str, origin: str = ""
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.headers_wire = headers_wire
+        self.body = body
+        self.request_id = request_id
+        self.origin = origin  # "http://host:port" of the listening socket (a `{ fetch }` request's URL)
+
+
+def _print_exception(headline: str) -> None:
+    """`headline`, then the exception being handled (traceback: imported only on a failure)."""
+    import traceback
+
+    sys.stderr.write(headline)
+    traceback.print_exc()
 
 
 class Slot:
@@ -114,8 +124,7 @@ class Slot:
         except errors.HandlerError as exc:
             return exc
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
-            sys.stderr.write(f"zigttp: internal error in slot {self.index}:\n")
-            traceback.print_exc()
+            _print_exception(f"zigttp: internal error in slot {self.index}:\n")
             return errors.HandlerError("Internal Server Error")
         finally:
             self.pool.metrics.record_exec(time.perf_counter() - started)
@@ -132,8 +141,7 @@ class Slot:
         try:
             return self.runtime is not None and self.runtime.settle_leftovers()
         except Exception:  # a bug in zigttp itself: loud; the runtime is replaced
-            sys.stderr.write(f"zigttp: internal error in slot {self.index} between requests:\n")
-            traceback.print_exc()
+            _print_exception(f"zigttp: internal error in slot {self.index} between requests:\n")
             return False
 
     def _must_rebuild(self, outcome: Outcome) -> bool:
@@ -151,10 +159,9 @@ class Slot:
                 self.runtime = self.pool.factory(self)
                 return
             except BaseException:
-                sys.stderr.write(
+                _print_exception(
                     f"zigttp: slot {self.index} could not rebuild its runtime (retrying in {delay:g}s):\n"
                 )
-                traceback.print_exc()
             time.sleep(delay)
             delay = min(delay * 2, REBUILD_MAX_DELAY)
 
@@ -204,8 +211,7 @@ class InlineSlot:
                 raise
             raise outcome from None
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
-            sys.stderr.write("zigttp: internal error in the inline runtime:\n")
-            traceback.print_exc()
+            _print_exception("zigttp: internal error in the inline runtime:\n")
             self._replace()
             raise errors.HandlerError("Internal Server Error") from None
         finally:

@@ -24,7 +24,7 @@ import threading
 from functools import cache
 from pathlib import Path
 
-from zigttp.runtime.bytecode_cache import cached_compile
+from zigttp.runtime.bytecode_cache import cached_compile, cached_compile_file
 
 JS = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
 BUNDLES = ("streams", "crypto", "file")
@@ -38,6 +38,16 @@ def compiled(text: str, name: str) -> bytes:
     return cached_compile(
         text, f"zigttp:{name}\0stripped", lambda: compile_script(text, f"zigttp:{name}", strip_source=True)
     )
+
+
+def compiled_file(path: Path, name: str) -> bytes:
+    """`compiled` of the script in `path`, read only when the cache has no bytecode for it."""
+    from zigttp.runtime.engine import compile_script
+
+    def compile_() -> bytes:
+        return compile_script(path.read_text("utf-8"), f"zigttp:{name}", strip_source=True)
+
+    return cached_compile_file(path, f"zigttp:{name}\0stripped", compile_)
 
 
 class LazyScript:
@@ -57,7 +67,7 @@ class LazyScript:
         if code is None:
             with self._lock:  # two runtimes' threads loading at once compile it once
                 if self._code is None:
-                    self._code = compiled(self.path.read_text("utf-8"), self.name)
+                    self._code = compiled_file(self.path, self.name)
                 code = self._code
         return code
 
@@ -70,15 +80,15 @@ class LazyScript:
 @cache
 def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tuple[LazyScript, ...]]:
     """(prelude, plain scripts, eager web scripts, the lazy table), built once per process."""
-    plain = tuple(compiled((JS / f"{n}.js").read_text("utf-8"), n) for n in ("jsx_runtime", "dialect"))
+    plain = tuple(compiled_file(JS / f"{n}.js", n) for n in ("jsx_runtime", "dialect"))
     web: list[bytes] = []
     lazy: list[LazyScript] = []
     stubs: list[str] = []
     for path in sorted((JS / "web").glob("*.js")):
-        text = path.read_text("utf-8")
-        header = _LAZY_HEADER.match(text)
+        with path.open(encoding="utf-8") as file:
+            header = _LAZY_HEADER.match(file.readline())
         if header is None:
-            web.append(compiled(text, f"web/{path.stem}"))
+            web.append(compiled_file(path, f"web/{path.stem}"))
             continue
         names = ", ".join(f'"{name}"' for name in header.group(1).split())
         stubs.append(f"lazy([{names}], () => load({len(lazy)}));")
@@ -91,7 +101,7 @@ def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tup
         bundles.append(f"{folder}: [{', '.join(str(i) for i in range(start, len(lazy)))}]")
     # after web/00-lazy.js (it sorts first and defines hooks.lazyGlobals)
     web.insert(1, compiled(_table_script(stubs, bundles), "web/lazy-table"))
-    return compiled((JS / "prelude.js").read_text("utf-8"), "prelude"), plain, tuple(web), tuple(lazy)
+    return compiled_file(JS / "prelude.js", "prelude"), plain, tuple(web), tuple(lazy)
 
 
 def _table_script(stubs: list[str], bundles: list[str]) -> str:

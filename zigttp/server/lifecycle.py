@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from zigttp.config import ServerConfig
 from zigttp.log import ServerLog, start_line
-from zigttp.modules import ModuleContext
-from zigttp.runtime.handler import LoadedHandler, load_handler
-from zigttp.runtime.limits import RuntimeLimits
+from zigttp.runtime.handler import LoadedHandler
+from zigttp.runtime.loading import build_handler, compile_handler
 from zigttp.runtime.pool import RuntimePool
 from zigttp.server.dispatch import Dispatcher
 from zigttp.state_dir import create_state_dir, remove_state_dir
@@ -72,27 +71,6 @@ def bind_group(host: str, port: int, count: int) -> list[socket.socket]:
     port = probe.getsockname()[1]
     probe.close()
     return [bind_socket(host, port, reuse_port=True) for _ in range(count)]
-
-
-def build_handler(
-    source: CompiledHandler, config: ServerConfig, log: ServerLog, state_dir: str | None = None
-) -> LoadedHandler:
-    from zigttp.modules._loader import load_modules
-
-    if state_dir is None:
-        state_dir = create_state_dir()
-    from zigttp.web import outbound
-
-    outbound.configure(config.outbound_hosts, config.outbound_timeout_ms)  # the global fetch()'s
-    options = {**config.module_options(), "log_sink": log.module_log}
-    context = ModuleContext(state_dir=state_dir, options=options)
-    return load_handler(
-        source,
-        RuntimeLimits.from_config(config),
-        module_context=context,
-        extra_modules=load_modules(config.modules),
-        console=log.console,
-    )
 
 
 def start_pool(handler: LoadedHandler, config: ServerConfig, *, first_only: bool = False) -> RuntimePool:
@@ -281,26 +259,6 @@ class Server:
                 server.begin_drain()
         if self._thread is not None:
             self._thread.join(timeout)
-
-
-def compile_handler(handler: CompiledHandler | str | Path, config: ServerConfig) -> CompiledHandler:
-    """Register the configured modules (the front end checks imports against them), compile."""
-    if config.modules:
-        from zigttp.modules._loader import load_modules
-
-        load_modules(config.modules)
-    return _compile(handler)
-
-
-def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
-    if not isinstance(handler, (str, Path)):  # already compiled
-        return handler
-    from zigttp.runtime.handler import compile_entry
-
-    text = str(handler)
-    if isinstance(handler, Path) or Path(text).suffix in (".js", ".ts", ".jsx", ".tsx", ".zgt", ".pyz"):
-        return compile_entry(text, None)
-    return compile_entry(None, text)
 
 
 def fast_start_enabled(config: ServerConfig) -> bool:

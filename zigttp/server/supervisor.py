@@ -19,7 +19,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from typing import TYPE_CHECKING
 
 from zigttp.config import ServerConfig
@@ -29,10 +28,12 @@ from zigttp.server.dispatch import preflight
 from zigttp.server.heartbeat import TICK, Board, clock
 from zigttp.server.lifecycle import Server, bind_group, fast_start_enabled
 from zigttp.server.watchdog import GRACE, Watchdog, dump_stacks_on_signal
-from zigttp.state_dir import create_state_dir, remove_state_dir
+from zigttp.state_dir import create_state_dir, remove_state_dir, sweep_leftovers
 
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
+
+SWEEP_AFTER = 1.0  # seconds after the workers are ready before the state-directory sweep
 
 
 class Supervisor:
@@ -41,7 +42,7 @@ class Supervisor:
         self.compiled = compiled
         self._sockets = bind_group(config.host, config.port, config.workers)  # fails first
         self.port = self._sockets[0].getsockname()[1]
-        self.state_dir = create_state_dir()  # removed when run() returns (state_dir.py)
+        self.state_dir = create_state_dir(sweep=False)  # removed when run() returns (state_dir.py)
         self.children: dict[int, int] = {}  # pid -> worker index
         self.stopping = False
         self.drain_deadline = 0.0  # when stopping: kill what is left after this (clock())
@@ -122,6 +123,8 @@ class Supervisor:
             self._report_failure(f"zigttp: {exc}\n")
             return exc.exit_code
         except BaseException:
+            import traceback
+
             self._report_failure(traceback.format_exc())
             return 1
         finally:
@@ -175,10 +178,16 @@ class Supervisor:
                 self.children.pop(pid, None)
 
     def _supervise(self) -> int:
-        """Until every worker is gone: reap and restart, judge heartbeats, enforce the drain."""
+        """Until every worker is gone: reap and restart, judge heartbeats, enforce the drain;
+        once, `SWEEP_AFTER` seconds in, remove crashed servers' state directories (state_dir.py:
+        not before the first answers, which it would delay)."""
+        sweep_at = clock() + SWEEP_AFTER
         while self.children:
             self._reap()
             now = clock()
+            if sweep_at and now >= sweep_at:
+                sweep_at = 0.0
+                sweep_leftovers()
             self.watchdog.sweep(self.children, now)
             if self.stopping and now > self.drain_deadline:
                 self.watchdog.kill_stragglers(self.children, self.config.drain_timeout)
@@ -224,8 +233,7 @@ def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> Compil
     answer then). The workers fork from here, so they start serving sooner and share these
     pages with the supervisor instead of each holding a copy. A handler the engine cannot
     parse fails here, once. (No runtime is built before the fork: each worker builds its own.)"""
-    import dataclasses
-
+    from zigttp.records import replace
     from zigttp.runtime.engine import runtime_bytecode
     from zigttp.runtime.handler import bytecode_of
 
@@ -234,7 +242,7 @@ def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> Compil
 
         import zigttp.server.loop_backend  # noqa: F401
     runtime_bytecode()
-    return dataclasses.replace(compiled, bytecode=bytecode_of(compiled))
+    return replace(compiled, bytecode=bytecode_of(compiled))
 
 
 def _exit_with_parent(parent: int, drain_timeout: float) -> None:

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
+
+from zigttp.records import record
 
 if TYPE_CHECKING:
     from zigttp.web.tasks import Cancel
@@ -44,7 +45,7 @@ class OutboundError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Policy:
     hosts: tuple[str, ...] = ()
     timeout_ms: int = DEFAULT_TIMEOUT_MS
@@ -63,7 +64,7 @@ def policy() -> Policy:
     return _policy
 
 
-@dataclass
+@record
 class Reply:
     status: int
     reason: str

@@ -1,0 +1,78 @@
+"""What a warm start imports before its first answer (issue 16 item 3: the start path is lean).
+
+Each module below cost a cold start millions of instructions and the first answer uses none of
+them (bench/README.md, cold start): `dataclasses` (with inspect, ast, dis), `hashlib` (OpenSSL),
+`tempfile`/`shutil`, `traceback`, `pkgutil`, `zipfile`, click, asyncio, uvloop. The server is
+held in its fast phase (`ZIGTTP_FAST_START_HOLD`: the full server is not imported meanwhile) and
+logs every import to stderr as it happens (`PYTHONPROFILEIMPORTTIME`), so the log after the first
+answer is the start path. A warm start: the second one, once the first has filled the caches
+(the front end runs, with its dataclasses, only when a handler is compiled).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, ServerProcess
+
+HANDLER = "function handler(req) { return Response.json({ok: true, path: req.path}); }\n"
+NOT_ON_THE_START_PATH = (
+    "dataclasses",
+    "inspect",
+    "hashlib",
+    "_hashlib",
+    "tempfile",
+    "shutil",
+    "traceback",
+    "pkgutil",
+    "zipfile",
+    "click",
+    "asyncio",
+    "uvloop",
+    "http.client",
+    "ssl",
+)
+
+
+def imported(server: ServerProcess) -> set[str]:
+    """Every module the server imported so far, by its full name (its importtime log)."""
+    return set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", server.stderr, re.M))
+
+
+def first_answer_imports(serve, target: Path, tmp_path: Path) -> set[str]:
+    env = {
+        "ZIGTTP_FAST_START_HOLD": str(tmp_path / "hold"),  # (never created: held to the end)
+        "PYTHONPROFILEIMPORTTIME": "1",
+        "ZIGTTP_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    for _ in range(2):  # the first start fills the caches
+        server = serve(target, "-q", "-w", "1", "-n", "1", env=env)
+        assert server.get("/x").json() == {"ok": True, "path": "/x"}
+        modules = imported(server)
+        server.stop()
+    return modules
+
+
+def test_a_source_handler_answers_before_importing_what_it_does_not_use(serve, tmp_path: Path) -> None:
+    handler = tmp_path / "h.js"
+    handler.write_text(HANDLER)
+    modules = first_answer_imports(serve, handler, tmp_path)
+    assert "zigttp.server.fast_start" in modules  # (the log is the server's)
+    assert sorted(modules & set(NOT_ON_THE_START_PATH)) == []
+
+
+def test_an_artifact_answers_before_importing_what_it_does_not_use(serve, tmp_path: Path) -> None:
+    handler = tmp_path / "h.js"
+    handler.write_text(HANDLER)
+    artifact = tmp_path / "h.pyz"
+    built = subprocess.run(
+        [sys.executable, "-m", "zigttp", "build", str(handler), "-o", str(artifact)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    modules = first_answer_imports(serve, artifact, tmp_path)
+    assert "zigttp.build.artifact" in modules
+    assert sorted(modules & set(NOT_ON_THE_START_PATH)) == []
