@@ -65,6 +65,7 @@ typedef struct {
         *access, *status_line, *begin, *end;
     PyObject *status_lines[600];
     Buffer scratch; /* the headers' "name\0value\0" text */
+    char readbuf[READ_SIZE];
     unsigned long long executions;
     double exec_total, exec_max;
     int64_t cpu_mark, wall_mark; /* run_cpu_ns */
@@ -595,6 +596,15 @@ static int serve(Lane *lane, Conn *conn)
     return 0;
 }
 
+/* An idle connection holds no large buffer (a big upload or answer grew it once). */
+static void trim(Conn *conn)
+{
+    if (conn->in.len == 0 && conn->in.cap > 16384)
+        buffer_free(&conn->in);
+    if (conn->out.len == 0 && conn->out.cap > 65536)
+        buffer_free(&conn->out);
+}
+
 /* Write what is queued. 0: all out (or waiting on Python), -1: the connection is gone. */
 static int write_out(Lane *lane, Conn *conn)
 {
@@ -616,6 +626,7 @@ static int write_out(Lane *lane, Conn *conn)
         return -1;
     }
     conn->idle_since = monotonic_ns();
+    trim(conn);
     if (conn->closing && !conn->busy) {
         close_conn(lane, conn);
         return -1;
@@ -661,15 +672,14 @@ static PyObject *lane_readable(Lane *lane, PyObject *arg)
         PyErr_Clear();
         Py_RETURN_NONE;
     }
-    if (buffer_reserve(&conn->in, READ_SIZE) < 0)
-        return PyErr_NoMemory();
     ssize_t n;
-    do
-        n = read(conn->fd, conn->in.data + conn->in.len, READ_SIZE);
+    do /* into the lane's buffer: a connection keeps only what it has not answered yet */
+        n = read(conn->fd, lane->readbuf, READ_SIZE);
     while (n < 0 && errno == EINTR);
-    if (n > 0)
-        conn->in.len += (size_t)n;
-    else if (n == 0)
+    if (n > 0) {
+        if (buffer_append(&conn->in, lane->readbuf, (size_t)n) < 0)
+            return PyErr_NoMemory();
+    } else if (n == 0)
         conn->eof = 1;
     else if (errno != EAGAIN && errno != EWOULDBLOCK) {
         close_conn(lane, conn);
