@@ -33,6 +33,7 @@
 #define READ_SIZE 65536
 #define MAX_BATCH 64
 #define SLOW_NS 2000000 /* runtime.lanes.BUDGET */
+#define MARK_STALE_NS 200000 /* run_cpu_ns */
 #define MAX_BUCKETS 32   /* server/metrics.BUCKETS has 14 */
 #define INTERNAL_PREFIX "/_zigttp/" /* --metrics/--health endpoints: Python answers them */
 
@@ -65,6 +66,7 @@ typedef struct {
         *access, *status_line, *begin, *end;
     PyObject *status_lines[600];
     Buffer scratch; /* the headers' "name\0value\0" text */
+    char readbuf[READ_SIZE];
     unsigned long long executions;
     double exec_total, exec_max;
     int64_t cpu_mark, wall_mark; /* run_cpu_ns */
@@ -313,10 +315,12 @@ static int64_t thread_cpu_ns(void)
 }
 
 /* The lane policy judges a run by the CPU it took (runtime.lanes: wall time would count
- * preemption by other processes). The thread's CPU clock is a system call, not a vDSO read,
- * so it is read once per batch (`mark_cpu`) and again only after a run whose wall time was
- * over the budget: the CPU since the mark, minus the wall time between the mark and the run's
- * start, is a lower bound of the run's CPU (exact when nothing preempted the thread). */
+ * preemption by other processes). The thread's CPU clock is a system call (~0.4 µs here), not
+ * a vDSO read, so it is not read around every run: a mark (CPU and wall clock together) is
+ * taken before a run when the last one is older than MARK_STALE_NS, and the clock is read again
+ * only after a run whose wall time was over the budget. The CPU since the mark, minus the wall
+ * time from the mark to the run's start, is then the run's CPU, short by at most what the
+ * thread was preempted for in that gap (< MARK_STALE_NS, a tenth of the budget). */
 static void mark_cpu(Lane *lane)
 {
     lane->cpu_mark = thread_cpu_ns();
@@ -495,6 +499,10 @@ static int run_js(Lane *lane, Conn *conn, const PlainRequest *req, const char *r
         return -1;
     }
     int64_t started = monotonic_ns();
+    if (started - lane->wall_mark > MARK_STALE_NS) {
+        mark_cpu(lane);
+        started = lane->wall_mark;
+    }
     PyObject *answer = dispatch_call(runtime, argv, lane->timeout);
     int64_t wall = monotonic_ns() - started, cpu = run_cpu_ns(lane, started, wall);
     int result;
@@ -595,6 +603,15 @@ static int serve(Lane *lane, Conn *conn)
     return 0;
 }
 
+/* An idle connection holds no large buffer (a big upload or answer grew it once). */
+static void trim(Conn *conn)
+{
+    if (conn->in.len == 0 && conn->in.cap > 16384)
+        buffer_free(&conn->in);
+    if (conn->out.len == 0 && conn->out.cap > 65536)
+        buffer_free(&conn->out);
+}
+
 /* Write what is queued. 0: all out (or waiting on Python), -1: the connection is gone. */
 static int write_out(Lane *lane, Conn *conn)
 {
@@ -616,6 +633,7 @@ static int write_out(Lane *lane, Conn *conn)
         return -1;
     }
     conn->idle_since = monotonic_ns();
+    trim(conn);
     if (conn->closing && !conn->busy) {
         close_conn(lane, conn);
         return -1;
@@ -661,15 +679,14 @@ static PyObject *lane_readable(Lane *lane, PyObject *arg)
         PyErr_Clear();
         Py_RETURN_NONE;
     }
-    if (buffer_reserve(&conn->in, READ_SIZE) < 0)
-        return PyErr_NoMemory();
     ssize_t n;
-    do
-        n = read(conn->fd, conn->in.data + conn->in.len, READ_SIZE);
+    do /* into the lane's buffer: a connection keeps only what it has not answered yet */
+        n = read(conn->fd, lane->readbuf, READ_SIZE);
     while (n < 0 && errno == EINTR);
-    if (n > 0)
-        conn->in.len += (size_t)n;
-    else if (n == 0)
+    if (n > 0) {
+        if (buffer_append(&conn->in, lane->readbuf, (size_t)n) < 0)
+            return PyErr_NoMemory();
+    } else if (n == 0)
         conn->eof = 1;
     else if (errno != EAGAIN && errno != EWOULDBLOCK) {
         close_conn(lane, conn);
@@ -690,8 +707,6 @@ static PyObject *lane_flush(Lane *lane, PyObject *unused)
     Conn *ran[MAX_BATCH];
     int count = 0;
     lane->yield = 0;
-    if (lane->runtime != NULL)
-        mark_cpu(lane);
     while (lane->batch_head != NULL && count < MAX_BATCH && !lane->yield) {
         Conn *conn = lane->batch_head;
         lane->batch_head = conn->next;
@@ -739,8 +754,6 @@ static PyObject *lane_complete(Lane *lane, PyObject *args)
         Py_RETURN_FALSE;
     conn->busy = 0;
     lane->yield = 0;
-    if (lane->runtime != NULL)
-        mark_cpu(lane);
     if (buffer_append(&conn->out, data, (size_t)size) < 0)
         return PyErr_NoMemory();
     if (!keep_alive || lane->draining)

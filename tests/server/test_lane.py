@@ -37,6 +37,7 @@ export default {
 };
 """
 WARM_UP = 40  # > the inline lane's probation (runtime.lanes.PROBATION)
+MAX_WARM_UP = 400  # a slow host (the sanitizer build) can fail probation runs: they start over
 
 
 def _get(sock: socket.socket, target: str, extra: bytes = b"") -> bytes:
@@ -70,11 +71,20 @@ def lane_server(tmp_path, monkeypatch) -> Iterator[zigttp.Server]:
     config = zigttp.ServerConfig(port=0, pool_size=2, quiet=True, max_response_bytes=4 << 20)
     with zigttp.Server(path, config) as server:
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-            for index in range(WARM_UP):
-                assert b" 200 OK" in _get(sock, f"/warm?n={index}")
-        host = server._box[0].lane
-        assert host is not None and host.lane.fast, "the lane should run plain requests after probation"
+            _warm_up(server, sock)
         yield server
+
+
+def _warm_up(server: zigttp.Server, sock: socket.socket) -> int:
+    """Plain requests until the lane runs the handler itself (past the inline probation):
+    how many it took."""
+    host = server._box[0].lane
+    assert host is not None
+    for index in range(MAX_WARM_UP):
+        assert b" 200 OK" in _get(sock, f"/warm?n={index}")
+        if index >= WARM_UP and host.lane.fast:
+            return index + 1
+    raise AssertionError("the lane should run plain requests after probation")
 
 
 def _python_dispatch_forbidden(server: zigttp.Server, monkeypatch) -> list[str]:
@@ -97,11 +107,23 @@ def _python_dispatch_forbidden(server: zigttp.Server, monkeypatch) -> list[str]:
 
 
 def test_plain_requests_are_answered_without_the_python_dispatcher(lane_server, monkeypatch) -> None:
-    seen = _python_dispatch_forbidden(lane_server, monkeypatch)
     with socket.create_connection(("127.0.0.1", lane_server.port), timeout=10) as sock:
+        # (a first run can be slow, e.g. loading a lazy part of the web API: on a loaded host a
+        # severe one demotes its path, on the Python server as here, so /p is tried once first)
+        _get(sock, "/p?n=first")
+        seen = _python_dispatch_forbidden(lane_server, monkeypatch)
         answers = [_get(sock, f"/p?n={i}") for i in range(10)]
     assert all(b'"n":"%d"' % i in answer for i, answer in enumerate(answers))
     assert seen == []
+
+
+def _three_answers(server: zigttp.Server, burst: bytes) -> bytes:
+    """Three pipelined requests in one write (the last closes): everything that comes back."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(burst)
+        data = read_all(sock)
+    assert data.count(b"HTTP/1.1 200 OK") == 3, data
+    return data
 
 
 def test_a_request_that_is_not_plain_goes_to_python_in_order(lane_server, monkeypatch) -> None:
@@ -111,10 +133,7 @@ def test_a_request_that_is_not_plain_goes_to_python_in_order(lane_server, monkey
         b"GET /b?n=2 HTTP/1.1\r\nHost: x\r\nX-A: 1\r\nX-A: 2\r\n\r\n"  # a repeated field: Python joins it
         b"GET /c?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     )
-    with socket.create_connection(("127.0.0.1", lane_server.port), timeout=10) as sock:
-        sock.sendall(burst)
-        data = read_all(sock)
-    assert data.count(b"HTTP/1.1 200 OK") == 3
+    data = _three_answers(lane_server, burst)
     assert data.index(b'"n":"1"') < data.index(b'"n":"2"') < data.index(b'"n":"3"')
     assert b'"dup":"1, 2"' in data
     assert seen == ["/b?n=2"]
@@ -137,10 +156,7 @@ def test_chunked_and_pipelined_after_it_are_answered_in_order(lane_server) -> No
         b"POST /echo?n=2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
         b"GET /c?n=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     )
-    with socket.create_connection(("127.0.0.1", lane_server.port), timeout=10) as sock:
-        sock.sendall(burst)
-        data = read_all(sock)
-    assert data.count(b"HTTP/1.1 200 OK") == 3
+    data = _three_answers(lane_server, burst)
     assert data.index(b'"n":"1"') < data.index(b"\r\n\r\nabc") < data.index(b'"n":"3"')
 
 
@@ -219,9 +235,7 @@ def test_a_handler_with_host_modules_runs_in_c_with_its_request_bound(tmp_path, 
     with zigttp.Server(path, zigttp.ServerConfig(port=0, pool_size=2, quiet=True)) as server:
         sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
         with sock:
-            for index in range(WARM_UP):
-                _get(sock, f"/warm?n={index}")
-            assert server._box[0].lane.lane.fast
+            _warm_up(server, sock)
             seen = _python_dispatch_forbidden(server, monkeypatch)
             answer = _get(sock, "/m?n=500", b"X-Request-Id: abc-42\r\n")
     assert b'{"n":"500"}' in answer and seen == []
@@ -237,9 +251,7 @@ def test_with_metrics_c_answers_are_counted_and_the_endpoint_is_python_s(tmp_pat
     with zigttp.Server(path, config) as server:
         sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
         with sock:
-            for index in range(WARM_UP):
-                _get(sock, f"/warm?n={index}")
-            assert server._box[0].lane.lane.fast
+            warmed = _warm_up(server, sock)
             seen = _python_dispatch_forbidden(server, monkeypatch)
             for index in range(7):
                 assert b" 200 OK" in _get(sock, f"/counted?n={index}")
@@ -252,5 +264,5 @@ def test_with_metrics_c_answers_are_counted_and_the_endpoint_is_python_s(tmp_pat
         for line in metrics.splitlines()
         if line.startswith("zigttp_requests_total{")
     }
-    assert counted.get('status="200"') == WARM_UP + 7  # (internal endpoints are not counted)
+    assert counted.get('status="200"') == warmed + 7  # (the internal endpoints are not counted)
     assert counted.get('status="500"') == 1
