@@ -7,9 +7,10 @@
 //   overwrites JSON.stringify, Object.prototype, Array.prototype or Response cannot fool the glue.
 // * No `for...of`, spread or `instanceof Promise` on the hot path (all reach user-replaceable
 //   iterators or hooks); internal records have a null prototype (no inherited setters).
-// * Response, Headers, Request and their prototypes are frozen; after every request `intact()`
-//   compares the shared builtins with their state after the handler loaded, and a request that
-//   changed them ("T" prefix) makes the host replace the context before the next request.
+// * Response, Headers, Request and their prototypes are frozen; after every request the host
+//   compares the watched builtins (snapshot()'s list) with their state after the handler
+//   loaded (native/engine/integrity.c), and a request that changed them taints the runtime,
+//   which the host replaces before the next request.
 // * This file evaluates to one function, which the engine extension (native/engine) calls
 //   with its `hooks` (console, host, utf8Decode, utf8Encode): the hooks and the returned
 //   dispatcher stay in this closure and in C, never on globalThis, so handler code (indirect
@@ -1224,37 +1225,38 @@
     [JSON, ["stringify", "parse"]],
     [global, ["Object", "Array", "JSON", "Promise", "String", "Error", "Response", "Headers", "Request"]],
   ];
-  const FunctionCtor = Function;
   const preventExtensions = Object.preventExtensions;
-  // The identity checks are compiled once per context into straight-line code (`o3.push === v3
-  // && ...`): ~10x faster in quickjs than a loop over arrays of objects, keys and values.
-  // Built from strings and null-prototype holders: immune to Array.prototype setters.
-  let identical = () => true;
+  // The watched list [object, key, ...] for the host: it records each one's own descriptor
+  // and compares them after every request in C (native/engine/integrity.c), which runs no
+  // handler code (no getter) and costs no call into JS. `intact()` is the same comparison in
+  // JS, for a host that does not record the list.
+  let watchedList = null, watchedState = null;
   function snapshot() {
     // From now on no key can be added to the shared prototypes: a request cannot plant
     // `isAdmin` (or a setter) on Object.prototype. The handler's top level already ran, so its
-    // own polyfills are in; replacing an existing method is caught by `identical` instead.
+    // own polyfills are in; replacing an existing method is caught by the comparison instead.
     preventExtensions(ObjectProto); preventExtensions(ArrayProto);
     preventExtensions(StringProto); preventExtensions(Function.prototype);
-    const objects = objectCreate(null), values = objectCreate(null);
-    let names = "", terms = "true", count = 0;
+    const list = safeList(), state = safeList();
     for (let i = 0; i < WATCH.length; i++) {
-      const target = WATCH[i][0], keys = WATCH[i][1];
-      objects[i] = target;
-      names += ", o" + i + " = O[" + i + "]";
+      const keys = WATCH[i][1];
       for (let j = 0; j < keys.length; j++) {
-        const key = keys[j];
-        const access = typeof key === "symbol" ? "[I]" : "." + key;
-        terms += " && o" + i + access + " === v" + count;
-        names += ", v" + count + " = V[" + count + "]";
-        values[count++] = target[key];
+        arrayPush(list, WATCH[i][0]); arrayPush(list, keys[j]);
+        arrayPush(state, getOwnDescriptor(WATCH[i][0], keys[j]));
       }
     }
-    identical = new FunctionCtor("O", "V", "I", "const _ = 0" + names +
-      "; return function () { return " + terms + "; };")(objects, values, SymbolIterator);
+    watchedList = list; watchedState = state;
+    return list;
   }
-  function intact() { try { return identical(); } catch (_e) { return false; } }
-
+  function intact() {
+    if (watchedList === null) return true;
+    for (let i = 0; i < watchedState.length; i++) {
+      const was = watchedState[i], now = getOwnDescriptor(watchedList[2 * i], watchedList[2 * i + 1]);
+      if (was === undefined || now === undefined) { if (was !== now) return false; continue; }
+      if (was.value !== now.value || was.get !== now.get || was.set !== now.set) return false;
+    }
+    return true;
+  }
   let pending = null;
   function dispatch(method, url, headersWire, body, origin) {
     consoleBytes = 0;
