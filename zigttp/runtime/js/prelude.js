@@ -104,22 +104,20 @@
   // trailing HTTP whitespace stripped) and must be byte strings without NUL, CR or LF;
   // iteration is sorted by name with duplicates combined (set-cookie kept apart,
   // getSetCookie()); Response.error/redirect and fetch() responses have immutable headers.
-  const BAD_VALUE = pinned(/[\0\r\n]|[^\x00-\xff]/);
-  const sCharCode = StringProto.charCodeAt;
   const aSort = ArrayProto.sort;
-  function isHttpSpace(c) { return c === 32 || c === 9 || c === 10 || c === 13; }
+  // The checks themselves are C (native/engine/headers.c): a name must be a token (answered
+  // lower-cased), a value loses leading and trailing HTTP whitespace and must then have no
+  // NUL, CR, LF or character above U+00FF; null when it breaks the rule.
+  const headerName = hooks.headerName, headerValue = hooks.headerValue;
   function checkName(name) {
-    const n = StringCtor(name);
-    if (!regexTest(TOKEN, n)) throw new TypeErrorCtor(`Headers: invalid header name ${jsonStringify(n)}`);
-    return strToLower(n);
+    const n = typeof name === "string" ? name : StringCtor(name);
+    const key = headerName(n);
+    if (key === null) throw new TypeErrorCtor(`Headers: invalid header name ${jsonStringify(n)}`);
+    return key;
   }
   function checkValue(name, value) {
-    let v = StringCtor(value);
-    let a = 0, b = v.length;
-    while (a < b && isHttpSpace(call(sCharCode, v, a))) a++;
-    while (b > a && isHttpSpace(call(sCharCode, v, b - 1))) b--;
-    if (a !== 0 || b !== v.length) v = strSlice(v, a, b);
-    if (regexTest(BAD_VALUE, v)) {
+    const v = headerValue(typeof value === "string" ? value : StringCtor(value));
+    if (v === null) {
       throw new TypeErrorCtor(`Headers: value of ${jsonStringify(name)} contains NUL, CR, LF or a character above U+00FF`);
     }
     return v;
