@@ -346,6 +346,7 @@
     return new Uint8ArrayCtor(body.buffer, body.byteOffset, body.byteLength).slice().buffer;
   }
   const abSlice = ArrayBufferCtor.prototype.slice;
+  const JSON_TYPE = "application/json", JSON_LINE = "content-type: application/json\r\n";
   const TEXT_TYPE = "text/plain;charset=UTF-8", FORM_TYPE = "application/x-www-form-urlencoded;charset=UTF-8";
   // BodyInit → [stored body, content type or null]; `where` names the caller in errors.
   function extractBody(init, where) {
@@ -539,21 +540,28 @@
     }
     // (internal) the guard of Response.error()/redirect()/fetch() responses.
     static immutable(response) { guardHeaders(response.headers); return response; }
-    [LINES]() {
-      if (this.#headers !== null) return call(headersBlock, this.#headers);
-      return this.#type !== null ? "content-type: " + this.#type + "\r\n" : "";
+    [LINES]() { return responseLines(this); }
+    [PARTS]() { return responseParts(this); }
+    // (internal) called directly, not through `call`: the header lines, and the host's view
+    // (status and body from the private fields, never a getter's say).
+    static linesOf(response) {
+      if (response.#headers !== null) return call(headersBlock, response.#headers);
+      const type = response.#type;
+      return type === null ? "" : type === JSON_TYPE ? JSON_LINE : "content-type: " + type + "\r\n";
     }
-    // The host's view: status and body from the private fields, never a getter's say.
-    [PARTS]() {
-      const body = this.#body;
-      if (body !== null && isStream(body)) {
-        if (this.#used) throw new TypeErrorCtor("the response's body stream is already used");
-        this.#used = true;
+    static partsOf(response) {
+      const body = response.#body;
+      if (body !== null && typeof body !== "string" && isStream(body)) {
+        if (response.#used) throw new TypeErrorCtor("the response's body stream is already used");
+        response.#used = true;
         streaming = hooks.streams.reader(body);
-        return [checkStatus(this.#status), call(responseBlock, this), "", true];
+        return [checkStatus(response.#status), responseLines(response), "", true];
       }
-      return [checkStatus(this.#status), call(responseBlock, this), body === null ? "" : body];
+      return [checkStatus(response.#status), responseLines(response), body === null ? "" : body];
     }
+    // A brand check (a Proxy or an Object.create(Response.prototype) fails it): cheaper than
+    // `instanceof`, which looks up Symbol.hasInstance and walks the prototype chain.
+    static isResponse(value) { return isObject(value) && #body in value; }
   }
   const immutableResponse = ResponseImpl.immutable;
   // A response that came over the network (fetch(), zigttp:fetch): `pairs` [[name, value]...]
@@ -568,15 +576,13 @@
     const response = new ResponseImpl(body, status, statusText, null, headers, meta);
     return sync ? response : immutableResponse(response);
   }
-  delete ResponseImpl.immutable;
+  const responseLines = ResponseImpl.linesOf, responseParts = ResponseImpl.partsOf;
+  const isResponse = ResponseImpl.isResponse;
+  delete ResponseImpl.immutable; delete ResponseImpl.linesOf; delete ResponseImpl.partsOf; delete ResponseImpl.isResponse;
   // Never a thenable, even with a polluted Object.prototype.then: an async handler's Response
   // must resolve to itself.
   defineProperty(ResponseImpl.prototype, "then", { value: undefined });
   defineProperty(ResponseImpl.prototype, Symbol.toStringTag, { value: "Response", configurable: true });
-  // Called through these captured references: a Proxy posing as a Response fails the private
-  // field brand check instead of supplying its own header lines.
-  const responseBlock = ResponseImpl.prototype[LINES];
-  const responseParts = ResponseImpl.prototype[PARTS];
   // ---- JSX elements as bodies -------------------------------------------------------------
   // jsx_runtime.js (evaluated after this file) hands over its renderer once, through a
   // global it deletes; an element renders to HTML, any other object is refused instead of
@@ -659,7 +665,7 @@
     if (init !== undefined && init !== null && NULL_BODY[init.status] === true) {
       throw new TypeErrorCtor(`Response.json: a ${init.status} response cannot have a body`);
     }
-    return typed(body, init, "application/json");
+    return typed(body, init, JSON_TYPE);
   };
   Response.text = function text(body, init) {
     return typed(typeof body === "string" ? body : textOf(body, "Response.text", text), init,
@@ -682,7 +688,7 @@
     return immutableResponse(new ResponseImpl(null, 0, "", null, undefined, ERROR_META));
   };
   const ERROR_META = metaOf("error", "", false, false);
-  Response.rawJson = function (text, init) { return typed(StringCtor(text), init, "application/json"); };
+  Response.rawJson = function (text, init) { return typed(StringCtor(text), init, JSON_TYPE); };
   // ---- Request ---------------------------------------------------------------------------
   const INT32 = pinned(/^(?:0|-?[1-9][0-9]*)$/); // canonical only: "02134" and "+5" stay text
   function decodePart(text) {
@@ -1190,7 +1196,8 @@
 
   // A response for the host: [status, header lines, body string or bytes].
   function encode(result) {
-    if (result instanceof ResponseImpl) return call(responseParts, result);
+    if (isResponse(result)) return responseParts(result);
+    if (result instanceof ResponseImpl) return responseParts(result); // (throws: no brand)
     if (typeof result === "string") {
       return [200, "content-type: text/plain; charset=utf-8\r\n", result];
     }
@@ -1269,7 +1276,7 @@
     }
     try {
       const result = handler(incoming(handler, method, url, headersWire, body, origin));
-      if (result !== null && typeof result === "object" && !(result instanceof ResponseImpl)
+      if (result !== null && typeof result === "object" && !isResponse(result)
           && typeof result.then === "function") {
         const state = objectCreate(null);
         state.done = false;
