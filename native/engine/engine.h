@@ -7,7 +7,7 @@
  *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
  *   integrity.c the builtin-integrity check after each request (the prelude's watched list)
- *   headers.c  the header name and value checks of the prelude's Headers (two hooks)
+ *   headers.c  the header name and value checks of the prelude's Headers, the request wire's readers
  *   builtins.c builtin getters captured at creation, for values with no C accessor
  *   utf8.c     bytes to a JS string as WHATWG decodes them
  *   values.c   plain values across the `native` hook (the web-platform API's host side)
@@ -118,5 +118,7 @@ JSValue make_hooks(JSContext *ctx);
 /* headers.c (hooks) */
 JSValue hook_header_name(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 JSValue hook_header_value(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_wire_header(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_wire_map(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 
 #endif

@@ -91,3 +91,85 @@ JSValue hook_header_value(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     JS_FreeCString(ctx, text);
     return out;
 }
+
+/* Request headers arrive from the server as trusted "name\0value\0..." (lower-case token
+ * names, duplicates joined): the two hooks below read that wire without splitting it into
+ * a JS array first. */
+
+/* wireHeader(wire, name) -> the value of the last `name` in the wire (as the map the wire
+ * makes holds it), or null. */
+JSValue hook_wire_header(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc < 2 || !JS_IsString(argv[0]) || !JS_IsString(argv[1]))
+        return JS_ThrowTypeError(ctx, "wireHeader(wire: string, name: string)");
+    size_t size, want;
+    const char *wire = JS_ToCStringLen(ctx, &size, argv[0]);
+    const char *name = wire ? JS_ToCStringLen(ctx, &want, argv[1]) : NULL;
+    JSValue out = name ? JS_NULL : JS_EXCEPTION;
+    const char *p = wire, *end = wire + size, *found = NULL, *found_end = NULL;
+    while (name != NULL && p < end) {
+        const char *name_end = memchr(p, 0, (size_t)(end - p));
+        if (name_end == NULL)
+            break;
+        const char *value = name_end + 1;
+        const char *value_end = value < end ? memchr(value, 0, (size_t)(end - value)) : NULL;
+        if (value_end == NULL)
+            value_end = end;
+        if ((size_t)(name_end - p) == want && memcmp(p, name, want) == 0) {
+            found = value;
+            found_end = value_end;
+        }
+        p = value_end + 1;
+    }
+    if (found != NULL)
+        out = JS_NewStringLen(ctx, found, (size_t)(found_end - found));
+    if (name != NULL)
+        JS_FreeCString(ctx, name);
+    if (wire != NULL)
+        JS_FreeCString(ctx, wire);
+    return out;
+}
+
+/* wireMap(wire) -> a null-prototype object of name -> value, or null when a name needs the
+ * prelude's own handling ("set-cookie", kept apart; "get" and "has", kept aside from the
+ * original's header object). Names are own data properties in wire order. */
+JSValue hook_wire_map(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc < 1 || !JS_IsString(argv[0]))
+        return JS_ThrowTypeError(ctx, "wireMap(wire: string)");
+    size_t size;
+    const char *wire = JS_ToCStringLen(ctx, &size, argv[0]);
+    if (wire == NULL)
+        return JS_EXCEPTION;
+    JSValue map = JS_NewObjectProto(ctx, JS_NULL);
+    const char *p = wire, *end = wire + size;
+    while (!JS_IsException(map) && p < end) {
+        const char *name_end = memchr(p, 0, (size_t)(end - p));
+        if (name_end == NULL)
+            break; /* a name without a value: dropped, as the JS loop did */
+        const char *value = name_end + 1;
+        const char *value_end = value < end ? memchr(value, 0, (size_t)(end - value)) : NULL;
+        if (value_end == NULL)
+            value_end = end;
+        size_t length = (size_t)(name_end - p);
+        if ((length == 10 && memcmp(p, "set-cookie", 10) == 0) ||
+            (length == 3 && (memcmp(p, "get", 3) == 0 || memcmp(p, "has", 3) == 0))) {
+            JS_FreeValue(ctx, map);
+            map = JS_NULL;
+            break;
+        }
+        JSAtom atom = JS_NewAtomLen(ctx, p, length);
+        JSValue text = atom == JS_ATOM_NULL ? JS_EXCEPTION : JS_NewStringLen(ctx, value, (size_t)(value_end - value));
+        if (JS_IsException(text) || JS_SetProperty(ctx, map, atom, text) < 0) {
+            JS_FreeValue(ctx, map);
+            map = JS_EXCEPTION;
+        }
+        if (atom != JS_ATOM_NULL)
+            JS_FreeAtom(ctx, atom);
+        p = value_end + 1;
+    }
+    JS_FreeCString(ctx, wire);
+    return map;
+}

@@ -109,6 +109,7 @@
   // lower-cased), a value loses leading and trailing HTTP whitespace and must then have no
   // NUL, CR, LF or character above U+00FF; null when it breaks the rule.
   const headerName = hooks.headerName, headerValue = hooks.headerValue;
+  const wireHeader = hooks.wireHeader, wireMap = hooks.wireMap;
   function checkName(name) {
     const n = typeof name === "string" ? name : StringCtor(name);
     const key = headerName(n);
@@ -221,6 +222,8 @@
     // Trusted "name\0value\0..." pairs (request headers from the server): no validation.
     static fromWire(wire) {
       const headers = new HeadersImpl();
+      const map = wireMap(wire); // (C: null when a set-cookie line needs the loop below)
+      if (map !== null) { headers.#map = map; return headers; }
       if (wire !== "") {
         const parts = strSplit(wire, "\0");
         for (let i = 0; i + 1 < parts.length; i += 2) {
@@ -733,6 +736,8 @@
   // Request headers arrive as "name\0value\0name\0value" (names lower-cased, duplicates
   // already joined): cheaper to build on the host than JSON, parsed only if the handler looks.
   function parseHeaders(wire) {
+    const map = wireMap(wire); // (C: null when a "get" or "has" line needs the loop below)
+    if (map !== null) return setPrototypeOf(map, RequestHeadersProto);
     const headers = objectCreate(null);
     if (wire !== "") {
       const parts = strSplit(wire, "\0");
@@ -816,8 +821,9 @@
     get url() {
       const std = this.#std;
       if (this.#origin !== undefined) { // incoming: resolved once, from the Host header
-        const wire = this.headers;
-        std.url = absoluteUrl(std.url, wire.get("host"), this.#origin);
+        const wire = this.#headers; // (read off the wire: the URL alone builds no Headers)
+        const host = typeof wire === "string" ? wireHeader(wire, "host") : wire.get("host");
+        std.url = absoluteUrl(std.url, host, this.#origin);
         this.#origin = undefined;
       }
       return std.url;
