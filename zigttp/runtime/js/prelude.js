@@ -217,6 +217,11 @@
     // record conversion must touch only Symbol.iterator, ownKeys and the properties).
     static isHeaders(value) { return isObject(value) && #map in value; }
     static appendKey(headers, key, value) { headers.#add(key, value); } // `key` checkName()d
+    // A response's default content-type where its init headers set none: what has() then
+    // set() did, without checking a name that is always valid on headers that are new.
+    static defaultType(headers, type) {
+      if (headers.#map["content-type"] === undefined) headers.#map["content-type"] = checkValue("content-type", type);
+    }
     static freezeGuard(headers) { headers.#immutable = true; return headers; }
     static isImmutable(headers) { return headers.#immutable; }
     // Trusted "name\0value\0..." pairs (request headers from the server): no validation.
@@ -233,18 +238,20 @@
       }
       return headers;
     }
-    [LINES]() {
-      const keys = objectKeys(this.#map), cookies = this.#cookies;
+    [LINES]() { return headersBlock(this); }
+    // (internal, called directly) the wire lines: "name: value\r\n" each, cookies last.
+    static blockOf(headers) {
+      const map = headers.#map, keys = objectKeys(map), cookies = headers.#cookies;
       let block = "";
-      for (let i = 0; i < keys.length; i++) block += wireLine(keys[i], this.#map[keys[i]]);
+      for (let i = 0; i < keys.length; i++) block += wireLine(keys[i], map[keys[i]]);
       for (let i = 0; i < cookies.length; i++) block += "set-cookie: " + cookies[i] + "\r\n";
       return block;
     }
   }
   const headerPairs = HeadersImpl.pairsOf, guardHeaders = HeadersImpl.freezeGuard;
   const headersImmutable = HeadersImpl.isImmutable, headersFromWire = HeadersImpl.fromWire;
-  const isHeaders = HeadersImpl.isHeaders, appendKey = HeadersImpl.appendKey;
-  delete HeadersImpl.pairsOf; delete HeadersImpl.isHeaders; delete HeadersImpl.appendKey; delete HeadersImpl.freezeGuard; delete HeadersImpl.isImmutable;
+  const isHeaders = HeadersImpl.isHeaders, appendKey = HeadersImpl.appendKey, defaultType = HeadersImpl.defaultType;
+  delete HeadersImpl.defaultType; delete HeadersImpl.pairsOf; delete HeadersImpl.isHeaders; delete HeadersImpl.appendKey; delete HeadersImpl.freezeGuard; delete HeadersImpl.isImmutable;
   delete HeadersImpl.fromWire;
   // WebIDL's pair iterator: recomputes the sorted list on every step, as the standard says.
   class HeadersIterator {
@@ -262,7 +269,8 @@
   defineProperty(HeadersIterator.prototype, "next", { enumerable: true });
   const headersIterate = HeadersImpl.prototype[SymbolIterator];
   defineProperty(HeadersIterator.prototype, Symbol.toStringTag, { value: "Headers Iterator", configurable: true });
-  const headersBlock = HeadersImpl.prototype[LINES];
+  const headersBlock = HeadersImpl.blockOf;
+  delete HeadersImpl.blockOf;
   const reflectOwnKeys = Reflect.ownKeys, getOwnDescriptor = Object.getOwnPropertyDescriptor;
   // A sequence of pairs, a record, or (fast path) another Headers. A record's array values
   // append one line each (a zigttp extension kept from the original: {"set-cookie": [a, b]}).
@@ -488,7 +496,7 @@
       if (this.#headers === null) {
         const headers = new HeadersImpl();
         if (this.#extra !== undefined && this.#extra !== null) fillHeaders(headers, this.#extra);
-        if (this.#type !== null && !headers.has("content-type")) headers.set("content-type", this.#type);
+        if (this.#type !== null) defaultType(headers, this.#type);
         this.#headers = headers;
       }
       return this.#headers;
@@ -548,7 +556,7 @@
     // (internal) called directly, not through `call`: the header lines, and the host's view
     // (status and body from the private fields, never a getter's say).
     static linesOf(response) {
-      if (response.#headers !== null) return call(headersBlock, response.#headers);
+      if (response.#headers !== null) return headersBlock(response.#headers);
       const type = response.#type;
       return type === null ? "" : type === JSON_TYPE ? JSON_LINE : "content-type: " + type + "\r\n";
     }
@@ -1190,10 +1198,10 @@
   }
 
   function encodePlainHeaders(headers) {
-    if (headers instanceof HeadersImpl) return call(headersBlock, headers);
+    if (headers instanceof HeadersImpl) return headersBlock(headers);
     if (headers === undefined || headers === null) return "";
     if (typeof headers !== "object") throw new TypeErrorCtor("response headers must be an object");
-    return call(headersBlock, new HeadersImpl(headers));
+    return headersBlock(new HeadersImpl(headers));
   }
 
   function badBody(body) {
