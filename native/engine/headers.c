@@ -96,6 +96,35 @@ JSValue hook_header_value(JSContext *ctx, JSValueConst this_val, int argc, JSVal
  * names, duplicates joined): the two hooks below read that wire without splitting it into
  * a JS array first. */
 
+struct wire_pair {
+    const char *name, *value;
+    size_t name_len, value_len;
+};
+
+/* The pair at *p: 1 with it (*p moved past it), 0 at the end (a last name without a value is
+ * dropped, as the JS loop over the split wire did). */
+static int next_pair(const char **p, const char *end, struct wire_pair *pair)
+{
+    const char *name_end = *p < end ? memchr(*p, 0, (size_t)(end - *p)) : NULL;
+    if (name_end == NULL)
+        return 0;
+    const char *value = name_end + 1;
+    const char *value_end = value < end ? memchr(value, 0, (size_t)(end - value)) : NULL;
+    if (value_end == NULL)
+        value_end = end;
+    pair->name = *p;
+    pair->name_len = (size_t)(name_end - *p);
+    pair->value = value;
+    pair->value_len = (size_t)(value_end - value);
+    *p = value_end < end ? value_end + 1 : end;
+    return 1;
+}
+
+static int is_name(const struct wire_pair *pair, const char *name, size_t length)
+{
+    return pair->name_len == length && memcmp(pair->name, name, length) == 0;
+}
+
 /* wireHeader(wire, name) -> the value of the last `name` in the wire (as the map the wire
  * makes holds it), or null. */
 JSValue hook_wire_header(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
@@ -107,23 +136,14 @@ JSValue hook_wire_header(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     const char *wire = JS_ToCStringLen(ctx, &size, argv[0]);
     const char *name = wire ? JS_ToCStringLen(ctx, &want, argv[1]) : NULL;
     JSValue out = name ? JS_NULL : JS_EXCEPTION;
-    const char *p = wire, *end = wire + size, *found = NULL, *found_end = NULL;
-    while (name != NULL && p < end) {
-        const char *name_end = memchr(p, 0, (size_t)(end - p));
-        if (name_end == NULL)
-            break;
-        const char *value = name_end + 1;
-        const char *value_end = value < end ? memchr(value, 0, (size_t)(end - value)) : NULL;
-        if (value_end == NULL)
-            value_end = end;
-        if ((size_t)(name_end - p) == want && memcmp(p, name, want) == 0) {
-            found = value;
-            found_end = value_end;
-        }
-        p = value_end + 1;
+    struct wire_pair pair, found = {NULL, NULL, 0, 0};
+    const char *p = wire;
+    while (name != NULL && next_pair(&p, wire + size, &pair)) {
+        if (is_name(&pair, name, want))
+            found = pair;
     }
-    if (found != NULL)
-        out = JS_NewStringLen(ctx, found, (size_t)(found_end - found));
+    if (found.name != NULL)
+        out = JS_NewStringLen(ctx, found.value, found.value_len);
     if (name != NULL)
         JS_FreeCString(ctx, name);
     if (wire != NULL)
@@ -144,31 +164,22 @@ JSValue hook_wire_map(JSContext *ctx, JSValueConst this_val, int argc, JSValueCo
     if (wire == NULL)
         return JS_EXCEPTION;
     JSValue map = JS_NewObjectProto(ctx, JS_NULL);
-    const char *p = wire, *end = wire + size;
-    while (!JS_IsException(map) && p < end) {
-        const char *name_end = memchr(p, 0, (size_t)(end - p));
-        if (name_end == NULL)
-            break; /* a name without a value: dropped, as the JS loop did */
-        const char *value = name_end + 1;
-        const char *value_end = value < end ? memchr(value, 0, (size_t)(end - value)) : NULL;
-        if (value_end == NULL)
-            value_end = end;
-        size_t length = (size_t)(name_end - p);
-        if ((length == 10 && memcmp(p, "set-cookie", 10) == 0) ||
-            (length == 3 && (memcmp(p, "get", 3) == 0 || memcmp(p, "has", 3) == 0))) {
+    struct wire_pair pair;
+    const char *p = wire;
+    while (!JS_IsException(map) && next_pair(&p, wire + size, &pair)) {
+        if (is_name(&pair, "set-cookie", 10) || is_name(&pair, "get", 3) || is_name(&pair, "has", 3)) {
             JS_FreeValue(ctx, map);
             map = JS_NULL;
             break;
         }
-        JSAtom atom = JS_NewAtomLen(ctx, p, length);
-        JSValue text = atom == JS_ATOM_NULL ? JS_EXCEPTION : JS_NewStringLen(ctx, value, (size_t)(value_end - value));
+        JSAtom atom = JS_NewAtomLen(ctx, pair.name, pair.name_len);
+        JSValue text = atom == JS_ATOM_NULL ? JS_EXCEPTION : JS_NewStringLen(ctx, pair.value, pair.value_len);
         if (JS_IsException(text) || JS_SetProperty(ctx, map, atom, text) < 0) {
             JS_FreeValue(ctx, map);
             map = JS_EXCEPTION;
         }
         if (atom != JS_ATOM_NULL)
             JS_FreeAtom(ctx, atom);
-        p = value_end + 1;
     }
     JS_FreeCString(ctx, wire);
     return map;
