@@ -1,6 +1,6 @@
 """Per-request cost of the inline lane, split into Python, JS and kernel.
 
-    .venv/bin/python bench/request_path.py [--requests 20000] [--server SECONDS]
+    .venv/bin/python bench/request_path.py [--requests 20000] [--server SECONDS] [--callgrind]
 
 In-process part (stable, no sockets): the real `HttpConnection`, `RequestReader`,
 `Dispatcher` and inline runtime of the event-loop backend, fed one request per loop
@@ -8,7 +8,11 @@ iteration's flush the way uvloop feeds them (`data_received`, then the batch flu
 transport that only keeps the written bytes. "total" is that whole path; "JS" is the same
 request's `JsRuntime.dispatch` alone (the engine, the prelude's glue and the C marshalling);
 "Python" is the difference. Run it under `valgrind --tool=callgrind` (`--callgrind`) for
-instruction counts that the machine's load does not move.
+instruction counts that the machine's load does not move: the whole path per request from
+two runs of different lengths (the difference cancels the start-up), the JS side alone as the
+instructions inside the extension's `dispatch` and `settle_leftovers` (`--toggle-collect`).
+Endpoints: the HTTP bench's handler (health, greet, echo) and a Workers-style `{ fetch }`
+handler (`bench/handlers/workers.ts`: a URL, request headers, a JSON body, response headers).
 
 `--server S`: one `zigttp serve -w 1 -q` process under `wrk -c50` for S seconds; the process's
 user and system CPU time (/proc/PID/stat) divided by the requests served gives user (Python +
@@ -24,6 +28,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from zigttp.config import ServerConfig
@@ -35,13 +40,28 @@ from zigttp.server.lifecycle import Server
 from zigttp.server.loop_backend import LoopServer, new_event_loop
 
 ROOT = Path(__file__).resolve().parent.parent
-HANDLER = str(ROOT / "bench" / "handlers" / "bench.tsx")
-REQUESTS = {
-    "health": b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n",
-    "greet": b"GET /api/greet/world HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n",
+HANDLER = str(ROOT / "zigttp" / "bench" / "assets" / "handlers" / "bench.tsx")
+WORKERS = str(ROOT / "bench" / "handlers" / "workers.ts")
+AGENT = b"user-agent: Mozilla/5.0 (X11; Linux x86_64) bench\r\naccept: */*\r\n"
+ENDPOINTS: dict[str, tuple[str, bytes]] = {
+    "health": (HANDLER, b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"),
+    "greet": (HANDLER, b"GET /api/greet/world HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"),
     "echo": (
+        HANDLER,
         b"POST /api/echo HTTP/1.1\r\nHost: 127.0.0.1:8080\r\ncontent-type: application/json\r\n"
-        b'content-length: 26\r\n\r\n{"name":"bench","n":[1,2]}'
+        b'content-length: 26\r\n\r\n{"name":"bench","n":[1,2]}',
+    ),
+    "w-user": (
+        WORKERS,
+        b"GET /api/users/42?fields=name,email HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"
+        + AGENT
+        + b"authorization: Bearer abc.def\r\n\r\n",
+    ),
+    "w-item": (
+        WORKERS,
+        b"POST /api/items HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"
+        + AGENT
+        + b'content-type: application/json\r\ncontent-length: 30\r\n\r\n{"name":"widget","tags":[1,2]}',
     ),
 }
 
@@ -67,9 +87,9 @@ class KeepTransport(asyncio.Transport):
         return 0
 
 
-def _server_parts() -> tuple[LoopServer, Dispatcher]:
+def _server_parts(handler: str) -> tuple[LoopServer, Dispatcher]:
     config = ServerConfig(quiet=True, pool_size=2)
-    server = Server(HANDLER, config, log=ServerLog(access=False))
+    server = Server(handler, config, log=ServerLog(access=False))
     dispatcher, sock, pool = server._prepare(None)
     sock.close()
     pool.lanes.proven = PROBATION  # past probation: the inline lane, as under sustained load
@@ -79,68 +99,89 @@ def _server_parts() -> tuple[LoopServer, Dispatcher]:
     return LoopServer(config, dispatcher, loop), dispatcher
 
 
-def in_process(requests: int, fixed: str = "") -> dict[str, dict[str, float]]:
-    server, dispatcher = _server_parts()
+def _runners(name: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """(the whole in-process path, the JS side alone) for one request of endpoint `name`."""
+    handler, raw = ENDPOINTS[name]
+    server, dispatcher = _server_parts(handler)
     connection = HttpConnection(server)
-    transport = KeepTransport()
-    connection.connection_made(transport)
+    connection.connection_made(KeepTransport())
     runtime = dispatcher.pool.inline.runtime  # type: ignore[union-attr]
+    runtime.timeout = 60.0  # not the inline bound: under valgrind a first request that loads
+    # a web API file (URL) takes longer than 0.1 s
+
+    def one() -> None:
+        connection.data_received(raw)
+        server._flush()
+
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    method, target, _ = lines[0].split(" ")
+    wire = "\0".join(
+        part
+        for line in lines[1:]
+        for part in (line.partition(":")[0].lower(), line.partition(":")[2].strip())
+    )
+
+    def js() -> None:
+        runtime.dispatch(method, target, wire, body or None, "http://127.0.0.1:8080")
+        runtime.settle_leftovers()
+
+    return one, js
+
+
+def in_process(requests: int, names: list[str]) -> dict[str, dict[str, float]]:
     out = {}
-    for name, raw in REQUESTS.items():
-        if fixed and name != "health":
-            continue
-
-        def one(raw: bytes = raw) -> None:
-            connection.data_received(raw)
-            server._flush()
-
-        head, _, body = raw.partition(b"\r\n\r\n")
-        target = head.split(b" ")[1].decode()
-        method = head.split(b" ")[0].decode()
-        wire = "host\0127.0.0.1:8080" + (
-            "\0content-type\0application/json\0content-length\026" if body else ""
-        )
-
-        def js(
-            method: str = method, target: str = target, wire: str = wire, body: bytes | None = body or None
-        ) -> None:
-            runtime.dispatch(method, target, wire, body)
-            runtime.settle_leftovers()
-
-        if fixed:  # one fixed run, for instruction counts (see `callgrind`)
-            for _ in range(requests):
-                (js if fixed == "js" else one)()
-            return {}
+    for name in names:
+        one, js = _runners(name)
         total = _best(one, requests)
         engine = _best(js, requests)
         out[name] = {"total_us": total, "js_us": engine, "python_us": total - engine}
     return out
 
 
-def callgrind(requests: int) -> dict[str, float]:
-    """Instructions per request (total path and JS alone) of /api/health, from two runs of
-    different lengths under callgrind each (the difference cancels the start-up)."""
-    counts = {}
-    for mode in ("total", "js"):
-        runs = [_instructions(mode, n) for n in (requests, 2 * requests)]
-        counts[mode] = (runs[1] - runs[0]) / requests
-    return {
-        "total_instr": counts["total"],
-        "js_instr": counts["js"],
-        "python_instr": counts["total"] - counts["js"],
-    }
+def fixed(name: str, mode: str, requests: int) -> None:
+    """`requests` runs of one endpoint's path (callgrind counts them; see `callgrind`)."""
+    one, js = _runners(name)
+    run = js if mode == "js" else one
+    run()  # the first run's one-time work (the lane, caches) is not a request's
+    for _ in range(requests):
+        run()
 
 
-def _instructions(mode: str, requests: int) -> int:
+def callgrind(requests: int, names: list[str]) -> dict[str, dict[str, float]]:
+    """Instructions per request of each endpoint: the whole path (two runs of different
+    lengths, the difference cancels the start-up) and the JS side (only the instructions
+    inside the extension's dispatch and settle_leftovers are collected)."""
+    out = {}
+    for name in names:
+        # once outside valgrind first: a new build of the engine compiles (and caches) the
+        # bytecode in its first process, which the two runs below must not count
+        subprocess.run(
+            [sys.executable, __file__, "--fixed", "total", "--endpoint", name, "--requests", "1"], check=True
+        )
+        runs = [_instructions(name, "total", n) for n in (requests, 2 * requests)]
+        total = (runs[1] - runs[0]) / requests
+        js = _instructions(name, "js", requests, "runtime_dispatch", "runtime_settle_leftovers") / (
+            requests + 1
+        )
+        out[name] = {"total_instr": total, "js_instr": js, "python_instr": total - js}
+    return out
+
+
+def _instructions(name: str, mode: str, requests: int, *only: str) -> int:
+    toggles = ["--collect-atstart=no", *(f"--toggle-collect={fn}" for fn in only)] if only else []
     out = subprocess.run(
         [
             "valgrind",
             "--tool=callgrind",
             "--callgrind-out-file=/dev/null",
+            *toggles,
             sys.executable,
             __file__,
             "--fixed",
             mode,
+            "--endpoint",
+            name,
             "--requests",
             str(requests),
         ],
@@ -202,22 +243,24 @@ def _cpu_ticks(pid: int) -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=20000)
+    parser.add_argument("--requests", type=int, default=0, help="20000 in-process, 1000 under callgrind")
     parser.add_argument("--server", type=int, default=0, metavar="SECONDS")
     parser.add_argument("--callgrind", action="store_true", help="instruction counts (valgrind)")
+    parser.add_argument("--endpoint", action="append", choices=list(ENDPOINTS), help="default: all")
     parser.add_argument("--fixed", choices=("total", "js"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    names = args.endpoint or list(ENDPOINTS)
     if args.fixed:
-        in_process(args.requests, args.fixed)
+        fixed(names[0], args.fixed, args.requests)
         return
     if args.callgrind:
-        row = callgrind(args.requests)
-        print(
-            f"health instructions per request: total {row['total_instr']:,.0f}, JS "
-            f"{row['js_instr']:,.0f}, Python {row['python_instr']:,.0f}"
-        )
+        for name, row in callgrind(args.requests or 1000, names).items():
+            print(
+                f"{name:7} instructions per request: total {row['total_instr']:9,.0f}  JS "
+                f"{row['js_instr']:8,.0f}  Python {row['python_instr']:8,.0f}"
+            )
         return
-    for name, row in in_process(args.requests).items():
+    for name, row in in_process(args.requests or 20000, names).items():
         print(
             f"{name:7} total {row['total_us']:6.2f} µs  JS {row['js_us']:6.2f} µs  "
             f"Python {row['python_us']:6.2f} µs"

@@ -6,6 +6,8 @@
  *   runtime.c  the Runtime type: limits, the wall-clock deadline, GIL hand-off, jobs, faults
  *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
+ *   integrity.c the builtin-integrity check after each request (the prelude's watched list)
+ *   headers.c  the header name and value checks of the prelude's Headers, the request wire's readers
  *   builtins.c builtin getters captured at creation, for values with no C accessor
  *   utf8.c     bytes to a JS string as WHATWG decodes them
  *   values.c   plain values across the `native` hook (the web-platform API's host side)
@@ -54,6 +56,8 @@ typedef struct {
     JSValue fn_timers;       /* timers(nowMs, phase) -> ms to the next timer or -1 (run_loop) */
     JSValue fn_pull;         /* pull(step): the next chunk of a streamed response (runtime_pull) */
     int wake_fd;             /* -1, or a descriptor whose readability ends run_loop's sleep (watch) */
+    struct Watched *watched; /* integrity.c: the watched builtins as seal() found them, or NULL */
+    int watched_count;
 } Runtime;
 
 extern PyTypeObject RuntimeType;
@@ -79,6 +83,11 @@ int body_bytes(Runtime *self, JSValueConst value, const uint8_t **data, size_t *
 PyObject *read_chunk(Runtime *self, JSValueConst answer, int faults);
 PyObject *utf8_bytes(JSContext *ctx, JSValueConst string);
 void replace_lone_surrogates(uint8_t *utf8, size_t size);
+
+/* integrity.c */
+int integrity_snapshot(Runtime *self, JSValueConst list);
+int integrity_check(Runtime *self);
+void integrity_free(Runtime *self);
 
 /* utf8.c */
 JSValue decode_utf8(JSContext *ctx, const uint8_t *data, size_t size, int keep_bom);
@@ -110,5 +119,11 @@ JSValue py_to_js(JSContext *ctx, PyObject *value, int depth);
 
 /* hooks.c */
 JSValue make_hooks(JSContext *ctx);
+
+/* headers.c (hooks) */
+JSValue hook_header_name(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_header_value(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_wire_header(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_wire_map(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 
 #endif

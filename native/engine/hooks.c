@@ -356,6 +356,10 @@ JSValue make_hooks(JSContext *ctx)
         {"now", hook_now, 0},
         {"load", hook_load, 1},
         {"escapeHtml", hook_escape_html, 2},
+        {"headerName", hook_header_name, 1},
+        {"headerValue", hook_header_value, 1},
+        {"wireHeader", hook_wire_header, 2},
+        {"wireMap", hook_wire_map, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -328,6 +328,7 @@ static void runtime_close(Runtime *self)
         JSValue *values[] = {&self->hooks, &self->fn_dispatch, &self->fn_settle,
                              &self->fn_intact, &self->fn_snapshot, &self->fn_timers, &self->fn_pull};
         JS_UpdateStackTop(self->rt); /* freeing may happen on another thread's stack */
+        integrity_free(self);
         for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
             JS_FreeValue(self->ctx, *values[i]);
             *values[i] = JS_UNDEFINED;
@@ -453,8 +454,9 @@ static PyObject *runtime_limit_memory(Runtime *self, PyObject *unused)
 }
 
 /* The handler's top level has run: its builtins are the reference from here on. The
- * snapshot reads the watched builtins, which may be getters the handler's top level put
- * there: it runs under a deadline like any other call (default 5 s; it takes microseconds). */
+ * prelude's snapshot() seals the shared prototypes and answers the watched builtins, whose
+ * descriptors integrity.c records; it runs under a deadline like any other call (default
+ * 5 s; it takes microseconds). */
 static PyObject *runtime_seal(Runtime *self, PyObject *args)
 {
     double timeout = 5.0;
@@ -464,7 +466,7 @@ static PyObject *runtime_seal(Runtime *self, PyObject *args)
     arm_deadline(self, timeout);
     JSValue done = call_js(self, self->fn_snapshot, 0, NULL);
     self->busy = 0;
-    int threw = JS_IsException(done);
+    int threw = JS_IsException(done) || integrity_snapshot(self, done) < 0;
     JS_FreeValue(self->ctx, done);
     if (threw)
         raise_for(self, JS_TakeFaults(self->rt), 1);
@@ -485,9 +487,16 @@ static JSValue new_string(JSContext *ctx, PyObject *text)
     return JS_NewStringLen(ctx, utf8, (size_t)size);
 }
 
-/* Did this request leave the shared builtins as the handler's top level left them? */
+/* Did this request leave the shared builtins as the handler's top level left them? In C
+ * (integrity.c) once seal() recorded them; the prelude's intact() otherwise. */
 static void check_intact(Runtime *self)
 {
+    int intact = integrity_check(self);
+    if (intact >= 0) {
+        if (!intact)
+            self->tainted = 1;
+        return;
+    }
     JSValue same = call_js(self, self->fn_intact, 0, NULL);
     if (JS_IsException(same)) {
         JS_FreeValue(self->ctx, JS_GetException(self->ctx));
@@ -512,8 +521,9 @@ PyObject *dispatch_call(Runtime *self, JSValue argv[5], double timeout)
     if (JS_IsNull(answer)) { /* a pending promise: run its jobs, then read the outcome */
         leave_python(self);
         int drained = run_loop(self, 0); /* jobs and timers until it settles */
+        /* (settle() in the same release of the GIL: one hand-off fewer per async request) */
+        answer = drained < 0 ? JS_EXCEPTION : JS_Call(ctx, self->fn_settle, JS_UNDEFINED, 0, NULL);
         enter_python(self);
-        answer = drained < 0 ? JS_EXCEPTION : call_js(self, self->fn_settle, 0, NULL);
     }
     int threw = JS_IsException(answer);
     int faults = JS_TakeFaults(self->rt);

@@ -117,6 +117,39 @@ def test_seal_makes_builtin_changes_taint_the_runtime() -> None:
     assert engine.runtime.settle_leftovers(10.0) is not None  # why it must be replaced
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "delete String.prototype.split",
+        # an accessor standing in for the method, even one answering the same function
+        "Object.defineProperty(Array.prototype, 'map', {get: () => map, configurable: true})",
+        "Object.defineProperty(globalThis, 'Response', {get: () => R, configurable: true})",
+        "Promise.prototype.then = function then(a, b) { return then0.call(this, a, b); }",
+    ],
+)
+def test_the_integrity_check_sees_deletions_accessors_and_replacements(change: str) -> None:
+    engine = load(
+        "const map = Array.prototype.map, R = Response, then0 = Promise.prototype.then;\n"
+        f"function handler(r) {{ if (r.url === '/t') {{ {change}; }} return 'ok'; }}"
+    )
+    engine.dispatch()
+    assert engine.runtime.tainted is False
+    engine.dispatch(url="/t")
+    assert engine.runtime.tainted is True
+
+
+def test_the_integrity_check_calls_no_getter() -> None:
+    # A getter the top level put on a watched builtin is the reference: checked as the same
+    # accessor after every request, never called (it would be handler code inside the check).
+    engine = load(
+        "globalThis.reads = 0; const join = Array.prototype.join;\n"
+        "Object.defineProperty(Array.prototype, 'join', {get() { reads++; return join; }, configurable: true});\n"
+        "function handler(r) { return String(reads); }"
+    )
+    assert [engine.dispatch()[2] for _ in range(3)] == [b"0", b"0", b"0"]
+    assert engine.runtime.tainted is False
+
+
 def test_seal_freezes_prototype_extension() -> None:
     engine = responder("(Object.prototype.isAdmin = true, Response.text(String(({}).isAdmin)))")
     # preventExtensions: a sloppy-mode handler's assignment is ignored, not planted

@@ -324,6 +324,10 @@ typedef struct JSValueLink {
     JSValueConst value;
 } JSValueLink;
 
+/* zigttp patch 7 (see kept_shapes): the ring's size, and the most properties a kept shape has */
+#define KEPT_SHAPES 128
+#define KEPT_SHAPE_PROPS 16
+
 struct JSRuntime {
     JSMallocFunctions mf;
     JSMallocState malloc_state;
@@ -416,6 +420,11 @@ struct JSRuntime {
     int shape_hash_size;
     int shape_hash_count; /* number of hashed shapes */
     JSShape **shape_hash;
+    /* zigttp patch 7: the last KEPT_SHAPES small shapes no object used any more, kept hashed
+       (this ring holds their reference) so that the next object built the same way finds
+       its shapes instead of building them again */
+    JSShape *kept_shapes[KEPT_SHAPES];
+    int kept_next;
     void *user_opaque;
     void *libc_opaque;
     JSRuntimeFinalizerState *finalizers;
@@ -1520,6 +1529,7 @@ static void async_func_mark(JSRuntime *rt, JSAsyncFunctionState *s,
 static int JS_AddIntrinsicBasicObjects(JSContext *ctx);
 static void js_free_shape(JSRuntime *rt, JSShape *sh);
 static void js_free_shape_null(JSRuntime *rt, JSShape *sh);
+static void js_free_kept_shapes(JSRuntime *rt); /* zigttp patch 7 */
 static int js_shape_prepare_update(JSContext *ctx, JSObject *p,
                                    JSShapeProperty **pprs);
 static int init_shape_hash(JSRuntime *rt);
@@ -2715,6 +2725,7 @@ void JS_FreeRuntime(JSRuntime *rt)
     int i;
 
     rt->in_free = true;
+    js_free_kept_shapes(rt); /* zigttp patch 7 */
     JS_FreeValueRT(rt, rt->current_exception);
 
     list_for_each_safe(el, el1, &rt->job_list) {
@@ -5895,9 +5906,43 @@ static void js_free_shape0(JSRuntime *rt, JSShape *sh)
     js_free_rt(rt, get_alloc_from_shape(sh));
 }
 
+/* zigttp patch 7: an object built property by property (an object literal, a class
+   instance's fields, JSON.parse) goes through one shape per property. Upstream mutates a
+   shape only its object uses in place, and frees the last one with the object, so every
+   request built the same chain again (clone, resize, rehash: ~1 k instructions a property).
+   Small shapes are instead cloned on each addition (add_property) and, once no object uses
+   them, kept here, still hashed, until KEPT_SHAPES newer ones push them out: the next object
+   built the same way finds each shape in the hash. */
+static void js_keep_shape(JSRuntime *rt, JSShape *sh)
+{
+    int slot = rt->kept_next;
+    JSShape *out = rt->kept_shapes[slot];
+    rt->kept_shapes[slot] = sh; /* the reference the last object dropped is the ring's now */
+    rt->kept_next = (slot + 1) % KEPT_SHAPES;
+    if (out != NULL && --JS_REF_COUNT(out) <= 0)
+        js_free_shape0(rt, out); /* (may free objects, whose shapes come back here) */
+}
+
+static void js_free_kept_shapes(JSRuntime *rt)
+{
+    for (int i = 0; i < KEPT_SHAPES; i++) {
+        JSShape *sh = rt->kept_shapes[i];
+        rt->kept_shapes[i] = NULL;
+        if (sh != NULL && --JS_REF_COUNT(sh) <= 0)
+            js_free_shape0(rt, sh);
+    }
+}
+
 static void js_free_shape(JSRuntime *rt, JSShape *sh)
 {
     if (unlikely(--JS_REF_COUNT(sh) <= 0)) {
+        /* (never while the GC frees a cycle: the shape is on its list of garbage) */
+        if (sh->is_hashed && sh->prop_count <= KEPT_SHAPE_PROPS && !rt->in_free &&
+            rt->gc_phase == JS_GC_PHASE_NONE) {
+            JS_REF_COUNT(sh) = 1;
+            js_keep_shape(rt, sh);
+            return;
+        }
         js_free_shape0(rt, sh);
     }
 }
@@ -9902,6 +9947,38 @@ static int JS_GetOwnPropertyFlagsInternal(JSContext *ctx, int *pflags,
     return JS_GetOwnPropertyInternal2(ctx, NULL, p, prop, pflags);
 }
 
+/* zigttp patch 8 (quickjs.h) */
+int JS_PeekOwnProperty(JSContext *ctx, JSValueConst obj, JSAtom prop, int *flags,
+                       JSValue *value, JSValue *getter, JSValue *setter)
+{
+    JSObject *p;
+    JSShapeProperty *prs;
+    JSProperty *pr;
+
+    if (JS_VALUE_GET_TAG(obj) != JS_TAG_OBJECT)
+        return -1;
+    p = JS_VALUE_GET_OBJ(obj);
+    prs = find_own_property(&pr, p, prop);
+    if (!prs)
+        return p->is_exotic ? -1 : 0;
+    *value = *getter = *setter = JS_UNDEFINED;
+    *flags = prs->flags & JS_PROP_C_W_E;
+    switch (prs->flags & JS_PROP_TMASK) {
+    case JS_PROP_NORMAL:
+        *value = pr->u.value;
+        return 1;
+    case JS_PROP_GETSET:
+        *flags |= JS_PROP_GETSET;
+        if (pr->u.getset.getter)
+            *getter = JS_MKPTR(JS_TAG_OBJECT, pr->u.getset.getter);
+        if (pr->u.getset.setter)
+            *setter = JS_MKPTR(JS_TAG_OBJECT, pr->u.getset.setter);
+        return 1;
+    default: /* a variable reference, a lazily initialised property */
+        return -1;
+    }
+}
+
 int JS_GetOwnProperty(JSContext *ctx, JSPropertyDescriptor *desc,
                       JSValueConst obj, JSAtom prop)
 {
@@ -10244,8 +10321,9 @@ static JSProperty *add_property(JSContext *ctx,
             p->shape = js_dup_shape(new_sh);
             js_free_shape(ctx->rt, sh);
             return &p->prop[new_sh->prop_count - 1];
-        } else if (JS_REF_COUNT(sh) != 1) {
-            /* if the shape is shared, clone it */
+        } else if (JS_REF_COUNT(sh) != 1 || sh->prop_count < KEPT_SHAPE_PROPS) {
+            /* if the shape is shared, clone it (zigttp patch 7: a small one too, which
+               js_free_shape keeps for the next object built the same way) */
             new_sh = js_clone_shape(ctx, sh);
             if (!new_sh)
                 return NULL;
@@ -51883,12 +51961,16 @@ JSValue JS_JSONStringify(JSContext *ctx, JSValueConst obj,
     JS_FreeValue(ctx, space);
     if (JS_IsException(jsc->gap))
         goto exception;
-    wrapper = JS_NewObject(ctx);
-    if (JS_IsException(wrapper))
-        goto exception;
-    if (JS_DefinePropertyValue(ctx, wrapper, JS_ATOM_empty_string,
-                               js_dup(obj), JS_PROP_C_W_E) < 0)
-        goto exception;
+    /* zigttp patch 9: the holder {"": value} is seen only by a replacer function (the
+       `this` of its first call): made only then, not for every Response.json() */
+    if (!JS_IsUndefined(jsc->replacer_func)) {
+        wrapper = JS_NewObject(ctx);
+        if (JS_IsException(wrapper))
+            goto exception;
+        if (JS_DefinePropertyValue(ctx, wrapper, JS_ATOM_empty_string,
+                                   js_dup(obj), JS_PROP_C_W_E) < 0)
+            goto exception;
+    }
     val = js_dup(obj);
 
     val = js_json_check(ctx, jsc, wrapper, val, jsc->empty);

@@ -526,6 +526,11 @@ JS_EXTERN int JS_TakeFaults(JSRuntime *rt); /* JS_FAULT_* bits since the last ca
 JS_EXTERN size_t JS_GetMallocSize(JSRuntime *rt); /* bytes counted against the limit */
 JS_EXTERN bool JS_IsFinalizerPending(JSRuntime *rt);
 JS_EXTERN int JS_ExecutePendingFinalizer(JSRuntime *rt, JSContext **pctx);
+/* zigttp patch 8: an own property's state without taking references or running code (the
+   host's builtin-integrity check): 1 found (*flags as a descriptor's, value or getter and
+   setter borrowed: valid until JS runs), 0 absent, -1 when only JS_GetOwnProperty can say */
+JS_EXTERN int JS_PeekOwnProperty(JSContext *ctx, JSValueConst obj, JSAtom prop, int *flags,
+                                 JSValue *value, JSValue *getter, JSValue *setter);
 /* should be called when changing thread to update the stack top value
    used to check stack overflow. */
 JS_EXTERN void JS_UpdateStackTop(JSRuntime *rt);

@@ -7,9 +7,10 @@
 //   overwrites JSON.stringify, Object.prototype, Array.prototype or Response cannot fool the glue.
 // * No `for...of`, spread or `instanceof Promise` on the hot path (all reach user-replaceable
 //   iterators or hooks); internal records have a null prototype (no inherited setters).
-// * Response, Headers, Request and their prototypes are frozen; after every request `intact()`
-//   compares the shared builtins with their state after the handler loaded, and a request that
-//   changed them ("T" prefix) makes the host replace the context before the next request.
+// * Response, Headers, Request and their prototypes are frozen; after every request the host
+//   compares the watched builtins (snapshot()'s list) with their state after the handler
+//   loaded (native/engine/integrity.c), and a request that changed them taints the runtime,
+//   which the host replaces before the next request.
 // * This file evaluates to one function, which the engine extension (native/engine) calls
 //   with its `hooks` (console, host, utf8Decode, utf8Encode): the hooks and the returned
 //   dispatcher stay in this closure and in C, never on globalThis, so handler code (indirect
@@ -103,22 +104,21 @@
   // trailing HTTP whitespace stripped) and must be byte strings without NUL, CR or LF;
   // iteration is sorted by name with duplicates combined (set-cookie kept apart,
   // getSetCookie()); Response.error/redirect and fetch() responses have immutable headers.
-  const BAD_VALUE = pinned(/[\0\r\n]|[^\x00-\xff]/);
-  const sCharCode = StringProto.charCodeAt;
   const aSort = ArrayProto.sort;
-  function isHttpSpace(c) { return c === 32 || c === 9 || c === 10 || c === 13; }
+  // The checks themselves are C (native/engine/headers.c): a name must be a token (answered
+  // lower-cased), a value loses leading and trailing HTTP whitespace and must then have no
+  // NUL, CR, LF or character above U+00FF; null when it breaks the rule.
+  const headerName = hooks.headerName, headerValue = hooks.headerValue;
+  const wireHeader = hooks.wireHeader, wireMap = hooks.wireMap;
   function checkName(name) {
-    const n = StringCtor(name);
-    if (!regexTest(TOKEN, n)) throw new TypeErrorCtor(`Headers: invalid header name ${jsonStringify(n)}`);
-    return strToLower(n);
+    const n = typeof name === "string" ? name : StringCtor(name);
+    const key = headerName(n);
+    if (key === null) throw new TypeErrorCtor(`Headers: invalid header name ${jsonStringify(n)}`);
+    return key;
   }
   function checkValue(name, value) {
-    let v = StringCtor(value);
-    let a = 0, b = v.length;
-    while (a < b && isHttpSpace(call(sCharCode, v, a))) a++;
-    while (b > a && isHttpSpace(call(sCharCode, v, b - 1))) b--;
-    if (a !== 0 || b !== v.length) v = strSlice(v, a, b);
-    if (regexTest(BAD_VALUE, v)) {
+    const v = headerValue(typeof value === "string" ? value : StringCtor(value));
+    if (v === null) {
       throw new TypeErrorCtor(`Headers: value of ${jsonStringify(name)} contains NUL, CR, LF or a character above U+00FF`);
     }
     return v;
@@ -217,11 +217,18 @@
     // record conversion must touch only Symbol.iterator, ownKeys and the properties).
     static isHeaders(value) { return isObject(value) && #map in value; }
     static appendKey(headers, key, value) { headers.#add(key, value); } // `key` checkName()d
+    // A response's default content-type where its init headers set none: what has() then
+    // set() did, without checking a name that is always valid on headers that are new.
+    static defaultType(headers, type) {
+      if (headers.#map["content-type"] === undefined) headers.#map["content-type"] = checkValue("content-type", type);
+    }
     static freezeGuard(headers) { headers.#immutable = true; return headers; }
     static isImmutable(headers) { return headers.#immutable; }
     // Trusted "name\0value\0..." pairs (request headers from the server): no validation.
     static fromWire(wire) {
       const headers = new HeadersImpl();
+      const map = wireMap(wire); // (C: null when a set-cookie line needs the loop below)
+      if (map !== null) { headers.#map = map; return headers; }
       if (wire !== "") {
         const parts = strSplit(wire, "\0");
         for (let i = 0; i + 1 < parts.length; i += 2) {
@@ -231,18 +238,20 @@
       }
       return headers;
     }
-    [LINES]() {
-      const keys = objectKeys(this.#map), cookies = this.#cookies;
+    [LINES]() { return headersBlock(this); }
+    // (internal, called directly) the wire lines: "name: value\r\n" each, cookies last.
+    static blockOf(headers) {
+      const map = headers.#map, keys = objectKeys(map), cookies = headers.#cookies;
       let block = "";
-      for (let i = 0; i < keys.length; i++) block += wireLine(keys[i], this.#map[keys[i]]);
+      for (let i = 0; i < keys.length; i++) block += wireLine(keys[i], map[keys[i]]);
       for (let i = 0; i < cookies.length; i++) block += "set-cookie: " + cookies[i] + "\r\n";
       return block;
     }
   }
   const headerPairs = HeadersImpl.pairsOf, guardHeaders = HeadersImpl.freezeGuard;
   const headersImmutable = HeadersImpl.isImmutable, headersFromWire = HeadersImpl.fromWire;
-  const isHeaders = HeadersImpl.isHeaders, appendKey = HeadersImpl.appendKey;
-  delete HeadersImpl.pairsOf; delete HeadersImpl.isHeaders; delete HeadersImpl.appendKey; delete HeadersImpl.freezeGuard; delete HeadersImpl.isImmutable;
+  const isHeaders = HeadersImpl.isHeaders, appendKey = HeadersImpl.appendKey, defaultType = HeadersImpl.defaultType;
+  delete HeadersImpl.defaultType; delete HeadersImpl.pairsOf; delete HeadersImpl.isHeaders; delete HeadersImpl.appendKey; delete HeadersImpl.freezeGuard; delete HeadersImpl.isImmutable;
   delete HeadersImpl.fromWire;
   // WebIDL's pair iterator: recomputes the sorted list on every step, as the standard says.
   class HeadersIterator {
@@ -260,7 +269,8 @@
   defineProperty(HeadersIterator.prototype, "next", { enumerable: true });
   const headersIterate = HeadersImpl.prototype[SymbolIterator];
   defineProperty(HeadersIterator.prototype, Symbol.toStringTag, { value: "Headers Iterator", configurable: true });
-  const headersBlock = HeadersImpl.prototype[LINES];
+  const headersBlock = HeadersImpl.blockOf;
+  delete HeadersImpl.blockOf;
   const reflectOwnKeys = Reflect.ownKeys, getOwnDescriptor = Object.getOwnPropertyDescriptor;
   // A sequence of pairs, a record, or (fast path) another Headers. A record's array values
   // append one line each (a zigttp extension kept from the original: {"set-cookie": [a, b]}).
@@ -347,6 +357,7 @@
     return new Uint8ArrayCtor(body.buffer, body.byteOffset, body.byteLength).slice().buffer;
   }
   const abSlice = ArrayBufferCtor.prototype.slice;
+  const JSON_TYPE = "application/json", JSON_LINE = "content-type: application/json\r\n";
   const TEXT_TYPE = "text/plain;charset=UTF-8", FORM_TYPE = "application/x-www-form-urlencoded;charset=UTF-8";
   // BodyInit → [stored body, content type or null]; `where` names the caller in errors.
   function extractBody(init, where) {
@@ -485,7 +496,7 @@
       if (this.#headers === null) {
         const headers = new HeadersImpl();
         if (this.#extra !== undefined && this.#extra !== null) fillHeaders(headers, this.#extra);
-        if (this.#type !== null && !headers.has("content-type")) headers.set("content-type", this.#type);
+        if (this.#type !== null) defaultType(headers, this.#type);
         this.#headers = headers;
       }
       return this.#headers;
@@ -540,21 +551,28 @@
     }
     // (internal) the guard of Response.error()/redirect()/fetch() responses.
     static immutable(response) { guardHeaders(response.headers); return response; }
-    [LINES]() {
-      if (this.#headers !== null) return call(headersBlock, this.#headers);
-      return this.#type !== null ? "content-type: " + this.#type + "\r\n" : "";
+    [LINES]() { return responseLines(this); }
+    [PARTS]() { return responseParts(this); }
+    // (internal) called directly, not through `call`: the header lines, and the host's view
+    // (status and body from the private fields, never a getter's say).
+    static linesOf(response) {
+      if (response.#headers !== null) return headersBlock(response.#headers);
+      const type = response.#type;
+      return type === null ? "" : type === JSON_TYPE ? JSON_LINE : "content-type: " + type + "\r\n";
     }
-    // The host's view: status and body from the private fields, never a getter's say.
-    [PARTS]() {
-      const body = this.#body;
-      if (body !== null && isStream(body)) {
-        if (this.#used) throw new TypeErrorCtor("the response's body stream is already used");
-        this.#used = true;
+    static partsOf(response) {
+      const body = response.#body;
+      if (body !== null && typeof body !== "string" && isStream(body)) {
+        if (response.#used) throw new TypeErrorCtor("the response's body stream is already used");
+        response.#used = true;
         streaming = hooks.streams.reader(body);
-        return [checkStatus(this.#status), call(responseBlock, this), "", true];
+        return [checkStatus(response.#status), responseLines(response), "", true];
       }
-      return [checkStatus(this.#status), call(responseBlock, this), body === null ? "" : body];
+      return [checkStatus(response.#status), responseLines(response), body === null ? "" : body];
     }
+    // A brand check (a Proxy or an Object.create(Response.prototype) fails it): cheaper than
+    // `instanceof`, which looks up Symbol.hasInstance and walks the prototype chain.
+    static isResponse(value) { return isObject(value) && #body in value; }
   }
   const immutableResponse = ResponseImpl.immutable;
   // A response that came over the network (fetch(), zigttp:fetch): `pairs` [[name, value]...]
@@ -569,15 +587,13 @@
     const response = new ResponseImpl(body, status, statusText, null, headers, meta);
     return sync ? response : immutableResponse(response);
   }
-  delete ResponseImpl.immutable;
+  const responseLines = ResponseImpl.linesOf, responseParts = ResponseImpl.partsOf;
+  const isResponse = ResponseImpl.isResponse;
+  delete ResponseImpl.immutable; delete ResponseImpl.linesOf; delete ResponseImpl.partsOf; delete ResponseImpl.isResponse;
   // Never a thenable, even with a polluted Object.prototype.then: an async handler's Response
   // must resolve to itself.
   defineProperty(ResponseImpl.prototype, "then", { value: undefined });
   defineProperty(ResponseImpl.prototype, Symbol.toStringTag, { value: "Response", configurable: true });
-  // Called through these captured references: a Proxy posing as a Response fails the private
-  // field brand check instead of supplying its own header lines.
-  const responseBlock = ResponseImpl.prototype[LINES];
-  const responseParts = ResponseImpl.prototype[PARTS];
   // ---- JSX elements as bodies -------------------------------------------------------------
   // jsx_runtime.js (evaluated after this file) hands over its renderer once, through a
   // global it deletes; an element renders to HTML, any other object is refused instead of
@@ -660,7 +676,7 @@
     if (init !== undefined && init !== null && NULL_BODY[init.status] === true) {
       throw new TypeErrorCtor(`Response.json: a ${init.status} response cannot have a body`);
     }
-    return typed(body, init, "application/json");
+    return typed(body, init, JSON_TYPE);
   };
   Response.text = function text(body, init) {
     return typed(typeof body === "string" ? body : textOf(body, "Response.text", text), init,
@@ -683,7 +699,7 @@
     return immutableResponse(new ResponseImpl(null, 0, "", null, undefined, ERROR_META));
   };
   const ERROR_META = metaOf("error", "", false, false);
-  Response.rawJson = function (text, init) { return typed(StringCtor(text), init, "application/json"); };
+  Response.rawJson = function (text, init) { return typed(StringCtor(text), init, JSON_TYPE); };
   // ---- Request ---------------------------------------------------------------------------
   const INT32 = pinned(/^(?:0|-?[1-9][0-9]*)$/); // canonical only: "02134" and "+5" stay text
   function decodePart(text) {
@@ -728,6 +744,8 @@
   // Request headers arrive as "name\0value\0name\0value" (names lower-cased, duplicates
   // already joined): cheaper to build on the host than JSON, parsed only if the handler looks.
   function parseHeaders(wire) {
+    const map = wireMap(wire); // (C: null when a "get" or "has" line needs the loop below)
+    if (map !== null) return setPrototypeOf(map, RequestHeadersProto);
     const headers = objectCreate(null);
     if (wire !== "") {
       const parts = strSplit(wire, "\0");
@@ -811,8 +829,9 @@
     get url() {
       const std = this.#std;
       if (this.#origin !== undefined) { // incoming: resolved once, from the Host header
-        const wire = this.headers;
-        std.url = absoluteUrl(std.url, wire.get("host"), this.#origin);
+        const wire = this.#headers; // (read off the wire: the URL alone builds no Headers)
+        const host = typeof wire === "string" ? wireHeader(wire, "host") : wire.get("host");
+        std.url = absoluteUrl(std.url, host, this.#origin);
         this.#origin = undefined;
       }
       return std.url;
@@ -1179,10 +1198,10 @@
   }
 
   function encodePlainHeaders(headers) {
-    if (headers instanceof HeadersImpl) return call(headersBlock, headers);
+    if (headers instanceof HeadersImpl) return headersBlock(headers);
     if (headers === undefined || headers === null) return "";
     if (typeof headers !== "object") throw new TypeErrorCtor("response headers must be an object");
-    return call(headersBlock, new HeadersImpl(headers));
+    return headersBlock(new HeadersImpl(headers));
   }
 
   function badBody(body) {
@@ -1191,7 +1210,8 @@
 
   // A response for the host: [status, header lines, body string or bytes].
   function encode(result) {
-    if (result instanceof ResponseImpl) return call(responseParts, result);
+    if (isResponse(result)) return responseParts(result);
+    if (result instanceof ResponseImpl) return responseParts(result); // (throws: no brand)
     if (typeof result === "string") {
       return [200, "content-type: text/plain; charset=utf-8\r\n", result];
     }
@@ -1224,37 +1244,38 @@
     [JSON, ["stringify", "parse"]],
     [global, ["Object", "Array", "JSON", "Promise", "String", "Error", "Response", "Headers", "Request"]],
   ];
-  const FunctionCtor = Function;
   const preventExtensions = Object.preventExtensions;
-  // The identity checks are compiled once per context into straight-line code (`o3.push === v3
-  // && ...`): ~10x faster in quickjs than a loop over arrays of objects, keys and values.
-  // Built from strings and null-prototype holders: immune to Array.prototype setters.
-  let identical = () => true;
+  // The watched list [object, key, ...] for the host: it records each one's own descriptor
+  // and compares them after every request in C (native/engine/integrity.c), which runs no
+  // handler code (no getter) and costs no call into JS. `intact()` is the same comparison in
+  // JS, for a host that does not record the list.
+  let watchedList = null, watchedState = null;
   function snapshot() {
     // From now on no key can be added to the shared prototypes: a request cannot plant
     // `isAdmin` (or a setter) on Object.prototype. The handler's top level already ran, so its
-    // own polyfills are in; replacing an existing method is caught by `identical` instead.
+    // own polyfills are in; replacing an existing method is caught by the comparison instead.
     preventExtensions(ObjectProto); preventExtensions(ArrayProto);
     preventExtensions(StringProto); preventExtensions(Function.prototype);
-    const objects = objectCreate(null), values = objectCreate(null);
-    let names = "", terms = "true", count = 0;
+    const list = safeList(), state = safeList();
     for (let i = 0; i < WATCH.length; i++) {
-      const target = WATCH[i][0], keys = WATCH[i][1];
-      objects[i] = target;
-      names += ", o" + i + " = O[" + i + "]";
+      const keys = WATCH[i][1];
       for (let j = 0; j < keys.length; j++) {
-        const key = keys[j];
-        const access = typeof key === "symbol" ? "[I]" : "." + key;
-        terms += " && o" + i + access + " === v" + count;
-        names += ", v" + count + " = V[" + count + "]";
-        values[count++] = target[key];
+        arrayPush(list, WATCH[i][0]); arrayPush(list, keys[j]);
+        arrayPush(state, getOwnDescriptor(WATCH[i][0], keys[j]));
       }
     }
-    identical = new FunctionCtor("O", "V", "I", "const _ = 0" + names +
-      "; return function () { return " + terms + "; };")(objects, values, SymbolIterator);
+    watchedList = list; watchedState = state;
+    return list;
   }
-  function intact() { try { return identical(); } catch (_e) { return false; } }
-
+  function intact() {
+    if (watchedList === null) return true;
+    for (let i = 0; i < watchedState.length; i++) {
+      const was = watchedState[i], now = getOwnDescriptor(watchedList[2 * i], watchedList[2 * i + 1]);
+      if (was === undefined || now === undefined) { if (was !== now) return false; continue; }
+      if (was.value !== now.value || was.get !== now.get || was.set !== now.set) return false;
+    }
+    return true;
+  }
   let pending = null;
   function dispatch(method, url, headersWire, body, origin) {
     consoleBytes = 0;
@@ -1269,7 +1290,7 @@
     }
     try {
       const result = handler(incoming(handler, method, url, headersWire, body, origin));
-      if (result !== null && typeof result === "object" && !(result instanceof ResponseImpl)
+      if (result !== null && typeof result === "object" && !isResponse(result)
           && typeof result.then === "function") {
         const state = objectCreate(null);
         state.done = false;
