@@ -141,16 +141,33 @@
       if (node === null) return "";
       const html = node[MARK];
       if (html !== undefined) return html === null ? vnode(node) : html;
-      if (isArray(node)) {
-        let out = "";
-        for (let i = 0; i < node.length; i++) out += render(node[i]);
-        return out;
-      }
+      if (isArray(node)) return list(node);
       return escape(toStr(node));
     }
     if (type === "number" || type === "bigint") return toStr(node); // digits, "-", ".", "e+": never escaped
     if (type === "undefined" || type === "boolean" || type === "function" || type === "symbol") return "";
     return escape(toStr(node));
+  }
+
+  // An array's items, elements and HTML values read here (a list of rows: one call less each).
+  function list(items) {
+    let out = "";
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (typeof item === "object" && item !== null) {
+        const html = item[MARK];
+        if (html === null) {
+          out += vnode(item);
+          continue;
+        }
+        if (html !== undefined) {
+          out += html;
+          continue;
+        }
+      }
+      out += render(item);
+    }
+    return out;
   }
 
   // A component is called with a copy of the props with `children` (object spreads:
