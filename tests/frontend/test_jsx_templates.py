@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from zigttp.errors import AnalyzerError
 from zigttp.frontend import jsx_template
-from zigttp.frontend.pipeline import compile_source
+from zigttp.frontend.pipeline import compile_file, compile_source
 
-from .conftest import new_context
+from .conftest import new_context, user_lines
 
 # Hostile and awkward values every generated tree draws its expressions from.
 VALUES = """const v = ["<script>&\\"'x", 0, -1.5, null, undefined, true, false,
@@ -265,7 +267,7 @@ def number_holes(text: str) -> str:
 @given(positioned_tree(), st.sampled_from(["", "  ", "/*é*/ "]))
 def test_every_expression_keeps_its_line_and_column(tree: str, indent: str) -> None:
     source = number_holes(f"x = 1;\nconst page = {indent}(\n{indent}{tree});\nnext(q_end);\n")
-    code = compile_source(source, "p.jsx").code
+    code = user_lines(compile_source(source, "p.jsx").code)
     assert positions(code) == positions(source)
     assert code.split("\n")[-2] == "next(q_end);"
 
@@ -313,3 +315,47 @@ def test_a_component_inside_an_html_element_runs_when_the_element_is_evaluated(
     )
     code = compile_source(source, "t.jsx").code
     assert js(code, "render()") == "<main><b>1</b></main>,<main><b>1</b></main>,<b>2</b>,<b>3</b>,3"
+
+
+def test_site_functions_are_declared_once_per_site_and_hoisted(js: Callable[[str, str], Any]) -> None:
+    """`$j0(holes)` calls a declaration after the code: a site can run before its line (top
+    level), a loop reuses its compiled site, and a site whose name does not fit keeps the
+    tagged form; both give the bytes of h()."""
+    source = (
+        "const early = render();\n"
+        "function render() { return renderToString(<ul>{[1, 2].map((n) => <li k={n}>{n}</li>)}</ul>) +\n"
+        "  renderToString(<>{'&'}</>); }\n"
+    )
+    code = compile_source(source, "t.jsx").code
+    assert code.count("function $j") == 2 and "$j(" in code  # `<>{` has no room for `$j2(`
+    assert js(code, "early + render()") == '<ul><li k="1">1</li><li k="2">2</li></ul>&amp;' * 2
+
+
+def test_a_site_plan_is_only_data(js: Callable[[str, str], Any]) -> None:
+    """`$j.site` compiles indices and parameter names only: a plan's strings cannot become code,
+    and what is not a plan is refused."""
+    probe = 'renderToString($j.site(["<p>\\");throw 1;//", 0, "</p>"])("<x>"))'
+    assert js("", probe) == '<p>");throw 1;//&lt;x&gt;</p>'
+    assert js("", "(() => { try { $j.site({}); } catch (e) { return e.name; } })()") == "TypeError"
+
+
+def test_site_names_are_reserved() -> None:
+    with pytest.raises(AnalyzerError) as info:
+        compile_source("const $j0 = 1;\n", "t.js")
+    assert info.value.diagnostics[0].code == "ZT108"
+
+
+def test_a_dependency_declares_its_sites_inside_its_wrapper(
+    tmp_path: Path, js: Callable[[str, str], Any]
+) -> None:
+    (tmp_path / "card.jsx").write_text(
+        "export function Card(p) { return <div class={p.c}>{p.children}</div>; }\n"
+    )
+    entry = tmp_path / "entry.jsx"
+    entry.write_text(
+        'import { Card } from "./card.jsx";\n'
+        'export function render() { return renderToString(<main><Card c="x">hi</Card></main>); }\n'
+    )
+    code = compile_file(entry, use_cache=False).code
+    assert code.count("function $j0(") == 2  # one per file: the dependency's in its wrapper
+    assert js(code, "render()") == '<main><div class="x">hi</div></main>'

@@ -29,6 +29,7 @@
   const toLower = String.prototype.toLowerCase;
   const uncurry = (fn) => Function.prototype.call.bind(fn);
   const mapSet = uncurry(Map.prototype.set);
+  const arrayJoin = Array.prototype.join;
   const VOID = freeze({
     area: 1, base: 1, br: 1, col: 1, embed: 1, hr: 1, img: 1, input: 1, link: 1,
     meta: 1, param: 1, source: 1, track: 1, wbr: 1,
@@ -263,7 +264,7 @@
   function fill(strings) {
     let tag = plans.get(strings);
     if (tag === undefined) {
-      tag = compile(strings);
+      tag = tagged(strings);
       mapSet(plans, strings, tag);
     }
     lastTag = tag;
@@ -276,9 +277,9 @@
   // from T (the C fast path: strings and numbers, and the children that render nothing);
   // what T leaves (undefined) goes to render() or attribute(). An attribute hole is three
   // parts, ' name="', its text and '"' + the static after it, or attribute()'s answer, "",
-  // and the static. The branded value is made in place.
-  function compile(strings) {
-    const plan = jsonParse(strings[0]);
+  // and the static. The branded value is made in place. `hole(k)` is the source of hole k's
+  // value (kind 1, dropped: already evaluated by the caller); `head` opens the site's function.
+  function compile(plan, hole, head, strings) {
     const open = []; // open[i]: ' name="' for the attribute at plan[i]
     const closed = []; // closed[i]: '"' + the static plan[i]
     let parts = "p[0]";
@@ -286,23 +287,45 @@
       const kind = plan[i];
       const next = "p[" + (i + 1) + "]";
       if (kind === 0) {
-        parts += ", (y = T(x = v[" + k + "], true)) !== undefined ? y : r(x)";
+        parts += ", (y = T(x = " + hole(k) + ", true)) !== undefined ? y : r(x)";
       } else if (kind !== 1) {
         open[i] = kind + "=\"";
         closed[i + 1] = "\"" + plan[i + 1];
-        parts += ", (t = (y = T(x = v[" + k + "], false)) !== undefined) ? o[" + i + "] : a(p[" + i + "], x)" +
+        parts += ", (t = (y = T(x = " + hole(k) + ", false)) !== undefined) ? o[" + i + "] : a(p[" + i + "], x)" +
           ", t ? y : \"\", t ? q[" + (i + 1) + "] : " + next;
         continue;
       }
       if (plan[i + 1] !== "") parts += ", " + next;
     }
     const result = plan.length === 1 ? "fixed" : "{ [M]: c(" + parts + ") }";
-    const source = "const fixed = z({ [M]: p[0] }); return function (s) { if (s !== S) return f(s); " +
-      "const v = b.holes; b.holes = null; let x, y, t; return " + result + "; };";
+    const source = "const fixed = z({ [M]: p[0] }); return " + head + "let x, y, t; return " + result + "; };";
     return new FunctionCtor("S", "f", "b", "p", "o", "q", "c", "r", "a", "T", "M", "z", source)(
       strings, fill, box, plan, open, closed, concat, render, attribute,
       nativeText === undefined ? holeText : nativeText, MARK, freeze);
   }
+
+  // A tagged site, `$j(holes...)`plan``: the holes wait in the box for the tag.
+  function tagged(strings) {
+    const head = "function (s) { if (s !== S) return f(s); const v = b.holes; b.holes = null; ";
+    return compile(jsonParse(strings[0]), (k) => "v[" + k + "]", head, strings);
+  }
+
+  // A site function, `$j0(holes...)` (the front end declares `function $j0(x0, ...) { return
+  // ($j0 = $j.site(plan))(x0, ...); }` once per site): the holes are its parameters, so a
+  // template costs one call and no arguments object. The plan is copied to strings first: the
+  // generated code holds only indices into it and parameter names.
+  function site(plan) {
+    if (!isArray(plan) || plan.length % 2 !== 1) throw new TypeError("$j.site: not a template plan");
+    const copy = [];
+    const params = [];
+    for (let i = 0; i < plan.length; i++) {
+      copy[i] = i % 2 === 1 && (plan[i] === 0 || plan[i] === 1) ? plan[i] : toStr(plan[i]);
+      if (i % 2 === 1) params[params.length] = "x" + (i - 1) / 2;
+    }
+    const head = "function (" + apply(arrayJoin, params, [", "]) + ") { ";
+    return compile(copy, (k) => "x" + k, head, null);
+  }
+  defineProperty(template, "site", { value: site });
 
   function renderToString(node) {
     return render(node);
