@@ -324,6 +324,8 @@ typedef struct JSValueLink {
     JSValueConst value;
 } JSValueLink;
 
+#define ZIGTTP_SHAPE_KEEP 64 /* zigttp patch 7 */
+
 struct JSRuntime {
     JSMallocFunctions mf;
     JSMallocState malloc_state;
@@ -389,6 +391,11 @@ struct JSRuntime {
     uint32_t zigttp_max_call_depth; /* 0 = no cap */
     int zigttp_faults; /* JS_FAULT_* bits */
     struct list_head zigttp_finalizer_list; /* list of JSJobEntry.link */
+    /* zigttp patch 7: the shapes of plain objects that died last, kept for the next object
+       built the same way (js_free_shape) */
+    JSShape *zigttp_shape_keep[ZIGTTP_SHAPE_KEEP];
+    uint32_t zigttp_shape_keep_next;
+    JSObject *zigttp_shape_keep_proto; /* the first context's Object.prototype */
 
     bool module_normalize_has_attr;
     union {
@@ -1519,6 +1526,7 @@ static void async_func_mark(JSRuntime *rt, JSAsyncFunctionState *s,
                             JS_MarkFunc *mark_func);
 static int JS_AddIntrinsicBasicObjects(JSContext *ctx);
 static void js_free_shape(JSRuntime *rt, JSShape *sh);
+static void js_shape_keep_flush(JSRuntime *rt); /* zigttp patch 7 */
 static void js_free_shape_null(JSRuntime *rt, JSShape *sh);
 static int js_shape_prepare_update(JSContext *ctx, JSObject *p,
                                    JSShapeProperty **pprs);
@@ -2715,6 +2723,7 @@ void JS_FreeRuntime(JSRuntime *rt)
     int i;
 
     rt->in_free = true;
+    js_shape_keep_flush(rt); /* zigttp patch 7 (none is kept from here on) */
     JS_FreeValueRT(rt, rt->current_exception);
 
     list_for_each_safe(el, el1, &rt->job_list) {
@@ -3120,6 +3129,10 @@ void JS_FreeContext(JSContext *ctx)
     if (--JS_REF_COUNT(ctx) > 0)
         return;
     assert(JS_REF_COUNT(ctx) == 0);
+    /* zigttp patch 7: no shape of this context's Object.prototype is kept past it */
+    if (rt->zigttp_shape_keep_proto == JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_OBJECT]))
+        rt->zigttp_shape_keep_proto = NULL;
+    js_shape_keep_flush(rt);
 
 #ifdef ENABLE_DUMPS // JS_DUMP_ATOMS
     if (check_dump_flag(rt, JS_DUMP_ATOMS))
@@ -3184,6 +3197,7 @@ void JS_FreeContext(JSContext *ctx)
     js_free_shape_null(ctx->rt, ctx->mapped_arguments_shape);
     js_free_shape_null(ctx->rt, ctx->regexp_shape);
     js_free_shape_null(ctx->rt, ctx->regexp_result_shape);
+    js_shape_keep_flush(rt); /* zigttp patch 7: and what the teardown kept */
 
     list_del(&ctx->link);
     remove_gc_object(&ctx->header);
@@ -5895,9 +5909,50 @@ static void js_free_shape0(JSRuntime *rt, JSShape *sh)
     js_free_rt(rt, get_alloc_from_shape(sh));
 }
 
+/* zigttp patch 7: a hashed shape whose last object died is kept (one reference, in a ring of
+   ZIGTTP_SHAPE_KEEP per runtime) instead of freed, so the next object built the same way finds
+   it in the shape hash instead of cloning and growing a shape of its own: an object literal
+   or a props copy made and dropped per call paid a clone and a property-table growth per
+   property. Only shapes whose prototype is null or the first context's Object.prototype are
+   kept, so the ring holds no other object alive (a value is never in a shape, and a prototype
+   with data of its own is never kept); the oldest is released when a newer one comes, all of
+   them when a context or the runtime is freed. */
+static bool js_shape_keepable(JSRuntime *rt, JSShape *sh)
+{
+    return sh->is_hashed && !rt->in_free && sh->deleted_prop_count == 0 &&
+           (sh->proto == NULL || sh->proto == rt->zigttp_shape_keep_proto);
+}
+
+/* Until the ring is empty: freeing a shape can free objects whose shapes come in. */
+static void js_shape_keep_flush(JSRuntime *rt)
+{
+    bool freed;
+    do {
+        freed = false;
+        for (int i = 0; i < ZIGTTP_SHAPE_KEEP; i++) {
+            JSShape *old = rt->zigttp_shape_keep[i];
+            if (old == NULL)
+                continue;
+            rt->zigttp_shape_keep[i] = NULL;
+            freed = true;
+            if (--JS_REF_COUNT(old) <= 0)
+                js_free_shape0(rt, old);
+        }
+    } while (freed);
+}
+
 static void js_free_shape(JSRuntime *rt, JSShape *sh)
 {
     if (unlikely(--JS_REF_COUNT(sh) <= 0)) {
+        if (js_shape_keepable(rt, sh)) {
+            uint32_t slot = rt->zigttp_shape_keep_next++ % ZIGTTP_SHAPE_KEEP;
+            JSShape *old = rt->zigttp_shape_keep[slot];
+            JS_REF_COUNT(sh) = 1; /* the ring's reference */
+            rt->zigttp_shape_keep[slot] = sh;
+            if (old != NULL && --JS_REF_COUNT(old) <= 0)
+                js_free_shape0(rt, old);
+            return;
+        }
         js_free_shape0(rt, sh);
     }
 }
@@ -58769,6 +58824,8 @@ static int JS_AddIntrinsicBasicObjects(JSContext *ctx)
                                     countof(js_object_proto_funcs) + 1);
     if (JS_IsException(ctx->class_proto[JS_CLASS_OBJECT]))
         return -1;
+    if (ctx->rt->zigttp_shape_keep_proto == NULL) /* zigttp patch 7 */
+        ctx->rt->zigttp_shape_keep_proto = JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_OBJECT]);
 
     /* 2 more properties: caller and arguments */
     ctx->function_proto = JS_NewCFunction3(ctx, js_function_proto, "", 0,
