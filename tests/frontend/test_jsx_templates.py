@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zigttp.errors import AnalyzerError
-from zigttp.frontend import jsx_template
+from zigttp.frontend import jsx, jsx_template
 from zigttp.frontend.pipeline import compile_file, compile_source
 
 from .conftest import new_context, user_lines
@@ -24,15 +24,18 @@ VALUES = """const v = ["<script>&\\"'x", 0, -1.5, null, undefined, true, false,
   () => 1, {color: "red", fontSize: 12}, "", 12n, h("em", null, "h&m"), {__html: "<u>"}];
 function Comp(props) { return <section title={props.x}>{props.children}</section>; }
 function Wrap(props) { return props.children; }
+function Leaf(props) { return <b id={props.id} class={props.class}>{props.title}{props.disabled}</b>; }
 """
 COUNT = 16
 
 
 def compile_code(source: str, templates: bool, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The handler compiled with templates, or with every element as h() (today's path)."""
+    """The handler compiled with templates and `$j.e` elements, or with every element as h()
+    (and every component given a props copy)."""
     with monkeypatch.context() as patch:
         if not templates:
             patch.setattr(jsx_template, "applies", lambda em, node: False)
+            patch.setattr(jsx, "direct_components", lambda em: frozenset())
         return compile_source(source, "t.jsx").code
 
 
@@ -49,7 +52,7 @@ def both(expression: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
 
 
 # ---- a generated corpus: element trees of every kind of tag, attribute and child ----------
-TAGS = ["div", "p", "span", "br", "img", "input", "my-el", "svg:rect", "Comp", "Wrap", ""]
+TAGS = ["div", "p", "span", "br", "img", "input", "my-el", "svg:rect", "Comp", "Wrap", "Leaf", ""]
 NAMES = [
     "id",
     "class",
@@ -156,6 +159,8 @@ def test_generated_trees_render_the_same_bytes_as_h(tree: str, monkeypatch: pyte
         "<a e=<b>{v[0]}</b> />",
         "<>{v[7]}<>nested {v[0]}</></>",
         "<Wrap><Fragment>{v[0]}</Fragment></Wrap>",
+        "<ul>{[0, 7, 9, 12, 14].map((i) => <Leaf id={v[i]} class={v[i + 1]} title={v[i]} disabled />)}</ul>",
+        "<div>{[<Leaf {...v[8]} key='k' />, <Leaf title={<Leaf />} />]}</div>",
     ],
 )
 def test_known_shapes_render_the_same_bytes_as_h(expression: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -62,13 +62,14 @@
   const badName = RegExp.prototype.test.bind(BAD_NAME);
 
   // Markup made here: rendered HTML, `{[MARK]: text}`, or an h() element, `{[MARK]: null,
-  // tag, props, children}` (public tag/props/children as before). The brand is a symbol no
+  // tag, props, children}` (public tag/props/children as before), or the same made by $j.e
+  // with its tag as the mark (see elementOf). The brand is a symbol no
   // other code is given: data cannot carry one (JSON, form fields, headers and
   // structuredClone make no symbol keys), so no string from data becomes markup. (Handler
   // code that digs the symbol out, with Object.getOwnPropertySymbols or a Proxy's trap, can
   // make markup, as it can with dangerouslySetInnerHTML.) `node[MARK]`, the one check the
-  // renderer makes per object and no call, tells all three apart: the HTML, null for an
-  // element, undefined for anything else. It replaced a class with a private field: making
+  // renderer makes per object and no call, tells them apart: the HTML (a string), null or a
+  // function for an element, undefined for anything else. It replaced a class with a private field: making
   // one was ~2.5x an object literal in quickjs, and each check a call.
   const MARK = Symbol("zigttp.html");
 
@@ -124,6 +125,14 @@
     return { [MARK]: null, tag, props: props == null ? {} : props, children };
   }
 
+  // `$j.e(Component, props)`: an element of a component that only reads its props, with no
+  // children and props the compiler wrote (zigttp/frontend/jsx_components.py). The same
+  // {tag, props, children} as h(Component, props); marked with its tag, so that vnode() hands
+  // it its props as they are, no copy and no `children`, for as long as its tag is unchanged.
+  function elementOf(tag, props) {
+    return { [MARK]: tag, tag, props: props == null ? {} : props, children: [] };
+  }
+
   function present(values) {
     const out = [];
     for (let i = 0; i < values.length; i++) {
@@ -141,7 +150,7 @@
     if (type === "object") {
       if (node === null) return "";
       const html = node[MARK];
-      if (html !== undefined) return html === null ? vnode(node) : html;
+      if (html !== undefined) return typeof html === "string" ? html : vnode(node, html);
       if (isArray(node)) return list(node);
       return escape(toStr(node));
     }
@@ -157,12 +166,8 @@
       const item = items[i];
       if (typeof item === "object" && item !== null) {
         const html = item[MARK];
-        if (html === null) {
-          out += vnode(item);
-          continue;
-        }
         if (html !== undefined) {
-          out += html;
+          out += typeof html === "string" ? html : vnode(item, html);
           continue;
         }
       }
@@ -176,13 +181,18 @@
   // setter never runs; neither can the assignment, made only when no `children` exists
   // anywhere on the copy's prototype chain). All in one function: a call costs quickjs more
   // than the checks, and every component element of a page comes through here.
-  function vnode(node) {
+  function vnode(node, mark) {
     const tag = node.tag;
     if (tag === null || tag === undefined || tag === Fragment) return render(node.children);
     if (typeof tag !== "function") return htmlElement(toStr(tag), node.props, node.children);
-    let props = { ...node.props };
-    if (!("children" in props)) props.children = node.children;
-    else if (node.children.length > 0) props = { ...props, children: node.children };
+    let props;
+    if (mark === tag) { // $j.e: a component that only reads its props gets them as they are
+      props = node.props;
+    } else {
+      props = { ...node.props };
+      if (!("children" in props)) props.children = node.children;
+      else if (node.children.length > 0) props = { ...props, children: node.children };
+    }
     const out = node.tag(props); // (a method call, as before: `this` is the element)
     if (typeof out === "object" && out !== null) { // a component's usual answer: its template
       const html = out[MARK];
@@ -326,6 +336,7 @@
     return compile(copy, (k) => "x" + k, head, null);
   }
   defineProperty(template, "site", { value: site });
+  defineProperty(template, "e", { value: elementOf });
 
   function renderToString(node) {
     return render(node);
@@ -335,8 +346,8 @@
   function elementBody(value) {
     if (value === null || typeof value !== "object") return undefined;
     const html = value[MARK];
-    if (html === null) return render(value);
-    return html; // the HTML, or undefined: not an element
+    if (html === undefined || typeof html === "string") return html; // undefined: not markup
+    return render(value);
   }
 
   global.h = h;
