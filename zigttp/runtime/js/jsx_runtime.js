@@ -297,18 +297,18 @@
       const kind = plan[i];
       const next = "p[" + (i + 1) + "]";
       if (kind === 0) {
-        parts += ", (y = T(x = " + hole(k) + ", true)) !== undefined ? y : r(x)";
+        parts += ", (y = T(" + hole(k) + ", true)) !== undefined ? y : r(" + hole(k) + ")";
       } else if (kind !== 1) {
         open[i] = kind + "=\"";
         closed[i + 1] = "\"" + plan[i + 1];
-        parts += ", (t = (y = T(x = " + hole(k) + ", false)) !== undefined) ? o[" + i + "] : a(p[" + i + "], x)" +
+        parts += ", (t = (y = T(" + hole(k) + ", false)) !== undefined) ? o[" + i + "] : a(p[" + i + "], " + hole(k) + ")" +
           ", t ? y : \"\", t ? q[" + (i + 1) + "] : " + next;
         continue;
       }
       if (plan[i + 1] !== "") parts += ", " + next;
     }
     const result = plan.length === 1 ? "fixed" : "{ [M]: c(" + parts + ") }";
-    const source = "const fixed = z({ [M]: p[0] }); return " + head + "let x, y, t; return " + result + "; };";
+    const source = "const fixed = z({ [M]: p[0] }); return " + head + "let y, t; return " + result + "; };";
     return new FunctionCtor("S", "f", "b", "p", "o", "q", "c", "r", "a", "T", "M", "z", source)(
       strings, fill, box, plan, open, closed, concat, render, attribute,
       nativeText === undefined ? holeText : nativeText, MARK, freeze);
@@ -317,7 +317,7 @@
   // A tagged site, `$j(holes...)`plan``: the holes wait in the box for the tag.
   function tagged(strings) {
     const head = "function (s) { if (s !== S) return f(s); const v = b.holes; b.holes = null; ";
-    return compile(jsonParse(strings[0]), (k) => "v[" + k + "]", head, strings);
+    return compile(jsonParse(strings[0]), (k) => "v[" + k + "]", head, strings); // (v[k] read twice: plain reads)
   }
 
   // A site function, `$j0(holes...)` (the front end declares `function $j0(x0, ...) { return
