@@ -161,19 +161,19 @@
 
   // An array's items, elements and HTML values read here (a list of rows: one call less each).
   function list(items) {
-    let out = "";
+    const parts = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (typeof item === "object" && item !== null) {
         const html = item[MARK];
         if (html !== undefined) {
-          out += typeof html === "string" ? html : vnode(item, html);
+          parts[i] = typeof html === "string" ? html : vnode(item, html);
           continue;
         }
       }
-      out += render(item);
+      parts[i] = render(item);
     }
-    return out;
+    return apply(arrayJoin, parts, [""]);
   }
 
   // A component is called with a copy of the props with `children` (object spreads:
