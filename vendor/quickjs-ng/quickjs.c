@@ -47363,6 +47363,14 @@ slow_path:
     return r;
 }
 
+/* zigttp patch 8: String.prototype.concat's body for the host, without a function object in
+   between (the JSX runtime's templates join their parts with it; through an uncurried
+   `concat` each join paid a bound-function call and Function.prototype.call first) */
+JSValue JS_ConcatStrings(JSContext *ctx, JSValueConst first, int argc, JSValueConst *argv)
+{
+    return js_string_concat(ctx, first, argc, argv);
+}
+
 static int string_cmp(JSString *p1, JSString *p2, int x1, int x2, int len)
 {
     int i, c1, c2;

@@ -45,13 +45,18 @@
   // without the prelude (a bare test context) holeText and the JS loop do the same.
   const useJsx = global.__zigttp_use_jsx;
   let nativeText;
+  // A template's parts joined by one native call, String.prototype.concat's (its fast path
+  // copies each part once; `+` copied the growing string per part): hooks.c concatStrings,
+  // or the uncurried builtin without the prelude.
+  let concat = uncurry(String.prototype.concat);
   if (typeof useJsx === "function") {
     delete global.__zigttp_use_jsx;
-    nativeText = useJsx(elementBody);
+    const native = useJsx(elementBody);
+    if (isArray(native)) {
+      nativeText = native[0];
+      concat = native[1];
+    }
   }
-  // String.prototype.concat, uncurried: a template's parts joined by one native call (its
-  // fast path copies each part once; `+` copied the growing string per part).
-  const concat = uncurry(String.prototype.concat);
   const ESCAPES = freeze({ __proto__: null, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
   const SKIPPED = freeze({ children: 1, key: 1, ref: 1, dangerouslySetInnerHTML: 1, __self: 1, __source: 1 });
   // An attribute name from run-time props (a spread of data) that HTML would not read as one
