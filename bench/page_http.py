@@ -29,7 +29,9 @@ def servers(port: int, before: str | None) -> dict[str, tuple[list[str], dict[st
 
 
 def one(command: list[str], env: dict[str, str], port: int, seconds: float) -> float:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ASSETS, env=env)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peers.ASSETS, env=env
+    )
     try:
         http.wait_ready(f"http://127.0.0.1:{port}/api/health", process=process)
         url = f"http://127.0.0.1:{port}/page"
