@@ -1,20 +1,27 @@
 r"""HTML elements → string templates: static markup joined at compile time.
 
-`<li class="row">{name}</li>` becomes
+`<li class="row">{name}</li>` becomes a call of the file's site function for it,
 
-    $j(              name)`["<li class=\\"row\\">",0,"</li>"]`
+    $j0(             name)
 
-`$j` (jsx_runtime.js) takes the expressions (holes), the tagged template literal after it
-carries the plan: static HTML strings alternating with one kind per hole (0: a child,
+declared once after the file's code (`site_declarations`, hoisted):
+
+    function $j0(x0){return($j0=$j.site(["<li class=\\"row\\">",0,"</li>"]))(x0)}
+
+The array is the plan: static HTML strings alternating with one kind per hole (0: a child,
 rendered and escaped; " name": an attribute, rendered like `h()` props; 1: evaluated and
-dropped, as `key` or a void element's children are). The engine keeps one strings object
-per literal, so the runtime parses a plan once per call site; the result is a branded HTML
-value that is never escaped again. Nested HTML elements and fragments join their parent's
-template; components and elements with run-time props are holes (their `h()` calls).
+dropped, as `key` or a void element's children are). The first call compiles it
+(`$j.site`, jsx_runtime.js, once per runtime) into a function of the holes that replaces
+the declaration, so a template costs one call; the result is a branded HTML value that is
+never escaped again. Where the site's name would not fit before the first hole (below), the
+element compiles to the tagged form `$j(holes)`plan`` instead: `$j` keeps the holes, the
+template literal's cooked text is the plan's JSON, parsed once per call site. Nested HTML
+elements and fragments join their parent's template; components and elements with run-time
+props are holes (their `h()` calls).
 
-Positions: every hole starts on its source line and column (`$j(` fits before the first
-`{`; `,` before the next), and after the plan the output is padded to the element's end, so
-what follows a multi-line element keeps its columns too. Only tokens after a plan on the
+Positions: every hole starts on its source line and column (the callee fits before the
+first `{`; `,` before the next), and the output is padded to the element's end, so what
+follows a multi-line element keeps its columns too. Only tokens after a tagged plan on the
 same line (a one-line element followed by more code) move right, and a fragment's first
 child spread (`<>{...xs}`, one column). Columns are bytes, as tree-sitter and quickjs count
 them.
