@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from .harness import load
+from .harness import load, run_isolated
 
 
 def test_objects_built_after_their_predecessors_died_keep_their_own_layout() -> None:
@@ -56,3 +56,27 @@ def test_kept_shapes_hold_no_object_alive() -> None:
     engine.dispatch(url="/pressure")
     assert engine.runtime.settle_leftovers(10.0) is None
     assert engine.dispatch(url="/count")[2] == b"o,plain,proto"
+
+
+def test_shapes_of_garbage_cycles_are_freed_by_the_collector_not_kept() -> None:
+    """The cycle collector frees a garbage cycle's shapes itself: keeping one there left the
+    ring pointing at freed memory (a crash at the next object built that way), so the ring
+    takes none while it runs. Run apart: the failure is a segfault."""
+    code = (
+        "from tests.engine.harness import load\n"
+        "engine = load(\n"
+        "    'function handler(request) {\\n'\n"
+        "    '  let kept = 0;\\n'\n"
+        "    '  for (let i = 0; i < 20000; i++) {\\n'\n"
+        "    '    const a = { p: i, q: null }; const b = { r: a, s: i }; a.q = b;\\n'\n"  # a cycle
+        "    '    const c = { [\"k\" + (i % 97)]: i, t: [a] }; c.t.push(c);\\n'\n"  # many shapes
+        "    '    kept += Object.keys(c).length;\\n'\n"
+        "    '  }\\n'\n"
+        "    '  return Response.text(String(kept));\\n}'\n"
+        ")\n"
+        "for _ in range(5):\n"
+        "    assert engine.dispatch()[2] == b'40000'\n"
+        "print('ok')\n"
+    )
+    done = run_isolated(code)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

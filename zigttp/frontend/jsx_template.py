@@ -50,6 +50,7 @@ from zigttp.frontend.transform import Emitter
 
 CALLEE = b"$j("  # two characters: fits even `<>{x}` (jsx_runtime.js defines it)
 SITE_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
+MAX_SITE_NAME = 5  # `$j` + 3 digits (facts.py reserves those); later sites are tagged
 CHILD, DROP = 0, 1
 VOID = frozenset(
     (
@@ -158,7 +159,8 @@ def lower(em: Emitter, node: Node) -> bytes:
     out = cursor_at(em, node)
     name = site_name(len(em.jsx_sites))
     first = plan.holes[0].pieces[0][0] if plan.holes else None
-    if first is None or first[0] > out.row or first[1] >= out.col + len(name) + 1:
+    fits = first is None or first[0] > out.row or first[1] >= out.col + len(name) + 1
+    if fits and len(name) <= MAX_SITE_NAME:
         em.jsx_sites.append((plan.items(), len(plan.holes)))
         return _layout(node, plan, out, name + b"(", b")")
     return _layout(node, plan, out, CALLEE, b")" + plan.literal())
