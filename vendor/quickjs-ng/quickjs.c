@@ -5920,7 +5920,8 @@ static void js_free_shape0(JSRuntime *rt, JSShape *sh)
 static bool js_shape_keepable(JSRuntime *rt, JSShape *sh)
 {
     /* never while the cycle collector frees: a shape of a garbage cycle is on its lists */
-    return sh->is_hashed && !rt->in_free && rt->gc_phase == JS_GC_PHASE_NONE && sh->deleted_prop_count == 0 &&
+    return sh->is_hashed && !rt->in_free && rt->gc_phase != JS_GC_PHASE_REMOVE_CYCLES &&
+           sh->deleted_prop_count == 0 &&
            (sh->proto == NULL || sh->proto == rt->zigttp_shape_keep_proto);
 }
 
