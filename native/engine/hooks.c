@@ -343,6 +343,16 @@ static JSValue hook_escape_html(JSContext *ctx, JSValueConst this_val, int argc,
     return result;
 }
 
+/* concatStrings(first, ...rest) -> first.concat(...rest) as String.prototype.concat answers
+ * (quickjs-ng patch 8), one native call: the JSX runtime joins each template's parts with it. */
+static JSValue hook_concat_strings(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc < 1)
+        return JS_NewStringLen(ctx, "", 0);
+    return JS_ConcatStrings(ctx, argv[0], argc - 1, argv + 1);
+}
+
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
@@ -360,6 +370,7 @@ JSValue make_hooks(JSContext *ctx)
         {"headerValue", hook_header_value, 1},
         {"wireHeader", hook_wire_header, 2},
         {"wireMap", hook_wire_map, 1},
+        {"concatStrings", hook_concat_strings, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

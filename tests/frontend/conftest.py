@@ -3,6 +3,7 @@ context loaded with the JSX runtime and stand-ins for the runtime prelude."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,21 @@ globalThis.__fake_modules = {
   },
 };
 """
+SITES_LINE = re.compile(r"\n(function \$j[^\n]*)\Z")  # compiled JSX's site declarations
+
+
+def user_lines(code: str) -> str:
+    """A compiled snippet without exports, minus the line of JSX site declarations the front
+    end adds after the user's last line (`jsx_template.site_declarations`)."""
+    return SITES_LINE.sub("", code)
+
+
+def site_plans(code: str) -> str:
+    """The site declarations of compiled code, as `$j0=[plan]; $j1=[plan]` (for reading)."""
+    found = re.findall(r"function (\$j\w*)\([^)]*\)\{return\(\1=\$j\.site\((\[.*?\])\)\)", code)
+    return "; ".join(f"{name}={plan}" for name, plan in found)
+
+
 FAKE_MODULES = {
     "env": ModuleSpec(name="env", exports=("env",), create=lambda ctx: {}),
     "ratelimit": ModuleSpec(name="ratelimit", exports=("rateCheck", "rateReset"), create=lambda ctx: {}),

@@ -11,10 +11,17 @@ from zigttp.errors import JSXError
 from zigttp.frontend.jsx import clean_text, decode_entities
 from zigttp.frontend.pipeline import compile_source
 
+from .conftest import site_plans, user_lines
+
 
 def jsx(expr: str) -> str:
+    """The compiled expression, then its JSX sites' plans (if any) after ` | `."""
     code = compile_source(f"x = {expr};", "h.jsx").code
-    return code.removeprefix('"use strict";x = ').removesuffix(";")
+    call = (
+        user_lines(code).removeprefix('"use strict";x = ').removesuffix(";").rstrip()
+    )  # padded to the element's end
+    plans = site_plans(code)
+    return f"{call} | {plans}" if plans else call
 
 
 @pytest.mark.parametrize(
@@ -41,17 +48,18 @@ def test_entities_decode_known_names_only() -> None:
     ("source", "expected"),
     [
         # HTML elements: one template, markup joined and escaped at compile time
-        ("<div/>", '$j()`["<div></div>"]`'),
-        ("<my-el/>", '$j()`["<my-el></my-el>"]`'),
-        ("<svg:rect/>", '$j()`["<svg:rect></svg:rect>"]`'),
-        ("<></>", '$j()`[""]`'),
-        ('<a data-x="1" xlink:href="#"/>', r'$j()`["<a data-x=\\"1\\" xlink:href=\\"#\\"></a>"]`'),
-        ("<a t='it&apos;s'/>", r'$j()`["<a t=\\"it&#x27;s\\"></a>"]`'),
-        ("<a e=<b/>/>", '$j(  $j()`["<b></b>"]`)`["<a"," e","></a>"]`'),
-        ("<p>{a}{/* c */}{...xs}</p>", '$j( a,         [...xs])`["<p>",0,"",0,"</p>"]`'),
-        ("<p>{cond && <b/>}</p>", '$j( cond && $j()`["<b></b>"]`)`["<p>",0,"</p>"]`'),
-        ("<br>{a}</br>", '$j(  a)`["<br />",1,""]`'),  # a void element's children: evaluated only
-        ('<a className="c" key="k" ref={r}/>', r"$j(" + " " * 27 + r'r)`["<a class=\\"c\\"",1,"></a>"]`'),
+        ("<div/>", '$j0() | $j0=["<div></div>"]'),
+        ("<my-el/>", '$j0() | $j0=["<my-el></my-el>"]'),
+        ("<svg:rect/>", '$j0() | $j0=["<svg:rect></svg:rect>"]'),
+        ("<></>", '$j0() | $j0=[""]'),
+        ('<a data-x="1" xlink:href="#"/>', r'$j0() | $j0=["<a data-x=\"1\" xlink:href=\"#\"></a>"]'),
+        ("<a t='it&apos;s'/>", r'$j0() | $j0=["<a t=\"it&#x27;s\"></a>"]'),
+        ("<a e=<b/>/>", '$j1( $j0()) | $j0=["<b></b>"]; $j1=["<a"," e","></a>"]'),
+        ("<p>{a}{/* c */}{...xs}</p>", '$j0(a,         [...xs]) | $j0=["<p>",0,"",0,"</p>"]'),
+        ("<p>{cond && <b/>}</p>", '$j1(cond && $j0()) | $j0=["<b></b>"]; $j1=["<p>",0,"</p>"]'),
+        ("<br>{a}</br>", '$j0( a) | $j0=["<br />",1,""]'),  # a void element's children: evaluated only
+        ('<a className="c" key="k" ref={r}/>', "$j0(" + " " * 26 + r'r) | $j0=["<a class=\"c\"",1,"></a>"]'),
+        ("<>{a}</>", '$j(a)`["",0,""]`'),  # `$j0(` would move `a`: the tagged form
         # components, and HTML elements whose props exist only at run time: h()
         ("<Card/>", "h(Card, null)"),
         ("<UI.Button/>", "h(UI.Button, null)"),
@@ -69,7 +77,7 @@ def test_transform_shapes(source: str, expected: str) -> None:
 
 def test_lines_are_preserved_inside_elements() -> None:
     source = "x = <div\n  id={a}\n>\n  text\n  {b}\n</div>;\nnext();"
-    code = compile_source(source, "h.jsx").code
+    code = user_lines(compile_source(source, "h.jsx").code)
     lines = code.splitlines()
     assert len(lines) == 7
     assert "a" in lines[1] and "b" in lines[4] and lines[6] == "next();"
@@ -107,7 +115,7 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, max_size=10))
 def test_jsx_never_changes_line_count(pieces: list[str]) -> None:
     source = "x = <div>" + "".join(pieces) + "</div>;\nafter();\n"
-    code = compile_source(source, "h.jsx").code
+    code = user_lines(compile_source(source, "h.jsx").code)
     assert code.count("\n") == source.count("\n")
     assert code.splitlines()[-1] == "after();"
 

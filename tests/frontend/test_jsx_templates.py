@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zigttp.frontend import jsx_template
-from zigttp.frontend.pipeline import compile_source
+from zigttp.errors import AnalyzerError
+from zigttp.frontend import jsx, jsx_template
+from zigttp.frontend.pipeline import compile_file, compile_source
 
-from .conftest import new_context
+from .conftest import new_context, user_lines
 
 # Hostile and awkward values every generated tree draws its expressions from.
 VALUES = """const v = ["<script>&\\"'x", 0, -1.5, null, undefined, true, false,
@@ -22,15 +24,18 @@ VALUES = """const v = ["<script>&\\"'x", 0, -1.5, null, undefined, true, false,
   () => 1, {color: "red", fontSize: 12}, "", 12n, h("em", null, "h&m"), {__html: "<u>"}];
 function Comp(props) { return <section title={props.x}>{props.children}</section>; }
 function Wrap(props) { return props.children; }
+function Leaf(props) { return <b id={props.id} class={props.class}>{props.title}{props.disabled}</b>; }
 """
 COUNT = 16
 
 
 def compile_code(source: str, templates: bool, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The handler compiled with templates, or with every element as h() (today's path)."""
+    """The handler compiled with templates and `$j.e` elements, or with every element as h()
+    (and every component given a props copy)."""
     with monkeypatch.context() as patch:
         if not templates:
             patch.setattr(jsx_template, "applies", lambda em, node: False)
+            patch.setattr(jsx, "direct_components", lambda em: frozenset())
         return compile_source(source, "t.jsx").code
 
 
@@ -47,7 +52,7 @@ def both(expression: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
 
 
 # ---- a generated corpus: element trees of every kind of tag, attribute and child ----------
-TAGS = ["div", "p", "span", "br", "img", "input", "my-el", "svg:rect", "Comp", "Wrap", ""]
+TAGS = ["div", "p", "span", "br", "img", "input", "my-el", "svg:rect", "Comp", "Wrap", "Leaf", ""]
 NAMES = [
     "id",
     "class",
@@ -154,6 +159,8 @@ def test_generated_trees_render_the_same_bytes_as_h(tree: str, monkeypatch: pyte
         "<a e=<b>{v[0]}</b> />",
         "<>{v[7]}<>nested {v[0]}</></>",
         "<Wrap><Fragment>{v[0]}</Fragment></Wrap>",
+        "<ul>{[0, 7, 9, 12, 14].map((i) => <Leaf id={v[i]} class={v[i + 1]} title={v[i]} disabled />)}</ul>",
+        "<div>{[<Leaf {...v[8]} key='k' />, <Leaf title={<Leaf />} />]}</div>",
     ],
 )
 def test_known_shapes_render_the_same_bytes_as_h(expression: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -265,7 +272,7 @@ def number_holes(text: str) -> str:
 @given(positioned_tree(), st.sampled_from(["", "  ", "/*é*/ "]))
 def test_every_expression_keeps_its_line_and_column(tree: str, indent: str) -> None:
     source = number_holes(f"x = 1;\nconst page = {indent}(\n{indent}{tree});\nnext(q_end);\n")
-    code = compile_source(source, "p.jsx").code
+    code = user_lines(compile_source(source, "p.jsx").code)
     assert positions(code) == positions(source)
     assert code.split("\n")[-2] == "next(q_end);"
 
@@ -313,3 +320,47 @@ def test_a_component_inside_an_html_element_runs_when_the_element_is_evaluated(
     )
     code = compile_source(source, "t.jsx").code
     assert js(code, "render()") == "<main><b>1</b></main>,<main><b>1</b></main>,<b>2</b>,<b>3</b>,3"
+
+
+def test_site_functions_are_declared_once_per_site_and_hoisted(js: Callable[[str, str], Any]) -> None:
+    """`$j0(holes)` calls a declaration after the code: a site can run before its line (top
+    level), a loop reuses its compiled site, and a site whose name does not fit keeps the
+    tagged form; both give the bytes of h()."""
+    source = (
+        "const early = render();\n"
+        "function render() { return renderToString(<ul>{[1, 2].map((n) => <li k={n}>{n}</li>)}</ul>) +\n"
+        "  renderToString(<>{'&'}</>); }\n"
+    )
+    code = compile_source(source, "t.jsx").code
+    assert code.count("function $j") == 2 and "$j(" in code  # `<>{` has no room for `$j2(`
+    assert js(code, "early + render()") == '<ul><li k="1">1</li><li k="2">2</li></ul>&amp;' * 2
+
+
+def test_a_site_plan_is_only_data(js: Callable[[str, str], Any]) -> None:
+    """`$j.site` compiles indices and parameter names only: a plan's strings cannot become code,
+    and what is not a plan is refused."""
+    probe = 'renderToString($j.site(["<p>\\");throw 1;//", 0, "</p>"])("<x>"))'
+    assert js("", probe) == '<p>");throw 1;//&lt;x&gt;</p>'
+    assert js("", "(() => { try { $j.site({}); } catch (e) { return e.name; } })()") == "TypeError"
+
+
+def test_site_names_are_reserved() -> None:
+    with pytest.raises(AnalyzerError) as info:
+        compile_source("const $j0 = 1;\n", "t.js")
+    assert info.value.diagnostics[0].code == "ZT108"
+
+
+def test_a_dependency_declares_its_sites_inside_its_wrapper(
+    tmp_path: Path, js: Callable[[str, str], Any]
+) -> None:
+    (tmp_path / "card.jsx").write_text(
+        "export function Card(p) { return <div class={p.c}>{p.children}</div>; }\n"
+    )
+    entry = tmp_path / "entry.jsx"
+    entry.write_text(
+        'import { Card } from "./card.jsx";\n'
+        'export function render() { return renderToString(<main><Card c="x">hi</Card></main>); }\n'
+    )
+    code = compile_file(entry, use_cache=False).code
+    assert code.count("function $j0(") == 2  # one per file: the dependency's in its wrapper
+    assert js(code, "render()") == '<main><div class="x">hi</div></main>'

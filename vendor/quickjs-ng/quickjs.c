@@ -3131,6 +3131,7 @@ void JS_FreeContext(JSContext *ctx)
     if (--JS_REF_COUNT(ctx) > 0)
         return;
     assert(JS_REF_COUNT(ctx) == 0);
+    js_free_kept_shapes(rt); /* zigttp patch 7: no kept shape outlives its context's objects */
 
 #ifdef ENABLE_DUMPS // JS_DUMP_ATOMS
     if (check_dump_flag(rt, JS_DUMP_ATOMS))
@@ -3195,6 +3196,7 @@ void JS_FreeContext(JSContext *ctx)
     js_free_shape_null(ctx->rt, ctx->mapped_arguments_shape);
     js_free_shape_null(ctx->rt, ctx->regexp_shape);
     js_free_shape_null(ctx->rt, ctx->regexp_result_shape);
+    js_free_kept_shapes(rt); /* zigttp patch 7: and what the teardown kept */
 
     list_del(&ctx->link);
     remove_gc_object(&ctx->header);
@@ -5923,14 +5925,22 @@ static void js_keep_shape(JSRuntime *rt, JSShape *sh)
         js_free_shape0(rt, out); /* (may free objects, whose shapes come back here) */
 }
 
+/* Until the ring is empty: freeing a shape can free objects whose shapes come in. */
 static void js_free_kept_shapes(JSRuntime *rt)
 {
-    for (int i = 0; i < KEPT_SHAPES; i++) {
-        JSShape *sh = rt->kept_shapes[i];
-        rt->kept_shapes[i] = NULL;
-        if (sh != NULL && --JS_REF_COUNT(sh) <= 0)
-            js_free_shape0(rt, sh);
-    }
+    bool freed;
+    do {
+        freed = false;
+        for (int i = 0; i < KEPT_SHAPES; i++) {
+            JSShape *sh = rt->kept_shapes[i];
+            if (sh == NULL)
+                continue;
+            rt->kept_shapes[i] = NULL;
+            freed = true;
+            if (--JS_REF_COUNT(sh) <= 0)
+                js_free_shape0(rt, sh);
+        }
+    } while (freed);
 }
 
 static void js_free_shape(JSRuntime *rt, JSShape *sh)
@@ -47384,6 +47394,14 @@ slow_path:
         r = JS_ConcatString(ctx, r, js_dup(argv[i]));
     }
     return r;
+}
+
+/* zigttp patch 10: String.prototype.concat's body for the host, without a function object in
+   between (the JSX runtime's templates join their parts with it; through an uncurried
+   `concat` each join paid a bound-function call and Function.prototype.call first) */
+JSValue JS_ConcatStrings(JSContext *ctx, JSValueConst first, int argc, JSValueConst *argv)
+{
+    return js_string_concat(ctx, first, argc, argv);
 }
 
 static int string_cmp(JSString *p1, JSString *p2, int x1, int x2, int len)

@@ -902,6 +902,8 @@ JS_EXTERN int JS_ToBigUint64(JSContext *ctx, uint64_t *pres, JSValueConst val);
 JS_EXTERN int JS_ToInt64Ext(JSContext *ctx, int64_t *pres, JSValueConst val);
 
 JS_EXTERN JSValue JS_NewStringLen(JSContext *ctx, const char *str1, size_t len1);
+/* zigttp patch 10: String.prototype.concat called on `first` with argv, as one C call */
+JS_EXTERN JSValue JS_ConcatStrings(JSContext *ctx, JSValueConst first, int argc, JSValueConst *argv);
 static inline JSValue JS_NewString(JSContext *ctx, const char *str) {
     return JS_NewStringLen(ctx, str, strlen(str));
 }

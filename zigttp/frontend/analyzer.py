@@ -37,6 +37,7 @@ def analyze(
     findings: list[tuple[str, Node]] = []
     if strict:
         findings = list(default_findings(facts)) + list(strict_findings(facts))
+    findings += [("ZT108", node) for node in facts.get("reserved", [])]  # `$j`, `$j0`: every profile
     out = [_diagnostic(source, code, node, strict) for code, node in findings]
     for node, name in state_writes(source, root):
         out.append(_diagnostic(source, "ZT201", node, strict, f" (`{name}`)"))

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from zigttp.diagnostics import Diagnostic
-from zigttp.frontend import dialect, facts, parser
+from zigttp.frontend import dialect, facts, jsx_template, parser
 from zigttp.frontend.analyzer import analyze
 from zigttp.frontend.bundler import Graph, Unit, exports_object, project_root, wrap_dependency
 from zigttp.frontend.result import CompiledHandler, LineSpan
@@ -46,7 +46,8 @@ def compile_text(
     graph.diagnostics.extend(em.diagnostics)
     graph.diagnostics.extend(analyze(source, tree.root_node, found, options, is_entry, em.exports))
     graph.modules |= em.modules
-    return Unit(Path(source.path), source.path, code, em.exports)
+    tail = jsx_template.site_declarations(em.jsx_sites)
+    return Unit(Path(source.path), source.path, code, em.exports, tail=tail)
 
 
 def compile_unit(path: Path, display: str, is_entry: bool, graph: Graph, options: Options) -> Unit:
@@ -90,9 +91,11 @@ def assemble(entry: Unit, graph: Graph, files: tuple[str, ...]) -> CompiledHandl
         spans.append(LineSpan(last + lines + 1, last + lines + 1, unit.display, lines))
         last += lines + 1
     if entry.exports.named or entry.exports.stars:  # the script's last line
-        parts.append(f"\nglobalThis.__zigttp_exports = {exports_object(entry.exports)};")
+        parts.append(f"\nglobalThis.__zigttp_exports = {exports_object(entry.exports)};{entry.tail}")
         last += 1
         spans.append(LineSpan(last, last, entry.display, entry_lines))
+    elif entry.tail:  # a line of its own after every mapped line (a handler not exported)
+        parts.append("\n" + entry.tail)
     return CompiledHandler(
         filename=entry.display,
         code="".join(parts),

@@ -42,6 +42,7 @@ class Unit:
     code: str
     exports: Exports
     known: frozenset[str] | None = None  # export names, None if not knowable
+    tail: str = ""  # declarations put after the code, on its last line (JSX site functions)
     index: int = 0
 
 
@@ -147,4 +148,4 @@ def _key(name: str) -> str:
 def wrap_dependency(unit: Unit) -> str:
     fn = f"__zigttp_mod_{unit.index}"
     head = f"function {fn}() {{ if ({fn}.m) return {fn}.m; {fn}.m = {{}}; "
-    return f"{head}{unit.code}\nreturn ({fn}.m = {exports_object(unit.exports)}); }}"
+    return f"{head}{unit.code}\n{unit.tail}return ({fn}.m = {exports_object(unit.exports)}); }}"

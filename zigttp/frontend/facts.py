@@ -101,7 +101,8 @@ STRICT = """
 OPTIONAL = {  # pattern → the source text that must occur for it to match anything
     '(call_expression function: (identifier) @n (#eq? @n "comptime"))': b"comptime",
     '((identifier) @eval (#eq? @eval "eval"))': b"eval",
-    '((identifier) @reserved (#eq? @reserved "$j"))': b"$j",  # compiled JSX (jsx_runtime.js)
+    # compiled JSX: `$j` (jsx_runtime.js) and the site functions `$j0`, `$jZ`, `$j10` ...
+    '((identifier) @reserved (#match? @reserved "^[$]j[0-9A-Za-z_$]{0,3}$"))': b"$j",
     '((identifier) @date (#eq? @date "Date"))': b"Date",
 }
 HOLE = re.compile(rb"[\[,]\s*,")

@@ -18,6 +18,7 @@ from functools import cache
 from tree_sitter import Node
 
 from zigttp.frontend import jsx_template
+from zigttp.frontend.jsx_components import direct_components
 from zigttp.frontend.jsx_syntax import (
     Cursor,
     attribute_expression,
@@ -43,9 +44,11 @@ def _element(em: Emitter, node: Node) -> bytes:
         return jsx_template.lower(em, node)
     _, children, name, attributes = split_element(node)
     out = cursor_at(em, node)
-    out.add(b"h(" + _tag(em, name) + b", ")
+    items = _children(em, children)
+    callee = b"$j.e(" if not items and _direct(em, name, attributes) else b"h("
+    out.add(callee + _tag(em, name) + b", ")
     _props(em, out, attributes)
-    for position, code in _children(em, children):
+    for position, code in items:
         out.add(b", ")
         out.move_to(*position)
         out.add(code)
@@ -53,6 +56,13 @@ def _element(em: Emitter, node: Node) -> bytes:
     out.move_to(row, col - 1)  # `)` where `>` was: what follows keeps its column
     out.add(b")")
     return b"".join(out.parts)
+
+
+def _direct(em: Emitter, name: Node | None, attributes: list[Node]) -> bool:
+    """A component that only reads its props, with props the compiler writes (`jsx_components`)."""
+    if name is None or name.type != "identifier" or name.text not in direct_components(em):
+        return False
+    return all(a.type != "jsx_attribute" or em.text(a.named_children[0]) != b"__proto__" for a in attributes)
 
 
 def _tag(em: Emitter, name: Node | None) -> bytes:

@@ -1,20 +1,27 @@
 r"""HTML elements → string templates: static markup joined at compile time.
 
-`<li class="row">{name}</li>` becomes
+`<li class="row">{name}</li>` becomes a call of the file's site function for it,
 
-    $j(              name)`["<li class=\\"row\\">",0,"</li>"]`
+    $j0(             name)
 
-`$j` (jsx_runtime.js) takes the expressions (holes), the tagged template literal after it
-carries the plan: static HTML strings alternating with one kind per hole (0: a child,
+declared once after the file's code (`site_declarations`, hoisted):
+
+    function $j0(x0){return($j0=$j.site(["<li class=\\"row\\">",0,"</li>"]))(x0)}
+
+The array is the plan: static HTML strings alternating with one kind per hole (0: a child,
 rendered and escaped; " name": an attribute, rendered like `h()` props; 1: evaluated and
-dropped, as `key` or a void element's children are). The engine keeps one strings object
-per literal, so the runtime parses a plan once per call site; the result is a branded HTML
-value that is never escaped again. Nested HTML elements and fragments join their parent's
-template; components and elements with run-time props are holes (their `h()` calls).
+dropped, as `key` or a void element's children are). The first call compiles it
+(`$j.site`, jsx_runtime.js, once per runtime) into a function of the holes that replaces
+the declaration, so a template costs one call; the result is a branded HTML value that is
+never escaped again. Where the site's name would not fit before the first hole (below), the
+element compiles to the tagged form `$j(holes)`plan`` instead: `$j` keeps the holes, the
+template literal's cooked text is the plan's JSON, parsed once per call site. Nested HTML
+elements and fragments join their parent's template; components and elements with run-time
+props are holes (their `h()` calls).
 
-Positions: every hole starts on its source line and column (`$j(` fits before the first
-`{`; `,` before the next), and after the plan the output is padded to the element's end, so
-what follows a multi-line element keeps its columns too. Only tokens after a plan on the
+Positions: every hole starts on its source line and column (the callee fits before the
+first `{`; `,` before the next), and the output is padded to the element's end, so what
+follows a multi-line element keeps its columns too. Only tokens after a tagged plan on the
 same line (a one-line element followed by more code) move right, and a fragment's first
 child spread (`<>{...xs}`, one column). Columns are bytes, as tree-sitter and quickjs count
 them.
@@ -28,6 +35,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from zigttp.frontend.jsx_syntax import (
+    Cursor,
     attribute_expression,
     child_groups,
     cursor_at,
@@ -41,6 +49,8 @@ from zigttp.frontend.jsx_syntax import (
 from zigttp.frontend.transform import Emitter
 
 CALLEE = b"$j("  # two characters: fits even `<>{x}` (jsx_runtime.js defines it)
+SITE_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
+MAX_SITE_NAME = 5  # `$j` + 3 digits (facts.py reserves those); later sites are tagged
 CHILD, DROP = 0, 1
 VOID = frozenset(
     (
@@ -109,12 +119,17 @@ class Plan:
         self.holes.append(Hole([((row, col), b"[" + code)], spread=True))
         self.statics.append("")
 
-    def literal(self) -> bytes:
-        """The plan as a template literal whose cooked text is its JSON."""
+    def items(self) -> str:
+        """The plan as JSON, `[static, kind, static, ...]` (ASCII: lone surrogates survive;
+        also a JS array literal, the site declarations' form)."""
         items: list[int | str] = [self.statics[0]]
         for kind, static in zip(self.kinds, self.statics[1:], strict=True):
             items += [kind, static]
-        text = json.dumps(items, separators=(",", ":"))  # ASCII: lone surrogates survive
+        return json.dumps(items, separators=(",", ":"))
+
+    def literal(self) -> bytes:
+        """The plan as a template literal whose cooked text is its JSON."""
+        text = self.items()
         return b"`" + text.replace("\\", "\\\\").replace("`", "\\`").replace("$", "\\$").encode() + b"`"
 
 
@@ -137,9 +152,40 @@ def applies(em: Emitter, node: Node) -> bool:
 
 
 def lower(em: Emitter, node: Node) -> bytes:
+    """A site function call, `$j0(holes)`, where its name fits before the first hole; else
+    the tagged form `$j(holes)`plan`` (same bytes, one call and an arguments object more)."""
     plan = Plan()
     _element(em, node, plan, rendered=True)
-    return _layout(em, node, plan)
+    out = cursor_at(em, node)
+    name = site_name(len(em.jsx_sites))
+    first = plan.holes[0].pieces[0][0] if plan.holes else None
+    fits = first is None or first[0] > out.row or first[1] >= out.col + len(name) + 1
+    if fits and len(name) <= MAX_SITE_NAME:
+        em.jsx_sites.append((plan.items(), len(plan.holes)))
+        return _layout(node, plan, out, name + b"(", b")")
+    return _layout(node, plan, out, CALLEE, b")" + plan.literal())
+
+
+def site_name(index: int) -> bytes:
+    """`$j` and the index in base 64 (`$j0` ... `$j$`, `$j10` ...): ZT108 reserves them."""
+    digits = ""
+    while True:
+        index, digit = divmod(index, len(SITE_DIGITS))
+        digits = SITE_DIGITS[digit] + digits
+        if not index:
+            return b"$j" + digits.encode()
+
+
+def site_declarations(sites: list[tuple[str, int]]) -> str:
+    """One function declaration per site, put after the file's code (hoisted, so a site runs
+    before its line is reached too): the first call compiles the plan (`$j.site`, once per
+    runtime) and puts the compiled function in the declaration's place."""
+    out = []
+    for index, (items, count) in enumerate(sites):
+        name = site_name(index).decode()
+        params = ",".join(f"x{k}" for k in range(count))
+        out.append(f"function {name}({params}){{return({name}=$j.site({items}))({params})}}")
+    return "".join(out)
 
 
 def _element(em: Emitter, node: Node, plan: Plan, rendered: bool) -> None:
@@ -208,9 +254,8 @@ def _container(em: Emitter, container: Node, plan: Plan, kind: int) -> None:
         plan.hole(kind, inner, code)
 
 
-def _layout(em: Emitter, node: Node, plan: Plan) -> bytes:
-    out = cursor_at(em, node)
-    out.add(CALLEE)
+def _layout(node: Node, plan: Plan, out: Cursor, callee: bytes, close: bytes) -> bytes:
+    out.add(callee)
     for i, hole in enumerate(plan.holes):
         for j, (position, code) in enumerate(hole.pieces):
             if i or j:
@@ -219,6 +264,6 @@ def _layout(em: Emitter, node: Node, plan: Plan) -> bytes:
             out.add(code)
         if hole.spread:
             out.add(b"]")
-    out.add(b")" + plan.literal())
+    out.add(close)
     out.move_to(*node.end_point)
     return b"".join(out.parts)

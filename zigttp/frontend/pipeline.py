@@ -16,8 +16,9 @@ syntax) that the runtime evaluates once per context after its prelude:
   `const { a, b: c } = __zigttp_import("NAME");` on the same line (`import * as m` becomes
   `const m = __zigttp_import("NAME");`); relative imports call the bundled module's
   memoised loader, `const { x } = __zigttp_mod_1();`;
-* JSX HTML elements become string templates (`$j(holes...)`plan``, `jsx_template`), components
-  and elements with run-time props `h(tag, props, ...children)` calls (with `Fragment`);
+* JSX HTML elements become string templates (site calls `$j0(holes...)`, `jsx_template`),
+  components and elements with run-time props `h(tag, props, ...children)` calls (with
+  `Fragment`; `$j.e(tag, props)` for a component that only reads its props, `jsx_components`);
   `comptime(expr)` becomes a literal;
 * nothing is instrumented: deadlines, call depth and memory are the engine's
   (runtime/engine.py); `check` and `build` also run the engine's own compiler over the

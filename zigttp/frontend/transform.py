@@ -90,6 +90,8 @@ class Emitter:
         self.diagnostics: list[Diagnostic] = []
         self.exports = Exports()
         self.modules: set[str] = set()
+        self.jsx_sites: list[tuple[str, int]] = []  # compiled JSX: (plan, holes) per site
+        self.jsx_direct: frozenset[bytes] | None = None  # jsx_components, once per file
         self.comptime_bytes = 0  # folded literal bytes so far (comptime_pass caps the file)
         self.table = handler_table()
         self.by_kind = kind_table(source.jsx)

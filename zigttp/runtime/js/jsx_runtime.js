@@ -29,6 +29,7 @@
   const toLower = String.prototype.toLowerCase;
   const uncurry = (fn) => Function.prototype.call.bind(fn);
   const mapSet = uncurry(Map.prototype.set);
+  const arrayJoin = Array.prototype.join;
   const VOID = freeze({
     area: 1, base: 1, br: 1, col: 1, embed: 1, hr: 1, img: 1, input: 1, link: 1,
     meta: 1, param: 1, source: 1, track: 1, wbr: 1,
@@ -44,13 +45,18 @@
   // without the prelude (a bare test context) holeText and the JS loop do the same.
   const useJsx = global.__zigttp_use_jsx;
   let nativeText;
+  // A template's parts joined by one native call, String.prototype.concat's (its fast path
+  // copies each part once; `+` copied the growing string per part): hooks.c concatStrings,
+  // or the uncurried builtin without the prelude.
+  let concat = uncurry(String.prototype.concat);
   if (typeof useJsx === "function") {
     delete global.__zigttp_use_jsx;
-    nativeText = useJsx(elementBody);
+    const native = useJsx(elementBody);
+    if (isArray(native)) {
+      nativeText = native[0];
+      concat = native[1];
+    }
   }
-  // String.prototype.concat, uncurried: a template's parts joined by one native call (its
-  // fast path copies each part once; `+` copied the growing string per part).
-  const concat = uncurry(String.prototype.concat);
   const ESCAPES = freeze({ __proto__: null, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
   const SKIPPED = freeze({ children: 1, key: 1, ref: 1, dangerouslySetInnerHTML: 1, __self: 1, __source: 1 });
   // An attribute name from run-time props (a spread of data) that HTML would not read as one
@@ -61,13 +67,14 @@
   const badName = RegExp.prototype.test.bind(BAD_NAME);
 
   // Markup made here: rendered HTML, `{[MARK]: text}`, or an h() element, `{[MARK]: null,
-  // tag, props, children}` (public tag/props/children as before). The brand is a symbol no
+  // tag, props, children}` (public tag/props/children as before), or the same made by $j.e
+  // with its tag as the mark (see elementOf). The brand is a symbol no
   // other code is given: data cannot carry one (JSON, form fields, headers and
   // structuredClone make no symbol keys), so no string from data becomes markup. (Handler
   // code that digs the symbol out, with Object.getOwnPropertySymbols or a Proxy's trap, can
   // make markup, as it can with dangerouslySetInnerHTML.) `node[MARK]`, the one check the
-  // renderer makes per object and no call, tells all three apart: the HTML, null for an
-  // element, undefined for anything else. It replaced a class with a private field: making
+  // renderer makes per object and no call, tells them apart: the HTML (a string), null or a
+  // function for an element, undefined for anything else. It replaced a class with a private field: making
   // one was ~2.5x an object literal in quickjs, and each check a call.
   const MARK = Symbol("zigttp.html");
 
@@ -123,6 +130,14 @@
     return { [MARK]: null, tag, props: props == null ? {} : props, children };
   }
 
+  // `$j.e(Component, props)`: an element of a component that only reads its props, with no
+  // children and props the compiler wrote (zigttp/frontend/jsx_components.py). The same
+  // {tag, props, children} as h(Component, props); marked with its tag, so that vnode() hands
+  // it its props as they are, no copy and no `children`, for as long as its tag is unchanged.
+  function elementOf(tag, props) {
+    return { [MARK]: tag, tag, props: props == null ? {} : props, children: [] };
+  }
+
   function present(values) {
     const out = [];
     for (let i = 0; i < values.length; i++) {
@@ -140,12 +155,8 @@
     if (type === "object") {
       if (node === null) return "";
       const html = node[MARK];
-      if (html !== undefined) return html === null ? vnode(node) : html;
-      if (isArray(node)) {
-        let out = "";
-        for (let i = 0; i < node.length; i++) out += render(node[i]);
-        return out;
-      }
+      if (html !== undefined) return typeof html === "string" ? html : vnode(node, html);
+      if (isArray(node)) return list(node);
       return escape(toStr(node));
     }
     if (type === "number" || type === "bigint") return toStr(node); // digits, "-", ".", "e+": never escaped
@@ -153,18 +164,40 @@
     return escape(toStr(node));
   }
 
+  // An array's items, elements and HTML values read here (a list of rows: one call less each).
+  function list(items) {
+    const parts = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (typeof item === "object" && item !== null) {
+        const html = item[MARK];
+        if (html !== undefined) {
+          parts[i] = typeof html === "string" ? html : vnode(item, html);
+          continue;
+        }
+      }
+      parts[i] = render(item);
+    }
+    return apply(arrayJoin, parts, [""]);
+  }
+
   // A component is called with a copy of the props with `children` (object spreads:
   // engine-internal, no user hooks, and a literal's keys are defined, so an Object.prototype
   // setter never runs; neither can the assignment, made only when no `children` exists
   // anywhere on the copy's prototype chain). All in one function: a call costs quickjs more
   // than the checks, and every component element of a page comes through here.
-  function vnode(node) {
+  function vnode(node, mark) {
     const tag = node.tag;
     if (tag === null || tag === undefined || tag === Fragment) return render(node.children);
     if (typeof tag !== "function") return htmlElement(toStr(tag), node.props, node.children);
-    let props = { ...node.props };
-    if (!("children" in props)) props.children = node.children;
-    else if (node.children.length > 0) props = { ...props, children: node.children };
+    let props;
+    if (mark === tag) { // $j.e: a component that only reads its props gets them as they are
+      props = node.props;
+    } else {
+      props = { ...node.props };
+      if (!("children" in props)) props.children = node.children;
+      else if (node.children.length > 0) props = { ...props, children: node.children };
+    }
     const out = node.tag(props); // (a method call, as before: `this` is the element)
     if (typeof out === "object" && out !== null) { // a component's usual answer: its template
       const html = out[MARK];
@@ -246,7 +279,7 @@
   function fill(strings) {
     let tag = plans.get(strings);
     if (tag === undefined) {
-      tag = compile(strings);
+      tag = tagged(strings);
       mapSet(plans, strings, tag);
     }
     lastTag = tag;
@@ -259,9 +292,9 @@
   // from T (the C fast path: strings and numbers, and the children that render nothing);
   // what T leaves (undefined) goes to render() or attribute(). An attribute hole is three
   // parts, ' name="', its text and '"' + the static after it, or attribute()'s answer, "",
-  // and the static. The branded value is made in place.
-  function compile(strings) {
-    const plan = jsonParse(strings[0]);
+  // and the static. The branded value is made in place. `hole(k)` is the source of hole k's
+  // value (kind 1, dropped: already evaluated by the caller); `head` opens the site's function.
+  function compile(plan, hole, head, strings) {
     const open = []; // open[i]: ' name="' for the attribute at plan[i]
     const closed = []; // closed[i]: '"' + the static plan[i]
     let parts = "p[0]";
@@ -269,23 +302,46 @@
       const kind = plan[i];
       const next = "p[" + (i + 1) + "]";
       if (kind === 0) {
-        parts += ", (y = T(x = v[" + k + "], true)) !== undefined ? y : r(x)";
+        parts += ", (y = T(" + hole(k) + ", true)) !== undefined ? y : r(" + hole(k) + ")";
       } else if (kind !== 1) {
         open[i] = kind + "=\"";
         closed[i + 1] = "\"" + plan[i + 1];
-        parts += ", (t = (y = T(x = v[" + k + "], false)) !== undefined) ? o[" + i + "] : a(p[" + i + "], x)" +
+        parts += ", (t = (y = T(" + hole(k) + ", false)) !== undefined) ? o[" + i + "] : a(p[" + i + "], " + hole(k) + ")" +
           ", t ? y : \"\", t ? q[" + (i + 1) + "] : " + next;
         continue;
       }
       if (plan[i + 1] !== "") parts += ", " + next;
     }
     const result = plan.length === 1 ? "fixed" : "{ [M]: c(" + parts + ") }";
-    const source = "const fixed = z({ [M]: p[0] }); return function (s) { if (s !== S) return f(s); " +
-      "const v = b.holes; b.holes = null; let x, y, t; return " + result + "; };";
+    const source = "const fixed = z({ [M]: p[0] }); return " + head + "let y, t; return " + result + "; };";
     return new FunctionCtor("S", "f", "b", "p", "o", "q", "c", "r", "a", "T", "M", "z", source)(
       strings, fill, box, plan, open, closed, concat, render, attribute,
       nativeText === undefined ? holeText : nativeText, MARK, freeze);
   }
+
+  // A tagged site, `$j(holes...)`plan``: the holes wait in the box for the tag.
+  function tagged(strings) {
+    const head = "function (s) { if (s !== S) return f(s); const v = b.holes; b.holes = null; ";
+    return compile(jsonParse(strings[0]), (k) => "v[" + k + "]", head, strings); // (v[k] read twice: plain reads)
+  }
+
+  // A site function, `$j0(holes...)` (the front end declares `function $j0(x0, ...) { return
+  // ($j0 = $j.site(plan))(x0, ...); }` once per site): the holes are its parameters, so a
+  // template costs one call and no arguments object. The plan is copied to strings first: the
+  // generated code holds only indices into it and parameter names.
+  function site(plan) {
+    if (!isArray(plan) || plan.length % 2 !== 1) throw new TypeError("$j.site: not a template plan");
+    const copy = [];
+    const params = [];
+    for (let i = 0; i < plan.length; i++) {
+      copy[i] = i % 2 === 1 && (plan[i] === 0 || plan[i] === 1) ? plan[i] : toStr(plan[i]);
+      if (i % 2 === 1) params[params.length] = "x" + (i - 1) / 2;
+    }
+    const head = "function (" + apply(arrayJoin, params, [", "]) + ") { ";
+    return compile(copy, (k) => "x" + k, head, null);
+  }
+  defineProperty(template, "site", { value: site });
+  defineProperty(template, "e", { value: elementOf });
 
   function renderToString(node) {
     return render(node);
@@ -295,8 +351,8 @@
   function elementBody(value) {
     if (value === null || typeof value !== "object") return undefined;
     const html = value[MARK];
-    if (html === null) return render(value);
-    return html; // the HTML, or undefined: not an element
+    if (html === undefined || typeof html === "string") return html; // undefined: not markup
+    return render(value);
   }
 
   global.h = h;
