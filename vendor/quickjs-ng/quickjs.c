@@ -425,6 +425,7 @@ struct JSRuntime {
        its shapes instead of building them again */
     JSShape *kept_shapes[KEPT_SHAPES];
     int kept_next;
+    JSObject *kept_shape_proto; /* the first context's Object.prototype (js_shape_keepable) */
     void *user_opaque;
     void *libc_opaque;
     JSRuntimeFinalizerState *finalizers;
@@ -3131,7 +3132,10 @@ void JS_FreeContext(JSContext *ctx)
     if (--JS_REF_COUNT(ctx) > 0)
         return;
     assert(JS_REF_COUNT(ctx) == 0);
-    js_free_kept_shapes(rt); /* zigttp patch 7: no kept shape outlives its context's objects */
+    /* zigttp patch 7: no kept shape outlives its context's objects */
+    if (rt->kept_shape_proto == JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_OBJECT]))
+        rt->kept_shape_proto = NULL;
+    js_free_kept_shapes(rt);
 
 #ifdef ENABLE_DUMPS // JS_DUMP_ATOMS
     if (check_dump_flag(rt, JS_DUMP_ATOMS))
@@ -5943,12 +5947,20 @@ static void js_free_kept_shapes(JSRuntime *rt)
     } while (freed);
 }
 
+/* Only shapes of plain objects (prototype null or Object.prototype), so the ring holds no
+   other object alive (a prototype with data of its own, a class built per request); never
+   while the GC runs (a garbage cycle's shapes are on its lists) or the runtime is freed. */
+static bool js_shape_keepable(JSRuntime *rt, JSShape *sh)
+{
+    return sh->is_hashed && sh->prop_count <= KEPT_SHAPE_PROPS && sh->deleted_prop_count == 0 &&
+           !rt->in_free && rt->gc_phase == JS_GC_PHASE_NONE &&
+           (sh->proto == NULL || sh->proto == rt->kept_shape_proto);
+}
+
 static void js_free_shape(JSRuntime *rt, JSShape *sh)
 {
     if (unlikely(--JS_REF_COUNT(sh) <= 0)) {
-        /* (never while the GC frees a cycle: the shape is on its list of garbage) */
-        if (sh->is_hashed && sh->prop_count <= KEPT_SHAPE_PROPS && !rt->in_free &&
-            rt->gc_phase == JS_GC_PHASE_NONE) {
+        if (js_shape_keepable(rt, sh)) {
             JS_REF_COUNT(sh) = 1;
             js_keep_shape(rt, sh);
             return;
@@ -58869,6 +58881,8 @@ static int JS_AddIntrinsicBasicObjects(JSContext *ctx)
                                     countof(js_object_proto_funcs) + 1);
     if (JS_IsException(ctx->class_proto[JS_CLASS_OBJECT]))
         return -1;
+    if (ctx->rt->kept_shape_proto == NULL) /* zigttp patch 7 */
+        ctx->rt->kept_shape_proto = JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_OBJECT]);
 
     /* 2 more properties: caller and arguments */
     ctx->function_proto = JS_NewCFunction3(ctx, js_function_proto, "", 0,
