@@ -112,8 +112,29 @@ static Conn *add_conn(Lane *lane, int fd)
     return conn;
 }
 
+/* Out of the batch (a connection closed between its turn and the next flush, e.g. a failed
+ * send after a slow run re-queued it). The batch is short: a walk. */
+static void unqueue(Lane *lane, Conn *conn)
+{
+    Conn *before = NULL;
+    for (Conn *at = lane->batch_head; at != NULL; before = at, at = at->next) {
+        if (at != conn)
+            continue;
+        if (before)
+            before->next = at->next;
+        else
+            lane->batch_head = at->next;
+        if (lane->batch_tail == at)
+            lane->batch_tail = before;
+        break;
+    }
+    conn->queued = 0;
+}
+
 static void free_conn(Lane *lane, Conn *conn)
 {
+    if (conn->queued)
+        unqueue(lane, conn);
     lane->conns[conn->fd] = NULL;
     lane->count--;
     buffer_free(&conn->in);
