@@ -38,11 +38,7 @@ def one(command: list[str], env: dict[str, str], port: int, seconds: float) -> f
         http.wrk(url, 1, 50, [], False)  # warm-up (and the inline lane's probation)
         return float(http.wrk(url, seconds, 50, [], False)["rps"])
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        http.stop(process)
 
 
 def main() -> None:

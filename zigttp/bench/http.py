@@ -124,9 +124,14 @@ def run(quick: bool = False, seconds: float = 10, connections: int = 50) -> list
                     {"server": name, "endpoint": endpoint, **wrk(url, duration, connections, load_pin, post)}
                 )
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
     return rows
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """A server under test: SIGTERM (it drains), SIGKILL after 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -29,10 +29,17 @@ class PoolMetrics:
             self.wait_max = seconds
 
     def record_exec(self, seconds: float) -> None:
-        self.executions += 1
-        self.exec_total += seconds
-        if seconds > self.exec_max:
-            self.exec_max = seconds
+        self.record_execs(1, seconds, seconds)
+
+    def record_execs(self, count: int, total: float, longest: float, *, inline: bool = False) -> None:
+        """`count` executions taking `total` seconds, the longest `longest` (the C lane reports
+        a batch in one call)."""
+        self.executions += count
+        self.exec_total += total
+        if longest > self.exec_max:
+            self.exec_max = longest
+        if inline:
+            self.inline_executions += count
 
     def line(self) -> str:
         avg_wait = self.wait_total / self.acquisitions if self.acquisitions else 0.0

@@ -212,7 +212,7 @@ class InlineSlot:
             raise outcome from None
         except Exception:  # a bug in zigttp itself: loud, but only this request fails
             _print_exception("zigttp: internal error in the inline runtime:\n")
-            self._replace()
+            self.replace()
             raise errors.HandlerError("Internal Server Error") from None
         finally:
             elapsed = perf_counter() - started
@@ -238,7 +238,7 @@ class InlineSlot:
         the runtime replaced if the fault spoiled it; a run interrupted at the inline bound
         demotes its path and is repeated on the threads if it had no effects."""
         if exc.replace_context:
-            self._replace()
+            self.replace()
         if isinstance(exc, errors.TimeLimitExceeded) and runtime.timeout < runtime.limits.timeout:
             # Demoted however the clock measured it, so the repeat runs on the threads.
             self.pool.lanes.demote(url)
@@ -248,12 +248,10 @@ class InlineSlot:
     def settle(self, runtime: JsRuntime) -> None:
         """Between requests: what the last one left runs now, or the runtime is replaced."""
         if self.runtime is runtime and not runtime.settle_leftovers():
-            self._replace()
+            self.replace()
 
     def replace(self) -> None:
         self.runtime = self.pool.factory(self)  # type: ignore[arg-type]
-
-    _replace = replace
 
 
 def _bound_exceeded(bound: float, *, retry: bool) -> errors.InlineBoundExceeded:

@@ -84,7 +84,7 @@ class LaneHost:
         for fd in lane.accept(self._listen_fd):
             if lane.count + len(self.server.connections) > limit:
                 lane.detach(fd)  # Python answers the 503
-                self._adopt(fd, b"", b"", True, None, refuse=True)
+                self._adopt(fd, b"", b"", True, None, "refuse")
                 continue
             loop.add_reader(fd, lane.readable, fd)
 
@@ -104,6 +104,10 @@ class LaneHost:
     @property
     def count(self) -> int:
         return self.lane.count
+
+    def sweep(self, idle_timeout: float) -> None:
+        """Close the lane's connections idle for longer (0: every idle one, when draining)."""
+        self.lane.sweep(idle_timeout)
 
     def sync(self) -> None:
         """Whether C runs plain requests itself, and with which runtime (module doc)."""
@@ -208,26 +212,17 @@ class LaneHost:
 
     def on_handover(self, fd: int, unsent: bytes, rest: bytes, first: bool, closing: bool) -> None:
         self.loop.remove_reader(fd)
-        self._adopt(fd, unsent, rest, first, None, closing=closing)
+        self._adopt(fd, unsent, rest, first, None, "close" if closing else "")
 
     def _adopt(
-        self,
-        fd: int,
-        unsent: bytes,
-        rest: bytes,
-        first: bool,
-        reply: Reply | None,
-        *,
-        refuse: bool = False,
-        closing: bool = False,
+        self, fd: int, unsent: bytes, rest: bytes, first: bool, reply: Reply | None, end: str = ""
     ) -> None:
+        """`fd` becomes a `LaneConnection` (`end`: see there)."""
         sock = socket.socket(fileno=fd)
         server = self.server
 
         def protocol() -> LaneConnection:
-            return LaneConnection(
-                server, unsent, rest, first, reply, "refuse" if refuse else "close" if closing else ""
-            )
+            return LaneConnection(server, unsent, rest, first, reply, end)
 
         self.loop.create_task(_connect(self.loop, protocol, sock))
 
@@ -285,12 +280,7 @@ class LaneHost:
     ) -> None:
         """Per flush: the C runs in the pool's metrics, the dispatcher's count and, with
         --metrics, its request metrics (`answers`: by status, histogram, duration sum)."""
-        metrics = self.dispatcher.pool.metrics
-        metrics.executions += count
-        metrics.inline_executions += count
-        metrics.exec_total += total
-        if longest > metrics.exec_max:
-            metrics.exec_max = longest
+        self.dispatcher.pool.metrics.record_execs(count, total, longest, inline=True)
         statuses, buckets, duration = answers
         if statuses is not None and buckets is not None:
             self.dispatcher.requests.merge(statuses, buckets, duration)

@@ -98,7 +98,7 @@ class LoopServer:
             for connection in list(self.connections):
                 connection.check_deadline(now)
             if self.lane is not None:
-                self.lane.lane.sweep(config.keepalive_timeout)
+                self.lane.sweep(config.keepalive_timeout)
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()
@@ -123,7 +123,7 @@ class LoopServer:
         ) and self.loop.time() < deadline:
             await asyncio.sleep(0.02)
             if self.lane is not None:
-                self.lane.lane.sweep(0.0)  # (draining: a connection idle between answers closes)
+                self.lane.sweep(0.0)  # (draining: a connection idle between answers closes)
         for connection in list(self.connections):
             connection._close()
         if self._sweeper is not None:
