@@ -48,6 +48,11 @@ def server_env(**extra: str) -> dict[str, str]:
 
 
 def zigttp_command(*args: str) -> list[str]:
+    """What a user types: the installed `zigttp` script beside this interpreter (`python -m
+    zigttp` adds runpy and importlib.util to every start, ~5 ms of a cold start), else `-m`."""
+    script = Path(sys.executable).with_name("zigttp")
+    if script.exists():
+        return [str(script), *args]
     return [sys.executable, "-m", "zigttp", *args]
 
 
