@@ -12,11 +12,12 @@ The public API is imported lazily so that `zigttp serve` keeps a lean import pat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     from zigttp.config import ServerConfig
     from zigttp.modules import ModuleSpec, ModuleTypeError
     from zigttp.modules._native import native

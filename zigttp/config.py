@@ -10,13 +10,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import MutableMapping
-from typing import TYPE_CHECKING, Literal
 
 from zigttp.errors import UsageError
 from zigttp.records import field, fields, record, replace
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from typing import Literal
+
     from zigttp.modules import ModuleSpec
+
+    Backend = Literal["loop", "threads"]
+    Isolation = Literal["context", "request"]
+    LogFormat = Literal["text", "json"]
 
 MAX_BODY_SIZE = 1_048_576  # fixed by the seed: no flag changes it
 MAX_HEADER_BYTES = 64 * 1024
@@ -85,11 +91,6 @@ def cgroup_cpu_quota(path: str = "/sys/fs/cgroup/cpu.max") -> int | None:
     if not quota.isdigit() or not period.isdigit() or int(period) == 0:
         return None  # "max": no quota
     return max(1, -(-int(quota) // int(period)))
-
-
-Backend = Literal["loop", "threads"]
-Isolation = Literal["context", "request"]
-LogFormat = Literal["text", "json"]
 
 
 @record(frozen=True)

@@ -12,14 +12,18 @@ produces `Diagnostic`s; `render` prints them the same way everywhere:
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Literal
 
 from zigttp.records import asdict, record
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from typing import Literal
+
     from zigttp.errors import ZigttpError
 
-Severity = Literal["error", "warning"]
+    Severity = Literal["error", "warning"]
+else:
+    Severity = str  # (other modules import the name)
 
 
 @record(frozen=True)

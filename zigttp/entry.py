@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
 from zigttp.errors import ZigttpError
 from zigttp.serve_options import HANDLER_ENV, LAMBDA_OPTIONS, SERVE_OPTIONS, Opt
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
-Parsed = tuple[str | None, str | None, dict[str, Any], set[str]]  # handler, inline, options, explicit
-Environ = os._Environ[str] | dict[str, str]
+    Parsed = tuple[str | None, str | None, dict[str, Any], set[str]]  # handler, inline, options, explicit
+    Environ = os._Environ[str] | dict[str, str]
 
 
 def main(argv: list[str] | None = None) -> None:

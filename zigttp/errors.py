@@ -7,8 +7,7 @@ happens once, in `cli.main` and `server.dispatch`; nothing else turns errors int
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
     from zigttp.diagnostics import Diagnostic
 

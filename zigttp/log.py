@@ -25,7 +25,10 @@ import json
 import sys
 import threading
 import time
-from typing import Any, TextIO
+
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 _request = threading.local()  # the request a pool thread is running, for module log lines
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -10,9 +10,11 @@ does not recognise (help, a bad value, an unknown flag) to click, so the message
 
 from __future__ import annotations
 
-from typing import Any
-
 from zigttp.records import record
+
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record(frozen=True)

@@ -38,7 +38,7 @@ def check(data: bytes) -> None:
         return
     _, consumed, method, url, fields, body, keep_alive = verdict
     assert 0 < consumed <= len(data)
-    alone, error = parse_chunks([data[:consumed]], MAX_BODY, MAX_HEAD)
+    alone, error = parse_chunks([data[:consumed]], MAX_BODY, MAX_HEAD, plain=False)
     assert error is None and len(alone) == 1, (data, alone, error)
     request = alone[0]
     lane_headers = {name.lower(): value for name, value in fields}
@@ -50,7 +50,7 @@ def check(data: bytes) -> None:
         body,
         keep_alive,
     )
-    stream, _ = parse_chunks([data], MAX_BODY, MAX_HEAD)
+    stream, _ = parse_chunks([data], MAX_BODY, MAX_HEAD, plain=False)
     assert stream and stream[0].url == url and stream[0].body == body
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 from zigttp.config import ServerConfig, default_pool_size, default_workers
 from zigttp.errors import UsageError
+
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def config_from_options(options: dict[str, Any]) -> ServerConfig:

@@ -14,13 +14,16 @@ import functools
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from zigttp import __version__
 from zigttp.diagnostics import Diagnostic
 from zigttp.frontend.result import CompiledHandler, LineSpan, Options
 from zigttp.records import asdict
 from zigttp.runtime.bytecode_cache import cache_root, enabled, sha256
+
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 1
 

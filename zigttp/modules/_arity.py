@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
 
 from zigttp.modules._spec import Export, ModuleContext, ModuleSpec
 from zigttp.records import replace
+
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 CO_VARARGS = 0x04
 

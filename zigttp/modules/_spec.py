@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from zigttp.records import field, record
 
-JsonValue = Any
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from typing import Any
+
+    JsonValue = Any
+
 # `zttp:NAME` is the original project's newer spelling of `zigttp:NAME`: the same module.
 SCHEMES = ("zigttp:", "zttp:")
 
@@ -36,7 +40,7 @@ def is_module_specifier(specifier: str) -> bool:
     return specifier.startswith(SCHEMES)
 
 
-Export = Callable[..., JsonValue]
+Export = Callable[..., "JsonValue"]  # (a string: JsonValue is a type-checking name)
 
 
 class ModuleTypeError(Exception):

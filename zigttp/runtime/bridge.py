@@ -20,10 +20,19 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import Any, Protocol
 
 from zigttp.modules import ModuleContext, ModuleSpec, ModuleTypeError
 from zigttp.records import record
+
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    class IoTap(Protocol):
+        """Sees every module call of one slot: may answer it (stubs) or observe it (traces)."""
+
+        def call(self, module: str, fn: str, args: list[Any], real: Callable[[], Any]) -> Any: ...
+
 
 # ASCII-only replies: a lone surrogate in a module's result (from a hostile argument echoed back)
 # stays a `\\udXXX` escape instead of breaking the binding's UTF-8 conversion.
@@ -57,12 +66,6 @@ _JS_TEMPLATE = """(function (hooks) {
   } });
 })
 """
-
-
-class IoTap(Protocol):
-    """Sees every module call of one slot: may answer it (stubs) or observe it (traces)."""
-
-    def call(self, module: str, fn: str, args: list[Any], real: Callable[[], Any]) -> Any: ...
 
 
 @record(frozen=True)

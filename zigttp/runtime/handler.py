@@ -11,19 +11,20 @@ import sys
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from zigttp.errors import HandlerError, HandlerLoadError, MemoryLimitExceeded
 from zigttp.modules import ModuleContext, find_module
 from zigttp.records import field, record
-from zigttp.runtime.bridge import IoTap, ModuleBridge
+from zigttp.runtime.bridge import ModuleBridge
 from zigttp.runtime.engine import CompileFailure, JsRuntime, handler_bytecode
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.runtime.marshal import map_stack
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.frontend.pipeline import CompiledHandler
     from zigttp.modules import ModuleSpec
+    from zigttp.runtime.bridge import IoTap
     from zigttp.runtime.pool import Slot
 
 ConsoleWriter = Callable[[str, str, str], None]  # (level, request_id, text)

@@ -10,13 +10,13 @@ without an HTTP server (Lambda, embedding) do not import the server's modules to
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from zigttp.modules import ModuleContext
 from zigttp.runtime.handler import LoadedHandler, load_handler
 from zigttp.runtime.limits import RuntimeLimits
 from zigttp.state_dir import create_state_dir
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
     from zigttp.config import ServerConfig
     from zigttp.frontend.pipeline import CompiledHandler

@@ -21,7 +21,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from time import perf_counter, thread_time
-from typing import TYPE_CHECKING
 
 from zigttp import deadline, errors
 from zigttp.log import bind_request
@@ -30,6 +29,7 @@ from zigttp.runtime.lanes import BUDGET, INLINE_BOUND, LanePolicy
 from zigttp.runtime.marshal import HandlerResponse
 from zigttp.runtime.metrics import PoolMetrics
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # asyncio (and ssl with it) is imported by the event-loop paths only: the
     import asyncio  # threaded backend, `zigttp lambda` and embedding start without it
 

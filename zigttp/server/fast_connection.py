@@ -7,10 +7,10 @@ parser state, the bytes not yet sent, and any answer or request the full server 
 from __future__ import annotations
 
 import socket
-from typing import TYPE_CHECKING
 
 from zigttp.server.protocol import RequestReader
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
     from zigttp.config import ServerConfig
     from zigttp.errors import ProtocolError

@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from zigttp.config import ServerConfig
 from zigttp.log import ServerLog, start_line
@@ -27,7 +26,10 @@ from zigttp.state_dir import create_state_dir, remove_state_dir
 
 WARM_IDLE = 0.25  # seconds after start-up: the rest of the pool is built by then in any case
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from typing import Any
+
     from zigttp.frontend.pipeline import CompiledHandler
     from zigttp.server.fast_start import FastLoop
     from zigttp.server.heartbeat import Heartbeat

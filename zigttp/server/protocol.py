@@ -1,4 +1,13 @@
-"""Sans-I/O HTTP/1.1 request reader over httptools (llhttp), in the shape of h11.
+"""Sans-I/O HTTP/1.1 request reader over llhttp, in the shape of h11.
+
+Two parsers, one answer: a whole plain request (what `native/engine/lane_parse.c` calls
+plain: complete in the bytes at hand, Content-Length framing, no Expect or Upgrade, no repeated
+field) is read by the engine extension's llhttp in one call; anything else, from there on for
+that connection, by httptools (the same llhttp, strict, through the callbacks below), imported
+only when the first such request arrives. A plain verdict is a claim that httptools would read
+the same `Request` from those bytes without an error: `tests/fuzz/test_lane_parse_fuzz.py`
+checks it. So the usual request costs one C call, and a cold start's first answer imports
+neither httptools nor the `typing` it imports (bench/README.md, cold start).
 
 Feed it bytes; it yields complete `Request`s and raises `ProtocolError` (carrying the status to
 answer) for anything it refuses. It does no I/O, so both server backends and the fuzz tests use
@@ -38,7 +47,7 @@ from __future__ import annotations
 
 from collections import deque
 
-import httptools
+from zigttp.runtime._engine import parse_request
 
 from zigttp.errors import ProtocolError
 
@@ -81,13 +90,14 @@ class Request:
 class RequestReader:
     """Turns a byte stream from one connection into Requests."""
 
-    def __init__(self, max_body: int, max_head: int, *, first: bool = True) -> None:
+    def __init__(self, max_body: int, max_head: int, *, first: bool = True, plain: bool = True) -> None:
         """`first=False`: the connection answered requests before (another reader, e.g. the
-        C lane's, read them), so empty lines before the next request line are not counted."""
+        C lane's, read them), so empty lines before the next request line are not counted.
+        `plain=False`: httptools reads everything (the fuzzers' oracle for the plain reader)."""
         self.max_body = max_body
         self.max_head = max_head
         self.requests: deque[Request] = deque()
-        self._parser = httptools.HttpRequestParser(self)
+        self._parser = None if plain else _httptools().HttpRequestParser(self)
         self._unparsed_head = 0  # bytes fed since the last head completed
         self._leading_empty = 0  # bytes of empty lines fed before the next request line
         self._first = first  # no request line seen yet on this connection
@@ -131,6 +141,12 @@ class RequestReader:
     def feed(self, data: bytes) -> None:
         if self._upgraded:
             return  # llhttp stops after an upgrade request; the connection closes after it
+        if self._parser is None:
+            data = self._feed_plain(data)
+            if not data:
+                return
+            self._parser = _httptools().HttpRequestParser(self)  # from here on, for this connection
+        httptools = _httptools()
         current, body_before = self._current, self._body_size
         if current is None:
             self._unparsed_head += len(data)
@@ -155,6 +171,25 @@ class RequestReader:
                 raise ProtocolError(431, "Request Header Fields Too Large")
         elif self._chunked and self._current is current:  # the whole feed was in this body
             self._count_framing(len(data), self._body_size - body_before)
+
+    def _feed_plain(self, data: bytes) -> bytes:
+        """Read the whole plain requests at the start of `data` in C; return the rest."""
+        requests, max_body, max_head = self.requests, self.max_body, self.max_head
+        while data:
+            verdict = parse_request(data, max_body, max_head)
+            if verdict[0] != "plain":
+                return data
+            _, consumed, method, url, fields, body, keep_alive = verdict
+            line_end = data.find(b"\r\n")  # (plain: the request line ends "HTTP/1.0" or "HTTP/1.1")
+            version = "1.0" if data[line_end - 1 : line_end] == b"0" else "1.1"
+            requests.append(
+                Request(
+                    method, url, {name.lower(): value for name, value in fields}, body, keep_alive, version
+                )
+            )
+            self._first = False
+            data = data[consumed:]
+        return data
 
     def _count_empty_lines(self, data: bytes) -> None:
         """Empty lines (llhttp skips them silently) before the next request line."""
@@ -268,6 +303,12 @@ class RequestReader:
             self._framing_run = self._framing_total = 0
 
 
+def _httptools():  # the module, imported on the first request C does not call plain
+    import httptools
+
+    return httptools
+
+
 def _header_dict(pairs: list[tuple[bytes, bytes]]) -> tuple[dict[str, str], int]:
     """Lower-case names, repeated fields joined with ", " (RFC 9110 §5.3); and the Host count."""
     headers: dict[str, str] = {}
@@ -306,11 +347,14 @@ def _origin_form(url: str) -> str:
     return "/" if slash < 0 else url[slash:]
 
 
-def parse_chunks(chunks: list[bytes], max_body: int, max_head: int) -> tuple[list[Request], int | None]:
+def parse_chunks(
+    chunks: list[bytes], max_body: int, max_head: int, *, plain: bool = True
+) -> tuple[list[Request], int | None]:
     """Feed `chunks` to one reader until the first refusal: (requests, refusal status or None).
 
-    The fuzzers' oracle: feeding a stream whole or in pieces must give the same answer."""
-    reader = RequestReader(max_body, max_head)
+    The fuzzers' oracle: feeding a stream whole or in pieces must give the same answer
+    (`plain=False`: httptools alone, the oracle for the plain reader)."""
+    reader = RequestReader(max_body, max_head, plain=plain)
     for chunk in chunks:
         try:
             reader.feed(chunk)

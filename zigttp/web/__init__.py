@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
 
-NativeFunction = Callable[..., Any]
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from typing import Any
+
+    NativeFunction = Callable[..., Any]
 _REGISTRY: dict[str, NativeFunction] = {}
 _STATEFUL: set[str] = set()
 _AREAS = {  # "area" of "area.name" → the module defining it

@@ -19,11 +19,11 @@ from __future__ import annotations
 import contextlib
 import time
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from zigttp.records import record
 
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
     from zigttp.web.tasks import Cancel
 
