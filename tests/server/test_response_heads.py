@@ -48,3 +48,16 @@ def test_the_cache_stays_bounded():
     for index in range(response.MAX_CACHED_HEADS * 2):
         serialize(200, b"x-n: %d\r\n" % index, b"", keep_alive=True)
     assert len(response._heads) <= response.MAX_CACHED_HEADS
+
+
+def test_the_reason_table_is_the_interpreters_with_the_seeds_two_wordings():
+    from http import HTTPStatus
+
+    from zigttp.server.reasons import REASONS
+
+    expected = {status.value: status.phrase for status in HTTPStatus} | {
+        413: "Payload Too Large",
+        414: "URI Too Long",
+    }
+    assert expected == REASONS
+    assert response.status_line(413) == b"HTTP/1.1 413 Payload Too Large\r\n"

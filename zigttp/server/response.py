@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import sys
 import time
-from http import HTTPStatus
 
 from zigttp.runtime.marshal import header_block
+from zigttp.server.reasons import REASONS as _REASONS
 
-_REASONS = {status.value: status.phrase for status in HTTPStatus} | {
-    413: "Payload Too Large",  # the seed's wording (RFC 9110: "Content Too Large")
-    414: "URI Too Long",
-}
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 LINGER_SECONDS = 1.0  # after an error response, keep reading (and discarding) this long
 _STATUS_LINES: dict[int, bytes] = {}
