@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-from pathlib import Path
 
 from zigttp import __version__
 from zigttp.diagnostics import Diagnostic
@@ -23,27 +22,33 @@ from zigttp.runtime.bytecode_cache import cache_root, enabled, sha256
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 FORMAT = 1
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     """`$ZIGTTP_CACHE_DIR` itself, else the `frontend` folder of the user's zigttp cache."""
     root = cache_root()
-    return root if os.environ.get("ZIGTTP_CACHE_DIR") else root / "frontend"
+    return root if os.environ.get("ZIGTTP_CACHE_DIR") else os.path.join(root, "frontend")
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _digest(data: bytes) -> str:
     return sha256(data).hexdigest()
 
 
-def _key(path: Path, options: Options) -> str | None:
+def _key(path: str | Path, options: Options) -> str | None:
     try:
-        content = path.read_bytes()
+        content = _read_bytes(path)
     except OSError:
         return None
-    meta = json.dumps([FORMAT, __version__, _frontend_digest(), asdict(options), str(path.resolve())])
+    meta = json.dumps([FORMAT, __version__, _frontend_digest(), asdict(options), os.path.realpath(path)])
     return _digest(meta.encode() + b"\0" + content)
 
 
@@ -63,37 +68,37 @@ def _frontend_digest() -> str:
     return sha256("\n".join(stamps).encode()).hexdigest()
 
 
-def _entry_path(key: str) -> Path:
-    return cache_dir() / key[:2] / f"{key}.json"
+def _entry_path(key: str) -> str:
+    return os.path.join(cache_dir(), key[:2], f"{key}.json")
 
 
-def load(path: Path, options: Options) -> CompiledHandler | None:
+def load(path: str | Path, options: Options) -> CompiledHandler | None:
     key = _key(path, options) if enabled() else None
     if key is None:
         return None
     try:
-        record = json.loads(_entry_path(key).read_text(encoding="utf-8"))
-        if any(_digest(Path(f).read_bytes()) != h for f, h in record["hashes"].items()):
+        record = json.loads(_read_bytes(_entry_path(key)))
+        if any(_digest(_read_bytes(f)) != h for f, h in record["hashes"].items()):
             return None
         return _decode(record["result"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def store(path: Path, options: Options, compiled: CompiledHandler) -> None:
+def store(path: str | Path, options: Options, compiled: CompiledHandler) -> None:
     key = _key(path, options) if enabled() else None
     if key is None:
         return
     try:
-        hashes = {f: _digest(Path(f).read_bytes()) for f in compiled.files}
+        hashes = {f: _digest(_read_bytes(f)) for f in compiled.files}
         result = asdict(compiled)
         del result["bytecode"]  # engine-specific: compiled from `code` at load
         record = {"hashes": hashes, "result": result}
         target = _entry_path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         import tempfile  # (a store only: not on a warm start's path)
 
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(record, handle)
         os.replace(tmp, target)

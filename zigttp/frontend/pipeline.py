@@ -33,10 +33,12 @@ along in `CompiledHandler.diagnostics`. `compile_file` results are cached on dis
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from zigttp.errors import source_error
 from zigttp.frontend.result import CompiledHandler, LineSpan, Options
+
+TYPE_CHECKING = False  # (pathlib stays off a cache hit's path: bench/README.md)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["CompiledHandler", "LineSpan", "compile_file", "compile_source", "diagnose"]
 
@@ -67,9 +69,11 @@ def compile_file(
 
     options = Options(require_handler=require_handler)
     if use_cache:
-        hit = cache.load(Path(path), options)
+        hit = cache.load(path, options)
         if hit is not None:
             return hit
+    from pathlib import Path
+
     from zigttp.frontend.build import build_entry  # a cache hit never loads the parser
 
     compiled = _checked(build_entry(Path(path), options))
@@ -80,6 +84,8 @@ def compile_file(
 
 def diagnose(path: str | Path, *, profile: str = "default") -> CompiledHandler:
     """Every diagnostic for `check` (errors included, nothing raised)."""
+    from pathlib import Path
+
     from zigttp.frontend.build import build_entry
     from zigttp.frontend.engine_check import compile_with_engine
     from zigttp.records import replace

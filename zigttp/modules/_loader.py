@@ -14,15 +14,17 @@ is compiled, and the bridge always loads configured modules, imported or not.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from types import ModuleType
 
 from zigttp.errors import UsageError
 from zigttp.modules._registry import register_module
 from zigttp.modules._spec import ModuleSpec, is_module_specifier
+
+TYPE_CHECKING = False  # (pathlib stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ModuleEntry = str | ModuleSpec
 
@@ -54,6 +56,8 @@ def _resolve(entry: ModuleEntry) -> list[ModuleSpec]:
 
 
 def _import(entry: str) -> ModuleType:
+    from pathlib import Path  # (--module only: pathlib stays off the start path)
+
     path = Path(entry)
     if entry.endswith(".py") or "/" in entry:
         if not path.is_file():
@@ -68,6 +72,7 @@ def _import(entry: str) -> ModuleType:
 def _import_path(path: Path) -> ModuleType:
     """Import a file once per process under a name derived from its absolute path."""
     import hashlib
+    import importlib.util
 
     digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
     name = f"zigttp_user_{path.stem}_{digest}"

@@ -7,10 +7,10 @@ fixtures, embedding) only sees a `LoadedHandler`.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import cached_property
-from pathlib import Path
 
 from zigttp.errors import HandlerError, HandlerLoadError, MemoryLimitExceeded
 from zigttp.modules import ModuleContext, find_module
@@ -22,6 +22,8 @@ from zigttp.runtime.marshal import map_stack
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from pathlib import Path
+
     from zigttp.frontend.pipeline import CompiledHandler
     from zigttp.modules import ModuleSpec
     from zigttp.runtime.bridge import IoTap
@@ -125,7 +127,7 @@ def load_handler(
     return LoadedHandler(compiled, limits, bridge, console)
 
 
-def _is_artifact(file: Path) -> bool:
+def _is_artifact(file: str | Path) -> bool:
     from zigttp.build.artifact import is_artifact  # zipfile & co. only off the source path
 
     return is_artifact(file)
@@ -138,10 +140,10 @@ def compile_entry(path: str | None, inline: str | None) -> CompiledHandler:
 
         return compile_source(inline, "<inline>", require_handler=True)
     assert path is not None
-    file = Path(path)
-    if not file.is_file():
+    file = path  # (a string: pathlib is ~9 ms of a cold start, bench/README.md)
+    if not os.path.isfile(file):
         raise HandlerLoadError(f"handler file not found: {path}")
-    if file.suffix not in (".js", ".jsx", ".ts", ".tsx") and _is_artifact(file):
+    if os.path.splitext(file)[1] not in (".js", ".jsx", ".ts", ".tsx") and _is_artifact(file):
         # built by `zigttp build`: verified, never parsed again
         from zigttp.build.artifact import load_artifact
 

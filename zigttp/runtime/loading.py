@@ -9,7 +9,7 @@ without an HTTP server (Lambda, embedding) do not import the server's modules to
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from zigttp.modules import ModuleContext
 from zigttp.runtime.handler import LoadedHandler, load_handler
@@ -18,6 +18,8 @@ from zigttp.state_dir import create_state_dir
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from pathlib import Path
+
     from zigttp.config import ServerConfig
     from zigttp.frontend.pipeline import CompiledHandler
     from zigttp.log import ServerLog
@@ -54,11 +56,18 @@ def compile_handler(handler: CompiledHandler | str | Path, config: ServerConfig)
 
 
 def _compile(handler: CompiledHandler | str | Path) -> CompiledHandler:
-    if not isinstance(handler, (str, Path)):  # already compiled
+    if not isinstance(handler, (str, os.PathLike)):  # already compiled
         return handler
     from zigttp.runtime.handler import compile_entry
 
     text = str(handler)
-    if isinstance(handler, Path) or Path(text).suffix in (".js", ".ts", ".jsx", ".tsx", ".zgt", ".pyz"):
+    if isinstance(handler, os.PathLike) or os.path.splitext(text)[1] in (
+        ".js",
+        ".ts",
+        ".jsx",
+        ".tsx",
+        ".zgt",
+        ".pyz",
+    ):
         return compile_entry(text, None)
     return compile_entry(None, text)

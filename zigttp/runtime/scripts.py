@@ -19,14 +19,16 @@ Everything is compiled through the on-disk bytecode cache (runtime/bytecode_cach
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from functools import cache
-from pathlib import Path
 
 from zigttp.runtime.bytecode_cache import cached_compile, cached_compile_file
 
-JS = Path(__file__).parent / "js"  # package data (not importlib.resources: ~10 ms to import)
+# package data (not importlib.resources: ~10 ms to import); paths are strings, as pathlib is
+# ~9 ms of a cold start (bench/README.md)
+JS = os.path.join(os.path.dirname(__file__), "js")
 BUNDLES = ("streams", "crypto", "file")
 _LAZY_HEADER = re.compile(r"\A// lazy: ([\w$ ]+)\n")
 
@@ -40,12 +42,13 @@ def compiled(text: str, name: str) -> bytes:
     )
 
 
-def compiled_file(path: Path, name: str) -> bytes:
+def compiled_file(path: str, name: str) -> bytes:
     """`compiled` of the script in `path`, read only when the cache has no bytecode for it."""
     from zigttp.runtime.engine import compile_script
 
     def compile_() -> bytes:
-        return compile_script(path.read_text("utf-8"), f"zigttp:{name}", strip_source=True)
+        with open(path, encoding="utf-8") as file:
+            return compile_script(file.read(), f"zigttp:{name}", strip_source=True)
 
     return cached_compile_file(path, f"zigttp:{name}\0stripped", compile_)
 
@@ -56,7 +59,7 @@ class LazyScript:
 
     __slots__ = ("_code", "_lock", "name", "path")
 
-    def __init__(self, path: Path, name: str) -> None:
+    def __init__(self, path: str, name: str) -> None:
         self.path = path
         self.name = name
         self._code: bytes | None = None
@@ -80,28 +83,34 @@ class LazyScript:
 @cache
 def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tuple[LazyScript, ...]]:
     """(prelude, plain scripts, eager web scripts, the lazy table), built once per process."""
-    plain = tuple(compiled_file(JS / f"{n}.js", n) for n in ("jsx_runtime", "dialect"))
+    plain = tuple(compiled_file(os.path.join(JS, f"{n}.js"), n) for n in ("jsx_runtime", "dialect"))
     web: list[bytes] = []
     lazy: list[LazyScript] = []
     stubs: list[str] = []
-    for path in sorted((JS / "web").glob("*.js")):
-        with path.open(encoding="utf-8") as file:
+    for path, stem in _scripts(os.path.join(JS, "web")):
+        with open(path, encoding="utf-8") as file:
             header = _LAZY_HEADER.match(file.readline())
         if header is None:
-            web.append(compiled_file(path, f"web/{path.stem}"))
+            web.append(compiled_file(path, f"web/{stem}"))
             continue
         names = ", ".join(f'"{name}"' for name in header.group(1).split())
         stubs.append(f"lazy([{names}], () => load({len(lazy)}));")
-        lazy.append(LazyScript(path, f"web/{path.stem}"))
+        lazy.append(LazyScript(path, f"web/{stem}"))
     bundles: list[str] = []
     for folder in BUNDLES:
         start = len(lazy)
-        files = sorted((JS / "web" / folder).glob("*.js"))
-        lazy.extend(LazyScript(path, f"web/{folder}/{path.stem}") for path in files)
+        files = _scripts(os.path.join(JS, "web", folder))
+        lazy.extend(LazyScript(path, f"web/{folder}/{stem}") for path, stem in files)
         bundles.append(f"{folder}: [{', '.join(str(i) for i in range(start, len(lazy)))}]")
     # after web/00-lazy.js (it sorts first and defines hooks.lazyGlobals)
     web.insert(1, compiled(_table_script(stubs, bundles), "web/lazy-table"))
-    return compiled_file(JS / "prelude.js", "prelude"), plain, tuple(web), tuple(lazy)
+    return compiled_file(os.path.join(JS, "prelude.js"), "prelude"), plain, tuple(web), tuple(lazy)
+
+
+def _scripts(folder: str) -> list[tuple[str, str]]:
+    """(path, name without .js) of the scripts directly in `folder`, sorted by path."""
+    names = sorted(name for name in os.listdir(folder) if name.endswith(".js"))
+    return [(os.path.join(folder, name), name[:-3]) for name in names]
 
 
 def _table_script(stubs: list[str], bundles: list[str]) -> str:

@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from zigttp.config import ServerConfig
 from zigttp.log import ServerLog, start_line
@@ -28,6 +27,7 @@ WARM_IDLE = 0.25  # seconds after start-up: the rest of the pool is built by the
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from pathlib import Path
     from typing import Any
 
     from zigttp.frontend.pipeline import CompiledHandler
@@ -281,7 +281,8 @@ def _adopter(fast: FastLoop) -> Callable[[LoopServer], Awaitable[None]]:
         if hold_path():  # (a test's hand-shake)
             queued = sum(len(c.reader.requests) for c in connections)
             unsent = sum(len(c.unsent) for c in connections)
-            Path(hold_path()).write_text(f"adopted {len(connections)} queued {queued} unsent {unsent}\n")
+            with open(hold_path(), "w") as file:
+                file.write(f"adopted {len(connections)} queued {queued} unsent {unsent}\n")
         if fast.stop_requested:  # a signal after the fast loop's last turn: drain now
             server.begin_drain()
 

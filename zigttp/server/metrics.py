@@ -17,7 +17,6 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
@@ -82,7 +81,7 @@ class SnapshotStore:
     """Per-worker snapshot files in the supervisor's state dir (None: a single process)."""
 
     def __init__(self, state_dir: str | None, worker: int, take: Callable[[], Snapshot]) -> None:
-        self.dir = Path(state_dir) if state_dir else None
+        self.dir = state_dir or None
         self.worker = worker
         self.take = take
         self._stop = threading.Event()
@@ -96,10 +95,11 @@ class SnapshotStore:
     def write(self) -> Snapshot:
         current = self.take()
         if self.dir is not None:
-            target = self.dir / f"metrics-{self.worker}.json"
-            temporary = target.with_suffix(f".tmp{os.getpid()}")
+            target = os.path.join(self.dir, f"metrics-{self.worker}.json")
+            temporary = f"{target[: -len('.json')]}.tmp{os.getpid()}"
             with contextlib.suppress(OSError):
-                temporary.write_text(json.dumps(current))
+                with open(temporary, "w") as file:
+                    file.write(json.dumps(current))
                 os.replace(temporary, target)
         return current
 
@@ -108,9 +108,13 @@ class SnapshotStore:
         if self.dir is None:
             return [own]
         found = {own["worker"]: own}
-        for path in sorted(self.dir.glob("metrics-*.json")):
+        names = sorted(
+            name for name in os.listdir(self.dir) if name.startswith("metrics-") and name.endswith(".json")
+        )
+        for name in names:
             with contextlib.suppress(OSError, ValueError):
-                data = json.loads(path.read_text())
+                with open(os.path.join(self.dir, name)) as file:
+                    data = json.loads(file.read())
                 found.setdefault(data["worker"], data)
         return [found[key] for key in sorted(found)]
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-from fnmatch import fnmatchcase
-from urllib.parse import urljoin, urlsplit
 
 from zigttp.records import record
 
@@ -75,6 +73,8 @@ class Reply:
 
 
 def host_allowed(host: str, port: int, patterns: tuple[str, ...]) -> bool:
+    from fnmatch import fnmatchcase  # (a call only: the server imports this module at start)
+
     for pattern in patterns:
         name, _, want_port = pattern.lower().partition(":")
         if fnmatchcase(host.lower(), name) and (not want_port or want_port == str(port)):
@@ -84,6 +84,8 @@ def host_allowed(host: str, port: int, patterns: tuple[str, ...]) -> bool:
 
 def _target(url: str, hosts: tuple[str, ...]) -> tuple[str, str, int, str]:
     """(scheme, host, port, path+query) of an allowed URL, or OutboundError."""
+    from urllib.parse import urlsplit  # (urllib.parse with ipaddress: ~3 ms of a cold start)
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise OutboundError("invalid_url", f"only absolute http(s) URLs can be fetched, got {url!r}")
@@ -187,6 +189,8 @@ def send(
     rules = _policy
     allowed = rules.hosts if hosts is None else hosts
     timeout = min(rules.timeout_ms, timeout_ms if timeout_ms is not None else rules.timeout_ms) / 1000
+    from urllib.parse import urljoin, urlsplit
+
     deadline = time.monotonic() + max(timeout, 0.0)
     for hop in range(MAX_REDIRECTS + 1):
         reply = _exchange(method, url, headers, body, deadline, timeout, limit, allowed, cancel)
