@@ -8,7 +8,6 @@ configurable from the CLI that is not here. Defaults follow the seed documents
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import MutableMapping
 
 from zigttp.errors import UsageError
@@ -34,8 +33,8 @@ SIZE_GRAMMAR = (
     "SIZE is digits with an optional case-insensitive suffix: k/kb (x1024), m/mb (x1048576), "
     "g/gb (x1073741824); a bare number is bytes and 0 means no limit (e.g. 64k, 1m, 256mb, 1g)"
 )
-_SIZE_RE = re.compile(r"^([0-9]+)(k|kb|m|mb|g|gb)?$", re.IGNORECASE)
-_SIZE_UNITS = {None: 1, "k": 1024, "kb": 1024, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30}
+_SIZE_UNITS = {"": 1, "k": 1024, "kb": 1024, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30}
+_DIGITS = frozenset("0123456789")
 
 
 # -m counts what the handler allocates above the runtime's baseline (prelude, modules): below
@@ -45,11 +44,12 @@ MIN_MEMORY_LIMIT = 32 * 1024
 
 def parse_size(text: str) -> int:
     """Parse the `-m` grammar of spec §1; anything else is a UsageError naming the grammar."""
-    match = _SIZE_RE.match(text)
-    if match is None:
+    # (string methods, not a regex: `re` is ~2 ms of a cold start, bench/README.md)
+    digits = text.rstrip("kKmMgGbB")
+    unit = text[len(digits) :].lower()
+    if not digits or not _DIGITS.issuperset(digits) or unit not in _SIZE_UNITS:
         raise UsageError(f"invalid size {text!r}: {SIZE_GRAMMAR}")
-    digits, unit = match.groups()
-    value = int(digits) * _SIZE_UNITS[unit.lower() if unit else None]
+    value = int(digits) * _SIZE_UNITS[unit]
     if value >= 1 << 63:
         raise UsageError(f"invalid size {text!r}: too large")
     return value

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
+
+from zigttp.patterns import Pattern
 
 PREFIX = "zigttp-state-"
-_OWNED = re.compile(rf"^{PREFIX}(\d+)-")
+_OWNED = Pattern(rf"^{PREFIX}(\d+)-")
 
 
 def _alive(pid: int) -> bool:

@@ -70,14 +70,14 @@ def test_errors_are_not_cached(project: Path, write: Write, builds: list[Path]) 
 
 def test_cache_dir_from_environment(isolated_cache: Path, project: Path, write: Write) -> None:
     compile_file(write("h.ts", "function handler() { return 1; }\n"))
-    assert list(isolated_cache.rglob("*.json"))
+    assert list(isolated_cache.rglob("*.entry"))
 
 
 def test_corrupt_cache_entry_is_a_miss(isolated_cache: Path, project: Path, write: Write) -> None:
     entry = write("h.ts", "function handler() { return 1; }\n")
     compile_file(entry)
-    for stored in isolated_cache.rglob("*.json"):
-        stored.write_text("{not json")
+    for stored in isolated_cache.rglob("*.entry"):
+        stored.write_bytes(b"{not marshal")
     assert "return 1" in compile_file(entry).code
 
 
@@ -86,4 +86,4 @@ def test_no_cache_env_disables(
 ) -> None:
     monkeypatch.setenv("ZIGTTP_NO_CACHE", "1")
     compile_file(write("h.ts", "function handler() { return 1; }\n"))
-    assert not list(isolated_cache.rglob("*.json"))
+    assert not list(isolated_cache.rglob("*.entry"))

@@ -5,13 +5,15 @@ records the SHA-256 of every file the bundle read; a hit is used only if all of 
 match, so editing a dependency invalidates it. Only successful compiles are stored. Location:
 `$ZIGTTP_CACHE_DIR`, else `~/.cache/zigttp/frontend/` (the handler's engine bytecode is
 cached next to it, by `runtime.bytecode_cache`); `ZIGTTP_NO_CACHE=1` disables it. Any
-I/O or format problem is a miss, never an error: the cache can always be deleted.
+I/O or format problem is a miss, never an error: the cache can always be deleted. Entries are
+`marshal` data (what a .pyc holds): reading one imports nothing (json brings `re`, ~2 ms of a
+cold start).
 """
 
 from __future__ import annotations
 
 import functools
-import json
+import marshal
 import os
 
 from zigttp import __version__
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-FORMAT = 1
+FORMAT = 2  # 2: entries in marshal format (json and re stay off the start path)
 
 
 def cache_dir() -> str:
@@ -48,7 +50,7 @@ def _key(path: str | Path, options: Options) -> str | None:
         content = _read_bytes(path)
     except OSError:
         return None
-    meta = json.dumps([FORMAT, __version__, _frontend_digest(), asdict(options), os.path.realpath(path)])
+    meta = repr([FORMAT, __version__, _frontend_digest(), asdict(options), os.path.realpath(path)])
     return _digest(meta.encode() + b"\0" + content)
 
 
@@ -69,7 +71,7 @@ def _frontend_digest() -> str:
 
 
 def _entry_path(key: str) -> str:
-    return os.path.join(cache_dir(), key[:2], f"{key}.json")
+    return os.path.join(cache_dir(), key[:2], f"{key}.entry")
 
 
 def load(path: str | Path, options: Options) -> CompiledHandler | None:
@@ -77,11 +79,13 @@ def load(path: str | Path, options: Options) -> CompiledHandler | None:
     if key is None:
         return None
     try:
-        record = json.loads(_read_bytes(_entry_path(key)))
+        record = marshal.loads(_read_bytes(_entry_path(key)))
+        if not isinstance(record, dict):
+            return None
         if any(_digest(_read_bytes(f)) != h for f, h in record["hashes"].items()):
             return None
         return _decode(record["result"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -99,8 +103,8 @@ def store(path: str | Path, options: Options, compiled: CompiledHandler) -> None
         import tempfile  # (a store only: not on a warm start's path)
 
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle)
+        with os.fdopen(fd, "wb") as handle:
+            marshal.dump(record, handle)
         os.replace(tmp, target)
     except OSError:
         return

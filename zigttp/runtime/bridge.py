@@ -16,7 +16,7 @@ can record them: one mechanism for built-in and user-defined modules.
 
 from __future__ import annotations
 
-import json
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -34,9 +34,15 @@ if TYPE_CHECKING:
         def call(self, module: str, fn: str, args: list[Any], real: Callable[[], Any]) -> Any: ...
 
 
-# ASCII-only replies: a lone surrogate in a module's result (from a hostile argument echoed back)
-# stays a `\\udXXX` escape instead of breaking the binding's UTF-8 conversion.
-_dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode
+@functools.cache
+def _json_codec() -> tuple[Callable[[str], Any], Callable[[Any], str]]:
+    """(loads, dumps) for module calls. Imported here, for a handler with modules only: json
+    brings `re`, ~2 ms of a cold start. ASCII-only replies: a lone surrogate in a module's
+    result (from a hostile argument echoed back) stays a `\\udXXX` escape instead of breaking
+    the binding's UTF-8 conversion."""
+    import json
+
+    return json.loads, json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode
 
 
 def _text(message: object) -> str:
@@ -84,6 +90,8 @@ class ModuleBridge:
         self.blocking = any(spec.blocks(context) for spec in specs)
         self._wrappers: dict[int, str] = {}
         blocks = []
+        if specs:
+            import json  # (the shims' names, quoted; json stays off a handler without modules)
         for spec in specs:
             table = spec.create(context)
             entries = []
@@ -117,19 +125,20 @@ class ModuleBridge:
         """The `host` hook for one slot; `tap()` returns its current IoTap; `on_effect()` is
         told of every call to a module with effects (the inline lane's retry)."""
         exports = self.exports
+        loads, dumps = _json_codec() if exports else (None, None)  # (no modules: never called)
 
         def host(index: int, args_json: str) -> str:
             try:
                 export = exports[index]
                 if on_effect is not None and export.effects:
                     on_effect()
-                args = json.loads(args_json)
+                args = loads(args_json)
                 current = tap()
                 if current is None:
                     result = export.function(*args)
                 else:
                     result = current.call(export.module, export.name, args, lambda: export.function(*args))
-                return "u" if result is None else "o" + _dumps(result)
+                return "u" if result is None else "o" + dumps(result)
             except ModuleTypeError as exc:
                 return "t" + _text(exc)
             except UnicodeError:  # a lone surrogate in a string argument: bad input, not a bug

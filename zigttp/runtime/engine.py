@@ -13,11 +13,11 @@ created, used and dropped on one thread (the extension refuses any other).
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections.abc import Callable
 
 from zigttp import errors
+from zigttp.patterns import Pattern
 from zigttp.records import record
 from zigttp.runtime import _engine
 from zigttp.runtime.bytecode_cache import cached_compile
@@ -52,7 +52,7 @@ class CompileFailure(Exception):
     column: int
 
 
-_POSITION = re.compile(r"at [^\n]*?:(\d+):(\d+)")
+_POSITION = Pattern(r"at [^\n]*?:(\d+):(\d+)")
 
 
 def compile_script(source: str, filename: str = HANDLER_FILE, *, strip_source: bool = False) -> bytes:

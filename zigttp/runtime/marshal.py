@@ -8,11 +8,16 @@ a header): one string, parsed by the prelude only if the handler looks.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from itertools import chain
 
-_FRAME = re.compile(r"<input>:(\d+)(?::(\d+))?")
+from zigttp.patterns import Pattern
+
+TYPE_CHECKING = False  # (re stays off the start path: zigttp/patterns.py)
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Callable
+
+_FRAME = Pattern(r"<input>:(\d+)(?::(\d+))?")
 
 
 class HandlerResponse:

@@ -12,13 +12,13 @@ internal ones. A reply is response bytes, or a `FileResponse` the backend stream
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable
 from time import perf_counter
 
 from zigttp import errors
 from zigttp.config import ServerConfig
 from zigttp.log import ServerLog
+from zigttp.patterns import Pattern
 from zigttp.runtime.marshal import HandlerResponse, encode_headers, header_block, split_message
 from zigttp.runtime.pool import Call, RuntimePool
 from zigttp.server.cors import CorsPolicy
@@ -30,7 +30,7 @@ TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
     from zigttp.server.static import StaticFiles, StaticReply
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+_REQUEST_ID = Pattern(r"^[A-Za-z0-9._:\-]{1,128}$")
 Reply = tuple[bytes | FileResponse, bool]
 METRICS_PATH = "/_zigttp/metrics"
 HEALTH_PATH = "/_zigttp/health"

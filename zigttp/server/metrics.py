@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import json
 import os
 import threading
 from collections.abc import Callable
@@ -95,6 +94,8 @@ class SnapshotStore:
     def write(self) -> Snapshot:
         current = self.take()
         if self.dir is not None:
+            import json  # (a worker of a server with a state directory; not on the start path)
+
             target = os.path.join(self.dir, f"metrics-{self.worker}.json")
             temporary = f"{target[: -len('.json')]}.tmp{os.getpid()}"
             with contextlib.suppress(OSError):
@@ -107,6 +108,8 @@ class SnapshotStore:
         own = self.write()
         if self.dir is None:
             return [own]
+        import json
+
         found = {own["worker"]: own}
         names = sorted(
             name for name in os.listdir(self.dir) if name.startswith("metrics-") and name.endswith(".json")
