@@ -60,6 +60,18 @@ def test_a_damaged_entry_is_a_miss_never_bytecode(cache: Path):
     assert bytecode_cache.cached_compile(SOURCE, "h", lambda: compile_script(SOURCE)) == good
 
 
+def test_a_flipped_byte_in_an_entry_is_a_miss_never_bytecode(cache: Path):
+    good = bytecode_cache.cached_compile(SOURCE, "h", lambda: compile_script(SOURCE))
+    (entry,) = [p for p in cache.rglob("*") if p.is_file()]
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    entry.write_bytes(bytes(data))
+    calls = []
+    again = bytecode_cache.cached_compile(SOURCE, "h", lambda: calls.append(1) or compile_script(SOURCE))
+    assert calls == [1]  # compiled afresh: the check refused the damaged bytecode
+    assert again == good
+
+
 def test_no_cache_compiles_every_time(monkeypatch: pytest.MonkeyPatch, cache: Path):
     monkeypatch.setenv("ZIGTTP_NO_CACHE", "1")
     bytecode_cache.cached_compile(SOURCE, "h", lambda: compile_script(SOURCE))

@@ -7,8 +7,10 @@ mtime, the script's name, its source), so a rebuilt extension or an edited scrip
 Our own scripts, files of the package (`cached_compile_file`), are keyed by their path, size
 and mtime instead (what a .pyc is checked against): a start then reads none of their 180 KB
 of source, only the bytecode.
-Each entry carries the SHA-256 of its bytecode: a truncated or altered file is a miss, never
-bytecode handed to the engine (quickjs-ng trusts the bytecode it reads). Location:
+Each entry carries the CRC-32 of its bytecode: a truncated or corrupted file is a miss, never
+bytecode handed to the engine (quickjs-ng trusts the bytecode it reads). (CRC-32, not SHA-256:
+a start checks ~80 KB of our own bytecode, 20 µs instead of 300; a digest stored beside the
+data it covers stops accidents either way, never a writer of the cache directory.) Location:
 `$ZIGTTP_CACHE_DIR/bytecode`, else `~/.cache/zigttp/bytecode`; `ZIGTTP_NO_CACHE=1` disables
 it. Any I/O problem is a miss or a skipped store: the cache can always be deleted.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import os
+import zlib
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
@@ -30,7 +33,7 @@ except ImportError:  # pragma: no cover  (3.12 renamed it; a build without it ha
     except ImportError:
         from hashlib import sha256
 
-_DIGEST = 32  # bytes of SHA-256 in front of the bytecode
+_CHECK = 4  # bytes of CRC-32 (big-endian) in front of the bytecode
 
 
 def cache_root() -> str:
@@ -85,7 +88,7 @@ def cached_compile_file(file: str | os.PathLike[str], name: str, compile_: Calla
 def _cached(identity: bytes, compile_: Callable[[], bytes]) -> bytes:
     if not enabled():
         return compile_()
-    key = sha256(_engine_stamp() + b"\0" + identity).hexdigest()
+    key = sha256(_engine_stamp() + b"\0crc32\0" + identity).hexdigest()
     path = os.path.join(cache_root(), "bytecode", key[:2], key)
     found = _read(path)
     if found is not None:
@@ -95,14 +98,18 @@ def _cached(identity: bytes, compile_: Callable[[], bytes]) -> bytes:
     return bytecode
 
 
+def _crc(data: bytes) -> bytes:
+    return zlib.crc32(data).to_bytes(_CHECK, "big")
+
+
 def _read(path: str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
         return None
-    digest, bytecode = data[:_DIGEST], data[_DIGEST:]
-    if len(digest) != _DIGEST or sha256(bytecode).digest() != digest:
+    check, bytecode = data[:_CHECK], data[_CHECK:]
+    if len(check) != _CHECK or _crc(bytecode) != check:
         return None
     return bytecode
 
@@ -115,7 +122,7 @@ def _write(path: str, bytecode: bytes) -> None:
         os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(sha256(bytecode).digest() + bytecode)
+            handle.write(_crc(bytecode) + bytecode)
         os.replace(tmp, path)
     except OSError:
         return

@@ -6,15 +6,16 @@ parser state, the bytes not yet sent, and any answer or request the full server 
 
 from __future__ import annotations
 
-import socket
-
 from zigttp.server.protocol import RequestReader
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    import socket
+
     from zigttp.config import ServerConfig
     from zigttp.errors import ProtocolError
     from zigttp.server.dispatch import Reply
+    from zigttp.server.sockets import RawSocket
     from zigttp.server.threaded_call import ThreadedCall
 
 
@@ -35,7 +36,7 @@ class FastConnection:
         "unsent",
     )
 
-    def __init__(self, sock: socket.socket, config: ServerConfig) -> None:
+    def __init__(self, sock: RawSocket | socket.socket, config: ServerConfig) -> None:
         self.sock = sock
         self.reader = RequestReader(config.max_body_size, config.max_header_bytes)
         self.unsent = bytearray()

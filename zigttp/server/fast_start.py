@@ -20,15 +20,15 @@ adopts it. A SIGTERM here drains here: stop accepting, answer what has arrived (
 
 from __future__ import annotations
 
+import _signal as signal  # (signal.py without its IntEnums: zigttp/server/sockets.py says why)
 import contextlib
 import os
 import selectors
-import signal
-import socket
 import threading
 import time
 
 from zigttp.errors import ProtocolError
+from zigttp.server import sockets
 from zigttp.server.fast_connection import FastConnection
 from zigttp.server.response import CONTINUE, LINGER_SECONDS, plain_error, report_internal_error, with_close
 from zigttp.server.threaded_call import ThreadedCall
@@ -57,7 +57,7 @@ class FastLoop:
         self,
         config: ServerConfig,
         dispatcher: Dispatcher,
-        listener: socket.socket,
+        listener: sockets.RawSocket,
         heartbeat: Heartbeat | None = None,
     ) -> None:
         self.config = config
@@ -70,7 +70,7 @@ class FastLoop:
         self.import_error: BaseException | None = None
         self.stop_requested = False
         self.draining = False
-        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r, self._wake_w = sockets.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
         self._importer: threading.Thread | None = None
@@ -125,14 +125,11 @@ class FastLoop:
     def _accept(self) -> None:
         for _ in range(64):
             try:
-                sock, _address = self.listener.accept()
+                sock = sockets.accept(self.listener)
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:  # EMFILE, ECONNABORTED: the full server logs and retries the same
                 return
-            sock.setblocking(False)
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             connection = FastConnection(sock, self.config)
             self.connections[sock.fileno()] = connection
             self.selector.register(sock, READ, connection)
@@ -263,7 +260,7 @@ class FastLoop:
             if not connection.shut:
                 connection.shut = True
                 with contextlib.suppress(OSError):
-                    connection.sock.shutdown(socket.SHUT_WR)
+                    connection.sock.shutdown(sockets.SHUT_WR)
         if then_close:
             events = WRITE
         elif connection.lingering:
@@ -335,6 +332,8 @@ class FastLoop:
         self.selector.close()
         self._wake_r.close()
         self._wake_w.close()
+        for connection in self.connections.values():  # (uvloop adopts `socket.socket`s)
+            connection.sock = sockets.full(connection.sock)
         return list(self.connections.values())
 
     # -- SIGTERM / SIGINT -----------------------------------------------------------------------

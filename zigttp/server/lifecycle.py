@@ -7,9 +7,7 @@ own socket of one SO_REUSEPORT group (`bind_group`), which no other process can 
 
 from __future__ import annotations
 
-import errno
 import os
-import socket
 import sys
 import threading
 import time
@@ -21,6 +19,7 @@ from zigttp.runtime.handler import LoadedHandler
 from zigttp.runtime.loading import build_handler, compile_handler
 from zigttp.runtime.pool import RuntimePool
 from zigttp.server.dispatch import Dispatcher
+from zigttp.server.sockets import RawSocket, full, listening
 from zigttp.state_dir import create_state_dir, remove_state_dir
 
 WARM_IDLE = 0.25  # seconds after start-up: the rest of the pool is built by then in any case
@@ -36,31 +35,13 @@ if TYPE_CHECKING:  # the front end stays off the import path of a served artifac
     from zigttp.server.loop_backend import LoopServer
 
 
-def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if reuse_port and hasattr(socket, "SO_REUSEPORT"):
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        from zigttp.errors import ZigttpError
-
-        if exc.errno == errno.EADDRINUSE:
-            raise ZigttpError(
-                f"cannot listen on {host}:{port}: port in use (another server is "
-                "listening there: stop it, or choose another --port)"
-            ) from None
-        raise ZigttpError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    if listen:
-        sock.listen(2048)
-    sock.setblocking(False)
-    return sock
+def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> RawSocket:
+    """A listening socket for one server (`sockets.listening`: the C socket type; the full
+    backends convert it with `sockets.full`)."""
+    return listening(host, port, reuse_port=reuse_port, listen=listen)
 
 
-def bind_group(host: str, port: int, count: int) -> list[socket.socket]:
+def bind_group(host: str, port: int, count: int) -> list[RawSocket]:
     """`count` listening SO_REUSEPORT sockets on one port, for one server's own workers.
 
     SO_REUSEPORT lets any process of the same user join the group, so a second `zigttp serve`
@@ -130,7 +111,7 @@ class Server:
         self._ready = threading.Event()
         self._error: BaseException | None = None
 
-    def _prepare(self, sock: socket.socket | None) -> tuple[Dispatcher, socket.socket, RuntimePool]:
+    def _prepare(self, sock: RawSocket | None) -> tuple[Dispatcher, RawSocket, RuntimePool]:
         started = time.perf_counter()
         if self.state_dir is None:
             self.state_dir = create_state_dir()
@@ -163,7 +144,7 @@ class Server:
         )
 
     def serve_forever(
-        self, sock: socket.socket | None = None, *, announce: bool = True, on_ready: object = None
+        self, sock: RawSocket | None = None, *, announce: bool = True, on_ready: object = None
     ) -> None:
         try:
             dispatcher, sock, pool = self._prepare(sock)
@@ -193,13 +174,13 @@ class Server:
             self.state_dir = None
 
     def _run_backend(
-        self, dispatcher: Dispatcher, sock: socket.socket, ready: object, *, install_signals: bool
+        self, dispatcher: Dispatcher, sock: RawSocket, ready: object, *, install_signals: bool
     ) -> None:
         options: dict[str, Any] = {"install_signals": install_signals, "server_box": self._box}
         if self.config.backend == "threads":
             from zigttp.server.thread_backend import run_thread_backend
 
-            run_thread_backend(self.config, dispatcher, sock, ready, **options)  # type: ignore[arg-type]
+            run_thread_backend(self.config, dispatcher, full(sock), ready, **options)  # type: ignore[arg-type]
             return
         adopt = None
         if install_signals and fast_start_enabled(self.config):  # (the main thread: signals)
@@ -212,7 +193,7 @@ class Server:
             adopt, ready = _adopter(fast), self._beat
         from zigttp.server.loop_backend import run_loop_backend
 
-        run_loop_backend(self.config, dispatcher, sock, ready, adopt=adopt, **options)  # type: ignore[arg-type]
+        run_loop_backend(self.config, dispatcher, full(sock), ready, adopt=adopt, **options)  # type: ignore[arg-type]
 
     def _beat(self) -> None:
         if self.heartbeat is not None:  # from now on the watchdog judges this worker
@@ -293,7 +274,7 @@ def fatal(message: str) -> None:
     sys.stderr.write(f"zigttp: {message}\n")
 
 
-def _origin(sock: socket.socket) -> str:
+def _origin(sock: RawSocket) -> str:
     """http://host:port of a listening socket: a `{ fetch }` request's URL without a Host header."""
     host, port = sock.getsockname()[:2]
     if host in ("0.0.0.0", "::"):

@@ -15,8 +15,8 @@ restarted from inside itself (its loop thread is stuck, and it does not handle S
 
 from __future__ import annotations
 
+import _signal as signal  # (signal.py without its IntEnums: zigttp/server/sockets.py says why)
 import os
-import signal
 import sys
 import time
 

@@ -12,10 +12,10 @@ The same kill ends the shutdown of a worker that has not exited by the drain dea
 
 from __future__ import annotations
 
+import _signal as signal  # (signal.py without its IntEnums: zigttp/server/sockets.py says why)
 import contextlib
 import faulthandler
 import os
-import signal
 import sys
 
 from zigttp.server.heartbeat import Board
