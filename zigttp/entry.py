@@ -12,6 +12,7 @@ the click CLI, so help and every error message are click's, word for word.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -44,7 +45,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _serve(handler: str | None, inline: str | None, options: dict[str, Any], explicit: set[str]) -> int:
-    """What `cli.serve` does with the parsed values."""
+    """What `cli.serve` does with the parsed values. The collector is off until the workers
+    fork (`Supervisor._spawn` says why; `run_serve` turns it on where it does not fork)."""
+    gc.disable()
     from zigttp.commands.serve import run_serve
 
     return run_serve(handler, inline, options, explicit=explicit)

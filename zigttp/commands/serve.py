@@ -46,6 +46,9 @@ def run_serve(
         raise UsageError("pass either a handler file or -e CODE, not both")
     config = config_from_options(dict(options))
     if os.environ.get("AWS_LAMBDA_RUNTIME_API"):  # inside AWS Lambda: speak the Runtime API
+        import gc
+
+        gc.enable()  # (`entry._serve` turned it off for the fork, which Lambda never does)
         from zigttp.aws.runtime_loop import run_lambda
 
         return run_lambda(handler, inline, config.with_changes(pool_size=options.get("pool_size") or 1))

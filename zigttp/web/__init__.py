@@ -17,7 +17,6 @@ each runtime has its own (`JsRuntime` makes it), so its handles die with the run
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
@@ -94,6 +93,8 @@ def call_native(name: str, args: tuple[Any, ...], state: HostState | None = None
     if function is None:
         area = _AREAS.get(name.partition(".")[0])
         if area is not None:
+            import importlib  # (here: importlib brings warnings, ~0.5 ms of a cold start)
+
             importlib.import_module(area)
             function = _REGISTRY.get(name)
     if function is None:
