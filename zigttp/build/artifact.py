@@ -30,15 +30,17 @@ import base64
 import json
 import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from zigttp import __version__
 from zigttp.errors import BuildError
 from zigttp.records import record
 from zigttp.runtime.bytecode_cache import sha256
 
+TYPE_CHECKING = False  # (typing and pathlib stay off an artifact's start: bench/README.md)
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from zigttp.frontend.pipeline import CompiledHandler
 
 FORMAT = "zigttp-artifact"
@@ -78,7 +80,8 @@ def sha256_hex(data: bytes) -> str:
 
 def _file_hash(path: str) -> str | None:
     try:
-        return sha256_hex(Path(path).read_bytes())
+        with open(path, "rb") as file:
+            return sha256_hex(file.read())
     except OSError:
         return None
 
@@ -114,6 +117,8 @@ def write_artifact(compiled: CompiledHandler, source: str, out: str | Path) -> A
     payload = encode_payload(compiled, source)
     digest = sha256_hex(payload)
     manifest = {"format": FORMAT, "formatVersion": FORMAT_VERSION, "sha256": digest}
+    from pathlib import Path
+
     target = Path(out)
     import tempfile  # build-time only: keep them off serve's import path
     import zipfile
@@ -137,14 +142,14 @@ def write_artifact(compiled: CompiledHandler, source: str, out: str | Path) -> A
 
 def is_artifact(path: str | Path) -> bool:
     """`.pyz` by name, or any zip that is not a JS/TS source file."""
-    file = Path(path)
-    if file.suffix == SUFFIX:
+    suffix = os.path.splitext(path)[1]
+    if suffix == SUFFIX:
         return True
-    if file.suffix in (".js", ".jsx", ".ts", ".tsx"):
+    if suffix in (".js", ".jsx", ".ts", ".tsx"):
         return False
     import zipfile
 
-    return zipfile.is_zipfile(file)
+    return zipfile.is_zipfile(path)
 
 
 def _refuse(path: str | Path, why: str) -> BuildError:

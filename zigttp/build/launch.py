@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 from zigttp.errors import UsageError, ZigttpError
+
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 ENVIRONMENT = {"PORT": "port", "ZIGTTP_WORKERS": "workers"}  # as the CLI's envvar= options
 
