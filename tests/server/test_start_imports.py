@@ -49,6 +49,7 @@ NOT_ON_THE_START_PATH = (
     "signal",
     "http",
     "httptools",
+    "selectors",
 )
 
 

@@ -2,7 +2,7 @@
 
 Why: importing asyncio (ssl, logging, concurrent.futures come with it) and uvloop is a
 large share of a start (bench/README.md, item 3), and the first request uses neither. So a
-worker serves on its bound listening socket with a `selectors` loop and the same
+worker serves on its bound listening socket with a `poll` loop (`poller.py`) and the same
 `RequestReader` (every limit, 400/413/414/431, smuggling refusals) and `Dispatcher` (internal
 endpoints, CORS, static files, the inline lane, the pool) as the full server, one request at
 a time per connection and in order (keep-alive, pipelining). After the first answer (or
@@ -23,13 +23,13 @@ from __future__ import annotations
 import _signal as signal  # (signal.py without its IntEnums: zigttp/server/sockets.py says why)
 import contextlib
 import os
-import selectors
 import threading
 import time
 
 from zigttp.errors import ProtocolError
 from zigttp.server import sockets
 from zigttp.server.fast_connection import FastConnection
+from zigttp.server.poller import READ, WRITE, Poller
 from zigttp.server.response import CONTINUE, LINGER_SECONDS, plain_error, report_internal_error, with_close
 from zigttp.server.threaded_call import ThreadedCall
 
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
 IDLE_IMPORT = 0.25  # seconds without a request before the full server is imported anyway
 TICK = 0.25  # the loop turns at least this often (heartbeat, drain deadline)
 MAX_UNSENT = 256 * 1024  # stop reading a connection whose peer does not read its answers
-READ = selectors.EVENT_READ
-WRITE = selectors.EVENT_WRITE
 HOLD_ENV = "ZIGTTP_FAST_START_HOLD"  # tests: import only once this file exists (see `hold_path`)
 FULL_SERVER = ("asyncio", "uvloop", "zigttp.server.loop_backend", "zigttp.server.handover")
 
@@ -65,7 +63,7 @@ class FastLoop:
         self.listener = listener
         self.heartbeat = heartbeat
         self.connections: dict[int, FastConnection] = {}
-        self.selector = selectors.DefaultSelector()
+        self.selector = Poller()
         self.loaded = threading.Event()
         self.import_error: BaseException | None = None
         self.stop_requested = False
