@@ -3,7 +3,8 @@
     .venv/bin/python bench/coldstart_instructions.py [--before DIR] [-- SERVE ARGS...]
 
 Wall time of a cold start moves by ±50 % on this shared 2-core VM; instruction counts do not.
-Starts `zigttp serve -q -w 1 -n 1 zigttp/bench/assets/handlers/bench.tsx` under callgrind,
+Starts `zigttp serve -q -w 1 -n 1 zigttp/bench/assets/handlers/bench.tsx` (the installed script)
+under callgrind,
 polls `/api/health` until it answers 200, then has callgrind dump its counters at that moment
 (`callgrind_control --dump`) and stops the server. `-w 1`: a supervisor and its one worker. A
 forked child starts from its parent's counters, so the worker's count is the start's whole
@@ -112,7 +113,9 @@ def main() -> None:
     parser.add_argument("--artifact", help="measure `python APP.pyz -q -w 1 -n 1` instead")
     parser.add_argument("serve", nargs="*", default=["serve", "-q", "-w", "1", "-n", "1", HANDLER])
     args = parser.parse_args()
-    command = [args.artifact, "-q", "-w", "1", "-n", "1"] if args.artifact else ["-m", "zigttp", *args.serve]
+    script = Path(sys.executable).with_name("zigttp")  # what a user runs (no runpy: -m adds ~5 M)
+    serve = [str(script), *args.serve] if script.exists() else ["-m", "zigttp", *args.serve]
+    command = [args.artifact, "-q", "-w", "1", "-n", "1"] if args.artifact else serve
     variants = {"this tree": {}}
     if args.before:
         variants["before"] = {"PYTHONPATH": args.before}

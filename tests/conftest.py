@@ -13,7 +13,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from zigttp.bench import peers
 
 ROOT = Path(__file__).resolve().parent.parent
 BANNER = re.compile(r"Listening on http://(\S+?):(\d+)")
@@ -112,7 +113,8 @@ def read_all(sock: socket.socket, *, until_close: bool = True) -> bytes:
 
 
 def zigttp_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "zigttp", *args]
+    """The command a user types (the installed `zigttp` script; `python -m zigttp` without one)."""
+    return peers.zigttp_command(*args)
 
 
 def run_zigttp(

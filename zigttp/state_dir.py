@@ -14,10 +14,9 @@ tempfile's choice on any usual host, and tempfile itself decides when that one i
 
 from __future__ import annotations
 
-import contextlib
 import os
 
-from zigttp.patterns import Pattern
+from zigttp.lean import Pattern, suppress
 
 PREFIX = "zigttp-state-"
 _OWNED = Pattern(rf"^{PREFIX}(\d+)-")
@@ -43,14 +42,14 @@ def sweep_leftovers(root: str | None = None) -> int:
     """Remove state directories whose server is gone; returns how many were removed."""
     root = root or temp_root()
     removed = 0
-    with contextlib.suppress(OSError), os.scandir(root) as entries:
+    with suppress(OSError), os.scandir(root) as entries:
         for entry in entries:
             if not entry.name.startswith(PREFIX):  # (most entries: no regex call for them)
                 continue
             match = _OWNED.match(entry.name)
             if not match or not entry.is_dir(follow_symlinks=False):
                 continue
-            with contextlib.suppress(OSError):
+            with suppress(OSError):
                 if entry.stat(follow_symlinks=False).st_uid != os.getuid():
                     continue
                 if not _alive(int(match.group(1))):

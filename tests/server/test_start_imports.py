@@ -50,6 +50,7 @@ NOT_ON_THE_START_PATH = (
     "http",
     "httptools",
     "selectors",
+    "contextlib",
 )
 
 

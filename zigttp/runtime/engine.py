@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable
 
 from zigttp import errors
-from zigttp.patterns import Pattern
+from zigttp.lean import Pattern
 from zigttp.records import record
 from zigttp.runtime import _engine
 from zigttp.runtime.bytecode_cache import cached_compile

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from itertools import chain
 
-from zigttp.patterns import Pattern
+from zigttp.lean import Pattern
 
-TYPE_CHECKING = False  # (re stays off the start path: zigttp/patterns.py)
+TYPE_CHECKING = False  # (re stays off the start path: zigttp/lean.py)
 if TYPE_CHECKING:
     import re
     from collections.abc import Callable

@@ -13,7 +13,6 @@ again, so the next request always meets a healthy runtime.
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import sys
 import threading
@@ -23,6 +22,7 @@ from collections.abc import Callable
 from time import perf_counter, thread_time
 
 from zigttp import deadline, errors
+from zigttp.lean import suppress
 from zigttp.log import bind_request
 from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.lanes import BUDGET, INLINE_BOUND, LanePolicy
@@ -461,7 +461,7 @@ class RuntimePool:
         return got.slot
 
     def _forget(self, waiter: _Waiter) -> None:
-        with self._lock, contextlib.suppress(ValueError):
+        with self._lock, suppress(ValueError):
             self._waiters.remove(waiter)
 
     # -- running -------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from time import perf_counter
 
 from zigttp import errors
 from zigttp.config import ServerConfig
+from zigttp.lean import Pattern
 from zigttp.log import ServerLog
-from zigttp.patterns import Pattern
 from zigttp.runtime.marshal import HandlerResponse, encode_headers, header_block, split_message
 from zigttp.runtime.pool import Call, RuntimePool
 from zigttp.server.cors import CorsPolicy

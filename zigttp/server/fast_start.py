@@ -21,12 +21,12 @@ adopts it. A SIGTERM here drains here: stop accepting, answer what has arrived (
 from __future__ import annotations
 
 import _signal as signal  # (signal.py without its IntEnums: zigttp/server/sockets.py says why)
-import contextlib
 import os
 import threading
 import time
 
 from zigttp.errors import ProtocolError
+from zigttp.lean import suppress
 from zigttp.server import sockets
 from zigttp.server.fast_connection import FastConnection
 from zigttp.server.poller import READ, WRITE, Poller
@@ -97,7 +97,7 @@ class FastLoop:
                 if key.fileobj is self.listener:
                     self._accept()
                 elif key.fileobj is self._wake_r:
-                    with contextlib.suppress(OSError):
+                    with suppress(OSError):
                         self._wake_r.recv(4096)
                 else:
                     self._ready(key.data, mask)
@@ -197,7 +197,7 @@ class FastLoop:
         if data.__class__ is not bytes:  # a streamed body: the full server sends it
             connection.special = reply
             self._urgent = True
-            with contextlib.suppress(KeyError, ValueError):
+            with suppress(KeyError, ValueError):
                 self.selector.unregister(connection.sock)  # the rest waits in the kernel
             return False
         if self.draining and keep_alive:
@@ -222,7 +222,7 @@ class FastLoop:
         return None
 
     def _wake(self) -> None:
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             self._wake_w.send(b"\0")
 
     def _complete(self) -> None:
@@ -257,7 +257,7 @@ class FastLoop:
                 return
             if not connection.shut:
                 connection.shut = True
-                with contextlib.suppress(OSError):
+                with suppress(OSError):
                     connection.sock.shutdown(sockets.SHUT_WR)
         if then_close:
             events = WRITE
@@ -267,7 +267,7 @@ class FastLoop:
             events = WRITE
         else:
             events = READ | WRITE if unsent else READ
-        with contextlib.suppress(KeyError, ValueError):
+        with suppress(KeyError, ValueError):
             self.selector.modify(connection.sock, events, connection)
         if (
             events & READ
@@ -296,7 +296,7 @@ class FastLoop:
         if sock.fileno() < 0:
             return
         self.connections.pop(sock.fileno(), None)
-        with contextlib.suppress(KeyError, ValueError):
+        with suppress(KeyError, ValueError):
             self.selector.unregister(sock)
         sock.close()
 
@@ -322,10 +322,10 @@ class FastLoop:
 
     def release(self) -> list[FastConnection]:
         """Leave the listening socket and the open connections to the full server."""
-        with contextlib.suppress(KeyError, ValueError):
+        with suppress(KeyError, ValueError):
             self.selector.unregister(self.listener)
         for connection in self.connections.values():
-            with contextlib.suppress(KeyError, ValueError):
+            with suppress(KeyError, ValueError):
                 self.selector.unregister(connection.sock)
         self.selector.close()
         self._wake_r.close()
@@ -352,7 +352,7 @@ class FastLoop:
         """Stop accepting; idle connections close now, the others after their answer."""
         self.draining = True
         self._drain_deadline = time.monotonic() + self.config.drain_timeout
-        with contextlib.suppress(KeyError, ValueError):
+        with suppress(KeyError, ValueError):
             self.selector.unregister(self.listener)
         self.listener.close()
         for connection in list(self.connections.values()):

@@ -12,10 +12,11 @@ so whichever worker answers a scrape reports every worker: other workers' figure
 from __future__ import annotations
 
 import bisect
-import contextlib
 import os
 import threading
 from collections.abc import Callable
+
+from zigttp.lean import suppress
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class SnapshotStore:
 
             target = os.path.join(self.dir, f"metrics-{self.worker}.json")
             temporary = f"{target[: -len('.json')]}.tmp{os.getpid()}"
-            with contextlib.suppress(OSError):
+            with suppress(OSError):
                 with open(temporary, "w") as file:
                     file.write(json.dumps(current))
                 os.replace(temporary, target)
@@ -115,7 +116,7 @@ class SnapshotStore:
             name for name in os.listdir(self.dir) if name.startswith("metrics-") and name.endswith(".json")
         )
         for name in names:
-            with contextlib.suppress(OSError, ValueError):
+            with suppress(OSError, ValueError):
                 with open(os.path.join(self.dir, name)) as file:
                     data = json.loads(file.read())
                 found.setdefault(data["worker"], data)

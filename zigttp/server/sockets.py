@@ -13,10 +13,10 @@ is the C type's own. The full servers (uvloop, the thread backend) take `socket.
 from __future__ import annotations
 
 import _socket
-import contextlib
 import errno
 
 from zigttp.errors import ZigttpError
+from zigttp.lean import suppress
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def accept(listener: RawSocket) -> RawSocket:
     fd, _address = listener._accept()
     sock = _socket.socket(fileno=fd)
     sock.setblocking(False)
-    with contextlib.suppress(OSError):  # (a peer that already reset: the first recv says so)
+    with suppress(OSError):  # (a peer that already reset: the first recv says so)
         sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
     return sock
 

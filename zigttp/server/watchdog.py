@@ -13,11 +13,11 @@ The same kill ends the shutdown of a worker that has not exited by the drain dea
 from __future__ import annotations
 
 import _signal as signal  # (signal.py without its IntEnums: zigttp/server/sockets.py says why)
-import contextlib
 import faulthandler
 import os
 import sys
 
+from zigttp.lean import suppress
 from zigttp.server.heartbeat import Board
 
 GRACE = 1.0  # seconds between the SIGTERM and the SIGKILL of a frozen worker
@@ -100,5 +100,5 @@ class Watchdog:
 
 
 def _signal(pid: int, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError):  # exited meanwhile; the supervisor reaps it
+    with suppress(ProcessLookupError):  # exited meanwhile; the supervisor reaps it
         os.kill(pid, signum)

@@ -16,9 +16,9 @@ wire work; this module adds the policy:
 
 from __future__ import annotations
 
-import contextlib
 import time
 
+from zigttp.lean import suppress
 from zigttp.records import record
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
@@ -168,7 +168,7 @@ def _shut(conn: object) -> None:
 
     sock = getattr(conn, "sock", None)
     if sock is not None:
-        with contextlib.suppress(OSError):
+        with suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
 
 
