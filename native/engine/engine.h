@@ -6,6 +6,7 @@
  *   runtime.c  the Runtime type: limits, the wall-clock deadline, GIL hand-off, jobs, faults
  *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
+ *   jsx.c      the JSX runtime's hooks: the escape, the join, compiled template sites
  *   integrity.c the builtin-integrity check after each request (the prelude's watched list)
  *   headers.c  the header name and value checks of the prelude's Headers, the request wire's readers
  *   builtins.c builtin getters captured at creation, for values with no C accessor
@@ -125,5 +126,10 @@ JSValue hook_header_name(JSContext *ctx, JSValueConst this_val, int argc, JSValu
 JSValue hook_header_value(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 JSValue hook_wire_header(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 JSValue hook_wire_map(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+
+/* jsx.c (hooks of the JSX runtime) */
+JSValue hook_escape_html(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_concat_strings(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_jsx_site(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 
 #endif

@@ -49,12 +49,16 @@
   // copies each part once; `+` copied the growing string per part): hooks.c concatStrings,
   // or the uncurried builtin without the prelude.
   let concat = uncurry(String.prototype.concat);
+  // A site's function in C (jsx.c jsxSite: the holes' text, the join and the HTML value in
+  // one native call, render()/attribute() for the rest), or compile()'s JS without it.
+  let nativeSite;
   if (typeof useJsx === "function") {
     delete global.__zigttp_use_jsx;
     const native = useJsx(elementBody);
     if (isArray(native)) {
       nativeText = native[0];
       concat = native[1];
+      nativeSite = native[2];
     }
   }
   const ESCAPES = freeze({ __proto__: null, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
@@ -337,6 +341,7 @@
       copy[i] = i % 2 === 1 && (plan[i] === 0 || plan[i] === 1) ? plan[i] : toStr(plan[i]);
       if (i % 2 === 1) params[params.length] = "x" + (i - 1) / 2;
     }
+    if (nativeSite !== undefined && copy.length > 1) return nativeSite(copy, render, attribute, MARK);
     const head = "function (" + apply(arrayJoin, params, [", "]) + ") { ";
     return compile(copy, (k) => "x" + k, head, null);
   }
