@@ -6,7 +6,7 @@
  *   runtime.c  the Runtime type: limits, the wall-clock deadline, GIL hand-off, jobs, faults
  *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
- *   jsx.c      the JSX runtime's hooks: the escape, the join, compiled template sites
+ *   jsx.c      the JSX runtime's hooks: the escape, the join, template sites and lists
  *   integrity.c the builtin-integrity check after each request (the prelude's watched list)
  *   headers.c  the header name and value checks of the prelude's Headers, the request wire's readers
  *   builtins.c builtin getters captured at creation, for values with no C accessor
@@ -131,5 +131,6 @@ JSValue hook_wire_map(JSContext *ctx, JSValueConst this_val, int argc, JSValueCo
 JSValue hook_escape_html(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 JSValue hook_concat_strings(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 JSValue hook_jsx_site(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_jsx_list(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 
 #endif

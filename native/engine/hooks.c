@@ -304,7 +304,8 @@ JSValue make_hooks(JSContext *ctx)
         {"wireHeader", hook_wire_header, 2},
         {"wireMap", hook_wire_map, 1},
         {"concatStrings", hook_concat_strings, 1},
-        {"jsxSite", hook_jsx_site, 4},
+        {"jsxSite", hook_jsx_site, 5},
+        {"jsxList", hook_jsx_list, 5},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -51,7 +51,7 @@
   let concat = uncurry(String.prototype.concat);
   // A site's function in C (jsx.c jsxSite: the holes' text, the join and the HTML value in
   // one native call, render()/attribute() for the rest), or compile()'s JS without it.
-  let nativeSite;
+  let nativeSite, nativeList;
   if (typeof useJsx === "function") {
     delete global.__zigttp_use_jsx;
     const native = useJsx(elementBody);
@@ -59,6 +59,7 @@
       nativeText = native[0];
       concat = native[1];
       nativeSite = native[2];
+      nativeList = native[3];
     }
   }
   const ESCAPES = freeze({ __proto__: null, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
@@ -81,6 +82,9 @@
   // function for an element, undefined for anything else. It replaced a class with a private field: making
   // one was ~2.5x an object literal in quickjs, and each check a call.
   const MARK = Symbol("zigttp.html");
+  // An array's items joined: jsx.c jsxList (the same reads and calls as listJs, in C), or
+  // listJs without the prelude.
+  const list = nativeList === undefined ? listJs : nativeList(render, vnode, listJs, Fragment, MARK);
 
   function Fragment(props) {
     return props == null ? undefined : props.children;
@@ -159,7 +163,7 @@
     if (type === "object") {
       if (node === null) return "";
       const html = node[MARK];
-      if (html !== undefined) return typeof html === "string" ? html : vnode(node, html);
+      if (html !== undefined) return typeof html === "string" ? html : vnode(node, html, node.tag);
       if (isArray(node)) return list(node);
       return escape(toStr(node));
     }
@@ -169,14 +173,14 @@
   }
 
   // An array's items, elements and HTML values read here (a list of rows: one call less each).
-  function list(items) {
+  function listJs(items) {
     const parts = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (typeof item === "object" && item !== null) {
         const html = item[MARK];
         if (html !== undefined) {
-          parts[i] = typeof html === "string" ? html : vnode(item, html);
+          parts[i] = typeof html === "string" ? html : vnode(item, html, item.tag);
           continue;
         }
       }
@@ -190,8 +194,8 @@
   // setter never runs; neither can the assignment, made only when no `children` exists
   // anywhere on the copy's prototype chain). All in one function: a call costs quickjs more
   // than the checks, and every component element of a page comes through here.
-  function vnode(node, mark) {
-    const tag = node.tag;
+  // (`tag`: node.tag, read by the caller right after the mark.)
+  function vnode(node, mark, tag) {
     if (tag === null || tag === undefined || tag === Fragment) return render(node.children);
     if (typeof tag !== "function") return htmlElement(toStr(tag), node.props, node.children);
     let props;
@@ -341,7 +345,7 @@
       copy[i] = i % 2 === 1 && (plan[i] === 0 || plan[i] === 1) ? plan[i] : toStr(plan[i]);
       if (i % 2 === 1) params[params.length] = "x" + (i - 1) / 2;
     }
-    if (nativeSite !== undefined && copy.length > 1) return nativeSite(copy, render, attribute, MARK);
+    if (nativeSite !== undefined && copy.length > 1) return nativeSite(copy, render, attribute, MARK, list);
     const head = "function (" + apply(arrayJoin, params, [", "]) + ") { ";
     return compile(copy, (k) => "x" + k, head, null);
   }
