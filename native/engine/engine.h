@@ -132,5 +132,6 @@ JSValue hook_escape_html(JSContext *ctx, JSValueConst this_val, int argc, JSValu
 JSValue hook_concat_strings(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 JSValue hook_jsx_site(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 JSValue hook_jsx_list(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_jsx_element(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 
 #endif

@@ -304,8 +304,9 @@ JSValue make_hooks(JSContext *ctx)
         {"wireHeader", hook_wire_header, 2},
         {"wireMap", hook_wire_map, 1},
         {"concatStrings", hook_concat_strings, 1},
-        {"jsxSite", hook_jsx_site, 5},
+        {"jsxSite", hook_jsx_site, 6},
         {"jsxList", hook_jsx_list, 5},
+        {"jsxElement", hook_jsx_element, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -91,12 +91,25 @@ JSValue hook_concat_strings(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_ConcatStrings(ctx, argv[0], argc - 1, argv + 1);
 }
 
-/* A site's data: the runtime's render and attribute functions, the brand symbol, the first
+/* A site's data: the runtime's render and attribute functions, the brand symbol, the list
+ * function, an HTML value to make the site's like (`{[mark]: ""}`, engine patch 11), the first
  * static, then per hole its kind (0 child, 1 dropped, " name" an attribute), ' name="' and
  * '"' + the static after it (attributes only, else undefined), and the static after it. */
-enum { SITE_RENDER, SITE_ATTRIBUTE, SITE_MARK, SITE_LIST, SITE_FIRST, SITE_HOLES };
+enum { SITE_RENDER, SITE_ATTRIBUTE, SITE_MARK, SITE_LIST, SITE_MODEL, SITE_FIRST, SITE_HOLES };
 enum { HOLE_KIND, HOLE_OPEN, HOLE_CLOSE, HOLE_NEXT, HOLE_SLOTS };
 #define SITE_STACK_PARTS 64 /* parts of a site up to 21 holes sit on the C stack */
+
+/* An object laid out as `model` with `values` (taken over): JS_NewObjectLike, engine patch 11;
+ * the models are the runtime's own literals, which it checks before handing them over. */
+static JSValue like(JSContext *ctx, JSValueConst model, int count, JSValue *values)
+{
+    JSValue out = JS_NewObjectLike(ctx, model, count, values);
+    if (!JS_IsUndefined(out))
+        return out;
+    for (int i = 0; i < count; i++)
+        JS_FreeValue(ctx, values[i]);
+    return JS_ThrowInternalError(ctx, "jsx: a model object changed its layout");
+}
 
 /* The text of a child hole as a new reference, JS_NULL for nothing, or JS_EXCEPTION (an
  * array goes to `list`, anything else to render()). */
@@ -198,17 +211,17 @@ static JSValue site_call(JSContext *ctx, JSValueConst this_val, int argc, JSValu
         js_free(ctx, parts);
     if (JS_IsException(html))
         return html;
-    JSValue out = JS_NewObject(ctx);
-    JSAtom mark = JS_ValueToAtom(ctx, data[SITE_MARK]); /* a symbol: its own atom, no lookup */
-    int defined = JS_IsException(out) ? -1 : JS_DefinePropertyValue(ctx, out, mark, html, JS_PROP_C_W_E);
-    JS_FreeAtom(ctx, mark);
-    if (defined < 0) {
-        if (JS_IsException(out))
-            JS_FreeValue(ctx, html);
-        JS_FreeValue(ctx, out);
-        return JS_EXCEPTION;
-    }
-    return out;
+    return like(ctx, data[SITE_MODEL], 1, &html);
+}
+
+/* Whether objects can be made like `model` with `count` values (a trial one). */
+static bool modelled(JSContext *ctx, JSValueConst model, int count)
+{
+    JSValue values[4] = {JS_UNDEFINED, JS_UNDEFINED, JS_UNDEFINED, JS_UNDEFINED};
+    JSValue trial = count <= 4 ? JS_NewObjectLike(ctx, model, count, values) : JS_UNDEFINED;
+    bool ok = JS_IsObject(trial);
+    JS_FreeValue(ctx, trial);
+    return ok;
 }
 
 /* Item `index` of array `plan` if it is a string (a new reference), else JS_EXCEPTION. */
@@ -250,14 +263,14 @@ static int site_data(JSContext *ctx, JSValueConst plan, int holes, JSValue *data
     return 0;
 }
 
-/* jsxSite(plan, render, attribute, mark, list) -> the site's function of its holes (site_call). */
+/* jsxSite(plan, render, attribute, mark, list, model) -> the site's function of its holes (site_call). */
 JSValue hook_jsx_site(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     int64_t length;
     (void)this_val;
-    if (argc < 5 || !JS_IsArray(argv[0]) || !JS_IsFunction(ctx, argv[1]) || !JS_IsFunction(ctx, argv[2])
-        || !JS_IsSymbol(argv[3]) || !JS_IsFunction(ctx, argv[4]))
-        return JS_ThrowTypeError(ctx, "jsxSite(plan, render, attribute, mark, list)");
+    if (argc < 6 || !JS_IsArray(argv[0]) || !JS_IsFunction(ctx, argv[1]) || !JS_IsFunction(ctx, argv[2])
+        || !JS_IsSymbol(argv[3]) || !JS_IsFunction(ctx, argv[4]) || !modelled(ctx, argv[5], 1))
+        return JS_ThrowTypeError(ctx, "jsxSite(plan, render, attribute, mark, list, model)");
     if (JS_GetLength(ctx, argv[0], &length) < 0)
         return JS_EXCEPTION;
     if (length < 1 || length % 2 != 1 || length > 2 * 10000 + 1)
@@ -272,6 +285,7 @@ JSValue hook_jsx_site(JSContext *ctx, JSValueConst this_val, int argc, JSValueCo
     data[SITE_ATTRIBUTE] = JS_DupValue(ctx, argv[2]);
     data[SITE_MARK] = JS_DupValue(ctx, argv[3]);
     data[SITE_LIST] = JS_DupValue(ctx, argv[4]);
+    data[SITE_MODEL] = JS_DupValue(ctx, argv[5]);
     JSValue site = site_data(ctx, argv[0], holes, data) < 0
                        ? JS_EXCEPTION
                        : JS_NewCFunctionData(ctx, site_call, holes, holes, size, (JSValueConst *)data);
@@ -426,4 +440,33 @@ JSValue hook_jsx_list(JSContext *ctx, JSValueConst this_val, int argc, JSValueCo
     for (int i = 0; i < LIST_SLOTS; i++)
         JS_FreeValue(ctx, data[i]);
     return list;
+}
+
+/* `$j.e(tag, props)`: the element {[mark]: tag, tag, props, children: []} of a component that
+ * only reads its props (jsx_runtime.js elementOf: null or undefined props become {}), made
+ * like the runtime's model element. */
+static JSValue element_call(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv, int magic,
+                            JSValueConst *data)
+{
+    (void)this_val;
+    (void)magic;
+    JSValueConst tag = argc > 0 ? argv[0] : JS_UNDEFINED, props = argc > 1 ? argv[1] : JS_UNDEFINED;
+    JSValue values[4] = {JS_DupValue(ctx, tag), JS_DupValue(ctx, tag),
+                         JS_IsNull(props) || JS_IsUndefined(props) ? JS_NewObject(ctx) : JS_DupValue(ctx, props),
+                         JS_NewArray(ctx)};
+    if (JS_IsException(values[2]) || JS_IsException(values[3])) {
+        for (int i = 0; i < 4; i++)
+            JS_FreeValue(ctx, values[i]);
+        return JS_EXCEPTION;
+    }
+    return like(ctx, data[0], 4, values);
+}
+
+/* jsxElement(model) -> the native `$j.e` (element_call), `model` an element of 4 properties. */
+JSValue hook_jsx_element(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc < 1 || !modelled(ctx, argv[0], 4))
+        return JS_ThrowTypeError(ctx, "jsxElement(model)");
+    return JS_NewCFunctionData(ctx, element_call, 2, 0, 1, argv);
 }

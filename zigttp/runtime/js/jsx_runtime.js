@@ -51,7 +51,7 @@
   let concat = uncurry(String.prototype.concat);
   // A site's function in C (jsx.c jsxSite: the holes' text, the join and the HTML value in
   // one native call, render()/attribute() for the rest), or compile()'s JS without it.
-  let nativeSite, nativeList;
+  let nativeSite, nativeList, nativeElement;
   if (typeof useJsx === "function") {
     delete global.__zigttp_use_jsx;
     const native = useJsx(elementBody);
@@ -60,6 +60,7 @@
       concat = native[1];
       nativeSite = native[2];
       nativeList = native[3];
+      nativeElement = native[4];
     }
   }
   const ESCAPES = freeze({ __proto__: null, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
@@ -85,6 +86,10 @@
   // An array's items joined: jsx.c jsxList (the same reads and calls as listJs, in C), or
   // listJs without the prelude.
   const list = nativeList === undefined ? listJs : nativeList(render, vnode, listJs, Fragment, MARK);
+  // What C makes its HTML values and `$j.e` elements like (engine patch 11: the same shape,
+  // values set in place): never changed, so that shape stays the literal's.
+  const HTML_MODEL = { [MARK]: "" };
+  const ELEMENT_MODEL = { [MARK]: null, tag: null, props: null, children: null };
 
   function Fragment(props) {
     return props == null ? undefined : props.children;
@@ -345,12 +350,12 @@
       copy[i] = i % 2 === 1 && (plan[i] === 0 || plan[i] === 1) ? plan[i] : toStr(plan[i]);
       if (i % 2 === 1) params[params.length] = "x" + (i - 1) / 2;
     }
-    if (nativeSite !== undefined && copy.length > 1) return nativeSite(copy, render, attribute, MARK, list);
+    if (nativeSite !== undefined && copy.length > 1) return nativeSite(copy, render, attribute, MARK, list, HTML_MODEL);
     const head = "function (" + apply(arrayJoin, params, [", "]) + ") { ";
     return compile(copy, (k) => "x" + k, head, null);
   }
   defineProperty(template, "site", { value: site });
-  defineProperty(template, "e", { value: elementOf });
+  defineProperty(template, "e", { value: nativeElement === undefined ? elementOf : nativeElement(ELEMENT_MODEL) });
 
   function renderToString(node) {
     return render(node);
