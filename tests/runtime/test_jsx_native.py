@@ -97,5 +97,7 @@ def test_elements_and_html_values_stay_plain_objects_of_their_own() -> None:
         "}\n"
     )
     out = agree(source)
-    assert out.startswith('ok:[["tag","props","children","extra"],["props","children"],["tag","props","children"],{}')
+    assert out.startswith(
+        'ok:[["tag","props","children","extra"],["props","children"],["tag","props","children"],{}'
+    )
     assert out.endswith("<i>1</i><i></i><p>1</p><p>2</p><p>3</p><i>4</i>")
