@@ -98,6 +98,9 @@ JSValue hook_concat_strings(JSContext *ctx, JSValueConst this_val, int argc, JSV
 enum { SITE_RENDER, SITE_ATTRIBUTE, SITE_MARK, SITE_LIST, SITE_MODEL, SITE_FIRST, SITE_HOLES };
 enum { HOLE_KIND, HOLE_OPEN, HOLE_CLOSE, HOLE_NEXT, HOLE_SLOTS };
 #define SITE_STACK_PARTS 64 /* parts of a site up to 21 holes sit on the C stack */
+/* A C function's data holds at most 255 values (JSCFunctionDataRecord.data_len is 8 bits):
+ * a site with more holes is left to the runtime's JS (jsxSite answers undefined). */
+#define SITE_MAX_HOLES ((255 - SITE_HOLES) / HOLE_SLOTS)
 
 /* An object laid out as `model` with `values` (taken over): JS_NewObjectLike, engine patch 11;
  * the models are the runtime's own literals, which it checks before handing them over. */
@@ -263,7 +266,8 @@ static int site_data(JSContext *ctx, JSValueConst plan, int holes, JSValue *data
     return 0;
 }
 
-/* jsxSite(plan, render, attribute, mark, list, model) -> the site's function of its holes (site_call). */
+/* jsxSite(plan, render, attribute, mark, list, model) -> the site's function of its holes
+ * (site_call), or undefined for a plan of more than SITE_MAX_HOLES holes. */
 JSValue hook_jsx_site(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     int64_t length;
@@ -273,8 +277,10 @@ JSValue hook_jsx_site(JSContext *ctx, JSValueConst this_val, int argc, JSValueCo
         return JS_ThrowTypeError(ctx, "jsxSite(plan, render, attribute, mark, list, model)");
     if (JS_GetLength(ctx, argv[0], &length) < 0)
         return JS_EXCEPTION;
-    if (length < 1 || length % 2 != 1 || length > 2 * 10000 + 1)
+    if (length < 1 || length % 2 != 1)
         return JS_ThrowTypeError(ctx, "jsxSite: not a template plan");
+    if (length > 2 * SITE_MAX_HOLES + 1)
+        return JS_UNDEFINED; /* the runtime compiles it to JS instead */
     int holes = (int)(length / 2), size = SITE_HOLES + HOLE_SLOTS * holes;
     JSValue *data = js_malloc(ctx, sizeof(JSValue) * (size_t)size);
     if (data == NULL)

@@ -350,7 +350,8 @@
       copy[i] = i % 2 === 1 && (plan[i] === 0 || plan[i] === 1) ? plan[i] : toStr(plan[i]);
       if (i % 2 === 1) params[params.length] = "x" + (i - 1) / 2;
     }
-    if (nativeSite !== undefined && copy.length > 1) return nativeSite(copy, render, attribute, MARK, list, HTML_MODEL);
+    const native = nativeSite === undefined || copy.length === 1 ? undefined : nativeSite(copy, render, attribute, MARK, list, HTML_MODEL);
+    if (native !== undefined) return native; // (undefined: more holes than C takes, 62)
     const head = "function (" + apply(arrayJoin, params, [", "]) + ") { ";
     return compile(copy, (k) => "x" + k, head, null);
   }
