@@ -341,7 +341,8 @@
   // A site function, `$j0(holes...)` (the front end declares `function $j0(x0, ...) { return
   // ($j0 = $j.site(plan))(x0, ...); }` once per site): the holes are its parameters, so a
   // template costs one call and no arguments object. The plan is copied to strings first: the
-  // generated code holds only indices into it and parameter names.
+  // generated code holds only indices into it and parameter names. With the prelude the site
+  // is C instead (jsx.c jsxSite: the same parts, escapes and fallbacks as compile()'s code).
   function site(plan) {
     if (!isArray(plan) || plan.length % 2 !== 1) throw new TypeError("$j.site: not a template plan");
     const copy = [];
