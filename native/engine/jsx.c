@@ -352,7 +352,8 @@ static JSValue element_html(JSContext *ctx, JSValueConst item, JSValueConst mark
     return JS_IsException(out) ? out : component_html(ctx, out, data);
 }
 
-/* One item of a list as the JS list() renders it (a new string reference, or JS_EXCEPTION). */
+/* One item of a list as the JS list() renders it: a new string reference, JS_NULL for an item
+ * that renders nothing (not kept: a hole-filled array costs no memory), or JS_EXCEPTION. */
 static JSValue item_html(JSContext *ctx, JSValueConst item, JSValueConst *data)
 {
     if (JS_IsFunction(ctx, item))
@@ -367,8 +368,7 @@ static JSValue item_html(JSContext *ctx, JSValueConst item, JSValueConst *data)
             return html;
         }
     } else {
-        JSValue text = child_text(ctx, item, data[LIST_RENDER], data[LIST_RENDER]);
-        return JS_IsNull(text) ? JS_NewStringLen(ctx, "", 0) : text;
+        return child_text(ctx, item, data[LIST_RENDER], data[LIST_RENDER]); /* JS_NULL: nothing */
     }
     return JS_Call(ctx, data[LIST_RENDER], JS_UNDEFINED, 1, &item); /* an array, a plain object */
 }
@@ -383,12 +383,16 @@ static JSValue list_call(JSContext *ctx, JSValueConst this_val, int argc, JSValu
         return JS_Call(ctx, data[LIST_JS], JS_UNDEFINED, argc < 1 ? 0 : 1, argv);
     JSValue stack[SITE_STACK_PARTS], *parts = stack, html = JS_EXCEPTION;
     int64_t length, n = 0, capacity = SITE_STACK_PARTS;
-    for (;;) { /* `i < items.length` per item, as the JS loop reads it (a render may push) */
-        if (JS_GetLength(ctx, argv[0], &length) < 0)
-            goto done;
-        if (n >= length)
+    for (int64_t i = 0;; i++) { /* `i < items.length` per item, as the JS reads it (a render may push) */
+        if (JS_PollInterrupts(ctx) < 0 || JS_GetLength(ctx, argv[0], &length) < 0)
+            goto done; /* (the poll: the deadline holds over a list of any length, engine patch 12) */
+        if (i >= length)
             break;
         if (n == capacity) {
+            if (capacity > INT32_MAX / 2) { /* JS_ConcatStrings counts its parts in an int */
+                JS_ThrowRangeError(ctx, "a list of more than 2^30 rendered items");
+                goto done;
+            }
             JSValue *grown = js_malloc(ctx, sizeof(JSValue) * (size_t)capacity * 2);
             if (grown == NULL)
                 goto done;
@@ -398,12 +402,13 @@ static JSValue list_call(JSContext *ctx, JSValueConst this_val, int argc, JSValu
             parts = grown;
             capacity *= 2;
         }
-        JSValue item = JS_GetPropertyInt64(ctx, argv[0], n);
+        JSValue item = JS_GetPropertyInt64(ctx, argv[0], i);
         JSValue part = JS_IsException(item) ? item : item_html(ctx, item, data);
         JS_FreeValue(ctx, item);
         if (JS_IsException(part))
             goto done;
-        parts[n++] = part;
+        if (!JS_IsNull(part))
+            parts[n++] = part;
     }
     html = n == 0 ? JS_NewStringLen(ctx, "", 0) : JS_ConcatStrings(ctx, parts[0], (int)n - 1, (JSValueConst *)parts + 1);
 done:

@@ -11,6 +11,8 @@ HTML values changed by handler code (they share a shape with every other one mad
 
 from __future__ import annotations
 
+import time
+
 from hypothesis import HealthCheck, given, settings
 
 from tests.frontend.test_jsx_templates import TREES, VALUES
@@ -103,3 +105,20 @@ def test_elements_and_html_values_stay_plain_objects_of_their_own() -> None:
         'ok:[["tag","props","children","extra"],["props","children"],["tag","props","children"],{}'
     )
     assert out.endswith("<i>1</i><i></i><p>1</p><p>2</p><p>3</p><i>4</i>")
+
+
+def test_a_list_of_any_length_stops_at_the_deadline(serve) -> None:
+    """The native list polls the interrupt handler (engine patch 12): a billion holes, rendered
+    as nothing and never stored, still end at --timeout like the JS loop they replaced."""
+    source = (
+        "export function handler(r) {\n"
+        "  if (r.path === '/long') return Response.html(renderToString(h('ul', null, new Array(2 ** 30))));\n"
+        "  return Response.html(renderToString(h('ul', null, new Array(5), ['<', 1])));\n}\n"
+    )
+    server = serve(source, "-n", "1", "-w", "1", "--timeout", "0.3")
+    for _ in range(2):
+        started = time.monotonic()
+        response = server.get("/long", timeout=20)
+        assert (response.status_code, response.text) == (500, "handler exceeded its time limit of 0.3s")
+        assert time.monotonic() - started < 1.3  # --timeout + 1 s at most
+    assert server.get("/").text == "<ul>&lt;1</ul>"

@@ -47416,6 +47416,14 @@ JSValue JS_ConcatStrings(JSContext *ctx, JSValueConst first, int argc, JSValueCo
     return js_string_concat(ctx, first, argc, argv);
 }
 
+/* zigttp patch 12: the interpreter's interrupt poll, for the host's own C loops over data of
+   any size (the JSX runtime's lists): -1 with the interrupt's uncatchable error thrown when
+   the interrupt handler asks to stop, as a bytecode loop would be stopped. */
+int JS_PollInterrupts(JSContext *ctx)
+{
+    return js_poll_interrupts(ctx) ? -1 : 0;
+}
+
 /* zigttp patch 11: a plain object with the prototype and own properties of `model`, whose
    shape it shares (as objects of one literal share theirs), with `values` as the values:
    for objects the host makes many of with one layout (the JSX runtime's elements and HTML
