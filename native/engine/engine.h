@@ -6,6 +6,8 @@
  *   runtime.c  the Runtime type: limits, the wall-clock deadline, GIL hand-off, jobs, faults
  *   marshal.c  a request into JS arguments, the prelude's answer into (status, head, body)
  *   hooks.c    the C functions handed to the prelude (never reachable from globalThis)
+ *   jsx.c      the JSX runtime's hooks: the escape, the join, compiled template sites
+ *   jsx_list.c the JSX runtime's lists and `$j.e` elements
  *   integrity.c the builtin-integrity check after each request (the prelude's watched list)
  *   headers.c  the header name and value checks of the prelude's Headers, the request wire's readers
  *   builtins.c builtin getters captured at creation, for values with no C accessor
@@ -125,5 +127,15 @@ JSValue hook_header_name(JSContext *ctx, JSValueConst this_val, int argc, JSValu
 JSValue hook_header_value(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 JSValue hook_wire_header(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 JSValue hook_wire_map(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+
+/* jsx.c, jsx_list.c (hooks of the JSX runtime, and what the two files share) */
+JSValue jsx_like(JSContext *ctx, JSValueConst model, int count, JSValue *values);
+bool jsx_modelled(JSContext *ctx, JSValueConst model, int count);
+JSValue jsx_child_text(JSContext *ctx, JSValueConst value, JSValueConst render, JSValueConst list);
+JSValue hook_escape_html(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_concat_strings(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_jsx_site(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_jsx_list(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+JSValue hook_jsx_element(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
 
 #endif

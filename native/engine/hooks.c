@@ -286,73 +286,6 @@ static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     return out;
 }
 
-/* escapeHtml(value, child) -> the HTML text of a string or number, or undefined: the JSX
- * runtime's fast path (jsx_runtime.js, handed over by the prelude's useJsx) for escape() and
- * for the holes of compiled templates, which are mostly strings and numbers. A string comes
- * back with & < > " ' as &amp; &lt; &gt; &quot; &#x27; (the same string when nothing needs
- * escaping, the common case: one scan of its bytes, an ASCII string is read in place), a
- * number as String(n); with `child` true, null, undefined, true and false are "" (they
- * render nothing as children; as attribute values they mean something else). Anything else
- * is undefined and the runtime's JS renders it, as it does a non-ASCII string that needs
- * escaping, so lone surrogates come out exactly as they went in. */
-static JSValue hook_escape_html(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    size_t size, extra = 0;
-    unsigned high = 0;
-    (void)this_val;
-    if (argc < 2)
-        return JS_ThrowTypeError(ctx, "escapeHtml(value, child)");
-    if (JS_IsNumber(argv[0]))
-        return JS_ToString(ctx, argv[0]);
-    if (!JS_IsString(argv[0])) {
-        bool nothing = JS_IsNull(argv[0]) || JS_IsUndefined(argv[0]) || JS_IsBool(argv[0]);
-        return nothing && JS_ToBool(ctx, argv[1]) == 1 ? JS_NewStringLen(ctx, "", 0) : JS_UNDEFINED;
-    }
-    const char *text = JS_ToCStringLen(ctx, &size, argv[0]);
-    if (text == NULL)
-        return JS_EXCEPTION;
-    for (size_t i = 0; i < size; i++) {
-        unsigned char c = (unsigned char)text[i];
-        high |= c;
-        extra += c == '&' ? 4 : c == '<' || c == '>' ? 3 : c == '"' ? 5 : c == '\'' ? 5 : 0;
-    }
-    if (extra == 0 || high >= 0x80) {
-        JS_FreeCString(ctx, text);
-        return extra == 0 ? JS_DupValue(ctx, argv[0]) : JS_UNDEFINED;
-    }
-    char *out = js_malloc(ctx, size + extra);
-    if (out == NULL) {
-        JS_FreeCString(ctx, text);
-        return JS_EXCEPTION;
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < size; i++) {
-        const char *entity = text[i] == '&' ? "&amp;" : text[i] == '<' ? "&lt;" : text[i] == '>' ? "&gt;"
-                             : text[i] == '"' ? "&quot;" : text[i] == '\'' ? "&#x27;" : NULL;
-        if (entity == NULL) {
-            out[n++] = text[i];
-            continue;
-        }
-        size_t length = strlen(entity);
-        memcpy(out + n, entity, length);
-        n += length;
-    }
-    JS_FreeCString(ctx, text);
-    JSValue result = JS_NewStringLen(ctx, out, n);
-    js_free(ctx, out);
-    return result;
-}
-
-/* concatStrings(first, ...rest) -> first.concat(...rest) as String.prototype.concat answers
- * (quickjs-ng patch 8), one native call: the JSX runtime joins each template's parts with it. */
-static JSValue hook_concat_strings(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
-{
-    (void)this_val;
-    if (argc < 1)
-        return JS_NewStringLen(ctx, "", 0);
-    return JS_ConcatStrings(ctx, argv[0], argc - 1, argv + 1);
-}
-
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
@@ -371,6 +304,9 @@ JSValue make_hooks(JSContext *ctx)
         {"wireHeader", hook_wire_header, 2},
         {"wireMap", hook_wire_map, 1},
         {"concatStrings", hook_concat_strings, 1},
+        {"jsxSite", hook_jsx_site, 6},
+        {"jsxList", hook_jsx_list, 5},
+        {"jsxElement", hook_jsx_element, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -1,4 +1,4 @@
-"""The JSX runtime's C fast path (hooks.c `escapeHtml`, given to jsx_runtime.js by the
+"""The JSX runtime's C fast path (jsx.c `escapeHtml`, given to jsx_runtime.js by the
 prelude) renders exactly what its JS fallback renders.
 
 A served handler has the prelude, so its strings, numbers and empty children go through C; a

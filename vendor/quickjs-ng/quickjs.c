@@ -47416,6 +47416,51 @@ JSValue JS_ConcatStrings(JSContext *ctx, JSValueConst first, int argc, JSValueCo
     return js_string_concat(ctx, first, argc, argv);
 }
 
+/* zigttp patch 12: the interpreter's interrupt poll, for the host's own C loops over data of
+   any size (the JSX runtime's lists): -1 with the interrupt's uncatchable error thrown when
+   the interrupt handler asks to stop, as a bytecode loop would be stopped. */
+int JS_PollInterrupts(JSContext *ctx)
+{
+    return js_poll_interrupts(ctx) ? -1 : 0;
+}
+
+/* zigttp patch 11: a plain object with the prototype and own properties of `model`, whose
+   shape it shares (as objects of one literal share theirs), with `values` as the values:
+   for objects the host makes many of with one layout (the JSX runtime's elements and HTML
+   values), without a property lookup or a shape step per property. `values` (`count` of
+   them) are taken over, unless the answer is JS_UNDEFINED: `model` is not an ordinary
+   object with a hashed shape of `count` plain data properties (then nothing is done). */
+JSValue JS_NewObjectLike(JSContext *ctx, JSValueConst model, int count, JSValue *values)
+{
+    JSObject *m, *p;
+    JSShape *sh;
+    JSShapeProperty *prs;
+    JSValue obj;
+    int i;
+
+    if (JS_VALUE_GET_TAG(model) != JS_TAG_OBJECT)
+        return JS_UNDEFINED;
+    m = JS_VALUE_GET_OBJ(model);
+    sh = m->shape;
+    if (m->class_id != JS_CLASS_OBJECT || m->is_exotic || !sh->is_hashed ||
+        sh->prop_count != count || sh->deleted_prop_count != 0)
+        return JS_UNDEFINED;
+    for (i = 0, prs = get_shape_prop(sh); i < count; i++, prs++) {
+        if ((prs->flags & JS_PROP_TMASK) != JS_PROP_NORMAL)
+            return JS_UNDEFINED;
+    }
+    obj = JS_NewObjectFromShape(ctx, js_dup_shape(sh), JS_CLASS_OBJECT, NULL);
+    if (JS_IsException(obj)) {
+        for (i = 0; i < count; i++)
+            JS_FreeValue(ctx, values[i]);
+        return obj;
+    }
+    p = JS_VALUE_GET_OBJ(obj);
+    for (i = 0; i < count; i++)
+        p->prop[i].u.value = values[i];
+    return obj;
+}
+
 static int string_cmp(JSString *p1, JSString *p2, int x1, int x2, int len)
 {
     int i, c1, c2;

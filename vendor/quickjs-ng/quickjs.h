@@ -904,6 +904,10 @@ JS_EXTERN int JS_ToInt64Ext(JSContext *ctx, int64_t *pres, JSValueConst val);
 JS_EXTERN JSValue JS_NewStringLen(JSContext *ctx, const char *str1, size_t len1);
 /* zigttp patch 10: String.prototype.concat called on `first` with argv, as one C call */
 JS_EXTERN JSValue JS_ConcatStrings(JSContext *ctx, JSValueConst first, int argc, JSValueConst *argv);
+/* zigttp patch 11: an object with the prototype and property layout of `model` and `values` */
+JS_EXTERN JSValue JS_NewObjectLike(JSContext *ctx, JSValueConst model, int count, JSValue *values);
+/* zigttp patch 12: poll the interrupt handler from a host C loop (-1: stop, exception thrown) */
+JS_EXTERN int JS_PollInterrupts(JSContext *ctx);
 static inline JSValue JS_NewString(JSContext *ctx, const char *str) {
     return JS_NewStringLen(ctx, str, strlen(str));
 }

@@ -49,12 +49,18 @@
   // copies each part once; `+` copied the growing string per part): hooks.c concatStrings,
   // or the uncurried builtin without the prelude.
   let concat = uncurry(String.prototype.concat);
+  // A site's function in C (jsx.c jsxSite: the holes' text, the join and the HTML value in
+  // one native call, render()/attribute() for the rest), or compile()'s JS without it.
+  let nativeSite, nativeList, nativeElement;
   if (typeof useJsx === "function") {
     delete global.__zigttp_use_jsx;
     const native = useJsx(elementBody);
     if (isArray(native)) {
       nativeText = native[0];
       concat = native[1];
+      nativeSite = native[2];
+      nativeList = native[3];
+      nativeElement = native[4];
     }
   }
   const ESCAPES = freeze({ __proto__: null, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" });
@@ -77,6 +83,13 @@
   // function for an element, undefined for anything else. It replaced a class with a private field: making
   // one was ~2.5x an object literal in quickjs, and each check a call.
   const MARK = Symbol("zigttp.html");
+  // An array's items joined: jsx.c jsxList (the same reads and calls as listJs, in C), or
+  // listJs without the prelude.
+  const list = nativeList === undefined ? listJs : nativeList(render, vnode, listJs, Fragment, MARK);
+  // What C makes its HTML values and `$j.e` elements like (engine patch 11: the same shape,
+  // values set in place): never changed, so that shape stays the literal's.
+  const HTML_MODEL = { [MARK]: "" };
+  const ELEMENT_MODEL = { [MARK]: null, tag: null, props: null, children: null };
 
   function Fragment(props) {
     return props == null ? undefined : props.children;
@@ -155,7 +168,7 @@
     if (type === "object") {
       if (node === null) return "";
       const html = node[MARK];
-      if (html !== undefined) return typeof html === "string" ? html : vnode(node, html);
+      if (html !== undefined) return typeof html === "string" ? html : vnode(node, html, node.tag);
       if (isArray(node)) return list(node);
       return escape(toStr(node));
     }
@@ -165,14 +178,14 @@
   }
 
   // An array's items, elements and HTML values read here (a list of rows: one call less each).
-  function list(items) {
+  function listJs(items) {
     const parts = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (typeof item === "object" && item !== null) {
         const html = item[MARK];
         if (html !== undefined) {
-          parts[i] = typeof html === "string" ? html : vnode(item, html);
+          parts[i] = typeof html === "string" ? html : vnode(item, html, item.tag);
           continue;
         }
       }
@@ -186,8 +199,8 @@
   // setter never runs; neither can the assignment, made only when no `children` exists
   // anywhere on the copy's prototype chain). All in one function: a call costs quickjs more
   // than the checks, and every component element of a page comes through here.
-  function vnode(node, mark) {
-    const tag = node.tag;
+  // (`tag`: node.tag, read by the caller right after the mark.)
+  function vnode(node, mark, tag) {
     if (tag === null || tag === undefined || tag === Fragment) return render(node.children);
     if (typeof tag !== "function") return htmlElement(toStr(tag), node.props, node.children);
     let props;
@@ -328,7 +341,8 @@
   // A site function, `$j0(holes...)` (the front end declares `function $j0(x0, ...) { return
   // ($j0 = $j.site(plan))(x0, ...); }` once per site): the holes are its parameters, so a
   // template costs one call and no arguments object. The plan is copied to strings first: the
-  // generated code holds only indices into it and parameter names.
+  // generated code holds only indices into it and parameter names. With the prelude the site
+  // is C instead (jsx.c jsxSite: the same parts, escapes and fallbacks as compile()'s code).
   function site(plan) {
     if (!isArray(plan) || plan.length % 2 !== 1) throw new TypeError("$j.site: not a template plan");
     const copy = [];
@@ -337,11 +351,13 @@
       copy[i] = i % 2 === 1 && (plan[i] === 0 || plan[i] === 1) ? plan[i] : toStr(plan[i]);
       if (i % 2 === 1) params[params.length] = "x" + (i - 1) / 2;
     }
+    const native = nativeSite === undefined || copy.length === 1 ? undefined : nativeSite(copy, render, attribute, MARK, list, HTML_MODEL);
+    if (native !== undefined) return native; // (undefined: more holes than C takes, 62)
     const head = "function (" + apply(arrayJoin, params, [", "]) + ") { ";
     return compile(copy, (k) => "x" + k, head, null);
   }
   defineProperty(template, "site", { value: site });
-  defineProperty(template, "e", { value: elementOf });
+  defineProperty(template, "e", { value: nativeElement === undefined ? elementOf : nativeElement(ELEMENT_MODEL) });
 
   function renderToString(node) {
     return render(node);

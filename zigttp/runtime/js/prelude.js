@@ -597,8 +597,8 @@
   // ---- JSX elements as bodies -------------------------------------------------------------
   // jsx_runtime.js (evaluated after this file) hands over its renderer once, through a
   // global it deletes; an element renders to HTML, any other object is refused instead of
-  // being sent as "[object Object]"; in return it gets the C escape and join (hooks.c
-  // escapeHtml, concatStrings).
+  // being sent as "[object Object]"; in return it gets the C escape, join and template
+  // sites, lists and elements (jsx.c escapeHtml, concatStrings, jsxSite, jsxList, jsxElement).
   const HTML = "text/html; charset=utf-8";
   let renderElement = (_value) => undefined;
   let jsxReady = false;
@@ -606,7 +606,7 @@
     if (jsxReady) return undefined;
     jsxReady = true;
     renderElement = render;
-    return [hooks.escapeHtml, hooks.concatStrings];
+    return [hooks.escapeHtml, hooks.concatStrings, hooks.jsxSite, hooks.jsxList, hooks.jsxElement];
   }
   function isObject(value) { return (typeof value === "object" && value !== null) || typeof value === "function"; }
   // The error's stack starts at the handler's call (`api`): the glue's own frames would be
