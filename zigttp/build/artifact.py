@@ -246,8 +246,7 @@ def _check_engine(path: str | Path, meta: Any) -> None:
     if built_for != ENGINE_VERSION:
         raise _refuse(
             path,
-            f"it was built for the engine {built_for!r}, and this zigttp runs "
-            f"{ENGINE_VERSION!r}: rebuild it with `zigttp build`",
+            f"it was built for the engine {built_for!r}, and this zigttp runs {ENGINE_VERSION!r}",
         )
 
 
