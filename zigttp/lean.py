@@ -1,21 +1,28 @@
-"""Two stdlib conveniences without their modules' import, for the cold start's path.
+"""Three stdlib conveniences without their modules' import, for the cold start's path.
 
 Why: a cold start's first answer matches no regular expression and suppresses a few OSErrors,
-yet `import re` brings `enum` and the regex compiler (~2 ms) and `import contextlib` ~4.6 M
-instructions (~1.2 ms) (bench/README.md, session 5). So:
+yet `import re` brings `enum` and the regex compiler (~2 ms), `import json` brings `re`, and
+`import contextlib` costs ~4.6 M instructions (~1.2 ms) (bench/README.md, session 5). So:
 
 * `Pattern(...)` reads like `re.compile(...)` and compiles at its first `.match`/`.search`/
   `.sub`/...; from then on the compiled pattern's method is an attribute of the object, so a
   hot path pays nothing more;
 * `suppress(*exceptions)` is `contextlib.suppress`: the `with` block's exception, if it is
-  one of those, ends the block silently.
+  one of those, ends the block silently;
+* `json_loads(data)` is `json.loads` of one UTF-8 document, through the C scanner json itself
+  uses (`_json.make_scanner`), without importing `json.decoder` and its `re` (an artifact's
+  start reads its manifest and payload: ~25 M instructions less). A malformed document raises
+  ValueError as json.loads does.
 """
 
 from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import TracebackType
+
+_JSON_SPACE = " \t\n\r"
 
 
 class Pattern:
@@ -48,3 +55,35 @@ class suppress:
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> bool:
         return kind is not None and issubclass(kind, self._exceptions)
+
+
+class _JsonOptions:
+    """What `json.JSONDecoder()` hands the C scanner by default."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = float  # NaN, Infinity, -Infinity
+
+
+def json_loads(data: bytes | str) -> object:
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    scan = _json_scanner()
+    start = len(text) - len(text.lstrip(_JSON_SPACE))
+    try:
+        value, end = scan(text, start)
+    except StopIteration as stop:
+        raise ValueError(f"Expecting value: char {stop.value}") from None
+    if text[end:].strip(_JSON_SPACE):
+        raise ValueError(f"Extra data: char {end}")
+    return value
+
+
+def _json_scanner() -> Callable[[str, int], tuple[object, int]]:
+    try:
+        from _json import make_scanner
+    except ImportError:  # pragma: no cover  (an interpreter without the C accelerator)
+        from json.scanner import make_scanner  # type: ignore[assignment]
+    return make_scanner(_JsonOptions)

@@ -26,13 +26,13 @@ payload's sha256 is), no `hashlib` and no `dataclasses`: ~70 M instructions of a
 
 from __future__ import annotations
 
-import base64
-import json
+import binascii
 import os
 import sys
 
 from zigttp import __version__
 from zigttp.errors import BuildError
+from zigttp.lean import json_loads
 from zigttp.records import record
 from zigttp.runtime.bytecode_cache import sha256
 
@@ -104,11 +104,13 @@ def encode_payload(compiled: CompiledHandler, source: str) -> bytes:
     handler = {
         "filename": compiled.filename,
         "code": compiled.code,
-        "bytecode": base64.b64encode(bytecode).decode("ascii"),
+        "bytecode": binascii.b2a_base64(bytecode, newline=False).decode("ascii"),
         "modules": list(compiled.modules),
         "files": list(compiled.files),
         "lineMap": [[s.start, s.end, s.file, s.file_line] for s in compiled.line_map],
     }
+    import json  # (a build: `json_loads` reads it back without json's import, see zigttp/lean.py)
+
     return json.dumps({"meta": meta, "handler": handler}, ensure_ascii=False).encode("utf-8")
 
 
@@ -130,14 +132,20 @@ def write_artifact(compiled: CompiledHandler, source: str, out: str | Path) -> A
             handle.write(SHEBANG)
             with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr("__main__.py", MAIN_PY)
-                archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
+                archive.writestr(MANIFEST, _manifest_json(manifest))
                 archive.writestr(PAYLOAD, payload)
         os.chmod(tmp, 0o755)
         os.replace(tmp, target)
     except OSError as exc:
         raise BuildError(f"cannot write artifact {target}: {exc.strerror or exc}") from None
-    meta = json.loads(payload)["meta"]
+    meta = json_loads(payload)["meta"]  # type: ignore[index]
     return ArtifactInfo(str(target), target.stat().st_size, digest, meta)
+
+
+def _manifest_json(manifest: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(manifest, indent=1)
 
 
 def is_artifact(path: str | Path) -> bool:
@@ -160,7 +168,7 @@ def read_payload(path: str | Path) -> dict[str, Any]:
     """Open, verify and decode an artifact's payload; raises BuildError, never runs anything."""
     manifest_bytes, payload = _entries(path)
     try:
-        manifest = json.loads(manifest_bytes)
+        manifest = json_loads(manifest_bytes)
     except ValueError:
         raise _refuse(path, f"its {MANIFEST} is not valid JSON") from None
     _check_manifest(path, manifest)
@@ -172,7 +180,7 @@ def read_payload(path: str | Path) -> dict[str, Any]:
             f"the manifest says {str(manifest['sha256'])[:16]}...)",
         )
     try:
-        decoded = json.loads(payload)
+        decoded = json_loads(payload)
     except ValueError:
         raise _refuse(path, f"its {PAYLOAD} is not valid JSON") from None
     if not isinstance(decoded, dict) or not isinstance(decoded.get("handler"), dict):
@@ -227,7 +235,8 @@ def load_artifact(path: str | Path) -> CompiledHandler:
         return handler_type(
             filename=str(handler["filename"]),
             code=_want(handler["code"], str),
-            bytecode=base64.b64decode(_want(handler["bytecode"], str), validate=True),
+            # (base64.b64decode(validate=True) is this call; `base64` imports `re`)
+            bytecode=binascii.a2b_base64(_want(handler["bytecode"], str).encode("ascii"), strict_mode=True),
             modules=tuple(str(m) for m in handler.get("modules", ())),
             files=tuple(str(f) for f in handler.get("files", ())),
             line_map=tuple(
