@@ -51,6 +51,9 @@ NOT_ON_THE_START_PATH = (
     "httptools",
     "selectors",
     "contextlib",
+    "queue",
+    "heapq",
+    "bisect",
 )
 
 

@@ -13,10 +13,10 @@ again, so the next request always meets a healthy runtime.
 
 from __future__ import annotations
 
-import queue
 import sys
 import threading
 import time
+from _queue import SimpleQueue  # (queue.SimpleQueue itself; `queue` imports heapq & co.)
 from collections import deque
 from collections.abc import Callable
 from time import perf_counter, thread_time
@@ -76,7 +76,7 @@ class Slot:
         self.runtime: JsRuntime | None = None
         self.startup_error: BaseException | None = None
         self.ready = threading.Event()
-        self._inbox: queue.SimpleQueue[tuple[Call, Callable[[Outcome], None]] | None] = queue.SimpleQueue()
+        self._inbox: SimpleQueue[tuple[Call, Callable[[Outcome], None]] | None] = SimpleQueue()
         previous = threading.stack_size(SLOT_THREAD_STACK)
         try:
             self.thread = threading.Thread(target=self._serve, name=f"zigttp-slot-{index}", daemon=True)

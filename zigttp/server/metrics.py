@@ -11,9 +11,9 @@ so whichever worker answers a scrape reports every worker: other workers' figure
 
 from __future__ import annotations
 
-import bisect
 import os
 import threading
+from _bisect import bisect_left  # (bisect.bisect_left itself, without the module)
 from collections.abc import Callable
 
 from zigttp.lean import suppress
@@ -38,7 +38,7 @@ class RequestMetrics:
 
     def record(self, status: int, seconds: float) -> None:
         self.by_status[status] = self.by_status.get(status, 0) + 1
-        self.bucket_counts[bisect.bisect_left(BUCKETS, seconds)] += 1
+        self.bucket_counts[bisect_left(BUCKETS, seconds)] += 1
         self.duration_sum += seconds
         self.count += 1
 
