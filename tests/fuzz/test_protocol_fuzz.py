@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +32,8 @@ SEEDS = [
     b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
     b"GET http://h/abs HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+    b"GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /d HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /e HTTP/1.0\r\n\r\nGET /f HTTP/1.0\r\n\r\n",
 ]
 TOKENS = [
     b"\r\n",
@@ -114,6 +117,21 @@ def test_feeding_in_pieces_equals_feeding_whole(data: st.DataObject) -> None:
     pieces = data.draw(splits(raw))
     assert b"".join(pieces) == raw
     assert parse(pieces) == parse([raw])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/1.0\r\n\r\nGET /2 HTTP/1.0\r\n\r\n",
+        b"GET / HTTP/1.0\r\n\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTT",
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nabGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    ],
+)
+def test_the_plain_reader_agrees_on_pipelines(raw: bytes) -> None:
+    """After a closing request (HTTP/1.0, `Connection: close`) llhttp refuses what follows."""
+    assert parse([raw]) == parse([raw], plain=False)
 
 
 @FUZZ

@@ -180,6 +180,8 @@ class RequestReader:
             if verdict[0] != "plain":
                 return data
             _, consumed, method, url, fields, body, keep_alive = verdict
+            if not keep_alive and len(data) > consumed:
+                return data  # (llhttp refuses bytes after a closing request: httptools says how)
             line_end = data.find(b"\r\n")  # (plain: the request line ends "HTTP/1.0" or "HTTP/1.1")
             version = "1.0" if data[line_end - 1 : line_end] == b"0" else "1.1"
             requests.append(
