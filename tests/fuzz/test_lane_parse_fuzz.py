@@ -80,9 +80,10 @@ def test_valid_pipelines_are_read_one_message_at_a_time(seeds: list[bytes]) -> N
 
 def test_the_seeds_that_are_plain() -> None:
     verdicts = [_engine.parse_request(seed, MAX_BODY, MAX_HEAD)[0] for seed in PLAIN_SEEDS]
-    # GET, POST with a length, HTTP/1.0 keep-alive, a pipeline's first; then the extra seeds
+    # GET, POST with a length, HTTP/1.0 keep-alive, a pipeline's first, two closing requests'
+    # pipelines' first; then the extra seeds
     assert verdicts == [
-        "plain", "plain", "python", "plain", "python", "plain", "python", "python",
+        "plain", "plain", "python", "plain", "python", "plain", "python", "python", "plain", "plain",
         "plain", "plain", "plain", "plain",
     ]  # fmt: skip
     for seed in PLAIN_SEEDS:
