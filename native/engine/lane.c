@@ -1001,8 +1001,10 @@ PyTypeObject LaneType = {
 };
 
 /* parse_request(data, max_body, max_head) -> (verdict, consumed, method, url, headers, body,
- * keep_alive): the lane's parser alone, for the differential fuzz against protocol.py
- * (tests/engine/test_lane_parse.py). verdict: "plain", "python" or "handover". */
+ * keep_alive): the lane's parser alone. protocol.RequestReader reads a whole plain request
+ * with it (one call instead of httptools' callbacks); the differential fuzzes hold it to
+ * httptools (tests/fuzz/test_lane_parse_fuzz.py, test_protocol_fuzz.py). verdict: "plain",
+ * "python" or "handover". */
 PyObject *lane_parse_request(PyObject *module, PyObject *args)
 {
     const char *data;

@@ -61,7 +61,7 @@ PyObject *lane_parse_request(PyObject *module, PyObject *args); /* lane.c */
 
 static PyMethodDef engine_methods[] = {
     {"parse_request", lane_parse_request, METH_VARARGS,
-     "parse_request(data, max_body, max_head) -> the plain-request lane's verdict (tests)"},
+     "parse_request(data, max_body, max_head) -> the plain-request lane's verdict"},
     {"compile", (PyCFunction)(void (*)(void))engine_compile, METH_VARARGS | METH_KEYWORDS,
      "compile(source, filename, strip_source=False) -> bytecode"},
     {NULL, NULL, 0, NULL},
