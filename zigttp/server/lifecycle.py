@@ -35,12 +35,6 @@ if TYPE_CHECKING:  # the front end stays off the import path of a served artifac
     from zigttp.server.loop_backend import LoopServer
 
 
-def bind_socket(host: str, port: int, *, reuse_port: bool = False, listen: bool = True) -> RawSocket:
-    """A listening socket for one server (`sockets.listening`: the C socket type; the full
-    backends convert it with `sockets.full`)."""
-    return listening(host, port, reuse_port=reuse_port, listen=listen)
-
-
 def bind_group(host: str, port: int, count: int) -> list[RawSocket]:
     """`count` listening SO_REUSEPORT sockets on one port, for one server's own workers.
 
@@ -50,10 +44,10 @@ def bind_group(host: str, port: int, count: int) -> list[RawSocket]:
     Every socket of the group listens at once, before any worker starts, so the port is never
     held by a non-listening socket a later probe could share (the window left is the microseconds
     between the probe's close and the first bind)."""
-    probe = bind_socket(host, port, listen=False)
+    probe = listening(host, port, listen=False)
     port = probe.getsockname()[1]
     probe.close()
-    return [bind_socket(host, port, reuse_port=True) for _ in range(count)]
+    return [listening(host, port, reuse_port=True) for _ in range(count)]
 
 
 def start_pool(handler: LoadedHandler, config: ServerConfig, *, first_only: bool = False) -> RuntimePool:
@@ -119,7 +113,7 @@ class Server:
         pool = start_pool(handler, self.config, first_only=True)
         self.load_ms = (time.perf_counter() - started) * 1000
         if sock is None:
-            sock = bind_socket(self.config.host, self.config.port)
+            sock = listening(self.config.host, self.config.port)  # (the full backends: `sockets.full`)
         self.port = sock.getsockname()[1]
         dispatcher = Dispatcher(
             self.config,
