@@ -66,10 +66,11 @@ MAX_DEFAULT_WORKERS = 8  # each worker holds its own pool: bound the memory a de
 def default_workers(cpu_count: int | None = None) -> int:
     """`zigttp serve` without `--workers`: one process per usable CPU core (at most 8), since a
     process runs its JS and its Python on one core at a time (the GIL); 1 where processes
-    cannot share a port (no fork or SO_REUSEPORT)."""
-    import socket
+    cannot share a port (no fork or SO_REUSEPORT). (`_socket`: `socket` and the enum it
+    builds its constants with are ~4 ms of a default start, bench/README.md.)"""
+    import _socket
 
-    if not hasattr(os, "fork") or not hasattr(socket, "SO_REUSEPORT"):
+    if not hasattr(os, "fork") or not hasattr(_socket, "SO_REUSEPORT"):
         return 1
     if cpu_count is None:
         affinity = getattr(os, "sched_getaffinity", None)

@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, ServerProcess
 
 HANDLER = "function handler(req) { return Response.json({ok: true, path: req.path}); }\n"
@@ -62,24 +64,32 @@ def imported(server: ServerProcess) -> set[str]:
     return set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", server.stderr, re.M))
 
 
-def first_answer_imports(serve, target: Path, tmp_path: Path) -> set[str]:
+ONE_WORKER = ("-w", "1", "-n", "1")
+DEFAULT_WORKERS = ()  # (with ZIGTTP_WORKERS unset: `config.default_workers` counts the cores)
+
+
+def first_answer_imports(serve, target: Path, tmp_path: Path, *flags: str) -> set[str]:
     env = {
         "ZIGTTP_FAST_START_HOLD": str(tmp_path / "hold"),  # (never created: held to the end)
         "PYTHONPROFILEIMPORTTIME": "1",
         "ZIGTTP_CACHE_DIR": str(tmp_path / "cache"),
+        "ZIGTTP_WORKERS": "",  # (the tests' default is one worker)
     }
     for _ in range(2):  # the first start fills the caches
-        server = serve(target, "-q", "-w", "1", "-n", "1", env=env)
+        server = serve(target, "-q", *flags, env=env)
         assert server.get("/x").json() == {"ok": True, "path": "/x"}
         modules = imported(server)
         server.stop()
     return modules
 
 
-def test_a_source_handler_answers_before_importing_what_it_does_not_use(serve, tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [ONE_WORKER, DEFAULT_WORKERS], ids=["one worker", "default workers"])
+def test_a_source_handler_answers_before_importing_what_it_does_not_use(
+    serve, tmp_path: Path, flags: tuple[str, ...]
+) -> None:
     handler = tmp_path / "h.js"
     handler.write_text(HANDLER)
-    modules = first_answer_imports(serve, handler, tmp_path)
+    modules = first_answer_imports(serve, handler, tmp_path, *flags)
     assert "zigttp.server.fast_start" in modules  # (the log is the server's)
     assert sorted(modules & set(NOT_ON_THE_START_PATH)) == []
 
@@ -93,6 +103,6 @@ def test_an_artifact_answers_before_importing_what_it_does_not_use(serve, tmp_pa
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
-    modules = first_answer_imports(serve, artifact, tmp_path)
+    modules = first_answer_imports(serve, artifact, tmp_path, *ONE_WORKER)
     assert "zigttp.build.artifact" in modules
     assert sorted(modules & set(NOT_ON_THE_START_PATH)) == []  # (its JSON: zigttp.lean.json_loads)
