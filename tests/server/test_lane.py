@@ -117,6 +117,25 @@ def test_plain_requests_are_answered_without_the_python_dispatcher(lane_server, 
     assert seen == []
 
 
+def test_the_inline_runtime_is_built_when_the_handler_has_passed_probation(tmp_path, monkeypatch) -> None:
+    """A start builds the one runtime its first requests run on (a pool slot), not the loop
+    thread's too: that one is built, on the loop thread, once the lane may run the handler."""
+    monkeypatch.setenv("ZIGTTP_LANE", "1")
+    path = tmp_path / "handler.js"
+    path.write_text(HANDLER)
+    config = zigttp.ServerConfig(port=0, pool_size=2, quiet=True)
+    with zigttp.Server(path, config) as server:
+        pool = server.dispatcher.pool
+        assert pool.inline is None
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            assert b'"n":"1"' in _get(sock, "/p?n=1")
+            assert pool.inline is None  # (on probation: the first requests run on the slots)
+            _warm_up(server, sock)
+            assert pool.inline is not None
+            assert b'"n":"2"' in _get(sock, "/p?n=2")
+        assert pool.metrics.inline_executions > 0
+
+
 def _three_answers(server: zigttp.Server, burst: bytes) -> bytes:
     """Three pipelined requests in one write (the last closes): everything that comes back."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:

@@ -308,19 +308,15 @@ class RuntimePool:
     def start(self, *, first_only: bool = False) -> None:
         """Build the runtimes in parallel; raise the first startup error (e.g. a SourceError).
 
-        With the inline lane, one more runtime belongs to the calling thread, which must be the
-        thread that will run the event loop. `first_only`: build one slot now and the others
-        on `warm()` (a server warms them once its first request is answered, so a cold start
-        waits for one runtime, not N); a request meanwhile waits for that one slot.
+        With the inline lane, one more runtime belongs to the event-loop thread: it is built
+        there once the handler has passed its probation (`inline_allowed`), not here, so a cold
+        start waits for one runtime (the first requests run on the slots anyway). `first_only`:
+        build one slot now and the others on `warm()` (a server warms them once its first
+        request is answered, so a cold start waits for one runtime, not N); a request meanwhile
+        waits for that one slot.
         """
         self._starting = self.size if not first_only else min(1, self.size)
         self.slots = [Slot(self, index) for index in range(self._starting)]
-        if self.lanes.enabled:
-            try:
-                self.inline = InlineSlot(self)
-            except BaseException:
-                self.close()
-                raise
         for slot in self.slots:
             slot.ready.wait()
         failed = next((s.startup_error for s in self.slots if s.startup_error), None)
@@ -463,6 +459,21 @@ class RuntimePool:
     def _forget(self, waiter: _Waiter) -> None:
         with self._lock, suppress(ValueError):
             self._waiters.remove(waiter)
+
+    def inline_allowed(self, url: str) -> bool:
+        """Whether this request runs on the event-loop thread (`lanes.inline_allowed`); called
+        on that thread, which builds the inline runtime the first time the answer is yes (a
+        runtime stays on the thread that created it)."""
+        if not self.lanes.inline_allowed(url):
+            return False
+        if self.inline is None and not self._closed:
+            try:
+                self.inline = InlineSlot(self)
+            except errors.ZigttpError as exc:  # (the slots built the same handler: out of memory?)
+                sys.stderr.write(f"zigttp: the inline lane is off: its runtime failed to build: {exc}\n")
+                self.lanes.enabled = False
+                return False
+        return self.inline is not None
 
     # -- running -------------------------------------------------------------------------------
     def run_inline(self, call: Call) -> HandlerResponse:

@@ -114,7 +114,7 @@ class HttpConnection(asyncio.Protocol):
         (see `LoopServer.defer`), else one at a time via a task."""
         queued = self.reader.requests
         if queued and not self.busy and not self.closing:
-            if self._writable and self.server.dispatcher.pool.lanes.inline_allowed(queued[0].url):
+            if self._writable and self.server.dispatcher.pool.inline_allowed(queued[0].url):
                 self._timer_kind = ""  # re-armed by `deliver` once the batch has answered
                 self.server.defer(self)
                 return
@@ -135,9 +135,9 @@ class HttpConnection(asyncio.Protocol):
         if self.closing:
             return replies
         dispatcher = self.server.dispatcher
-        lanes = dispatcher.pool.lanes
+        pool = dispatcher.pool
         queued = self.reader.requests
-        while queued and lanes.inline_allowed(queued[0].url):
+        while queued and pool.inline_allowed(queued[0].url):
             self._continue_sent = False
             request = queued.popleft()
             reply = dispatcher.handle_inline(request)
@@ -147,7 +147,7 @@ class HttpConnection(asyncio.Protocol):
             replies.append(reply)
             if reply[0].__class__ is FileResponse or not reply[1]:
                 break  # streamed, or the last request on this connection
-            if lanes.yield_turn:
+            if pool.lanes.yield_turn:
                 break  # a slow run: the rest waits for the next loop iteration (lanes doc)
         return replies
 

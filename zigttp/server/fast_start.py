@@ -214,7 +214,7 @@ class FastLoop:
         """The loop backend's lanes: inline when the lane allows, else (or when the inline run
         outlasted its bound) on a pool thread, not waited for here (None: `_complete`)."""
         dispatcher = self.dispatcher
-        if dispatcher.pool.lanes.inline_allowed(request.url):
+        if dispatcher.pool.inline_allowed(request.url):
             reply = dispatcher.handle_inline(request)
             if reply is not None:
                 return reply

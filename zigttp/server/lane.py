@@ -113,17 +113,16 @@ class LaneHost:
         """Whether C runs plain requests itself, and with which runtime (module doc)."""
         dispatcher = self.dispatcher
         pool = dispatcher.pool
-        slot = pool.inline
-        runtime = slot.runtime if slot is not None else None
         lanes = pool.lanes
         config = self.server.config
         fast = (
-            runtime is not None
-            and dispatcher.cors is None
+            dispatcher.cors is None
             and dispatcher.static is None
-            and lanes.inline_allowed("/")
             and not self.server.draining
+            and pool.inline_allowed("/")  # (builds the inline runtime the first time)
         )
+        slot = pool.inline
+        runtime = slot.runtime if slot is not None else None
         if not fast or runtime is None:
             self.lane.set_runtime(None, 0.0, 0.0, None, dispatcher.origin)
             return
@@ -174,7 +173,7 @@ class LaneHost:
             return False
         dispatcher = self.dispatcher
         reply: Reply | None = None
-        if dispatcher.pool.lanes.inline_allowed(request.url):
+        if dispatcher.pool.inline_allowed(request.url):
             reply = dispatcher.handle_inline(request)
             self.sync()  # the inline slot may have a new runtime, the lane policy moved
             if reply is not None and reply[0].__class__ is bytes:

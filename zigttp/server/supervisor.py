@@ -239,9 +239,12 @@ def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> Compil
     """Do once, in the supervisor, what every worker would do alike: compile the prelude and
     the handler to bytecode, and import the serving code (the event loop backend, uvloop)
     unless the fast start answers first without it (each worker imports it after its first
-    answer then). The workers fork from here, so they start serving sooner and share these
-    pages with the supervisor instead of each holding a copy. A handler the engine cannot
+    answer then) and what building the handler imports. The workers fork from here, so they
+    start serving sooner and share these pages with the supervisor instead of each holding a
+    copy. A handler the engine cannot
     parse fails here, once. (No runtime is built before the fork: each worker builds its own.)"""
+    import zigttp.modules._loader  # (what each worker's `build_handler` imports)
+    import zigttp.web.outbound
     from zigttp.records import replace
     from zigttp.runtime.engine import runtime_bytecode
     from zigttp.runtime.handler import bytecode_of
