@@ -8,13 +8,13 @@ configurable from the CLI that is not here. Defaults follow the seed documents
 from __future__ import annotations
 
 import os
-from collections.abc import MutableMapping
 
 from zigttp.errors import UsageError
 from zigttp.records import field, fields, record, replace
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import MutableMapping
     from typing import Literal
 
     from zigttp.modules import ModuleSpec

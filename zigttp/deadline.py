@@ -9,10 +9,11 @@ unit tests) nothing is bound and callers use their own cap.
 
 from __future__ import annotations
 
-import threading
 import time
 
-_local = threading.local()
+from zigttp.lean_threads import local
+
+_local = local()
 
 
 def begin(seconds: float) -> None:

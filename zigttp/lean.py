@@ -1,4 +1,4 @@
-"""Three stdlib conveniences without their modules' import, for the cold start's path.
+"""Stdlib conveniences without their modules' import, for the cold start's path.
 
 Why: a cold start's first answer matches no regular expression and suppresses a few OSErrors,
 yet `import re` brings `enum` and the regex compiler (~2 ms), `import json` brings `re`, and
@@ -12,7 +12,10 @@ yet `import re` brings `enum` and the regex compiler (~2 ms), `import json` brin
 * `json_loads(data)` is `json.loads` of one UTF-8 document, through the C scanner json itself
   uses (`_json.make_scanner`), without importing `json.decoder` and its `re` (an artifact's
   start reads its manifest and payload: ~25 M instructions less). A malformed document raises
-  ValueError as json.loads does.
+  ValueError as json.loads does;
+* `cache` and `cached_property` are functools' (a function's results by its arguments; an
+  attribute computed at its first read), and `wraps(fn)` copies what `functools.wraps` copies:
+  `import functools` brings collections (~10 M instructions; its threads: lean_threads.py).
 """
 
 from __future__ import annotations
@@ -40,6 +43,53 @@ class Pattern:
 
     def __repr__(self) -> str:
         return f"Pattern({self._source[0]!r})"
+
+
+def cache(fn: Callable[..., object]) -> Callable[..., object]:
+    """`functools.cache`: `fn`'s result per (hashable) positional arguments, computed once."""
+    results: dict[tuple[object, ...], object] = {}
+
+    def cached(*args: object) -> object:
+        try:
+            return results[args]
+        except KeyError:
+            value = results[args] = fn(*args)
+            return value
+
+    cached.cache_clear = results.clear  # type: ignore[attr-defined]
+    return wraps(fn)(cached)
+
+
+class cached_property:
+    """`functools.cached_property`: computed at the first read, then an instance attribute."""
+
+    def __init__(self, fn: Callable[[object], object]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> object:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.fn(instance)
+        return value
+
+
+def wraps(fn: Callable[..., object]) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """`functools.wraps(fn)`: the wrapper takes `fn`'s name, doc, module and `__wrapped__`."""
+
+    def update(wrapper: Callable[..., object]) -> Callable[..., object]:
+        for name in ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__"):
+            if hasattr(fn, name):
+                setattr(wrapper, name, getattr(fn, name))
+        wrapper.__dict__.update(getattr(fn, "__dict__", {}))
+        wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+        return wrapper
+
+    return update
 
 
 class suppress:

@@ -22,14 +22,15 @@ access-log lines, no terminal escape sequences). JSON lines are escaped by json.
 from __future__ import annotations
 
 import sys
-import threading
 import time
+
+from zigttp.lean_threads import Lock, local
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
     from typing import Any, TextIO
 
-_request = threading.local()  # the request a pool thread is running, for module log lines
+_request = local()  # the request a pool thread is running, for module log lines
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # C0 controls, DEL, C1 controls and the Unicode line/paragraph separators.
 _CONTROLS = [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]
@@ -100,7 +101,7 @@ class ServerLog:
         self.access_enabled = access
         self.json = fmt == "json"
         self.worker = worker
-        self._lock = threading.Lock()
+        self._lock = Lock()
 
     def write(self, line: str) -> None:
         with self._lock:

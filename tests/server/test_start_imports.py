@@ -56,6 +56,13 @@ NOT_ON_THE_START_PATH = (
     "queue",
     "heapq",
     "bisect",
+    # session 6: `threading` (its functools, collections, types, _weakrefset) and weakref
+    "threading",
+    "functools",
+    "collections",
+    "collections.abc",
+    "types",
+    "weakref",
 )
 
 

@@ -12,13 +12,13 @@ cold start).
 
 from __future__ import annotations
 
-import functools
 import marshal
 import os
 
 from zigttp import __version__
 from zigttp.diagnostics import Diagnostic
 from zigttp.frontend.result import CompiledHandler, LineSpan, Options
+from zigttp.lean import cache
 from zigttp.records import asdict
 from zigttp.runtime.bytecode_cache import cache_root, enabled, sha256
 
@@ -54,7 +54,7 @@ def _key(path: str | Path, options: Options) -> str | None:
     return _digest(meta.encode() + b"\0" + content)
 
 
-@functools.cache
+@cache
 def _frontend_digest() -> str:
     """What identifies the front end's own code: any change to it invalidates every cached
     entry. Each file's path, size and mtime (what a .pyc is checked against), not its bytes:

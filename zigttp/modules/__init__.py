@@ -9,8 +9,7 @@ User modules (`@zigttp.native`, `--module`) join the same lookup through `_regis
 
 from __future__ import annotations
 
-import functools
-
+from zigttp.lean import cache
 from zigttp.modules._arity import with_js_semantics
 from zigttp.modules._registry import register_module, unregister_module, user_module, user_modules
 from zigttp.modules._spec import (
@@ -35,7 +34,7 @@ __all__ = [
 ]
 
 
-@functools.cache
+@cache
 def _load(name: str) -> ModuleSpec | None:
     if name.startswith("_") or not name.isidentifier():
         return None

@@ -10,15 +10,16 @@ ModuleTypeError naming the argument.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
-from zigttp.modules._spec import Export, ModuleContext, ModuleSpec
+from zigttp.lean import wraps
+from zigttp.modules._spec import ModuleContext, ModuleSpec
 from zigttp.records import replace
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+    from zigttp.modules._spec import Export
 
 CO_VARARGS = 0x04
 
@@ -40,7 +41,7 @@ def with_js_arity(fn: Export) -> Export:
         return fn
     limit, required = arity
 
-    @functools.wraps(fn)
+    @wraps(fn)
     def call(*args: Any) -> Any:
         args = args[:limit]
         return fn(*args, *(None,) * (required - len(args)))

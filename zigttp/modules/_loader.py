@@ -14,8 +14,6 @@ is compiled, and the bridge always loads configured modules, imported or not.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
-from types import ModuleType
 
 from zigttp.errors import UsageError
 from zigttp.modules._registry import register_module
@@ -23,7 +21,9 @@ from zigttp.modules._spec import ModuleSpec, is_module_specifier
 
 TYPE_CHECKING = False  # (pathlib stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
+    from types import ModuleType
 
 ModuleEntry = str | ModuleSpec
 

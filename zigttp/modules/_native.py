@@ -22,8 +22,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from zigttp.modules._arity import positional_arity
-from zigttp.modules._spec import Export, ModuleContext, ModuleSpec, ModuleTypeError
+from zigttp.modules._spec import ModuleContext, ModuleSpec, ModuleTypeError
 from zigttp.modules._spec import module_name as _spec_module_name
+
+if typing.TYPE_CHECKING:
+    from zigttp.modules._spec import Export
 
 F = TypeVar("F", bound=Callable[..., Any])
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)

@@ -8,12 +8,11 @@ handler importing `zigttp:cache` must always get the documented module.
 
 from __future__ import annotations
 
-import threading
-
 from zigttp.errors import UsageError
+from zigttp.lean_threads import Lock
 from zigttp.modules._spec import ModuleSpec, module_name
 
-_lock = threading.Lock()
+_lock = Lock()
 _user: dict[str, ModuleSpec] = {}
 
 

@@ -14,15 +14,16 @@ any other exception is a bug in the module and becomes a JS Error for that reque
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
 
 from zigttp.records import field, record
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     JsonValue = Any
+    Export = Callable[..., JsonValue]
 
 # `zttp:NAME` is the original project's newer spelling of `zigttp:NAME`: the same module.
 SCHEMES = ("zigttp:", "zttp:")
@@ -38,9 +39,6 @@ def module_name(specifier: str) -> str:
 
 def is_module_specifier(specifier: str) -> bool:
     return specifier.startswith(SCHEMES)
-
-
-Export = Callable[..., "JsonValue"]  # (a string: JsonValue is a type-checking name)
 
 
 class ModuleTypeError(Exception):

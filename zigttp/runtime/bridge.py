@@ -16,16 +16,15 @@ can record them: one mechanism for built-in and user-defined modules.
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable, Sequence
-from functools import cached_property
 
+from zigttp.lean import cache, cached_property
 from zigttp.modules import ModuleContext, ModuleSpec, ModuleTypeError
 from zigttp.records import record
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
     from typing import Any, Protocol
 
     class IoTap(Protocol):
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
         def call(self, module: str, fn: str, args: list[Any], real: Callable[[], Any]) -> Any: ...
 
 
-@functools.cache
+@cache
 def _json_codec() -> tuple[Callable[[str], Any], Callable[[Any], str]]:
     """(loads, dumps) for module calls. Imported here, for a handler with modules only: json
     brings `re`, ~2 ms of a cold start. ASCII-only replies: a lone surrogate in a module's

@@ -17,9 +17,10 @@ it. Any I/O problem is a miss or a skipped store: the cache can always be delete
 
 from __future__ import annotations
 
-import functools
 import os
 import zlib
+
+from zigttp.lean import cache
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def enabled() -> bool:
     return os.environ.get("ZIGTTP_NO_CACHE", "") in ("", "0")
 
 
-@functools.cache
+@cache
 def _engine_stamp() -> bytes:
     """What identifies the engine build: its version and its extension file's size and mtime."""
     from zigttp.runtime import _engine

@@ -13,8 +13,7 @@ created, used and dropped on one thread (the extension refuses any other).
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
+from _weakref import ref as weak_ref  # (weakref.ref itself, without the weakref module)
 
 from zigttp import errors
 from zigttp.lean import Pattern
@@ -29,8 +28,12 @@ from zigttp.web import HostState, call_native
 ENGINE_VERSION: str = _engine.ENGINE_VERSION
 HANDLER_FILE = "<input>"  # the name stack frames of handler code carry (marshal.map_stack)
 
-ConsoleSink = Callable[[str, str], None]
-HostFunction = Callable[[int, str], str]
+TYPE_CHECKING = False  # (typing and collections stay off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    ConsoleSink = Callable[[str, str], None]
+    HostFunction = Callable[[int, str], str]
 
 _FAULTS: dict[str, type[errors.HandlerError]] = {
     "exception": errors.HandlerException,
@@ -115,7 +118,7 @@ class JsRuntime:
             lambda name, args: call_native(name, args, state),
             lazy,
         )
-        owner = weakref.ref(self)  # not the bound method: the state must not keep the runtime alive
+        owner = weak_ref(self)  # not the bound method: the state must not keep the runtime alive
         state.watch = lambda fd: owner()._runtime.watch(fd)  # type: ignore[union-attr]
         try:
             self._runtime.install_prelude(prelude)

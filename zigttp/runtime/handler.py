@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from functools import cached_property
 
 from zigttp.errors import HandlerError, HandlerLoadError, MemoryLimitExceeded
+from zigttp.lean import cached_property
 from zigttp.modules import ModuleContext, find_module
 from zigttp.records import field, record
 from zigttp.runtime.bridge import ModuleBridge
@@ -22,6 +21,7 @@ from zigttp.runtime.marshal import map_stack
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    from collections.abc import Callable
     from pathlib import Path
 
     from zigttp.frontend.pipeline import CompiledHandler
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the front end stays off the import path of a served artifac
     from zigttp.runtime.bridge import IoTap
     from zigttp.runtime.pool import Slot
 
-ConsoleWriter = Callable[[str, str, str], None]  # (level, request_id, text)
+    ConsoleWriter = Callable[[str, str, str], None]  # (level, request_id, text)
 
 
 def stderr_console(level: str, request_id: str, text: str) -> None:

@@ -14,15 +14,14 @@ again, so the next request always meets a healthy runtime.
 from __future__ import annotations
 
 import sys
-import threading
 import time
+from _collections import deque  # (collections.deque itself, without the package's import)
 from _queue import SimpleQueue  # (queue.SimpleQueue itself; `queue` imports heapq & co.)
-from collections import deque
-from collections.abc import Callable
 from time import perf_counter, thread_time
 
 from zigttp import deadline, errors
 from zigttp.lean import suppress
+from zigttp.lean_threads import Event, Lock, start_daemon, take_name
 from zigttp.log import bind_request
 from zigttp.runtime.engine import JsRuntime
 from zigttp.runtime.lanes import BUDGET, INLINE_BOUND, LanePolicy
@@ -32,8 +31,10 @@ from zigttp.runtime.metrics import PoolMetrics
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # asyncio (and ssl with it) is imported by the event-loop paths only: the
     import asyncio  # threaded backend, `zigttp lambda` and embedding start without it
+    from collections.abc import Callable
 
-RuntimeFactory = Callable[["Slot"], JsRuntime]
+    RuntimeFactory = Callable[["Slot"], JsRuntime]
+
 Outcome = HandlerResponse | errors.HandlerError
 SLOT_THREAD_STACK = 32 * 1024 * 1024  # room for the JS stack budget plus the interpreter
 REBUILD_FIRST_DELAY = 0.05  # seconds before a failed runtime rebuild is retried (doubling)
@@ -75,14 +76,10 @@ class Slot:
         self.busy_since = 0.0  # perf_counter (CLOCK_MONOTONIC) of the call running now; 0 = idle
         self.runtime: JsRuntime | None = None
         self.startup_error: BaseException | None = None
-        self.ready = threading.Event()
+        self.ready = Event()
         self._inbox: SimpleQueue[tuple[Call, Callable[[Outcome], None]] | None] = SimpleQueue()
-        previous = threading.stack_size(SLOT_THREAD_STACK)
-        try:
-            self.thread = threading.Thread(target=self._serve, name=f"zigttp-slot-{index}", daemon=True)
-            self.thread.start()
-        finally:
-            threading.stack_size(previous)
+        self.name = f"zigttp-slot-{index}"
+        start_daemon(self._serve, self.name, SLOT_THREAD_STACK)
 
     def submit(self, call: Call, deliver: Callable[[Outcome], None]) -> None:
         self._inbox.put((call, deliver))
@@ -100,8 +97,11 @@ class Slot:
             self._on_ready(self)
         if self.startup_error is not None:
             return
+        named = take_name(self.name)  # (started before `threading` was imported: lean_threads)
         while (item := self._inbox.get()) is not None:
             call, deliver = item
+            if not named:
+                named = take_name(self.name)
             outcome = self._execute(call)
             deliver(outcome)
             healthy = True
@@ -273,7 +273,7 @@ class _Waiter:
     def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self.loop = loop
         self.future: asyncio.Future[Slot] | None = loop.create_future() if loop else None
-        self.event = None if loop else threading.Event()
+        self.event = None if loop else Event()
         self.slot: Slot | None = None
 
 
@@ -297,7 +297,7 @@ class RuntimePool:
         use_inline = inline_lane and size >= 2 and not fresh_per_request
         self.lanes = LanePolicy(enabled=use_inline)
         self.inline: InlineSlot | None = None
-        self._lock = threading.Lock()
+        self._lock = Lock()
         self._idle: deque[Slot] = deque()
         self._waiters: deque[_Waiter] = deque()
         self.slots: list[Slot] = []
@@ -332,9 +332,7 @@ class RuntimePool:
         compete with it for the GIL)."""
         if after > 0:
             if self._starting < self.size:
-                timer = threading.Timer(after, self.warm)
-                timer.daemon = True
-                timer.start()
+                start_daemon(lambda: (time.sleep(after), self.warm()), "zigttp-warm")
             return
         with self._lock:
             if self._starting >= self.size or self._closed:
@@ -499,7 +497,7 @@ class RuntimePool:
     def run_blocking(self, call: Call) -> HandlerResponse:
         """Thread path: same as `run`, for the threaded backend and in-process embedding."""
         slot = self.acquire_blocking()
-        done = threading.Event()
+        done = Event()
         box: list[Outcome] = []
 
         def deliver(outcome: Outcome) -> None:

@@ -20,9 +20,9 @@ Everything is compiled through the on-disk bytecode cache (runtime/bytecode_cach
 from __future__ import annotations
 
 import os
-import threading
-from functools import cache
 
+from zigttp.lean import cache
+from zigttp.lean_threads import Lock
 from zigttp.runtime.bytecode_cache import cached_compile, cached_compile_file
 
 # package data (not importlib.resources: ~10 ms to import); paths are strings, as pathlib is
@@ -62,7 +62,7 @@ class LazyScript:
         self.path = path
         self.name = name
         self._code: bytes | None = None
-        self._lock = threading.Lock()
+        self._lock = Lock()
 
     def __call__(self) -> bytes:
         code = self._code

@@ -12,7 +12,6 @@ internal ones. A reply is response bytes, or a `FileResponse` the backend stream
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from time import perf_counter
 
 from zigttp import errors
@@ -28,6 +27,8 @@ from zigttp.server.response import FileResponse, plain_error, serialize, seriali
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from zigttp.server.static import StaticFiles, StaticReply
 
 _REQUEST_ID = Pattern(r"^[A-Za-z0-9._:\-]{1,128}$")

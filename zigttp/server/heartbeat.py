@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import mmap
 import sys
-import threading
 import time
-from collections.abc import Callable
+
+from zigttp.lean_threads import start_daemon
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from zigttp.runtime.pool import RuntimePool
 
 TICK = 0.25  # seconds between beats; far below the smallest limit (--timeout > 0, plus 1 s)
@@ -71,9 +73,7 @@ class Heartbeat:
                 raise RuntimeError("no event loop")
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            threading.Thread(
-                target=self._beat_forever, args=(pool,), name="zigttp-heartbeat", daemon=True
-            ).start()
+            start_daemon(lambda: self._beat_forever(pool), "zigttp-heartbeat")
             return
 
         def tick() -> None:

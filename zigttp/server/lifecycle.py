@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
-from collections.abc import Awaitable, Callable
 
 from zigttp.config import ServerConfig
+from zigttp.lean_threads import Event
 from zigttp.log import ServerLog, start_line
 from zigttp.runtime.handler import LoadedHandler
 from zigttp.runtime.loading import build_handler, compile_handler
@@ -26,6 +25,8 @@ WARM_IDLE = 0.25  # seconds after start-up: the rest of the pool is built by the
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:  # the front end stays off the import path of a served artifact
+    import threading
+    from collections.abc import Awaitable, Callable
     from pathlib import Path
     from typing import Any
 
@@ -102,7 +103,7 @@ class Server:
         self.load_ms = 0.0
         self._box: list = []
         self._thread: threading.Thread | None = None
-        self._ready = threading.Event()
+        self._ready = Event()
         self._error: BaseException | None = None
 
     def _prepare(self, sock: RawSocket | None) -> tuple[Dispatcher, RawSocket, RuntimePool]:
@@ -202,6 +203,8 @@ class Server:
             except BaseException as exc:
                 self._error = exc
                 self._ready.set()
+
+        import threading  # (embedding and tests: off the command's start path, lean_threads.py)
 
         self._thread = threading.Thread(target=target, name="zigttp-server", daemon=True)
         self._thread.start()

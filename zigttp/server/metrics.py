@@ -12,14 +12,14 @@ so whichever worker answers a scrape reports every worker: other workers' figure
 from __future__ import annotations
 
 import os
-import threading
 from _bisect import bisect_left  # (bisect.bisect_left itself, without the module)
-from collections.abc import Callable
 
 from zigttp.lean import suppress
+from zigttp.lean_threads import Event, start_daemon
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     Snapshot = dict[str, Any]
@@ -84,9 +84,9 @@ class SnapshotStore:
         self.dir = state_dir or None
         self.worker = worker
         self.take = take
-        self._stop = threading.Event()
+        self._stop = Event()
         if self.dir is not None:
-            threading.Thread(target=self._loop, name="zigttp-metrics", daemon=True).start()
+            start_daemon(self._loop, "zigttp-metrics")
 
     def _loop(self) -> None:
         while not self._stop.wait(1.0):

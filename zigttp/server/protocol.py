@@ -45,7 +45,7 @@ exactly the same parsing and limits:
 
 from __future__ import annotations
 
-from collections import deque
+from _collections import deque  # (collections.deque itself, without the package's import)
 
 from zigttp.runtime._engine import parse_request
 

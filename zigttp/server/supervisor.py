@@ -23,6 +23,7 @@ import time
 
 from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
+from zigttp.lean_threads import start_daemon
 from zigttp.log import start_line
 from zigttp.server.dispatch import preflight
 from zigttp.server.heartbeat import TICK, Board, clock
@@ -262,7 +263,6 @@ def _exit_with_parent(parent: int, drain_timeout: float) -> None:
     holding the port forever: a daemon thread watches the parent pid. With nobody left to
     kill it, a worker too frozen to drain ends itself at the drain deadline (this thread still
     runs while the loop thread is stuck in code that released the interpreter, as JS does)."""
-    import threading
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -276,4 +276,4 @@ def _exit_with_parent(parent: int, drain_timeout: float) -> None:
         sys.stderr.flush()
         os._exit(1)
 
-    threading.Thread(target=watch, name="zigttp-parent-watch", daemon=True).start()
+    start_daemon(watch, "zigttp-parent-watch")

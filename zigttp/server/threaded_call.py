@@ -10,11 +10,12 @@ is done, to the fast loop (its wake-up socket) or, after a hand-over, to the ful
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from zigttp.lean_threads import Event, start_daemon
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from zigttp.server.dispatch import Dispatcher, Reply
     from zigttp.server.protocol import Request
 
@@ -23,7 +24,7 @@ class ThreadedCall:
     __slots__ = ("done", "error", "reply")
 
     def __init__(self, dispatcher: Dispatcher, request: Request, wake: Callable[[], None]) -> None:
-        self.done = threading.Event()
+        self.done = Event()
         self.reply: Reply | None = None
         self.error: BaseException | None = None  # a bug in zigttp: the connection answers 500
 
@@ -35,7 +36,7 @@ class ThreadedCall:
             self.done.set()
             wake()
 
-        threading.Thread(target=run, name="zigttp-fast-call", daemon=True).start()
+        start_daemon(run, "zigttp-fast-call")
 
     def report(self) -> None:
         """Log the bug that failed the call (as `response.report_internal_error` does)."""

@@ -17,10 +17,9 @@ each runtime has its own (`JsRuntime` makes it), so its handles die with the run
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     NativeFunction = Callable[..., Any]
