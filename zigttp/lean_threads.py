@@ -88,8 +88,8 @@ def import_threading_here() -> None:
 def take_name(name: str) -> bool:
     """Give this thread its name in `threading`, if it is imported yet (False: not yet)."""
     threading = sys.modules.get("threading")
-    if threading is None:
-        return False
+    if threading is None or getattr(threading.__spec__, "_initializing", False):
+        return False  # (not imported, or being imported by another thread right now)
     threading.current_thread().name = name
     return True
 
