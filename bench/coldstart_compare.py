@@ -27,7 +27,7 @@ from zigttp.bench.http import HANDLER, free_port, wait_ready
 
 
 def variants(before: str | None, artifact: str | None) -> dict[str, tuple[list[str], dict[str, str]]]:
-    serve = [sys.executable, "-m", "zigttp", "serve", "-q", HANDLER, "-p", "{port}"]
+    serve = peers.zigttp_serve(HANDLER, "{port}")  # what a user types: the installed script
     out = {"zigttp": (serve, {}), "zigttp -w1": ([*serve, "-w", "1"], {})}
     launch = [sys.executable, artifact or "", "-q", "-p", "{port}"]  # `python APP.pyz ARGS`
     if artifact:
