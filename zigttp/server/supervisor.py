@@ -238,19 +238,21 @@ class Supervisor:
 
 def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> CompiledHandler:
     """Do once, in the supervisor, what every worker would do alike: compile the prelude and
-    the handler to bytecode, and import the serving code (the event loop backend, uvloop)
-    unless the fast start answers first without it (each worker imports it after its first
-    answer then) and what building the handler imports. The workers fork from here, so they
-    start serving sooner and share these pages with the supervisor instead of each holding a
-    copy. A handler the engine cannot
-    parse fails here, once. (No runtime is built before the fork: each worker builds its own.)"""
+    the handler to bytecode, and import what building the handler and serving it import: the
+    fast start, or (without it) the event loop backend and uvloop (with it, each worker
+    imports those after its first answer). The workers fork from here, so they start serving
+    sooner and share these pages with the supervisor instead of each holding a copy. A
+    handler the engine cannot parse fails here, once. (No runtime is built before the fork:
+    each worker builds its own.)"""
     import zigttp.modules._loader  # (what each worker's `build_handler` imports)
     import zigttp.web.outbound
     from zigttp.records import replace
     from zigttp.runtime.engine import runtime_bytecode
     from zigttp.runtime.handler import bytecode_of
 
-    if config.backend == "loop" and not fast_start_enabled(config):  # else after the first answer
+    if config.backend == "loop" and fast_start_enabled(config):
+        import zigttp.server.fast_start  # (what `Server._run_backend` imports)
+    elif config.backend == "loop":
         import uvloop  # noqa: F401  (what `new_event_loop` imports in the worker)
 
         import zigttp.server.loop_backend  # noqa: F401
