@@ -12,7 +12,8 @@ yet `import re` brings `enum` and the regex compiler (~2 ms), `import json` brin
 * `json_loads(data)` is `json.loads` of one UTF-8 document, through the C scanner json itself
   uses (`_json.make_scanner`), without importing `json.decoder` and its `re` (an artifact's
   start reads its manifest and payload: ~25 M instructions less). A malformed document raises
-  ValueError as json.loads does;
+  ValueError as json.loads does; `json_dumps(value, ensure_ascii=...)` is `json.dumps` with
+  its defaults, through json's C encoder (`_json.make_encoder`);
 * `cache` and `cached_property` are functools' (a function's results by its arguments; an
   attribute computed at its first read), and `wraps(fn)` copies what `functools.wraps` copies:
   `import functools` brings collections (~10 M instructions; its threads: lean_threads.py).
@@ -129,6 +130,20 @@ def json_loads(data: bytes | str) -> object:
     if text[end:].strip(_JSON_SPACE):
         raise ValueError(f"Extra data: char {end}")
     return value
+
+
+def json_dumps(value: object, ensure_ascii: bool = True) -> str:
+    from _json import encode_basestring, encode_basestring_ascii, make_encoder
+
+    quote = encode_basestring_ascii if ensure_ascii else encode_basestring
+    if isinstance(value, str):  # (what JSONEncoder.encode does for a lone string)
+        return quote(value)
+    encode = make_encoder({}, _not_serializable, quote, None, ": ", ", ", False, False, True)
+    return "".join(encode(value, 0))
+
+
+def _not_serializable(value: object) -> object:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
 
 
 def _json_scanner() -> Callable[[str, int], tuple[object, int]]:

@@ -32,6 +32,7 @@ class RuntimeApiDouble:
         self.events: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self.outcomes: dict[str, queue.Queue[Outcome]] = {}
         self.init_errors: queue.Queue[Outcome] = queue.Queue()
+        self.polling = threading.Event()  # set once the runtime has asked for its next event
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -65,6 +66,7 @@ class RuntimeApiDouble:
             def do_GET(self) -> None:
                 if self.path != f"{PREFIX}/invocation/next":
                     return self._reply(404, b"{}")
+                double.polling.set()
                 request_id, raw = double.events.get()
                 if not request_id:
                     return self._reply(500, b'{"errorMessage":"shutting down"}')

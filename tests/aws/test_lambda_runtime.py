@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,3 +127,24 @@ def test_serve_switches_to_lambda_when_the_runtime_api_is_set(
 def test_handler_name_from_lambda_environment(start_lambda: Callable[..., LambdaProcess]) -> None:
     process = start_lambda("-q", env={"LAMBDA_TASK_ROOT": str(HANDLER.parent), "_HANDLER": "handler.js"})
     assert body_of(process.api.invoke(event("apigw-http-v2")))["method"] == "POST"
+
+
+def test_crashed_servers_state_is_swept_after_the_first_invocation(
+    start_lambda: Callable[..., LambdaProcess], tmp_path: Path
+) -> None:
+    """The sweep reads the whole temporary directory, so it waits for the first answer."""
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    leftover = tmp_path / f"zigttp-state-{int(gone.stdout)}-0123456789abcdef"  # (its pid has exited)
+    leftover.mkdir()
+    process = start_lambda(env={"TMPDIR": str(tmp_path)})
+    assert process.api.polling.wait(30)  # initialised: it asks for its first event
+    assert leftover.exists()
+    assert process.api.invoke(event("apigw-http-v2")).kind == "response"
+    deadline = time.monotonic() + 10
+    while leftover.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not leftover.exists()
+    own = [p.name for p in tmp_path.iterdir()]
+    assert len(own) == 1 and own[0].startswith(f"zigttp-state-{process.process.pid}-")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 
@@ -95,3 +96,13 @@ def test_binary_body_with_nul_bytes_is_byte_exact() -> None:
     source = "function handler() { return new Response(new Uint8Array([0, 65, 0, 0, 255, 0])); }"
     with zigttp.Runtime(source, zigttp.ServerConfig(pool_size=1)) as rt:
         assert rt.handle().body == bytes([0, 65, 0, 0, 255, 0])
+
+
+def test_a_runtime_removes_its_state_directory_when_closed(tmp_path, monkeypatch) -> None:
+    """What the handler's modules cached lives as long as its runtime (state_dir.py)."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    rt = zigttp.Runtime("function handler() { return 'x'; }", zigttp.ServerConfig(pool_size=1))
+    assert os.path.dirname(rt.state_dir) == str(tmp_path) and os.path.isdir(rt.state_dir)
+    assert rt.handle().text() == "x"
+    rt.close()
+    assert os.listdir(tmp_path) == []

@@ -13,16 +13,18 @@ Bodies: a request body flagged `isBase64Encoded` is decoded; a response body tha
 
 from __future__ import annotations
 
-import base64
 import binascii
-from typing import Any, Literal
-from urllib.parse import quote, urlencode
 
 from zigttp.errors import ZigttpError
 from zigttp.records import record
 from zigttp.runtime.api import Response
 
-Shape = Literal["v1", "v2"]
+TYPE_CHECKING = False  # (typing, base64 and urllib.parse stay off a cold start's path)
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Shape = Literal["v1", "v2"]
+
 _TEXT_TYPES = (
     "text/",
     "application/json",
@@ -71,6 +73,8 @@ def _parse_v1(event: dict[str, Any]) -> ProxyRequest:
     multi = event.get("multiValueQueryStringParameters") or {}
     single = event.get("queryStringParameters") or {}
     pairs = [(k, v) for k, values in multi.items() for v in values] if multi else list(single.items())
+    from urllib.parse import quote, urlencode  # (REST API events only)
+
     query = urlencode(pairs, quote_via=quote)
     multi_headers = event.get("multiValueHeaders") or {}
     if multi_headers:
@@ -87,7 +91,7 @@ def _body(event: dict[str, Any]) -> bytes | None:
         return None
     if event.get("isBase64Encoded"):
         try:
-            return base64.b64decode(body, validate=True)
+            return binascii.a2b_base64(body, strict_mode=True)  # (b64decode(validate=True))
         except (binascii.Error, ValueError):
             raise InvalidEvent("body is flagged isBase64Encoded but is not valid base64") from None
     return str(body).encode("utf-8")
@@ -132,4 +136,4 @@ def encode_body(response: Response) -> tuple[str, bool]:
             return response.body.decode("utf-8"), False
         except UnicodeDecodeError:
             pass
-    return base64.b64encode(response.body).decode("ascii"), True
+    return binascii.b2a_base64(response.body, newline=False).decode("ascii"), True

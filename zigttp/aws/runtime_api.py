@@ -14,13 +14,12 @@ uses for requests too. One keep-alive connection, reopened once if the API dropp
 
 from __future__ import annotations
 
-import json
-import socket
-
 import httptools
 
 from zigttp.errors import ZigttpError
+from zigttp.lean import json_dumps
 from zigttp.records import record
+from zigttp.server.sockets import RawSocket, connect
 
 PREFIX = "/2018-06-01/runtime"
 
@@ -62,7 +61,7 @@ class RuntimeApi:
             raise RuntimeApiError(f"AWS_LAMBDA_RUNTIME_API must be HOST:PORT, got {address!r}")
         self.host = host
         self.port = int(port)
-        self._connection: socket.socket | None = None
+        self._connection: RawSocket | None = None
 
     def _request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
@@ -89,7 +88,7 @@ class RuntimeApi:
             lines.append(f"Content-Length: {len(body)}")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
-    def _response(self, connection: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    def _response(self, connection: RawSocket) -> tuple[int, dict[str, str], bytes]:
         reply = _Reply()
         parser = httptools.HttpResponseParser(reply)
         while not reply.complete:
@@ -102,12 +101,10 @@ class RuntimeApi:
             self._connection = None
         return parser.get_status_code(), reply.headers, b"".join(reply.chunks)
 
-    def _connect(self) -> socket.socket:
+    def _connect(self) -> RawSocket:
         name = self.host.strip("[]")  # (an IPv6 literal's brackets)
         host = name.encode("ascii") if name.isascii() else name  # bytes: no idna codec to import
-        connection = socket.create_connection((host, self.port))
-        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return connection
+        return connect(host, self.port)
 
     def next_invocation(self) -> Invocation:
         status, headers, body = self._request("GET", "/invocation/next")
@@ -133,7 +130,7 @@ class RuntimeApi:
         return self._post_error("/init/error", error_type, message)
 
     def _post_error(self, path: str, error_type: str, message: str) -> int:
-        payload = json.dumps({"errorMessage": message, "errorType": error_type, "stackTrace": []})
+        payload = json_dumps({"errorMessage": message, "errorType": error_type, "stackTrace": []})
         status, _, _ = self._request(
             "POST",
             path,

@@ -13,7 +13,6 @@ an unknown shape as `Runtime.InvalidEvent`; a proxy result over Lambda's 6 MB re
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -21,8 +20,10 @@ from zigttp.aws.events import InvalidEvent, parse_event, proxy_result
 from zigttp.aws.runtime_api import Invocation, RuntimeApi, RuntimeApiError
 from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
+from zigttp.lean import json_dumps, json_loads
 from zigttp.log import ServerLog
 from zigttp.runtime.api import Runtime
+from zigttp.state_dir import sweep_leftovers
 
 MAX_RESPONSE_PAYLOAD = 6 * 1024 * 1024  # synchronous invocation response limit
 
@@ -65,6 +66,8 @@ def run_lambda(handler: str | None, inline: str | None, config: ServerConfig) ->
     if runtime is None:
         return 1
     try:
+        serve_invocation(api, runtime, api.next_invocation())
+        sweep_leftovers()  # (after the first answer: the sweep reads the whole of /tmp)
         while True:
             serve_invocation(api, runtime, api.next_invocation())
     except RuntimeApiError as exc:
@@ -85,7 +88,7 @@ def _init(
         if path is None and inline is None:
             raise ZigttpError("no handler: pass HANDLER, or set ZIGTTP_HANDLER or _HANDLER")
         load_modules(config.modules)  # before compiling: imports are checked against them
-        return Runtime(compile_entry(path, inline), config, log=log, id_prefix="lambda")
+        return Runtime(compile_entry(path, inline), config, log=log, id_prefix="lambda", sweep=False)
     except ZigttpError as exc:
         sys.stderr.write(f"zigttp: {exc}\n")
         api.init_error("Runtime.InitError", str(exc))
@@ -97,7 +100,7 @@ def serve_invocation(api: RuntimeApi, runtime: Runtime, invocation: Invocation) 
         os.environ["_X_AMZN_TRACE_ID"] = invocation.trace_id
     request_id = invocation.request_id
     try:
-        request = parse_event(json.loads(invocation.payload))
+        request = parse_event(json_loads(invocation.payload))
     except (ValueError, InvalidEvent) as exc:
         api.error(request_id, "Runtime.InvalidEvent", str(exc))
         return
@@ -107,7 +110,7 @@ def serve_invocation(api: RuntimeApi, runtime: Runtime, invocation: Invocation) 
     if response.error is not None and response.status >= 500:
         api.error(request_id, response.error, response.text())
         return
-    payload = json.dumps(proxy_result(response, request.shape), ensure_ascii=False).encode("utf-8")
+    payload = json_dumps(proxy_result(response, request.shape), ensure_ascii=False).encode("utf-8")
     if len(payload) > MAX_RESPONSE_PAYLOAD:
         api.error(
             request_id,

@@ -13,25 +13,27 @@ pooled runtime, waiting up to `pool_wait_timeout_ms`); `handle_async` from any e
 from __future__ import annotations
 
 import itertools
-import json
-import re
 import time
-from collections.abc import Iterable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from zigttp import errors
 from zigttp.config import ServerConfig
+from zigttp.lean import Pattern
 from zigttp.log import ServerLog
 from zigttp.records import field, record
 from zigttp.runtime.marshal import HandlerResponse, encode_headers, map_stack, split_message
 from zigttp.runtime.pool import Call, RuntimePool
+from zigttp.state_dir import create_state_dir, remove_state_dir
 
+TYPE_CHECKING = False  # (typing, re, json and pathlib stay off a Lambda cold start's path)
 if TYPE_CHECKING:  # the front end stays off the import path of a built artifact
+    from collections.abc import Iterable, Mapping
+    from pathlib import Path
+    from typing import Any
+
     from zigttp.frontend.pipeline import CompiledHandler
 
-Headers = Mapping[str, str] | Iterable[tuple[str, str]]
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+    Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+_REQUEST_ID = Pattern(r"^[A-Za-z0-9._:\-]{1,128}$")
 _TEXT = "text/plain; charset=utf-8"
 
 
@@ -53,6 +55,8 @@ class Response:
         return self.body.decode("utf-8", "replace")
 
     def json(self) -> Any:
+        import json
+
         return json.loads(self.body)
 
 
@@ -66,20 +70,32 @@ class Runtime:
         *,
         log: ServerLog | None = None,
         id_prefix: str = "rt",
+        sweep: bool = True,
     ) -> None:
+        """`sweep=False`: leave the sweep of crashed servers' state directories to the caller,
+        off its start path (`zigttp lambda` sweeps once it has answered its first event)."""
         from zigttp.runtime.loading import build_handler, compile_handler
 
         self.config = config or ServerConfig()
         self.log = log or ServerLog(access=False)
         self.compiled = compile_handler(handler, self.config)
-        self.handler = build_handler(self.compiled, self.config, self.log)
+        self.state_dir = create_state_dir(sweep=sweep)  # (removed by close(): module state)
+        try:
+            self.handler = build_handler(self.compiled, self.config, self.log, self.state_dir)
+        except BaseException:
+            remove_state_dir(self.state_dir)
+            raise
         self.pool = RuntimePool(
             self.config.pool_size,
             self.handler.new_runtime,
             wait_timeout_ms=self.config.pool_wait_timeout_ms,
             fresh_per_request=self.config.isolation == "request",
         )
-        self.pool.start()
+        try:
+            self.pool.start()
+        except BaseException:
+            remove_state_dir(self.state_dir)
+            raise
         self._ids = itertools.count(1)
         self._prefix = id_prefix
         self.closed = False
@@ -91,9 +107,11 @@ class Runtime:
         self.close()
 
     def close(self) -> None:
+        """Stop the pool and remove the state directory (what the handler's modules cached)."""
         if not self.closed:
             self.closed = True
             self.pool.close()
+            remove_state_dir(self.state_dir)
 
     def handle(
         self,
@@ -210,7 +228,7 @@ class _Call(Call):
 
 def normalize_headers(headers: Headers | None) -> dict[str, str]:
     """Lower-cased names; repeated names joined with ", " as the HTTP server does."""
-    pairs = headers.items() if isinstance(headers, Mapping) else (headers or ())
+    pairs = headers.items() if hasattr(headers, "items") else (headers or ())  # a Mapping, or pairs
     merged: dict[str, str] = {}
     for name, value in pairs:
         key = name.lower()

@@ -62,6 +62,23 @@ def accept(listener: RawSocket) -> RawSocket:
     return sock
 
 
+def connect(host: str | bytes, port: int) -> RawSocket:
+    """A blocking TCP connection with TCP_NODELAY (`socket.create_connection`: each address
+    `host` resolves to in turn; the last one's OSError if none answers)."""
+    failure: OSError = OSError(f"{host!r} resolves to no address")
+    for family, kind, proto, _name, address in _socket.getaddrinfo(host, port, 0, _socket.SOCK_STREAM):
+        sock = _socket.socket(family, kind, proto)
+        try:
+            sock.connect(address)
+        except OSError as exc:
+            sock.close()
+            failure = exc
+            continue
+        sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+        return sock
+    raise failure
+
+
 def socketpair() -> tuple[RawSocket, RawSocket]:
     return _socket.socketpair()
 
