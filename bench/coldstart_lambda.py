@@ -2,14 +2,15 @@
 
     .venv/bin/python bench/coldstart_lambda.py [--runs 15] [--before DIR]
 
-Spawns `zigttp lambda zigttp/bench/assets/handlers/bench.tsx` with `AWS_LAMBDA_RUNTIME_API` pointing at
-tests/aws/runtime_double.py (the Runtime API the end-to-end tests use), with one API Gateway
-v2 event for `/api/health` already queued, and times spawn → the double receiving the
-invocation's response. `--before DIR`: the same for another checkout, run from its own
-directory (`python -m` puts the working directory first on sys.path, so PYTHONPATH alone
-would run this tree again), interleaved. Median and min after one warm-up. `--callgrind`:
-instructions executed from spawn to the response instead (valgrind; one run per variant
-after a warm-up; robust on a shared machine where wall time is not).
+Spawns `zigttp lambda zigttp/bench/assets/handlers/bench.tsx` as deploy/lambda/bootstrap starts
+it (`python -c`), with `AWS_LAMBDA_RUNTIME_API` pointing at tests/aws/runtime_double.py (the
+Runtime API the end-to-end tests use) and one API Gateway v2 event for `/api/health` already
+queued, and times spawn → the double receiving the invocation's response. `--before DIR`:
+the same for another checkout, run from its own directory (`python -c` puts the working
+directory first on sys.path, so PYTHONPATH alone would run this tree again), interleaved.
+Median and min after one warm-up. `--callgrind`: instructions executed from spawn to the
+response instead (valgrind; one run per variant after a warm-up; robust on a shared machine
+where wall time is not).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tests.aws.runtime_double import RuntimeApiDouble  # noqa: E402
 from zigttp.bench.peers import server_env  # noqa: E402
 
 HANDLER = "zigttp/bench/assets/handlers/bench.tsx"  # relative to the checkout measured
+BOOTSTRAP = 'import sys; sys.argv[0] = "zigttp"; from zigttp.entry import main; main()'  # its -c
 EVENT = json.loads((ROOT / "tests" / "aws" / "events" / "apigw-http-v2.json").read_text())
 EVENT.update(rawPath="/api/health")
 EVENT["requestContext"]["http"]["path"] = "/api/health"
@@ -53,7 +55,7 @@ def once(root: Path, callgrind: bool = False) -> float:
     dumps = tempfile.mkdtemp(prefix="coldstart-lambda-")
     valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={dumps}/out.%p"] if callgrind else []
     process = subprocess.Popen(
-        [*valgrind, sys.executable, "-m", "zigttp", "lambda", HANDLER],
+        [*valgrind, sys.executable, "-c", BOOTSTRAP, "lambda", HANDLER],
         cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -53,7 +53,7 @@ if (($#)); then
   exec "$PYTHON" -m pytest -p tests.engine.sanitized -q -p no:cacheprovider "$@"
 fi
 "$PYTHON" -m pytest -p tests.engine.sanitized -q -p no:cacheprovider \
-  tests/engine tests/fuzz/test_engine_fuzz.py tests/fuzz/test_lane_parse_fuzz.py
+  tests/engine tests/fuzz/test_engine_fuzz.py tests/fuzz/test_lane_parse_fuzz.py tests/fuzz/test_response_head_fuzz.py
 # The C lane under a real in-process server: its sockets, threads and third-party modules leave
 # interpreter objects at exit that LeakSanitizer cannot tell from ours (CPython has no frame
 # pointers, so their stacks end in its allocator), so those are suppressed for this part

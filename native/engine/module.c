@@ -58,10 +58,14 @@ static PyObject *engine_compile(PyObject *module, PyObject *args, PyObject *kwar
 }
 
 PyObject *lane_parse_request(PyObject *module, PyObject *args); /* lane.c */
+PyObject *parse_response_head(PyObject *module, PyObject *arg); /* response_head.c */
 
 static PyMethodDef engine_methods[] = {
     {"parse_request", lane_parse_request, METH_VARARGS,
      "parse_request(data, max_body, max_head) -> the plain-request lane's verdict"},
+    {"parse_response_head", parse_response_head, METH_O,
+     "parse_response_head(data) -> None (incomplete) or (head_length, status, fields, content_length, "
+     "chunked, keep_alive, too_many_fields)"},
     {"compile", (PyCFunction)(void (*)(void))engine_compile, METH_VARARGS | METH_KEYWORDS,
      "compile(source, filename, strip_source=False) -> bytecode"},
     {NULL, NULL, 0, NULL},

@@ -8,17 +8,19 @@ with the `Lambda-Runtime-Function-Error-Type` header.
 
 Why not `http.client`: it imports `email` (its header parser) and `ssl`, ~90 M instructions
 of a Lambda cold start, for a plain-HTTP API on the loopback. Requests are written directly
-(the API takes nothing else); responses are parsed by httptools (llhttp), which the server
-uses for requests too. One keep-alive connection, reopened once if the API dropped it.
+(the API takes nothing else). A response's head is parsed by llhttp in the engine extension
+(`_engine.parse_response_head`, the lane's parser in response mode) and its Content-Length
+body read here; httptools (the same llhttp, whose import is ~40 M instructions of a cold
+start) parses what is not that: a chunked body, no length, a 1xx, over 64 fields. One
+keep-alive connection, reopened once if the API dropped it.
 """
 
 from __future__ import annotations
 
-import httptools
-
 from zigttp.errors import ZigttpError
 from zigttp.lean import json_dumps
 from zigttp.records import record
+from zigttp.runtime._engine import parse_response_head
 from zigttp.server.sockets import RawSocket, connect
 
 PREFIX = "/2018-06-01/runtime"
@@ -37,7 +39,8 @@ class Invocation:
 
 
 class _Reply:
-    """One response, as httptools' callbacks deliver it (header names lower-cased)."""
+    """One response as httptools' callbacks deliver it (header names lower-cased): what
+    `parse_response_head` leaves to httptools."""
 
     def __init__(self) -> None:
         self.headers: dict[str, str] = {}
@@ -52,6 +55,15 @@ class _Reply:
 
     def on_message_complete(self) -> None:
         self.complete = True
+
+
+def _receive(connection: RawSocket, into: bytearray) -> bytearray:
+    """`into` with what the connection has next (ConnectionError once the API closed it)."""
+    data = connection.recv(65536)
+    if not data:
+        raise ConnectionError("the Runtime API closed the connection")
+    into += data
+    return into
 
 
 class RuntimeApi:
@@ -73,7 +85,7 @@ class RuntimeApi:
                     self._connection = self._connect()
                 self._connection.sendall(self._head(method, path, body, headers or {}) + (body or b""))
                 return self._response(self._connection)
-            except (OSError, httptools.HttpParserError) as exc:
+            except (OSError, ValueError) as exc:  # (ValueError: not a valid HTTP response)
                 if self._connection is not None:
                     self._connection.close()
                 self._connection = None
@@ -89,13 +101,33 @@ class RuntimeApi:
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def _response(self, connection: RawSocket) -> tuple[int, dict[str, str], bytes]:
+        received = bytearray()
+        while (head := parse_response_head(bytes(received))) is None:
+            _receive(connection, received)
+        length, status, fields, content_length, chunked, keep_alive, crowded = head
+        if chunked or content_length < 0 or crowded or status < 200:
+            return self._parsed_by_httptools(connection, received)
+        end = length + content_length
+        while len(received) < end:
+            _receive(connection, received)
+        if not keep_alive:
+            connection.close()
+            self._connection = None
+        return status, {name.lower(): value for name, value in fields}, bytes(received[length:end])
+
+    def _parsed_by_httptools(
+        self, connection: RawSocket, received: bytearray
+    ) -> tuple[int, dict[str, str], bytes]:
+        import httptools
+
         reply = _Reply()
         parser = httptools.HttpResponseParser(reply)
-        while not reply.complete:
-            data = connection.recv(65536)
-            if not data:
-                raise ConnectionError("the Runtime API closed the connection")
-            parser.feed_data(data)
+        try:
+            parser.feed_data(bytes(received))
+            while not reply.complete:
+                parser.feed_data(_receive(connection, bytearray()))
+        except httptools.HttpParserError as exc:
+            raise ValueError(f"not an HTTP response: {exc}") from None
         if not parser.should_keep_alive():
             connection.close()
             self._connection = None
