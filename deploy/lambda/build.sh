@@ -14,7 +14,7 @@
 #   ARCH=aarch64 PYTHON_VERSION=3.12 deploy/lambda/build.sh handler.js
 #
 # The zip serves either way (docs/deployment.md):
-#   * custom runtime: the `bootstrap` file runs `python -m zigttp lambda` (needs a Python
+#   * custom runtime: the `bootstrap` file runs `zigttp lambda` with `python -c` (needs a Python
 #     interpreter of PYTHON_VERSION in the execution environment);
 #   * managed runtime python$PYTHON_VERSION: handler `zigttp.aws.python_handler.handler`,
 #     env ZIGTTP_HANDLER=handler.js (python/ is on sys.path via PYTHONPATH=/var/task/python).
