@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zigttp.runtime import _engine
-from zigttp.runtime.engine import HANDLER_FILE, HostFunction, JsRuntime, runtime_bytecode
+from zigttp.runtime.engine import HANDLER_FILE, JsRuntime, runtime_bytecode
 from zigttp.runtime.limits import RuntimeLimits
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from zigttp.runtime.engine import HostFunction
 
 ROOT = Path(__file__).resolve().parents[2]
 Fault = _engine.Fault
