@@ -153,3 +153,13 @@ def test_valid_pipelines_parse_to_every_request_in_any_split(data: st.DataObject
     requests, status = parse(data.draw(splits(raw)))
     assert status is None
     assert len(requests) == len(seeds)
+
+
+def test_bytes_after_a_closing_request_are_refused_however_they_arrive() -> None:
+    """Found by the fuzz above: the plain reader took a second request fed after an HTTP/1.0
+    one (which closes the connection) where fed together httptools refuses it."""
+    first, second = b"GET /e HTTP/1.0\r\n\r\n", b"GET /f HTTP/1.0\r\n\r\n"
+    for chunks in ([first + second], [first, second], [first, b"\r\n", b"X"]):
+        requests, refusal = parse_chunks(chunks, MAX_BODY, MAX_HEAD)
+        assert ([r.url for r in requests], refusal) == (["/e"], 400), chunks
+    assert parse_chunks([first, b"\r\n"], MAX_BODY, MAX_HEAD)[1] is None  # (empty lines: ignored)

@@ -104,6 +104,7 @@ class RequestReader:
         self._reset_message()
         self.head_complete_pending_continue = False
         self._upgraded = False
+        self._closed = False  # a plain request that does not keep the connection was read
 
     def _ignore_upgrade(self) -> None:
         """RFC 9110 §7.8: a server may ignore Upgrade. The request is answered as plain HTTP/1.1,
@@ -142,6 +143,10 @@ class RequestReader:
         if self._upgraded:
             return  # llhttp stops after an upgrade request; the connection closes after it
         if self._parser is None:
+            if self._closed:  # what llhttp says of bytes after such a request, fed apart
+                if data.strip(b"\r\n"):
+                    raise ProtocolError(400, "Bad Request: Data after `Connection: close`")
+                return
             data = self._feed_plain(data)
             if not data:
                 return
@@ -190,6 +195,7 @@ class RequestReader:
                 )
             )
             self._first = False
+            self._closed = not keep_alive
             data = data[consumed:]
         return data
 
