@@ -26,6 +26,14 @@ typedef struct {
     size_t len;
 } Span;
 
+/* `span` grown to end where this piece of it ends (llhttp hands a field over in pieces). */
+static inline void span_extend(Span *span, const char *at, size_t length)
+{
+    if (span->at == NULL)
+        span->at = at;
+    span->len = (size_t)(at + length - span->at);
+}
+
 typedef struct {
     Span url, body, request_id;
     int count;        /* header fields */

@@ -21,17 +21,10 @@ typedef struct {
     size_t header_bytes; /* protocol.py's count: name + value + 4 per field */
 } ParseState;
 
-static void extend(Span *span, const char *at, size_t length)
-{
-    if (span->at == NULL)
-        span->at = at;
-    span->len = (size_t)(at + length - span->at);
-}
-
 static int on_url(llhttp_t *parser, const char *at, size_t length)
 {
     ParseState *state = parser->data;
-    extend(&state->req->url, at, length);
+    span_extend(&state->req->url, at, length);
     return 0;
 }
 
@@ -50,7 +43,7 @@ static int on_header_field(llhttp_t *parser, const char *at, size_t length)
         state->in_value = 0;
     }
     if (!state->python)
-        extend(&req->names[req->count - 1], at, length);
+        span_extend(&req->names[req->count - 1], at, length);
     return 0;
 }
 
@@ -62,7 +55,7 @@ static int on_header_value(llhttp_t *parser, const char *at, size_t length)
         Span *value = &state->req->values[state->req->count - 1];
         if (value->at == NULL)
             value->at = at; /* (an empty value gives a zero-length span) */
-        extend(value, at, length);
+        span_extend(value, at, length);
     }
     return 0;
 }
@@ -148,7 +141,7 @@ static int on_headers_complete(llhttp_t *parser)
 static int on_body(llhttp_t *parser, const char *at, size_t length)
 {
     ParseState *state = parser->data;
-    extend(&state->req->body, at, length);
+    span_extend(&state->req->body, at, length);
     return 0;
 }
 

@@ -10,28 +10,17 @@
  */
 #include <Python.h>
 
+#include "lane.h"
 #include "llhttp.h"
 
 #define MAX_FIELDS 64
 
 typedef struct {
-    const char *at;
-    size_t len;
-} Text;
-
-typedef struct {
-    Text names[MAX_FIELDS], values[MAX_FIELDS];
+    Span names[MAX_FIELDS], values[MAX_FIELDS];
     int count;
     int in_value; /* the last callback was a value: the next name starts a new field */
     int overflow; /* more than MAX_FIELDS fields */
 } Fields;
-
-static void grow(Text *text, const char *at, size_t length)
-{
-    if (text->at == NULL)
-        text->at = at;
-    text->len = (size_t)(at + length - text->at);
-}
 
 static int on_field(llhttp_t *parser, const char *at, size_t length)
 {
@@ -45,7 +34,7 @@ static int on_field(llhttp_t *parser, const char *at, size_t length)
         fields->in_value = 0;
     }
     if (!fields->overflow)
-        grow(&fields->names[fields->count - 1], at, length);
+        span_extend(&fields->names[fields->count - 1], at, length);
     return 0;
 }
 
@@ -54,10 +43,10 @@ static int on_value(llhttp_t *parser, const char *at, size_t length)
     Fields *fields = parser->data;
     fields->in_value = 1;
     if (!fields->overflow && fields->count > 0) {
-        Text *value = &fields->values[fields->count - 1];
+        Span *value = &fields->values[fields->count - 1];
         if (value->at == NULL)
             value->at = at; /* (an empty value: a zero-length text) */
-        grow(value, at, length);
+        span_extend(value, at, length);
     }
     return 0;
 }
@@ -72,7 +61,7 @@ static PyObject *field_list(const Fields *fields)
 {
     PyObject *list = PyList_New(fields->count);
     for (int i = 0; list != NULL && i < fields->count; i++) {
-        const Text *name = &fields->names[i], *value = &fields->values[i];
+        const Span *name = &fields->names[i], *value = &fields->values[i];
         PyObject *pair = Py_BuildValue("(NN)", PyUnicode_DecodeLatin1(name->at ? name->at : "", (Py_ssize_t)name->len, NULL),
                                        PyUnicode_DecodeLatin1(value->at ? value->at : "", (Py_ssize_t)value->len, NULL));
         if (pair == NULL)
