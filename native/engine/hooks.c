@@ -280,7 +280,11 @@ static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     call_args[0] = self->hooks;
     for (int i = 1; i < argc; i++)
         call_args[i] = argv[i];
+    /* what the web API's own file makes is as stable as the prelude's (engine patch 13); it
+       calls no handler code */
+    bool was = JS_SetStableObjects(JS_GetRuntime(ctx), true);
     JSValue out = JS_Call(ctx, installer, JS_UNDEFINED, argc, (JSValueConst *)call_args);
+    JS_SetStableObjects(JS_GetRuntime(ctx), was);
     js_free(ctx, call_args);
     JS_FreeValue(ctx, installer);
     return out;

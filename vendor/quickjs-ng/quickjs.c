@@ -426,6 +426,7 @@ struct JSRuntime {
     JSShape *kept_shapes[KEPT_SHAPES];
     int kept_next;
     JSObject *kept_shape_proto; /* the first context's Object.prototype (js_shape_keepable) */
+    bool new_objects_stable; /* zigttp patch 13: objects made now get is_stable */
     void *user_opaque;
     void *libc_opaque;
     JSRuntimeFinalizerState *finalizers;
@@ -1152,6 +1153,7 @@ struct JSObject {
     uint8_t is_uncatchable_error : 1; /* if true, error is not catchable */
     uint8_t tmp_mark : 1; /* used in JS_WriteObjectRec() */
     uint8_t is_HTMLDDA : 1; /* specific annex B IsHtmlDDA behavior */
+    uint8_t is_stable : 1; /* zigttp patch 13: made while JS_SetStableObjects was on */
     uint16_t class_id; /* see JS_CLASS_x */
     /* byte offsets: 16/24 */
     JSShape *shape; /* prototype and property names + flag */
@@ -5947,14 +5949,31 @@ static void js_free_kept_shapes(JSRuntime *rt)
     } while (freed);
 }
 
-/* Only shapes of plain objects (prototype null or Object.prototype), so the ring holds no
-   other object alive (a prototype with data of its own, a class built per request); never
-   while the GC runs (a garbage cycle's shapes are on its lists) or the runtime is freed. */
+/* Only shapes whose prototype is null, Object.prototype or (zigttp patch 13) an object made
+   while the host had JS_SetStableObjects on (its prelude and handler's top level: the classes
+   whose instances every request makes), so the ring holds nothing alive that the loaded code
+   did not already hold (not a prototype made per request, nor one with data of its own made
+   then); never while the GC runs (a garbage cycle's shapes are on its lists) or the runtime
+   is freed. */
+static inline bool js_shape_proto_keepable(JSRuntime *rt, JSShape *sh)
+{
+    return sh->proto == NULL || sh->proto == rt->kept_shape_proto || sh->proto->is_stable;
+}
+
 static bool js_shape_keepable(JSRuntime *rt, JSShape *sh)
 {
     return sh->is_hashed && sh->prop_count <= KEPT_SHAPE_PROPS && sh->deleted_prop_count == 0 &&
-           !rt->in_free && rt->gc_phase == JS_GC_PHASE_NONE &&
-           (sh->proto == NULL || sh->proto == rt->kept_shape_proto);
+           !rt->in_free && rt->gc_phase == JS_GC_PHASE_NONE && js_shape_proto_keepable(rt, sh);
+}
+
+/* zigttp patch 13: objects made from now until it is turned off are the loaded code's own
+   (the host turns it on at creation and off once the handler's top level ran); the shapes of
+   objects whose prototype is one of them are kept (js_shape_keepable). */
+bool JS_SetStableObjects(JSRuntime *rt, bool on)
+{
+    bool was = rt->new_objects_stable;
+    rt->new_objects_stable = on;
+    return was;
 }
 
 static void js_free_shape(JSRuntime *rt, JSShape *sh)
@@ -6286,6 +6305,7 @@ static JSValue JS_NewObjectFromShape(JSContext *ctx, JSShape *sh, JSClassID clas
     p->is_uncatchable_error = 0;
     p->tmp_mark = 0;
     p->is_HTMLDDA = 0;
+    p->is_stable = ctx->rt->new_objects_stable; /* zigttp patch 13 */
     p->is_prototype = 0;
     p->first_weak_ref = NULL;
     p->u.opaque = NULL;
@@ -7616,6 +7636,10 @@ static void gc_free_cycles(JSRuntime *rt)
 
 void JS_RunGC(JSRuntime *rt)
 {
+    /* zigttp patch 13: memory pressure (the allocation threshold, or the host) empties the
+       ring first, so the collector sees what only the kept shapes held */
+    js_free_kept_shapes(rt);
+
     /* decrement the reference of the children of each object. mark =
        1 after this pass. */
     gc_decref(rt);
@@ -10343,9 +10367,11 @@ static JSProperty *add_property(JSContext *ctx,
             p->shape = js_dup_shape(new_sh);
             js_free_shape(ctx->rt, sh);
             return &p->prop[new_sh->prop_count - 1];
-        } else if (JS_REF_COUNT(sh) != 1 || sh->prop_count < KEPT_SHAPE_PROPS) {
+        } else if (JS_REF_COUNT(sh) != 1 ||
+                   (sh->prop_count < KEPT_SHAPE_PROPS && js_shape_proto_keepable(ctx->rt, sh))) {
             /* if the shape is shared, clone it (zigttp patch 7: a small one too, which
-               js_free_shape keeps for the next object built the same way) */
+               js_free_shape keeps for the next object built the same way; patch 13: only
+               one it may keep, else the clone is freed at once) */
             new_sh = js_clone_shape(ctx, sh);
             if (!new_sh)
                 return NULL;

@@ -908,6 +908,8 @@ JS_EXTERN JSValue JS_ConcatStrings(JSContext *ctx, JSValueConst first, int argc,
 JS_EXTERN JSValue JS_NewObjectLike(JSContext *ctx, JSValueConst model, int count, JSValue *values);
 /* zigttp patch 12: poll the interrupt handler from a host C loop (-1: stop, exception thrown) */
 JS_EXTERN int JS_PollInterrupts(JSContext *ctx);
+/* zigttp patch 13: objects made while on are the loaded code's (shape keeping, VENDOR.md) */
+JS_EXTERN bool JS_SetStableObjects(JSRuntime *rt, bool on); /* (the previous setting) */
 static inline JSValue JS_NewString(JSContext *ctx, const char *str) {
     return JS_NewStringLen(ctx, str, strlen(str));
 }
