@@ -111,7 +111,13 @@ def test_instances_of_the_handlers_classes_keep_their_own_layout() -> None:
         if i % 3 == 1:
             expected.append("e")
         assert (keys, a, c, frozen, status, path) == (
-            ",".join(expected), i, 3 if i % 2 else None, i % 7 == 3, 200, "/p")
+            ",".join(expected),
+            i,
+            3 if i % 2 else None,
+            i % 7 == 3,
+            200,
+            "/p",
+        )
     assert engine.dispatch(url="/p?q=1")[2] == body  # the next request, on kept shapes
 
 

@@ -51690,9 +51690,17 @@ static JSValue js_json_rawJSON(JSContext *ctx, JSValueConst this_val,
     return JS_EXCEPTION;
 }
 
+/* zigttp patch 14: the objects being serialised, innermost first, as a list on the C stack
+   (each js_json_to_str frame links its own): the circular-reference check walks it, where
+   upstream pushed and popped a JS array per object and searched it with `includes` */
+typedef struct JSONHolder {
+    JSObject *object;
+    struct JSONHolder *outer;
+} JSONHolder;
+
 typedef struct JSONStringifyContext {
     JSValueConst replacer_func;
-    JSValue stack;
+    JSONHolder *holders; /* zigttp patch 14 (was `JSValue stack`, a JS array) */
     JSValue property_list;
     JSValue gap;
     JSValue empty;
@@ -51764,6 +51772,100 @@ exception:
 
 static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
                           JSValueConst holder, JSValue val,
+                          JSValueConst indent);
+
+/* zigttp patch 14: the members of an ordinary object (JS_CLASS_OBJECT, no property list)
+   whose enumerable string keys are no array index, in the order upstream's generic path
+   takes them (its keys, from js_object_keys, are then the shape's order): the keys are
+   taken from the shape first, as EnumerableOwnProperties takes them, then each value is
+   read, directly from the object while the key is still at its place as a data property,
+   else with a [[Get]] (a toJSON or getter that ran meanwhile may have changed the object),
+   as upstream reads each key. Saves the keys array, its reads and each value's lookup.
+   Returns 1 when done, 0 when the object does not qualify (nothing written), -1 on error. */
+#define JSON_PLAIN_KEYS 32
+static int js_json_plain_members(JSContext *ctx, JSONStringifyContext *jsc, JSValueConst val,
+                                 JSValueConst sep, JSValueConst sep1, JSValueConst indent1,
+                                 JSValueConst indent)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(val);
+    JSShape *sh = p->shape;
+    JSShapeProperty *prs = get_shape_prop(sh);
+    JSAtom atoms[JSON_PLAIN_KEYS];
+    uint32_t places[JSON_PLAIN_KEYS], num_key, i, count = 0;
+    bool has_content = false;
+    int ret = -1;
+
+    if (p->class_id != JS_CLASS_OBJECT || p->is_exotic || sh->prop_count > JSON_PLAIN_KEYS ||
+        !JS_IsUndefined(jsc->property_list))
+        return 0;
+    for (i = 0; i < sh->prop_count; i++) {
+        JSAtom atom = prs[i].atom;
+        if (atom == JS_ATOM_NULL || !(prs[i].flags & JS_PROP_ENUMERABLE) ||
+            JS_AtomGetKind(ctx, atom) != JS_ATOM_KIND_STRING)
+            continue;
+        if ((prs[i].flags & JS_PROP_TMASK) == JS_PROP_VARREF ||
+            JS_AtomIsArrayIndex(ctx, &num_key, atom))
+            return 0; /* (index keys come first, in numeric order: the generic path) */
+        places[count] = i;
+        atoms[count++] = atom;
+    }
+    for (i = 0; i < count; i++)
+        JS_DupAtom(ctx, atoms[i]);
+    string_buffer_putc8(jsc->b, '{');
+    for (i = 0; i < count; i++) {
+        JSShape *now = p->shape;
+        JSShapeProperty *pr = get_shape_prop(now) + places[i];
+        JSValue v, key;
+        if (places[i] < now->prop_count && pr->atom == atoms[i] &&
+            (pr->flags & JS_PROP_TMASK) == JS_PROP_NORMAL)
+            v = js_dup(p->prop[places[i]].u.value);
+        else
+            v = JS_GetProperty(ctx, val, atoms[i]);
+        if (JS_IsException(v))
+            goto done;
+        key = JS_AtomToString(ctx, atoms[i]);
+        if (JS_IsException(key)) {
+            JS_FreeValue(ctx, v);
+            goto done;
+        }
+        v = js_json_check(ctx, jsc, val, v, key);
+        if (JS_IsException(v)) {
+            JS_FreeValue(ctx, key);
+            goto done;
+        }
+        if (JS_IsUndefined(v)) {
+            JS_FreeValue(ctx, key);
+            continue;
+        }
+        if (has_content)
+            string_buffer_putc8(jsc->b, ',');
+        key = JS_ToQuotedStringFree(ctx, key);
+        if (JS_IsException(key)) {
+            JS_FreeValue(ctx, v);
+            goto done;
+        }
+        string_buffer_concat_value(jsc->b, sep);
+        string_buffer_concat_value_free(jsc->b, key);
+        string_buffer_putc8(jsc->b, ':');
+        string_buffer_concat_value(jsc->b, sep1);
+        if (js_json_to_str(ctx, jsc, val, v, indent1))
+            goto done;
+        has_content = true;
+    }
+    if (has_content && JS_VALUE_GET_STRING(jsc->gap)->len != 0) {
+        string_buffer_putc8(jsc->b, '\n');
+        string_buffer_concat_value(jsc->b, indent);
+    }
+    string_buffer_putc8(jsc->b, '}');
+    ret = 1;
+ done:
+    for (i = 0; i < count; i++)
+        JS_FreeAtom(ctx, atoms[i]);
+    return ret;
+}
+
+static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
+                          JSValueConst holder, JSValue val,
                           JSValueConst indent)
 {
     JSValue indent1, sep, sep1, tab, v, prop;
@@ -51771,6 +51873,7 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
     int64_t i, len;
     int cl, ret;
     bool has_content;
+    JSONHolder self, *outer; /* zigttp patch 14 */
 
     indent1 = JS_UNDEFINED;
     sep = JS_UNDEFINED;
@@ -51808,12 +51911,11 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
             val = val1;
             goto concat_value;
         }
-        v = js_array_includes(ctx, jsc->stack, 1, vc(&val));
-        if (JS_IsException(v))
-            goto exception;
-        if (JS_ToBoolFree(ctx, v)) {
-            JS_ThrowTypeError(ctx, "circular reference");
-            goto exception;
+        for (outer = jsc->holders; outer != NULL; outer = outer->outer) {
+            if (outer->object == p) {
+                JS_ThrowTypeError(ctx, "circular reference");
+                goto exception;
+            }
         }
         indent1 = JS_ConcatString(ctx, js_dup(indent), js_dup(jsc->gap));
         if (JS_IsException(indent1))
@@ -51829,15 +51931,15 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
             sep = js_dup(jsc->empty);
             sep1 = js_dup(jsc->empty);
         }
-        v = js_array_push(ctx, jsc->stack, 1, vc(&val), 0);
-        if (check_exception_free(ctx, v))
-            goto exception;
+        self.object = p; /* (val holds it until this frame returns) */
+        self.outer = jsc->holders;
+        jsc->holders = &self;
         ret = js_is_array(ctx, val);
         if (ret < 0)
-            goto exception;
+            goto exception_held;
         if (ret) {
             if (js_get_length64(ctx, &len, val))
-                goto exception;
+                goto exception_held;
             string_buffer_putc8(jsc->b, '[');
             for(i = 0; i < len; i++) {
                 if (i > 0)
@@ -51845,26 +51947,29 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
                 string_buffer_concat_value(jsc->b, sep);
                 v = JS_GetPropertyInt64(ctx, val, i);
                 if (JS_IsException(v))
-                    goto exception;
+                    goto exception_held;
                 /* XXX: could do this string conversion only when needed */
                 prop = JS_ToStringFree(ctx, js_int64(i));
                 if (JS_IsException(prop))
-                    goto exception;
+                    goto exception_held;
                 v = js_json_check(ctx, jsc, val, v, prop);
                 JS_FreeValue(ctx, prop);
                 prop = JS_UNDEFINED;
                 if (JS_IsException(v))
-                    goto exception;
+                    goto exception_held;
                 if (JS_IsUndefined(v))
                     v = JS_NULL;
                 if (js_json_to_str(ctx, jsc, val, v, indent1))
-                    goto exception;
+                    goto exception_held;
             }
             if (len > 0 && !JS_IsEmptyString(jsc->gap)) {
                 string_buffer_putc8(jsc->b, '\n');
                 string_buffer_concat_value(jsc->b, indent);
             }
             string_buffer_putc8(jsc->b, ']');
+        } else if ((ret = js_json_plain_members(ctx, jsc, val, sep, sep1, indent1, indent)) != 0) {
+            if (ret < 0)
+                goto exception_held;
         } else {
             if (!JS_IsUndefined(jsc->property_list))
                 tab = js_dup(jsc->property_list);
@@ -51872,36 +51977,36 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
                 tab = js_object_keys(ctx, JS_UNDEFINED, 1, vc(&val),
                                      JS_ITERATOR_KIND_KEY);
             if (JS_IsException(tab))
-                goto exception;
+                goto exception_held;
             if (js_get_length64(ctx, &len, tab))
-                goto exception;
+                goto exception_held;
             string_buffer_putc8(jsc->b, '{');
             has_content = false;
             for(i = 0; i < len; i++) {
                 JS_FreeValue(ctx, prop);
                 prop = JS_GetPropertyInt64(ctx, tab, i);
                 if (JS_IsException(prop))
-                    goto exception;
+                    goto exception_held;
                 v = JS_GetPropertyValue(ctx, val, js_dup(prop));
                 if (JS_IsException(v))
-                    goto exception;
+                    goto exception_held;
                 v = js_json_check(ctx, jsc, val, v, prop);
                 if (JS_IsException(v))
-                    goto exception;
+                    goto exception_held;
                 if (!JS_IsUndefined(v)) {
                     if (has_content)
                         string_buffer_putc8(jsc->b, ',');
                     prop = JS_ToQuotedStringFree(ctx, prop);
                     if (JS_IsException(prop)) {
                         JS_FreeValue(ctx, v);
-                        goto exception;
+                        goto exception_held;
                     }
                     string_buffer_concat_value(jsc->b, sep);
                     string_buffer_concat_value(jsc->b, prop);
                     string_buffer_putc8(jsc->b, ':');
                     string_buffer_concat_value(jsc->b, sep1);
                     if (js_json_to_str(ctx, jsc, val, v, indent1))
-                        goto exception;
+                        goto exception_held;
                     has_content = true;
                 }
             }
@@ -51911,8 +52016,7 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
             }
             string_buffer_putc8(jsc->b, '}');
         }
-        if (check_exception_free(ctx, js_array_pop(ctx, jsc->stack, 0, NULL, 0)))
-            goto exception;
+        jsc->holders = self.outer;
         JS_FreeValue(ctx, val);
         JS_FreeValue(ctx, tab);
         JS_FreeValue(ctx, sep);
@@ -51948,6 +52052,8 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
         return 0;
     }
 
+exception_held:
+    jsc->holders = self.outer;
 exception:
     JS_FreeValue(ctx, val);
     JS_FreeValue(ctx, tab);
@@ -51968,7 +52074,7 @@ JSValue JS_JSONStringify(JSContext *ctx, JSValueConst obj,
     int64_t i, j, n;
 
     jsc->replacer_func = JS_UNDEFINED;
-    jsc->stack = JS_UNDEFINED;
+    jsc->holders = NULL;
     jsc->property_list = JS_UNDEFINED;
     jsc->gap = JS_UNDEFINED;
     jsc->b = &b_s;
@@ -51977,9 +52083,6 @@ JSValue JS_JSONStringify(JSContext *ctx, JSValueConst obj,
     wrapper = JS_UNDEFINED;
 
     string_buffer_init(ctx, jsc->b, 0);
-    jsc->stack = JS_NewArray(ctx);
-    if (JS_IsException(jsc->stack))
-        goto exception;
     if (JS_IsFunction(ctx, replacer)) {
         jsc->replacer_func = replacer;
     } else {
@@ -52096,7 +52199,6 @@ done:
     JS_FreeValue(ctx, jsc->empty);
     JS_FreeValue(ctx, jsc->gap);
     JS_FreeValue(ctx, jsc->property_list);
-    JS_FreeValue(ctx, jsc->stack);
     return ret;
 }
 
