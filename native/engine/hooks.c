@@ -290,6 +290,38 @@ static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     return out;
 }
 
+/* call(fn, this, ...args) -> fn.call(this, ...args) in one native hop: the prelude's idiom
+ * `Function.prototype.call.bind(Function.prototype.call)` went through a bound function and
+ * two Function.prototype.call frames (~700 instructions a call). */
+static JSValue hook_call(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc == 0)
+        return JS_ThrowTypeError(ctx, "not a function");
+    return JS_Call(ctx, argv[0], argc > 1 ? argv[1] : JS_UNDEFINED, argc > 2 ? argc - 2 : 0, argv + 2);
+}
+
+static JSValue uncurried_call(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                              int magic, JSValueConst *data)
+{
+    (void)this_val;
+    (void)magic;
+    if (argc == 0)
+        return JS_Call(ctx, data[0], JS_UNDEFINED, 0, NULL);
+    return JS_Call(ctx, data[0], argv[0], argc - 1, argv + 1);
+}
+
+/* uncurry(fn) -> (self, ...args) => fn.call(self, ...args), as a native function: the
+ * prelude's captured builtins (String.prototype.indexOf, Array.prototype.push...) cost one
+ * native hop a call where the arrow over `call` cost a JS frame more (~1.2 k instructions). */
+static JSValue hook_uncurry(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc < 1 || !JS_IsFunction(ctx, argv[0]))
+        return JS_ThrowTypeError(ctx, "uncurry(fn): fn must be a function");
+    return JS_NewCFunctionData(ctx, uncurried_call, 0, 0, 1, argv); /* (length 0: no padding) */
+}
+
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
@@ -311,6 +343,8 @@ JSValue make_hooks(JSContext *ctx)
         {"jsxSite", hook_jsx_site, 6},
         {"jsxList", hook_jsx_list, 5},
         {"jsxElement", hook_jsx_element, 1},
+        {"call", hook_call, 2},
+        {"uncurry", hook_uncurry, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -22,6 +22,7 @@ struct Watched {
     JSAtom key;
     int found; /* 0: the key was not an own property at seal() */
     JSPropertyDescriptor desc;
+    uint32_t slot; /* where JS_OwnPropertyIs found it last (a hint) */
 };
 
 static void free_desc(JSContext *ctx, JSPropertyDescriptor *desc)
@@ -114,11 +115,19 @@ static int same_descriptor(JSContext *ctx, const JSPropertyDescriptor *a, const 
     return same_value(ctx, a->getter, b->getter) && same_value(ctx, a->setter, b->setter);
 }
 
-/* Compared as they are: JS_PeekOwnProperty (engine patch 8) takes no reference, so nothing
- * is duplicated and freed per property; JS_GetOwnProperty where it cannot say. */
-static int still_same(JSContext *ctx, const struct Watched *w)
+/* Compared as they are: JS_OwnPropertyIs (engine patch 15) reads the property in place at
+ * the slot it had last time; JS_PeekOwnProperty (engine patch 8), which takes no reference,
+ * where that cannot say (a value that is not an object: === then, not identity);
+ * JS_GetOwnProperty where neither can. */
+static int still_same(JSContext *ctx, struct Watched *w)
 {
     JSPropertyDescriptor now;
+    if (w->found) { /* in place (engine patch 15): ~15 instructions a property */
+        int is = JS_OwnPropertyIs(ctx, w->object, w->key, &w->slot, (w->desc.flags & JS_PROP_GETSET) != 0,
+                                  w->desc.value, w->desc.getter, w->desc.setter);
+        if (is >= 0)
+            return is;
+    }
     int found = JS_PeekOwnProperty(ctx, w->object, w->key, &now.flags, &now.value, &now.getter, &now.setter);
     if (found >= 0)
         return found == w->found && (!found || same_descriptor(ctx, &now, &w->desc));

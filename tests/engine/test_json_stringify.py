@@ -2,7 +2,8 @@
 members from its shape and checks cycles on a list on the C stack. What it writes must stay what
 the generic path (and node: the expected texts below are node 20's, error messages aside) writes:
 key order with index keys, inherited and hidden keys, a toJSON or getter that deletes, adds,
-redefines or hides keys of the object being written, cycles, replacers, indentation."""
+redefines or hides keys of the object being written, cycles, replacers, indentation, and
+the quoting of 8-bit, wide, surrogate, control and rope strings."""
 
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ CASES = (
     "out.push(S(wrapped));\n"
     'const ctr = { a: 1 }; Object.defineProperty(ctr, "b", { get: () => "g", enumerable: true }); ctr.c = 3;\n'
     "out.push(S(ctr));\n"
+    'out.push(S({ "a\\"b\\\\c\\n": "é ü ÿ \\u0001\\u001f\\u007f", wide: "日本 \\ud83d\\ude00", lone: "\\ud800 x \\udfff", tab: "\\t\\r\\b\\f" }));\n'
+    'let rope = "x"; for (let i = 0; i < 12; i++) rope = rope + rope + "\\"";\n'
+    'out.push(S({ rope: rope.slice(0, 40), whole: rope.length, r2: "left-" + "right\\n".repeat(3) }).length);\n'
+    'out.push(S(["a".repeat(300) + "\\"", "é".repeat(70) + "\\u2028"]));\n'
+    'out.push(S("top \\u0000 level"));\n'
     "return Response.text(JSON.stringify(out));\n"
 )
 
@@ -80,6 +86,10 @@ EXPECTED = [
     "Error: boom",
     '{"a":1,"b":0,"c":"now hidden"}',
     '{"a":1,"b":"g","c":3}',
+    '{"a\\"b\\\\c\\n":"é ü ÿ \\u0001\\u001f\x7f","wide":"日本 😀","lone":"\\ud800 x \\udfff","tab":"\\t\\r\\b\\f"}',
+    116,
+    '["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\"","éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé\u2028"]',
+    '"top \\u0000 level"',
 ]
 
 

@@ -10025,6 +10025,52 @@ int JS_PeekOwnProperty(JSContext *ctx, JSValueConst obj, JSAtom prop, int *flags
     }
 }
 
+/* zigttp patch 15: whether own property `prop` of `obj` is still the data property holding
+   the object `value` (getset 0) or the accessor with exactly `getter` and `setter` (getset
+   1, a missing one JS_UNDEFINED), as the host recorded it: 1 yes, 0 no (another value or
+   kind, or gone), -1 when only JS_PeekOwnProperty can say (an exotic object, a lazily
+   initialised property, a recorded value that is not an object). `*slot` is where the
+   property was last time, a hint checked before use (any value is safe): the builtin-
+   integrity check after every request reads each watched property in place. */
+int JS_OwnPropertyIs(JSContext *ctx, JSValueConst obj, JSAtom prop, uint32_t *slot, int getset,
+                     JSValueConst value, JSValueConst getter, JSValueConst setter)
+{
+    JSObject *p;
+    JSShape *sh;
+    JSShapeProperty *prs;
+    JSProperty *pr;
+    uint32_t index;
+
+    (void)ctx;
+    if (JS_VALUE_GET_TAG(obj) != JS_TAG_OBJECT || (!getset && !JS_IsObject(value)))
+        return -1;
+    p = JS_VALUE_GET_OBJ(obj);
+    sh = p->shape;
+    index = *slot;
+    if (index < sh->prop_count && get_shape_prop(sh)[index].atom == prop) {
+        prs = get_shape_prop(sh) + index;
+        pr = p->prop + index;
+    } else {
+        prs = find_own_property(&pr, p, prop);
+        if (!prs)
+            return p->is_exotic ? -1 : 0;
+        *slot = prs - get_shape_prop(sh);
+    }
+    switch (prs->flags & JS_PROP_TMASK) {
+    case JS_PROP_NORMAL:
+        return !getset && JS_VALUE_GET_TAG(pr->u.value) == JS_TAG_OBJECT &&
+               JS_VALUE_GET_PTR(pr->u.value) == JS_VALUE_GET_PTR(value);
+    case JS_PROP_GETSET:
+        return getset &&
+               (pr->u.getset.getter ? JS_IsObject(getter) && JS_VALUE_GET_OBJ(getter) == pr->u.getset.getter
+                                    : JS_IsUndefined(getter)) &&
+               (pr->u.getset.setter ? JS_IsObject(setter) && JS_VALUE_GET_OBJ(setter) == pr->u.getset.setter
+                                    : JS_IsUndefined(setter));
+    default: /* a variable reference, a lazily initialised property */
+        return -1;
+    }
+}
+
 int JS_GetOwnProperty(JSContext *ctx, JSPropertyDescriptor *desc,
                       JSValueConst obj, JSAtom prop)
 {
@@ -14889,26 +14935,31 @@ static JSValue JS_ToStringCheckObject(JSContext *ctx, JSValueConst val)
     return JS_ToString(ctx, val);
 }
 
-static JSValue JS_ToQuotedString(JSContext *ctx, JSValueConst val1)
+/* zigttp patch 14: `p` quoted as JSON quotes it, appended to `b` (JS_ToQuotedString's loop,
+   which JSON.stringify now runs into its own buffer instead of making a string per key and
+   per string value); the runs of an 8-bit string that need no escape are copied at once. */
+static int string_buffer_put_quoted(StringBuffer *b, JSString *p)
 {
-    JSValue val;
-    JSString *p;
-    int i;
+    int i, run;
     uint32_t c;
-    StringBuffer b_s, *b = &b_s;
     char buf[16];
 
-    val = JS_ToStringCheckObject(ctx, val1);
-    if (JS_IsException(val))
-        return val;
-    p = JS_VALUE_GET_STRING(val);
-
-    if (string_buffer_init(ctx, b, p->len + 2))
-        goto fail;
-
     if (string_buffer_putc8(b, '\"'))
-        goto fail;
+        return -1;
     for(i = 0; i < p->len; ) {
+        if (!p->is_wide_char) {
+            for (run = i; run < p->len; run++) {
+                c = str8(p)[run];
+                if (c < 32 || c == '\"' || c == '\\')
+                    break;
+            }
+            if (run > i) {
+                if (string_buffer_write8(b, str8(p) + i, run - i))
+                    return -1;
+                i = run;
+                continue;
+            }
+        }
         c = string_getc(p, &i);
         switch(c) {
         case '\t':
@@ -14930,23 +14981,39 @@ static JSValue JS_ToQuotedString(JSContext *ctx, JSValueConst val1)
         case '\\':
         quote:
             if (string_buffer_putc8(b, '\\'))
-                goto fail;
+                return -1;
             if (string_buffer_putc8(b, c))
-                goto fail;
+                return -1;
             break;
         default:
             if (c < 32 || is_surrogate(c)) {
                 snprintf(buf, sizeof(buf), "\\u%04x", c);
                 if (string_buffer_write8(b, (uint8_t*)buf, 6))
-                    goto fail;
+                    return -1;
             } else {
                 if (string_buffer_putc(b, c))
-                    goto fail;
+                    return -1;
             }
             break;
         }
     }
-    if (string_buffer_putc8(b, '\"'))
+    return string_buffer_putc8(b, '\"');
+}
+
+static JSValue JS_ToQuotedString(JSContext *ctx, JSValueConst val1)
+{
+    JSValue val;
+    JSString *p;
+    StringBuffer b_s, *b = &b_s;
+
+    val = JS_ToStringCheckObject(ctx, val1);
+    if (JS_IsException(val))
+        return val;
+    p = JS_VALUE_GET_STRING(val);
+
+    if (string_buffer_init(ctx, b, p->len + 2))
+        goto fail;
+    if (string_buffer_put_quoted(b, p))
         goto fail;
     JS_FreeValue(ctx, val);
     return string_buffer_end(b);
@@ -51839,13 +51906,9 @@ static int js_json_plain_members(JSContext *ctx, JSONStringifyContext *jsc, JSVa
         }
         if (has_content)
             string_buffer_putc8(jsc->b, ',');
-        key = JS_ToQuotedStringFree(ctx, key);
-        if (JS_IsException(key)) {
-            JS_FreeValue(ctx, v);
-            goto done;
-        }
         string_buffer_concat_value(jsc->b, sep);
-        string_buffer_concat_value_free(jsc->b, key);
+        string_buffer_put_quoted(jsc->b, JS_VALUE_GET_STRING(key)); /* (an atom's string) */
+        JS_FreeValue(ctx, key);
         string_buffer_putc8(jsc->b, ':');
         string_buffer_concat_value(jsc->b, sep1);
         if (js_json_to_str(ctx, jsc, val, v, indent1))
@@ -52028,6 +52091,10 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
  concat_primitive:
     switch (JS_VALUE_GET_NORM_TAG(val)) {
     case JS_TAG_STRING:
+        /* zigttp patch 14: quoted into the output, no string of its own */
+        ret = string_buffer_put_quoted(jsc->b, JS_VALUE_GET_STRING(val));
+        JS_FreeValue(ctx, val);
+        return ret;
     case JS_TAG_STRING_ROPE:
         val = JS_ToQuotedStringFree(ctx, val);
         if (JS_IsException(val))
@@ -52082,7 +52149,7 @@ JSValue JS_JSONStringify(JSContext *ctx, JSValueConst obj,
     ret = JS_UNDEFINED;
     wrapper = JS_UNDEFINED;
 
-    string_buffer_init(ctx, jsc->b, 0);
+    string_buffer_init(ctx, jsc->b, 64); /* zigttp patch 14: no regrowth for small texts (was 0) */
     if (JS_IsFunction(ctx, replacer)) {
         jsc->replacer_func = replacer;
     } else {

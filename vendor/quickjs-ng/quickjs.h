@@ -531,6 +531,9 @@ JS_EXTERN int JS_ExecutePendingFinalizer(JSRuntime *rt, JSContext **pctx);
    setter borrowed: valid until JS runs), 0 absent, -1 when only JS_GetOwnProperty can say */
 JS_EXTERN int JS_PeekOwnProperty(JSContext *ctx, JSValueConst obj, JSAtom prop, int *flags,
                                  JSValue *value, JSValue *getter, JSValue *setter);
+/* zigttp patch 15: is own property `prop` still exactly the recorded data or accessor one */
+JS_EXTERN int JS_OwnPropertyIs(JSContext *ctx, JSValueConst obj, JSAtom prop, uint32_t *slot, int getset,
+                               JSValueConst value, JSValueConst getter, JSValueConst setter);
 /* should be called when changing thread to update the stack top value
    used to check stack overflow. */
 JS_EXTERN void JS_UpdateStackTop(JSRuntime *rt);

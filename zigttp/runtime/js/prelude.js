@@ -54,24 +54,26 @@
   const Uint8ArrayCtor = Uint8Array;
   const ArrayBufferCtor = ArrayBuffer;
   const decodeComponent = decodeURIComponent;
-  const fnCall = Function.prototype.call;
-  const call = fnCall.bind(fnCall); // call(f, this, ...args): no lookup of `.call` at run time
+  // call(f, this, ...args) and uncurry(f)(this, ...args): f.call(this, ...args) in one native
+  // hop (native/engine/hooks.c), no lookup of `.call` at run time; callers pass each helper
+  // its arguments exactly (a native helper forwards any extra one)
+  const call = hooks.call, uncurry = hooks.uncurry;
   const objHasOwn = ObjectProto.hasOwnProperty;
   const sIndexOf = StringProto.indexOf, sSlice = StringProto.slice, sSplit = StringProto.split;
   const sLower = StringProto.toLowerCase, sUpper = StringProto.toUpperCase;
   const sReplaceAll = StringProto.replaceAll;
   const reExec = RegExpProto.exec, reTest = RegExpProto.test;
   const aPush = ArrayProto.push, aJoin = ArrayProto.join, aValues = ArrayProto[SymbolIterator];
-  const hasOwn = (obj, key) => call(objHasOwn, obj, key);
-  const strIndexOf = (s, sub, from) => call(sIndexOf, s, sub, from);
-  const strSlice = (s, a, b) => call(sSlice, s, a, b);
-  const strSplit = (s, sep) => call(sSplit, s, sep);
-  const strToLower = (s) => call(sLower, s);
-  const strToUpper = (s) => call(sUpper, s);
-  const strReplaceAll = (s, a, b) => call(sReplaceAll, s, a, b);
-  const regexTest = (re, s) => call(reTest, re, s);
-  const arrayPush = (arr, v) => call(aPush, arr, v);
-  const arrayJoin = (arr, sep) => call(aJoin, arr, sep);
+  const hasOwn = uncurry(objHasOwn); // (obj, key)
+  const strIndexOf = uncurry(sIndexOf); // (s, sub, from)
+  const strSlice = uncurry(sSlice); // (s, a, b)
+  const strSplit = uncurry(sSplit); // (s, sep)
+  const strToLower = uncurry(sLower); // (s)
+  const strToUpper = uncurry(sUpper); // (s)
+  const strReplaceAll = uncurry(sReplaceAll); // (s, a, b)
+  const regexTest = uncurry(reTest); // (re, s)
+  const arrayPush = uncurry(aPush); // (arr, v)
+  const arrayJoin = uncurry(aJoin); // (arr, sep)
   // RegExp.prototype.test looks up `exec` on the regex: pin it on our own regexes.
   function pinned(re) { defineProperty(re, "exec", { value: reExec }); return re; }
   function list() { return []; }
