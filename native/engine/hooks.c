@@ -322,6 +322,26 @@ static JSValue hook_uncurry(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_NewCFunctionData(ctx, uncurried_call, 0, 0, 1, argv); /* (length 0: no padding) */
 }
 
+/* objectLike(model, ...values) -> an object like `model` (its prototype and its own data
+ * properties in their order, engine patch 11) holding `values`, or undefined when the model
+ * does not qualify or the count differs: the prelude makes each incoming Request like a model
+ * instance instead of running its constructors per request (prelude.js, `incoming`). */
+static JSValue hook_object_like(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    JSValue values[16];
+    int count = argc - 1;
+    (void)this_val;
+    if (count < 0 || count > (int)(sizeof values / sizeof values[0]))
+        return JS_UNDEFINED;
+    for (int i = 0; i < count; i++)
+        values[i] = JS_DupValue(ctx, argv[i + 1]);
+    JSValue made = JS_NewObjectLike(ctx, argv[0], count, values);
+    if (JS_IsUndefined(made)) /* (refused: the values were not taken over) */
+        for (int i = 0; i < count; i++)
+            JS_FreeValue(ctx, values[i]);
+    return made;
+}
+
 JSValue make_hooks(JSContext *ctx)
 {
     static const struct { const char *name; JSCFunction *fn; int length; } table[] = {
@@ -345,6 +365,7 @@ JSValue make_hooks(JSContext *ctx)
         {"jsxElement", hook_jsx_element, 1},
         {"call", hook_call, 2},
         {"uncurry", hook_uncurry, 1},
+        {"objectLike", hook_object_like, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

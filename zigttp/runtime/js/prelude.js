@@ -570,11 +570,14 @@
         streaming = hooks.streams.reader(body);
         return [checkStatus(response.#status), responseLines(response), "", true];
       }
-      return [checkStatus(response.#status), responseLines(response), body === null ? "" : body];
+      const status = response.#status; // (200, the common one, needs no check call)
+      return [status === 200 ? 200 : checkStatus(status), responseLines(response), body === null ? "" : body];
     }
     // A brand check (a Proxy or an Object.create(Response.prototype) fails it): cheaper than
     // `instanceof`, which looks up Symbol.hasInstance and walks the prototype chain.
-    static isResponse(value) { return isObject(value) && #body in value; }
+    static isResponse(value) {
+      return ((typeof value === "object" && value !== null) || typeof value === "function") && #body in value; // (isObject inline)
+    }
   }
   const immutableResponse = ResponseImpl.immutable;
   // A response that came over the network (fetch(), zigttp:fetch): `pairs` [[name, value]...]
@@ -676,7 +679,8 @@
     // (no `arguments` here: referencing it allocates an arguments object on every call)
     const body = data === undefined ? "{}" : jsonStringify(data);
     if (body === undefined) throw new TypeErrorCtor(`Response.json: a ${typeof data} cannot be serialised as JSON`);
-    if (init !== undefined && init !== null && NULL_BODY[init.status] === true) {
+    if (init === undefined) return new ResponseImpl(body, 200, undefined, JSON_TYPE, undefined); // (typed's first case)
+    if (init !== null && NULL_BODY[init.status] === true) {
       throw new TypeErrorCtor(`Response.json: a ${init.status} response cannot have a body`);
     }
     return typed(body, init, JSON_TYPE);
@@ -941,6 +945,9 @@
     }
     static raw(request) { return request.#raw; }
     static fieldsOf(request) { return request.#std; }
+    static layoutOf(request) { // (internal, at load: see requestLike)
+      return [request.#headers, request.#query, request.#used, request.#raw, request.#text, request.#std, request.#origin];
+    }
     static take(request) { return request.#take(); }
   }
   // The original's shape: own `method`, `url`, `path` data properties, which the writable
@@ -959,8 +966,33 @@
   }
   defineProperty(SeedRequest.prototype, "constructor", { value: Request });
   const requestParts = RequestImpl.parts, requestRaw = RequestImpl.raw, requestTake = RequestImpl.take;
-  const fromFields = RequestImpl.fieldsOf;
+  const fromFields = RequestImpl.fieldsOf, layoutOf = RequestImpl.layoutOf;
   delete RequestImpl.parts; delete RequestImpl.raw; delete RequestImpl.take; delete RequestImpl.fieldsOf;
+  delete RequestImpl.layoutOf;
+  // Incoming requests are made like a model instance (hooks.objectLike: the engine shares the
+  // model's shape and sets the values in place, patch 11) instead of running SeedRequest's and
+  // RequestImpl's constructors and field initialiser per request (~8 k instructions of a ~34 k
+  // plain request). The values are in the instances' layout: the private methods' brand
+  // (undefined), RequestImpl's fields in declaration order, then SeedRequest's method, url,
+  // path. requestLike proves that layout once with a probe; if it does not hold (a field
+  // added, reordered), `incoming` runs the constructors as before.
+  const objectLike = hooks.objectLike;
+  const SEED_MODEL = new SeedRequest("GET", "/", "", null), STD_MODEL = new RequestImpl("", null, null, "");
+  function requestLike(probe, publicValues) { // probe: the model's objectLike with 1..7, then publicValues
+    try {
+      if (probe === undefined) return false;
+      const fields = layoutOf(probe);
+      for (let i = 0; i < 7; i++) if (fields[i] !== i + 1) return false;
+      const names = Object.getOwnPropertyNames(probe);
+      if (names.length !== publicValues.length) return false;
+      for (let i = 0; i < names.length; i++) if (probe[names[i]] !== publicValues[i]) return false;
+      return true;
+    } catch (_e) {
+      return false;
+    }
+  }
+  const SEED_LIKE = requestLike(objectLike(SEED_MODEL, undefined, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), [8, 9, 10]);
+  const STD_LIKE = requestLike(objectLike(STD_MODEL, undefined, 1, 2, 3, 4, 5, 6, 7), []);
   defineProperty(RequestImpl.prototype, Symbol.toStringTag, { value: "Request", configurable: true });
   function copyFields(from) {
     const f = objectCreate(DEFAULT_FIELDS);
@@ -1186,9 +1218,17 @@
     }
     return null;
   }
+  // (SeedRequest's and RequestImpl's constructors' values, made like a model: requestLike)
   function incoming(handler, method, url, headersWire, body, origin) {
-    if (handler !== fetchWrapper) return new SeedRequest(method, url, headersWire, body);
-    return new RequestImpl(headersWire, body, standardFields(method, url), origin === undefined ? "" : origin);
+    if (handler !== fetchWrapper) {
+      if (!SEED_LIKE) return new SeedRequest(method, url, headersWire, body);
+      const q = strIndexOf(url, "?");
+      return objectLike(SEED_MODEL, undefined, headersWire, undefined, false, body, undefined, null, undefined,
+        method, url, q < 0 ? url : strSlice(url, 0, q));
+    }
+    const std = standardFields(method, url), from = origin === undefined ? "" : origin;
+    if (!STD_LIKE) return new RequestImpl(headersWire, body, std, from);
+    return objectLike(STD_MODEL, undefined, headersWire, undefined, false, body, undefined, std, from);
   }
   function findHandler() {
     const exported = global.__zigttp_exports;
@@ -1213,7 +1253,10 @@
 
   // A response for the host: [status, header lines, body string or bytes].
   function encode(result) {
-    if (isResponse(result)) return responseParts(result);
+    return isResponse(result) ? responseParts(result) : encodeOther(result);
+  }
+  // (dispatch checked isResponse already)
+  function encodeOther(result) {
     if (result instanceof ResponseImpl) return responseParts(result); // (throws: no brand)
     if (typeof result === "string") {
       return [200, "content-type: text/plain; charset=utf-8\r\n", result];
@@ -1293,8 +1336,8 @@
     }
     try {
       const result = handler(incoming(handler, method, url, headersWire, body, origin));
-      if (result !== null && typeof result === "object" && !isResponse(result)
-          && typeof result.then === "function") {
+      if (isResponse(result)) return responseParts(result); // (encode's first case, one call less)
+      if (result !== null && typeof result === "object" && typeof result.then === "function") {
         const state = objectCreate(null);
         state.done = false;
         pending = state;
@@ -1303,7 +1346,7 @@
           (error) => { state.done = true; state.error = error; state.failed = true; });
         return null;
       }
-      return encode(result);
+      return encodeOther(result);
     } catch (error) {
       return classify(error);
     }
