@@ -53,3 +53,35 @@ def test_a_fetch_handlers_request_is_like_a_constructed_one() -> None:
     assert got["url"] == "http://ex.com/p?q=1"
     got["a"].pop("used"), got["b"].pop("used")
     assert got["a"] == got["b"]
+
+
+def test_a_response_without_init_headers_is_like_a_constructed_one() -> None:
+    """Responses without init headers are made like a model too; `clone()` and a Response with
+    init headers are made by the constructor: everything a handler sees is the same."""
+    engine = load(
+        "async function dump(r) {\n"
+        "  return { own: Reflect.ownKeys(r).length, ext: Object.isExtensible(r), s: r.status,\n"
+        "    st: r.statusText, ok: r.ok, type: r.type, url: r.url, red: r.redirected,\n"
+        "    h: [...r.headers], tag: Object.prototype.toString.call(r), isR: r instanceof Response,\n"
+        "    before: r.bodyUsed, text: await r.text(), after: r.bodyUsed };\n"
+        "}\n"
+        "class Mine extends Response {}\n"
+        "async function handler(request) {\n"
+        "  const made = [Response.json({ a: 1 }), Response.text('t', { status: 201 }), new Response('n'),\n"
+        "    Response('seed'), new Response(null, { status: 204 }), Response.html('<p>', { statusText: 'Fine' }),\n"
+        "    new Mine('sub')];\n"
+        "  const out = [];\n"
+        "  for (const r of made) {\n"
+        "    const copy = r.clone();\n"
+        "    const withHeaders = new Response(r.clone().body, { status: r.status, headers: r.headers });\n"
+        "    out.push([await dump(r), await dump(copy), (await dump(withHeaders)).h, r instanceof Mine]);\n"
+        "  }\n"
+        "  return Response.json(out);\n}"
+    )
+    got = json.loads(engine.dispatch()[2])
+    for index, (made, copy, headers, mine) in enumerate(got):
+        assert made == copy, index
+        assert made["h"] == headers, index
+        assert mine == (index == 6)
+    assert [row[0]["s"] for row in got] == [200, 201, 200, 200, 204, 200, 200]
+    assert got[5][0]["st"] == "Fine" and got[0][0]["text"] == '{"a":1}'

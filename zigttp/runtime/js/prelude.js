@@ -58,6 +58,7 @@
   // hop (native/engine/hooks.c), no lookup of `.call` at run time; callers pass each helper
   // its arguments exactly (a native helper forwards any extra one)
   const call = hooks.call, uncurry = hooks.uncurry;
+  const objectLike = hooks.objectLike; // (model, ...values): see requestLike
   const objHasOwn = ObjectProto.hasOwnProperty;
   const sIndexOf = StringProto.indexOf, sSlice = StringProto.slice, sSplit = StringProto.split;
   const sLower = StringProto.toLowerCase, sUpper = StringProto.toUpperCase;
@@ -575,6 +576,10 @@
     }
     // A brand check (a Proxy or an Object.create(Response.prototype) fails it): cheaper than
     // `instanceof`, which looks up Symbol.hasInstance and walks the prototype chain.
+    static layoutOf(response) { // (internal, at load: see RESPONSE_LIKE)
+      return [response.#headers, response.#type, response.#extra, response.#body, response.#status,
+        response.#statusText, response.#used, response.#meta];
+    }
     static isResponse(value) {
       return ((typeof value === "object" && value !== null) || typeof value === "function") && #body in value; // (isObject inline)
     }
@@ -593,8 +598,32 @@
     return sync ? response : immutableResponse(response);
   }
   const responseLines = ResponseImpl.linesOf, responseParts = ResponseImpl.partsOf;
-  const isResponse = ResponseImpl.isResponse;
+  const isResponse = ResponseImpl.isResponse, responseLayout = ResponseImpl.layoutOf;
   delete ResponseImpl.immutable; delete ResponseImpl.linesOf; delete ResponseImpl.partsOf; delete ResponseImpl.isResponse;
+  delete ResponseImpl.layoutOf;
+  // A response without init headers is made like a model instance, as incoming requests are
+  // (hooks.objectLike, see requestLike): the brand (undefined), then the fields in declaration
+  // order, proven once here by a probe; else (or with headers to validate) the constructor runs.
+  const RESPONSE_MODEL = new ResponseImpl(null, 200, undefined, null, undefined);
+  const RESPONSE_LIKE = (() => {
+    try {
+      const probe = objectLike(RESPONSE_MODEL, undefined, 1, 2, 3, 4, 5, 6, 7, 8);
+      if (probe === undefined) return false;
+      const fields = responseLayout(probe);
+      for (let i = 0; i < 8; i++) if (fields[i] !== i + 1) return false;
+      return Object.getOwnPropertyNames(probe).length === 0;
+    } catch (_e) {
+      return false;
+    }
+  })();
+  // new ResponseImpl(body, status, statusText, type, extra, meta), the common case made like the model
+  function newResponse(body, status, statusText, type, extra, meta) {
+    if (!RESPONSE_LIKE || (extra !== undefined && extra !== null)) {
+      return new ResponseImpl(body, status, statusText, type, extra, meta);
+    }
+    return objectLike(RESPONSE_MODEL, undefined, null, type, extra, body, status, statusText, false,
+      meta === undefined ? DEFAULT_META : meta);
+  }
   // Never a thenable, even with a polluted Object.prototype.then: an async handler's Response
   // must resolve to itself.
   defineProperty(ResponseImpl.prototype, "then", { value: undefined });
@@ -655,7 +684,7 @@
     if (raw !== null && NULL_BODY[status] === true) {
       throw new TypeErrorCtor(`new Response: a ${status} response cannot have a body; pass null`);
     }
-    const response = new ResponseImpl(raw, status, statusText, type, options.headers);
+    const response = newResponse(raw, status, statusText, type, options.headers);
     if (new.target === undefined || new.target === Response) return response;
     setPrototypeOf(response, new.target.prototype); // a subclass (its fields stay the glue's)
     return response;
@@ -670,16 +699,16 @@
   Response.prototype = ResponseImpl.prototype;
   defineProperty(ResponseImpl.prototype, "constructor", { value: Response });
   function typed(body, init, type) {
-    if (init === undefined) return new ResponseImpl(body, 200, undefined, type, undefined);
+    if (init === undefined) return newResponse(body, 200, undefined, type, undefined);
     const options = initOf(init);
     const statusText = options.statusText === undefined ? undefined : checkStatusText(options.statusText);
-    return new ResponseImpl(body, checkStatus(options.status), statusText, type, options.headers);
+    return newResponse(body, checkStatus(options.status), statusText, type, options.headers);
   }
   Response.json = function json(data, init) {
     // (no `arguments` here: referencing it allocates an arguments object on every call)
     const body = data === undefined ? "{}" : jsonStringify(data);
     if (body === undefined) throw new TypeErrorCtor(`Response.json: a ${typeof data} cannot be serialised as JSON`);
-    if (init === undefined) return new ResponseImpl(body, 200, undefined, JSON_TYPE, undefined); // (typed's first case)
+    if (init === undefined) return newResponse(body, 200, undefined, JSON_TYPE, undefined); // (typed's first case)
     if (init !== null && NULL_BODY[init.status] === true) {
       throw new TypeErrorCtor(`Response.json: a ${init.status} response cannot have a body`);
     }
@@ -976,7 +1005,6 @@
   // (undefined), RequestImpl's fields in declaration order, then SeedRequest's method, url,
   // path. requestLike proves that layout once with a probe; if it does not hold (a field
   // added, reordered), `incoming` runs the constructors as before.
-  const objectLike = hooks.objectLike;
   const SEED_MODEL = new SeedRequest("GET", "/", "", null), STD_MODEL = new RequestImpl("", null, null, "");
   function requestLike(probe, publicValues) { // probe: the model's objectLike with 1..7, then publicValues
     try {
