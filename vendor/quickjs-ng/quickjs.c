@@ -10025,15 +10025,14 @@ int JS_PeekOwnProperty(JSContext *ctx, JSValueConst obj, JSAtom prop, int *flags
     }
 }
 
-/* zigttp patch 15: whether own property `prop` of `obj` is still the data property holding
-   the object `value` (getset 0) or the accessor with exactly `getter` and `setter` (getset
-   1, a missing one JS_UNDEFINED), as the host recorded it: 1 yes, 0 no (another value or
-   kind, or gone), -1 when only JS_PeekOwnProperty can say (an exotic object, a lazily
-   initialised property, a recorded value that is not an object). `*slot` is where the
-   property was last time, a hint checked before use (any value is safe): the builtin-
-   integrity check after every request reads each watched property in place. */
-int JS_OwnPropertyIs(JSContext *ctx, JSValueConst obj, JSAtom prop, uint32_t *slot, int getset,
-                     JSValueConst value, JSValueConst getter, JSValueConst setter)
+/* zigttp patch 15: whether own property `r->key` of `r->object` is still the data property
+   holding the object `r->value` (getset 0) or the accessor with exactly `r->getter` and
+   `r->setter` (getset 1, a missing one JS_UNDEFINED), as the host recorded it: 1 yes, 0 no
+   (another value or kind, or gone), -1 when only JS_PeekOwnProperty can say (an exotic
+   object, a lazily initialised property, a recorded value that is not an object, getset
+   -1). `r->slot` is where the property was last time, a hint checked before use (any value
+   is safe). */
+static inline int js_own_property_is(JSRecordedProperty *r)
 {
     JSObject *p;
     JSShape *sh;
@@ -10041,34 +10040,50 @@ int JS_OwnPropertyIs(JSContext *ctx, JSValueConst obj, JSAtom prop, uint32_t *sl
     JSProperty *pr;
     uint32_t index;
 
-    (void)ctx;
-    if (JS_VALUE_GET_TAG(obj) != JS_TAG_OBJECT || (!getset && !JS_IsObject(value)))
+    if (JS_VALUE_GET_TAG(r->object) != JS_TAG_OBJECT || r->getset < 0 ||
+        (!r->getset && JS_VALUE_GET_TAG(r->value) != JS_TAG_OBJECT))
         return -1;
-    p = JS_VALUE_GET_OBJ(obj);
+    p = JS_VALUE_GET_OBJ(r->object);
     sh = p->shape;
-    index = *slot;
-    if (index < sh->prop_count && get_shape_prop(sh)[index].atom == prop) {
+    index = r->slot;
+    if (index < sh->prop_count && get_shape_prop(sh)[index].atom == r->key) {
         prs = get_shape_prop(sh) + index;
         pr = p->prop + index;
     } else {
-        prs = find_own_property(&pr, p, prop);
+        prs = find_own_property(&pr, p, r->key);
         if (!prs)
             return p->is_exotic ? -1 : 0;
-        *slot = prs - get_shape_prop(sh);
+        r->slot = prs - get_shape_prop(sh);
     }
     switch (prs->flags & JS_PROP_TMASK) {
     case JS_PROP_NORMAL:
-        return !getset && JS_VALUE_GET_TAG(pr->u.value) == JS_TAG_OBJECT &&
-               JS_VALUE_GET_PTR(pr->u.value) == JS_VALUE_GET_PTR(value);
+        return !r->getset && JS_VALUE_GET_TAG(pr->u.value) == JS_TAG_OBJECT &&
+               JS_VALUE_GET_PTR(pr->u.value) == JS_VALUE_GET_PTR(r->value);
     case JS_PROP_GETSET:
-        return getset &&
-               (pr->u.getset.getter ? JS_IsObject(getter) && JS_VALUE_GET_OBJ(getter) == pr->u.getset.getter
-                                    : JS_IsUndefined(getter)) &&
-               (pr->u.getset.setter ? JS_IsObject(setter) && JS_VALUE_GET_OBJ(setter) == pr->u.getset.setter
-                                    : JS_IsUndefined(setter));
+        return r->getset &&
+               (pr->u.getset.getter ? JS_VALUE_GET_TAG(r->getter) == JS_TAG_OBJECT &&
+                                      JS_VALUE_GET_OBJ(r->getter) == pr->u.getset.getter
+                                    : JS_IsUndefined(r->getter)) &&
+               (pr->u.getset.setter ? JS_VALUE_GET_TAG(r->setter) == JS_TAG_OBJECT &&
+                                      JS_VALUE_GET_OBJ(r->setter) == pr->u.getset.setter
+                                    : JS_IsUndefined(r->setter));
     default: /* a variable reference, a lazily initialised property */
         return -1;
     }
+}
+
+/* zigttp patch 15: how many of props[0..count), from the first, are verifiably as recorded
+   (js_own_property_is): the builtin-integrity check after every request reads each watched
+   property in place, in one call, and asks JS_PeekOwnProperty only about the one it stops at. */
+int JS_OwnPropertiesAre(JSContext *ctx, int count, JSRecordedProperty *props)
+{
+    int i;
+    (void)ctx;
+    for (i = 0; i < count; i++) {
+        if (js_own_property_is(&props[i]) != 1)
+            break;
+    }
+    return i;
 }
 
 int JS_GetOwnProperty(JSContext *ctx, JSPropertyDescriptor *desc,

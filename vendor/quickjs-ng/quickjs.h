@@ -531,9 +531,16 @@ JS_EXTERN int JS_ExecutePendingFinalizer(JSRuntime *rt, JSContext **pctx);
    setter borrowed: valid until JS runs), 0 absent, -1 when only JS_GetOwnProperty can say */
 JS_EXTERN int JS_PeekOwnProperty(JSContext *ctx, JSValueConst obj, JSAtom prop, int *flags,
                                  JSValue *value, JSValue *getter, JSValue *setter);
-/* zigttp patch 15: is own property `prop` still exactly the recorded data or accessor one */
-JS_EXTERN int JS_OwnPropertyIs(JSContext *ctx, JSValueConst obj, JSAtom prop, uint32_t *slot, int getset,
-                               JSValueConst value, JSValueConst getter, JSValueConst setter);
+/* zigttp patch 15: a recorded own property (borrowed values) for JS_OwnPropertiesAre */
+typedef struct JSRecordedProperty {
+    JSValue object;
+    JSAtom key;
+    uint32_t slot; /* where it was last time: a hint, any value is safe */
+    int getset;    /* 1 an accessor (getter, setter), 0 a data property holding the object value, -1 ask JS_PeekOwnProperty */
+    JSValue value, getter, setter;
+} JSRecordedProperty;
+/* how many of props[0..count), from the first, are verifiably still as recorded */
+JS_EXTERN int JS_OwnPropertiesAre(JSContext *ctx, int count, JSRecordedProperty *props);
 /* should be called when changing thread to update the stack top value
    used to check stack overflow. */
 JS_EXTERN void JS_UpdateStackTop(JSRuntime *rt);
