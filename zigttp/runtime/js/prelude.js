@@ -12,9 +12,9 @@
 //   loaded (native/engine/integrity.c), and a request that changed them taints the runtime,
 //   which the host replaces before the next request.
 // * This file evaluates to one function, which the engine extension (native/engine) calls
-//   with its `hooks` (console, host, utf8Decode, utf8Encode, call, uncurry, objectLike...): the hooks and the returned
-//   dispatcher stay in this closure and in C, never on globalThis, so handler code (indirect
-//   eval included) cannot reach, call or replace them.
+//   with its `hooks` (console, host, utf8Decode, utf8Encode, call, uncurry, objectLike...):
+//   the hooks and the returned dispatcher stay in this closure and in C, never on globalThis,
+//   so handler code (indirect eval included) cannot reach, call or replace them.
 // * The host calls dispatch(method, url, "name\0value\0..." headers, body ArrayBuffer | null)
 //   and reads the answer in C (marshal.c):
 //     [status, "name: value\r\n"..., body]   a response; body a string or bytes (see `encode`)
