@@ -20934,8 +20934,36 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
             OP_CMP(OP_gte, >=, js_relational_slow(ctx, sp, opcode));
             OP_CMP(OP_eq, ==, js_eq_slow(ctx, sp, 0));
             OP_CMP(OP_neq, !=, js_eq_slow(ctx, sp, 1));
-            OP_CMP(OP_strict_eq, ==, js_strict_eq_slow(ctx, sp, 0));
-            OP_CMP(OP_strict_neq, !=, js_strict_eq_slow(ctx, sp, 1));
+            /* zigttp patch 16: two strings, the same one or two interned ones (an atom's
+               string: `typeof x`, a literal, a property name), compare by identity here
+               (interned strings are unique); others take the slow path as before */
+#define OP_STRICT_EQ(opcode, is_neq)                                    \
+            CASE(opcode):                                               \
+                {                                                       \
+                JSValue op1 = sp[-2], op2 = sp[-1];                     \
+                if (likely(JS_VALUE_IS_BOTH_INT(op1, op2))) {           \
+                    sp[-2] = js_bool((JS_VALUE_GET_INT(op1) == JS_VALUE_GET_INT(op2)) ^ is_neq); \
+                    sp--;                                               \
+                } else if (JS_VALUE_GET_TAG(op1) == JS_TAG_STRING &&    \
+                           JS_VALUE_GET_TAG(op2) == JS_TAG_STRING &&    \
+                           (JS_VALUE_GET_STRING(op1) == JS_VALUE_GET_STRING(op2) || \
+                            (JS_VALUE_GET_STRING(op1)->atom_type == JS_ATOM_TYPE_STRING && \
+                             JS_VALUE_GET_STRING(op2)->atom_type == JS_ATOM_TYPE_STRING))) { \
+                    bool same = JS_VALUE_GET_STRING(op1) == JS_VALUE_GET_STRING(op2); \
+                    JS_FreeValue(ctx, op1);                             \
+                    JS_FreeValue(ctx, op2);                             \
+                    sp[-2] = js_bool(same ^ is_neq);                    \
+                    sp--;                                               \
+                } else {                                                \
+                    sf->cur_pc = pc;                                    \
+                    if (js_strict_eq_slow(ctx, sp, is_neq))             \
+                        goto exception;                                 \
+                    sp--;                                               \
+                }                                                       \
+                }                                                       \
+            BREAK
+            OP_STRICT_EQ(OP_strict_eq, 0);
+            OP_STRICT_EQ(OP_strict_neq, 1);
 
         CASE(OP_in):
             sf->cur_pc = pc;
