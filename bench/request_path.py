@@ -15,8 +15,8 @@ Endpoints: the HTTP bench's handler (health, greet, echo) and a Workers-style `{
 handler (`bench/handlers/workers.ts`: a URL, request headers, a JSON body, response headers).
 
 `--server S`: one `zigttp serve -w 1 -q` process under `wrk -c50` for S seconds; the process's
-user and system CPU time (/proc/PID/stat) divided by the requests served gives user (Python +
-JS) and kernel µs per request on real sockets.
+user and system CPU time (/proc/PID/stat, the supervisor and its worker) divided by the
+requests served gives user (Python + JS) and kernel µs per request on real sockets.
 """
 
 from __future__ import annotations
@@ -237,8 +237,29 @@ def on_server(seconds: int, endpoint: str = "/api/health") -> dict[str, float]:
 
 
 def _cpu_ticks(pid: int) -> tuple[int, int]:
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return int(fields[11]), int(fields[12])  # utime, stime
+    """utime and stime of `pid` and its descendants: `serve -w 1` runs its worker in a child
+    (the supervisor's own CPU alone was ~0 per request)."""
+    user = system = 0
+    for each in _tree(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rpartition(")")[2].split()
+        except OSError:  # (gone meanwhile)
+            continue
+        user += int(fields[11])
+        system += int(fields[12])
+    return user, system
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found.extend(_tree(int(child)))
+    return found
 
 
 def main() -> None:

@@ -59,6 +59,7 @@ typedef struct {
     JSValue fn_pull;         /* pull(step): the next chunk of a streamed response (runtime_pull) */
     int wake_fd;             /* -1, or a descriptor whose readability ends run_loop's sleep (watch) */
     struct Watched *watched; /* integrity.c: the watched builtins as seal() found them, or NULL */
+    JSRecordedProperty *recorded; /* integrity.c: the same, for the engine's in-place check */
     int watched_count;
 } Runtime;
 

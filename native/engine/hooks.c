@@ -280,10 +280,66 @@ static JSValue hook_load(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     call_args[0] = self->hooks;
     for (int i = 1; i < argc; i++)
         call_args[i] = argv[i];
+    /* what the web API's own file makes is as stable as the prelude's (engine patch 13); it
+       calls no handler code */
+    bool was = JS_SetStableObjects(JS_GetRuntime(ctx), true);
     JSValue out = JS_Call(ctx, installer, JS_UNDEFINED, argc, (JSValueConst *)call_args);
+    JS_SetStableObjects(JS_GetRuntime(ctx), was);
     js_free(ctx, call_args);
     JS_FreeValue(ctx, installer);
     return out;
+}
+
+/* call(fn, this, ...args) -> fn.call(this, ...args) in one native hop: the prelude's idiom
+ * `Function.prototype.call.bind(Function.prototype.call)` went through a bound function and
+ * two Function.prototype.call frames (~700 instructions a call). */
+static JSValue hook_call(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc == 0)
+        return JS_ThrowTypeError(ctx, "not a function");
+    return JS_Call(ctx, argv[0], argc > 1 ? argv[1] : JS_UNDEFINED, argc > 2 ? argc - 2 : 0, argv + 2);
+}
+
+static JSValue uncurried_call(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv,
+                              int magic, JSValueConst *data)
+{
+    (void)this_val;
+    (void)magic;
+    if (argc == 0)
+        return JS_Call(ctx, data[0], JS_UNDEFINED, 0, NULL);
+    return JS_Call(ctx, data[0], argv[0], argc - 1, argv + 1);
+}
+
+/* uncurry(fn) -> (self, ...args) => fn.call(self, ...args), as a native function: the
+ * prelude's captured builtins (String.prototype.indexOf, Array.prototype.push...) cost one
+ * native hop a call where the arrow over `call` cost a JS frame more (~1.2 k instructions). */
+static JSValue hook_uncurry(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    (void)this_val;
+    if (argc < 1 || !JS_IsFunction(ctx, argv[0]))
+        return JS_ThrowTypeError(ctx, "uncurry(fn): fn must be a function");
+    return JS_NewCFunctionData(ctx, uncurried_call, 0, 0, 1, argv); /* (length 0: no padding) */
+}
+
+/* objectLike(model, ...values) -> an object like `model` (its prototype and its own data
+ * properties in their order, engine patch 11) holding `values`, or undefined when the model
+ * does not qualify or the count differs: the prelude makes each incoming Request like a model
+ * instance instead of running its constructors per request (prelude.js, `incoming`). */
+static JSValue hook_object_like(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    JSValue values[16];
+    int count = argc - 1;
+    (void)this_val;
+    if (count < 0 || count > (int)(sizeof values / sizeof values[0]))
+        return JS_UNDEFINED;
+    for (int i = 0; i < count; i++)
+        values[i] = JS_DupValue(ctx, argv[i + 1]);
+    JSValue made = JS_NewObjectLike(ctx, argv[0], count, values);
+    if (JS_IsUndefined(made)) /* (refused: the values were not taken over) */
+        for (int i = 0; i < count; i++)
+            JS_FreeValue(ctx, values[i]);
+    return made;
 }
 
 JSValue make_hooks(JSContext *ctx)
@@ -307,6 +363,9 @@ JSValue make_hooks(JSContext *ctx)
         {"jsxSite", hook_jsx_site, 6},
         {"jsxList", hook_jsx_list, 5},
         {"jsxElement", hook_jsx_element, 1},
+        {"call", hook_call, 2},
+        {"uncurry", hook_uncurry, 1},
+        {"objectLike", hook_object_like, 1},
     };
     JSValue hooks = JS_NewObjectProto(ctx, JS_NULL);
     if (JS_IsException(hooks))

@@ -310,6 +310,9 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
+    /* the prelude's and the handler's objects (until seal) are stable: engine patch 13 keeps
+       the shapes of objects made on them, e.g. a Request or Response per request */
+    JS_SetStableObjects(self->rt, true);
     JS_SetRuntimeOpaque(self->rt, self);
     JS_SetMaxStackSize(self->rt, (size_t)stack_size);
     JS_SetMaxCallDepth(self->rt, max_depth);
@@ -466,6 +469,7 @@ static PyObject *runtime_seal(Runtime *self, PyObject *args)
     arm_deadline(self, timeout);
     JSValue done = call_js(self, self->fn_snapshot, 0, NULL);
     self->busy = 0;
+    JS_SetStableObjects(self->rt, false); /* what requests make from now on is theirs */
     int threw = JS_IsException(done) || integrity_snapshot(self, done) < 0;
     JS_FreeValue(self->ctx, done);
     if (threw)

@@ -138,6 +138,38 @@ def test_the_integrity_check_sees_deletions_accessors_and_replacements(change: s
     assert engine.runtime.tainted is True
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "JSON.stringify = function stringify() { return '1'; }",
+        "Object.defineProperty(Array.prototype, 'join', {get: () => join, configurable: true})",
+        "delete globalThis.Headers",
+        "Function.prototype.call = Function.prototype.apply",
+    ],
+)
+def test_the_integrity_check_follows_watched_builtins_that_moved(change: str) -> None:
+    """The check reads each watched property at the slot it had last time (engine patch 15): a
+    request that deletes and adds other properties of the same objects (the global object,
+    Array.prototype: their slots move) does not taint the runtime; a change to a watched one
+    after that still does."""
+    engine = load(
+        "const join = Array.prototype.join;\n"
+        "for (let i = 0; i < 40; i++) globalThis['top' + i] = i;\n"
+        "Array.prototype.extra = 1; delete Array.prototype.at;\n"
+        "function handler(r) {\n"
+        "  if (r.url === '/move') { for (let i = 0; i < 40; i += 2) delete globalThis['top' + i];\n"
+        "    for (let i = 0; i < 10; i++) globalThis['more' + i] = i; delete Array.prototype.extra; }\n"
+        f"  if (r.url === '/t') {{ {change}; }}\n"
+        "  return 'ok';\n}"
+    )
+    for _ in range(3):
+        engine.dispatch(url="/move")
+        engine.dispatch()
+    assert engine.runtime.tainted is False
+    engine.dispatch(url="/t")
+    assert engine.runtime.tainted is True
+
+
 def test_the_integrity_check_calls_no_getter() -> None:
     # A getter the top level put on a watched builtin is the reference: checked as the same
     # accessor after every request, never called (it would be handler code inside the check).

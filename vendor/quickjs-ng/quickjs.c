@@ -426,6 +426,7 @@ struct JSRuntime {
     JSShape *kept_shapes[KEPT_SHAPES];
     int kept_next;
     JSObject *kept_shape_proto; /* the first context's Object.prototype (js_shape_keepable) */
+    bool new_objects_stable; /* zigttp patch 13: objects made now get is_stable */
     void *user_opaque;
     void *libc_opaque;
     JSRuntimeFinalizerState *finalizers;
@@ -1152,6 +1153,7 @@ struct JSObject {
     uint8_t is_uncatchable_error : 1; /* if true, error is not catchable */
     uint8_t tmp_mark : 1; /* used in JS_WriteObjectRec() */
     uint8_t is_HTMLDDA : 1; /* specific annex B IsHtmlDDA behavior */
+    uint8_t is_stable : 1; /* zigttp patch 13: made while JS_SetStableObjects was on */
     uint16_t class_id; /* see JS_CLASS_x */
     /* byte offsets: 16/24 */
     JSShape *shape; /* prototype and property names + flag */
@@ -5947,14 +5949,31 @@ static void js_free_kept_shapes(JSRuntime *rt)
     } while (freed);
 }
 
-/* Only shapes of plain objects (prototype null or Object.prototype), so the ring holds no
-   other object alive (a prototype with data of its own, a class built per request); never
-   while the GC runs (a garbage cycle's shapes are on its lists) or the runtime is freed. */
+/* Only shapes whose prototype is null, Object.prototype or (zigttp patch 13) an object made
+   while the host had JS_SetStableObjects on (its prelude and handler's top level: the classes
+   whose instances every request makes), so the ring holds nothing alive that the loaded code
+   did not already hold (not a prototype made per request, nor one with data of its own made
+   then); never while the GC runs (a garbage cycle's shapes are on its lists) or the runtime
+   is freed. */
+static inline bool js_shape_proto_keepable(JSRuntime *rt, JSShape *sh)
+{
+    return sh->proto == NULL || sh->proto == rt->kept_shape_proto || sh->proto->is_stable;
+}
+
 static bool js_shape_keepable(JSRuntime *rt, JSShape *sh)
 {
     return sh->is_hashed && sh->prop_count <= KEPT_SHAPE_PROPS && sh->deleted_prop_count == 0 &&
-           !rt->in_free && rt->gc_phase == JS_GC_PHASE_NONE &&
-           (sh->proto == NULL || sh->proto == rt->kept_shape_proto);
+           !rt->in_free && rt->gc_phase == JS_GC_PHASE_NONE && js_shape_proto_keepable(rt, sh);
+}
+
+/* zigttp patch 13: objects made from now until it is turned off are the loaded code's own
+   (the host turns it on at creation and off once the handler's top level ran); the shapes of
+   objects whose prototype is one of them are kept (js_shape_keepable). */
+bool JS_SetStableObjects(JSRuntime *rt, bool on)
+{
+    bool was = rt->new_objects_stable;
+    rt->new_objects_stable = on;
+    return was;
 }
 
 static void js_free_shape(JSRuntime *rt, JSShape *sh)
@@ -6286,6 +6305,7 @@ static JSValue JS_NewObjectFromShape(JSContext *ctx, JSShape *sh, JSClassID clas
     p->is_uncatchable_error = 0;
     p->tmp_mark = 0;
     p->is_HTMLDDA = 0;
+    p->is_stable = ctx->rt->new_objects_stable; /* zigttp patch 13 */
     p->is_prototype = 0;
     p->first_weak_ref = NULL;
     p->u.opaque = NULL;
@@ -7616,6 +7636,10 @@ static void gc_free_cycles(JSRuntime *rt)
 
 void JS_RunGC(JSRuntime *rt)
 {
+    /* zigttp patch 13: memory pressure (the allocation threshold, or the host) empties the
+       ring first, so the collector sees what only the kept shapes held */
+    js_free_kept_shapes(rt);
+
     /* decrement the reference of the children of each object. mark =
        1 after this pass. */
     gc_decref(rt);
@@ -10001,6 +10025,67 @@ int JS_PeekOwnProperty(JSContext *ctx, JSValueConst obj, JSAtom prop, int *flags
     }
 }
 
+/* zigttp patch 15: whether own property `r->key` of `r->object` is still the data property
+   holding the object `r->value` (getset 0) or the accessor with exactly `r->getter` and
+   `r->setter` (getset 1, a missing one JS_UNDEFINED), as the host recorded it: 1 yes, 0 no
+   (another value or kind, or gone), -1 when only JS_PeekOwnProperty can say (an exotic
+   object, a lazily initialised property, a recorded value that is not an object, getset
+   -1). `r->slot` is where the property was last time, a hint checked before use (any value
+   is safe). */
+static inline int js_own_property_is(JSRecordedProperty *r)
+{
+    JSObject *p;
+    JSShape *sh;
+    JSShapeProperty *prs;
+    JSProperty *pr;
+    uint32_t index;
+
+    if (JS_VALUE_GET_TAG(r->object) != JS_TAG_OBJECT || r->getset < 0 ||
+        (!r->getset && JS_VALUE_GET_TAG(r->value) != JS_TAG_OBJECT))
+        return -1;
+    p = JS_VALUE_GET_OBJ(r->object);
+    sh = p->shape;
+    index = r->slot;
+    if (index < sh->prop_count && get_shape_prop(sh)[index].atom == r->key) {
+        prs = get_shape_prop(sh) + index;
+        pr = p->prop + index;
+    } else {
+        prs = find_own_property(&pr, p, r->key);
+        if (!prs)
+            return p->is_exotic ? -1 : 0;
+        r->slot = prs - get_shape_prop(sh);
+    }
+    switch (prs->flags & JS_PROP_TMASK) {
+    case JS_PROP_NORMAL:
+        return !r->getset && JS_VALUE_GET_TAG(pr->u.value) == JS_TAG_OBJECT &&
+               JS_VALUE_GET_PTR(pr->u.value) == JS_VALUE_GET_PTR(r->value);
+    case JS_PROP_GETSET:
+        return r->getset &&
+               (pr->u.getset.getter ? JS_VALUE_GET_TAG(r->getter) == JS_TAG_OBJECT &&
+                                      JS_VALUE_GET_OBJ(r->getter) == pr->u.getset.getter
+                                    : JS_IsUndefined(r->getter)) &&
+               (pr->u.getset.setter ? JS_VALUE_GET_TAG(r->setter) == JS_TAG_OBJECT &&
+                                      JS_VALUE_GET_OBJ(r->setter) == pr->u.getset.setter
+                                    : JS_IsUndefined(r->setter));
+    default: /* a variable reference, a lazily initialised property */
+        return -1;
+    }
+}
+
+/* zigttp patch 15: how many of props[0..count), from the first, are verifiably as recorded
+   (js_own_property_is): the builtin-integrity check after every request reads each watched
+   property in place, in one call, and asks JS_PeekOwnProperty only about the one it stops at. */
+int JS_OwnPropertiesAre(JSContext *ctx, int count, JSRecordedProperty *props)
+{
+    int i;
+    (void)ctx;
+    for (i = 0; i < count; i++) {
+        if (js_own_property_is(&props[i]) != 1)
+            break;
+    }
+    return i;
+}
+
 int JS_GetOwnProperty(JSContext *ctx, JSPropertyDescriptor *desc,
                       JSValueConst obj, JSAtom prop)
 {
@@ -10343,9 +10428,11 @@ static JSProperty *add_property(JSContext *ctx,
             p->shape = js_dup_shape(new_sh);
             js_free_shape(ctx->rt, sh);
             return &p->prop[new_sh->prop_count - 1];
-        } else if (JS_REF_COUNT(sh) != 1 || sh->prop_count < KEPT_SHAPE_PROPS) {
+        } else if (JS_REF_COUNT(sh) != 1 ||
+                   (sh->prop_count < KEPT_SHAPE_PROPS && js_shape_proto_keepable(ctx->rt, sh))) {
             /* if the shape is shared, clone it (zigttp patch 7: a small one too, which
-               js_free_shape keeps for the next object built the same way) */
+               js_free_shape keeps for the next object built the same way; patch 13: only
+               one it may keep, else the clone is freed at once) */
             new_sh = js_clone_shape(ctx, sh);
             if (!new_sh)
                 return NULL;
@@ -14863,26 +14950,31 @@ static JSValue JS_ToStringCheckObject(JSContext *ctx, JSValueConst val)
     return JS_ToString(ctx, val);
 }
 
-static JSValue JS_ToQuotedString(JSContext *ctx, JSValueConst val1)
+/* zigttp patch 14: `p` quoted as JSON quotes it, appended to `b` (JS_ToQuotedString's loop,
+   which JSON.stringify now runs into its own buffer instead of making a string per key and
+   per string value); the runs of an 8-bit string that need no escape are copied at once. */
+static int string_buffer_put_quoted(StringBuffer *b, JSString *p)
 {
-    JSValue val;
-    JSString *p;
-    int i;
+    int i, run;
     uint32_t c;
-    StringBuffer b_s, *b = &b_s;
     char buf[16];
 
-    val = JS_ToStringCheckObject(ctx, val1);
-    if (JS_IsException(val))
-        return val;
-    p = JS_VALUE_GET_STRING(val);
-
-    if (string_buffer_init(ctx, b, p->len + 2))
-        goto fail;
-
     if (string_buffer_putc8(b, '\"'))
-        goto fail;
+        return -1;
     for(i = 0; i < p->len; ) {
+        if (!p->is_wide_char) {
+            for (run = i; run < p->len; run++) {
+                c = str8(p)[run];
+                if (c < 32 || c == '\"' || c == '\\')
+                    break;
+            }
+            if (run > i) {
+                if (string_buffer_write8(b, str8(p) + i, run - i))
+                    return -1;
+                i = run;
+                continue;
+            }
+        }
         c = string_getc(p, &i);
         switch(c) {
         case '\t':
@@ -14904,23 +14996,39 @@ static JSValue JS_ToQuotedString(JSContext *ctx, JSValueConst val1)
         case '\\':
         quote:
             if (string_buffer_putc8(b, '\\'))
-                goto fail;
+                return -1;
             if (string_buffer_putc8(b, c))
-                goto fail;
+                return -1;
             break;
         default:
             if (c < 32 || is_surrogate(c)) {
                 snprintf(buf, sizeof(buf), "\\u%04x", c);
                 if (string_buffer_write8(b, (uint8_t*)buf, 6))
-                    goto fail;
+                    return -1;
             } else {
                 if (string_buffer_putc(b, c))
-                    goto fail;
+                    return -1;
             }
             break;
         }
     }
-    if (string_buffer_putc8(b, '\"'))
+    return string_buffer_putc8(b, '\"');
+}
+
+static JSValue JS_ToQuotedString(JSContext *ctx, JSValueConst val1)
+{
+    JSValue val;
+    JSString *p;
+    StringBuffer b_s, *b = &b_s;
+
+    val = JS_ToStringCheckObject(ctx, val1);
+    if (JS_IsException(val))
+        return val;
+    p = JS_VALUE_GET_STRING(val);
+
+    if (string_buffer_init(ctx, b, p->len + 2))
+        goto fail;
+    if (string_buffer_put_quoted(b, p))
         goto fail;
     JS_FreeValue(ctx, val);
     return string_buffer_end(b);
@@ -20826,8 +20934,36 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
             OP_CMP(OP_gte, >=, js_relational_slow(ctx, sp, opcode));
             OP_CMP(OP_eq, ==, js_eq_slow(ctx, sp, 0));
             OP_CMP(OP_neq, !=, js_eq_slow(ctx, sp, 1));
-            OP_CMP(OP_strict_eq, ==, js_strict_eq_slow(ctx, sp, 0));
-            OP_CMP(OP_strict_neq, !=, js_strict_eq_slow(ctx, sp, 1));
+            /* zigttp patch 16: two strings, the same one or two interned ones (an atom's
+               string: `typeof x`, a literal, a property name), compare by identity here
+               (interned strings are unique); others take the slow path as before */
+#define OP_STRICT_EQ(opcode, is_neq)                                    \
+            CASE(opcode):                                               \
+                {                                                       \
+                JSValue op1 = sp[-2], op2 = sp[-1];                     \
+                if (likely(JS_VALUE_IS_BOTH_INT(op1, op2))) {           \
+                    sp[-2] = js_bool((JS_VALUE_GET_INT(op1) == JS_VALUE_GET_INT(op2)) ^ is_neq); \
+                    sp--;                                               \
+                } else if (JS_VALUE_GET_TAG(op1) == JS_TAG_STRING &&    \
+                           JS_VALUE_GET_TAG(op2) == JS_TAG_STRING &&    \
+                           (JS_VALUE_GET_STRING(op1) == JS_VALUE_GET_STRING(op2) || \
+                            (JS_VALUE_GET_STRING(op1)->atom_type == JS_ATOM_TYPE_STRING && \
+                             JS_VALUE_GET_STRING(op2)->atom_type == JS_ATOM_TYPE_STRING))) { \
+                    bool same = JS_VALUE_GET_STRING(op1) == JS_VALUE_GET_STRING(op2); \
+                    JS_FreeValue(ctx, op1);                             \
+                    JS_FreeValue(ctx, op2);                             \
+                    sp[-2] = js_bool(same ^ is_neq);                    \
+                    sp--;                                               \
+                } else {                                                \
+                    sf->cur_pc = pc;                                    \
+                    if (js_strict_eq_slow(ctx, sp, is_neq))             \
+                        goto exception;                                 \
+                    sp--;                                               \
+                }                                                       \
+                }                                                       \
+            BREAK
+            OP_STRICT_EQ(OP_strict_eq, 0);
+            OP_STRICT_EQ(OP_strict_neq, 1);
 
         CASE(OP_in):
             sf->cur_pc = pc;
@@ -51664,9 +51800,17 @@ static JSValue js_json_rawJSON(JSContext *ctx, JSValueConst this_val,
     return JS_EXCEPTION;
 }
 
+/* zigttp patch 14: the objects being serialised, innermost first, as a list on the C stack
+   (each js_json_to_str frame links its own): the circular-reference check walks it, where
+   upstream pushed and popped a JS array per object and searched it with `includes` */
+typedef struct JSONHolder {
+    JSObject *object;
+    struct JSONHolder *outer;
+} JSONHolder;
+
 typedef struct JSONStringifyContext {
     JSValueConst replacer_func;
-    JSValue stack;
+    JSONHolder *holders; /* zigttp patch 14 (was `JSValue stack`, a JS array) */
     JSValue property_list;
     JSValue gap;
     JSValue empty;
@@ -51738,6 +51882,96 @@ exception:
 
 static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
                           JSValueConst holder, JSValue val,
+                          JSValueConst indent);
+
+/* zigttp patch 14: the members of an ordinary object (JS_CLASS_OBJECT, no property list)
+   whose enumerable string keys are no array index, in the order upstream's generic path
+   takes them (its keys, from js_object_keys, are then the shape's order): the keys are
+   taken from the shape first, as EnumerableOwnProperties takes them, then each value is
+   read, directly from the object while the key is still at its place as a data property,
+   else with a [[Get]] (a toJSON or getter that ran meanwhile may have changed the object),
+   as upstream reads each key. Saves the keys array, its reads and each value's lookup.
+   Returns 1 when done, 0 when the object does not qualify (nothing written), -1 on error. */
+#define JSON_PLAIN_KEYS 32
+static int js_json_plain_members(JSContext *ctx, JSONStringifyContext *jsc, JSValueConst val,
+                                 JSValueConst sep, JSValueConst sep1, JSValueConst indent1,
+                                 JSValueConst indent)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(val);
+    JSShape *sh = p->shape;
+    JSShapeProperty *prs = get_shape_prop(sh);
+    JSAtom atoms[JSON_PLAIN_KEYS];
+    uint32_t places[JSON_PLAIN_KEYS], num_key, i, count = 0;
+    bool has_content = false;
+    int ret = -1;
+
+    if (p->class_id != JS_CLASS_OBJECT || p->is_exotic || sh->prop_count > JSON_PLAIN_KEYS ||
+        !JS_IsUndefined(jsc->property_list))
+        return 0;
+    for (i = 0; i < sh->prop_count; i++) {
+        JSAtom atom = prs[i].atom;
+        if (atom == JS_ATOM_NULL || !(prs[i].flags & JS_PROP_ENUMERABLE) ||
+            JS_AtomGetKind(ctx, atom) != JS_ATOM_KIND_STRING)
+            continue;
+        if ((prs[i].flags & JS_PROP_TMASK) == JS_PROP_VARREF ||
+            JS_AtomIsArrayIndex(ctx, &num_key, atom))
+            return 0; /* (index keys come first, in numeric order: the generic path) */
+        places[count] = i;
+        atoms[count++] = atom;
+    }
+    for (i = 0; i < count; i++)
+        JS_DupAtom(ctx, atoms[i]);
+    string_buffer_putc8(jsc->b, '{');
+    for (i = 0; i < count; i++) {
+        JSShape *now = p->shape;
+        JSShapeProperty *pr = get_shape_prop(now) + places[i];
+        JSValue v, key;
+        if (places[i] < now->prop_count && pr->atom == atoms[i] &&
+            (pr->flags & JS_PROP_TMASK) == JS_PROP_NORMAL)
+            v = js_dup(p->prop[places[i]].u.value);
+        else
+            v = JS_GetProperty(ctx, val, atoms[i]);
+        if (JS_IsException(v))
+            goto done;
+        key = JS_AtomToString(ctx, atoms[i]);
+        if (JS_IsException(key)) {
+            JS_FreeValue(ctx, v);
+            goto done;
+        }
+        v = js_json_check(ctx, jsc, val, v, key);
+        if (JS_IsException(v)) {
+            JS_FreeValue(ctx, key);
+            goto done;
+        }
+        if (JS_IsUndefined(v)) {
+            JS_FreeValue(ctx, key);
+            continue;
+        }
+        if (has_content)
+            string_buffer_putc8(jsc->b, ',');
+        string_buffer_concat_value(jsc->b, sep);
+        string_buffer_put_quoted(jsc->b, JS_VALUE_GET_STRING(key)); /* (an atom's string) */
+        JS_FreeValue(ctx, key);
+        string_buffer_putc8(jsc->b, ':');
+        string_buffer_concat_value(jsc->b, sep1);
+        if (js_json_to_str(ctx, jsc, val, v, indent1))
+            goto done;
+        has_content = true;
+    }
+    if (has_content && JS_VALUE_GET_STRING(jsc->gap)->len != 0) {
+        string_buffer_putc8(jsc->b, '\n');
+        string_buffer_concat_value(jsc->b, indent);
+    }
+    string_buffer_putc8(jsc->b, '}');
+    ret = 1;
+ done:
+    for (i = 0; i < count; i++)
+        JS_FreeAtom(ctx, atoms[i]);
+    return ret;
+}
+
+static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
+                          JSValueConst holder, JSValue val,
                           JSValueConst indent)
 {
     JSValue indent1, sep, sep1, tab, v, prop;
@@ -51745,6 +51979,7 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
     int64_t i, len;
     int cl, ret;
     bool has_content;
+    JSONHolder self, *outer; /* zigttp patch 14 */
 
     indent1 = JS_UNDEFINED;
     sep = JS_UNDEFINED;
@@ -51782,12 +52017,11 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
             val = val1;
             goto concat_value;
         }
-        v = js_array_includes(ctx, jsc->stack, 1, vc(&val));
-        if (JS_IsException(v))
-            goto exception;
-        if (JS_ToBoolFree(ctx, v)) {
-            JS_ThrowTypeError(ctx, "circular reference");
-            goto exception;
+        for (outer = jsc->holders; outer != NULL; outer = outer->outer) {
+            if (outer->object == p) {
+                JS_ThrowTypeError(ctx, "circular reference");
+                goto exception;
+            }
         }
         indent1 = JS_ConcatString(ctx, js_dup(indent), js_dup(jsc->gap));
         if (JS_IsException(indent1))
@@ -51803,15 +52037,15 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
             sep = js_dup(jsc->empty);
             sep1 = js_dup(jsc->empty);
         }
-        v = js_array_push(ctx, jsc->stack, 1, vc(&val), 0);
-        if (check_exception_free(ctx, v))
-            goto exception;
+        self.object = p; /* (val holds it until this frame returns) */
+        self.outer = jsc->holders;
+        jsc->holders = &self;
         ret = js_is_array(ctx, val);
         if (ret < 0)
-            goto exception;
+            goto exception_held;
         if (ret) {
             if (js_get_length64(ctx, &len, val))
-                goto exception;
+                goto exception_held;
             string_buffer_putc8(jsc->b, '[');
             for(i = 0; i < len; i++) {
                 if (i > 0)
@@ -51819,26 +52053,29 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
                 string_buffer_concat_value(jsc->b, sep);
                 v = JS_GetPropertyInt64(ctx, val, i);
                 if (JS_IsException(v))
-                    goto exception;
+                    goto exception_held;
                 /* XXX: could do this string conversion only when needed */
                 prop = JS_ToStringFree(ctx, js_int64(i));
                 if (JS_IsException(prop))
-                    goto exception;
+                    goto exception_held;
                 v = js_json_check(ctx, jsc, val, v, prop);
                 JS_FreeValue(ctx, prop);
                 prop = JS_UNDEFINED;
                 if (JS_IsException(v))
-                    goto exception;
+                    goto exception_held;
                 if (JS_IsUndefined(v))
                     v = JS_NULL;
                 if (js_json_to_str(ctx, jsc, val, v, indent1))
-                    goto exception;
+                    goto exception_held;
             }
             if (len > 0 && !JS_IsEmptyString(jsc->gap)) {
                 string_buffer_putc8(jsc->b, '\n');
                 string_buffer_concat_value(jsc->b, indent);
             }
             string_buffer_putc8(jsc->b, ']');
+        } else if ((ret = js_json_plain_members(ctx, jsc, val, sep, sep1, indent1, indent)) != 0) {
+            if (ret < 0)
+                goto exception_held;
         } else {
             if (!JS_IsUndefined(jsc->property_list))
                 tab = js_dup(jsc->property_list);
@@ -51846,36 +52083,36 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
                 tab = js_object_keys(ctx, JS_UNDEFINED, 1, vc(&val),
                                      JS_ITERATOR_KIND_KEY);
             if (JS_IsException(tab))
-                goto exception;
+                goto exception_held;
             if (js_get_length64(ctx, &len, tab))
-                goto exception;
+                goto exception_held;
             string_buffer_putc8(jsc->b, '{');
             has_content = false;
             for(i = 0; i < len; i++) {
                 JS_FreeValue(ctx, prop);
                 prop = JS_GetPropertyInt64(ctx, tab, i);
                 if (JS_IsException(prop))
-                    goto exception;
+                    goto exception_held;
                 v = JS_GetPropertyValue(ctx, val, js_dup(prop));
                 if (JS_IsException(v))
-                    goto exception;
+                    goto exception_held;
                 v = js_json_check(ctx, jsc, val, v, prop);
                 if (JS_IsException(v))
-                    goto exception;
+                    goto exception_held;
                 if (!JS_IsUndefined(v)) {
                     if (has_content)
                         string_buffer_putc8(jsc->b, ',');
                     prop = JS_ToQuotedStringFree(ctx, prop);
                     if (JS_IsException(prop)) {
                         JS_FreeValue(ctx, v);
-                        goto exception;
+                        goto exception_held;
                     }
                     string_buffer_concat_value(jsc->b, sep);
                     string_buffer_concat_value(jsc->b, prop);
                     string_buffer_putc8(jsc->b, ':');
                     string_buffer_concat_value(jsc->b, sep1);
                     if (js_json_to_str(ctx, jsc, val, v, indent1))
-                        goto exception;
+                        goto exception_held;
                     has_content = true;
                 }
             }
@@ -51885,8 +52122,7 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
             }
             string_buffer_putc8(jsc->b, '}');
         }
-        if (check_exception_free(ctx, js_array_pop(ctx, jsc->stack, 0, NULL, 0)))
-            goto exception;
+        jsc->holders = self.outer;
         JS_FreeValue(ctx, val);
         JS_FreeValue(ctx, tab);
         JS_FreeValue(ctx, sep);
@@ -51898,6 +52134,10 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
  concat_primitive:
     switch (JS_VALUE_GET_NORM_TAG(val)) {
     case JS_TAG_STRING:
+        /* zigttp patch 14: quoted into the output, no string of its own */
+        ret = string_buffer_put_quoted(jsc->b, JS_VALUE_GET_STRING(val));
+        JS_FreeValue(ctx, val);
+        return ret;
     case JS_TAG_STRING_ROPE:
         val = JS_ToQuotedStringFree(ctx, val);
         if (JS_IsException(val))
@@ -51922,6 +52162,8 @@ static int js_json_to_str(JSContext *ctx, JSONStringifyContext *jsc,
         return 0;
     }
 
+exception_held:
+    jsc->holders = self.outer;
 exception:
     JS_FreeValue(ctx, val);
     JS_FreeValue(ctx, tab);
@@ -51942,7 +52184,7 @@ JSValue JS_JSONStringify(JSContext *ctx, JSValueConst obj,
     int64_t i, j, n;
 
     jsc->replacer_func = JS_UNDEFINED;
-    jsc->stack = JS_UNDEFINED;
+    jsc->holders = NULL;
     jsc->property_list = JS_UNDEFINED;
     jsc->gap = JS_UNDEFINED;
     jsc->b = &b_s;
@@ -51950,10 +52192,7 @@ JSValue JS_JSONStringify(JSContext *ctx, JSValueConst obj,
     ret = JS_UNDEFINED;
     wrapper = JS_UNDEFINED;
 
-    string_buffer_init(ctx, jsc->b, 0);
-    jsc->stack = JS_NewArray(ctx);
-    if (JS_IsException(jsc->stack))
-        goto exception;
+    string_buffer_init(ctx, jsc->b, 64); /* zigttp patch 14: no regrowth for small texts (was 0) */
     if (JS_IsFunction(ctx, replacer)) {
         jsc->replacer_func = replacer;
     } else {
@@ -52070,7 +52309,6 @@ done:
     JS_FreeValue(ctx, jsc->empty);
     JS_FreeValue(ctx, jsc->gap);
     JS_FreeValue(ctx, jsc->property_list);
-    JS_FreeValue(ctx, jsc->stack);
     return ret;
 }
 

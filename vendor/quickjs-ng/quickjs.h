@@ -531,6 +531,16 @@ JS_EXTERN int JS_ExecutePendingFinalizer(JSRuntime *rt, JSContext **pctx);
    setter borrowed: valid until JS runs), 0 absent, -1 when only JS_GetOwnProperty can say */
 JS_EXTERN int JS_PeekOwnProperty(JSContext *ctx, JSValueConst obj, JSAtom prop, int *flags,
                                  JSValue *value, JSValue *getter, JSValue *setter);
+/* zigttp patch 15: a recorded own property (borrowed values) for JS_OwnPropertiesAre */
+typedef struct JSRecordedProperty {
+    JSValue object;
+    JSAtom key;
+    uint32_t slot; /* where it was last time: a hint, any value is safe */
+    int getset;    /* 1 an accessor (getter, setter), 0 a data property holding the object value, -1 ask JS_PeekOwnProperty */
+    JSValue value, getter, setter;
+} JSRecordedProperty;
+/* how many of props[0..count), from the first, are verifiably still as recorded */
+JS_EXTERN int JS_OwnPropertiesAre(JSContext *ctx, int count, JSRecordedProperty *props);
 /* should be called when changing thread to update the stack top value
    used to check stack overflow. */
 JS_EXTERN void JS_UpdateStackTop(JSRuntime *rt);
@@ -908,6 +918,8 @@ JS_EXTERN JSValue JS_ConcatStrings(JSContext *ctx, JSValueConst first, int argc,
 JS_EXTERN JSValue JS_NewObjectLike(JSContext *ctx, JSValueConst model, int count, JSValue *values);
 /* zigttp patch 12: poll the interrupt handler from a host C loop (-1: stop, exception thrown) */
 JS_EXTERN int JS_PollInterrupts(JSContext *ctx);
+/* zigttp patch 13: objects made while on are the loaded code's (shape keeping, VENDOR.md) */
+JS_EXTERN bool JS_SetStableObjects(JSRuntime *rt, bool on); /* (the previous setting) */
 static inline JSValue JS_NewString(JSContext *ctx, const char *str) {
     return JS_NewStringLen(ctx, str, strlen(str));
 }

@@ -12,9 +12,9 @@
 //   loaded (native/engine/integrity.c), and a request that changed them taints the runtime,
 //   which the host replaces before the next request.
 // * This file evaluates to one function, which the engine extension (native/engine) calls
-//   with its `hooks` (console, host, utf8Decode, utf8Encode): the hooks and the returned
-//   dispatcher stay in this closure and in C, never on globalThis, so handler code (indirect
-//   eval included) cannot reach, call or replace them.
+//   with its `hooks` (console, host, utf8Decode, utf8Encode, call, uncurry, objectLike...):
+//   the hooks and the returned dispatcher stay in this closure and in C, never on globalThis,
+//   so handler code (indirect eval included) cannot reach, call or replace them.
 // * The host calls dispatch(method, url, "name\0value\0..." headers, body ArrayBuffer | null)
 //   and reads the answer in C (marshal.c):
 //     [status, "name: value\r\n"..., body]   a response; body a string or bytes (see `encode`)
@@ -54,24 +54,27 @@
   const Uint8ArrayCtor = Uint8Array;
   const ArrayBufferCtor = ArrayBuffer;
   const decodeComponent = decodeURIComponent;
-  const fnCall = Function.prototype.call;
-  const call = fnCall.bind(fnCall); // call(f, this, ...args): no lookup of `.call` at run time
+  // call(f, this, ...args) and uncurry(f)(this, ...args): f.call(this, ...args) in one native
+  // hop (native/engine/hooks.c), no lookup of `.call` at run time; callers pass each helper
+  // its arguments exactly (a native helper forwards any extra one)
+  const call = hooks.call, uncurry = hooks.uncurry;
+  const objectLike = hooks.objectLike; // (model, ...values): see requestLike
   const objHasOwn = ObjectProto.hasOwnProperty;
   const sIndexOf = StringProto.indexOf, sSlice = StringProto.slice, sSplit = StringProto.split;
   const sLower = StringProto.toLowerCase, sUpper = StringProto.toUpperCase;
   const sReplaceAll = StringProto.replaceAll;
   const reExec = RegExpProto.exec, reTest = RegExpProto.test;
   const aPush = ArrayProto.push, aJoin = ArrayProto.join, aValues = ArrayProto[SymbolIterator];
-  const hasOwn = (obj, key) => call(objHasOwn, obj, key);
-  const strIndexOf = (s, sub, from) => call(sIndexOf, s, sub, from);
-  const strSlice = (s, a, b) => call(sSlice, s, a, b);
-  const strSplit = (s, sep) => call(sSplit, s, sep);
-  const strToLower = (s) => call(sLower, s);
-  const strToUpper = (s) => call(sUpper, s);
-  const strReplaceAll = (s, a, b) => call(sReplaceAll, s, a, b);
-  const regexTest = (re, s) => call(reTest, re, s);
-  const arrayPush = (arr, v) => call(aPush, arr, v);
-  const arrayJoin = (arr, sep) => call(aJoin, arr, sep);
+  const hasOwn = uncurry(objHasOwn); // (obj, key)
+  const strIndexOf = uncurry(sIndexOf); // (s, sub, from)
+  const strSlice = uncurry(sSlice); // (s, a, b)
+  const strSplit = uncurry(sSplit); // (s, sep)
+  const strToLower = uncurry(sLower); // (s)
+  const strToUpper = uncurry(sUpper); // (s)
+  const strReplaceAll = uncurry(sReplaceAll); // (s, a, b)
+  const regexTest = uncurry(reTest); // (re, s)
+  const arrayPush = uncurry(aPush); // (arr, v)
+  const arrayJoin = uncurry(aJoin); // (arr, sep)
   // RegExp.prototype.test looks up `exec` on the regex: pin it on our own regexes.
   function pinned(re) { defineProperty(re, "exec", { value: reExec }); return re; }
   function list() { return []; }
@@ -568,11 +571,18 @@
         streaming = hooks.streams.reader(body);
         return [checkStatus(response.#status), responseLines(response), "", true];
       }
-      return [checkStatus(response.#status), responseLines(response), body === null ? "" : body];
+      const status = response.#status; // (200, the common one, needs no check call)
+      return [status === 200 ? 200 : checkStatus(status), responseLines(response), body === null ? "" : body];
     }
     // A brand check (a Proxy or an Object.create(Response.prototype) fails it): cheaper than
     // `instanceof`, which looks up Symbol.hasInstance and walks the prototype chain.
-    static isResponse(value) { return isObject(value) && #body in value; }
+    static layoutOf(response) { // (internal, at load: see RESPONSE_LIKE)
+      return [response.#headers, response.#type, response.#extra, response.#body, response.#status,
+        response.#statusText, response.#used, response.#meta];
+    }
+    static isResponse(value) {
+      return ((typeof value === "object" && value !== null) || typeof value === "function") && #body in value; // (isObject inline)
+    }
   }
   const immutableResponse = ResponseImpl.immutable;
   // A response that came over the network (fetch(), zigttp:fetch): `pairs` [[name, value]...]
@@ -588,8 +598,32 @@
     return sync ? response : immutableResponse(response);
   }
   const responseLines = ResponseImpl.linesOf, responseParts = ResponseImpl.partsOf;
-  const isResponse = ResponseImpl.isResponse;
+  const isResponse = ResponseImpl.isResponse, responseLayout = ResponseImpl.layoutOf;
   delete ResponseImpl.immutable; delete ResponseImpl.linesOf; delete ResponseImpl.partsOf; delete ResponseImpl.isResponse;
+  delete ResponseImpl.layoutOf;
+  // A response without init headers is made like a model instance, as incoming requests are
+  // (hooks.objectLike, see requestLike): the brand (undefined), then the fields in declaration
+  // order, proven once here by a probe; else (or with headers to validate) the constructor runs.
+  const RESPONSE_MODEL = new ResponseImpl(null, 200, undefined, null, undefined);
+  const RESPONSE_LIKE = (() => {
+    try {
+      const probe = objectLike(RESPONSE_MODEL, undefined, 1, 2, 3, 4, 5, 6, 7, 8);
+      if (probe === undefined) return false;
+      const fields = responseLayout(probe);
+      for (let i = 0; i < 8; i++) if (fields[i] !== i + 1) return false;
+      return Object.getOwnPropertyNames(probe).length === 0;
+    } catch (_e) {
+      return false;
+    }
+  })();
+  // new ResponseImpl(body, status, statusText, type, extra, meta), the common case made like the model
+  function newResponse(body, status, statusText, type, extra, meta) {
+    if (!RESPONSE_LIKE || (extra !== undefined && extra !== null)) {
+      return new ResponseImpl(body, status, statusText, type, extra, meta);
+    }
+    return objectLike(RESPONSE_MODEL, undefined, null, type, extra, body, status, statusText, false,
+      meta === undefined ? DEFAULT_META : meta);
+  }
   // Never a thenable, even with a polluted Object.prototype.then: an async handler's Response
   // must resolve to itself.
   defineProperty(ResponseImpl.prototype, "then", { value: undefined });
@@ -650,7 +684,7 @@
     if (raw !== null && NULL_BODY[status] === true) {
       throw new TypeErrorCtor(`new Response: a ${status} response cannot have a body; pass null`);
     }
-    const response = new ResponseImpl(raw, status, statusText, type, options.headers);
+    const response = newResponse(raw, status, statusText, type, options.headers);
     if (new.target === undefined || new.target === Response) return response;
     setPrototypeOf(response, new.target.prototype); // a subclass (its fields stay the glue's)
     return response;
@@ -665,16 +699,17 @@
   Response.prototype = ResponseImpl.prototype;
   defineProperty(ResponseImpl.prototype, "constructor", { value: Response });
   function typed(body, init, type) {
-    if (init === undefined) return new ResponseImpl(body, 200, undefined, type, undefined);
+    if (init === undefined) return newResponse(body, 200, undefined, type, undefined);
     const options = initOf(init);
     const statusText = options.statusText === undefined ? undefined : checkStatusText(options.statusText);
-    return new ResponseImpl(body, checkStatus(options.status), statusText, type, options.headers);
+    return newResponse(body, checkStatus(options.status), statusText, type, options.headers);
   }
   Response.json = function json(data, init) {
     // (no `arguments` here: referencing it allocates an arguments object on every call)
     const body = data === undefined ? "{}" : jsonStringify(data);
     if (body === undefined) throw new TypeErrorCtor(`Response.json: a ${typeof data} cannot be serialised as JSON`);
-    if (init !== undefined && init !== null && NULL_BODY[init.status] === true) {
+    if (init === undefined) return newResponse(body, 200, undefined, JSON_TYPE, undefined); // (typed's first case)
+    if (init !== null && NULL_BODY[init.status] === true) {
       throw new TypeErrorCtor(`Response.json: a ${init.status} response cannot have a body`);
     }
     return typed(body, init, JSON_TYPE);
@@ -939,6 +974,9 @@
     }
     static raw(request) { return request.#raw; }
     static fieldsOf(request) { return request.#std; }
+    static layoutOf(request) { // (internal, at load: see requestLike)
+      return [request.#headers, request.#query, request.#used, request.#raw, request.#text, request.#std, request.#origin];
+    }
     static take(request) { return request.#take(); }
   }
   // The original's shape: own `method`, `url`, `path` data properties, which the writable
@@ -957,8 +995,32 @@
   }
   defineProperty(SeedRequest.prototype, "constructor", { value: Request });
   const requestParts = RequestImpl.parts, requestRaw = RequestImpl.raw, requestTake = RequestImpl.take;
-  const fromFields = RequestImpl.fieldsOf;
+  const fromFields = RequestImpl.fieldsOf, layoutOf = RequestImpl.layoutOf;
   delete RequestImpl.parts; delete RequestImpl.raw; delete RequestImpl.take; delete RequestImpl.fieldsOf;
+  delete RequestImpl.layoutOf;
+  // Incoming requests are made like a model instance (hooks.objectLike: the engine shares the
+  // model's shape and sets the values in place, patch 11) instead of running SeedRequest's and
+  // RequestImpl's constructors and field initialiser per request (~8 k instructions of a ~34 k
+  // plain request). The values are in the instances' layout: the private methods' brand
+  // (undefined), RequestImpl's fields in declaration order, then SeedRequest's method, url,
+  // path. requestLike proves that layout once with a probe; if it does not hold (a field
+  // added, reordered), `incoming` runs the constructors as before.
+  const SEED_MODEL = new SeedRequest("GET", "/", "", null), STD_MODEL = new RequestImpl("", null, null, "");
+  function requestLike(probe, publicValues) { // probe: the model's objectLike with 1..7, then publicValues
+    try {
+      if (probe === undefined) return false;
+      const fields = layoutOf(probe);
+      for (let i = 0; i < 7; i++) if (fields[i] !== i + 1) return false;
+      const names = Object.getOwnPropertyNames(probe);
+      if (names.length !== publicValues.length) return false;
+      for (let i = 0; i < names.length; i++) if (probe[names[i]] !== publicValues[i]) return false;
+      return true;
+    } catch (_e) {
+      return false;
+    }
+  }
+  const SEED_LIKE = requestLike(objectLike(SEED_MODEL, undefined, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), [8, 9, 10]);
+  const STD_LIKE = requestLike(objectLike(STD_MODEL, undefined, 1, 2, 3, 4, 5, 6, 7), []);
   defineProperty(RequestImpl.prototype, Symbol.toStringTag, { value: "Request", configurable: true });
   function copyFields(from) {
     const f = objectCreate(DEFAULT_FIELDS);
@@ -1184,9 +1246,17 @@
     }
     return null;
   }
+  // (SeedRequest's and RequestImpl's constructors' values, made like a model: requestLike)
   function incoming(handler, method, url, headersWire, body, origin) {
-    if (handler !== fetchWrapper) return new SeedRequest(method, url, headersWire, body);
-    return new RequestImpl(headersWire, body, standardFields(method, url), origin === undefined ? "" : origin);
+    if (handler !== fetchWrapper) {
+      if (!SEED_LIKE) return new SeedRequest(method, url, headersWire, body);
+      const q = strIndexOf(url, "?");
+      return objectLike(SEED_MODEL, undefined, headersWire, undefined, false, body, undefined, null, undefined,
+        method, url, q < 0 ? url : strSlice(url, 0, q));
+    }
+    const std = standardFields(method, url), from = origin === undefined ? "" : origin;
+    if (!STD_LIKE) return new RequestImpl(headersWire, body, std, from);
+    return objectLike(STD_MODEL, undefined, headersWire, undefined, false, body, undefined, std, from);
   }
   function findHandler() {
     const exported = global.__zigttp_exports;
@@ -1211,7 +1281,10 @@
 
   // A response for the host: [status, header lines, body string or bytes].
   function encode(result) {
-    if (isResponse(result)) return responseParts(result);
+    return isResponse(result) ? responseParts(result) : encodeOther(result);
+  }
+  // (dispatch checked isResponse already)
+  function encodeOther(result) {
     if (result instanceof ResponseImpl) return responseParts(result); // (throws: no brand)
     if (typeof result === "string") {
       return [200, "content-type: text/plain; charset=utf-8\r\n", result];
@@ -1291,8 +1364,8 @@
     }
     try {
       const result = handler(incoming(handler, method, url, headersWire, body, origin));
-      if (result !== null && typeof result === "object" && !isResponse(result)
-          && typeof result.then === "function") {
+      if (isResponse(result)) return responseParts(result); // (encode's first case, one call less)
+      if (result !== null && typeof result === "object" && typeof result.then === "function") {
         const state = objectCreate(null);
         state.done = false;
         pending = state;
@@ -1301,7 +1374,7 @@
           (error) => { state.done = true; state.error = error; state.failed = true; });
         return null;
       }
-      return encode(result);
+      return encodeOther(result);
     } catch (error) {
       return classify(error);
     }
