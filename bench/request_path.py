@@ -93,6 +93,7 @@ def _server_parts(handler: str) -> tuple[LoopServer, Dispatcher]:
     dispatcher, sock, pool = server._prepare(None)
     sock.close()
     pool.lanes.proven = PROBATION  # past probation: the inline lane, as under sustained load
+    pool.inline_allowed("/")  # (which builds the loop thread's runtime, as a request then does)
     pool.lanes.demote = lambda url: None  # type: ignore[method-assign]  # a preempted run (this
     # machine is shared) must not move the path to the threads mid-measurement
     loop = new_event_loop()  # uvloop, as served

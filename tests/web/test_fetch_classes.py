@@ -102,6 +102,26 @@ def test_without_a_host_header_the_url_uses_the_listening_socket(server) -> None
     assert f'"url":"http://127.0.0.1:{server.port}/url"'.encode() in data
 
 
+def test_a_host_that_is_not_an_authority_uses_the_listening_socket_after_a_valid_one(server) -> None:
+    """The last valid Host is remembered (not tested again); an invalid one after it is not
+    taken for it."""
+
+    def url_with(host: bytes) -> bytes:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+            conn.sendall(b"GET /url HTTP/1.0\r\nHost: " + host + b"\r\n\r\n")
+            data = b""
+            while chunk := conn.recv(65536):
+                data += chunk
+        return data
+
+    socket_url = f'"url":"http://127.0.0.1:{server.port}/url"'.encode()
+    assert b'"url":"http://good.example:81/url"' in url_with(b"good.example:81")
+    assert b'"url":"http://good.example:81/url"' in url_with(b"good.example:81")
+    assert socket_url in url_with(b"bad host/x")
+    assert socket_url in url_with(b"good.example:81@evil")
+    assert b'"url":"http://good.example:81/url"' in url_with(b"good.example:81")
+
+
 def test_headers_validate_normalise_sort_and_combine(server) -> None:
     body = server.get("/headers").json()
     assert body["pairs"] == [["a", "1, 3"], ["b", "2"], ["set-cookie", "x=1"], ["set-cookie", "y=2"]]

@@ -841,10 +841,16 @@
   }
   const HOST = pinned(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(:[0-9]{1,5})?$/);
   // The absolute URL of an incoming request: the Host header if it is a valid authority, else
-  // the listening socket's (`origin`, "http://host:port", from the server).
+  // the listening socket's (`origin`, "http://host:port", from the server). A server's
+  // clients send the same Host over and over: the last one found valid is not tested again
+  // (the regex is ~6k instructions a request).
+  let validHost = null;
   function absoluteUrl(target, host, origin) {
     if (strIndexOf(target, "://") >= 0) return target;
-    if (host !== null && regexTest(HOST, host)) return "http://" + host + target;
+    if (host !== null && (host === validHost || regexTest(HOST, host))) {
+      validHost = host;
+      return "http://" + host + target;
+    }
     return (origin === undefined || origin === "" ? "http://localhost" : origin) + target;
   }
   class RequestImpl {
