@@ -113,3 +113,18 @@ def test_an_artifact_answers_before_importing_what_it_does_not_use(serve, tmp_pa
     modules = first_answer_imports(serve, artifact, tmp_path, *ONE_WORKER)
     assert "zigttp.build.artifact" in modules
     assert sorted(modules & set(NOT_ON_THE_START_PATH)) == []  # (its JSON: zigttp.lean.json_loads)
+
+
+def test_zigttp_lambda_answers_its_first_event_before_importing_what_it_does_not_use(tmp_path: Path) -> None:
+    """init → first invocation (the Runtime API double), then stopped: its whole import log.
+    An empty TMPDIR: the sweep after the first answer finds nothing to remove (shutil)."""
+    from tests.aws.conftest import HANDLER, LambdaProcess, event
+
+    env = {"PYTHONPROFILEIMPORTTIME": "1", "TMPDIR": str(tmp_path), "ZIGTTP_CACHE_DIR": str(tmp_path / "c")}
+    for _ in range(2):  # the first start fills the caches
+        process = LambdaProcess([str(HANDLER)], env)
+        assert process.api.invoke(event("apigw-http-v2")).kind == "response"
+        stderr = process.stop()
+    modules = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", stderr, re.M))
+    assert "zigttp.aws.runtime_loop" in modules
+    assert sorted(modules & {*NOT_ON_THE_START_PATH, "runpy", "importlib.util", "base64", "urllib"}) == []
