@@ -34,6 +34,31 @@ static inline void span_extend(Span *span, const char *at, size_t length)
     span->len = (size_t)(at + length - span->at);
 }
 
+/* The header fields of a head as spans of the parsed buffer, from llhttp's on_header_field
+ * and on_header_value callbacks (the lane's requests, the Runtime API's response heads). A
+ * name piece after a value starts a new field: -1 when `max` fields are there already. */
+static inline int field_name_piece(Span *names, Span *values, int *count, int *in_value, int max,
+                                   const char *at, size_t length)
+{
+    if (*in_value || *count == 0) {
+        if (*count == max)
+            return -1;
+        names[*count] = (Span){NULL, 0};
+        values[*count] = (Span){NULL, 0};
+        (*count)++;
+        *in_value = 0;
+    }
+    span_extend(&names[*count - 1], at, length);
+    return 0;
+}
+
+static inline void field_value_piece(Span *values, int count, int *in_value, const char *at, size_t length)
+{
+    *in_value = 1;
+    if (count > 0)
+        span_extend(&values[count - 1], at, length); /* (an empty value: a zero-length span) */
+}
+
 typedef struct {
     Span url, body, request_id;
     int count;        /* header fields */

@@ -32,31 +32,17 @@ static int on_header_field(llhttp_t *parser, const char *at, size_t length)
 {
     ParseState *state = parser->data;
     PlainRequest *req = state->req;
-    if (state->in_value || req->count == 0) { /* a new field */
-        if (req->count == PLAIN_MAX_HEADERS) {
-            state->python = 1; /* → 431 in Python */
-            return 0;
-        }
-        req->names[req->count] = (Span){NULL, 0};
-        req->values[req->count] = (Span){NULL, 0};
-        req->count++;
-        state->in_value = 0;
-    }
-    if (!state->python)
-        span_extend(&req->names[req->count - 1], at, length);
+    if (!state->python &&
+        field_name_piece(req->names, req->values, &req->count, &state->in_value, PLAIN_MAX_HEADERS, at, length) < 0)
+        state->python = 1; /* → 431 in Python */
     return 0;
 }
 
 static int on_header_value(llhttp_t *parser, const char *at, size_t length)
 {
     ParseState *state = parser->data;
-    state->in_value = 1;
-    if (!state->python && state->req->count > 0) {
-        Span *value = &state->req->values[state->req->count - 1];
-        if (value->at == NULL)
-            value->at = at; /* (an empty value gives a zero-length span) */
-        span_extend(value, at, length);
-    }
+    if (!state->python)
+        field_value_piece(state->req->values, state->req->count, &state->in_value, at, length);
     return 0;
 }
 

@@ -25,29 +25,17 @@ typedef struct {
 static int on_field(llhttp_t *parser, const char *at, size_t length)
 {
     Fields *fields = parser->data;
-    if (fields->in_value || fields->count == 0) {
-        if (fields->count == MAX_FIELDS) {
-            fields->overflow = 1;
-            return 0;
-        }
-        fields->count++;
-        fields->in_value = 0;
-    }
-    if (!fields->overflow)
-        span_extend(&fields->names[fields->count - 1], at, length);
+    if (!fields->overflow &&
+        field_name_piece(fields->names, fields->values, &fields->count, &fields->in_value, MAX_FIELDS, at, length) < 0)
+        fields->overflow = 1;
     return 0;
 }
 
 static int on_value(llhttp_t *parser, const char *at, size_t length)
 {
     Fields *fields = parser->data;
-    fields->in_value = 1;
-    if (!fields->overflow && fields->count > 0) {
-        Span *value = &fields->values[fields->count - 1];
-        if (value->at == NULL)
-            value->at = at; /* (an empty value: a zero-length text) */
-        span_extend(value, at, length);
-    }
+    if (!fields->overflow)
+        field_value_piece(fields->values, fields->count, &fields->in_value, at, length);
     return 0;
 }
 
