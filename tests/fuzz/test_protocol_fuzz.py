@@ -163,3 +163,14 @@ def test_bytes_after_a_closing_request_are_refused_however_they_arrive() -> None
         requests, refusal = parse_chunks(chunks, MAX_BODY, MAX_HEAD)
         assert ([r.url for r in requests], refusal) == (["/e"], 400), chunks
     assert parse_chunks([first, b"\r\n"], MAX_BODY, MAX_HEAD)[1] is None  # (empty lines: ignored)
+
+
+def test_a_head_is_refused_at_the_same_place_however_it_arrives() -> None:
+    """Found by the fuzz above: a head over its cap was refused 431 when it arrived in two
+    reads but 400 (an invalid byte past the cap) or 414 (a long URL) when it came in one."""
+    bad_after_cap = b"GET /a HTTP/1.1\r\n" + b"A" * 3000 + b"GET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+    long_url = b"GET /" + b"a" * 8300 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    for raw, status in ((bad_after_cap, 431), (long_url, 414)):
+        for cut in (1, 2200, 4100, len(raw) - 1):
+            assert parse_chunks([raw[:cut], raw[cut:]], MAX_BODY, MAX_HEAD)[1] == status, (raw[:40], cut)
+        assert parse_chunks([raw], MAX_BODY, MAX_HEAD)[1] == status

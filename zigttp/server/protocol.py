@@ -52,6 +52,7 @@ from zigttp.runtime._engine import parse_request
 from zigttp.errors import ProtocolError
 
 MAX_URL_BYTES = 8 * 1024
+REQUEST_LINE_EXTRA = 32  # a request line's method, spaces, version and CRLF around its URL
 MAX_LEADING_EMPTY = 8  # bytes of CRLF / LF before a request line (4 empty lines)
 MAX_CHUNK_LINE = 16 * 1024  # a chunk-size line with its extensions (Node's limit, CVE-2024-22019)
 MAX_HEADER_COUNT = 100
@@ -151,6 +152,17 @@ class RequestReader:
             if not data:
                 return
             self._parser = _httptools().HttpRequestParser(self)  # from here on, for this connection
+        while data:  # a head still arriving is fed up to its cap, so where it is refused (431)
+            if self._current is None:  # does not depend on how the stream was split into reads
+                room = self.max_head + REQUEST_LINE_EXTRA + len(self._url) - self._unparsed_head
+                piece, data = data[: room + 1], data[room + 1 :]  # (its URL has its own cap: 414)
+            else:
+                piece, data = data, b""
+            self._feed_httptools(piece)
+            if self._upgraded:
+                return
+
+    def _feed_httptools(self, data: bytes) -> None:
         httptools = _httptools()
         current, body_before = self._current, self._body_size
         if current is None:
@@ -172,7 +184,7 @@ class RequestReader:
         except httptools.HttpParserError as exc:
             raise ProtocolError(400, f"Bad Request: {exc}") from None
         if self._current is None:
-            if self._unparsed_head > self.max_head:
+            if self._unparsed_head - len(self._url) > self.max_head + REQUEST_LINE_EXTRA:
                 raise ProtocolError(431, "Request Header Fields Too Large")
         elif self._chunked and self._current is current:  # the whole feed was in this body
             self._count_framing(len(data), self._body_size - body_before)
