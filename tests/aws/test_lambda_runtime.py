@@ -148,3 +148,38 @@ def test_crashed_servers_state_is_swept_after_the_first_invocation(
     assert not leftover.exists()
     own = [p.name for p in tmp_path.iterdir()]
     assert len(own) == 1 and own[0].startswith(f"zigttp-state-{process.process.pid}-")
+
+
+def test_replies_that_are_not_content_length_framed_are_read_too(tmp_path: Path) -> None:
+    """A chunked reply, then a Content-Length one, each in many reads, on one kept-alive
+    connection: the client's two paths (`parse_response_head` and its httptools fallback,
+    which used to close the connection after every reply), against a raw socket."""
+    import socket
+    import threading
+
+    from zigttp.aws.runtime_api import RuntimeApi
+
+    replies = [
+        b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: r1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b'5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n',
+        b'HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: r2\r\nContent-Length: 7\r\n\r\n{"b":2}',
+    ]
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            for reply in replies:
+                conn.recv(65536)
+                for at in range(0, len(reply), 9):  # in pieces: the head spans reads
+                    conn.sendall(reply[at : at + 9])
+                    time.sleep(0.001)
+
+    threading.Thread(target=answer, daemon=True).start()
+    api = RuntimeApi(f"127.0.0.1:{listener.getsockname()[1]}")
+    first, second = api.next_invocation(), api.next_invocation()  # (one connection: kept alive)
+    listener.close()
+    assert api._connection is not None
+    api._connection.close()
+    assert (first.request_id, first.payload) == ("r1", b'{"a":1}')
+    assert (second.request_id, second.payload) == ("r2", b'{"b":2}')

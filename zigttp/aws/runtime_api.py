@@ -46,9 +46,15 @@ class _Reply:
         self.headers: dict[str, str] = {}
         self.chunks: list[bytes] = []
         self.complete = False
+        self.keep_alive = False
+        self.parser: object = None  # the httptools parser feeding this reply
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+
+    def on_headers_complete(self) -> None:
+        # (here: once the message is complete, httptools' parser has been reset and says no)
+        self.keep_alive = self.parser.should_keep_alive()  # type: ignore[attr-defined]
 
     def on_body(self, body: bytes) -> None:
         self.chunks.append(body)
@@ -57,13 +63,12 @@ class _Reply:
         self.complete = True
 
 
-def _receive(connection: RawSocket, into: bytearray) -> bytearray:
-    """`into` with what the connection has next (ConnectionError once the API closed it)."""
+def _receive(connection: RawSocket) -> bytes:
+    """What the connection has next (ConnectionError once the API closed it)."""
     data = connection.recv(65536)
     if not data:
         raise ConnectionError("the Runtime API closed the connection")
-    into += data
-    return into
+    return data
 
 
 class RuntimeApi:
@@ -103,13 +108,13 @@ class RuntimeApi:
     def _response(self, connection: RawSocket) -> tuple[int, dict[str, str], bytes]:
         received = bytearray()
         while (head := parse_response_head(bytes(received))) is None:
-            _receive(connection, received)
+            received += _receive(connection)
         length, status, fields, content_length, chunked, keep_alive, crowded = head
         if chunked or content_length < 0 or crowded or status < 200:
             return self._parsed_by_httptools(connection, received)
         end = length + content_length
         while len(received) < end:
-            _receive(connection, received)
+            received += _receive(connection)
         if not keep_alive:
             connection.close()
             self._connection = None
@@ -121,14 +126,14 @@ class RuntimeApi:
         import httptools
 
         reply = _Reply()
-        parser = httptools.HttpResponseParser(reply)
+        parser = reply.parser = httptools.HttpResponseParser(reply)
         try:
             parser.feed_data(bytes(received))
             while not reply.complete:
-                parser.feed_data(_receive(connection, bytearray()))
+                parser.feed_data(_receive(connection))
         except httptools.HttpParserError as exc:
             raise ValueError(f"not an HTTP response: {exc}") from None
-        if not parser.should_keep_alive():
+        if not reply.keep_alive:
             connection.close()
             self._connection = None
         return parser.get_status_code(), reply.headers, b"".join(reply.chunks)

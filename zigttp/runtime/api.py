@@ -82,16 +82,12 @@ class Runtime:
         self.state_dir = create_state_dir(sweep=sweep)  # (removed by close(): module state)
         try:
             self.handler = build_handler(self.compiled, self.config, self.log, self.state_dir)
-        except BaseException:
-            remove_state_dir(self.state_dir)
-            raise
-        self.pool = RuntimePool(
-            self.config.pool_size,
-            self.handler.new_runtime,
-            wait_timeout_ms=self.config.pool_wait_timeout_ms,
-            fresh_per_request=self.config.isolation == "request",
-        )
-        try:
+            self.pool = RuntimePool(
+                self.config.pool_size,
+                self.handler.new_runtime,
+                wait_timeout_ms=self.config.pool_wait_timeout_ms,
+                fresh_per_request=self.config.isolation == "request",
+            )
             self.pool.start()
         except BaseException:
             remove_state_dir(self.state_dir)
