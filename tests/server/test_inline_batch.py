@@ -23,6 +23,7 @@ function handler(req) {
 }
 """
 WARM_UP = 40  # > the lane's probation
+MAX_WARM_UP = 400  # a busy host can fail probation runs (over the lane's budget): they start over
 
 
 def _inline_runs(server) -> float:
@@ -34,12 +35,12 @@ def _inline_runs(server) -> float:
 @pytest.fixture
 def warm(serve):
     server = serve(HANDLER, "-n", "2", "-q", "--metrics")
-    for index in range(WARM_UP):
+    for index in range(MAX_WARM_UP):
+        before = _inline_runs(server) if index >= WARM_UP else None
         assert server.get(f"/warm?n={index}").status_code == 200
-    before = _inline_runs(server)
-    assert server.get("/probe?n=1").status_code == 200
-    assert _inline_runs(server) > before, "the handler should run inline after its probation"
-    return server
+        if before is not None and _inline_runs(server) > before:
+            return server
+    raise AssertionError("the handler should run inline after its probation")
 
 
 def test_pipelined_requests_on_the_inline_lane_come_back_in_order(warm) -> None:
@@ -125,9 +126,14 @@ def test_a_bug_while_answering_fails_only_that_connection(
 
     monkeypatch.setenv("ZIGTTP_LANE", lane)
     with zigttp.Server(HANDLER, zigttp.ServerConfig(port=0, pool_size=2, quiet=True)) as server:
-        for index in range(WARM_UP):
+        for index in range(MAX_WARM_UP):
+            if index >= WARM_UP and server.dispatcher.pool.lanes.inline_allowed("/bug"):
+                break
             requests.get(f"{server.url}/warm?n={index}", timeout=5)
         dispatcher = server.dispatcher
+        assert dispatcher.pool.lanes.inline_allowed("/bug"), (
+            "the handler should run inline after its probation"
+        )
         healthy = dispatcher.handle_inline
 
         def buggy(request):  # type: ignore[no-untyped-def]

@@ -35,6 +35,7 @@ function handler(req) {
 }
 """
 WARM_UP = 40  # > the lane's probation
+MAX_WARM_UP = 400  # a busy host can fail probation runs (over the lane's budget): they start over
 
 
 def _inline_runs(server) -> float:
@@ -45,13 +46,13 @@ def _inline_runs(server) -> float:
 
 def _warm(serve, source: str, *flags: str):
     server = serve(source, "-n", "2", "-q", "--metrics", *flags)
-    for _ in range(WARM_UP):
-        assert server.get("/p").status_code == 200
+    for index in range(MAX_WARM_UP):
         assert server.get("/other").status_code == 200
-    before = _inline_runs(server)
-    assert server.get("/p").status_code == 200
-    assert _inline_runs(server) > before, "the handler should run inline after its probation"
-    return server
+        before = _inline_runs(server) if index >= WARM_UP else None
+        assert server.get("/p").status_code == 200
+        if before is not None and _inline_runs(server) > before:
+            return server
+    raise AssertionError("the handler should run inline after its probation")
 
 
 def test_demotion_is_sticky_however_many_fast_requests_follow_a_slow_one(serve) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 
+from zigttp import import_bundle
 from zigttp.aws.events import InvalidEvent, parse_event, proxy_result
 from zigttp.aws.runtime_api import Invocation, RuntimeApi, RuntimeApiError
 from zigttp.config import ServerConfig
@@ -68,6 +69,7 @@ def run_lambda(handler: str | None, inline: str | None, config: ServerConfig) ->
     try:
         serve_invocation(api, runtime, api.next_invocation())
         sweep_leftovers()  # (after the first answer: the sweep reads the whole of /tmp)
+        import_bundle.refresh()  # (what the next cold start imports before its first answer)
         while True:
             serve_invocation(api, runtime, api.next_invocation())
     except RuntimeApiError as exc:

@@ -19,6 +19,7 @@ Everything is compiled through the on-disk bytecode cache (runtime/bytecode_cach
 
 from __future__ import annotations
 
+import marshal
 import os
 
 from zigttp.lean import cache
@@ -81,7 +82,47 @@ class LazyScript:
 
 @cache
 def runtime_bytecode() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tuple[LazyScript, ...]]:
-    """(prelude, plain scripts, eager web scripts, the lazy table), built once per process."""
+    """(prelude, plain scripts, eager web scripts, the lazy table), built once per process.
+
+    From one cache entry keyed by the path, size and mtime of every script file (a start reads
+    one file, not one per script and each web script's header line); on a miss, script by
+    script through their own entries, then stored as one."""
+    files = _script_files()
+    identity = "\0".join(f"{path}\0{size}:{mtime}" for path, size, mtime in files)
+
+    def build() -> bytes:
+        prelude, plain, web, lazy = _build()
+        return marshal.dumps((prelude, plain, web, tuple((script.path, script.name) for script in lazy)))
+
+    try:
+        prelude, plain, web, table = marshal.loads(cached_compile(identity, "zigttp:runtime-scripts", build))
+    except (EOFError, ValueError, TypeError):  # (the CRC passed, the layout did not: not ours)
+        return _build()
+    return prelude, plain, web, tuple(LazyScript(path, name) for path, name in table)
+
+
+def _script_files() -> list[tuple[str, int, int]]:
+    """(path, size, mtime_ns) of every script `_build` reads, sorted: what the combined entry
+    is keyed by (a file added, removed or edited is a miss)."""
+    found: list[tuple[str, int, int]] = []
+    for folder in (JS, os.path.join(JS, "web"), *(os.path.join(JS, "web", name) for name in BUNDLES)):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".js"):
+                path = os.path.join(folder, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                found.append((path, stat.st_size, stat.st_mtime_ns))
+    return sorted(found)
+
+
+def _build() -> tuple[bytes, tuple[bytes, ...], tuple[bytes, ...], tuple[LazyScript, ...]]:
+    """`runtime_bytecode` script by script (each through its own cache entry)."""
     plain = tuple(compiled_file(os.path.join(JS, f"{n}.js"), n) for n in ("jsx_runtime", "dialect"))
     web: list[bytes] = []
     lazy: list[LazyScript] = []

@@ -21,6 +21,7 @@ import os
 import sys
 import time
 
+from zigttp import import_bundle
 from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
 from zigttp.lean_threads import start_daemon
@@ -92,6 +93,9 @@ class Supervisor:
             ),
             flush=True,
         )
+        # What this process imported for the workers, as one file for the next start to read
+        # (import_bundle.py); written once per install or edit, while the workers serve.
+        import_bundle.refresh()
         return self._supervise()
 
     def _spawn(self, index: int) -> None:

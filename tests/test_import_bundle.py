@@ -1,0 +1,170 @@
+"""The import bundle (zigttp/import_bundle.py): a start after the first imports zigttp's modules
+from one file, each only while its source is unchanged; an edited, new or deleted source is
+imported the usual way and the bundle catches up. Real interpreters, real files."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+HANDLER = "function handler(req) { return Response.json({ok: true}); }\n"
+
+
+def run(code: str, cache: Path, *, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh interpreter, the bundle's cache in `cache`, allowed to write it."""
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    environ.update({"ZIGTTP_CACHE_DIR": str(cache), "PYTHONPATH": f"{cwd}{os.pathsep}{ROOT}", **env})
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environ,
+        timeout=60,
+    )
+
+
+def make_package(root: Path) -> Path:
+    """A package `bpkg` of its own (the bundle serves any package directory it is given)."""
+    package = root / "bpkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("VALUE = 1\n\ndef fail():\n    raise ValueError('from a')\n")
+    (package / "sub" / "__init__.py").write_text("from bpkg.sub import b\n")
+    (package / "sub" / "b.py").write_text("from bpkg import a\nDOUBLE = a.VALUE * 2\n")
+    return package
+
+
+IMPORT_AND_REPORT = """
+    import sys
+    from zigttp import import_bundle
+    finder = import_bundle.install({package!r})
+    import bpkg.a, bpkg.sub
+    served = sorted(finder.served) if finder else []
+    print("served", served)
+    print("values", bpkg.a.VALUE, bpkg.sub.b.DOUBLE, bpkg.a.__file__ == {package!r} + "/a.py")
+    print("wrote", import_bundle.refresh("bpkg", {package!r}))
+"""
+
+
+def report(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    assert result.returncode == 0, result.stderr
+    return dict(line.split(" ", 1) for line in result.stdout.splitlines())
+
+
+def test_the_second_interpreter_imports_from_the_bundle_the_first_wrote(tmp_path: Path) -> None:
+    package = make_package(tmp_path)
+    code = IMPORT_AND_REPORT.format(package=str(package))
+    first = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    assert first == {"served": "[]", "values": "1 2 True", "wrote": "True"}
+    second = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    assert second == {
+        "served": "['bpkg.a', 'bpkg.sub', 'bpkg.sub.b']",
+        "values": "1 2 True",
+        "wrote": "False",
+    }
+
+
+def test_an_edited_source_is_imported_from_itself_and_the_bundle_catches_up(tmp_path: Path) -> None:
+    package = make_package(tmp_path)
+    code = IMPORT_AND_REPORT.format(package=str(package))
+    report(run(code, tmp_path / "cache", cwd=tmp_path))
+    (package / "a.py").write_text("VALUE = 21\n\ndef fail():\n    raise ValueError('from a')\n")
+    edited = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    assert edited == {"served": "['bpkg.sub', 'bpkg.sub.b']", "values": "21 42 True", "wrote": "True"}
+    again = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    assert again == {
+        "served": "['bpkg.a', 'bpkg.sub', 'bpkg.sub.b']",
+        "values": "21 42 True",
+        "wrote": "False",
+    }
+
+
+def test_a_deleted_source_is_not_served_from_the_bundle(tmp_path: Path) -> None:
+    package = make_package(tmp_path)
+    report(run(IMPORT_AND_REPORT.format(package=str(package)), tmp_path / "cache", cwd=tmp_path))
+    (package / "a.py").unlink()
+    result = run(IMPORT_AND_REPORT.format(package=str(package)), tmp_path / "cache", cwd=tmp_path)
+    assert result.returncode == 1 and "ModuleNotFoundError: No module named 'bpkg.a'" in result.stderr
+
+
+def test_a_bundled_module_reports_its_source_lines_in_a_traceback(tmp_path: Path) -> None:
+    package = make_package(tmp_path)
+    report(run(IMPORT_AND_REPORT.format(package=str(package)), tmp_path / "cache", cwd=tmp_path))
+    code = f"""
+        from zigttp import import_bundle
+        import_bundle.install({str(package)!r})
+        import bpkg.a
+        assert "bpkg.a" in import_bundle._finder.served
+        bpkg.a.fail()
+    """
+    result = run(code, tmp_path / "cache", cwd=tmp_path)
+    assert f'File "{package}/a.py", line 4, in fail' in result.stderr
+    assert "raise ValueError('from a')" in result.stderr
+
+
+def test_a_damaged_bundle_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    package = make_package(tmp_path)
+    code = IMPORT_AND_REPORT.format(package=str(package))
+    report(run(code, tmp_path / "cache", cwd=tmp_path))
+    (bundle,) = (tmp_path / "cache" / "imports").iterdir()
+    bundle.write_bytes(bundle.read_bytes()[:100])  # truncated
+    assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
+    bundle.write_bytes(b"\xff" * 64)  # an index length past the end
+    assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
+    assert (
+        report(run(code, tmp_path / "cache", cwd=tmp_path))["served"]
+        == "['bpkg.a', 'bpkg.sub', 'bpkg.sub.b']"
+    )
+
+
+def test_no_cache_and_dont_write_bytecode_write_no_bundle(tmp_path: Path) -> None:
+    package = make_package(tmp_path)
+    code = IMPORT_AND_REPORT.format(package=str(package))
+    assert report(run(code, tmp_path / "cache", cwd=tmp_path, ZIGTTP_NO_CACHE="1"))["wrote"] == "False"
+    assert (
+        report(run(code, tmp_path / "cache", cwd=tmp_path, PYTHONDONTWRITEBYTECODE="1"))["wrote"] == "False"
+    )
+    assert not (tmp_path / "cache" / "imports").exists()
+
+
+def test_zigttp_serve_writes_the_bundle_and_the_next_start_imports_from_it(serve, tmp_path: Path) -> None:
+    """`python -v` names each module's loader: the second start loads zigttp's start path from
+    the bundle, not from .pyc files."""
+    handler = tmp_path / "h.js"
+    handler.write_text(HANDLER)
+    env = {"ZIGTTP_CACHE_DIR": str(tmp_path / "cache"), "PYTHONVERBOSE": "1"}
+    env_writes = {**env, "PYTHONDONTWRITEBYTECODE": ""}
+    first = serve(handler, "-q", env=env_writes)
+    assert first.get("/").json() == {"ok": True}
+    first.stop()
+    assert len(list((tmp_path / "cache" / "imports").iterdir())) == 1
+    second = serve(handler, "-q", env=env_writes)
+    assert second.get("/").json() == {"ok": True}
+    second.stop()
+    from_bundle = set(
+        re.findall(r"^import '(zigttp[\w.]*)' # <zigttp\.import_bundle\.BundleFinder", second.stderr, re.M)
+    )
+    from_pyc = set(
+        re.findall(r"^import '(zigttp[\w.]*)' # <_frozen_importlib_external\.Source", second.stderr, re.M)
+    )
+    assert {
+        "zigttp.config",
+        "zigttp.server.supervisor",
+        "zigttp.server.fast_start",
+        "zigttp.runtime.engine",
+    } <= from_bundle
+    assert from_pyc <= {"zigttp", "zigttp.import_bundle"} | _after_the_first_answer(second.stderr)
+
+
+def _after_the_first_answer(stderr: str) -> set[str]:
+    """Modules a worker imports for the full server, after its first answer (not bundled: the
+    supervisor writes the bundle from what it imported)."""
+    tail = stderr[stderr.find("import 'threading'") :] if "import 'threading'" in stderr else ""
+    return set(re.findall(r"^import '(zigttp[\w.]*)'", tail, re.M))

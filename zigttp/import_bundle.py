@@ -1,0 +1,237 @@
+"""One file of compiled modules for a cold start: zigttp's own modules without a finder each.
+
+Why: a `zigttp serve` imports ~55 of our modules before its first answer, and for each one
+CPython's path finder and source loader run in Python (directory caches, a stat of the
+source, an open and a read of its .pyc, header checks): ~50 µs a module, ~3 ms of a ~20 ms
+start (bench/README.md, session 7). This module keeps the compiled code of those modules in
+one file in the cache directory, and a finder at the front of `sys.meta_path` serves them
+from it: per module a dict lookup, one `stat` of the source, `marshal.loads` and the module's
+own code, which is what the .pyc path does minus its Python-level machinery.
+
+Validation is the .pyc's, stricter: an entry is used only while its source file has the size
+and the nanosecond mtime recorded with it (a .pyc checks whole seconds), so an edited, moved
+or deleted source is imported the usual way. The bundle is keyed by the interpreter's bytecode
+magic number and by the package directory it belongs to. Like `__pycache__`, the file is
+trusted as far as the user's own cache directory is.
+
+The bundle is written (`refresh`) after a process's first answer, from what it imported
+then; it is rewritten only when a module of the package was imported from source (new or
+edited since). `ZIGTTP_NO_CACHE=1` reads and writes none; PYTHONDONTWRITEBYTECODE (or `-B`)
+writes none. Only the package's own `.py` files are bundled: the standard library and
+third-party code are left to their own loaders.
+
+(Builtins only here, `os` and `sys` and the frozen import machinery: this runs before
+anything else of ours.)
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+
+TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
+if TYPE_CHECKING:
+    from types import CodeType, ModuleType
+
+_bootstrap = sys.modules["_frozen_importlib"]
+_external = sys.modules["_frozen_importlib_external"]
+
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+FORMAT = 2  # bumped when the layout of the file changes
+# name -> (path relative to PACKAGE_DIR, is a package, st_mtime_ns, st_size, marshalled code)
+Entry = tuple  # (str, bool, int, int, bytes | memoryview)
+
+
+def bundle_path(package_dir: str = PACKAGE_DIR) -> str | None:
+    """Where the bundle of `package_dir` lives (None: the cache is off)."""
+    if os.environ.get("ZIGTTP_NO_CACHE", "") not in ("", "0"):
+        return None
+    root = os.environ.get("ZIGTTP_CACHE_DIR")
+    if not root:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        if base.startswith("~"):  # no home directory: no bundle (the bytecode cache says why)
+            return None
+        root = os.path.join(base, "zigttp")
+    tag = sys.implementation.cache_tag or "python"
+    return os.path.join(root, "imports", f"{tag}-{_fnv1a(package_dir.encode()):016x}.bundle")
+
+
+def _fnv1a(data: bytes) -> int:
+    """A stable 64-bit name for a directory (FNV-1a: `hash()` changes per process, hashlib is
+    an import this early path does without)."""
+    value = 0xCBF29CE484222325
+    for byte in data:
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return value
+
+
+def read_bundle(path: str, package_dir: str) -> dict[str, Entry]:
+    """The entries of the bundle at `path`, or {} if it is missing, of another format,
+    interpreter or package directory, or unreadable. The file is an 8-byte index length, the
+    marshalled index, then each module's marshalled code; an entry's code is a view into the
+    file's bytes, unmarshalled only when its module is imported."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        size = int.from_bytes(data[:8], "little")
+        header = marshal.loads(memoryview(data)[8 : 8 + size])
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not (
+        isinstance(header, tuple)
+        and len(header) == 4
+        and header[:3] == (FORMAT, _external.MAGIC_NUMBER, package_dir)
+        and isinstance(header[3], dict)
+    ):
+        return {}
+    codes = memoryview(data)[8 + size :]
+    return {
+        name: (relative, package_like, mtime, length, codes[offset : offset + code_size])
+        for name, (relative, package_like, mtime, length, offset, code_size) in header[3].items()
+    }
+
+
+class BundleFinder:
+    """Finds and loads the bundle's modules, each while its source is unchanged; any other
+    name (or a changed source) is left to the finders after it."""
+
+    def __init__(self, entries: dict[str, Entry], package_dir: str) -> None:
+        self.entries = entries
+        self.package_dir = package_dir
+        self.served: set[str] = set()  # names this process imported from the bundle
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        entry = self.entries.get(name)
+        if entry is None:
+            return None
+        origin = os.path.join(self.package_dir, entry[0])
+        try:
+            stat = os.stat(origin)
+        except OSError:
+            return None
+        if stat.st_mtime_ns != entry[2] or stat.st_size != entry[3]:
+            return None
+        spec = _bootstrap.ModuleSpec(name, self, origin=origin, is_package=entry[1])
+        spec.has_location = True  # (so the module gets __file__, as from its .pyc)
+        if entry[1]:
+            spec.submodule_search_locations = [os.path.dirname(origin)]
+        return spec
+
+    def create_module(self, spec: object) -> None:
+        return None  # the default module object
+
+    def exec_module(self, module: ModuleType) -> None:
+        code = self.get_code(module.__spec__.name)
+        self.served.add(module.__spec__.name)
+        exec(code, module.__dict__)
+
+    def get_code(self, name: str) -> CodeType:
+        """(runpy asks a loader for this, `python -m zigttp`.)"""
+        return marshal.loads(self.entries[name][4])
+
+    def get_source(self, name: str) -> str:
+        with open(os.path.join(self.package_dir, self.entries[name][0]), encoding="utf-8") as file:
+            return file.read()
+
+    def is_package(self, name: str) -> bool:
+        return self.entries[name][1]
+
+
+_finder: BundleFinder | None = None
+
+
+def install(package_dir: str = PACKAGE_DIR) -> BundleFinder | None:
+    """Put the bundle's finder first on `sys.meta_path` (once; None if there is no bundle)."""
+    global _finder
+    if _finder is not None:
+        return _finder
+    path = bundle_path(package_dir)
+    entries = read_bundle(path, package_dir) if path else {}
+    if entries:
+        _finder = BundleFinder(entries, package_dir)
+        sys.meta_path.insert(0, _finder)
+    return _finder
+
+
+def refresh(package: str = "zigttp", package_dir: str = PACKAGE_DIR) -> bool:
+    """Write the bundle again if this process imported a module of `package` from its source
+    that the bundle lacks (new, or edited since): the bundle's valid entries plus those. True
+    if it wrote. Meant for after the first answer (it reads .pyc files and writes ~0.5 MB);
+    when nothing is new it costs a stat per bundled module."""
+    path = bundle_path(package_dir)
+    if path is None or sys.dont_write_bytecode:
+        return False
+    entries = read_bundle(path, package_dir)
+    kept = {name: entry for name, entry in entries.items() if _valid(entry, package_dir)}
+    fresh = _from_source(package, package_dir, skip=kept)
+    if not fresh:
+        return False
+    kept.update(fresh)
+    return _write(path, kept, package_dir)
+
+
+# imported before the finder is installed, so never served from the bundle
+_BOOTSTRAP = frozenset({"zigttp", __name__})
+
+
+def _from_source(package: str, package_dir: str, skip: dict[str, Entry]) -> dict[str, Entry]:
+    """Entries for the modules of `package` this process loaded from their .py files, other
+    than those in `skip` (the valid entries) and the bootstrap ones."""
+    found: dict[str, Entry] = {}
+    prefix = package_dir + os.sep
+    for name, module in list(sys.modules.items()):
+        if name in skip or name in _BOOTSTRAP or not name.startswith(package + "."):
+            continue
+        spec = getattr(module, "__spec__", None)
+        loader = getattr(spec, "loader", None)
+        origin = getattr(spec, "origin", None)
+        if not isinstance(loader, _external.SourceFileLoader) or not origin or not origin.startswith(prefix):
+            continue
+        try:
+            stat = os.stat(origin)
+            code = loader.get_code(name)
+        except (OSError, ImportError, SyntaxError):
+            continue
+        if code is not None:
+            package_like = spec.submodule_search_locations is not None
+            relative = origin[len(prefix) :]
+            found[name] = (relative, package_like, stat.st_mtime_ns, stat.st_size, marshal.dumps(code))
+    return found
+
+
+def _valid(entry: Entry, package_dir: str) -> bool:
+    try:
+        stat = os.stat(os.path.join(package_dir, entry[0]))
+    except OSError:
+        return False
+    return stat.st_mtime_ns == entry[2] and stat.st_size == entry[3]
+
+
+def _write(path: str, entries: dict[str, Entry], package_dir: str) -> bool:
+    """Atomically (a reader sees the old bundle or the new, whole); False on any I/O error."""
+    index: dict[str, tuple] = {}
+    codes: list[bytes] = []
+    offset = 0
+    for name, (relative, package_like, mtime, size, code) in entries.items():
+        index[name] = (relative, package_like, mtime, size, offset, len(code))
+        codes.append(bytes(code))
+        offset += len(code)
+    header = marshal.dumps((FORMAT, _external.MAGIC_NUMBER, package_dir, index))
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temporary, "wb") as handle:
+            handle.write(len(header).to_bytes(8, "little") + header + b"".join(codes))
+        os.replace(temporary, path)
+    except OSError:
+        _remove(temporary)
+        return False
+    return True
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        return
