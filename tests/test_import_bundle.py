@@ -37,19 +37,22 @@ def make_package(root: Path) -> Path:
     (package / "__init__.py").write_text("")
     (package / "a.py").write_text("VALUE = 1\n\ndef fail():\n    raise ValueError('from a')\n")
     (package / "sub" / "__init__.py").write_text("from bpkg.sub import b\n")
-    (package / "sub" / "b.py").write_text("from bpkg import a\nDOUBLE = a.VALUE * 2\n")
+    (package / "sub" / "b.py").write_text("from bpkg import a\nDOUBLE = a.VALUE * 2\n")  # (imports a)
     return package
 
 
+ALL = "['bpkg', 'bpkg.a', 'bpkg.sub', 'bpkg.sub.b']"
 IMPORT_AND_REPORT = """
     import sys
     from zigttp import import_bundle
-    finder = import_bundle.install({package!r})
-    import bpkg.a, bpkg.sub
+    finder = import_bundle.install("test", "bpkg", {package!r})
+    import bpkg.a
+    if "{modules}" == "all":
+        import bpkg.sub
     served = sorted(finder.served) if finder else []
     print("served", served)
-    print("values", bpkg.a.VALUE, bpkg.sub.b.DOUBLE, bpkg.a.__file__ == {package!r} + "/a.py")
-    print("wrote", import_bundle.refresh("bpkg", {package!r}))
+    print("values", bpkg.a.VALUE, bpkg.a.__file__ == {package!r} + "/a.py")
+    print("wrote", import_bundle.refresh())
 """
 
 
@@ -60,48 +63,59 @@ def report(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
 
 def test_the_second_interpreter_imports_from_the_bundle_the_first_wrote(tmp_path: Path) -> None:
     package = make_package(tmp_path)
-    code = IMPORT_AND_REPORT.format(package=str(package))
+    code = IMPORT_AND_REPORT.format(package=str(package), modules="all")
     first = report(run(code, tmp_path / "cache", cwd=tmp_path))
-    assert first == {"served": "[]", "values": "1 2 True", "wrote": "True"}
+    assert first == {"served": "[]", "values": "1 True", "wrote": "True"}
     second = report(run(code, tmp_path / "cache", cwd=tmp_path))
-    assert second == {
-        "served": "['bpkg.a', 'bpkg.sub', 'bpkg.sub.b']",
-        "values": "1 2 True",
-        "wrote": "False",
-    }
+    assert second == {"served": ALL, "values": "1 True", "wrote": "False"}
 
 
 def test_an_edited_source_is_imported_from_itself_and_the_bundle_catches_up(tmp_path: Path) -> None:
     package = make_package(tmp_path)
-    code = IMPORT_AND_REPORT.format(package=str(package))
+    code = IMPORT_AND_REPORT.format(package=str(package), modules="all")
     report(run(code, tmp_path / "cache", cwd=tmp_path))
     (package / "a.py").write_text("VALUE = 21\n\ndef fail():\n    raise ValueError('from a')\n")
     edited = report(run(code, tmp_path / "cache", cwd=tmp_path))
-    assert edited == {"served": "['bpkg.sub', 'bpkg.sub.b']", "values": "21 42 True", "wrote": "True"}
+    assert edited == {"served": "['bpkg', 'bpkg.sub', 'bpkg.sub.b']", "values": "21 True", "wrote": "True"}
     again = report(run(code, tmp_path / "cache", cwd=tmp_path))
-    assert again == {
-        "served": "['bpkg.a', 'bpkg.sub', 'bpkg.sub.b']",
-        "values": "21 42 True",
-        "wrote": "False",
-    }
+    assert again == {"served": ALL, "values": "21 True", "wrote": "False"}
+
+
+def test_a_module_no_longer_imported_leaves_the_bundle(tmp_path: Path) -> None:
+    package = make_package(tmp_path)
+    every, fewer = (IMPORT_AND_REPORT.format(package=str(package), modules=m) for m in ("all", "a"))
+    report(run(every, tmp_path / "cache", cwd=tmp_path))
+    assert report(run(fewer, tmp_path / "cache", cwd=tmp_path)) == {
+        "served": "['bpkg', 'bpkg.a']", "values": "1 True", "wrote": "True"
+    }  # fmt: skip
+    assert report(run(fewer, tmp_path / "cache", cwd=tmp_path))["wrote"] == "False"
+    assert report(run(every, tmp_path / "cache", cwd=tmp_path)) == {
+        "served": "['bpkg', 'bpkg.a']", "values": "1 True", "wrote": "True"
+    }  # fmt: skip
 
 
 def test_a_deleted_source_is_not_served_from_the_bundle(tmp_path: Path) -> None:
     package = make_package(tmp_path)
-    report(run(IMPORT_AND_REPORT.format(package=str(package)), tmp_path / "cache", cwd=tmp_path))
+    report(
+        run(IMPORT_AND_REPORT.format(package=str(package), modules="all"), tmp_path / "cache", cwd=tmp_path)
+    )
     (package / "a.py").unlink()
-    result = run(IMPORT_AND_REPORT.format(package=str(package)), tmp_path / "cache", cwd=tmp_path)
+    result = run(
+        IMPORT_AND_REPORT.format(package=str(package), modules="all"), tmp_path / "cache", cwd=tmp_path
+    )
     assert result.returncode == 1 and "ModuleNotFoundError: No module named 'bpkg.a'" in result.stderr
 
 
 def test_a_bundled_module_reports_its_source_lines_in_a_traceback(tmp_path: Path) -> None:
     package = make_package(tmp_path)
-    report(run(IMPORT_AND_REPORT.format(package=str(package)), tmp_path / "cache", cwd=tmp_path))
+    report(
+        run(IMPORT_AND_REPORT.format(package=str(package), modules="all"), tmp_path / "cache", cwd=tmp_path)
+    )
     code = f"""
         from zigttp import import_bundle
-        import_bundle.install({str(package)!r})
+        finder = import_bundle.install("test", "bpkg", {str(package)!r})
         import bpkg.a
-        assert "bpkg.a" in import_bundle._finder.served
+        assert "bpkg.a" in finder.served
         bpkg.a.fail()
     """
     result = run(code, tmp_path / "cache", cwd=tmp_path)
@@ -111,22 +125,19 @@ def test_a_bundled_module_reports_its_source_lines_in_a_traceback(tmp_path: Path
 
 def test_a_damaged_bundle_is_ignored_and_rewritten(tmp_path: Path) -> None:
     package = make_package(tmp_path)
-    code = IMPORT_AND_REPORT.format(package=str(package))
+    code = IMPORT_AND_REPORT.format(package=str(package), modules="all")
     report(run(code, tmp_path / "cache", cwd=tmp_path))
     (bundle,) = (tmp_path / "cache" / "imports").iterdir()
     bundle.write_bytes(bundle.read_bytes()[:100])  # truncated
     assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
     bundle.write_bytes(b"\xff" * 64)  # an index length past the end
     assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
-    assert (
-        report(run(code, tmp_path / "cache", cwd=tmp_path))["served"]
-        == "['bpkg.a', 'bpkg.sub', 'bpkg.sub.b']"
-    )
+    assert report(run(code, tmp_path / "cache", cwd=tmp_path))["served"] == ALL
 
 
 def test_no_cache_and_dont_write_bytecode_write_no_bundle(tmp_path: Path) -> None:
     package = make_package(tmp_path)
-    code = IMPORT_AND_REPORT.format(package=str(package))
+    code = IMPORT_AND_REPORT.format(package=str(package), modules="all")
     assert report(run(code, tmp_path / "cache", cwd=tmp_path, ZIGTTP_NO_CACHE="1"))["wrote"] == "False"
     assert (
         report(run(code, tmp_path / "cache", cwd=tmp_path, PYTHONDONTWRITEBYTECODE="1"))["wrote"] == "False"
@@ -160,7 +171,9 @@ def test_zigttp_serve_writes_the_bundle_and_the_next_start_imports_from_it(serve
         "zigttp.server.fast_start",
         "zigttp.runtime.engine",
     } <= from_bundle
-    assert from_pyc <= {"zigttp", "zigttp.import_bundle"} | _after_the_first_answer(second.stderr)
+    assert from_pyc <= {"zigttp", "zigttp.import_bundle", "zigttp.entry"} | _after_the_first_answer(
+        second.stderr
+    )
 
 
 def _after_the_first_answer(stderr: str) -> set[str]:

@@ -12,10 +12,6 @@ The public API is imported lazily so that `zigttp serve` keeps a lean import pat
 
 from __future__ import annotations
 
-from zigttp import import_bundle as _import_bundle
-
-_import_bundle.install()  # our other modules from one file, when it is there and current
-
 __version__ = "0.1.0"
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)

@@ -16,7 +16,12 @@ import gc
 import os
 import sys
 
-from zigttp.errors import ZigttpError
+from zigttp import import_bundle
+
+if sys.argv[1:2] in (["serve"], ["lambda"]):  # (the commands that start servers: import_bundle.py)
+    import_bundle.install(sys.argv[1])
+
+from zigttp.errors import ZigttpError  # (from the bundle, when there is one)
 from zigttp.serve_options import HANDLER_ENV, LAMBDA_OPTIONS, SERVE_OPTIONS, Opt
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)

@@ -14,11 +14,15 @@ or deleted source is imported the usual way. The bundle is keyed by the interpre
 magic number and by the package directory it belongs to. Like `__pycache__`, the file is
 trusted as far as the user's own cache directory is.
 
-The bundle is written (`refresh`) after a process's first answer, from what it imported
-then; it is rewritten only when a module of the package was imported from source (new or
-edited since). `ZIGTTP_NO_CACHE=1` reads and writes none; PYTHONDONTWRITEBYTECODE (or `-B`)
-writes none. Only the package's own `.py` files are bundled: the standard library and
-third-party code are left to their own loaders.
+One bundle per command that starts a server (`install(profile)`: `zigttp serve`, `zigttp
+lambda`, `python APP.pyz`), each the set of modules that start imports: `entry.py` and
+`build/launch.py` install it before their other imports; a supervisor `release`s it before it
+forks. It is written (`refresh`) after the start, once the imports are done (a supervisor's
+workers are ready; Lambda's first answer is out), when it is not exactly what this start
+imported (a module new, edited, or no longer imported): so after an install or an edit, once.
+`ZIGTTP_NO_CACHE=1` reads and writes none; PYTHONDONTWRITEBYTECODE (or `-B`) writes none. Only
+the package's own `.py` files are bundled: the standard library and third-party code are left
+to their own loaders.
 
 (Builtins only here, `os` and `sys` and the frozen import machinery: this runs before
 anything else of ours.)
@@ -43,8 +47,9 @@ FORMAT = 2  # bumped when the layout of the file changes
 Entry = tuple  # (str, bool, int, int, bytes | memoryview)
 
 
-def bundle_path(package_dir: str = PACKAGE_DIR) -> str | None:
-    """Where the bundle of `package_dir` lives (None: the cache is off)."""
+def bundle_path(profile: str, package_dir: str = PACKAGE_DIR) -> str | None:
+    """Where the bundle of `profile` (the command: each imports its own set) of `package_dir`
+    lives (None: the cache is off)."""
     if os.environ.get("ZIGTTP_NO_CACHE", "") not in ("", "0"):
         return None
     root = os.environ.get("ZIGTTP_CACHE_DIR")
@@ -54,7 +59,7 @@ def bundle_path(package_dir: str = PACKAGE_DIR) -> str | None:
             return None
         root = os.path.join(base, "zigttp")
     tag = sys.implementation.cache_tag or "python"
-    return os.path.join(root, "imports", f"{tag}-{_fnv1a(package_dir.encode()):016x}.bundle")
+    return os.path.join(root, "imports", f"{tag}-{profile}-{_fnv1a(package_dir.encode()):016x}.bundle")
 
 
 def _fnv1a(data: bytes) -> int:
@@ -138,66 +143,91 @@ class BundleFinder:
         return self.entries[name][1]
 
 
-_finder: BundleFinder | None = None
+class _State:
+    """What `install` set up, for `release` and `refresh`."""
+
+    profile: str | None = None
+    package = "zigttp"
+    package_dir = PACKAGE_DIR
+    bootstrap: frozenset[str] = frozenset()  # the package's modules imported before `install`
+    finder: BundleFinder | None = None
 
 
-def install(package_dir: str = PACKAGE_DIR) -> BundleFinder | None:
-    """Put the bundle's finder first on `sys.meta_path` (once; None if there is no bundle)."""
-    global _finder
-    if _finder is not None:
-        return _finder
-    path = bundle_path(package_dir)
+def install(profile: str, package: str = "zigttp", package_dir: str = PACKAGE_DIR) -> BundleFinder | None:
+    """Serve `profile`'s bundle, if there is one, from a finder first on `sys.meta_path`, and
+    remember `profile` for `refresh` (once per process; returns the finder, or None)."""
+    if _State.profile is not None:
+        return _State.finder
+    _State.profile, _State.package, _State.package_dir = profile, package, package_dir
+    _State.bootstrap = frozenset(name for name in sys.modules if _in_package(name, package))
+    path = bundle_path(profile, package_dir)
     entries = read_bundle(path, package_dir) if path else {}
     if entries:
-        _finder = BundleFinder(entries, package_dir)
-        sys.meta_path.insert(0, _finder)
-    return _finder
+        _State.finder = BundleFinder(entries, package_dir)
+        sys.meta_path.insert(0, _State.finder)
+    return _State.finder
 
 
-def refresh(package: str = "zigttp", package_dir: str = PACKAGE_DIR) -> bool:
-    """Write the bundle again if this process imported a module of `package` from its source
-    that the bundle lacks (new, or edited since): the bundle's valid entries plus those. True
-    if it wrote. Meant for after the first answer (it reads .pyc files and writes ~0.5 MB);
-    when nothing is new it costs a stat per bundled module."""
-    path = bundle_path(package_dir)
+def release() -> None:
+    """Stop serving from the bundle and let its bytes go (once the start path is imported: a
+    supervisor before it forks, so its workers do not inherit the copy)."""
+    finder, _State.finder = _State.finder, None
+    if finder is not None and finder in sys.meta_path:
+        sys.meta_path.remove(finder)
+
+
+def refresh() -> bool:
+    """Write the profile's bundle again if it is not exactly the package's modules this process
+    has imported since `install` (one is new, edited, or no longer imported): True if it
+    wrote. Meant for after the first answer (it may read .pyc files and write ~0.5 MB); when
+    nothing changed it costs reading the bundle and a stat per module."""
+    profile, package, package_dir = _State.profile, _State.package, _State.package_dir
+    path = bundle_path(profile, package_dir) if profile else None
     if path is None or sys.dont_write_bytecode:
         return False
-    entries = read_bundle(path, package_dir)
-    kept = {name: entry for name, entry in entries.items() if _valid(entry, package_dir)}
-    fresh = _from_source(package, package_dir, skip=kept)
-    if not fresh:
+    wanted = _imported(package, package_dir)
+    old = read_bundle(path, package_dir)
+    kept = {name: old[name] for name in wanted if name in old and _valid(old[name], package_dir)}
+    if len(kept) == len(wanted) == len(old):
         return False
-    kept.update(fresh)
+    for name, origin in wanted.items():
+        if name not in kept:
+            entry = _from_source(name, origin, package_dir)
+            if entry is not None:
+                kept[name] = entry
     return _write(path, kept, package_dir)
 
 
-# imported before the finder is installed, so never served from the bundle
-_BOOTSTRAP = frozenset({"zigttp", __name__})
+def _in_package(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
 
 
-def _from_source(package: str, package_dir: str, skip: dict[str, Entry]) -> dict[str, Entry]:
-    """Entries for the modules of `package` this process loaded from their .py files, other
-    than those in `skip` (the valid entries) and the bootstrap ones."""
-    found: dict[str, Entry] = {}
+def _imported(package: str, package_dir: str) -> dict[str, str]:
+    """name -> source path of the package's modules imported since `install` from .py files
+    of `package_dir` (by the source loader or from the bundle)."""
     prefix = package_dir + os.sep
+    found: dict[str, str] = {}
     for name, module in list(sys.modules.items()):
-        if name in skip or name in _BOOTSTRAP or not name.startswith(package + "."):
+        if name in _State.bootstrap or not _in_package(name, package):
             continue
         spec = getattr(module, "__spec__", None)
-        loader = getattr(spec, "loader", None)
         origin = getattr(spec, "origin", None)
-        if not isinstance(loader, _external.SourceFileLoader) or not origin or not origin.startswith(prefix):
-            continue
-        try:
-            stat = os.stat(origin)
-            code = loader.get_code(name)
-        except (OSError, ImportError, SyntaxError):
-            continue
-        if code is not None:
-            package_like = spec.submodule_search_locations is not None
-            relative = origin[len(prefix) :]
-            found[name] = (relative, package_like, stat.st_mtime_ns, stat.st_size, marshal.dumps(code))
+        loader = getattr(spec, "loader", None)
+        from_file = isinstance(loader, (_external.SourceFileLoader, BundleFinder))
+        if from_file and isinstance(origin, str) and origin.startswith(prefix) and origin.endswith(".py"):
+            found[name] = origin
     return found
+
+
+def _from_source(name: str, origin: str, package_dir: str) -> Entry | None:
+    """A fresh entry for module `name` from its source file (through its .pyc, as an import)."""
+    try:
+        stat = os.stat(origin)
+        code = _external.SourceFileLoader(name, origin).get_code(name)
+    except (OSError, ImportError, SyntaxError):
+        return None
+    package_like = os.path.basename(origin) == "__init__.py"
+    return (origin[len(package_dir) + 1 :], package_like, stat.st_mtime_ns, stat.st_size, marshal.dumps(code))
 
 
 def _valid(entry: Entry, package_dir: str) -> bool:

@@ -69,6 +69,7 @@ def run_lambda(handler: str | None, inline: str | None, config: ServerConfig) ->
     try:
         serve_invocation(api, runtime, api.next_invocation())
         sweep_leftovers()  # (after the first answer: the sweep reads the whole of /tmp)
+        import_bundle.release()
         import_bundle.refresh()  # (what the next cold start imports before its first answer)
         while True:
             serve_invocation(api, runtime, api.next_invocation())

@@ -11,7 +11,11 @@ from __future__ import annotations
 import os
 import sys
 
-from zigttp.errors import UsageError, ZigttpError
+from zigttp import import_bundle
+
+import_bundle.install("artifact")  # (import_bundle.py: the start path's modules from one file)
+
+from zigttp.errors import UsageError, ZigttpError  # noqa: E402
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:

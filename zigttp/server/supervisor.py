@@ -261,7 +261,9 @@ def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> Compil
 
         import zigttp.server.loop_backend  # noqa: F401
     runtime_bytecode()
-    return replace(compiled, bytecode=bytecode_of(compiled))
+    compiled = replace(compiled, bytecode=bytecode_of(compiled))
+    import_bundle.release()  # (imported: the workers need not inherit its bytes)
+    return compiled
 
 
 def _exit_with_parent(parent: int, drain_timeout: float) -> None:
