@@ -130,6 +130,12 @@ def test_a_damaged_bundle_is_ignored_and_rewritten(tmp_path: Path) -> None:
     (bundle,) = (tmp_path / "cache" / "imports").iterdir()
     bundle.write_bytes(bundle.read_bytes()[:100])  # truncated
     assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
+    bundle.write_bytes(bundle.read_bytes()[:-40])  # its last module's code cut short
+    assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
+    data = bundle.read_bytes()
+    bundle.write_bytes(data[:-40] + bytes(40))  # its last module's code damaged: that one from source
+    damaged = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    assert damaged["values"] == "1 True" and damaged["served"] not in ("[]", ALL)
     bundle.write_bytes(b"\xff" * 64)  # an index length past the end
     assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
     assert report(run(code, tmp_path / "cache", cwd=tmp_path))["served"] == ALL

@@ -91,10 +91,15 @@ def read_bundle(path: str, package_dir: str) -> dict[str, Entry]:
     ):
         return {}
     codes = memoryview(data)[8 + size :]
-    return {
-        name: (relative, package_like, mtime, length, codes[offset : offset + code_size])
-        for name, (relative, package_like, mtime, length, offset, code_size) in header[3].items()
-    }
+    try:
+        entries = {
+            name: (relative, package_like, mtime, length, codes[offset : offset + code_size])
+            for name, (relative, package_like, mtime, length, offset, code_size) in header[3].items()
+        }
+    except (TypeError, ValueError):
+        return {}
+    whole = all(len(entry[4]) == header[3][name][5] for name, entry in entries.items())
+    return entries if whole else {}  # (a short file: its codes are cut)
 
 
 class BundleFinder:
@@ -117,7 +122,12 @@ class BundleFinder:
             return None
         if stat.st_mtime_ns != entry[2] or stat.st_size != entry[3]:
             return None
+        try:
+            code = marshal.loads(entry[4])
+        except (EOFError, ValueError, TypeError):  # (damaged: the module comes from its source)
+            return None
         spec = _bootstrap.ModuleSpec(name, self, origin=origin, is_package=entry[1])
+        spec.loader_state = code
         spec.has_location = True  # (so the module gets __file__, as from its .pyc)
         if entry[1]:
             spec.submodule_search_locations = [os.path.dirname(origin)]
@@ -127,9 +137,9 @@ class BundleFinder:
         return None  # the default module object
 
     def exec_module(self, module: ModuleType) -> None:
-        code = self.get_code(module.__spec__.name)
-        self.served.add(module.__spec__.name)
-        exec(code, module.__dict__)
+        spec = module.__spec__
+        self.served.add(spec.name)
+        exec(spec.loader_state or self.get_code(spec.name), module.__dict__)
 
     def get_code(self, name: str) -> CodeType:
         """(runpy asks a loader for this, `python -m zigttp`.)"""
