@@ -187,3 +187,26 @@ def _after_the_first_answer(stderr: str) -> set[str]:
     supervisor writes the bundle from what it imported)."""
     tail = stderr[stderr.find("import 'threading'") :] if "import 'threading'" in stderr else ""
     return set(re.findall(r"^import '(zigttp[\w.]*)'", tail, re.M))
+
+
+def test_a_bundled_module_answers_tools_after_the_bundle_is_released(tmp_path: Path) -> None:
+    """`release` drops the bundle's bytes (a supervisor before it forks); inspect and runpy still
+    get a module's source and code from its loader, read from the source file."""
+    package = make_package(tmp_path)
+    report(
+        run(IMPORT_AND_REPORT.format(package=str(package), modules="all"), tmp_path / "cache", cwd=tmp_path)
+    )
+    code = f"""
+        import inspect
+        from zigttp import import_bundle
+        finder = import_bundle.install("test", "bpkg", {str(package)!r})
+        import bpkg.a, bpkg.sub
+        import_bundle.release()
+        assert finder.entries == {{}} and "bpkg.a" in finder.served
+        assert bpkg.a.__spec__.loader is finder and bpkg.a.__spec__.loader_state is None
+        print(inspect.getsource(bpkg.a.fail).splitlines()[0])
+        print(finder.get_code("bpkg.a").co_filename == bpkg.a.__file__, finder.is_package("bpkg.sub"))
+    """
+    result = run(code, tmp_path / "cache", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["def fail():", "True True"]

@@ -138,19 +138,30 @@ class BundleFinder:
 
     def exec_module(self, module: ModuleType) -> None:
         spec = module.__spec__
+        code, spec.loader_state = spec.loader_state, None  # (the spec outlives the import)
         self.served.add(spec.name)
-        exec(spec.loader_state or self.get_code(spec.name), module.__dict__)
+        exec(code or self.get_code(spec.name), module.__dict__)
 
+    # What tools ask a module's loader (runpy: `python -m zigttp`; linecache, inspect), also
+    # after `release`, from the module's source then.
     def get_code(self, name: str) -> CodeType:
-        """(runpy asks a loader for this, `python -m zigttp`.)"""
-        return marshal.loads(self.entries[name][4])
+        entry = self.entries.get(name)
+        if entry is not None:
+            return marshal.loads(entry[4])
+        return _external.SourceFileLoader(name, self._origin(name)).get_code(name)
 
     def get_source(self, name: str) -> str:
-        with open(os.path.join(self.package_dir, self.entries[name][0]), encoding="utf-8") as file:
+        with open(self._origin(name), encoding="utf-8") as file:
             return file.read()
 
     def is_package(self, name: str) -> bool:
-        return self.entries[name][1]
+        return os.path.basename(self._origin(name)) == "__init__.py"
+
+    def _origin(self, name: str) -> str:
+        entry = self.entries.get(name)
+        if entry is not None:
+            return os.path.join(self.package_dir, entry[0])
+        return sys.modules[name].__spec__.origin
 
 
 class _State:
@@ -182,8 +193,10 @@ def release() -> None:
     """Stop serving from the bundle and let its bytes go (once the start path is imported: a
     supervisor before it forks, so its workers do not inherit the copy)."""
     finder, _State.finder = _State.finder, None
-    if finder is not None and finder in sys.meta_path:
-        sys.meta_path.remove(finder)
+    if finder is not None:
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
+        finder.entries = {}  # (each module's spec keeps its loader: the finder, not the bytes)
 
 
 def refresh() -> bool:
