@@ -172,6 +172,8 @@ class _State:
     package_dir = PACKAGE_DIR
     bootstrap: frozenset[str] = frozenset()  # the package's modules imported before `install`
     finder: BundleFinder | None = None
+    bundled: frozenset[str] = frozenset()  # the names the bundle held at `install`
+    served: set[str] = set()  # those this process imported from it (the finder's set)
 
 
 def install(profile: str, package: str = "zigttp", package_dir: str = PACKAGE_DIR) -> BundleFinder | None:
@@ -185,6 +187,7 @@ def install(profile: str, package: str = "zigttp", package_dir: str = PACKAGE_DI
     entries = read_bundle(path, package_dir) if path else {}
     if entries:
         _State.finder = BundleFinder(entries, package_dir)
+        _State.bundled, _State.served = frozenset(entries), _State.finder.served
         sys.meta_path.insert(0, _State.finder)
     return _State.finder
 
@@ -209,6 +212,8 @@ def refresh() -> bool:
     if path is None or sys.dont_write_bytecode:
         return False
     wanted = _imported(package, package_dir)
+    if wanted.keys() == _State.bundled == _State.served:  # (all from the bundle, all of it)
+        return False
     old = read_bundle(path, package_dir)
     kept = {name: old[name] for name in wanted if name in old and _valid(old[name], package_dir)}
     if len(kept) == len(wanted) == len(old):
