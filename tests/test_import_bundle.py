@@ -56,40 +56,49 @@ IMPORT_AND_REPORT = """
 """
 
 
+def package_and_code(tmp_path: Path, modules: str = "all") -> tuple[Path, str]:
+    """`bpkg` in `tmp_path`, and IMPORT_AND_REPORT for it (`modules`: "all", or "a" alone)."""
+    package = make_package(tmp_path)
+    return package, IMPORT_AND_REPORT.format(package=str(package), modules=modules)
+
+
+def started(code: str, tmp_path: Path, **env: str) -> dict[str, str]:
+    """The report of one interpreter running `code` (IMPORT_AND_REPORT) over `tmp_path`'s cache."""
+    return report(run(code, tmp_path / "cache", cwd=tmp_path, **env))
+
+
 def report(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
     assert result.returncode == 0, result.stderr
     return dict(line.split(" ", 1) for line in result.stdout.splitlines())
 
 
 def test_the_second_interpreter_imports_from_the_bundle_the_first_wrote(tmp_path: Path) -> None:
-    package = make_package(tmp_path)
-    code = IMPORT_AND_REPORT.format(package=str(package), modules="all")
-    first = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    _package, code = package_and_code(tmp_path)
+    first = started(code, tmp_path)
     assert first == {"served": "[]", "values": "1 True", "wrote": "True"}
-    second = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    second = started(code, tmp_path)
     assert second == {"served": ALL, "values": "1 True", "wrote": "False"}
 
 
 def test_an_edited_source_is_imported_from_itself_and_the_bundle_catches_up(tmp_path: Path) -> None:
-    package = make_package(tmp_path)
-    code = IMPORT_AND_REPORT.format(package=str(package), modules="all")
-    report(run(code, tmp_path / "cache", cwd=tmp_path))
+    package, code = package_and_code(tmp_path)
+    started(code, tmp_path)
     (package / "a.py").write_text("VALUE = 21\n\ndef fail():\n    raise ValueError('from a')\n")
-    edited = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    edited = started(code, tmp_path)
     assert edited == {"served": "['bpkg', 'bpkg.sub', 'bpkg.sub.b']", "values": "21 True", "wrote": "True"}
-    again = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    again = started(code, tmp_path)
     assert again == {"served": ALL, "values": "21 True", "wrote": "False"}
 
 
 def test_a_module_no_longer_imported_leaves_the_bundle(tmp_path: Path) -> None:
     package = make_package(tmp_path)
     every, fewer = (IMPORT_AND_REPORT.format(package=str(package), modules=m) for m in ("all", "a"))
-    report(run(every, tmp_path / "cache", cwd=tmp_path))
-    assert report(run(fewer, tmp_path / "cache", cwd=tmp_path)) == {
+    started(every, tmp_path)
+    assert started(fewer, tmp_path) == {
         "served": "['bpkg', 'bpkg.a']", "values": "1 True", "wrote": "True"
     }  # fmt: skip
-    assert report(run(fewer, tmp_path / "cache", cwd=tmp_path))["wrote"] == "False"
-    assert report(run(every, tmp_path / "cache", cwd=tmp_path)) == {
+    assert started(fewer, tmp_path)["wrote"] == "False"
+    assert started(every, tmp_path) == {
         "served": "['bpkg', 'bpkg.a']", "values": "1 True", "wrote": "True"
     }  # fmt: skip
 
@@ -124,30 +133,26 @@ def test_a_bundled_module_reports_its_source_lines_in_a_traceback(tmp_path: Path
 
 
 def test_a_damaged_bundle_is_ignored_and_rewritten(tmp_path: Path) -> None:
-    package = make_package(tmp_path)
-    code = IMPORT_AND_REPORT.format(package=str(package), modules="all")
-    report(run(code, tmp_path / "cache", cwd=tmp_path))
+    _package, code = package_and_code(tmp_path)
+    started(code, tmp_path)
     (bundle,) = (tmp_path / "cache" / "imports").iterdir()
     bundle.write_bytes(bundle.read_bytes()[:100])  # truncated
-    assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
+    assert started(code, tmp_path)["wrote"] == "True"
     bundle.write_bytes(bundle.read_bytes()[:-40])  # its last module's code cut short
-    assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
+    assert started(code, tmp_path)["wrote"] == "True"
     data = bundle.read_bytes()
     bundle.write_bytes(data[:-40] + bytes(40))  # its last module's code damaged: that one from source
-    damaged = report(run(code, tmp_path / "cache", cwd=tmp_path))
+    damaged = started(code, tmp_path)
     assert damaged["values"] == "1 True" and damaged["served"] not in ("[]", ALL)
     bundle.write_bytes(b"\xff" * 64)  # an index length past the end
-    assert report(run(code, tmp_path / "cache", cwd=tmp_path))["wrote"] == "True"
-    assert report(run(code, tmp_path / "cache", cwd=tmp_path))["served"] == ALL
+    assert started(code, tmp_path)["wrote"] == "True"
+    assert started(code, tmp_path)["served"] == ALL
 
 
 def test_no_cache_and_dont_write_bytecode_write_no_bundle(tmp_path: Path) -> None:
-    package = make_package(tmp_path)
-    code = IMPORT_AND_REPORT.format(package=str(package), modules="all")
-    assert report(run(code, tmp_path / "cache", cwd=tmp_path, ZIGTTP_NO_CACHE="1"))["wrote"] == "False"
-    assert (
-        report(run(code, tmp_path / "cache", cwd=tmp_path, PYTHONDONTWRITEBYTECODE="1"))["wrote"] == "False"
-    )
+    _package, code = package_and_code(tmp_path)
+    assert started(code, tmp_path, ZIGTTP_NO_CACHE="1")["wrote"] == "False"
+    assert started(code, tmp_path, PYTHONDONTWRITEBYTECODE="1")["wrote"] == "False"
     assert not (tmp_path / "cache" / "imports").exists()
 
 
