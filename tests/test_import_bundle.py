@@ -17,8 +17,8 @@ HANDLER = "function handler(req) { return Response.json({ok: true}); }\n"
 
 
 def run(code: str, cache: Path, *, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """`code` in a fresh interpreter, the bundle's cache in `cache`, allowed to write it."""
-    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    """`code` in a fresh interpreter, the bundle's cache in `cache`."""
+    environ = dict(os.environ)
     environ.update({"ZIGTTP_CACHE_DIR": str(cache), "PYTHONPATH": f"{cwd}{os.pathsep}{ROOT}", **env})
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
@@ -149,11 +149,20 @@ def test_a_damaged_bundle_is_ignored_and_rewritten(tmp_path: Path) -> None:
     assert started(code, tmp_path)["served"] == ALL
 
 
-def test_no_cache_and_dont_write_bytecode_write_no_bundle(tmp_path: Path) -> None:
+def test_no_cache_reads_and_writes_no_bundle(tmp_path: Path) -> None:
     _package, code = package_and_code(tmp_path)
     assert started(code, tmp_path, ZIGTTP_NO_CACHE="1")["wrote"] == "False"
-    assert started(code, tmp_path, PYTHONDONTWRITEBYTECODE="1")["wrote"] == "False"
     assert not (tmp_path / "cache" / "imports").exists()
+    assert started(code, tmp_path)["wrote"] == "True"
+    assert started(code, tmp_path, ZIGTTP_NO_CACHE="1")["served"] == "[]"
+
+
+def test_dont_write_bytecode_still_writes_the_bundle(tmp_path: Path) -> None:
+    """(Container images set PYTHONDONTWRITEBYTECODE for __pycache__; the bundle is a cache of
+    its own, in the cache directory.)"""
+    _package, code = package_and_code(tmp_path)
+    assert started(code, tmp_path, PYTHONDONTWRITEBYTECODE="1")["wrote"] == "True"
+    assert started(code, tmp_path, PYTHONDONTWRITEBYTECODE="1")["served"] == ALL
 
 
 def test_zigttp_serve_writes_the_bundle_and_the_next_start_imports_from_it(serve, tmp_path: Path) -> None:
@@ -162,12 +171,11 @@ def test_zigttp_serve_writes_the_bundle_and_the_next_start_imports_from_it(serve
     handler = tmp_path / "h.js"
     handler.write_text(HANDLER)
     env = {"ZIGTTP_CACHE_DIR": str(tmp_path / "cache"), "PYTHONVERBOSE": "1"}
-    env_writes = {**env, "PYTHONDONTWRITEBYTECODE": ""}
-    first = serve(handler, "-q", env=env_writes)
+    first = serve(handler, "-q", env=env)
     assert first.get("/").json() == {"ok": True}
     first.stop()
     assert len(list((tmp_path / "cache" / "imports").iterdir())) == 1
-    second = serve(handler, "-q", env=env_writes)
+    second = serve(handler, "-q", env=env)
     assert second.get("/").json() == {"ok": True}
     second.stop()
     from_bundle = set(

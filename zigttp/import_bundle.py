@@ -20,9 +20,10 @@ lambda`, `python APP.pyz`), each the set of modules that start imports: `entry.p
 forks. It is written (`refresh`) after the start, once the imports are done (a supervisor's
 workers are ready; Lambda's first answer is out), when it is not exactly what this start
 imported (a module new, edited, or no longer imported): so after an install or an edit, once.
-`ZIGTTP_NO_CACHE=1` reads and writes none; PYTHONDONTWRITEBYTECODE (or `-B`) writes none. Only
-the package's own `.py` files are bundled: the standard library and third-party code are left
-to their own loaders.
+`ZIGTTP_NO_CACHE=1` reads and writes none (PYTHONDONTWRITEBYTECODE does not stop it: that is
+about `__pycache__` beside the sources, which container images turn off; this file lives in
+the cache directory, as the bytecode cache does). Only the package's own `.py` files are
+bundled: the standard library and third-party code are left to their own loaders.
 
 (Builtins only here, `os` and `sys` and the frozen import machinery: this runs before
 anything else of ours.)
@@ -209,7 +210,7 @@ def refresh() -> bool:
     nothing changed it costs reading the bundle and a stat per module."""
     profile, package, package_dir = _State.profile, _State.package, _State.package_dir
     path = bundle_path(profile, package_dir) if profile else None
-    if path is None or sys.dont_write_bytecode:
+    if path is None:
         return False
     wanted = _imported(package, package_dir)
     if wanted.keys() == _State.bundled == _State.served:  # (all from the bundle, all of it)
