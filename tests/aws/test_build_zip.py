@@ -60,6 +60,10 @@ def test_zip_bootstrap_serves_an_event(tmp_path: Path) -> None:
     python = shutil.which("python3.11") or sys.executable
     body = invoke_zip(out, tmp_path / "task", "hello.js", "/api/greet/zip", python)
     assert body == '{"greeting":"Hello, zip!"}'
+    with zipfile.ZipFile(out) as archive:  # (PEP 552 flags: 0b01 = hash-based, not checked)
+        flags = {n: archive.read(n)[4:8] for n in archive.namelist() if n.endswith(".pyc")}
+    assert flags and set(flags.values()) == {(1).to_bytes(4, "little")}
+    assert any("zigttp/aws/__pycache__/runtime_loop." in name for name in flags)
 
 
 def test_zip_carries_relative_imports_as_one_built_artifact(tmp_path: Path) -> None:
