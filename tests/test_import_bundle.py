@@ -190,9 +190,12 @@ def test_zigttp_serve_writes_the_bundle_and_the_next_start_imports_from_it(serve
         "zigttp.server.fast_start",
         "zigttp.runtime.engine",
     } <= from_bundle
-    assert from_pyc <= {"zigttp", "zigttp.import_bundle", "zigttp.entry"} | _after_the_first_answer(
-        second.stderr
-    )
+    assert from_pyc <= {
+        "zigttp",
+        "zigttp.import_bundle",
+        "zigttp.cache_dir",
+        "zigttp.entry",
+    } | _after_the_first_answer(second.stderr)
 
 
 def _after_the_first_answer(stderr: str) -> set[str]:

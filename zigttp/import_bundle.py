@@ -25,8 +25,8 @@ about `__pycache__` beside the sources, which container images turn off; this fi
 the cache directory, as the bytecode cache does). Only the package's own `.py` files are
 bundled: the standard library and third-party code are left to their own loaders.
 
-(Builtins only here, `os` and `sys` and the frozen import machinery: this runs before
-anything else of ours.)
+(Builtins only here, `os`, `sys`, the frozen import machinery and zigttp/cache_dir.py, which
+uses nothing else: this runs before any other module of ours.)
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+
+from zigttp.cache_dir import cache_root, enabled, write_atomically
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
@@ -50,17 +52,12 @@ Entry = tuple  # (str, bool, int, int, bytes | memoryview)
 
 def bundle_path(profile: str, package_dir: str = PACKAGE_DIR) -> str | None:
     """Where the bundle of `profile` (the command: each imports its own set) of `package_dir`
-    lives (None: the cache is off)."""
-    if os.environ.get("ZIGTTP_NO_CACHE", "") not in ("", "0"):
+    lives (None: the caches are off)."""
+    if not enabled():
         return None
-    root = os.environ.get("ZIGTTP_CACHE_DIR")
-    if not root:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        if base.startswith("~"):  # no home directory: no bundle (the bytecode cache says why)
-            return None
-        root = os.path.join(base, "zigttp")
     tag = sys.implementation.cache_tag or "python"
-    return os.path.join(root, "imports", f"{tag}-{profile}-{_fnv1a(package_dir.encode()):016x}.bundle")
+    name = f"{tag}-{profile}-{_fnv1a(package_dir.encode()):016x}.bundle"
+    return os.path.join(cache_root(), "imports", name)
 
 
 def _fnv1a(data: bytes) -> int:
@@ -116,13 +113,9 @@ class BundleFinder:
         entry = self.entries.get(name)
         if entry is None:
             return None
+        if not _valid(entry, self.package_dir):
+            return None
         origin = os.path.join(self.package_dir, entry[0])
-        try:
-            stat = os.stat(origin)
-        except OSError:
-            return None
-        if stat.st_mtime_ns != entry[2] or stat.st_size != entry[3]:
-            return None
         try:
             code = marshal.loads(entry[4])
         except (EOFError, ValueError, TypeError):  # (damaged: the module comes from its source)
@@ -268,7 +261,7 @@ def _valid(entry: Entry, package_dir: str) -> bool:
 
 
 def _write(path: str, entries: dict[str, Entry], package_dir: str) -> bool:
-    """Atomically (a reader sees the old bundle or the new, whole); False on any I/O error."""
+    """The bundle file of `entries` (False on any I/O error)."""
     index: dict[str, tuple] = {}
     codes: list[bytes] = []
     offset = 0
@@ -277,20 +270,4 @@ def _write(path: str, entries: dict[str, Entry], package_dir: str) -> bool:
         codes.append(bytes(code))
         offset += len(code)
     header = marshal.dumps((FORMAT, _external.MAGIC_NUMBER, package_dir, index))
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temporary, "wb") as handle:
-            handle.write(len(header).to_bytes(8, "little") + header + b"".join(codes))
-        os.replace(temporary, path)
-    except OSError:
-        _remove(temporary)
-        return False
-    return True
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        return
+    return write_atomically(path, len(header).to_bytes(8, "little") + header + b"".join(codes))

@@ -16,11 +16,12 @@ import marshal
 import os
 
 from zigttp import __version__
+from zigttp.cache_dir import cache_root, enabled, write_atomically
 from zigttp.diagnostics import Diagnostic
 from zigttp.frontend.result import CompiledHandler, LineSpan, Options
 from zigttp.lean import cache
 from zigttp.records import asdict
-from zigttp.runtime.bytecode_cache import cache_root, enabled, sha256
+from zigttp.runtime.bytecode_cache import sha256
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
@@ -98,16 +99,9 @@ def store(path: str | Path, options: Options, compiled: CompiledHandler) -> None
         result = asdict(compiled)
         del result["bytecode"]  # engine-specific: compiled from `code` at load
         record = {"hashes": hashes, "result": result}
-        target = _entry_path(key)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        import tempfile  # (a store only: not on a warm start's path)
-
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            marshal.dump(record, handle)
-        os.replace(tmp, target)
     except OSError:
         return
+    write_atomically(_entry_path(key), marshal.dumps(record))
 
 
 def _decode(data: dict[str, Any]) -> CompiledHandler:

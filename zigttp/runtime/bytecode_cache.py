@@ -12,7 +12,8 @@ bytecode handed to the engine (quickjs-ng trusts the bytecode it reads). (CRC-32
 a start checks ~80 KB of our own bytecode, 20 µs instead of 300; a digest stored beside the
 data it covers stops accidents either way, never a writer of the cache directory.) Location:
 `$ZIGTTP_CACHE_DIR/bytecode`, else `~/.cache/zigttp/bytecode`; `ZIGTTP_NO_CACHE=1` disables
-it. Any I/O problem is a miss or a skipped store: the cache can always be deleted.
+it (zigttp/cache_dir.py). Any I/O problem is a miss or a skipped store: the cache can always
+be deleted.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import os
 import zlib
 
+from zigttp.cache_dir import cache_root, enabled, write_atomically
 from zigttp.lean import cache
 
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
@@ -35,27 +37,6 @@ except ImportError:  # pragma: no cover  (3.12 renamed it; a build without it ha
         from hashlib import sha256
 
 _CHECK = 4  # bytes of CRC-32 (big-endian) in front of the bytecode
-
-
-def cache_root() -> str:
-    """`$ZIGTTP_CACHE_DIR`, else `$XDG_CACHE_HOME/zigttp` or `~/.cache/zigttp`. (Paths as
-    strings, here and in the front end's cache: pathlib is ~9 ms of a cold start.)"""
-    configured = os.environ.get("ZIGTTP_CACHE_DIR")
-    if configured:
-        return configured
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        home = os.path.expanduser("~")
-        if home == "~":  # no home directory (some containers)
-            import tempfile
-
-            return os.path.join(tempfile.gettempdir(), "zigttp")
-        base = os.path.join(home, ".cache")
-    return os.path.join(base, "zigttp")
-
-
-def enabled() -> bool:
-    return os.environ.get("ZIGTTP_NO_CACHE", "") in ("", "0")
 
 
 @cache
@@ -116,14 +97,4 @@ def _read(path: str) -> bytes | None:
 
 
 def _write(path: str, bytecode: bytes) -> None:
-    import tempfile  # (a miss only: not on a warm start's path)
-
-    try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_crc(bytecode) + bytecode)
-        os.replace(tmp, path)
-    except OSError:
-        return
+    write_atomically(path, _crc(bytecode) + bytecode)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from _bisect import bisect_left  # (bisect.bisect_left itself, without the module)
 
+from zigttp.cache_dir import write_atomically
 from zigttp.lean import suppress
 from zigttp.lean_threads import Event, start_daemon
 
@@ -98,11 +99,7 @@ class SnapshotStore:
             import json  # (a worker of a server with a state directory; not on the start path)
 
             target = os.path.join(self.dir, f"metrics-{self.worker}.json")
-            temporary = f"{target[: -len('.json')]}.tmp{os.getpid()}"
-            with suppress(OSError):
-                with open(temporary, "w") as file:
-                    file.write(json.dumps(current))
-                os.replace(temporary, target)
+            write_atomically(target, json.dumps(current).encode())
         return current
 
     def collect(self) -> list[Snapshot]:
