@@ -58,16 +58,19 @@ def test_objects_built_after_their_predecessors_died_keep_their_own_layout() -> 
     assert engine.dispatch()[2] == body  # the second request, on kept shapes, the same
 
 
+def registering(body: str) -> str:
+    """A `/register` route whose `body` registers objects with the finalization registry."""
+    return "  if (request.url === '/register') {\n" + body + "    return 'registered';\n  }\n"
+
+
 def test_kept_shapes_hold_no_object_alive() -> None:
     """A prototype with data of its own (here a null-prototype one) and the objects built on it
     are still collected: only shapes of Object.prototype and of null are kept."""
-    routes = (
-        "  if (request.url === '/register') {\n"
+    routes = registering(
         "    const proto = Object.create(null); proto.payload = new ArrayBuffer(1 << 20);\n"
         "    const o = Object.create(proto); o.x = 1;\n"
         "    const plain = { y: 2 };\n"
         "    registry.register(proto, 'proto'); registry.register(o, 'o'); registry.register(plain, 'plain');\n"
-        "    return 'registered';\n  }\n"
     )
     assert finalized("", routes, PRESSURE, ("/register",)) == b"o,plain,proto"
 
@@ -139,12 +142,10 @@ def test_a_class_made_per_request_is_collected() -> None:
     """A class made inside a request (its prototype made after the handler's top level) and
     its instances are collected: no kept shape holds that prototype (a class is a cycle: the
     collector frees it, so the pressure grows the live size)."""
-    routes = (
-        "  if (request.url === '/register') {\n"
+    routes = registering(
         "    class Local { x = 1; y = new ArrayBuffer(1 << 20); }\n"
         "    const o = new Local();\n"
         "    registry.register(Local.prototype, 'proto'); registry.register(o, 'o');\n"
-        "    return 'registered';\n  }\n"
     )
     assert finalized("", routes, GROWING, ("/register",)) == b"o,proto"
 
