@@ -37,13 +37,15 @@ def enabled() -> bool:
     return os.environ.get("ZIGTTP_NO_CACHE", "") in ("", "0")
 
 
-def write_atomically(path: str, data: bytes) -> bool:
+def write_atomically(path: str, data: bytes, *, create_folder: bool = True) -> bool:
     """Store `data` at `path` so that a reader sees the old file or the new one, whole: a
     temporary file (named by process and thread, so concurrent writers never share one)
-    renamed over it. False, leaving nothing behind, on any I/O error."""
+    renamed over it; `create_folder`: make `path`'s folder first if it is missing. False,
+    leaving nothing behind, on any I/O error."""
     temporary = f"{path}.{os.getpid()}-{get_ident()}.tmp"
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if create_folder:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(temporary, "wb") as handle:
             handle.write(data)
         os.replace(temporary, path)

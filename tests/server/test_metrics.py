@@ -113,3 +113,24 @@ def test_workers_are_reported_each_and_summed(serve):
     assert sum(per_worker.values()) == 20
     assert samples[("zigttp_requests_total", (("status", "200"),))] == 20
     assert samples[("zigttp_pool_size", ())] == 4
+
+
+def test_a_stopped_server_stops_writing_its_metrics_snapshots() -> None:
+    """An embedded server's snapshot writer ends with it (it took a snapshot every second for
+    the rest of the process), and never brings back the state directory the server removed."""
+    import os
+
+    import zigttp
+
+    handler = "function handler(req) { return Response.text('ok'); }"
+    server = zigttp.Server(handler, zigttp.ServerConfig(port=0, metrics=True, quiet=True))
+    server.start()
+    assert requests.get(f"{server.url}/_zigttp/metrics", timeout=5).status_code == 200
+    store, state_dir = server.dispatcher.store, server.state_dir
+    taken: list[int] = []
+    take = store.take
+    store.take = lambda: (taken.append(1), take())[1]  # (counts the writer's snapshots)
+    server.stop()
+    time.sleep(1.5)  # (past the writer's one-second period)
+    assert taken == []
+    assert state_dir is not None and not os.path.exists(state_dir)

@@ -64,6 +64,11 @@ class Dispatcher:
         # Anything to answer before the handler? (internal endpoints, preflight, static files)
         self.screens = bool(config.metrics or config.health or self.cors or self.static)
 
+    def close(self) -> None:
+        """The server stopped: its metrics snapshots stop (their thread would outlive it)."""
+        if self.store is not None:
+            self.store.close()
+
     def swap_pool(self, pool: RuntimePool, locate: object = None) -> RuntimePool:
         """Serve new requests from `pool`; in-flight ones finish on the returned old pool."""
         old, self.pool = self.pool, pool

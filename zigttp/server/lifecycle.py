@@ -160,6 +160,7 @@ class Server:
         try:
             self._run_backend(dispatcher, sock, ready, install_signals=self._thread is None)
         finally:
+            dispatcher.close()
             pool.close()
             self._drop_state()
 

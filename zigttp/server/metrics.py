@@ -99,7 +99,8 @@ class SnapshotStore:
             import json  # (a worker of a server with a state directory; not on the start path)
 
             target = os.path.join(self.dir, f"metrics-{self.worker}.json")
-            write_atomically(target, json.dumps(current).encode())
+            # (never recreating the state directory: it is the server's, removed when it stops)
+            write_atomically(target, json.dumps(current).encode(), create_folder=False)
         return current
 
     def collect(self) -> list[Snapshot]:
