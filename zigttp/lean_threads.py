@@ -14,6 +14,11 @@ events. So:
   next `take_name`;
 * `Lock` and `local` are `threading.Lock` and `threading.local` (the same C types).
 
+* `hold()` queues the threads asked for from then on instead of starting them, and
+  `release(start)` starts (or drops) what was queued: the supervisor answers a cold start's
+  first requests itself and then forks (`server.supervisor`); a process may fork only while
+  it runs no thread but the forking one, and what was asked for belongs to the forked worker.
+
 What `threading` keeps doing: Thread objects with join(), Timer, enumerate(). Like
 `threading`'s daemon threads, these are not waited for at exit.
 
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
 
 Lock = _thread.allocate_lock
 local = _thread._local
+_held: list[tuple[Callable[[], object], str, int]] | None = None  # `hold`: the queued threads
 
 
 class Event:
@@ -95,7 +101,11 @@ def take_name(name: str) -> bool:
 
 
 def start_daemon(target: Callable[[], object], name: str, stack_size: int = 0) -> None:
-    """Run `target()` on a new daemon thread named `name` (in its error report)."""
+    """Run `target()` on a new daemon thread named `name` (in its error report); while
+    `hold()` is on, queue it for `release`."""
+    if _held is not None:
+        _held.append((target, name, stack_size))
+        return
 
     def run() -> None:
         take_name(name)
@@ -117,3 +127,19 @@ def start_daemon(target: Callable[[], object], name: str, stack_size: int = 0) -
         _thread.start_new_thread(run, ())
     finally:
         _thread.stack_size(previous)
+
+
+def hold() -> None:
+    """From now on `start_daemon` queues its threads (see the module doc)."""
+    global _held
+    if _held is None:
+        _held = []
+
+
+def release(*, start: bool) -> None:
+    """End `hold`: start the queued threads in order, or (`start=False`) drop them."""
+    global _held
+    queued, _held = _held or [], None
+    if start:
+        for target, name, stack_size in queued:
+            start_daemon(target, name, stack_size)

@@ -910,13 +910,18 @@ static PyObject **callback_slot(Lane *lane, int i)
     return slots[i];
 }
 
-/* Lane(host, max_body, max_head, max_response, worker): `host` has the callbacks above. */
+/* Lane(host, max_body, max_head, max_response, worker[, ids_issued]): `host` has the callbacks above. */
 static int lane_init(Lane *lane, PyObject *args, PyObject *kwargs)
 {
     PyObject *host;
     Py_ssize_t max_body, max_head, max_response;
-    if (!PyArg_ParseTuple(args, "Onnni", &host, &max_body, &max_head, &max_response, &lane->worker))
+    /* ids_issued: the worker's request ids so far (its fast start's): this lane goes on from
+       there, so no id repeats within a worker. */
+    unsigned long long ids_issued = 0;
+    if (!PyArg_ParseTuple(args, "Onnni|K", &host, &max_body, &max_head, &max_response, &lane->worker,
+                          &ids_issued))
         return -1;
+    lane->next_id = ids_issued;
     lane->max_body = (size_t)max_body;
     lane->max_head = (size_t)max_head;
     lane->max_response = (size_t)max_response;

@@ -48,6 +48,7 @@ class LanePolicy:
         self.demoted: set[str] = set()
         self.strikes: dict[str, int] = {}
         self.yield_turn = False  # set by a slow inline run; the loop backend clears it
+        self.judging = True  # False while the supervisor answers first requests (a cold run)
 
     def inline_allowed(self, url: str) -> bool:
         if not self.enabled or self.proven < PROBATION:
@@ -59,7 +60,7 @@ class LanePolicy:
             self.proven = self.proven + 1 if seconds <= BUDGET else 0
 
     def record_inline_run(self, url: str, seconds: float) -> None:
-        if seconds <= BUDGET:
+        if seconds <= BUDGET or not self.judging:
             return  # (a fast run forgives no earlier strike)
         self.yield_turn = True
         path = url.partition("?")[0]

@@ -305,7 +305,7 @@ class RuntimePool:
         self._closed = False
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self, *, first_only: bool = False) -> None:
+    def start(self, *, first_only: bool = False, inline_only: bool = False) -> None:
         """Build the runtimes in parallel; raise the first startup error (e.g. a SourceError).
 
         With the inline lane, one more runtime belongs to the event-loop thread: it is built
@@ -313,8 +313,14 @@ class RuntimePool:
         start waits for one runtime (the first requests run on the slots anyway). `first_only`:
         build one slot now and the others on `warm()` (a server warms them once its first
         request is answered, so a cold start waits for one runtime, not N); a request meanwhile
-        waits for that one slot.
+        waits for that one slot. `inline_only`: no slot (and no thread) now, only the inline
+        runtime, built on this thread: the supervisor answers the first requests with it and
+        then forks (`server.supervisor`); the forked worker builds the slots (`warm()`).
         """
+        if inline_only:
+            self._starting = 0
+            self.inline = InlineSlot(self)
+            return
         self._starting = self.size if not first_only else min(1, self.size)
         self.slots = [Slot(self, index) for index in range(self._starting)]
         for slot in self.slots:

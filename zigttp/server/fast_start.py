@@ -16,6 +16,13 @@ handler's stream). Timeouts (header, body, idle) are not enforced here: the phas
 long as the import (tens of ms), and the full server arms every connection's timer when it
 adopts it. A SIGTERM here drains here: stop accepting, answer what has arrived (with
 `connection: close`), close idle connections, exit without loading the full server.
+
+The supervisor runs this loop itself before it forks any worker (`FirstAnswer`): on every
+socket of the group, each request inline, until the first answer is out (or `FIRST_IDLE`
+seconds without one, or a request this phase cannot answer). Then it forks worker 1, which
+carries on with this same loop, its connections and its runtime, while the supervisor drops
+its copies and forks the others. A cold start's first answer so waits for no second process
+(bench/README.md, "Items 3 and 4, session 8").
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from zigttp.server.threaded_call import ThreadedCall
 TYPE_CHECKING = False  # (typing stays off the start path: bench/README.md)
 if TYPE_CHECKING:
     import threading
+    from collections.abc import Callable
 
     from zigttp.config import ServerConfig
     from zigttp.server.dispatch import Dispatcher, Reply
@@ -47,6 +55,28 @@ TICK = 0.25  # the loop turns at least this often (heartbeat, drain deadline)
 MAX_UNSENT = 256 * 1024  # stop reading a connection whose peer does not read its answers
 HOLD_ENV = "ZIGTTP_FAST_START_HOLD"  # tests: import only once this file exists (see `hold_path`)
 FULL_SERVER = ("asyncio", "uvloop", "zigttp.server.loop_backend", "zigttp.server.handover")
+FIRST_IDLE = 0.01  # seconds the supervisor waits for a first request before it forks anyway
+_LISTENER = object()  # the poller's data for a listening socket
+
+
+class FirstAnswer:
+    """The supervisor's part in a cold start (see the module doc). `fork()` forks worker 1:
+    True in the worker, False in the supervisor; `on_forked` runs in the worker then (the
+    server sets it: the ready pipe, the pool's warm-up)."""
+
+    def __init__(self, listeners: list[sockets.RawSocket], fork: Callable[[], bool]) -> None:
+        self.listeners = listeners
+        self.fork = fork
+        self.on_forked: Callable[[], None] = lambda: None
+
+
+class FirstAnswerOver(BaseException):
+    """Raised in the supervisor once it has forked worker 1: it unwinds the loop and the
+    server (a BaseException: no safety net on the way may take it for a failed request)."""
+
+    def __init__(self, loop: FastLoop) -> None:
+        super().__init__("worker 1 forked")
+        self.loop = loop
 
 
 class FastLoop:
@@ -59,10 +89,15 @@ class FastLoop:
         dispatcher: Dispatcher,
         listener: sockets.RawSocket,
         heartbeat: Heartbeat | None = None,
+        first: FirstAnswer | None = None,
     ) -> None:
         self.config = config
         self.dispatcher = dispatcher
         self.listener = listener
+        self.listeners = first.listeners if first is not None else [listener]
+        self.first = first
+        if first is not None:  # a cold run: the lane does not judge the handler by it
+            dispatcher.pool.lanes.judging = False
         self.heartbeat = heartbeat
         self.connections: dict[int, FastConnection] = {}
         self.selector = Poller()
@@ -89,15 +124,16 @@ class FastLoop:
             self._restore_signals()
 
     def _loop(self) -> bool:
-        self.selector.register(self.listener, READ)
+        for listener in self.listeners:
+            self.selector.register(listener, READ, _LISTENER)
         self.selector.register(self._wake_r, READ)
         while True:
-            events = self.selector.select(TICK)
+            events = self.selector.select(self._turn_timeout())
             if self.heartbeat is not None:
                 self.heartbeat.beat(self.dispatcher.pool.oldest_busy())
             for key, mask in events:
-                if key.fileobj is self.listener:
-                    self._accept()
+                if key.data is _LISTENER:
+                    self._accept(key.fileobj)  # type: ignore[arg-type]
                 elif key.fileobj is self._wake_r:
                     with suppress(OSError):
                         self._wake_r.recv(4096)
@@ -111,6 +147,10 @@ class FastLoop:
                     return False
                 continue
             self._expire_lingering()
+            if self.first is not None and (
+                self.dispatcher.served or self._urgent or time.monotonic() - self._started > FIRST_IDLE
+            ):
+                self._end_first()
             if (
                 self._importer is None
                 and (self.dispatcher.served or self._urgent or time.monotonic() - self._started > IDLE_IMPORT)
@@ -124,10 +164,15 @@ class FastLoop:
                     raise self.import_error
                 return True
 
-    def _accept(self) -> None:
+    def _turn_timeout(self) -> float:
+        if self.first is None:
+            return TICK
+        return max(0.0, min(TICK, self._started + FIRST_IDLE - time.monotonic()))
+
+    def _accept(self, listener: sockets.RawSocket) -> None:
         for _ in range(64):
             try:
-                sock = sockets.accept(self.listener)
+                sock = sockets.accept(listener)
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:  # EMFILE, ECONNABORTED: the full server logs and retries the same
@@ -218,12 +263,45 @@ class FastLoop:
         """The loop backend's lanes: inline when the lane allows, else (or when the inline run
         outlasted its bound) on a pool thread, not waited for here (None: `_complete`)."""
         dispatcher = self.dispatcher
-        if dispatcher.pool.inline_allowed(request.url):
+        if self.first is not None:  # the supervisor: inline, however unproven the handler
+            reply = dispatcher.handle_inline(request)
+            if reply is not None:
+                return reply
+            self._end_first()  # (interrupted at the inline bound: the worker's threads run it)
+        elif dispatcher.pool.inline_allowed(request.url):
             reply = dispatcher.handle_inline(request)
             if reply is not None:
                 return reply
         connection.call = ThreadedCall(dispatcher, request, self._wake)
         return None
+
+    def _end_first(self) -> None:
+        """Fork worker 1. The supervisor leaves through `FirstAnswerOver`; the worker goes on
+        here, on its own listening socket (and the connections accepted so far)."""
+        first, self.first = self.first, None
+        assert first is not None
+        if not first.fork():
+            raise FirstAnswerOver(self)
+        for listener in self.listeners:
+            if listener is not self.listener:
+                with suppress(KeyError, ValueError):
+                    self.selector.unregister(listener)
+                listener.close()
+        self.listeners = [self.listener]
+        pool = self.dispatcher.pool
+        pool.lanes.judging = True
+        pool.warm()  # the slots (the first requests of an unproven handler run on them)
+        first.on_forked()
+
+    def abandon(self) -> None:
+        """The supervisor, once worker 1 has forked: close its copies of the connections (the
+        worker's stay open) and of this loop's own descriptors; the listeners stay its own."""
+        for connection in self.connections.values():
+            connection.sock.close()
+        self.connections.clear()
+        self.selector.close()
+        self._wake_r.close()
+        self._wake_w.close()
 
     def _wake(self) -> None:
         with suppress(OSError):
@@ -359,9 +437,10 @@ class FastLoop:
         """Stop accepting; idle connections close now, the others after their answer."""
         self.draining = True
         self._drain_deadline = time.monotonic() + self.config.drain_timeout
-        with suppress(KeyError, ValueError):
-            self.selector.unregister(self.listener)
-        self.listener.close()
+        for listener in self.listeners:
+            with suppress(KeyError, ValueError):
+                self.selector.unregister(listener)
+            listener.close()
         for connection in list(self.connections.values()):
             if connection.idle or connection.lingering:
                 self._close(connection)

@@ -68,6 +68,7 @@ class LaneHost:
             config.max_header_bytes,
             config.max_response_bytes,
             self.dispatcher._worker,
+            self.dispatcher.next_id() - 1,  # (the fast start's ids, or an earlier lane's, go on)
         )
         self.dispatcher.next_id = self.lane.next_id  # one id sequence for both paths
         self.dispatcher.on_swap = self.sync

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the front end stays off the import path of a served artifac
     from typing import Any
 
     from zigttp.frontend.pipeline import CompiledHandler
-    from zigttp.server.fast_start import FastLoop
+    from zigttp.server.fast_start import FastLoop, FirstAnswer
     from zigttp.server.heartbeat import Heartbeat
     from zigttp.server.loop_backend import LoopServer
 
@@ -51,9 +51,12 @@ def bind_group(host: str, port: int, count: int) -> list[RawSocket]:
     return [listening(host, port, reuse_port=True) for _ in range(count)]
 
 
-def start_pool(handler: LoadedHandler, config: ServerConfig, *, first_only: bool = False) -> RuntimePool:
+def start_pool(
+    handler: LoadedHandler, config: ServerConfig, *, first_only: bool = False, inline_only: bool = False
+) -> RuntimePool:
     """The handler's pool, warm; `first_only`: one runtime now, the rest on `pool.warm()`
-    (a cold start: the dispatcher warms them after the first answer)."""
+    (a cold start: the dispatcher warms them after the first answer); `inline_only`: only the
+    inline lane's runtime, on this thread (`RuntimePool.start`)."""
     factory = handler.new_runtime
     if config.trace_file:  # --trace: record requests, module calls and responses as fixtures
         from zigttp.testing.trace import tracing_factory
@@ -74,7 +77,7 @@ def start_pool(handler: LoadedHandler, config: ServerConfig, *, first_only: bool
         blocking_modules=handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
-    pool.start(first_only=first_only)
+    pool.start(first_only=first_only, inline_only=inline_only)
     return pool
 
 
@@ -106,12 +109,14 @@ class Server:
         self._ready = Event()
         self._error: BaseException | None = None
 
-    def _prepare(self, sock: RawSocket | None) -> tuple[Dispatcher, RawSocket, RuntimePool]:
+    def _prepare(
+        self, sock: RawSocket | None, first: FirstAnswer | None = None
+    ) -> tuple[Dispatcher, RawSocket, RuntimePool]:
         started = time.perf_counter()
         if self.state_dir is None:
             self.state_dir = create_state_dir()
         handler = build_handler(self.compiled, self.config, self.log, self.state_dir)
-        pool = start_pool(handler, self.config, first_only=True)
+        pool = start_pool(handler, self.config, first_only=True, inline_only=first is not None)
         self.load_ms = (time.perf_counter() - started) * 1000
         if sock is None:
             sock = listening(self.config.host, self.config.port)  # (the full backends: `sockets.full`)
@@ -139,10 +144,17 @@ class Server:
         )
 
     def serve_forever(
-        self, sock: RawSocket | None = None, *, announce: bool = True, on_ready: object = None
+        self,
+        sock: RawSocket | None = None,
+        *,
+        announce: bool = True,
+        on_ready: object = None,
+        first: FirstAnswer | None = None,
     ) -> None:
+        """`first`: the supervisor's cold start (`server.supervisor`): this process answers the
+        first requests on all of `first.listeners`, then forks; the worker goes on from here."""
         try:
-            dispatcher, sock, pool = self._prepare(sock)
+            dispatcher, sock, pool = self._prepare(sock, first)
         except BaseException:
             self._drop_state()
             raise
@@ -158,7 +170,7 @@ class Server:
             self._ready.set()
 
         try:
-            self._run_backend(dispatcher, sock, ready, install_signals=self._thread is None)
+            self._run_backend(dispatcher, sock, ready, install_signals=self._thread is None, first=first)
         finally:
             dispatcher.close()
             pool.close()
@@ -170,7 +182,13 @@ class Server:
             self.state_dir = None
 
     def _run_backend(
-        self, dispatcher: Dispatcher, sock: RawSocket, ready: object, *, install_signals: bool
+        self,
+        dispatcher: Dispatcher,
+        sock: RawSocket,
+        ready: object,
+        *,
+        install_signals: bool,
+        first: FirstAnswer | None = None,
     ) -> None:
         options: dict[str, Any] = {"install_signals": install_signals, "server_box": self._box}
         if self.config.backend == "threads":
@@ -182,8 +200,11 @@ class Server:
         if install_signals and fast_start_enabled(self.config):  # (the main thread: signals)
             from zigttp.server.fast_start import FastLoop
 
-            fast = FastLoop(self.config, dispatcher, sock, self.heartbeat)
-            ready(beat=False)  # type: ignore[operator]  # the fast loop beats while it turns
+            fast = FastLoop(self.config, dispatcher, sock, self.heartbeat, first=first)
+            if first is None:
+                ready(beat=False)  # type: ignore[operator]  # the fast loop beats while it turns
+            else:  # ready once forked (the worker's pipe, the pool's warm-up threads)
+                first.on_forked = lambda: ready(beat=False)  # type: ignore[operator]
             if not fast.run():
                 return  # drained by SIGTERM before the full server was needed
             adopt, ready = _adopter(fast), self._beat

@@ -11,6 +11,10 @@ in-flight requests and exits 0, and a worker still there at the drain deadline i
 
 `--workers 1` runs under a supervisor too: a frozen worker cannot be noticed, killed or
 restarted from inside itself (its loop thread is stuck, and it does not handle SIGTERM).
+
+A cold start's first requests wait for no worker: the supervisor answers them itself with the
+fast start's loop on every socket of the group, then forks worker 1 from inside that loop
+(`fast_start.FirstAnswer`; `_answer_first` says when), and the others after it.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ import os
 import sys
 import time
 
-from zigttp import import_bundle
+from zigttp import import_bundle, lean_threads
 from zigttp.config import ServerConfig
 from zigttp.errors import ZigttpError
 from zigttp.lean_threads import start_daemon
 from zigttp.log import start_line
 from zigttp.server.dispatch import preflight
+from zigttp.server.fast_start import FirstAnswer, FirstAnswerOver
 from zigttp.server.heartbeat import TICK, Board, clock
 from zigttp.server.lifecycle import Server, bind_group, fast_start_enabled
 from zigttp.server.watchdog import GRACE, Watchdog, dump_stacks_on_signal
@@ -54,6 +59,7 @@ class Supervisor:
         self._starting = True
         self._failure_claim = os.path.join(self.state_dir, "startup-failure")
         self._ready_r, self._ready_w = os.pipe()
+        self.forked = False  # True in a worker (forked from here)
 
     def run(self) -> int:
         try:
@@ -66,9 +72,14 @@ class Supervisor:
         preflight(self.config)
         self.compiled = _load_before_fork(self.compiled, self.config)
         # Before the first fork: a SIGTERM while workers warm up must reach them too.
-        signal.signal(signal.SIGTERM, self._on_signal)
-        signal.signal(signal.SIGINT, self._on_signal)
-        for index in range(1, self.config.workers + 1):
+        self._install_signals()
+        first = 1
+        if _answers_first(self.config, self.compiled):
+            status = self._answer_first()
+            if status is not None:  # the handler failed to load, or a SIGTERM came first
+                return status
+            first = 2
+        for index in range(first, self.config.workers + 1):
             self._spawn(index)
         gc.enable()  # (off since the command line was read: `entry.main`)
         failed = self._wait_ready()
@@ -98,30 +109,74 @@ class Supervisor:
         import_bundle.refresh()
         return self._supervise()
 
+    def _install_signals(self) -> None:
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+
     def _spawn(self, index: int) -> None:
-        """Fork worker `index`. The CPython recipe for fork without exec (the `gc` docs): the
-        collector is off from the start (`entry.main`), everything allocated so far is frozen
-        right before the fork, and the child turns collection back on; so no collection, in
-        the worker or here, writes to the pages they share (copy-on-write faults slowed every
-        worker's first milliseconds, and each fault is a page the worker then holds alone)."""
         self.board.clear(index)
+        if self._fork(index) == 0:
+            os._exit(self._worker_main(index))
+
+    def _fork(self, index: int, *, in_loop: bool = False) -> int:
+        """Fork worker `index`: 0 in the worker, set up as one; its pid here. `in_loop`: from
+        the first-answer loop (`_answer_first`), whose signal handlers the worker keeps and
+        whose threads it starts (the loop held them: `lean_threads.hold`).
+
+        The CPython recipe for fork without exec (the `gc` docs): the collector is off from
+        the start (`entry.main`), everything allocated so far is frozen right before the fork,
+        and the child turns collection back on; so no collection, in the worker or here,
+        writes to the pages they share (copy-on-write faults slowed every worker's first
+        milliseconds, and each fault is a page the worker then holds alone)."""
+        sys.stdout.flush()  # (an access line of the first answer is printed once, not twice)
+        sys.stderr.flush()
         gc.freeze()
         pid = os.fork()
         if pid == 0:  # worker
+            self.forked = True
             gc.enable()
             os.close(self._ready_r)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            if in_loop:
+                lean_threads.release(start=True)
+            else:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
             dump_stacks_on_signal()
             _exit_with_parent(os.getppid(), self.config.drain_timeout)
-            os._exit(self._worker_main(index))
+            return 0
+        if in_loop:
+            lean_threads.release(start=False)  # (worker 1's: its pool slots, its metrics)
         self.children[pid] = index
+        return pid
 
-    def _worker_main(self, index: int) -> int:
+    def _answer_first(self) -> int | None:
+        """Serve as worker 1 until the first answer is out, then fork worker 1 from inside the
+        loop (`fast_start.FirstAnswer`); None once forked. Else this start's exit status:
+        the handler failed to load (reported as a worker reports it), or a SIGTERM/SIGINT
+        drained the loop before it forked (0)."""
+        self.board.clear(1)
+        lean_threads.hold()  # (no thread may run here at the fork)
+        first = FirstAnswer(self._sockets, lambda: self._fork(1, in_loop=True) == 0)
+        try:
+            status = self._worker_main(1, first)
+        except FirstAnswerOver as over:  # here, worker 1 forked: it serves those connections
+            over.loop.abandon()
+            self._install_signals()
+            if over.loop.stop_requested:  # (the worker has the flag too)
+                self._on_signal(signal.SIGTERM, None)
+            return None
+        finally:
+            lean_threads.release(start=False)
+        if self.forked:
+            os._exit(status)  # worker 1, done serving
+        self._install_signals()  # (no fork: the loop drained, or the handler failed to load)
+        return status
+
+    def _worker_main(self, index: int, first: FirstAnswer | None = None) -> int:
         """A worker's exit status is its error's exit code: the supervisor exits with it."""
         try:
             sock = self._sockets[index - 1]
-            for other in self._sockets:
+            for other in self._sockets if first is None else ():
                 if other is not sock:
                     other.close()
             server = Server(
@@ -131,8 +186,12 @@ class Supervisor:
                 worker=index,
                 heartbeat=self.board.heartbeat(index),
             )
-            server.serve_forever(sock, announce=False, on_ready=lambda: os.write(self._ready_w, b"."))
+            server.serve_forever(
+                sock, announce=False, on_ready=lambda: os.write(self._ready_w, b"."), first=first
+            )
             return 0
+        except FirstAnswerOver:
+            raise
         except ZigttpError as exc:  # a load error, --static DIR missing, ...
             self._report_failure(f"zigttp: {exc}\n")
             return exc.exit_code
@@ -238,6 +297,32 @@ class Supervisor:
         readable, _, _ = select.select([self._ready_r], [], [], TICK / 2)
         if readable:
             os.read(self._ready_r, 4096)
+
+
+def _answers_first(config: ServerConfig, compiled: CompiledHandler) -> bool:
+    """Whether the supervisor answers the first requests itself (`_answer_first`): where the
+    inline lane runs the handler (`start_pool`) and every module it imports is free of effects
+    and never blocks. A first run interrupted at the inline bound is then run again by the
+    worker on its threads (`lanes`); one that had changed a store could not be. A pool of one
+    runtime has no inline lane; `--isolation request` neither. ZIGTTP_FIRST_ANSWER=0: off."""
+    if not (
+        fast_start_enabled(config)
+        and config.inline_lane
+        and config.isolation != "request"
+        and config.pool_size > 1
+        and not config.outbound_hosts
+        and not config.modules
+        and not config.trace_file
+        and os.environ.get("ZIGTTP_FIRST_ANSWER", "1") != "0"
+    ):
+        return False
+    from zigttp.modules import find_module
+
+    for name in compiled.modules:
+        spec = find_module(name)
+        if spec is None or spec.effects or spec.blocking or spec.blocking_when is not None:
+            return False
+    return True
 
 
 def _load_before_fork(compiled: CompiledHandler, config: ServerConfig) -> CompiledHandler:
