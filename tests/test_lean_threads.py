@@ -104,3 +104,31 @@ def test_a_thread_is_known_to_threading_by_its_name_before_and_after_its_import(
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "['zigttp-early', 'zigttp-late']"
+
+
+def test_held_threads_start_on_release_and_dropped_ones_never_run() -> None:
+    import _thread
+
+    from zigttp import lean_threads
+
+    ran: list[str] = []
+    done = Event()
+    before = _thread._count()
+    lean_threads.hold()
+    try:
+        start_daemon(lambda: ran.append("first"), "first")
+        start_daemon(lambda: (ran.append("second"), done.set()), "second")
+        time.sleep(0.05)
+        assert ran == [] and _thread._count() == before  # queued: no thread runs yet
+    finally:
+        lean_threads.release(start=True)
+    assert done.wait(10)
+    assert sorted(ran) == ["first", "second"]
+    lean_threads.hold()
+    start_daemon(lambda: ran.append("dropped"), "dropped")
+    lean_threads.release(start=False)
+    start_daemon(lambda: ran.append("after"), "after")  # (hold is over: starts at once)
+    deadline = time.monotonic() + 10
+    while "after" not in ran and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "after" in ran and "dropped" not in ran

@@ -249,3 +249,21 @@ def test_without_the_fast_start_the_full_server_answers_from_the_first_request(s
     )
     assert server.get("/x").json()["p"] == "/x"
     assert "uvloop" in imported(server)
+
+
+def test_request_ids_go_on_across_the_hand_over(serve, tmp_path: Path):
+    """The full server's C lane numbers requests from where the fast loop stopped: an id names
+    one request of a worker (the lane's count started at 1 again, so `1-1` came twice)."""
+    hold = tmp_path / "hold"
+    server = serve(HANDLER, env={"ZIGTTP_FAST_START_HOLD": str(hold)})
+    for index in range(3):
+        assert server.get(f"/before/{index}").status_code == 200
+    hold.write_text("")
+    deadline = time.monotonic() + 30
+    while not hold.read_text().startswith("adopted") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    for index in range(3):
+        assert server.get(f"/after/{index}").status_code == 200
+    server.wait_for_log("GET /after/2 ")
+    ids = re.findall(r"^\[(\d+-\d+)\] GET /(?:before|after)/", server.stderr, re.M)
+    assert ids == ["1-1", "1-2", "1-3", "1-4", "1-5", "1-6"], server.stderr
