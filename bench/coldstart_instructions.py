@@ -13,7 +13,13 @@ a forked child, so that count is taken at its exit after SIGTERM (it includes th
 every tree alike; the fast start is held so that it imports nothing more meanwhile). `-n 1`:
 one runtime, so no pool warms up after the answer (the other runtimes of a default pool are
 built after the first answer and are not part of the start; with them the counts would depend
-on how far the warm-up got before the exit). `--before DIR` measures another checkout too (see
+on how far the warm-up got before the exit).
+
+Since session 8 the supervisor answers a cold start's first request itself and forks the
+worker after it (README, "The first answer"), except for a pool of one runtime: so with
+`-- serve -q -w 1 -n 2 HANDLER` the supervisor's count at the first 200 is the critical path
+(it includes the answer, and the fork when it came before the dump), and the worker's is what
+it ran after the fork. `--before DIR` measures another checkout too (see
 coldstart_compare.py); `--artifact APP.pyz` measures `python APP.pyz -q -w 1 -n 1` (a `zigttp
 build` of the handler) instead.
 """
@@ -122,8 +128,8 @@ def main() -> None:
     for name, extra in variants.items():
         supervisor, worker = instructions(extra, command)
         print(
-            f"{name:10} spawn → first 200: {worker / 1e6:,.1f} M instructions "
-            f"(the supervisor alone: {supervisor / 1e6:,.1f} M)"
+            f"{name:10} spawn → first 200: {worker / 1e6:,.1f} M instructions in the worker at its exit, "
+            f"{supervisor / 1e6:,.1f} M in the supervisor at the first 200"
         )
 
 
