@@ -97,6 +97,9 @@ def run(quick: bool = False, runs: int = 20) -> dict[str, object]:
         artifact = _built_artifact(Path(tmp))
         if artifact:  # as deployed: `python APP.pyz`, port from the environment (PORT)
             commands["zigttp artifact"] = [sys.executable, artifact]
+            # the same artifact through the command: CPython runs a zip application through
+            # runpy and zipimport (~30 M instructions of a ~110 M start; bench/README.md)
+            commands["zigttp artifact, zigttp serve"] = peers.zigttp_serve(artifact, port)
         for peer, executable in peers.available().items():
             commands[peer] = peers.server_command(peer, executable, port)
         rows = []

@@ -80,6 +80,8 @@ class Supervisor:
                 return status
             first = 2
         for index in range(first, self.config.workers + 1):
+            if self.stopping:  # (a SIGTERM meanwhile: the workers forked so far drain)
+                break
             self._spawn(index)
         gc.enable()  # (off since the command line was read: `entry.main`)
         failed = self._wait_ready()
