@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the front end stays off the import path of a served artifac
     from zigttp.frontend.pipeline import CompiledHandler
 
 SWEEP_AFTER = 1.0  # seconds after the workers are ready before the state-directory sweep
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class Supervisor:
@@ -129,9 +130,16 @@ class Supervisor:
         the start (`entry.main`), everything allocated so far is frozen right before the fork,
         and the child turns collection back on; so no collection, in the worker or here,
         writes to the pages they share (copy-on-write faults slowed every worker's first
-        milliseconds, and each fault is a page the worker then holds alone)."""
+        milliseconds, and each fault is a page the worker then holds alone).
+
+        SIGTERM and SIGINT are blocked across the fork: one that came meanwhile waits in the
+        kernel until this process knows the new worker (so it is forwarded to it too), and one
+        forwarded to the new worker waits until the worker's interpreter is past its fork
+        (CPython drops the signals it has noted but not yet handled when a child starts, so
+        a SIGTERM sent right after the fork was lost and the worker never drained)."""
         sys.stdout.flush()  # (an access line of the first answer is printed once, not twice)
         sys.stderr.flush()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         gc.freeze()
         pid = os.fork()
         if pid == 0:  # worker
@@ -145,10 +153,12 @@ class Supervisor:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
             dump_stacks_on_signal()
             _exit_with_parent(os.getppid(), self.config.drain_timeout)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             return 0
         if in_loop:
             lean_threads.release(start=False)  # (worker 1's: its pool slots, its metrics)
         self.children[pid] = index
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         return pid
 
     def _answer_first(self) -> int | None:
