@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the front end stays off the import path of a served artifac
 
 SWEEP_AFTER = 1.0  # seconds after the workers are ready before the state-directory sweep
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+RESEND_STOP = 1.0  # seconds between the SIGTERMs a stopping supervisor sends its workers
 
 
 class Supervisor:
@@ -61,6 +62,7 @@ class Supervisor:
         self._failure_claim = os.path.join(self.state_dir, "startup-failure")
         self._ready_r, self._ready_w = os.pipe()
         self.forked = False  # True in a worker (forked from here)
+        self._resend_at = 0.0  # when stopping: SIGTERM the workers still there again then
 
     def run(self) -> int:
         try:
@@ -254,6 +256,7 @@ class Supervisor:
             self.drain_deadline = clock() + self.config.drain_timeout + GRACE
         self.stopping = True
         self._stop_children(signal.SIGTERM)
+        self._resend_at = clock() + RESEND_STOP
 
     def _stop_children(self, signum: int) -> None:
         for pid in list(self.children):
@@ -276,6 +279,12 @@ class Supervisor:
             self.watchdog.sweep(self.children, now)
             if self.stopping and now > self.drain_deadline:
                 self.watchdog.kill_stragglers(self.children, self.config.drain_timeout)
+            elif self.stopping and now >= self._resend_at:
+                # A SIGTERM can be lost in a worker: one that lands while its signal handlers
+                # change hands (the fast start's loop to uvloop's). Say it again; a drain that
+                # has begun ignores it.
+                self._stop_children(signal.SIGTERM)
+                self._resend_at = now + RESEND_STOP
             self._pause()
         return 0
 
