@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BANNER, ROOT, read_all, zigttp_command
+from tests.server.test_fast_start import read_response, request
 from zigttp.bench.http import free_port
 
 SPIN = r"""
@@ -103,26 +104,13 @@ def starting(tmp_path: Path) -> Iterator:
         server.stop()
 
 
-def get(path: str, *, close: bool = False) -> bytes:
-    return f"GET {path} HTTP/1.1\r\nHost: x\r\n{'Connection: close' + chr(13) + chr(10) if close else ''}\r\n".encode()
+def closing(path: str) -> bytes:
+    """`request(path)` that asks the server to close the connection after its answer."""
+    return request(path).replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n", 1)
 
 
 def response(sock: socket.socket) -> bytes:
-    """One content-length framed response."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        assert chunk, data
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = int(
-        next(
-            line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
-        )
-    )
-    while len(body) < length:
-        body += sock.recv(65536)
-    return head + b"\r\n\r\n" + body
+    return read_response(sock, bytearray())  # (one answer at a time on these connections)
 
 
 def children_while_in_flight(server: Starting, sock: socket.socket) -> list[list[str]]:
@@ -137,13 +125,13 @@ def test_the_first_answer_comes_from_the_supervisor_before_any_worker_exists(sta
     for _attempt in range(3):  # (a sample needs the test to run while the request is in flight)
         server = starting(SPIN, "-q")
         with server.connect() as sock:
-            sock.sendall(get("/spin/30"))
+            sock.sendall(request("/spin/30"))
             samples = children_while_in_flight(server, sock)
             assert b'"p":"/spin/30"' in response(sock)
             assert all(sample == [] for sample in samples), samples  # no worker while it ran
             server.banner()  # announced once worker 1 is ready
             assert len(server.children()) == 1
-            sock.sendall(get("/after"))  # the same connection, now worker 1's
+            sock.sendall(request("/after"))  # the same connection, now worker 1's
             assert b'"p":"/after"' in response(sock)
         if samples:
             return
@@ -153,7 +141,7 @@ def test_the_first_answer_comes_from_the_supervisor_before_any_worker_exists(sta
 def test_without_it_a_worker_answers_the_first_request(starting):
     server = starting(SPIN, "-q", env={"ZIGTTP_FIRST_ANSWER": "0"})
     with server.connect() as sock:
-        sock.sendall(get("/spin/300"))
+        sock.sendall(request("/spin/300"))
         samples = children_while_in_flight(server, sock)
         assert b'"p":"/spin/300"' in response(sock)
     assert any(len(sample) == 1 for sample in samples), samples
@@ -162,7 +150,7 @@ def test_without_it_a_worker_answers_the_first_request(starting):
 def test_a_first_request_longer_than_the_inline_bound_is_run_again_by_worker_1(starting):
     server = starting(SPIN)
     with server.connect() as sock:
-        sock.sendall(get("/spin/400"))
+        sock.sendall(request("/spin/400"))
         answer = response(sock)
     assert answer.startswith(b"HTTP/1.1 200 OK") and b'"p":"/spin/400","runs":1' in answer
     server.banner()
@@ -179,7 +167,7 @@ def test_a_handler_with_a_module_that_has_effects_is_answered_by_a_worker(starti
     )
     server = starting(source)
     with server.connect() as sock:
-        sock.sendall(get("/spin/400"))
+        sock.sendall(request("/spin/400"))
         samples = children_while_in_flight(server, sock)
         answer = response(sock)
     assert answer.startswith(b"HTTP/1.1 200 OK") and b'"runs":1' in answer
@@ -194,13 +182,13 @@ def test_worker_1_serves_the_connections_the_supervisor_accepted_on_any_socket(s
     first = server.connect()
     others = [server.connect() for _ in range(6)]  # spread over both sockets of the group
     try:
-        first.sendall(get("/first"))
+        first.sendall(request("/first"))
         assert b'"p":"/first"' in response(first)
         server.banner()
         for index, sock in enumerate(others):
-            sock.sendall(get(f"/other/{index}"))
+            sock.sendall(request(f"/other/{index}"))
             assert f'"p":"/other/{index}"'.encode() in response(sock)
-            sock.sendall(get(f"/again/{index}", close=True))
+            sock.sendall(closing(f"/again/{index}"))
             last = read_all(sock)
             assert f'"p":"/again/{index}"'.encode() in last and b"connection: close" in last
     finally:
@@ -215,7 +203,7 @@ def test_worker_1_serves_the_connections_the_supervisor_accepted_on_any_socket(s
 def test_a_sigterm_during_the_first_answer_is_answered_and_the_server_exits(starting):
     server = starting(SPIN, "-q")
     with server.connect() as sock:
-        sock.sendall(get("/spin/60"))
+        sock.sendall(request("/spin/60"))
         time.sleep(0.03)
         server.process.send_signal(signal.SIGTERM)
         sock.settimeout(10)

@@ -263,15 +263,13 @@ class FastLoop:
         """The loop backend's lanes: inline when the lane allows, else (or when the inline run
         outlasted its bound) on a pool thread, not waited for here (None: `_complete`)."""
         dispatcher = self.dispatcher
-        if self.first is not None:  # the supervisor: inline, however unproven the handler
+        # (the supervisor's first answers run inline however unproven the handler)
+        if self.first is not None or dispatcher.pool.inline_allowed(request.url):
             reply = dispatcher.handle_inline(request)
             if reply is not None:
                 return reply
-            self._end_first()  # (interrupted at the inline bound: the worker's threads run it)
-        elif dispatcher.pool.inline_allowed(request.url):
-            reply = dispatcher.handle_inline(request)
-            if reply is not None:
-                return reply
+            if self.first is not None:
+                self._end_first()  # (interrupted at the inline bound: worker 1's threads run it)
         connection.call = ThreadedCall(dispatcher, request, self._wake)
         return None
 
