@@ -67,13 +67,7 @@ def start_pool(
         factory,
         wait_timeout_ms=config.pool_wait_timeout_ms,
         fresh_per_request=config.isolation == "request",
-        # fetch() blocks on the network: with outbound hosts allowed it never runs on the loop.
-        inline_lane=(
-            config.backend == "loop"
-            and config.inline_lane
-            and not handler.bridge.blocking
-            and not config.outbound_hosts
-        ),
+        inline_lane=inline_lane_configured(config) and not handler.bridge.blocking,
         blocking_modules=handler.bridge.blocking,
     )
     handler.pool = pool  # type: ignore[attr-defined]
@@ -261,6 +255,13 @@ class Server:
                 server.begin_drain()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def inline_lane_configured(config: ServerConfig) -> bool:
+    """The configuration's part of whether the inline lane runs (`start_pool`; a handler whose
+    modules block never runs inline either). fetch() blocks on the network: with outbound
+    hosts allowed it never runs on the loop."""
+    return config.backend == "loop" and config.inline_lane and not config.outbound_hosts
 
 
 def fast_start_enabled(config: ServerConfig) -> bool:

@@ -33,7 +33,7 @@ from zigttp.log import start_line
 from zigttp.server.dispatch import preflight
 from zigttp.server.fast_start import FirstAnswer, FirstAnswerOver
 from zigttp.server.heartbeat import TICK, Board, clock
-from zigttp.server.lifecycle import Server, bind_group, fast_start_enabled
+from zigttp.server.lifecycle import Server, bind_group, fast_start_enabled, inline_lane_configured
 from zigttp.server.watchdog import GRACE, Watchdog, dump_stacks_on_signal
 from zigttp.state_dir import create_state_dir, remove_state_dir, sweep_leftovers
 
@@ -328,10 +328,9 @@ def _answers_first(config: ServerConfig, compiled: CompiledHandler) -> bool:
     runtime has no inline lane; `--isolation request` neither. ZIGTTP_FIRST_ANSWER=0: off."""
     if not (
         fast_start_enabled(config)
-        and config.inline_lane
+        and inline_lane_configured(config)
         and config.isolation != "request"
         and config.pool_size > 1
-        and not config.outbound_hosts
         and not config.modules
         and not config.trace_file
         and os.environ.get("ZIGTTP_FIRST_ANSWER", "1") != "0"
