@@ -73,7 +73,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--pool", type=int, default=1, help="-n for every server (default 1)")
     args = parser.parse_args()
-    handler = Path(args.handler) if args.handler else default_handler()
+    handler = Path(args.handler).resolve() if args.handler else default_handler()
     base_env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     flags = ["-q", "-n", str(args.pool)]
     with tempfile.TemporaryDirectory() as scratch:
