@@ -57,6 +57,8 @@ typedef struct {
     JSValue getters[GETTERS]; /* builtins.c: captured before any handler code ran */
     JSValue fn_timers;       /* timers(nowMs, phase) -> ms to the next timer or -1 (run_loop) */
     JSValue fn_pull;         /* pull(step): the next chunk of a streamed response (runtime_pull) */
+    JSValue last_block;      /* marshal.c: the last answer's header-block string, kept alive... */
+    PyObject *last_block_bytes; /* ...and its checked bytes: a handler answers the same block over and over */
     int wake_fd;             /* -1, or a descriptor whose readability ends run_loop's sleep (watch) */
     struct Watched *watched; /* integrity.c: the watched builtins as seal() found them, or NULL */
     JSRecordedProperty *recorded; /* integrity.c: the same, for the engine's in-place check */

@@ -75,6 +75,29 @@ malformed:
     return NULL;
 }
 
+/* header_block() of a JS string, remembered for the next answer: most handlers answer the
+ * same string (the prelude's JSON content-type line, a constant block) request after
+ * request. The string is compared by identity; it is kept alive (and immutable) while it is
+ * remembered, so its address cannot name another string. */
+static PyObject *checked_block(Runtime *self, JSValueConst block_v)
+{
+    JSContext *ctx = self->ctx;
+    if (JS_VALUE_GET_TAG(block_v) == JS_TAG_STRING && JS_VALUE_GET_TAG(self->last_block) == JS_TAG_STRING &&
+        JS_VALUE_GET_PTR(block_v) == JS_VALUE_GET_PTR(self->last_block))
+        return Py_NewRef(self->last_block_bytes);
+    size_t size;
+    const char *text = JS_ToCStringLen(ctx, &size, block_v);
+    PyObject *block = text ? header_block(text, size) : PyErr_NoMemory();
+    if (text)
+        JS_FreeCString(ctx, text);
+    if (block != NULL && JS_VALUE_GET_TAG(block_v) == JS_TAG_STRING) {
+        JS_FreeValue(ctx, self->last_block);
+        self->last_block = JS_DupValue(ctx, block_v);
+        Py_XSETREF(self->last_block_bytes, Py_NewRef(block));
+    }
+    return block;
+}
+
 /* A JS string as UTF-8 bytes, each lone surrogate replaced by U+FFFD (as TextEncoder and
  * Response bodies do). The engine exports lone surrogates as 3-byte ED A0..BF xx
  * sequences, and U+FFFD is 3 bytes too: the fix is in place. */
@@ -219,11 +242,7 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
         malformed("status is not a final HTTP status (200..599)");
         goto done;
     }
-    size_t size;
-    const char *text = JS_ToCStringLen(ctx, &size, block_v);
-    block = text ? header_block(text, size) : PyErr_NoMemory();
-    if (text)
-        JS_FreeCString(ctx, text);
+    block = checked_block(self, block_v);
     if (block == NULL) {
         if (PyErr_ExceptionMatches(PyExc_ValueError)) {
             PyErr_Clear();
@@ -251,8 +270,10 @@ PyObject *read_response(Runtime *self, JSValueConst answer, int faults)
         JSValue streamed = JS_GetPropertyUint32(ctx, answer, 3);
         int stream = JS_ToBool(ctx, streamed) > 0;
         JS_FreeValue(ctx, streamed);
-        out = stream ? Py_BuildValue("(iOOO)", (int)status, block, body, Py_True)
-                     : Py_BuildValue("(iOO)", (int)status, block, body);
+        PyObject *code = PyLong_FromLong(status); /* (a cached small int for 200..256) */
+        if (code != NULL) /* (PyTuple_Pack, not Py_BuildValue: no format string per request) */
+            out = stream ? PyTuple_Pack(4, code, block, body, Py_True) : PyTuple_Pack(3, code, block, body);
+        Py_XDECREF(code);
     }
 done:
     Py_XDECREF(block);

@@ -7,7 +7,7 @@
  */
 #include "engine.h"
 
-#define ZIGTTP_PATCH_LEVEL "zigttp.12" /* bump with every change to vendor/quickjs-ng */
+#define ZIGTTP_PATCH_LEVEL "zigttp.13" /* bump with every change to vendor/quickjs-ng */
 
 PyObject *FaultError;
 PyObject *CompileError;

@@ -286,7 +286,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     if (self == NULL)
         return NULL;
     self->hooks = self->fn_dispatch = self->fn_settle = JS_UNDEFINED;
-    self->fn_intact = self->fn_snapshot = self->fn_timers = self->fn_pull = JS_UNDEFINED;
+    self->fn_intact = self->fn_snapshot = self->fn_timers = self->fn_pull = self->last_block = JS_UNDEFINED;
     for (int i = 0; i < GETTERS; i++)
         self->getters[i] = JS_UNDEFINED;
     self->owner = PyThread_get_thread_ident();
@@ -336,7 +336,8 @@ static void runtime_close(Runtime *self)
 {
     if (self->ctx != NULL) {
         JSValue *values[] = {&self->hooks, &self->fn_dispatch, &self->fn_settle,
-                             &self->fn_intact, &self->fn_snapshot, &self->fn_timers, &self->fn_pull};
+                             &self->fn_intact, &self->fn_snapshot, &self->fn_timers, &self->fn_pull,
+                             &self->last_block};
         JS_UpdateStackTop(self->rt); /* freeing may happen on another thread's stack */
         integrity_free(self);
         for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
@@ -356,6 +357,7 @@ static void runtime_close(Runtime *self)
 static void runtime_dealloc(Runtime *self)
 {
     runtime_close(self);
+    Py_CLEAR(self->last_block_bytes);
     Py_CLEAR(self->console);
     Py_CLEAR(self->host);
     Py_CLEAR(self->native);

@@ -18319,6 +18319,28 @@ static bool needs_backtrace(JSValue exc)
 }
 
 /* argv[] is modified if (flags & JS_CALL_FLAG_COPY_ARGV) = 0. */
+/* zigttp patch 18: tags whose values are strictly equal only with the same tag and the
+   same payload (objects and symbols by identity, booleans by value, null and undefined by
+   tag alone); `===` on two of them needs no js_strict_eq_slow call. Numbers, strings and
+   BigInts can be equal across tags (int and float64, string and rope) and are not here. */
+static inline bool strict_eq_identity_tag(int tag)
+{
+    return tag == JS_TAG_OBJECT || tag == JS_TAG_NULL || tag == JS_TAG_UNDEFINED ||
+           tag == JS_TAG_BOOL || tag == JS_TAG_SYMBOL;
+}
+
+static inline bool strict_eq_identity(JSValueConst op1, JSValueConst op2)
+{
+    int tag = JS_VALUE_GET_TAG(op1);
+    if (tag != JS_VALUE_GET_TAG(op2))
+        return false;
+    if (tag == JS_TAG_BOOL)
+        return JS_VALUE_GET_BOOL(op1) == JS_VALUE_GET_BOOL(op2);
+    if (tag == JS_TAG_OBJECT || tag == JS_TAG_SYMBOL)
+        return JS_VALUE_GET_PTR(op1) == JS_VALUE_GET_PTR(op2);
+    return true; /* null === null, undefined === undefined */
+}
+
 static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
                                JSValueConst this_obj, JSValueConst new_target,
                                int argc, JSValueConst *argv, int flags)
@@ -20950,6 +20972,13 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
                             (JS_VALUE_GET_STRING(op1)->atom_type == JS_ATOM_TYPE_STRING && \
                              JS_VALUE_GET_STRING(op2)->atom_type == JS_ATOM_TYPE_STRING))) { \
                     bool same = JS_VALUE_GET_STRING(op1) == JS_VALUE_GET_STRING(op2); \
+                    JS_FreeValue(ctx, op1);                             \
+                    JS_FreeValue(ctx, op2);                             \
+                    sp[-2] = js_bool(same ^ is_neq);                    \
+                    sp--;                                               \
+                } else if (strict_eq_identity_tag(JS_VALUE_GET_TAG(op1)) && \
+                           strict_eq_identity_tag(JS_VALUE_GET_TAG(op2))) { \
+                    bool same = strict_eq_identity(op1, op2);           \
                     JS_FreeValue(ctx, op1);                             \
                     JS_FreeValue(ctx, op2);                             \
                     sp[-2] = js_bool(same ^ is_neq);                    \
@@ -47600,6 +47629,9 @@ JSValue JS_NewObjectLike(JSContext *ctx, JSValueConst model, int count, JSValue 
 static int string_cmp(JSString *p1, JSString *p2, int x1, int x2, int len)
 {
     int i, c1, c2;
+    /* zigttp patch 17: two 8-bit strings compare with memcmp (callers test for zero only) */
+    if (!p1->is_wide_char && !p2->is_wide_char)
+        return len > 0 ? memcmp(str8(p1) + x1, str8(p2) + x2, len) : 0;
     for (i = 0; i < len; i++) {
         if ((c1 = string_get(p1, x1 + i)) != (c2 = string_get(p2, x2 + i)))
             return c1 - c2;
@@ -47617,11 +47649,11 @@ static int string_indexof_char(JSString *p, int c, int from)
                 return i;
         }
     } else {
-        if ((c & ~0xff) == 0) {
-            for (i = from; i < len; i++) {
-                if (str8(p)[i] == (uint8_t)c)
-                    return i;
-            }
+        if ((c & ~0xff) == 0 && from < len) {
+            /* zigttp patch 17: memchr */
+            const uint8_t *hit = memchr(str8(p) + from, c, len - from);
+            if (hit != NULL)
+                return hit - str8(p);
         }
     }
     return -1;
@@ -47775,7 +47807,10 @@ static JSValue js_string_indexOf(JSContext *ctx, JSValueConst this_val,
         inc = 1;
     }
     ret = -1;
-    if (len >= v_len && inc * (stop - start) >= 0) {
+    if (inc > 0 && len >= v_len && start <= stop) {
+        /* zigttp patch 17: forward, the first character found with memchr (string_indexof) */
+        ret = string_indexof(p, p1, start);
+    } else if (len >= v_len && inc * (stop - start) >= 0) {
         for (i = start;; i += inc) {
             if (!string_cmp(p, p1, i, 0, v_len)) {
                 ret = i;
@@ -47841,7 +47876,10 @@ static JSValue js_string_includes(JSContext *ctx, JSValueConst this_val,
         }
         start = stop = pos;
     }
-    if (start >= 0 && start <= stop) {
+    if (magic == 0 && start >= 0 && start <= stop) {
+        /* zigttp patch 17: includes(), the first character found with memchr */
+        ret = string_indexof(p, p1, start) >= 0;
+    } else if (start >= 0 && start <= stop) {
         for (i = start;; i++) {
             if (!string_cmp(p, p1, i, 0, v_len)) {
                 ret = 1;
@@ -57484,9 +57522,13 @@ static JSValue js_global_decodeURI(JSContext *ctx, JSValueConst this_val,
     if (JS_IsException(str))
         return str;
 
-    string_buffer_init(ctx, b, 0);
-
     p = JS_VALUE_GET_STRING(str);
+    /* zigttp patch 17: without a '%' there is nothing to decode: the string itself */
+    if (string_indexof_char(p, '%', 0) < 0)
+        return str;
+
+    string_buffer_init(ctx, b, p->len);
+
     for (k = 0; k < p->len;) {
         c = string_get(p, k);
         if (c == '%') {
