@@ -327,6 +327,33 @@ def test_c_reader_accepts_a_well_formed_answer() -> None:
     )
 
 
+def test_c_reader_remembers_a_header_block_only_for_that_very_string() -> None:
+    """The reader keeps the last block string's checked bytes (read_response, checked_block):
+    the same string again answers them, any other string (equal text, another text, a
+    malformed one, a rope) is read and checked afresh."""
+    runtime = _engine.Runtime(0, 1 << 20, 0, print)
+    runtime.install_prelude(_engine.compile(STAND_IN, "<stand-in>"))
+    runtime.eval('globalThis.same = "x-a: 1\\r\\n"; 0')
+    answers = [
+        ("same", b"x-a: 1\r\n"),
+        ("same", b"x-a: 1\r\n"),
+        ('"x-a: " + String(1) + "\\r\\n"', b"x-a: 1\r\n"),
+        ('"x-b: " + "2".repeat(300) + "\\r\\n"', b"x-b: " + b"2" * 300 + b"\r\n"),
+        ("same", b"x-a: 1\r\n"),
+        ('"x-c: 3\\r\\n"', b"x-c: 3\r\n"),
+        ('"x-c: 3\\r\\n"', b"x-c: 3\r\n"),
+        ("same", b"x-a: 1\r\n"),
+    ]
+    for block, wire in answers:
+        runtime.eval(f'globalThis.answer = [200, {block}, "ok"]; 0')
+        assert runtime.dispatch("GET", "/", "", None, 10.0) == (200, wire, b"ok"), block
+    runtime.eval('globalThis.answer = [200, "bad\\r\\n", ""]; 0')
+    with pytest.raises(Fault):
+        runtime.dispatch("GET", "/", "", None, 10.0)
+    runtime.eval('globalThis.answer = [200, same, "ok"]; 0')
+    assert runtime.dispatch("GET", "/", "", None, 10.0) == (200, b"x-a: 1\r\n", b"ok")
+
+
 @pytest.mark.parametrize(
     "block",
     [

@@ -78,7 +78,11 @@ def test_string_searches_answer_what_the_standard_and_node_answer() -> None:
     engine = load(handler(SEARCHES + REFERENCE + LISTS))
     got = json.loads(engine.dispatch()[2])
     answers = json.loads(got["out"])
-    wrong = [(row[5:], answer, row[:5]) for answer, row in zip(answers, got["reference"]) if answer != row[:5]]
+    wrong = [
+        (row[5:], answer, row[:5])
+        for answer, row in zip(answers, got["reference"], strict=True)
+        if answer != row[:5]
+    ]
     assert wrong == [], wrong[:5]  # (haystack, needle, position), the engine's, the standard's
     assert len(answers) == 9 * 13 * 7
     assert hashlib.sha256(got["out"].encode()).hexdigest() == NODE_SHA256
