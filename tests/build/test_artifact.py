@@ -40,7 +40,7 @@ def rewrite(src: Path, dst: Path, **replace: bytes) -> None:
 
 def test_artifact_holds_code_metadata_and_hash(artifact: Path) -> None:
     with zipfile.ZipFile(artifact) as archive:
-        assert sorted(archive.namelist()) == ["__main__.py", "handler.json", "manifest.json"]
+        assert sorted(archive.namelist()) == ["__main__.py", "__main__.pyc", "handler.json", "manifest.json"]
         manifest = json.loads(archive.read("manifest.json"))
         payload = archive.read("handler.json")
     assert manifest == {"format": "zigttp-artifact", "formatVersion": 2, "sha256": sha256_hex(payload)}
@@ -93,6 +93,11 @@ def test_serving_the_artifact_answers_like_the_source(artifact: Path) -> None:
 
 
 def test_artifact_runs_directly_with_python(artifact: Path) -> None:
+    assert_python_serves(artifact)
+
+
+def assert_python_serves(artifact: Path) -> None:
+    """`python ARTIFACT -p 0 -n 1 -q` answers /api/health."""
     process = subprocess.Popen(
         [sys.executable, str(artifact), "-p", "0", "-n", "1", "-q"],
         stdout=subprocess.PIPE,
@@ -111,6 +116,45 @@ def test_artifact_runs_directly_with_python(artifact: Path) -> None:
     finally:
         process.terminate()
         process.communicate(timeout=15)
+
+
+def main_code_filename(artifact: Path) -> str:
+    """The file name of the code zipimport runs as the archive's __main__ (the compiled
+    __main__.pyc's, or the archive path of the __main__.py it compiles instead)."""
+    probe = (
+        "import sys, zipimport; print(zipimport.zipimporter(sys.argv[1]).get_code('__main__').co_filename)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(artifact)], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_python_runs_the_artifact_from_its_compiled_main_without_compiling(artifact: Path) -> None:
+    """`__main__.pyc` (PEP 552: hash-based, unchecked, this Python's magic number, the source's
+    hash): zipimport takes it before `__main__.py`, so the first compile of the process (the
+    parser started: ~10 M instructions) is off `python APP.pyz`'s start."""
+    import importlib.util
+
+    with zipfile.ZipFile(artifact) as archive:
+        source, compiled = archive.read("__main__.py"), archive.read("__main__.pyc")
+    assert compiled[:4] == importlib.util.MAGIC_NUMBER
+    assert compiled[4:8] == (1).to_bytes(4, "little")
+    assert compiled[8:16] == importlib.util.source_hash(source)
+    assert main_code_filename(artifact) == "__main__.py"  # (compiled: the archive's path)
+
+
+def test_an_artifact_built_by_another_python_version_runs_from_its_main_source(
+    artifact: Path, tmp_path: Path
+) -> None:
+    """Another interpreter refuses the .pyc's magic number; zipimport compiles the source."""
+    with zipfile.ZipFile(artifact) as archive:
+        compiled = archive.read("__main__.pyc")
+    foreign = tmp_path / "foreign.pyz"
+    rewrite(artifact, foreign, __main___pyc=b"\x00\x00\r\n" + compiled[4:])
+    assert main_code_filename(foreign) == str(foreign / "__main__.py")
+    assert_python_serves(foreign)
 
 
 def test_artifact_without_arguments_takes_port_and_workers_from_the_environment(
