@@ -98,7 +98,7 @@ def run(quick: bool = False, runs: int = 20) -> dict[str, object]:
         if artifact:  # as deployed: `python APP.pyz`, port from the environment (PORT)
             commands["zigttp artifact"] = [sys.executable, artifact]
             # the same artifact through the command: CPython runs a zip application through
-            # runpy and zipimport (~30 M instructions of a ~110 M start; bench/README.md)
+            # runpy and what it imports (~15 M instructions of a ~95 M start; bench/README.md)
             commands["zigttp artifact, zigttp serve"] = peers.zigttp_serve(artifact, port)
         for peer, executable in peers.available().items():
             commands[peer] = peers.server_command(peer, executable, port)
