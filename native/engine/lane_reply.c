@@ -72,6 +72,19 @@ static const char *date_line(size_t *len)
     return line;
 }
 
+/* `value` in decimal (what "%zu" writes, without snprintf's format parsing per response);
+ * the caller reserved the room. */
+static void append_decimal(Buffer *out, size_t value)
+{
+    char digits[24];
+    size_t at = sizeof digits;
+    do {
+        digits[--at] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    buffer_append(out, digits + at, sizeof digits - at);
+}
+
 int append_response(Buffer *out, const char *status_line, size_t status_len, int status, const char *block,
                     size_t block_len, const Span *request_id, const char *body, size_t body_len, int keep_alive,
                     int head_request)
@@ -95,9 +108,9 @@ int append_response(Buffer *out, const char *status_line, size_t status_len, int
             return buffer_append(out, "\r\n", 2);
         return buffer_append(out, "connection: close\r\n\r\n", 21);
     }
-    char length[48];
-    int n = snprintf(length, sizeof length, "content-length: %zu\r\n", body_len);
-    buffer_append(out, length, (size_t)n);
+    buffer_append(out, "content-length: ", 16);
+    append_decimal(out, body_len);
+    buffer_append(out, "\r\n", 2);
     if (!keep_alive)
         buffer_append(out, "connection: close\r\n", 19);
     buffer_append(out, "\r\n", 2);
