@@ -8,10 +8,13 @@ parsed as `zigttp serve APP.pyz ARGS` would parse them (`python APP.pyz --port 9
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
-from zigttp import import_bundle
+gc.disable()  # (as `entry._serve` does: the collector is off until the workers fork, Supervisor._spawn)
+
+from zigttp import import_bundle  # noqa: E402
 
 import_bundle.install("artifact")  # (import_bundle.py: the start path's modules from one file)
 
