@@ -1,8 +1,9 @@
 """Cold start (spawn → first 200; median and p95 after warm-ups) and memory.
 
 Measures the handler from source, the same handler as a built artifact (when `zigttp build`
-exists), and each peer; RSS after warm-up; and the RSS cost of one more pooled runtime
-(RSS with a 64-runtime pool minus RSS with 8, divided by 56).
+exists), and each peer, one start of each in turn (so a host whose speed drifts during the run
+moves every row alike, not the rows measured while it was slow); RSS after the last start; and
+the RSS cost of one more pooled runtime (RSS with a 64-runtime pool minus RSS with 8, divided by 56).
 """
 
 from __future__ import annotations
@@ -102,24 +103,27 @@ def run(quick: bool = False, runs: int = 20) -> dict[str, object]:
             commands["zigttp artifact, zigttp serve"] = peers.zigttp_serve(artifact, port)
         for peer, executable in peers.available().items():
             commands[peer] = peers.server_command(peer, executable, port)
-        rows = []
-        for name, command in commands.items():
-            samples, rss, pss = [], 0, 0
-            for index in range(runs + warmups):
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        memory: dict[str, tuple[int, int]] = {}
+        for index in range(runs + warmups):  # round-robin: the host's drift hits every row alike
+            for name, command in commands.items():
                 elapsed, rss, pss = _spawn_to_200(command, port)
+                memory[name] = (rss, pss)
                 if index >= warmups:
-                    samples.append(elapsed)
-            ordered = sorted(samples)
-            rows.append(
-                {
-                    "name": name,
-                    "median_ms": statistics.median(samples),
-                    "p95_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
-                    "rss_mb": rss / 1024,
-                    "pss_mb": pss / 1024,
-                }
-            )
+                    samples[name].append(elapsed)
+        rows = [_row(name, samples[name], *memory[name]) for name in commands]
     return {"runs": rows, **_pool_costs(port)}
+
+
+def _row(name: str, samples: list[float], rss: int, pss: int) -> dict[str, object]:
+    ordered = sorted(samples)
+    return {
+        "name": name,
+        "median_ms": statistics.median(samples),
+        "p95_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
+        "rss_mb": rss / 1024,
+        "pss_mb": pss / 1024,
+    }
 
 
 def _pool_costs(port: int) -> dict[str, float]:
