@@ -82,15 +82,15 @@ malformed:
 static PyObject *checked_block(Runtime *self, JSValueConst block_v)
 {
     JSContext *ctx = self->ctx;
-    if (JS_VALUE_GET_TAG(block_v) == JS_TAG_STRING && JS_VALUE_GET_TAG(self->last_block) == JS_TAG_STRING &&
-        JS_VALUE_GET_PTR(block_v) == JS_VALUE_GET_PTR(self->last_block))
+    int flat = JS_VALUE_GET_TAG(block_v) == JS_TAG_STRING; /* (a rope is not remembered) */
+    if (flat && JS_IsString(self->last_block) && JS_VALUE_GET_PTR(block_v) == JS_VALUE_GET_PTR(self->last_block))
         return Py_NewRef(self->last_block_bytes);
     size_t size;
     const char *text = JS_ToCStringLen(ctx, &size, block_v);
     PyObject *block = text ? header_block(text, size) : PyErr_NoMemory();
     if (text)
         JS_FreeCString(ctx, text);
-    if (block != NULL && JS_VALUE_GET_TAG(block_v) == JS_TAG_STRING) {
+    if (block != NULL && flat) {
         JS_FreeValue(ctx, self->last_block);
         self->last_block = JS_DupValue(ctx, block_v);
         Py_XSETREF(self->last_block_bytes, Py_NewRef(block));
